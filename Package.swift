@@ -1,0 +1,50 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// rankscope: explore singular-value spectra of LLM checkpoints and plan low-rank compression.
+///
+/// Layers (lower never imports higher):
+/// StrictJSON → SafeTensors → (LinearAlgebra) → Planning → DemoModel → rankscope.
+let package = Package(
+    name: "rankscope",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "rankscope", targets: ["rankscope"]),
+        .library(name: "SafeTensors", targets: ["SafeTensors"]),
+        .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
+        .library(name: "Planning", targets: ["Planning"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CNcursesw",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncursesw5-dev"])]
+        ),
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .target(name: "StrictJSON"),
+        .target(name: "SafeTensors", dependencies: ["StrictJSON"]),
+        .target(name: "LinearAlgebra", dependencies: ["COpenBLAS"]),
+        .target(name: "Planning", dependencies: ["SafeTensors", "LinearAlgebra", "StrictJSON"]),
+        .target(name: "DemoModel", dependencies: ["SafeTensors", "LinearAlgebra", "StrictJSON"]),
+        .executableTarget(
+            name: "rankscope",
+            dependencies: [
+                "SafeTensors", "LinearAlgebra", "Planning", "DemoModel", "StrictJSON",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON"]),
+        .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors", "StrictJSON"]),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
+        .testTarget(name: "PlanningTests", dependencies: ["Planning", "SafeTensors", "LinearAlgebra"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["SafeTensors"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,37 @@
+#ifndef RANKSCOPE_CNCURSESW_SHIM_H
+#define RANKSCOPE_CNCURSESW_SHIM_H
+/* Wide-character curses. NCURSES_WIDECHAR must precede the include so the
+   wide API (wget_wch, cchar_t) is declared. */
+#define NCURSES_WIDECHAR 1
+#ifndef _XOPEN_SOURCE_EXTENDED
+#define _XOPEN_SOURCE_EXTENDED 1
+#endif
+#include <locale.h>
+#include <ncursesw/curses.h>
+
+/* Macros Swift cannot import, wrapped as functions. Only stdscr is used, so
+   no WINDOW type crosses into Swift. */
+static inline int rs_lines(void) { return LINES; }
+static inline int rs_cols(void) { return COLS; }
+static inline int rs_color_pair(int n) { return (int)COLOR_PAIR(n); }
+static inline int rs_attr_bold(void) { return (int)A_BOLD; }
+static inline int rs_attr_reverse(void) { return (int)A_REVERSE; }
+static inline int rs_attr_underline(void) { return (int)A_UNDERLINE; }
+static inline int rs_attr_dim(void) { return (int)A_DIM; }
+static inline int rs_key_resize(void) { return KEY_RESIZE; }
+static inline int rs_key_up(void) { return KEY_UP; }
+static inline int rs_key_down(void) { return KEY_DOWN; }
+static inline int rs_key_left(void) { return KEY_LEFT; }
+static inline int rs_key_right(void) { return KEY_RIGHT; }
+static inline int rs_key_home(void) { return KEY_HOME; }
+static inline int rs_key_end(void) { return KEY_END; }
+static inline int rs_key_npage(void) { return KEY_NPAGE; }
+static inline int rs_key_ppage(void) { return KEY_PPAGE; }
+static inline int rs_key_backspace(void) { return KEY_BACKSPACE; }
+static inline int rs_key_enter(void) { return KEY_ENTER; }
+static inline int rs_key_code_yes(void) { return KEY_CODE_YES; }
+static inline int rs_get_wch(wint_t *out) { return get_wch(out); }
+static inline int rs_keypad_stdscr(int on) { return keypad(stdscr, on ? TRUE : FALSE); }
+static inline int rs_timeout_stdscr(int ms) { wtimeout(stdscr, ms); return 0; }
+static inline int rs_mvadd_wch(int y, int x, const cchar_t *c) { return mvadd_wch(y, x, c); }
+#endif

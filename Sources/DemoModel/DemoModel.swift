@@ -1,0 +1,2 @@
+/// Module `DemoModel`: see the module's files.
+enum DemoModelModuleMarker {}

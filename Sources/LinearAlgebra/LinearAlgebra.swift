@@ -1,0 +1,2 @@
+/// Module `LinearAlgebra`: see the module's files.
+enum LinearAlgebraModuleMarker {}

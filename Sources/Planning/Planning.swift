@@ -1,0 +1,2 @@
+/// Module `Planning`: see the module's files.
+enum PlanningModuleMarker {}

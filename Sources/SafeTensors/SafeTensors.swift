@@ -1,0 +1,2 @@
+/// Module `SafeTensors`: see the module's files.
+enum SafeTensorsModuleMarker {}

@@ -1,0 +1,2 @@
+/// Module `StrictJSON`: see the module's files.
+enum StrictJSONModuleMarker {}

@@ -1,0 +1,3 @@
+import XCTest
+import Planning
+final class PlanningPlaceholderTests: XCTestCase { func testBuilds() { XCTAssertTrue(true) } }

@@ -1,0 +1,3 @@
+import XCTest
+import StrictJSON
+final class StrictJSONPlaceholderTests: XCTestCase { func testBuilds() { XCTAssertTrue(true) } }
