@@ -1,1 +1,12 @@
-print("rankscope")
+import Foundation
+
+// Entry point: parse, run, and map every failure to one sentence and an exit status
+// (0 success, 1 user error, 2 usage error).
+setvbuf(stdout, nil, _IOFBF, 1 << 16)
+do {
+    var command = try RankscopeCommand.parseAsRoot()
+    try command.run()
+    fflush(stdout)
+} catch {
+    Termination.exit(for: error)
+}

@@ -1,2 +1,0 @@
-/// Module `DemoModel`: see the module's files.
-enum DemoModelModuleMarker {}

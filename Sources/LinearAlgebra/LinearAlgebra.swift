@@ -1,2 +1,0 @@
-/// Module `LinearAlgebra`: see the module's files.
-enum LinearAlgebraModuleMarker {}

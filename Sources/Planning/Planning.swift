@@ -1,2 +1,0 @@
-/// Module `Planning`: see the module's files.
-enum PlanningModuleMarker {}

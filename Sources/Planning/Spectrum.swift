@@ -1,0 +1,37 @@
+/// All singular values of one matrix of a checkpoint, with the figures derived from them.
+public struct Spectrum: Sendable {
+    /// The tensor's name in the checkpoint.
+    public let tensorName: String
+    /// Singular values in descending order; `min(rows, columns)` of them.
+    public let singularValues: [Double]
+    /// Norms, ranks and break-even rank derived from the singular values.
+    public let summary: SpectrumSummary
+    /// `tailEnergy[k]` = Σ_{i ≥ k} σᵢ² (0-based): the squared error of the best rank-k
+    /// approximation. Summed from the small end so small tails keep full precision.
+    public let tailEnergy: [Double]
+
+    /// Wraps descending singular values of an m×n matrix.
+    public init(tensorName: String, rows: Int, columns: Int, singularValues: [Double]) {
+        self.tensorName = tensorName
+        self.singularValues = singularValues
+        self.summary = SpectrumSummary(singularValues: singularValues, rows: rows, columns: columns)
+        var tail = [Double](repeating: 0, count: singularValues.count + 1)
+        for index in stride(from: singularValues.count - 1, through: 0, by: -1) {
+            tail[index] = tail[index + 1] + singularValues[index] * singularValues[index]
+        }
+        self.tailEnergy = tail
+    }
+
+    /// Relative Frobenius error ‖W − W_k‖_F / ‖W‖_F of the best rank-k approximation
+    /// (Eckart–Young): √(Σ_{i>k} σᵢ² / Σ σᵢ²). Zero for a zero matrix.
+    public func truncationError(rank k: Int) -> Double {
+        guard let total = tailEnergy.first, total > 0 else { return 0 }
+        let clamped = min(max(k, 0), singularValues.count)
+        return (tailEnergy[clamped] / total).squareRoot()
+    }
+
+    /// The smallest rank whose truncation keeps `fraction` of the squared Frobenius norm.
+    public func rank(keepingEnergy fraction: Double) -> Int {
+        SpectrumSummary.rank(keeping: fraction, cumulative: SpectrumSummary.cumulativeEnergy(singularValues))
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import SafeTensors
+
+/// Singular values kept on disk between runs, so a second open of a checkpoint is instant.
+///
+/// One cache file per checkpoint shard, itself a safetensors file under the cache directory
+/// (`$XDG_CACHE_HOME/rankscope`, or `~/.cache/rankscope`), named by a hash of the shard's real
+/// path and holding one F64 vector of singular values per tensor. Its `__metadata__` records the
+/// shard's size, modification time (ns), inode, device, a fingerprint of its header and the
+/// method version; a cache file whose record disagrees with the shard on any of these is
+/// ignored and rewritten, so a changed checkpoint is never served stale spectra.
+public final class SpectrumCache: @unchecked Sendable {
+    /// Where cache files live.
+    public let directory: String
+    /// Bumped whenever the way spectra are computed changes, invalidating older caches.
+    public static let methodTag = "gram-dsyevd-f64-v1"
+
+    private let lock = NSLock()
+    private var shards: [String: ShardCache] = [:]
+
+    private struct ShardCache {
+        var record: [String: String]
+        var values: [String: [Double]]
+        var isDirty: Bool
+    }
+
+    /// Uses the given directory (created on first write).
+    public init(directory: String) {
+        self.directory = directory
+    }
+
+    /// `$XDG_CACHE_HOME/rankscope`, falling back to `$HOME/.cache/rankscope`.
+    public static func defaultDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let xdg = environment["XDG_CACHE_HOME"], xdg.hasPrefix("/") {
+            return xdg + "/rankscope"
+        }
+        let home = environment["HOME"] ?? NSHomeDirectory()
+        return home + "/.cache/rankscope"
+    }
+
+    /// The cached singular values of `tensorName` in `file`, if a valid cache holds them.
+    public func singularValues(of tensorName: String, in file: SafeTensorsFile) -> [Double]? {
+        lock.lock()
+        defer { lock.unlock() }
+        return loadedShard(for: file).values[tensorName]
+    }
+
+    /// Records freshly computed singular values; they reach the disk on the next ``flush()``.
+    public func store(_ values: [Double], of tensorName: String, in file: SafeTensorsFile) {
+        lock.lock()
+        defer { lock.unlock() }
+        let key = SpectrumCache.realPath(file.path)
+        var shard = loadedShard(for: file)
+        shard.values[tensorName] = values
+        shard.isDirty = true
+        shards[key] = shard
+    }
+
+    /// Writes every shard cache that changed since it was loaded, atomically.
+    public func flush() throws {
+        lock.lock()
+        defer { lock.unlock() }
+        for (key, shard) in shards where shard.isDirty {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let tensors = shard.values.sorted { $0.key < $1.key }.map { name, values in
+                (TensorSpec(name: name, dtype: .F64, shape: [values.count]),
+                 values.withUnsafeBytes { Array($0) })
+            }
+            try SafeTensorsWriter.write(path: cachePath(forRealPath: key), tensors: tensors, metadata: shard.record)
+            shards[key]?.isDirty = false
+        }
+    }
+
+    /// The cache file for a shard at the given real path.
+    public func cachePath(forRealPath path: String) -> String {
+        directory + "/spectra-" + String(FNV1a.hash(Array(path.utf8)), radix: 16) + ".safetensors"
+    }
+
+    /// What a valid cache file must record about its shard.
+    static func record(for file: SafeTensorsFile, realPath: String) -> [String: String] {
+        [
+            "format": "rankscope-spectra",
+            "method": methodTag,
+            "source": realPath,
+            "source_size": String(file.fileSize),
+            "source_mtime_ns": String(file.modificationTimeNanoseconds),
+            "source_inode": String(file.inode),
+            "source_device": String(file.device),
+            "source_header_fnv1a": String(file.headerFingerprint, radix: 16),
+        ]
+    }
+
+    /// The in-memory shard cache, loading it from disk on first use. Caller holds the lock.
+    private func loadedShard(for file: SafeTensorsFile) -> ShardCache {
+        let key = SpectrumCache.realPath(file.path)
+        if let shard = shards[key] { return shard }
+        let record = SpectrumCache.record(for: file, realPath: key)
+        let shard = ShardCache(record: record, values: readValues(path: cachePath(forRealPath: key), expecting: record), isDirty: false)
+        shards[key] = shard
+        return shard
+    }
+
+    /// Reads a cache file; an unreadable, foreign or stale file yields nothing.
+    private func readValues(path: String, expecting record: [String: String]) -> [String: [Double]] {
+        guard FileManager.default.fileExists(atPath: path),
+              let cached = try? SafeTensorsFile(path: path),
+              cached.header.metadata == record else { return [:] }
+        var values: [String: [Double]] = [:]
+        for tensor in cached.header.tensors where tensor.dtype == .F64 && tensor.shape.count == 1 {
+            let vector = try? cached.withBytes(of: tensor) { bytes in
+                (0..<tensor.elementCount).map { bytes.loadUnaligned(fromByteOffset: $0 * 8, as: Double.self) }
+            }
+            if let vector { values[tensor.name] = vector }
+        }
+        return values
+    }
+
+    static func realPath(_ path: String) -> String {
+        guard let resolved = realpath(path, nil) else { return path }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+}

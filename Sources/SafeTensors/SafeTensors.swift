@@ -1,2 +1,0 @@
-/// Module `SafeTensors`: see the module's files.
-enum SafeTensorsModuleMarker {}

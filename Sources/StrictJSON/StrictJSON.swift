@@ -1,2 +1,0 @@
-/// Module `StrictJSON`: see the module's files.
-enum StrictJSONModuleMarker {}

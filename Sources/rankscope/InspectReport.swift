@@ -1,0 +1,87 @@
+import Planning
+import SafeTensors
+
+/// The `rankscope inspect --json` document. Schema (all sizes exact integers):
+///
+/// ```
+/// { "path": String, "kind": "file" | "folder" | "sharded", "files": [String],
+///   "config": { "architecture", "model_type", "layers", "hidden_size", "intermediate_size",
+///               "attention_heads", "key_value_heads", "vocab_size" } | null   (each may be null),
+///   "metadata": { String: String } | null,
+///   "groups": [ { "title": String, "block": Int | null, "parameters": Int, "bytes": Int,
+///                 "tensors": [ { "name", "role", "kind", "compressible": Bool, "dtype",
+///                                "shape": [Int], "parameters", "bytes", "file" } ] } ],
+///   "totals": { "tensors", "parameters", "bytes", "compressible_parameters" } }
+/// ```
+struct InspectReport: Encodable {
+    struct Config: Encodable {
+        let architecture: String?
+        let model_type: String?
+        let layers: Int?
+        let hidden_size: Int?
+        let intermediate_size: Int?
+        let attention_heads: Int?
+        let key_value_heads: Int?
+        let vocab_size: Int?
+    }
+
+    struct Tensor: Encodable {
+        let name: String
+        let role: String
+        let kind: String
+        let compressible: Bool
+        let dtype: String
+        let shape: [Int]
+        let parameters: Int
+        let bytes: Int
+        let file: String
+    }
+
+    struct Group: Encodable {
+        let title: String
+        let block: Int?
+        let parameters: Int
+        let bytes: Int
+        let tensors: [Tensor]
+    }
+
+    struct Totals: Encodable {
+        let tensors: Int
+        let parameters: Int
+        let bytes: Int
+        let compressible_parameters: Int
+    }
+
+    let path: String
+    let kind: String
+    let files: [String]
+    let config: Config?
+    let metadata: [String: String]?
+    let groups: [Group]
+    let totals: Totals
+
+    init(catalog: LayerCatalog) {
+        let checkpoint = catalog.checkpoint
+        path = checkpoint.path
+        kind = "\(checkpoint.kind)"
+        files = checkpoint.files.map(\.path)
+        config = checkpoint.config.map {
+            Config(architecture: $0.architecture, model_type: $0.modelType, layers: $0.layerCount,
+                   hidden_size: $0.hiddenSize, intermediate_size: $0.intermediateSize,
+                   attention_heads: $0.attentionHeads, key_value_heads: $0.keyValueHeads,
+                   vocab_size: $0.vocabSize)
+        }
+        metadata = checkpoint.metadata
+        groups = catalog.groups.map { group in
+            Group(title: group.title, block: group.block, parameters: group.parameterCount, bytes: group.byteCount,
+                  tensors: group.entries.map { entry in
+                      Tensor(name: entry.info.name, role: entry.name.role, kind: entry.kind.rawValue,
+                             compressible: entry.isCompressible, dtype: entry.info.dtype.rawValue,
+                             shape: entry.info.shape, parameters: entry.info.elementCount,
+                             bytes: entry.info.byteCount, file: checkpoint.files[entry.tensor.fileIndex].path)
+                  })
+        }
+        totals = Totals(tensors: catalog.entries.count, parameters: catalog.parameterCount,
+                        bytes: catalog.byteCount, compressible_parameters: catalog.compressibleParameterCount)
+    }
+}

@@ -1,0 +1,16 @@
+import ArgumentParser
+
+/// The `rankscope` command and its subcommands.
+struct RankscopeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rankscope",
+        abstract: "Explore singular-value spectra of LLM checkpoints and plan low-rank compression.",
+        discussion: """
+        PATH is a .safetensors file, a folder holding one, or a sharded Hugging Face folder with \
+        model.safetensors.index.json. Exit status: 0 success, 1 a problem with the input, 2 a \
+        malformed command line.
+        """,
+        version: "0.1.0",
+        subcommands: [InspectCommand.self, SpectraCommand.self, DemoCommand.self]
+    )
+}

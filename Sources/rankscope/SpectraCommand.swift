@@ -1,0 +1,150 @@
+import ArgumentParser
+import Foundation
+import Planning
+import SafeTensors
+
+/// `rankscope spectra PATH`: singular values of every compressible matrix and the figures
+/// derived from them.
+struct SpectraCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "spectra",
+        abstract: "Compute singular-value spectra and derived ranks of a checkpoint's matrices.",
+        discussion: """
+        Singular values are computed in double precision (Gram matrix on the smaller side and \
+        LAPACK dsyevd) and cached under $XDG_CACHE_HOME/rankscope, so a second run is instant. \
+        Columns: Frobenius norm, spectral norm σ1, stable rank ‖W‖F²/σ1², effective rank \
+        (entropy), the ranks keeping 90/99/99.9% of the energy Σσ², and the break-even rank \
+        below which k·(m+n) < m·n. Ctrl-C stops early and keeps what was computed in the cache.
+        """
+    )
+
+    /// One matrix's spectrum and where it came from.
+    struct Result {
+        let entry: CatalogEntry
+        let spectrum: Spectrum
+        let fromCache: Bool
+    }
+
+    @OptionGroup var checkpoint: CheckpointArgument
+
+    @Option(help: "Only matrices whose name matches this regular expression (searched, not anchored).")
+    var filter: String?
+
+    @Option(help: "Write every singular value to this CSV file: tensor,block,role,rows,columns,index,singular_value (index from 0).")
+    var csv: String?
+
+    @Flag(help: "Print a JSON document instead of the table (schema in the README).")
+    var json = false
+
+    @Flag(help: "With --json, include every singular value.")
+    var values = false
+
+    @Flag(help: "Also analyse matrices excluded from compression by default (embeddings, output head).")
+    var all = false
+
+    @Flag(help: "Neither read nor write the spectrum cache.")
+    var noCache = false
+
+    @Option(help: "Worker threads (default: one per core).")
+    var jobs: Int?
+
+    func validate() throws {
+        if let filter {
+            do { _ = try Regex(filter) } catch {
+                throw ValidationError("--filter '\(filter)' is not a valid regular expression.")
+            }
+        }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
+    }
+
+    func run() throws {
+        let catalog = try checkpoint.openCatalog()
+        let selected = try select(from: catalog)
+        let cache = noCache ? nil : SpectrumCache(directory: SpectrumCache.defaultDirectory())
+        let engine = SpectrumEngine(checkpoint: catalog.checkpoint, cache: cache, workers: jobs)
+        let progressLine = ProgressLine()
+        let interrupt = InterruptHandler { engine.cancel() }
+        let started = Date()
+        let events = engine.run(selected) { progress in
+            let rate = progress.flops / max(Date().timeIntervalSince(started), 1e-9) / 1e9
+            progressLine.update(completed: progress.completed, total: progress.total,
+                                note: String(format: "%d cached  %.1f GFLOP/s", progress.fromCache, rate))
+        }
+        progressLine.finish()
+        interrupt.restore()
+        if let cacheError = engine.cacheWriteError {
+            Termination.printError("rankscope: warning: the spectrum cache could not be written (\(cacheError)); results are unaffected.")
+        }
+        let byName = Dictionary(uniqueKeysWithValues: selected.map { ($0.info.name, $0) })
+        var results: [Result] = []
+        var failures: [SpectrumError] = []
+        for event in events {
+            switch event {
+            case .finished(let spectrum, let fromCache):
+                results.append(Result(entry: byName[spectrum.tensorName]!, spectrum: spectrum, fromCache: fromCache))
+            case .failed(let error):
+                failures.append(error)
+            }
+        }
+        if let csv { try SpectraCSV.write(results, to: csv) }
+        if json {
+            try JSONOutput.print(SpectraReport(path: catalog.checkpoint.path, results: results, failures: failures, includeValues: values))
+        } else {
+            for line in SpectraCommand.render(results) { print(line) }
+        }
+        fflush(stdout)
+        if engine.isCancelled {
+            Termination.printError("rankscope: interrupted after \(results.count) of \(selected.count) matrices; computed spectra are kept in the cache.")
+            throw ExitCode(130)
+        }
+        for failure in failures { Termination.printError("rankscope: " + failure.description) }
+        if !failures.isEmpty { throw ExitCode(Termination.userError) }
+    }
+
+    /// The matrices to analyse: compressible ones (or all 2-D float ones with --all), filtered.
+    private func select(from catalog: LayerCatalog) throws -> [CatalogEntry] {
+        let regex = try filter.map { try Regex($0) }
+        let candidates = catalog.groups.flatMap(\.entries).filter { all ? $0.hasSpectrum : $0.isCompressible }
+        let selected = candidates.filter { entry in
+            guard let regex else { return true }
+            return entry.info.name.contains(regex)
+        }
+        if selected.isEmpty {
+            throw SelectionError(path: catalog.checkpoint.path, filter: filter)
+        }
+        return selected
+    }
+
+    /// The human-readable table.
+    static func render(_ results: [Result]) -> [String] {
+        var table = TextTable([
+            ("tensor", .left), ("shape", .right), ("‖W‖F", .right), ("σ1", .right), ("stable", .right),
+            ("effective", .right), ("r90%", .right), ("r99%", .right), ("r99.9%", .right), ("break-even", .right),
+        ])
+        for result in results {
+            let summary = result.spectrum.summary
+            table.append([
+                result.entry.info.name, Formatting.shape(result.entry.info.shape),
+                Formatting.significant(summary.frobeniusNorm), Formatting.significant(summary.spectralNorm),
+                Formatting.significant(summary.stableRank), Formatting.significant(summary.effectiveRank),
+                String(summary.energyRank90), String(summary.energyRank99), String(summary.energyRank999),
+                String(summary.breakEvenRank),
+            ])
+        }
+        let cached = results.filter(\.fromCache).count
+        return table.render() + ["", "\(results.count) matrices (\(cached) from cache). Ranks keep 90/99/99.9% of Σσ²; factors save parameters below the break-even rank."]
+    }
+}
+
+/// No matrix matched what the user asked for.
+struct SelectionError: Error, CustomStringConvertible {
+    let path: String
+    let filter: String?
+
+    var description: String {
+        if let filter {
+            return "\(path): no matrix matches --filter '\(filter)'."
+        }
+        return "\(path): the checkpoint has no compressible matrices (try --all to include embeddings and heads)."
+    }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+
+/// Turns an error into the message and exit status a user sees.
+///
+/// Exit statuses: 0 for success and `--help`, 1 for a problem with the user's files or
+/// values (one sentence on standard error), 2 for a malformed command line (the parser's
+/// message and usage on standard error).
+enum Termination {
+    /// Exit status for a user error.
+    static let userError: Int32 = 1
+    /// Exit status for a command-line usage error.
+    static let usageError: Int32 = 2
+
+    /// Prints what the error means and exits with its status.
+    static func exit(for error: Error) -> Never {
+        fflush(stdout)
+        if let code = error as? ExitCode {
+            Foundation.exit(code.rawValue)
+        }
+        let parserCode = RankscopeCommand.exitCode(for: error)
+        if parserCode == .success {
+            RankscopeCommand.exit(withError: error)
+        }
+        if parserCode == .validationFailure {
+            printError(RankscopeCommand.fullMessage(for: error))
+            Foundation.exit(usageError)
+        }
+        printError("rankscope: " + String(describing: error))
+        Foundation.exit(userError)
+    }
+
+    /// Writes a line to standard error.
+    static func printError(_ text: String) {
+        FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    }
+}

@@ -1,3 +1,0 @@
-import XCTest
-import Planning
-final class PlanningPlaceholderTests: XCTestCase { func testBuilds() { XCTAssertTrue(true) } }
