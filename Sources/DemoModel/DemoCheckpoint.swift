@@ -121,17 +121,12 @@ public struct DemoCheckpoint: Sendable {
             try bits.withUnsafeBytes { try writer.append($0) }
         }
         try writer.finish()
-        let configPath = directory + "/config.json"
-        let temporary = directory + "/.config.json.partial"
-        try configJSON.write(toFile: temporary, atomically: false, encoding: .utf8)
-        if rename(temporary, configPath) != 0 {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: configPath])
-        }
+        try AtomicFile.write(Data(configJSON.utf8), to: directory + "/config.json")
     }
 
     /// The values of one tensor, row-major.
     func values(of plan: TensorPlan) throws -> [Double] {
-        var generator = SeededGenerator(seed: seed ^ Self.nameHash(plan.name))
+        var generator = SeededGenerator(seed: seed ^ FNV1a.hash(plan.name))
         let count = plan.shape.reduce(1, *)
         if let sigma = designedSingularValues(of: plan) {
             let rows = plan.shape[0], columns = plan.shape[1], rank = sigma.count
@@ -147,9 +142,5 @@ public struct DemoCheckpoint: Sendable {
             return (0..<count).map { _ in 1 + 0.05 * generator.nextGaussian() }
         }
         return (0..<count).map { _ in 0.02 * generator.nextGaussian() }
-    }
-
-    private static func nameHash(_ name: String) -> UInt64 {
-        name.utf8.reduce(UInt64(0xcbf2_9ce4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01b3 }
     }
 }

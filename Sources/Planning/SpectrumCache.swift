@@ -73,7 +73,7 @@ public final class SpectrumCache: @unchecked Sendable {
 
     /// The cache file for a shard at the given real path.
     public func cachePath(forRealPath path: String) -> String {
-        directory + "/spectra-" + String(FNV1a.hash(Array(path.utf8)), radix: 16) + ".safetensors"
+        directory + "/spectra-" + String(FNV1a.hash(path), radix: 16) + ".safetensors"
     }
 
     /// What a valid cache file must record about its shard.

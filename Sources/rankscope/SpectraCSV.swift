@@ -1,4 +1,5 @@
 import Foundation
+import SafeTensors
 
 /// Writes every singular value as a tidy CSV for pandas or matplotlib:
 /// `tensor,block,role,rows,columns,index,singular_value`, one row per value, index from 0 as in
