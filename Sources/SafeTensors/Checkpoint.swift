@@ -52,11 +52,7 @@ public final class Checkpoint: @unchecked Sendable {
     /// Opens a checkpoint from a file, folder or index path; every failure is a
     /// ``SafeTensorsError`` naming the file at fault.
     public init(path: String) throws {
-        guard let info = POSIX.status(of: path) else {
-            let code = errno
-            throw SafeTensorsError(
-                file: path, problem: code == ENOENT || code == ENOTDIR ? .noSuchFile : .cannotOpen(reason: POSIX.describe(code)))
-        }
+        let info = try POSIX.existingStatus(of: path)
         var kind: Kind
         var files: [SafeTensorsFile] = []
         var index: ShardedIndex?

@@ -9,10 +9,7 @@ enum JSONFileLoader {
         func fail(_ problem: SafeTensorsError.Problem) -> SafeTensorsError {
             SafeTensorsError(file: path, problem: problem)
         }
-        guard let info = POSIX.status(of: path) else {
-            let code = errno
-            throw fail(code == ENOENT || code == ENOTDIR ? .noSuchFile : .cannotOpen(reason: POSIX.describe(code)))
-        }
+        let info = try POSIX.existingStatus(of: path)
         if POSIX.isDirectory(info) { throw fail(.isDirectory) }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw fail(.cannotOpen(reason: "it could not be read"))

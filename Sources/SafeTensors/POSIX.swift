@@ -21,6 +21,17 @@ enum POSIX {
         return stat(path, &info) == 0 ? info : nil
     }
 
+    /// `stat(2)` of a path the user named, failing with the sentence a user needs: no such
+    /// file, or why it cannot be opened.
+    static func existingStatus(of path: String) throws -> stat {
+        guard let info = status(of: path) else {
+            let code = errno
+            throw SafeTensorsError(
+                file: path, problem: code == ENOENT || code == ENOTDIR ? .noSuchFile : .cannotOpen(reason: describe(code)))
+        }
+        return info
+    }
+
     /// True when `info` describes a directory.
     static func isDirectory(_ info: stat) -> Bool { (info.st_mode & S_IFMT) == S_IFDIR }
 

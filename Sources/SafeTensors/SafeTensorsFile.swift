@@ -47,10 +47,7 @@ public final class SafeTensorsFile: @unchecked Sendable {
         func fail(_ problem: SafeTensorsError.Problem) -> SafeTensorsError {
             SafeTensorsError(file: path, problem: problem)
         }
-        guard let info = POSIX.status(of: path) else {
-            let code = errno
-            throw fail(code == ENOENT || code == ENOTDIR ? .noSuchFile : .cannotOpen(reason: POSIX.describe(code)))
-        }
+        let info = try POSIX.existingStatus(of: path)
         if POSIX.isDirectory(info) { throw fail(.isDirectory) }
         guard POSIX.isRegularFile(info) else { throw fail(.cannotOpen(reason: "it is not a regular file")) }
 
