@@ -4,7 +4,8 @@ import PackageDescription
 /// rankscope: explore singular-value spectra of LLM checkpoints and plan low-rank compression.
 ///
 /// Layers (lower never imports higher):
-/// StrictJSON → SafeTensors → (LinearAlgebra) → Planning → DemoModel → rankscope.
+/// StrictJSON → SafeTensors → (LinearAlgebra) → Planning → DemoModel → rankscope;
+/// TerminalUI (cells, backends, widgets) knows nothing of checkpoints.
 let package = Package(
     name: "rankscope",
     platforms: [.macOS(.v13)],
@@ -20,7 +21,6 @@ let package = Package(
     targets: [
         .systemLibrary(
             name: "CNcursesw",
-            pkgConfig: "ncursesw",
             providers: [.apt(["libncursesw5-dev"])]
         ),
         .systemLibrary(
@@ -32,6 +32,7 @@ let package = Package(
         .target(name: "SafeTensors", dependencies: ["StrictJSON"]),
         .target(name: "LinearAlgebra", dependencies: ["COpenBLAS"]),
         .target(name: "Planning", dependencies: ["SafeTensors", "LinearAlgebra", "StrictJSON"]),
+        .target(name: "TerminalUI", dependencies: ["CNcursesw"]),
         .target(name: "DemoModel", dependencies: ["SafeTensors", "LinearAlgebra", "StrictJSON"]),
         .executableTarget(
             name: "rankscope",
@@ -44,6 +45,7 @@ let package = Package(
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors", "StrictJSON"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "SafeTensors", "LinearAlgebra"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(name: "EndToEndTests", dependencies: ["SafeTensors"]),
     ],
     swiftLanguageModes: [.v5]

@@ -34,4 +34,27 @@ static inline int rs_get_wch(wint_t *out) { return get_wch(out); }
 static inline int rs_keypad_stdscr(int on) { return keypad(stdscr, on ? TRUE : FALSE); }
 static inline int rs_timeout_stdscr(int ms) { wtimeout(stdscr, ms); return 0; }
 static inline int rs_mvadd_wch(int y, int x, const cchar_t *c) { return mvadd_wch(y, x, c); }
+/* Added for TerminalUI's CursesBackend: colours, wide-cell output, extra keys.
+   Everything goes through stdscr so no WINDOW type crosses into Swift. */
+static inline int rs_initscr(void) { return initscr() == NULL ? -1 : 0; }
+static inline int rs_has_colors(void) { return has_colors() ? 1 : 0; }
+static inline int rs_start_color(void) { return start_color(); }
+static inline int rs_use_default_colors(void) { return use_default_colors(); }
+static inline int rs_colors(void) { return COLORS; }
+static inline int rs_color_pairs(void) { return COLOR_PAIRS; }
+static inline int rs_init_pair(int pair, int fg, int bg) { return init_pair((short)pair, (short)fg, (short)bg); }
+static inline int rs_attr_normal(void) { return (int)A_NORMAL; }
+static inline int rs_key_btab(void) { return KEY_BTAB; }
+static inline int rs_key_dc(void) { return KEY_DC; }
+static inline int rs_key_f0(void) { return KEY_F0; }
+static inline int rs_set_escdelay(int ms) { return set_escdelay(ms); }
+static inline int rs_leaveok_stdscr(int on) { return leaveok(stdscr, on ? TRUE : FALSE); }
+static inline int rs_clearok_stdscr(int on) { return clearok(stdscr, on ? TRUE : FALSE); }
+/* Draws one cell: up to 4 wide chars (spacing char first, then combining marks,
+   NUL-terminated) with attributes and a colour pair, via setcchar + mvadd_wch. */
+static inline int rs_put_cell(int y, int x, const wchar_t *wch, int attrs, int pair) {
+    cchar_t c;
+    if (setcchar(&c, wch, (attr_t)attrs, (short)pair, NULL) == ERR) return ERR;
+    return mvadd_wch(y, x, &c);
+}
 #endif

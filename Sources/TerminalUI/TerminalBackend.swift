@@ -1,0 +1,17 @@
+/// Where frames go and keys come from: the real terminal (`CursesBackend`) or memory
+/// (`InMemoryBackend`, for tests).
+///
+/// A frame loop: read `size`, build a `CellBuffer` of that size, draw widgets into it,
+/// `draw(_:)` it, then `readKey(timeout:)`; on `.resize` rebuild at the new size.
+public protocol TerminalBackend: AnyObject {
+    /// The current size of the screen in cells.
+    var size: TerminalSize { get }
+    /// Shows `buffer`, writing only the cells that changed since the previous draw
+    /// (everything after a resize or on the first draw).
+    func draw(_ buffer: CellBuffer)
+    /// Waits up to `timeout` milliseconds for input (negative waits indefinitely, 0 polls)
+    /// and returns the event, or nil if none arrived in time.
+    func readKey(timeout: Int) -> KeyEvent?
+    /// Gives the terminal back to the shell (cursor, echo, main screen). Safe to call twice.
+    func restore()
+}
