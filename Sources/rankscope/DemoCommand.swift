@@ -7,8 +7,8 @@ import Planning
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Write the built-in demo checkpoint (Llama names, 8 blocks, designed spectra) and open it.",
-        discussion: "The demo is written once to --out (default: $XDG_CACHE_HOME/rankscope/demo) and reused while it is intact."
+        abstract: "Write the built-in demo checkpoint (Llama names, 8 blocks, designed spectra) and open it in the explorer.",
+        discussion: "The demo is written once to --out (default: $XDG_CACHE_HOME/rankscope/demo) and reused while it is intact. Without a terminal (output piped), the spectra table is printed instead of opening the explorer."
     )
 
     @Option(help: "Folder to write the demo checkpoint into.")
@@ -28,7 +28,11 @@ struct DemoCommand: ParsableCommand {
             print(directory)
             return
         }
-        let spectra = try SpectraCommand.parse([directory])
-        try spectra.run()
+        // The explorer needs a terminal; piped or redirected, print the spectra table instead.
+        if isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 {
+            try TUICommand.parse([directory]).run()
+        } else {
+            try SpectraCommand.parse([directory]).run()
+        }
     }
 }

@@ -6,11 +6,12 @@ struct RankscopeCommand: ParsableCommand {
         commandName: "rankscope",
         abstract: "Explore singular-value spectra of LLM checkpoints and plan low-rank compression.",
         discussion: """
-        PATH is a .safetensors file, a folder holding one, or a sharded Hugging Face folder with \
+        `rankscope PATH` opens the explorer (the same as `rankscope tui PATH`). PATH is a .safetensors file, a folder holding one, or a sharded Hugging Face folder with \
         model.safetensors.index.json. Exit status: 0 success, 1 a problem with the input, 2 a \
         malformed command line.
         """,
         version: "0.1.0",
-        subcommands: [InspectCommand.self, SpectraCommand.self, DemoCommand.self]
+        subcommands: [TUICommand.self, InspectCommand.self, SpectraCommand.self, DemoCommand.self],
+        defaultSubcommand: TUICommand.self
     )
 }

@@ -71,6 +71,23 @@ enum Harness {
                        environment: ["XDG_CACHE_HOME": cacheHome])
     }
 
+    /// Runs a shell command line with `posix_spawn` and `waitpid`, returning its status and
+    /// standard output. For programs that leave daemons behind (tmux starts its server this
+    /// way), which keep `Process`'s termination monitor from ever firing.
+    static func shell(_ commandLine: String) throws -> Outcome {
+        let output = NSTemporaryDirectory() + "rankscope-shell-\(UUID().uuidString)"
+        defer { unlink(output) }
+        let words: [String] = ["/bin/sh", "-c", "(\(commandLine)) </dev/null >'\(output)' 2>&1"]
+        let argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        guard posix_spawn(&pid, "/bin/sh", nil, nil, argv, environ) == 0 else { throw CocoaError(.executableLoad) }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+        return Outcome(status: (status >> 8) & 0xFF, stdout: text, stderr: "")
+    }
+
     /// A fresh temporary folder.
     static func temporaryDirectory() throws -> String {
         let path = NSTemporaryDirectory() + "rankscope-e2e-\(UUID().uuidString)"

@@ -1,0 +1,115 @@
+import Foundation
+import Planning
+import SafeTensors
+import TerminalUI
+
+/// The explorer's event loop over any ``TerminalBackend``: computes spectra in the background,
+/// folds their results into the ``ExplorerState`` each frame, dispatches keys through
+/// ``KeyMap``, and redraws after every key, resize or batch of results.
+///
+/// Spectra arrive on worker threads and are queued in a locked inbox; only the loop's thread
+/// touches the state. Quitting cancels the spectra and restores the terminal.
+public final class ExplorerApp {
+    /// The state as of the last frame.
+    public private(set) var state: ExplorerState
+    private let backend: TerminalBackend
+    private let engine: SpectrumEngine
+    private let inbox = SpectrumInbox()
+    private var started = false
+    private var needsRedraw = true
+
+    /// How long `run()` waits for a key before looking at the inbox again (milliseconds).
+    public static let keyTimeout = 100
+
+    /// An app over `catalog`, drawing on `backend`, caching spectra in `cache` (nil: none).
+    public init(catalog: LayerCatalog, backend: TerminalBackend, cache: SpectrumCache?, workers: Int? = nil) {
+        state = ExplorerState(catalog: catalog)
+        self.backend = backend
+        engine = SpectrumEngine(checkpoint: catalog.checkpoint, cache: cache, workers: workers)
+    }
+
+    /// Opens `path` and runs the explorer on `backend` until the user quits, with the default
+    /// spectrum cache. Throws `SafeTensorsError` when the checkpoint cannot be opened (after
+    /// restoring the terminal). Prefer opening the checkpoint before creating a curses backend,
+    /// as `rankscope tui` does, so the error prints on a normal screen.
+    public static func run(path: String, backend: TerminalBackend) throws {
+        let catalog: LayerCatalog
+        do {
+            catalog = LayerCatalog(checkpoint: try Checkpoint(path: path))
+        } catch {
+            backend.restore()
+            throw error
+        }
+        ExplorerApp(catalog: catalog, backend: backend,
+                    cache: SpectrumCache(directory: SpectrumCache.defaultDirectory())).run()
+    }
+
+    /// Starts the background spectra (once).
+    public func start() {
+        guard !started else { return }
+        started = true
+        let inbox = self.inbox
+        engine.start(state.entries, onEvent: { event, progress in inbox.push(event, progress) },
+                     onCompletion: { _ in inbox.markComplete() })
+    }
+
+    /// Runs until the user quits, then cancels the spectra and restores the terminal.
+    public func run() {
+        start()
+        defer { finish() }
+        while !state.shouldQuit {
+            step(timeout: ExplorerApp.keyTimeout)
+        }
+    }
+
+    /// One turn of the loop: fold in arrived spectra, redraw if anything changed, then wait up
+    /// to `timeout` ms for one key and apply it.
+    public func step(timeout: Int) {
+        absorbSpectra()
+        if needsRedraw { redraw() }
+        if let key = backend.readKey(timeout: timeout) { handle(key) }
+    }
+
+    /// Applies one key (or resize) and redraws.
+    public func handle(_ key: KeyEvent) {
+        if key != .resize {
+            let bindings = state.quitDialog != nil ? KeyMap.dialog : KeyMap.main
+            if let action = KeyMap.action(for: key, in: bindings) { state.reduce(action) }
+        }
+        needsRedraw = true
+        absorbSpectra()
+        redraw()
+    }
+
+    /// Draws the current state at the backend's current size.
+    public func redraw() {
+        let size = backend.size
+        backend.draw(ExplorerView.frame(&state, width: size.width, height: size.height))
+        needsRedraw = false
+    }
+
+    /// Blocks until every spectrum is done (or `timeout` seconds pass), folds them in and
+    /// redraws; returns true when complete. Meant for tests and scripted use.
+    @discardableResult
+    public func waitForSpectra(timeout: TimeInterval = 60) -> Bool {
+        start()
+        let deadline = Date().addingTimeInterval(timeout)
+        while !inbox.isComplete && Date() < deadline { usleep(5_000) }
+        absorbSpectra()
+        redraw()
+        return inbox.isComplete
+    }
+
+    /// Cancels the spectra and gives the terminal back.
+    public func finish() {
+        engine.cancel()
+        backend.restore()
+    }
+
+    private func absorbSpectra() {
+        let events = inbox.drain()
+        guard !events.isEmpty else { return }
+        for (event, progress) in events { state.receive(event, progress: progress) }
+        needsRedraw = true
+    }
+}
