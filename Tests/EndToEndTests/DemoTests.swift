@@ -45,6 +45,11 @@ final class DemoTests: XCTestCase {
         XCTAssertEqual(numpyRanks, [ranks["attn.q_proj"], ranks["mlp.up_proj"]].compactMap { $0 })
         XCTAssertLessThan(ranks["attn.q_proj"] ?? .max, ranks["mlp.up_proj"] ?? 0, "query projections are designed to decay faster: \(ranks)")
 
+        // Without a terminal, demo prints the spectra table rather than starting curses.
+        let piped = try Harness.rankscope(["demo", "--out", out], cacheHome: directory)
+        XCTAssertEqual(piped.status, 0, piped.stderr)
+        XCTAssertTrue(piped.stdout.contains("56 matrices"), piped.stdout)
+
         let second = try Harness.rankscope(["demo", "--out", out, "--write-only"], cacheHome: directory)
         XCTAssertEqual(second.status, 0)
         let again = try FileManager.default.attributesOfItem(atPath: out + "/model.safetensors")
