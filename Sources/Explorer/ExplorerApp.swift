@@ -100,10 +100,15 @@ public final class ExplorerApp {
         return inbox.isComplete
     }
 
-    /// Cancels the spectra and gives the terminal back.
+    /// Cancels the spectra, gives the terminal back, then waits (up to 10 s) for the workers to
+    /// stop and the engine to write the spectra computed so far to the cache, so quitting
+    /// mid-computation loses no finished work.
     public func finish() {
         engine.cancel()
         backend.restore()
+        guard started else { return }
+        let deadline = Date().addingTimeInterval(10)
+        while !inbox.isComplete && Date() < deadline { usleep(5_000) }
     }
 
     private func absorbSpectra() {
