@@ -42,18 +42,16 @@ public final class SpectrumCache: @unchecked Sendable {
     public func singularValues(of tensorName: String, in file: SafeTensorsFile) -> [Double]? {
         lock.lock()
         defer { lock.unlock() }
-        return loadedShard(for: file).values[tensorName]
+        return shards[loadedShardKey(for: file)]?.values[tensorName]
     }
 
     /// Records freshly computed singular values; they reach the disk on the next ``flush()``.
     public func store(_ values: [Double], of tensorName: String, in file: SafeTensorsFile) {
         lock.lock()
         defer { lock.unlock() }
-        let key = SpectrumCache.realPath(file.path)
-        var shard = loadedShard(for: file)
-        shard.values[tensorName] = values
-        shard.isDirty = true
-        shards[key] = shard
+        let key = loadedShardKey(for: file)
+        shards[key]?.values[tensorName] = values
+        shards[key]?.isDirty = true
     }
 
     /// Writes every shard cache that changed since it was loaded, atomically.
@@ -90,14 +88,15 @@ public final class SpectrumCache: @unchecked Sendable {
         ]
     }
 
-    /// The in-memory shard cache, loading it from disk on first use. Caller holds the lock.
-    private func loadedShard(for file: SafeTensorsFile) -> ShardCache {
+    /// The key of the shard's in-memory cache (its real path), loading the cache from disk on
+    /// first use, so callers mutate `shards[key]` in place. Caller holds the lock.
+    private func loadedShardKey(for file: SafeTensorsFile) -> String {
         let key = SpectrumCache.realPath(file.path)
-        if let shard = shards[key] { return shard }
-        let record = SpectrumCache.record(for: file, realPath: key)
-        let shard = ShardCache(record: record, values: readValues(path: cachePath(forRealPath: key), expecting: record), isDirty: false)
-        shards[key] = shard
-        return shard
+        if shards[key] == nil {
+            let record = SpectrumCache.record(for: file, realPath: key)
+            shards[key] = ShardCache(record: record, values: readValues(path: cachePath(forRealPath: key), expecting: record), isDirty: false)
+        }
+        return key
     }
 
     /// Reads a cache file; an unreadable, foreign or stale file yields nothing.

@@ -11,7 +11,7 @@ struct TUICommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tui",
         abstract: "Browse a checkpoint's layers and spectra and tune ranks in a full-screen terminal UI.",
-        discussion: "Keys: j/k or arrows move, +/- and ]/[ change the rank, e picks the 99% energy rank, x keeps a layer dense, ? lists every key, q quits."
+        discussion: "Keys: " + KeyMap.main.map { "\($0.keyLabel) \($0.summary)" }.joined(separator: "; ") + "."
     )
 
     @OptionGroup var checkpoint: CheckpointArgument
