@@ -4,7 +4,7 @@ import PackageDescription
 /// rankscope: explore singular-value spectra of LLM checkpoints and plan low-rank compression.
 ///
 /// Layers (lower never imports higher):
-/// StrictJSON → SafeTensors → (LinearAlgebra) → Planning → DemoModel → rankscope;
+/// StrictJSON → SafeTensors → (LinearAlgebra) → Planning → Compression / DemoModel / Explorer → rankscope;
 /// TerminalUI (cells, backends, widgets) knows nothing of checkpoints.
 let package = Package(
     name: "rankscope",
@@ -34,11 +34,12 @@ let package = Package(
         .target(name: "Planning", dependencies: ["SafeTensors", "LinearAlgebra", "StrictJSON"]),
         .target(name: "TerminalUI", dependencies: ["CNcursesw"]),
         .target(name: "Explorer", dependencies: ["TerminalUI", "Planning", "SafeTensors"]),
+        .target(name: "Compression", dependencies: ["SafeTensors", "LinearAlgebra", "Planning", "StrictJSON"]),
         .target(name: "DemoModel", dependencies: ["SafeTensors", "LinearAlgebra", "StrictJSON"]),
         .executableTarget(
             name: "rankscope",
             dependencies: [
-                "SafeTensors", "LinearAlgebra", "Planning", "DemoModel", "StrictJSON", "Explorer", "TerminalUI",
+                "SafeTensors", "LinearAlgebra", "Planning", "DemoModel", "StrictJSON", "Explorer", "TerminalUI", "Compression",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -48,6 +49,7 @@ let package = Package(
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "SafeTensors", "LinearAlgebra"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "TerminalUI", "Planning", "SafeTensors", "LinearAlgebra"]),
+        .testTarget(name: "CompressionTests", dependencies: ["Compression", "Planning", "SafeTensors", "LinearAlgebra", "StrictJSON"]),
         .testTarget(name: "EndToEndTests", dependencies: ["SafeTensors"]),
     ],
     swiftLanguageModes: [.v5]
