@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "SafeTensors", targets: ["SafeTensors"]),
         .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
         .library(name: "Planning", targets: ["Planning"]),
+        .executable(name: "rankscope-fuzz", targets: ["RankscopeFuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -35,6 +36,8 @@ let package = Package(
         .target(name: "TerminalUI", dependencies: ["CNcursesw"]),
         .target(name: "Explorer", dependencies: ["TerminalUI", "Planning", "SafeTensors"]),
         .target(name: "Compression", dependencies: ["SafeTensors", "LinearAlgebra", "Planning", "StrictJSON"]),
+        .target(name: "FuzzTargets", dependencies: ["SafeTensors", "StrictJSON"]),
+        .executableTarget(name: "RankscopeFuzz", dependencies: ["FuzzTargets"]),
         .target(name: "DemoModel", dependencies: ["SafeTensors", "LinearAlgebra", "StrictJSON"]),
         .executableTarget(
             name: "rankscope",
@@ -44,7 +47,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON"]),
-        .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors", "StrictJSON"]),
+        .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors", "StrictJSON", "FuzzTargets"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "SafeTensors", "LinearAlgebra"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),

@@ -14,13 +14,20 @@ enum JSONFileLoader {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw fail(.cannotOpen(reason: "it could not be read"))
         }
+        return try object(parsing: data, file: path)
+    }
+
+    /// The top-level object of JSON `bytes` read from `file` (named in errors).
+    static func object<Bytes: Collection>(parsing bytes: Bytes, file: String) throws -> JSONObject where Bytes.Element == UInt8 {
         let value: JSONValue
         do {
-            value = try JSONParser.parse(data)
+            value = try JSONParser.parse(bytes)
         } catch let error as JSONParseError {
-            throw fail(.jsonNotValid(detail: error.description))
+            throw SafeTensorsError(file: file, problem: .jsonNotValid(detail: error.description))
         }
-        guard let object = value.objectValue else { throw fail(.jsonNotObject(found: value.kindDescription)) }
+        guard let object = value.objectValue else {
+            throw SafeTensorsError(file: file, problem: .jsonNotObject(found: value.kindDescription))
+        }
         return object
     }
 }

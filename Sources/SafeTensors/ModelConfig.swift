@@ -34,6 +34,11 @@ public struct ModelConfig: Sendable, Equatable {
         self.init(object: try JSONFileLoader.loadObject(path: path), path: path)
     }
 
+    /// Parses config JSON `bytes`; `path` names the file in errors.
+    public init<Bytes: Collection>(parsing bytes: Bytes, path: String) throws where Bytes.Element == UInt8 {
+        self.init(object: try JSONFileLoader.object(parsing: bytes, file: path), path: path)
+    }
+
     /// Extracts the facts from an already parsed object.
     public init(object: JSONObject, path: String) {
         func int(_ keys: String...) -> Int? {

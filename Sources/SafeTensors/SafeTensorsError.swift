@@ -79,6 +79,8 @@ public struct SafeTensorsError: Error, Equatable, Sendable, CustomStringConverti
         case indexUnsafeShardName(tensor: String, shard: String)
         /// A shard named by the index does not exist.
         case missingShard(shard: String)
+        /// The index names a JSON index (itself or another) as a shard: a cycle, not a tensor file.
+        case indexShardIsIndex(tensor: String, shard: String)
         /// A tensor listed in the index is absent from the shard it names.
         case tensorMissingFromShard(tensor: String, shard: String)
         /// The same tensor name is present in two files.
@@ -197,6 +199,8 @@ extension SafeTensorsError.Problem {
             return "the index maps tensor '\(tensor)' to '\(shard)', which is not a plain file name in the same folder"
         case .missingShard(let shard):
             return "shard '\(shard)' named by the index does not exist"
+        case .indexShardIsIndex(let tensor, let shard):
+            return "the index maps tensor '\(tensor)' to '\(shard)', which is an index file, not a .safetensors shard"
         case .tensorMissingFromShard(let tensor, let shard):
             return "tensor '\(tensor)' is listed in the index but absent from its shard '\(shard)'"
         case .tensorInTwoShards(let tensor, let first, let second):

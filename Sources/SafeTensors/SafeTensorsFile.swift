@@ -62,22 +62,15 @@ public final class SafeTensorsFile: @unchecked Sendable {
         var current = stat()
         guard fstat(fd, &current) == 0 else { throw fail(.readFailed(reason: POSIX.describe(errno))) }
         let size = Int(current.st_size)
-        if size == 0 { throw fail(.emptyFile) }
-        if size < 8 { throw fail(.fileTooShort(size: size)) }
+        try SafeTensorsHeader.checkFileSize(size, file: path)
 
         var prefix = [UInt8](repeating: 0, count: 8)
         if let reason = prefix.withUnsafeMutableBytes({ POSIX.readFully(fd: fd, into: $0, offset: 0) }) {
             throw fail(.readFailed(reason: reason))
         }
-        var declared: UInt64 = 0
-        for (i, byte) in prefix.enumerated() { declared |= UInt64(byte) << (8 * UInt64(i)) }
-        guard declared <= UInt64(size - 8) else {
-            throw fail(.headerBeyondFile(headerLength: declared, fileSize: size))
+        let headerLength = try prefix.withUnsafeBytes {
+            try SafeTensorsHeader.declaredLength(prefix: $0, fileSize: size, file: path)
         }
-        guard declared <= UInt64(SafeTensorsHeader.maximumLength) else {
-            throw fail(.headerTooLarge(headerLength: declared))
-        }
-        let headerLength = Int(declared)
         var headerBytes = [UInt8](repeating: 0, count: headerLength)
         if let reason = headerBytes.withUnsafeMutableBytes({ POSIX.readFully(fd: fd, into: $0, offset: 8) }) {
             throw fail(.readFailed(reason: reason))

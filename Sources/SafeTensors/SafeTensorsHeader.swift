@@ -84,6 +84,37 @@ public struct SafeTensorsHeader: Sendable, Equatable {
             headerLength: headerBytes.count, dataStart: 8 + headerBytes.count, bufferLength: bufferLength)
     }
 
+    /// Throws when a file of `size` bytes cannot hold the 8-byte header length.
+    public static func checkFileSize(_ size: Int, file: String) throws {
+        if size == 0 { throw SafeTensorsError(file: file, problem: .emptyFile) }
+        if size < 8 { throw SafeTensorsError(file: file, problem: .fileTooShort(size: size)) }
+    }
+
+    /// Decodes N, the little-endian 64-bit header length in the first 8 bytes of `prefix`, of a
+    /// file of `fileSize` bytes, and checks that the header fits the file and the maximum length.
+    public static func declaredLength(prefix: UnsafeRawBufferPointer, fileSize: Int, file: String) throws -> Int {
+        precondition(prefix.count >= 8, "the header length prefix is 8 bytes")
+        var declared: UInt64 = 0
+        for i in 0..<8 { declared |= UInt64(prefix[i]) << (8 * UInt64(i)) }
+        guard declared <= UInt64(fileSize - 8) else {
+            throw SafeTensorsError(file: file, problem: .headerBeyondFile(headerLength: declared, fileSize: fileSize))
+        }
+        guard declared <= UInt64(maximumLength) else {
+            throw SafeTensorsError(file: file, problem: .headerTooLarge(headerLength: declared))
+        }
+        return Int(declared)
+    }
+
+    /// Parses and validates a whole safetensors file image held in memory (length prefix, header,
+    /// data buffer), with the same checks and errors as opening a file; `file` names it in errors.
+    public static func parse(fileImage: UnsafeRawBufferPointer, file: String) throws -> SafeTensorsHeader {
+        try checkFileSize(fileImage.count, file: file)
+        let length = try declaredLength(prefix: UnsafeRawBufferPointer(rebasing: fileImage[0..<8]),
+                                        fileSize: fileImage.count, file: file)
+        return try parse(headerBytes: UnsafeRawBufferPointer(rebasing: fileImage[8..<(8 + length)]),
+                         bufferLength: fileImage.count - 8 - length, file: file)
+    }
+
     /// Parses header bytes held in an array.
     public static func parse(headerBytes: [UInt8], bufferLength: Int, file: String) throws -> SafeTensorsHeader {
         try headerBytes.withUnsafeBytes { try parse(headerBytes: $0, bufferLength: bufferLength, file: file) }

@@ -30,6 +30,11 @@ public struct ShardedIndex: Sendable, Equatable {
         try self.init(object: JSONFileLoader.loadObject(path: path), path: path)
     }
 
+    /// Parses and validates index JSON `bytes`; `path` names the file in errors.
+    public init<Bytes: Collection>(parsing bytes: Bytes, path: String) throws where Bytes.Element == UInt8 {
+        try self.init(object: JSONFileLoader.object(parsing: bytes, file: path), path: path)
+    }
+
     /// Validates an index already parsed; `path` names the file in errors.
     public init(object: JSONObject, path: String) throws {
         func fail(_ problem: SafeTensorsError.Problem) -> SafeTensorsError {
@@ -45,6 +50,9 @@ public struct ShardedIndex: Sendable, Equatable {
             guard let shard = member.value.stringValue else { throw fail(.indexShardNotString(tensor: member.key)) }
             guard ShardedIndex.isPlainFileName(shard) else {
                 throw fail(.indexUnsafeShardName(tensor: member.key, shard: shard))
+            }
+            if shard.hasSuffix(".index.json") || shard == PathNames.lastComponent(of: path) {
+                throw fail(.indexShardIsIndex(tensor: member.key, shard: shard))
             }
             entries.append(Entry(tensor: member.key, shard: shard))
             shardByTensor[member.key] = shard

@@ -21,32 +21,20 @@ final class ErrorTests: XCTestCase {
         return write(withUnsafeBytes(of: &length) { Array($0) } + json + Array(repeating: 0, count: dataBytes), name)
     }
 
-    private func assertOneSentence(_ arguments: [String], naming fileName: String, mentions: String, file: StaticString = #filePath, line: UInt = #line) throws {
-        for command in [["inspect"], ["spectra"]] {
-            let outcome = try Harness.rankscope(command + arguments, cacheHome: directory + "/cache")
-            XCTAssertEqual(outcome.status, 1, "\(command) \(arguments): \(outcome.stderr)", file: file, line: line)
-            let lines = outcome.stderr.split(separator: "\n")
-            XCTAssertEqual(lines.count, 1, "exactly one line: \(outcome.stderr)", file: file, line: line)
-            XCTAssertTrue(outcome.stderr.contains(fileName), "names \(fileName): \(outcome.stderr)", file: file, line: line)
-            XCTAssertTrue(outcome.stderr.lowercased().contains(mentions.lowercased()), "mentions '\(mentions)': \(outcome.stderr)", file: file, line: line)
-            XCTAssertTrue(outcome.stdout.isEmpty, "nothing on stdout: \(outcome.stdout)", file: file, line: line)
-        }
-    }
-
     func testMalformedInputsGiveOneClearSentence() throws {
         let good = "{\"w\":{\"dtype\":\"F32\",\"shape\":[2,2],\"data_offsets\":[0,16]}}"
-        try assertOneSentence([directory + "/absent.safetensors"], naming: "absent.safetensors", mentions: "no such")
-        try assertOneSentence([write([], "empty.safetensors")], naming: "empty.safetensors", mentions: "empty")
-        try assertOneSentence([write([200, 0, 0, 0, 0, 0, 0, 0, 0x7B], "long.safetensors")], naming: "long.safetensors", mentions: "beyond")
-        try assertOneSentence([file(header: "not json at all", dataBytes: 0, "nonjson.safetensors")], naming: "nonjson.safetensors", mentions: "json")
-        try assertOneSentence([file(header: good.replacingOccurrences(of: "[0,16]", with: "[0,64]"), dataBytes: 16, "range.safetensors")], naming: "range.safetensors", mentions: "w")
-        try assertOneSentence([file(header: "{\"a\":{\"dtype\":\"F32\",\"shape\":[2,2],\"data_offsets\":[0,16]},\"b\":{\"dtype\":\"F32\",\"shape\":[2,2],\"data_offsets\":[8,24]}}", dataBytes: 24, "overlap.safetensors")], naming: "overlap.safetensors", mentions: "overlap")
-        try assertOneSentence([file(header: good.replacingOccurrences(of: "[2,2]", with: "[2,3]"), dataBytes: 16, "shape.safetensors")], naming: "shape.safetensors", mentions: "w")
-        try assertOneSentence([file(header: good.replacingOccurrences(of: "F32", with: "Q4_K"), dataBytes: 16, "dtype.safetensors")], naming: "dtype.safetensors", mentions: "Q4_K")
+        try assertOneSentence(cacheHome: directory + "/cache", [directory + "/absent.safetensors"], naming: "absent.safetensors", mentions: "no such")
+        try assertOneSentence(cacheHome: directory + "/cache", [write([], "empty.safetensors")], naming: "empty.safetensors", mentions: "empty")
+        try assertOneSentence(cacheHome: directory + "/cache", [write([200, 0, 0, 0, 0, 0, 0, 0, 0x7B], "long.safetensors")], naming: "long.safetensors", mentions: "beyond")
+        try assertOneSentence(cacheHome: directory + "/cache", [file(header: "not json at all", dataBytes: 0, "nonjson.safetensors")], naming: "nonjson.safetensors", mentions: "json")
+        try assertOneSentence(cacheHome: directory + "/cache", [file(header: good.replacingOccurrences(of: "[0,16]", with: "[0,64]"), dataBytes: 16, "range.safetensors")], naming: "range.safetensors", mentions: "w")
+        try assertOneSentence(cacheHome: directory + "/cache", [file(header: "{\"a\":{\"dtype\":\"F32\",\"shape\":[2,2],\"data_offsets\":[0,16]},\"b\":{\"dtype\":\"F32\",\"shape\":[2,2],\"data_offsets\":[8,24]}}", dataBytes: 24, "overlap.safetensors")], naming: "overlap.safetensors", mentions: "overlap")
+        try assertOneSentence(cacheHome: directory + "/cache", [file(header: good.replacingOccurrences(of: "[2,2]", with: "[2,3]"), dataBytes: 16, "shape.safetensors")], naming: "shape.safetensors", mentions: "w")
+        try assertOneSentence(cacheHome: directory + "/cache", [file(header: good.replacingOccurrences(of: "F32", with: "Q4_K"), dataBytes: 16, "dtype.safetensors")], naming: "dtype.safetensors", mentions: "Q4_K")
         let sharded = directory + "/sharded"
         try FileManager.default.createDirectory(atPath: sharded, withIntermediateDirectories: true)
         try "{\"metadata\":{},\"weight_map\":{\"w\":\"model-00001-of-00002.safetensors\"}}".write(toFile: sharded + "/model.safetensors.index.json", atomically: true, encoding: .utf8)
-        try assertOneSentence([sharded], naming: "model-00001-of-00002.safetensors", mentions: "model-00001-of-00002.safetensors")
+        try assertOneSentence(cacheHome: directory + "/cache", [sharded], naming: "model-00001-of-00002.safetensors", mentions: "model-00001-of-00002.safetensors")
     }
 
     func testUsageErrorsExitWithTwoAndHelpWithZero() throws {

@@ -1,0 +1,52 @@
+import SafeTensors
+
+/// The input-parsing surface a fuzzer drives: one byte string is read as everything rankscope
+/// parses from untrusted files. Every outcome must be a value or a thrown error with a message;
+/// a crash, hang or sanitizer report is a bug.
+///
+/// The same bytes are tried as
+/// - a whole safetensors file image (8-byte length prefix, JSON header, data buffer), through
+///   ``SafeTensorsHeader/parse(fileImage:file:)``, the path `SafeTensorsFile` takes;
+/// - a bare header (the bytes after the prefix, with an empty and a large data buffer), so the
+///   fuzzer need not guess a matching length prefix to reach the header validation;
+/// - a JSON document read as a sharded index (`model.safetensors.index.json`) and as a
+///   `config.json`, through the strict JSON parser.
+public enum ParserFuzzTarget {
+    /// The file name used in error messages.
+    public static let fileName = "fuzz-input"
+
+    /// What one input produced: how many of the five readings succeeded, and every error text
+    /// (so tests can check that each failure has a one-line message naming the file).
+    public struct Outcome: Sendable {
+        /// Readings that produced a value.
+        public var accepted = 0
+        /// The descriptions of the errors thrown.
+        public var messages: [String] = []
+    }
+
+    /// Runs every reading of `bytes`.
+    @discardableResult
+    public static func exercise(_ bytes: UnsafeRawBufferPointer) -> Outcome {
+        var outcome = Outcome()
+        func attempt(_ body: () throws -> Void) {
+            do {
+                try body()
+                outcome.accepted += 1
+            } catch {
+                outcome.messages.append("\(error)")
+            }
+        }
+        attempt { _ = try SafeTensorsHeader.parse(fileImage: bytes, file: fileName) }
+        attempt { _ = try SafeTensorsHeader.parse(headerBytes: bytes, bufferLength: 0, file: fileName) }
+        attempt { _ = try SafeTensorsHeader.parse(headerBytes: bytes, bufferLength: 1 << 40, file: fileName) }
+        attempt { _ = try ShardedIndex(parsing: bytes, path: fileName) }
+        attempt { _ = try ModelConfig(parsing: bytes, path: fileName) }
+        return outcome
+    }
+
+    /// Runs every reading of `bytes` held in an array.
+    @discardableResult
+    public static func exercise(_ bytes: [UInt8]) -> Outcome {
+        bytes.withUnsafeBytes { exercise($0) }
+    }
+}
