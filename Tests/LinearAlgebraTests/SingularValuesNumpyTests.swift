@@ -117,6 +117,30 @@ final class SingularValuesNumpyTests: XCTestCase {
         ], padding: 0)
     }
 
+    /// Half-precision edge cases: F16 subnormals (|x| < 2⁻¹⁴), values near the F16 maximum
+    /// 65504 and near the BF16 maximum ≈ 3.39e38 (whose squares overflow Float but not the
+    /// Double accumulation), and a very wide 1×100000 row.
+    func testHalfPrecisionRangeEdgesAgainstNumpy() throws {
+        var generator = SeededGenerator(seed: 123)
+        let base = Matrix.gaussian(rows: 24, columns: 40, using: &generator)
+        let largest = base.elements.map(abs).max() ?? 1
+        func scaled(toMaximum maximum: Double) throws -> Matrix {
+            try Matrix(rows: base.rows, columns: base.columns, elements: base.elements.map { $0 / largest * maximum })
+        }
+        try check(format: .f16, fixtures: [
+            Fixture(name: "f16_subnormal", matrix: try scaled(toMaximum: 0x1p-15)),
+            Fixture(name: "f16_near_max", matrix: try scaled(toMaximum: 65000)),
+        ], padding: 0)
+        try check(format: .bf16, fixtures: [
+            Fixture(name: "bf16_near_max", matrix: try scaled(toMaximum: 3.3e38)),
+            Fixture(name: "bf16_tiny", matrix: try scaled(toMaximum: 1e-38)),
+        ], padding: 0)
+        try check(format: .f32, fixtures: [
+            Fixture(name: "wide1x100000", matrix: Matrix.gaussian(rows: 1, columns: 100_000, using: &generator)),
+            Fixture(name: "tall100000x1", matrix: Matrix.gaussian(rows: 100_000, columns: 1, using: &generator)),
+        ], padding: 0)
+    }
+
     /// 0-sized matrices need no oracle: there are no singular values.
     func testEmptyMatricesGiveNoValues() throws {
         for (m, n) in [(0, 0), (0, 5), (5, 0)] {
