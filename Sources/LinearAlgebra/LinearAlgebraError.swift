@@ -16,6 +16,8 @@ public enum LinearAlgebraError: Error, CustomStringConvertible, Equatable, Senda
     case cancelled
     /// The dimensions cannot be processed; the associated text says why.
     case invalidDimensions(String)
+    /// The address-space limit (`ulimit -v`) leaves too little room for the work (bytes).
+    case insufficientAddressSpace(purpose: String, needed: Double, available: Double, limit: Double)
 
     /// One sentence describing the error.
     public var description: String {
@@ -31,6 +33,9 @@ public enum LinearAlgebraError: Error, CustomStringConvertible, Equatable, Senda
             return "The computation was cancelled."
         case let .invalidDimensions(reason):
             return "Invalid matrix dimensions: \(reason)"
+        case let .insufficientAddressSpace(purpose, needed, available, limit):
+            let mib = { (value: Double) in String(format: "%.0f MiB", value / 1_048_576) }
+            return "\(purpose) needs about \(mib(needed)) of address space with its BLAS buffer, but only \(mib(available)) of the \(mib(limit)) limit (ulimit -v) is free; raise the limit or use fewer --jobs."
         }
     }
 }

@@ -58,6 +58,8 @@ public enum SingularValues {
     /// - Throws: ``LinearAlgebraError/nonFinite(row:column:)`` at the first NaN/Inf met (in panel
     ///   order), ``LinearAlgebraError/cancelled``, ``LinearAlgebraError/invalidDimensions(_:)``
     ///   for impossible sizes or a Gram matrix larger than physical memory,
+    ///   ``LinearAlgebraError/insufficientAddressSpace(purpose:needed:available:limit:)`` when an
+    ///   address-space limit leaves no room for the work (see ``AddressSpace``),
     ///   ``LinearAlgebraError/lapackFailure(routine:info:)`` if `dsyevd` fails.
     public static func compute(_ source: MatrixSource, panelWidth: Int? = nil,
                                isCancelled: () -> Bool = { false },
@@ -68,12 +70,14 @@ public enum SingularValues {
         if s == 0 { return [] }
         try requireMemory(bytes: 8 * Double(s) * Double(s), for: "the \(s)×\(s) Gram matrix")
         if isCancelled() { throw LinearAlgebraError.cancelled }
+        let width = min(long, max(1, panelWidth ?? automaticPanelWidth(smallerSide: s)))
+        try AddressSpace.requireHeadroom(bytes: 8 * Double(s) * Double(s + width),
+                                         for: "The \(m)×\(n) spectrum")
 
         var scale = 1.0
         if source.format == .f64 {
             scale = MatrixSource.scale(forMaximum: try source.maximumMagnitudeOfDoubles(isCancelled: isCancelled))
         }
-        let width = min(long, max(1, panelWidth ?? automaticPanelWidth(smallerSide: s)))
         let order = try LAPACK.fortranInteger(s, "min(rows, columns)")
         _ = try LAPACK.fortranInteger(s * width, "panel size")
 

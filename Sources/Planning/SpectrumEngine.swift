@@ -70,7 +70,12 @@ public final class SpectrumEngine: @unchecked Sendable {
             return false
         }
         let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        let workers = max(1, min(requestedWorkers ?? cores, pending.count))
+        let largestWork = pending.compactMap(\.matrixShape).map { shape -> Double in
+            let s = Double(min(shape.rows, shape.columns)), long = max(shape.rows, shape.columns)
+            return 8 * s * (s + Double(min(long, SingularValues.automaticPanelWidth(smallerSide: Int(s)))))
+        }.max() ?? 0
+        let workers = AddressSpace.workersThatFit(max(1, min(requestedWorkers ?? cores, pending.count)),
+                                                  bytesPerWorker: largestWork)
         BLASThreads.count = max(1, cores / workers)
         let queue = WorkQueue(pending)
         for _ in 0..<workers {

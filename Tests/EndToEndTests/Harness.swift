@@ -64,10 +64,12 @@ enum Harness {
     }
 
     /// Runs `rankscope` with its address space limited (`ulimit -v`, in KiB), so reading or
-    /// mapping more than that fails instead of succeeding quietly.
-    static func rankscope(_ arguments: [String], addressSpaceLimitKiB: Int, cacheHome: String) throws -> Outcome {
+    /// mapping more than that fails instead of succeeding quietly. A run that hangs is killed
+    /// after `timeoutSeconds` (status 137).
+    static func rankscope(_ arguments: [String], addressSpaceLimitKiB: Int, cacheHome: String,
+                          timeoutSeconds: Int = 300) throws -> Outcome {
         let quoted = ([binary] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
-        return try run("/bin/sh", ["-c", "ulimit -v \(addressSpaceLimitKiB) && exec " + quoted.joined(separator: " ")],
+        return try run("/bin/sh", ["-c", "ulimit -v \(addressSpaceLimitKiB) && exec timeout -s KILL \(timeoutSeconds) " + quoted.joined(separator: " ")],
                        environment: ["XDG_CACHE_HOME": cacheHome])
     }
 

@@ -1,0 +1,32 @@
+import Foundation
+import XCTest
+
+/// Under a tight address-space limit (`ulimit -v`) `spectra` stops with a sentence per matrix
+/// naming the limit, instead of hanging inside OpenBLAS (whose per-thread buffer allocation
+/// waits forever when it fails) or aborting in the Swift runtime.
+final class AddressSpaceLimitTests: XCTestCase {
+    func testTightLimitGivesSentencesNotAHang() throws {
+        let directory = try Harness.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/small.safetensors"
+        let header = Array("{\"w\":{\"dtype\":\"F32\",\"shape\":[64,96],\"data_offsets\":[0,24576]}}".utf8)
+        var length = UInt64(header.count).littleEndian
+        var bytes = withUnsafeBytes(of: &length) { Array($0) } + header
+        for i in 0..<(64 * 96) { bytes += withUnsafeBytes(of: Float(i % 7) - 3) { Array($0) } }
+        XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
+
+        var sentences = 0
+        for limit in [400_000, 600_000] {
+            let outcome = try Harness.rankscope(["spectra", "--no-cache", path], addressSpaceLimitKiB: limit,
+                                                cacheHome: directory + "/cache", timeoutSeconds: 120)
+            XCTAssertTrue([0, 1].contains(outcome.status), "limit \(limit) KiB: status \(outcome.status): \(outcome.stderr)")
+            XCTAssertFalse(outcome.stderr.contains("Fatal error"), "no trace: \(outcome.stderr)")
+            if outcome.status == 1 {
+                XCTAssertTrue(outcome.stderr.contains("rankscope: w: ") && outcome.stderr.contains("ulimit -v"),
+                              "names the tensor and the limit: \(outcome.stderr)")
+                sentences += 1
+            }
+        }
+        XCTAssertGreaterThan(sentences, 0, "a 400 MB limit is too tight for the BLAS buffer, so at least one run must say so")
+    }
+}
