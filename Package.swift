@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "SafeTensors", targets: ["SafeTensors"]),
         .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
         .library(name: "Planning", targets: ["Planning"]),
+        .executable(name: "rankscope-bench", targets: ["RankscopeBench"]),
         .executable(name: "rankscope-fuzz", targets: ["RankscopeFuzz"]),
     ],
     dependencies: [
@@ -46,14 +47,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(name: "RankscopeBench", dependencies: ["Planning"]),
+        .target(name: "CheckpointFixtures", path: "Tests/CheckpointFixtures"),
         .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON"]),
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors", "StrictJSON", "FuzzTargets"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
-        .testTarget(name: "PlanningTests", dependencies: ["Planning", "SafeTensors", "LinearAlgebra"]),
+        .testTarget(name: "PlanningTests", dependencies: ["Planning", "SafeTensors", "LinearAlgebra", "CheckpointFixtures"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "TerminalUI", "Planning", "SafeTensors", "LinearAlgebra"]),
         .testTarget(name: "CompressionTests", dependencies: ["Compression", "Planning", "SafeTensors", "LinearAlgebra", "StrictJSON"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["SafeTensors"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["SafeTensors", "CheckpointFixtures"]),
     ],
     swiftLanguageModes: [.v5]
 )

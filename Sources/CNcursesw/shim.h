@@ -57,4 +57,27 @@ static inline int rs_put_cell(int y, int x, const wchar_t *wch, int attrs, int p
     if (setcchar(&c, wch, (attr_t)attrs, (short)pair, NULL) == ERR) return ERR;
     return mvadd_wch(y, x, &c);
 }
+/* Mouse: report left clicks and the wheel (as button 4/5 presses). */
+static inline int rs_enable_mouse(void) {
+    mmask_t mask = BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED;
+#ifdef BUTTON5_PRESSED
+    mask |= BUTTON5_PRESSED;
+#endif
+    mouseinterval(0);
+    return mousemask(mask, NULL) == 0 ? -1 : 0;
+}
+static inline int rs_key_mouse(void) { return KEY_MOUSE; }
+/* Reads the pending mouse event: 1 left click, 4 wheel up, 5 wheel down, 0 other, -1 none. */
+static inline int rs_get_mouse(int *x, int *y) {
+    MEVENT event;
+    if (getmouse(&event) != OK) return -1;
+    *x = event.x;
+    *y = event.y;
+    if (event.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)) return 1;
+    if (event.bstate & BUTTON4_PRESSED) return 4;
+#ifdef BUTTON5_PRESSED
+    if (event.bstate & BUTTON5_PRESSED) return 5;
+#endif
+    return 0;
+}
 #endif

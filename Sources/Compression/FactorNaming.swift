@@ -7,7 +7,9 @@
 /// - `P.1.weight` = A, shape [m, k],
 /// - `P.1.bias` = the original `P.bias`, when there is one (the bias is added after the second layer).
 ///
-/// A CALDERA backbone Q of `W ≈ Q + A·B` is stored beside them as `P.backbone.*`.
+/// A CALDERA backbone Q of `W ≈ Q + A·B` is stored beside them as `P.backbone.*`. Quantized
+/// matrices (factors below 16 bits, backbones, quantized dense weights) replace `.weight` by
+/// `.qweight`, `.scales` and `.zeros` under the same prefix (``QuantizedLayout``).
 public enum FactorNaming {
     /// The module path of a weight tensor name: `model.layers.0.mlp.up_proj` for
     /// `model.layers.0.mlp.up_proj.weight`; nil when the name does not end in `.weight`.
@@ -17,14 +19,24 @@ public enum FactorNaming {
     }
 
     /// The name of the first factor B [k, n]: `P.0.weight`.
-    public static func firstFactor(module: String) -> String { "\(module).0.weight" }
+    public static func firstFactor(module: String) -> String { "\(firstFactorPrefix(module: module)).weight" }
 
     /// The name of the second factor A [m, k]: `P.1.weight`.
-    public static func secondFactor(module: String) -> String { "\(module).1.weight" }
+    public static func secondFactor(module: String) -> String { "\(secondFactorPrefix(module: module)).weight" }
+
+    /// The prefix of the first factor's tensors: `P.0`.
+    public static func firstFactorPrefix(module: String) -> String { "\(module).0" }
+
+    /// The prefix of the second factor's tensors: `P.1`.
+    public static func secondFactorPrefix(module: String) -> String { "\(module).1" }
+
+    /// The prefix of a CALDERA backbone's tensors: `P.backbone` (always quantized: 2–4 bits).
+    public static func backbonePrefix(module: String) -> String { "\(module).backbone" }
 
     /// Where the original `P.bias` goes: `P.1.bias`.
     public static func bias(module: String) -> String { "\(module).1.bias" }
 
-    /// The name of the CALDERA backbone's dense (dequantized) weight: `P.backbone.weight`.
-    public static func backbone(module: String) -> String { "\(module).backbone.weight" }
+    /// The name a CALDERA backbone would have unquantized: `P.backbone.weight` (rankscope always
+    /// writes backbones quantized, under ``backbonePrefix(module:)``).
+    public static func backbone(module: String) -> String { "\(backbonePrefix(module: module)).weight" }
 }

@@ -1,17 +1,17 @@
 /// Everything a key can ask the explorer to do. Keys map to actions through ``KeyMap``;
 /// ``ExplorerState/reduce(_:)`` applies them.
 public enum ExplorerAction: Hashable, Sendable {
-    /// Select the previous layer.
+    /// Select the previous row.
     case moveUp
-    /// Select the next layer.
+    /// Select the next row.
     case moveDown
     /// Move the selection up by one screenful.
     case pageUp
     /// Move the selection down by one screenful.
     case pageDown
-    /// Select the first layer.
+    /// Select the first row.
     case top
-    /// Select the last layer.
+    /// Select the last row.
     case bottom
     /// Selected layer's rank + 1.
     case rankUp
@@ -21,10 +21,62 @@ public enum ExplorerAction: Hashable, Sendable {
     case stepUp
     /// Selected layer's rank − ⌈5 % of full rank⌉.
     case stepDown
-    /// Selected layer's rank to the smallest keeping 99 % of the energy.
-    case rankToEnergy99
+    /// Selected layer's rank to the next energy target (99 %, 99.9 %, 90 %, …).
+    case cycleEnergy
+    /// Open the typed-rank prompt.
+    case typeRank
     /// Keep the selected layer dense.
     case resetDense
+    /// Exclude the selected layer from the plan (or include it again).
+    case toggleExclude
+    /// Lock the selected layer's choice against the budget allocator (or unlock it).
+    case toggleLock
+    /// Cycle the factor bits (dense: the quantization bits) 16 → 8 → 4 → 3 → 2.
+    case cycleBits
+    /// Cycle the CALDERA backbone bits none → 4 → 3 → 2.
+    case cycleBackbone
+    /// Apply the selected layer's choice to every layer of its block.
+    case applyToGroup
+    /// Apply the selected layer's choice to the same role in every block.
+    case applyToRole
+    /// Undo the last choice change.
+    case undo
+    /// Redo the last undone change.
+    case redo
+    /// Open the filter prompt.
+    case filter
+    /// Next sort order.
+    case cycleSort
+    /// Reverse the sort order.
+    case reverseSort
+    /// Fold or unfold the selected row's block.
+    case toggleFold
+    /// Fold every block.
+    case foldAll
+    /// Unfold every block.
+    case unfoldAll
+    /// Open the budget panel.
+    case budget
+    /// Save the plan (asks for the path).
+    case save
+    /// Open a plan (asks for the path).
+    case open
+    /// Show the next view in the right-hand pane (spectrum, overlay, heatmap, sparse vs dense, jobs).
+    case nextView
+    /// Show one view in the right-hand pane.
+    case showView(ViewMode)
+    /// Let the right-hand pane take the whole body (or give the table back).
+    case toggleFullScreen
+    /// Mark the selected layer for the overlay (or unmark it).
+    case toggleOverlayMark
+    /// Overlay: divide each spectrum by its σ₁ (or not).
+    case toggleNormalized
+    /// Heatmap: next energy share, 90% → 99% → 99.9%.
+    case cycleHeatmapEnergy
+    /// Start compressing the current plan in the background (asks for the output folder).
+    case compress
+    /// Cancel the running compression job.
+    case cancelJob
     /// Show or hide the key bindings.
     case toggleHelp
     /// Quit (asks first when there are unsaved changes).

@@ -21,9 +21,14 @@ public final class ExplorerApp {
     /// How long `run()` waits for a key before looking at the inbox again (milliseconds).
     public static let keyTimeout = 100
 
-    /// An app over `catalog`, drawing on `backend`, caching spectra in `cache` (nil: none).
-    public init(catalog: LayerCatalog, backend: TerminalBackend, cache: SpectrumCache?, workers: Int? = nil) {
+    /// An app over `catalog`, drawing on `backend`, caching spectra in `cache` (nil: none),
+    /// starting from `plan` when given (applied once the spectra its energy rules need are in),
+    /// drawing the panes in `theme`'s colours.
+    public init(catalog: LayerCatalog, backend: TerminalBackend, cache: SpectrumCache?, workers: Int? = nil,
+                plan: PlanDocument? = nil, theme: Theme = .builtInDefault) {
         state = ExplorerState(catalog: catalog)
+        state.styles = PaneStyles(theme: theme)
+        if let plan { state.apply(plan) }
         self.backend = backend
         engine = SpectrumEngine(checkpoint: catalog.checkpoint, cache: cache, workers: workers)
     }
@@ -72,10 +77,7 @@ public final class ExplorerApp {
 
     /// Applies one key (or resize) and redraws.
     public func handle(_ key: KeyEvent) {
-        if key != .resize {
-            let bindings = state.quitDialog != nil ? KeyMap.dialog : KeyMap.main
-            if let action = KeyMap.action(for: key, in: bindings) { state.reduce(action) }
-        }
+        state.press(key)
         needsRedraw = true
         absorbSpectra()
         redraw()

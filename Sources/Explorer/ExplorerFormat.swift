@@ -22,3 +22,24 @@ enum ExplorerFormat {
     /// Four significant digits.
     static func number(_ value: Double) -> String { String(format: "%.4g", value) }
 }
+
+extension ExplorerFormat {
+    /// A fraction as a short percentage without trailing zeros: `99%`, `99.9%`.
+    static func trimmedPercent(_ fraction: Double) -> String {
+        var text = String(format: "%.2f", fraction * 100)
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text + "%"
+    }
+
+    /// Bytes with a decimal unit: `950B`, `12.3KB`, `4.19MB`, `6.74GB`.
+    static func bytes(_ value: Int) -> String {
+        let a = Double(value)
+        switch a {
+        case ..<1_000: return "\(value)B"
+        case ..<1_000_000: return String(format: "%.3gKB", a / 1e3)
+        case ..<1_000_000_000: return String(format: "%.3gMB", a / 1e6)
+        default: return String(format: "%.3gGB", a / 1e9)
+        }
+    }
+}

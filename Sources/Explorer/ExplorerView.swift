@@ -1,11 +1,14 @@
+import Foundation
 import Planning
 import TerminalUI
 
-/// Draws an ``ExplorerState`` into a cell buffer, immediate mode: title and totals on top,
-/// the layer table left, the selected layer's spectrum right, the status line (with a gauge
-/// while spectra compute) at the bottom, and the help screen or quit dialog over everything.
+/// Draws an ``ExplorerState`` into a cell buffer, immediate mode: title and model totals on
+/// top, the layer browser left, the selected layer's spectrum right, the status line (a prompt
+/// while typing, with a gauge while spectra compute) at the bottom, and the budget panel, help
+/// screen or quit dialog over everything.
 ///
-/// The only thing it writes back is scroll bookkeeping (`tableOffset`, `pageSize`).
+/// Row estimates are computed once per frame and shared by the totals and the table. The only
+/// thing it writes back is scroll and layout bookkeeping (`tableOffset`, `pageSize`, `tableBody`).
 /// Terminals smaller than ``minimumWidth``×``minimumHeight`` get a short message instead.
 public enum ExplorerView {
     /// Narrowest usable terminal.
@@ -14,6 +17,9 @@ public enum ExplorerView {
     public static let minimumHeight = 10
     /// Width from which the spectrum pane is shown beside the table.
     public static let splitWidth = 80
+
+    /// Height from which the model totals get a line of their own under the title.
+    public static let twoLineHeaderHeight = 16
 
     /// The style of the selected table row.
     public static let selectedStyle = Style(reverse: true)
@@ -33,134 +39,95 @@ public enum ExplorerView {
             drawTooSmall(into: &buffer)
             return
         }
-        let bands = area.rows([.fixed(1), .remainder, .fixed(1)])
-        drawTitle(state, into: &buffer, area: bands[0])
+        let estimates = state.rowEstimates()
+        let totals = state.totals(rowEstimates: estimates)
+        let headerHeight = area.height >= twoLineHeaderHeight ? 2 : 1
+        let bands = area.rows([.fixed(headerHeight), .remainder, .fixed(1)])
+        drawTitle(state, model: totals.model, into: &buffer, area: bands[0])
         let body: [Rect] = area.width >= splitWidth
             ? bands[1].columns([.fraction(0.55), .remainder])
             : [bands[1]]
-        drawTable(&state, into: &buffer, area: body[0])
+        LayerTableView.draw(&state, estimates: estimates, into: &buffer, area: body[0])
         if body.count > 1 { drawSpectrum(state, into: &buffer, area: body[1]) }
         drawStatus(state, into: &buffer, area: bands[2])
-        if state.showingHelp { drawHelp(into: &buffer, area: bands[1]) }
+        if let panel = state.budgetPanel { BudgetPanelView.draw(panel, state, into: &buffer, area: bands[1]) }
+        if state.showingHelp { drawHelp(&state, into: &buffer, area: bands[1]) }
         if let dialog = state.quitDialog { drawDialog(dialog, into: &buffer, area: area) }
     }
 
+    /// The too-small message, shortened to what fits.
     static func drawTooSmall(into buffer: inout CellBuffer) {
-        let lines = ["terminal too small", "need \(minimumWidth)×\(minimumHeight)"]
+        let need = "need \(minimumWidth)×\(minimumHeight)"
+        let lines = buffer.width >= 18 ? ["terminal too small", need] : ["too small", need]
         let top = max(0, (buffer.height - lines.count) / 2)
         for (i, line) in lines.enumerated() {
             let x = max(0, (buffer.width - line.count) / 2)
-            buffer.write(line, at: Position(x: x, y: top + i), style: Style(bold: i == 0))
+            buffer.write(line, at: Position(x: x, y: top + i), style: Style(bold: i == 0), maxWidth: buffer.width - x)
         }
     }
 
-    static func drawTitle(_ state: ExplorerState, into buffer: inout CellBuffer, area: Rect) {
-        let model = state.totals.model
+    /// The model figures, most important first: parameters, error, size, bits per weight,
+    /// memory-bound speed-up; `wide` adds the before → after of the size.
+    static func titleFigures(_ model: PlanFigures, wide: Bool) -> [String] {
         let change = model.parametersBefore > 0
             ? Double(model.parametersAfter - model.parametersBefore) / Double(model.parametersBefore) : 0
         let sign = change < 0 ? "−" : "+"
-        let figures = "params \(ExplorerFormat.count(model.parametersBefore)) → \(ExplorerFormat.count(model.parametersAfter))"
-            + " (\(sign)\(ExplorerFormat.percent(abs(change))))  err \(ExplorerFormat.percent(model.relativeError))"
-            + (model.unknownErrorCount > 0 ? "+?" : "")
-        buffer.fill(area, style: Style(reverse: true))
-        let figuresWidth = min(figures.count, area.width)
-        let x = area.maxX - figuresWidth
-        buffer.write(figures, at: Position(x: x, y: area.y), style: Style(reverse: true))
-        let head = "rankscope  " + state.title
-        buffer.write(head, at: Position(x: area.x, y: area.y), style: Style(bold: true, reverse: true),
-                     maxWidth: max(0, x - area.x - 2))
-    }
-
-    /// The table row texts of row `index`.
-    static func rowTexts(_ state: ExplorerState, _ index: Int) -> [String] {
-        let entry = state.entries[index]
-        let shape = entry.matrixShape.map { "\($0.rows)×\($0.columns)" } ?? "?"
-        let estimate = state.estimate(index)
-        let r99: String
-        let error: String
-        switch state.statuses[index] {
-        case .pending: r99 = "…"; error = "…"
-        case .failed: r99 = "fail"; error = "—"
-        case .ready(let s):
-            r99 = "\(s.summary.energyRank99)"
-            error = estimate.relativeError.map(ExplorerFormat.percent) ?? "—"
-        }
-        let rank = state.ranks[index].map(String.init) ?? "dense"
-        return [state.displayName(index), shape, r99, rank, ExplorerFormat.count(estimate.parametersAfter), error]
-    }
-
-    static func drawTable(_ state: inout ExplorerState, into buffer: inout CellBuffer, area: Rect) {
-        let block = Block(title: "Layers \(state.entries.isEmpty ? 0 : state.selection + 1)/\(state.entries.count)")
-        block.render(into: &buffer, area: area)
-        let inner = block.inner(area)
-        // Narrow panes drop shape, then r99, so the layer name always keeps some room.
-        let showShape = inner.width >= 62, showEnergyRank = inner.width >= 44
-        var columns = [TableColumn("layer", width: .remainder)]
-        if showShape { columns.append(TableColumn("shape", width: .fixed(11), alignment: .right)) }
-        if showEnergyRank { columns.append(TableColumn("r99", width: .fixed(5), alignment: .right)) }
-        columns += [
-            TableColumn("rank", width: .fixed(5), alignment: .right),
-            TableColumn("params", width: .fixed(7), alignment: .right),
-            TableColumn("error", width: .fixed(7), alignment: .right),
+        return [
+            "params \(ExplorerFormat.count(model.parametersBefore)) → \(ExplorerFormat.count(model.parametersAfter))"
+                + " (\(sign)\(ExplorerFormat.percent(abs(change))))",
+            "err \(ExplorerFormat.percent(model.relativeError))" + (model.unknownErrorCount > 0 ? "+?" : ""),
+            "size " + (wide ? "\(ExplorerFormat.bytes(model.bytesBefore)) → " : "") + ExplorerFormat.bytes(model.bytesAfter),
+            String(format: "%.2f b/w", model.bitsPerWeight),
+            String(format: "speed-up ×%.2f", model.memoryBoundSpeedup),
         ]
-        let rows = state.entries.indices.map { index -> [String] in
-            var texts = rowTexts(state, index)
-            if !showEnergyRank { texts.remove(at: 2) }
-            if !showShape { texts.remove(at: 1) }
-            return texts
+    }
+
+    /// The figures that fit in `width` cells, in reading order (error last, where the eye ends).
+    static func fittingFigures(_ model: PlanFigures, width: Int, wide: Bool) -> String {
+        var pieces = titleFigures(model, wide: wide)
+        while pieces.count > 1, pieces.joined(separator: "  ").count > width { pieces.removeLast() }
+        if pieces[0].count > width, pieces[0].hasPrefix("params ") { pieces[0].removeFirst(7) }
+        let order = pieces.count > 2 ? [pieces[0]] + pieces[2...] + [pieces[1]] : pieces
+        return order.joined(separator: "  ")
+    }
+
+    /// The title bar (program, checkpoint, `[+]` when unsaved, the plan file) and the model totals:
+    /// on a line of their own when `area` has two lines, else at the title's right end.
+    static func drawTitle(_ state: ExplorerState, model: PlanFigures, into buffer: inout CellBuffer, area: Rect) {
+        let bar = Rect(x: area.x, y: area.y, width: area.width, height: 1)
+        buffer.fill(bar, style: Style(reverse: true))
+        var right = ""
+        if area.height >= 2 {
+            let figures = fittingFigures(model, width: area.width - 1, wide: true)
+            buffer.write(figures, at: Position(x: area.x + 1, y: area.y + 1), style: Style(bold: true), maxWidth: area.width - 1)
+            if let plan = state.planPath { right = "plan " + (plan as NSString).lastPathComponent }
+        } else {
+            right = fittingFigures(model, width: max(0, area.width - min(32, area.width / 3)), wide: false)
         }
-        let table = Table(columns: columns, rows: rows, selected: rows.isEmpty ? nil : state.selection,
-                          offset: state.tableOffset, selectedStyle: selectedStyle)
-        table.render(into: &buffer, area: inner)
-        state.tableOffset = table.visibleOffset(height: inner.height)
-        state.pageSize = max(1, inner.height - 1)
+        let rightWidth = min(right.count, area.width)
+        let x = bar.maxX - rightWidth
+        buffer.write(right, at: Position(x: x, y: bar.y), style: Style(reverse: true), maxWidth: area.width)
+        let head = "rankscope  " + state.title + (state.hasUnsavedChanges ? " [+]" : "")
+        buffer.write(head, at: Position(x: bar.x, y: bar.y), style: Style(bold: true, reverse: true),
+                     maxWidth: max(0, x - bar.x - 2))
     }
 
     static func drawSpectrum(_ state: ExplorerState, into buffer: inout CellBuffer, area: Rect) {
-        guard state.selectedEntry != nil else {
-            Block(title: "Spectrum").render(into: &buffer, area: area)
-            return
-        }
         let index = state.selection
-        let block = Block(title: "Spectrum " + state.displayName(index))
-        block.render(into: &buffer, area: area)
-        let inner = block.inner(area)
-        let parts = inner.rows([.remainder, .fixed(3)])
-        switch state.statuses[index] {
-        case .pending:
-            buffer.write("computing spectrum…", at: Position(x: inner.x + 1, y: inner.y), maxWidth: inner.width - 1)
-        case .failed(let why):
-            buffer.write(why, at: Position(x: inner.x + 1, y: inner.y), style: Style(foreground: .red), maxWidth: inner.width - 1)
-        case .ready(let spectrum):
-            let s = spectrum.summary
-            var markers = [
-                ChartMarker(x: Double(s.energyRank90), label: "r90", style: Style(foreground: .green)),
-                ChartMarker(x: Double(s.energyRank99), label: "r99", style: Style(foreground: .yellow)),
-                ChartMarker(x: Double(s.energyRank999), label: "r99.9", style: Style(foreground: .magenta)),
-                ChartMarker(x: Double(s.breakEvenRank), label: "break-even", style: Style(foreground: .red)),
-            ]
-            if let rank = state.ranks[index] {
-                markers.append(ChartMarker(x: Double(rank), label: "k=\(rank)", style: Style(foreground: .cyan, bold: true)))
-            }
-            let chart = LineChart(series: [ChartSeries(name: "σ", values: spectrum.singularValues, style: Style(foreground: .blue))],
-                                  markers: markers, logY: true,
-                                  xRange: 1...Double(max(2, spectrum.singularValues.count)))
-            chart.render(into: &buffer, area: parts[0])
-            let estimate = state.estimate(index)
-            let lines = [
-                "σ₁ \(ExplorerFormat.number(s.spectralNorm))  ‖W‖F \(ExplorerFormat.number(s.frobeniusNorm))  full rank \(s.fullRank)",
-                "r90 \(s.energyRank90)  r99 \(s.energyRank99)  r99.9 \(s.energyRank999)  break-even \(s.breakEvenRank)",
-                (state.ranks[index].map { "rank \($0)" } ?? "dense")
-                    + ": params \(ExplorerFormat.count(estimate.parametersBefore)) → \(ExplorerFormat.count(estimate.parametersAfter))"
-                    + "  err \(estimate.relativeError.map(ExplorerFormat.percent) ?? "—")",
-            ]
-            for (i, line) in lines.enumerated() {
-                buffer.write(line, at: Position(x: parts[1].x, y: parts[1].y + i), maxWidth: parts[1].width)
-            }
-        }
+        let selected = state.selectedEntry != nil
+        SpectrumPane(title: selected ? "Spectrum " + state.displayName(index) : "Spectrum",
+                     status: selected ? state.statuses[index] : nil,
+                     chosenRank: selected ? state.ranks[index] : nil,
+                     estimate: selected ? state.estimate(index) : nil, styles: state.styles).render(into: &buffer, area: area)
     }
 
     static func drawStatus(_ state: ExplorerState, into buffer: inout CellBuffer, area: Rect) {
+        if let prompt = state.prompt {
+            let text = prompt.label + prompt.text
+            let visible = String(text.suffix(max(0, area.width - 1)))
+            buffer.write(visible + "█", at: Position(x: area.x, y: area.y), maxWidth: area.width)
+            return
+        }
         var textArea = area
         if state.isComputing, state.progress.total > 0 {
             let split = area.columns([.remainder, .fixed(min(24, area.width / 3))], spacing: 1)
@@ -180,16 +147,21 @@ public enum ExplorerView {
         }
     }
 
-    static func drawHelp(into buffer: inout CellBuffer, area: Rect) {
+    /// Draws the help box; when it is taller than the screen it scrolls (j/k) and the title says so.
+    static func drawHelp(_ state: inout ExplorerState, into buffer: inout CellBuffer, area: Rect) {
         let lines = helpLines()
         let width = min(area.width, (lines.map(\.count).max() ?? 0) + 4)
         let height = min(area.height, lines.count + 2)
         let box = Rect(x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width: width, height: height)
         buffer.fill(box)
-        let block = Block(title: "Keys (? or Esc closes)")
+        let visible = max(0, height - 2)
+        let scrolls = visible < lines.count
+        state.helpOffset = min(state.helpOffset, max(0, lines.count - visible))
+        let block = Block(title: scrolls ? "Keys \(state.helpOffset + 1)–\(state.helpOffset + visible)/\(lines.count) (j/k scroll, ? closes)"
+                                         : "Keys (? or Esc closes)")
         block.render(into: &buffer, area: box)
         let inner = block.inner(box)
-        for (i, line) in lines.enumerated() where i < inner.height {
+        for (i, line) in lines.dropFirst(state.helpOffset).enumerated() where i < inner.height {
             buffer.write(line, at: Position(x: inner.x + 1, y: inner.y + i), maxWidth: max(0, inner.width - 1))
         }
     }

@@ -40,6 +40,7 @@ public struct KeyBinding: Sendable {
         case .tab: return "Tab"
         case .backTab: return "Shift-Tab"
         case .function(let n): return "F\(n)"
+        case .click: return "click"
         case .resize: return "resize"
         case .unknown(let code): return "key \(code)"
         }

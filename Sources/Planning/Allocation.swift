@@ -25,6 +25,9 @@ public struct Allocation: Sendable {
     /// while an error target still holds. 0 means the plan is an exact Lagrangian point, hence
     /// optimal among all plans costing no more than it does (and cheapest among plans with no more error).
     public let fillMoves: Int
+    /// Free matrices whose spectrum is not known yet: kept as stored (their error unknown) rather
+    /// than allocated, in model order, so the caller can say which.
+    public let withoutSpectrum: [String]
     /// The uniform-rank plan at the same target, nil when no uniform fraction meets it.
     public let uniform: Uniform?
     /// True when the uniform plan did better than the water-filling at this budget (a discrete

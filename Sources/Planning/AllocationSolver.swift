@@ -9,12 +9,7 @@ struct AllocationSolver {
 
     /// A λ above every gain-per-cost ratio, where every layer sits at its cheapest state.
     private func ceilingMultiplier() -> Double {
-        var ratio = 0.0
-        for layer in layers where layer.maxRank >= layer.floor {
-            if layer.floor < layer.maxRank, layer.perRank > 0 { ratio = max(ratio, layer.gain(rank: layer.floor + 1) / layer.perRank) }
-            let extra = Double(layer.denseCost - layer.cost(layer.floor))
-            if extra > 0 { ratio = max(ratio, layer.error(layer.floor) / extra) }
-        }
+        let ratio = layers.reduce(0.0) { max($0, $1.ceilingRatio) }
         return max(ratio * 4, Double.leastNormalMagnitude * 1e20)
     }
 

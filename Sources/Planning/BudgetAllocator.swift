@@ -27,7 +27,9 @@
 /// budgets; the allocator then returns the uniform plan (``Allocation/isUniform``), so it is never worse.
 ///
 /// Cost: O(L·log s) per λ and ~100 bisection steps, for L matrices of full rank s; a
-/// 560-matrix 70B-shaped model takes milliseconds. Bit widths are given, not chosen.
+/// 560-matrix 70B-shaped model takes milliseconds. Bit widths are given (``factorBits``), or chosen
+/// per matrix among ``allowedFactorBits``: the Lagrangian step then minimises over (rank, bits).
+/// Free matrices whose spectrum is unknown are kept as stored and listed in ``Allocation/withoutSpectrum``.
 public struct BudgetAllocator: Sendable {
     /// Bits of the factors of every free matrix (16, 8, 4, 3, 2).
     public var factorBits: Int
@@ -35,6 +37,11 @@ public struct BudgetAllocator: Sendable {
     public var groupSize: Int
     /// CALDERA backbone bits (2, 3, 4), or nil for plain factors.
     public var backboneBits: Int?
+    /// Factor bit widths the allocator may choose among, by matrix name, where the user allows it;
+    /// a free matrix not named here uses ``factorBits``. Each such matrix takes, at the water level
+    /// λ, the (rank, bits) minimising ε² + λ·cost over all allowed widths (or dense); the greedy
+    /// fill then only steps ranks. The uniform plan keeps ``factorBits``.
+    public var allowedFactorBits: [String: Set<Int>] = [:]
 
     /// An allocator producing `.lowRank(rank:factorBits:groupSize:backboneBits:)` for free matrices.
     public init(factorBits: Int = 16, groupSize: Int = LayerChoice.defaultGroupSize, backboneBits: Int? = nil) {
@@ -70,13 +77,19 @@ public struct BudgetAllocator: Sendable {
         var totalNorm = 0.0
         var totalParameters = 0
         var layers: [FreeLayer] = []
+        var withoutSpectrum: [String] = []
         for tensor in tensors {
             totalParameters += tensor.elementCount
             if let norm = tensor.squaredNorm { totalNorm += norm }
             let constraint = tensor.isCompressible ? (constraints[tensor.name] ?? .free(floor: 0)) : .excluded
             switch constraint {
+            case .free where tensor.spectrum == nil:
+                // Nothing to weigh its ranks by yet: kept as stored, and reported.
+                fixedChoices[tensor.name] = .keep
+                withoutSpectrum.append(tensor.name)
             case .free(let floor):
-                layers.append(try FreeLayer(tensor: tensor, floor: floor, measure: measure, allocator: self))
+                let allowed = allowedFactorBits[tensor.name].map { [factorBits] + $0.subtracting([factorBits]).sorted(by: >) } ?? [factorBits]
+                layers.append(try FreeLayer(tensor: tensor, floor: floor, measure: measure, allocator: self, bits: allowed))
                 continue
             case .locked(let choice):
                 fixedChoices[tensor.name] = choice
@@ -155,11 +168,11 @@ public struct BudgetAllocator: Sendable {
             }
             if better {
                 return Allocation(target: target, choices: uniform.choices, totals: uniform.totals, multiplier: multiplier,
-                                  fillMoves: fillMoves, uniform: uniform, isUniform: true)
+                                  fillMoves: fillMoves, withoutSpectrum: withoutSpectrum, uniform: uniform, isUniform: true)
             }
         }
         return Allocation(target: target, choices: choices, totals: totals, multiplier: multiplier,
-                          fillMoves: fillMoves, uniform: uniform, isUniform: false)
+                          fillMoves: fillMoves, withoutSpectrum: withoutSpectrum, uniform: uniform, isUniform: false)
     }
 
     /// The uniform plan: bisects the rank fraction f (largest meeting a size target, smallest meeting an error target).

@@ -1,4 +1,9 @@
-/// One matrix whose rank the allocator chooses. A state is a rank in floor…maxRank, or ``dense``.
+/// One matrix whose rank (and, where allowed, factor bit width) the allocator chooses.
+///
+/// It holds one ``RankChain`` per allowed bit width, the allocator's default first. A state is
+/// ``dense``, or `chain·stride + rank` with stride = min(m, n) + 1, so with one bit width the
+/// state is the rank itself. At a multiplier λ the layer takes its best (rank, bits) over all
+/// chains, or dense; greedy moves step the rank within the current chain.
 struct FreeLayer {
     static let dense = -1
 
@@ -6,144 +11,117 @@ struct FreeLayer {
     let rows: Int
     let columns: Int
     let floor: Int
-    /// The largest rank costing less than dense (−1 when even rank 0 does not).
-    let maxRank: Int
-    let singularValues: [Double]
-    let tailEnergy: [Double]
-    let energy: Double
-    let alpha: Double
-    let noise: Double
-    /// α − c_f: the error one unit of σ² removes.
-    let weight: Double
-    /// The cost of one more rank, in cost units.
-    let perRank: Double
+    let chains: [RankChain]
+    let stride: Int
     let denseCost: Int
-    let measure: BudgetAllocator.Measure
-    let factorBits: Int
-    let groupSize: Int
-    let backboneBits: Int?
-    let backboneCost: Int
 
-    init(tensor: PlannedTensor, floor: Int, measure: BudgetAllocator.Measure, allocator: BudgetAllocator) throws {
+    /// `bits`: the factor bit widths allowed, the allocator's own first.
+    init(tensor: PlannedTensor, floor: Int, measure: BudgetAllocator.Measure, allocator: BudgetAllocator, bits: [Int]) throws {
         guard let (m, n) = tensor.matrixShape else { throw PlanError.notAMatrix(tensor: tensor.name) }
         guard let spectrum = tensor.spectrum else { throw PlanError.spectrumMissing(tensor: tensor.name) }
-        try LayerChoice.lowRank(rank: floor, factorBits: allocator.factorBits, groupSize: allocator.groupSize,
-                                backboneBits: allocator.backboneBits).validate(tensor: tensor.name, rows: m, columns: n)
         name = tensor.name
         rows = m
         columns = n
         self.floor = floor
-        self.measure = measure
-        factorBits = allocator.factorBits
-        groupSize = allocator.groupSize
-        backboneBits = allocator.backboneBits
-        singularValues = spectrum.singularValues
-        tailEnergy = spectrum.tailEnergy
-        energy = spectrum.tailEnergy[0]
-        let model = LayerEstimate.errorModel(rows: m, columns: n, factorBits: factorBits, groupSize: groupSize, backboneBits: backboneBits)
-        alpha = model.residual
-        noise = model.noise
-        weight = model.residual - model.noise
-        switch measure {
-        case .parameters:
-            perRank = Double(m + n)
-            denseCost = m * n
-            backboneCost = allocator.backboneBits == nil ? 0 : m * n
-        case .bytes:
-            perRank = Double(GroupQuantization.bitsPerRank(rows: m, columns: n, bits: factorBits, groupSize: groupSize)) / 8
-            denseCost = tensor.storedBytes
-            let group = allocator.groupSize
-            backboneCost = allocator.backboneBits.map { GroupQuantization.denseBytes(rows: m, columns: n, bits: $0, groupSize: group) } ?? 0
+        chains = try bits.map {
+            try RankChain(tensor: tensor, spectrum: spectrum, floor: floor, measure: measure, factorBits: $0,
+                          groupSize: allocator.groupSize, backboneBits: allocator.backboneBits)
         }
-        // Largest k ≤ s with cost(k) < dense (cost rises with k).
-        var low = -1
-        var high = min(m, n)
-        while low < high {
-            let middle = (low + high + 1) / 2
-            if FreeLayer.cost(rank: middle, rows: m, columns: n, measure: measure, bits: factorBits,
-                              groupSize: groupSize, backboneCost: backboneCost) < denseCost {
-                low = middle
-            } else {
-                high = middle - 1
-            }
-        }
-        maxRank = low
+        stride = min(m, n) + 1
+        denseCost = chains[0].denseCost
     }
 
-    static func cost(rank k: Int, rows m: Int, columns n: Int, measure: BudgetAllocator.Measure, bits: Int,
-                     groupSize: Int, backboneCost: Int) -> Int {
-        switch measure {
-        case .parameters: return k * (m + n) + backboneCost
-        case .bytes: return GroupQuantization.factorBytes(rows: m, columns: n, rank: k, bits: bits, groupSize: groupSize) + backboneCost
-        }
+    /// The default chain's largest rank cheaper than dense (what the uniform plan uses).
+    var maxRank: Int { chains[0].maxRank }
+
+    private func decode(_ state: Int) -> (chain: RankChain, rank: Int) {
+        (chains[state / stride], state % stride)
     }
+
+    private func encode(chain: Int, rank: Int) -> Int { chain * stride + rank }
 
     func cost(_ state: Int) -> Int {
-        state == FreeLayer.dense ? denseCost
-            : FreeLayer.cost(rank: state, rows: rows, columns: columns, measure: measure, bits: factorBits,
-                             groupSize: groupSize, backboneCost: backboneCost)
+        if state == FreeLayer.dense { return denseCost }
+        let (chain, rank) = decode(state)
+        return chain.cost(rank: rank)
     }
 
     func error(_ state: Int) -> Double {
         if state == FreeLayer.dense { return 0 }
-        let tail = tailEnergy[state]
-        return alpha * tail + noise * (energy - tail)
+        let (chain, rank) = decode(state)
+        return chain.error(rank: rank)
     }
 
-    /// The gain of rank k (1-based) over rank k − 1.
-    func gain(rank k: Int) -> Double {
-        weight * singularValues[k - 1] * singularValues[k - 1]
+    func choice(_ state: Int) -> LayerChoice {
+        if state == FreeLayer.dense { return .keep }
+        let (chain, rank) = decode(state)
+        return chain.choice(rank: rank)
     }
 
     /// The state minimising ε² + λ·cost.
     func best(at lambda: Double) -> Int {
         var bestState = FreeLayer.dense
         var bestValue = lambda * Double(denseCost)
-        if maxRank >= floor {
-            var low = floor
-            var high = maxRank
-            let threshold = lambda * perRank
-            while low < high {
-                let middle = (low + high + 1) / 2
-                if gain(rank: middle) > threshold { low = middle } else { high = middle - 1 }
-            }
-            let value = error(low) + lambda * Double(cost(low))
-            if value <= bestValue || lambda.isInfinite {
-                bestState = low
+        var bestCost = denseCost
+        for (index, chain) in chains.enumerated() {
+            guard let (rank, value) = chain.best(at: lambda) else { continue }
+            let cost = chain.cost(rank: rank)
+            // At λ = ∞ every value is ∞: the cheapest state wins.
+            if value < bestValue || (value == bestValue && cost < bestCost) || (lambda.isInfinite && cost < bestCost) {
+                bestState = encode(chain: index, rank: rank)
                 bestValue = value
+                bestCost = cost
             }
         }
         return bestState
     }
 
-    /// The cheapest state: the floor, or dense when the floor is past break-even.
-    var minimalState: Int { maxRank >= floor ? floor : FreeLayer.dense }
-
-    func choice(_ state: Int) -> LayerChoice {
-        state == FreeLayer.dense ? .keep
-            : .lowRank(rank: state, factorBits: factorBits, groupSize: groupSize, backboneBits: backboneBits)
+    /// The cheapest state: the cheapest chain's floor, or dense when every floor is past break-even.
+    var minimalState: Int {
+        var state = FreeLayer.dense
+        var cheapest = denseCost
+        for (index, chain) in chains.enumerated() where chain.isUsable && chain.cost(rank: floor) < cheapest {
+            state = encode(chain: index, rank: floor)
+            cheapest = chain.cost(rank: floor)
+        }
+        return state
     }
 
-    /// The next greedy move from `state`: (next state, gain, extra cost), nil when there is none worth making.
+    /// A λ at or above which this layer sits at its cheapest state: the largest error-per-cost
+    /// ratio of any step up from the floor (next rank, dense, or a costlier chain's floor).
+    var ceilingRatio: Double {
+        var ratio = 0.0
+        let minimal = minimalState
+        for chain in chains where chain.isUsable {
+            if floor < chain.maxRank, chain.perRank > 0 { ratio = max(ratio, chain.gain(rank: floor + 1) / chain.perRank) }
+            let extra = Double(denseCost - chain.cost(rank: floor))
+            if extra > 0 { ratio = max(ratio, chain.error(rank: floor) / extra) }
+            let step = Double(chain.cost(rank: floor) - cost(minimal))
+            if step > 0 { ratio = max(ratio, (error(minimal) - chain.error(rank: floor)) / step) }
+        }
+        return ratio
+    }
+
+    /// The next greedy move from `state` within its chain: (next state, gain, extra cost), nil when there is none worth making.
     func nextMove(from state: Int) -> (state: Int, gain: Double, cost: Int)? {
         guard state != FreeLayer.dense else { return nil }
-        let next = state < maxRank ? state + 1 : FreeLayer.dense
+        let (chain, rank) = decode(state)
+        let next = rank < chain.maxRank ? state + 1 : FreeLayer.dense
         let gain = error(state) - error(next)
         let extra = cost(next) - cost(state)
         guard gain > 0, extra > 0 else { return nil }
         return (next, gain, extra)
     }
-}
 
-extension FreeLayer {
-    /// The cheaper neighbour of `state`: (state, error added, cost saved), nil at the cheapest state.
+    /// The cheaper neighbour of `state` within its chain (from dense: the default chain's largest
+    /// rank): (state, error added, cost saved), nil at the cheapest state.
     func previousMove(from state: Int) -> (state: Int, loss: Double, saving: Int)? {
         let previous: Int
         if state == FreeLayer.dense {
-            guard maxRank >= floor else { return nil }
-            previous = maxRank
+            guard chains[0].isUsable else { return nil }
+            previous = chains[0].maxRank
         } else {
-            guard state > floor else { return nil }
+            guard decode(state).rank > floor else { return nil }
             previous = state - 1
         }
         let saving = cost(state) - cost(previous)

@@ -54,7 +54,9 @@ public struct PlanFigures: Sendable, Equatable {
                 relativeErrorSum += relative
                 relativeErrorCount += 1
             }
-        } else if estimate.choice != .keep {
+        } else if case .dense(bits: nil, _) = estimate.choice {
+            // Kept as stored (whatever its group size, which only matters when quantizing): nothing is unknown.
+        } else {
             unknownErrorCount += 1
         }
     }

@@ -9,7 +9,8 @@ import Darwin
 ///
 /// Kept deliberately thin (it cannot be unit-tested without a terminal): it diffs each frame
 /// against the last one and writes only changed cells with `setcchar` + `mvadd_wch`,
-/// allocates colour pairs on demand, and maps keys from `wget_wch`.
+/// allocates colour pairs on demand, and maps keys from `wget_wch` (left clicks become
+/// `.click`, the wheel `.up`/`.down`).
 ///
 /// Colours: 256-colour indices are used as-is when the terminal reports `COLORS >= 256`,
 /// otherwise mapped to the eight basic colours; if the `NO_COLOR` environment variable is
@@ -51,6 +52,7 @@ public final class CursesBackend: TerminalBackend {
         _ = rs_keypad_stdscr(1)
         _ = rs_set_escdelay(25)
         _ = curs_set(0)
+        _ = rs_enable_mouse()
         var mode = ColorMode.none
         var defaults = false
         if getenv("NO_COLOR") == nil, rs_has_colors() == 1 {
@@ -127,6 +129,14 @@ public final class CursesBackend: TerminalBackend {
             size = TerminalSize(width: Int(rs_cols()), height: Int(rs_lines()))
             last = nil
             return .resize
+        case rs_key_mouse():
+            var x: Int32 = 0, y: Int32 = 0
+            switch rs_get_mouse(&x, &y) {
+            case 1: return .click(x: Int(x), y: Int(y))
+            case 4: return .up
+            case 5: return .down
+            default: return .unknown(Int(code))
+            }
         case rs_key_up(): return .up
         case rs_key_down(): return .down
         case rs_key_left(): return .left

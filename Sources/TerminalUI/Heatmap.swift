@@ -19,6 +19,10 @@ public struct Heatmap: Widget {
     public var cellWidth: Int
     /// Style of the labels.
     public var labelStyle: Style
+    /// Optional text per cell (by row, then column). When non-empty and cells are at least 3
+    /// wide, each cell shows its shade glyph once, then its text right-aligned in the cell's
+    /// colour if it fits in `cellWidth − 2` columns, then a blank separator column.
+    public var cellTexts: [[String]] = []
 
     /// A dark-blue → green → yellow → red ramp of 256-colour indices.
     public static let defaultRamp: [UInt8] = [17, 18, 19, 20, 25, 31, 37, 43, 49, 84, 118, 154, 190, 226, 220, 214, 208, 202, 196]
@@ -94,7 +98,18 @@ public struct Heatmap: Widget {
                 } else {
                     glyph = "·"
                 }
-                for x in x0..<min(x0 + cw, area.maxX) { buffer.set(x: x, y: y, glyph, style: style) }
+                if !cellTexts.isEmpty, cw >= 3, x0 + cw <= area.maxX {
+                    // Text mode: the glyph once, then the text (if it fits) before a blank column.
+                    let text = i < cellTexts.count && j < cellTexts[i].count ? cellTexts[i][j] : ""
+                    let textWidth = DisplayWidth.of(text)
+                    buffer.set(x: x0, y: y, glyph, style: style)
+                    buffer.fill(Rect(x: x0 + 1, y: y, width: cw - 1, height: 1))
+                    if textWidth > 0, textWidth <= cw - 2 {
+                        buffer.write(text, at: Position(x: x0 + cw - 1 - textWidth, y: y), style: style)
+                    }
+                } else {
+                    for x in x0..<min(x0 + cw, area.maxX) { buffer.set(x: x, y: y, glyph, style: style) }
+                }
             }
         }
     }

@@ -35,6 +35,9 @@ public enum KeyEvent: Hashable, Sendable {
     case backTab
     /// Function key F1…F12 (and beyond where the terminal has them).
     case function(Int)
+    /// A left mouse click on the cell at column `x`, row `y` (where the terminal reports mouse
+    /// events; the wheel arrives as `.up`/`.down`).
+    case click(x: Int, y: Int)
     /// The terminal changed size; re-query `TerminalBackend.size` and redraw.
     case resize
     /// A key the backend could not name, with its raw code.

@@ -10,7 +10,8 @@ import Darwin
 /// Layout: when the area is at least 3 rows high and wide enough, the left gutter holds y
 /// labels (top = y max, bottom = y min, and on a log axis each power of ten that lands on a
 /// free row) followed by `│`; the second-last row is the `└───` axis, the last row shows the
-/// x min (left) and x max (right). Smaller areas get the plot alone.
+/// x min (left) and x max (right) unless `showsXLabels` is false (then the plot takes that row).
+/// Smaller areas get the plot alone.
 /// A y value maps to pixel row `round((1 − t) · (pixelHeight − 1))`, t its position in the
 /// (log-transformed) y range, and so to cell row `pixelRow / 4` of the plot area.
 public struct LineChart: Widget {
@@ -27,6 +28,12 @@ public struct LineChart: Widget {
     public var yRange: ClosedRange<Double>?
     /// Style of axes and labels.
     public var axisStyle: Style
+    /// Text after every y label (such as `%`).
+    public var yLabelSuffix: String = ""
+    /// Draw the x range below the axis (false for a chart stacked above another on the same x).
+    public var showsXLabels: Bool = true
+    /// What x measures (such as `rank`), centred between the x min and max labels when it fits.
+    public var xTitle: String = ""
 
     /// Creates a chart.
     public init(series: [ChartSeries], markers: [ChartMarker] = [], logY: Bool = false,
@@ -60,8 +67,9 @@ public struct LineChart: Widget {
     /// Where the braille plot lands inside `area` (all of it when axes do not fit).
     public func plotArea(in area: Rect) -> Rect {
         let gutter = gutterWidth()
-        guard area.height >= 3, area.width >= gutter + 2 else { return area }
-        return Rect(x: area.x + gutter, y: area.y, width: area.width - gutter, height: area.height - 2)
+        let below = showsXLabels ? 2 : 1
+        guard area.height >= below + 1, area.width >= gutter + 2 else { return area }
+        return Rect(x: area.x + gutter, y: area.y, width: area.width - gutter, height: area.height - below)
     }
 
     /// The cell row, relative to the plot area's top, on which y value `y` is drawn for a plot
@@ -149,13 +157,13 @@ public struct LineChart: Widget {
 
     private func yLabels() -> [(value: Double, text: String)] {
         let r = resolvedYRange
-        var out = [(value: r.upperBound, text: NumberFormat.compact(r.upperBound)),
-                   (value: r.lowerBound, text: NumberFormat.compact(r.lowerBound))]
+        var out = [(value: r.upperBound, text: NumberFormat.compact(r.upperBound) + yLabelSuffix),
+                   (value: r.lowerBound, text: NumberFormat.compact(r.lowerBound) + yLabelSuffix)]
         let l0 = log10(r.lowerBound), l1 = log10(r.upperBound)
         if logY, l0.isFinite, l1.isFinite {
             let lo = Int(ceil(l0)), hi = Int(floor(l1))
             if lo <= hi, hi - lo < 400 {
-                for e in lo...hi { let v = NumberFormat.pow10(e); out.append((value: v, text: NumberFormat.compact(v))) }
+                for e in lo...hi { let v = NumberFormat.pow10(e); out.append((value: v, text: NumberFormat.compact(v) + yLabelSuffix)) }
             }
         }
         return out
@@ -180,6 +188,7 @@ public struct LineChart: Widget {
             buffer.write(l.text, at: Position(x: area.x + max(0, labelWidth - w), y: plot.y + row),
                          style: axisStyle, maxWidth: labelWidth)
         }
+        guard showsXLabels else { return }
         let xr = resolvedXRange
         let lo = NumberFormat.compact(xr.lowerBound), hi = NumberFormat.compact(xr.upperBound)
         let labelRow = axisY + 1
@@ -187,6 +196,12 @@ public struct LineChart: Widget {
         let hiW = DisplayWidth.of(hi)
         if plot.width - loW - 1 >= hiW {
             buffer.write(hi, at: Position(x: plot.maxX - hiW, y: labelRow), style: axisStyle, maxWidth: hiW)
+            let titleW = DisplayWidth.of(xTitle)
+            let room = plot.width - loW - hiW - 2
+            if titleW > 0, titleW <= room {
+                let x = plot.x + loW + 1 + (room - titleW) / 2
+                buffer.write(xTitle, at: Position(x: x, y: labelRow), style: axisStyle, maxWidth: titleW)
+            }
         }
     }
 }

@@ -17,6 +17,8 @@ struct DemoCommand: ParsableCommand {
     @Flag(help: "Only write the checkpoint and print its path.")
     var writeOnly = false
 
+    @OptionGroup var themeOption: ThemeOption
+
     func run() throws {
         let directory = out ?? (SpectrumCache.defaultDirectory() + "/demo")
         let demo = DemoCheckpoint()
@@ -30,7 +32,7 @@ struct DemoCommand: ParsableCommand {
         }
         // The explorer needs a terminal; piped or redirected, print the spectra table instead.
         if isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 {
-            try TUICommand.parse([directory]).run()
+            try TUICommand.parse([directory] + (themeOption.theme.map { ["--theme", $0] } ?? [])).run()
         } else {
             try SpectraCommand.parse([directory]).run()
         }

@@ -60,32 +60,8 @@ struct SpectraCommand: ParsableCommand {
     func run() throws {
         let catalog = try checkpoint.openCatalog()
         let selected = try select(from: catalog)
-        let cache = noCache ? nil : SpectrumCache(directory: SpectrumCache.defaultDirectory())
-        let engine = SpectrumEngine(checkpoint: catalog.checkpoint, cache: cache, workers: jobs)
-        let progressLine = ProgressLine()
-        let interrupt = InterruptHandler { engine.cancel() }
-        let started = Date()
-        let events = engine.run(selected) { progress in
-            let rate = progress.flops / max(Date().timeIntervalSince(started), 1e-9) / 1e9
-            progressLine.update(completed: progress.completed, total: progress.total,
-                                note: String(format: "%d cached  %.1f GFLOP/s", progress.fromCache, rate))
-        }
-        progressLine.finish()
-        interrupt.restore()
-        if let cacheError = engine.cacheWriteError {
-            Termination.printError("rankscope: warning: the spectrum cache could not be written (\(cacheError)); results are unaffected.")
-        }
-        let byName = Dictionary(uniqueKeysWithValues: selected.map { ($0.info.name, $0) })
-        var results: [Result] = []
-        var failures: [SpectrumError] = []
-        for event in events {
-            switch event {
-            case .finished(let spectrum, let fromCache):
-                results.append(Result(entry: byName[spectrum.tensorName]!, spectrum: spectrum, fromCache: fromCache))
-            case .failed(let error):
-                failures.append(error)
-            }
-        }
+        let run = SpectrumRun(selected, of: catalog.checkpoint, useCache: !noCache, jobs: jobs)
+        let (results, failures) = (run.results, run.failures)
         if let csv { try SpectraCSV.write(results, to: csv) }
         if json {
             try JSONOutput.print(SpectraReport(path: catalog.checkpoint.path, results: results, failures: failures, includeValues: values))
@@ -93,7 +69,7 @@ struct SpectraCommand: ParsableCommand {
             for line in SpectraCommand.render(results) { print(line) }
         }
         fflush(stdout)
-        if engine.isCancelled {
+        if run.isCancelled {
             Termination.printError("rankscope: interrupted after \(results.count) of \(selected.count) matrices; computed spectra are kept in the cache.")
             throw ExitCode(130)
         }

@@ -3,10 +3,11 @@ import Explorer
 import Planning
 import TerminalUI
 
-/// `rankscope tui PATH`: the full-screen explorer.
+/// `rankscope tui PATH [--plan FILE]`: the full-screen explorer.
 ///
-/// The checkpoint is opened before curses takes the terminal, so a bad path prints as one
-/// sentence on a normal screen; the terminal is restored on every way out.
+/// The checkpoint (and the plan, when given) are opened before curses takes the terminal, so a
+/// bad path or plan prints as one sentence on a normal screen; the terminal is restored on every
+/// way out.
 struct TUICommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tui",
@@ -16,12 +17,29 @@ struct TUICommand: ParsableCommand {
 
     @OptionGroup var checkpoint: CheckpointArgument
 
+    @Option(name: .long, help: "A plan file to start from (saved with w in the explorer).")
+    var plan: String?
+
+    @OptionGroup var themeOption: ThemeOption
+
     func run() throws {
         let catalog = try checkpoint.openCatalog()
+        let document = try plan.map(PlanDocument.load(path:))
+        if let document { try TUICommand.check(document, against: catalog) }
+        let theme = try themeOption.resolve()
         let backend = try CursesBackend()
         defer { backend.restore() }
         let app = ExplorerApp(catalog: catalog, backend: backend,
-                              cache: SpectrumCache(directory: SpectrumCache.defaultDirectory()))
+                              cache: SpectrumCache(directory: SpectrumCache.defaultDirectory()), plan: document, theme: theme)
         app.run()
+    }
+
+    /// Throws the plan's first problem with this checkpoint (unknown layer, rank above full rank, …)
+    /// before the screen is taken; only energy rules, which need spectra, are left to the explorer.
+    static func check(_ document: PlanDocument, against catalog: LayerCatalog) throws {
+        let settings = document.rules.map(\.settings) + document.overrides.map(\.settings)
+        let needsSpectra = settings.contains { if case .rank(.energy)? = $0.action { return true } else { return false } }
+        guard !needsSpectra else { return }
+        _ = try document.resolve(tensors: catalog.entries.map { PlannedTensor(entry: $0, spectrum: nil) })
     }
 }

@@ -45,30 +45,64 @@ final class ExplorerTmuxTests: XCTestCase {
         let written = try Harness.rankscope(["demo", "--out", demo, "--write-only"], cacheHome: directory)
         XCTAssertEqual(written.status, 0, written.stderr)
         let command = "XDG_CACHE_HOME='\(directory)' '\(Harness.binary)' '\(demo)'; echo \"EXIT=$?\"; stty -a | grep -o -- '-\\?icanon' ; sleep 20"
-        try tmux(["new-session", "-d", "-s", session, "-x", "100", "-y", "30", command])
+        try tmux(["new-session", "-d", "-s", session, "-x", "120", "-y", "40", command])
 
         var text = try waitFor("All 56 spectra ready")
         XCTAssertTrue(text.contains("0 mlp.down_proj"), text)
-        XCTAssertTrue(text.contains("break-even"), text)
+        XCTAssertTrue(text.contains("block 0 (7)"), text)
+        let titleBefore = text.split(separator: "\n").dropFirst().first.map(String.init) ?? ""
+        XCTAssertTrue(titleBefore.contains("(+0.00%)"), titleBefore)
 
         try tmux(["send-keys", "-t", session, "j", "j", "j", "e"])
         text = try waitFor("keeps 99% of the energy")
         XCTAssertTrue(text.contains("0 attn.k_proj"), text)
         XCTAssertTrue(text.contains("k=104") || text.contains("rank 104"), text)
+        let titleAfter = text.split(separator: "\n").dropFirst().first.map(String.init) ?? ""
+        XCTAssertNotEqual(titleAfter, titleBefore, "the model totals follow the rank")
+        XCTAssertTrue(titleBefore.contains("err 0.00%") && !titleAfter.contains("err 0.00%"), "a truncation has error: \(titleAfter)")
 
+        try tmux(["send-keys", "-t", session, "?"])
+        text = try waitFor("Keys")
+        XCTAssertTrue(text.contains("previous row"), text)
+        try tmux(["send-keys", "-t", session, "Escape"])
+        text = try waitFor("Layers")
+
+        try tmux(["resize-window", "-t", session, "-x", "40", "-y", "12"])
+        text = try waitFor("rank  error")
+        XCTAssertFalse(text.contains("too small"), text)
+        XCTAssertTrue(text.contains("0 attn.k_proj"), text)
         try tmux(["resize-window", "-t", session, "-x", "30", "-y", "8"])
         text = try waitFor("too small")
-        try tmux(["resize-window", "-t", session, "-x", "100", "-y", "30"])
-        text = try waitFor("Layers")
+        try tmux(["resize-window", "-t", session, "-x", "120", "-y", "40"])
+        text = try waitFor("Spectrum 0 attn.k_proj")
 
         try tmux(["send-keys", "-t", session, "q"])
         text = try waitFor("Quit?")
         try tmux(["send-keys", "-t", session, "Enter"])
-        text = try waitFor("Layers")
+        text = try waitFor("Quit cancelled")
         XCTAssertFalse(text.contains("EXIT="), "Enter on the default (Cancel) keeps the explorer open")
-        try tmux(["send-keys", "-t", session, "q", "y"])
+        try tmux(["send-keys", "-t", session, "w", "Enter"])
+        text = try waitFor("Saved the plan")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: demo + "/rankscope-plan.json"), text)
+        try tmux(["send-keys", "-t", session, "q"])
         text = try waitFor("EXIT=")
-        XCTAssertTrue(text.contains("EXIT=0"), text)
+        XCTAssertTrue(text.contains("EXIT=0"), "saved, so q quits without asking:\n\(text)")
         XCTAssertTrue(text.contains("icanon") && !text.contains("-icanon"), "the terminal is back in canonical mode:\n\(text)")
+    }
+
+    func testABadStartingPlanIsOneSentenceBeforeTheScreenIsTaken() throws {
+        let model = directory + "/model.safetensors"
+        // One 2×2 F32 matrix, written by hand: 8-byte header length, JSON header, data.
+        let header = Array(#"{"model.layers.0.mlp.up_proj.weight":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]}}"#.utf8)
+        let bytes = withUnsafeBytes(of: UInt64(header.count).littleEndian, Array.init) + header
+            + [Float(1), 0, 0, 1].flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) }
+        try Data(bytes).write(to: URL(fileURLWithPath: model))
+        let plan = directory + "/plan.json"
+        let text = "{\n  \"format\": \"rankscope-plan\",\n  \"version\": 1,\n  \"overrides\": { \"no.such.weight\": { \"rank\": 4 } }\n}\n"
+        try text.write(toFile: plan, atomically: true, encoding: .utf8)
+        let outcome = try Harness.rankscope(["tui", model, "--plan", plan], cacheHome: directory)
+        XCTAssertEqual(outcome.status, 1, outcome.stderr)
+        XCTAssertTrue(outcome.stderr.contains(plan) && outcome.stderr.contains("no.such.weight"), outcome.stderr)
+        XCTAssertEqual(outcome.stderr.split(separator: "\n").count, 1, outcome.stderr)
     }
 }

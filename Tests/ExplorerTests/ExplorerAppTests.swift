@@ -23,19 +23,19 @@ final class ExplorerAppTests: XCTestCase {
     func testRankChangesAfterPlusAndTotalsFollow() throws {
         let (app, backend) = try ExplorerFixture.readyApp()
         let r99 = try XCTUnwrap(app.state.statuses[0].spectrum?.summary.energyRank99)
-        let before = backend.lines()[0]
+        let before = backend.lines()[1]
         XCTAssertTrue(ExplorerFixture.highlightedRows(backend)[0].contains("dense"))
         app.handle(.character("-"))
-        XCTAssertTrue(backend.lines()[0].contains("(+"), "rank 11 of a 40×12 matrix costs more than dense: \(backend.lines()[0])")
+        XCTAssertTrue(backend.lines()[1].contains("(+"), "rank 11 of a 40×12 matrix costs more than dense: \(backend.lines()[1])")
         app.handle(.character("e"))
         XCTAssertEqual(app.state.ranks[0], r99)
-        XCTAssertTrue(backend.lines()[0].contains("(−"), backend.lines()[0])
+        XCTAssertTrue(backend.lines()[1].contains("(−"), backend.lines()[1])
         app.handle(.character("+"))
         XCTAssertEqual(app.state.ranks[0], r99 + 1)
         let row = ExplorerFixture.highlightedRows(backend)[0]
         XCTAssertFalse(row.contains("dense"), row)
         XCTAssertTrue(row.split(separator: " ").contains(Substring("\(r99 + 1)")), row)
-        XCTAssertNotEqual(backend.lines()[0], before, "the totals in the title change with the rank")
+        XCTAssertNotEqual(backend.lines()[1], before, "the totals in the title change with the rank")
         XCTAssertTrue(backend.lines().joined().contains("k=\(r99 + 1)"), "the chosen rank is marked on the chart")
         app.finish()
     }
@@ -54,7 +54,12 @@ final class ExplorerAppTests: XCTestCase {
     func testHelpListsEveryKeyOfTheKeyMap() throws {
         let (app, backend) = try ExplorerFixture.readyApp()
         app.handle(.character("?"))
-        let screen = backend.lines().joined(separator: "\n")
+        var screen = backend.lines().joined(separator: "\n")
+        XCTAssertTrue(screen.contains("j/k scroll"), "33 bindings do not fit 30 lines, so help scrolls:\n\(screen)")
+        for _ in 0..<KeyMap.main.count {
+            app.handle(.character("j"))
+            screen += backend.lines().joined(separator: "\n")
+        }
         for binding in KeyMap.main {
             XCTAssertTrue(screen.contains(binding.keyLabel + " "), "help misses \(binding.keyLabel)\n\(screen)")
             XCTAssertTrue(screen.contains(binding.summary), "help misses \(binding.summary)")
@@ -107,9 +112,9 @@ final class ExplorerAppTests: XCTestCase {
             XCTAssertFalse(screen.contains("terminal too small"), "\(w)×\(h)")
             XCTAssertTrue(screen.contains("0 mlp.up_proj"), "\(w)×\(h)\n\(screen)")
         }
-        for overlay in [ExplorerAction.toggleHelp, .rankDown, .quit] {
+        for overlay in [ExplorerAction.toggleHelp, .rankDown, .budget, .filter, .quit] {
             state.reduce(overlay)
-            for (w, h) in [(0, 0), (1, 1), (2, 2), (40, 10), (41, 11)] { _ = ExplorerView.frame(&state, width: w, height: h) }
+            for (w, h) in [(0, 0), (1, 1), (2, 2), (40, 10), (41, 11), (40, 16), (80, 24)] { _ = ExplorerView.frame(&state, width: w, height: h) }
         }
     }
 
@@ -128,13 +133,13 @@ final class ExplorerAppTests: XCTestCase {
         let backend = InMemoryBackend(width: 100, height: 10)
         let app = ExplorerApp(catalog: try ExplorerFixture.catalog(blocks: 6), backend: backend, cache: nil, workers: 2)
         XCTAssertTrue(app.waitForSpectra())
-        app.handle(.character("G"))
+        app.handle(.end)
         XCTAssertTrue(ExplorerFixture.highlightedRows(backend).first?.contains("5 attn.q_proj") ?? false,
                       backend.lines().joined(separator: "\n"))
         app.handle(.pageUp)
         XCTAssertEqual(ExplorerFixture.highlightedRows(backend).count, 1)
-        app.handle(.character("g"))
-        XCTAssertTrue(ExplorerFixture.highlightedRows(backend)[0].contains("0 mlp.up_proj"))
+        app.handle(.home)
+        XCTAssertTrue(ExplorerFixture.highlightedRows(backend)[0].contains("block 0"))
         app.finish()
     }
 }

@@ -17,23 +17,32 @@ final class ExplorerStateTests: XCTestCase {
 
     func testSelectionMovesAndClamps() throws {
         var state = ExplorerState(catalog: try ExplorerFixture.catalog())
+        XCTAssertEqual(state.cursor, .layer(0), "the first layer, not its header, is selected at start")
         state.reduce(.moveUp)
-        XCTAssertEqual(state.selection, 0)
+        XCTAssertEqual(state.cursor, .group(0))
+        state.reduce(.moveUp)
+        XCTAssertEqual(state.cursor, .group(0))
+        state.reduce(.moveDown)
         state.reduce(.moveDown)
         XCTAssertEqual(state.selection, 1)
+        XCTAssertEqual(state.rows, [.group(0), .layer(0), .layer(1), .group(1), .layer(2), .layer(3)],
+                       "a header line per block, then its layers")
         state.reduce(.bottom)
         XCTAssertEqual(state.selection, 3)
         state.reduce(.moveDown)
         XCTAssertEqual(state.selection, 3)
         state.reduce(.top)
-        XCTAssertEqual(state.selection, 0)
+        XCTAssertEqual(state.cursor, .group(0))
+        XCTAssertEqual(state.selection, 0, "a header shows its first layer")
         state.pageSize = 2
         state.reduce(.pageDown)
-        XCTAssertEqual(state.selection, 2)
+        XCTAssertEqual(state.cursor, .layer(1))
         state.reduce(.pageDown)
-        XCTAssertEqual(state.selection, 3)
+        XCTAssertEqual(state.cursor, .layer(2))
+        state.reduce(.pageDown)
+        XCTAssertEqual(state.cursor, .layer(3))
         state.reduce(.pageUp)
-        XCTAssertEqual(state.selection, 1)
+        XCTAssertEqual(state.cursor, .group(1))
     }
 
     func testRankKeysStepAndClamp() throws {
@@ -56,14 +65,14 @@ final class ExplorerStateTests: XCTestCase {
 
     func testEnergyRankNeedsTheSpectrum() throws {
         var state = ExplorerState(catalog: try ExplorerFixture.catalog())
-        state.reduce(.rankToEnergy99)
+        state.reduce(.cycleEnergy)
         XCTAssertNil(state.ranks[0])
         XCTAssertTrue(state.statusText.contains("not computed"), state.statusText)
         let values = (0..<12).map { pow(2.0, -Double($0) / 2) }
         let spectrum = Spectrum(tensorName: state.entries[0].info.name, rows: 40, columns: 12, singularValues: values)
         state.receive(.finished(spectrum, fromCache: false),
                       completed: 1, total: 4)
-        state.reduce(.rankToEnergy99)
+        state.reduce(.cycleEnergy)
         XCTAssertEqual(state.ranks[0], spectrum.summary.energyRank99)
         XCTAssertEqual(state.progress.completed, 1)
     }
@@ -116,8 +125,29 @@ final class ExplorerStateTests: XCTestCase {
         XCTAssertEqual(KeyMap.action(for: .character("j"), in: KeyMap.main), .moveDown)
         XCTAssertEqual(KeyMap.action(for: .down, in: KeyMap.main), .moveDown)
         XCTAssertEqual(KeyMap.action(for: .home, in: KeyMap.main), .top)
-        XCTAssertEqual(KeyMap.action(for: .character("G"), in: KeyMap.main), .bottom)
+        XCTAssertEqual(KeyMap.action(for: .end, in: KeyMap.main), .bottom)
         XCTAssertEqual(KeyMap.action(for: .character("y"), in: KeyMap.dialog), .confirm)
         XCTAssertNil(KeyMap.action(for: .character("y"), in: KeyMap.main))
+    }
+}
+
+/// The bounded undo history on its own.
+final class ChoiceHistoryTests: XCTestCase {
+    func testUndoRedoAndTheBound() {
+        var history = ChoiceHistory<Int>(limit: 3)
+        var value = 0
+        for next in 1...5 {
+            history.record(value)
+            value = next
+        }
+        var undone: [Int] = []
+        while let previous = history.undo(from: value) {
+            undone.append(previous)
+            value = previous
+        }
+        XCTAssertEqual(undone, [4, 3, 2], "only the last 3 steps are kept")
+        XCTAssertEqual(history.redo(from: value), 3)
+        history.record(3)
+        XCTAssertNil(history.redo(from: 9), "a new change clears the redo steps")
     }
 }

@@ -33,6 +33,10 @@ final class ThemeTests: XCTestCase {
             ("two words = red", 1),
             ("a = grene", 1),
             ("a =", 1),
+            ("# c\nok = bold\n\nb = red green\n", 4),
+            ("a = on", 1),
+            ("a = red on nothing", 1),
+            ("a = blinking", 1),
         ]
         for (text, line) in cases {
             XCTAssertThrowsError(try Theme.parse(text, fileName: "bad.theme"), text) { error in
@@ -47,7 +51,29 @@ final class ThemeTests: XCTestCase {
     func testMissingFileIsUnreadable() {
         XCTAssertThrowsError(try Theme.load(path: "/nonexistent/dir/x.theme")) { error in
             guard case ThemeError.unreadable(let file, _) = error else { return XCTFail("\(error)") }
-            XCTAssertEqual(file, "x.theme")
+            XCTAssertEqual(file, "/nonexistent/dir/x.theme")
+            XCTAssertTrue("\(error)".hasPrefix("/nonexistent/dir/x.theme: cannot read theme file: "), "\(error)")
+        }
+    }
+
+    func testValuesCombineColourBackgroundAndAttributes() throws {
+        let theme = try Theme.parse("""
+            a = yellow bold
+            b = bold underline
+            c = on 236 reverse 15
+            d = Dim
+            """, fileName: "t.theme")
+        XCTAssertEqual(theme.style("a"), Style(foreground: .yellow, bold: true))
+        XCTAssertEqual(theme.style("b"), Style(bold: true, underline: true))
+        XCTAssertEqual(theme.style("c"), Style(foreground: .indexed(15), background: .indexed(236), reverse: true))
+        XCTAssertEqual(theme.style("d"), Style(dim: true))
+        XCTAssertEqual(theme["a"], .yellow)
+        XCTAssertEqual(theme.style("missing", default: Style(bold: true)), Style(bold: true))
+    }
+
+    func testErrorSentenceNamesTheProblem() {
+        XCTAssertThrowsError(try Theme.parse("x = red\nchart.line = grene\n", fileName: "Themes/my.theme")) { error in
+            XCTAssertEqual("\(error)", "Themes/my.theme:2: unknown colour \"grene\" for \"chart.line\" (use default, a colour name such as red, 0-255, on COLOUR, or bold/dim/reverse/underline)")
         }
     }
 }

@@ -1,0 +1,40 @@
+import LinearAlgebra
+import SafeTensors
+
+/// One matrix as written to the output: its tensors and exactly what a reader gets back from them.
+struct EncodedMatrix {
+    /// The tensors: `p.weight` unquantized, or `p.qweight`, `p.scales`, `p.zeros` (``QuantizedLayout``).
+    let tensors: [OutputTensor]
+    /// The matrix a reader reconstructs, in the orientation of the matrix encoded.
+    let readBack: Matrix
+    /// How to decode it, for quantized matrices.
+    let description: QuantizedTensorDescription?
+
+    /// Encodes `matrix` under the prefix `prefix`: at `bits` ≥ 16 as `p.weight` of type
+    /// `factorType`, below as group-quantized codes of the matrix (or of its transpose when
+    /// `groupDownColumns`, the second factor A's layout).
+    init(_ matrix: Matrix, prefix: String, bits: Int, groupSize: Int, groupDownColumns: Bool, factorType: DType) throws {
+        if bits >= 16 {
+            let stored = try StoredFloats(matrix, as: factorType)
+            tensors = [OutputTensor(name: "\(prefix).weight", dtype: factorType, shape: [matrix.rows, matrix.columns], bytes: stored.bytes)]
+            readBack = stored.readBack
+            description = nil
+            return
+        }
+        let stored = groupDownColumns ? matrix.transposed() : matrix
+        let quantized = try QuantizedMatrix(quantizing: stored, bits: bits, groupSize: groupSize)
+        let groupShape = [quantized.rows, quantized.groupsPerRow]
+        tensors = [
+            OutputTensor(name: QuantizedLayout.codesName(prefix: prefix), dtype: .U8,
+                         shape: [quantized.packedCodes.count], bytes: quantized.packedCodes),
+            OutputTensor(name: QuantizedLayout.scalesName(prefix: prefix), dtype: .F16,
+                         shape: groupShape, bytes: StoredFloats.bytes(ofF16: quantized.scales)),
+            OutputTensor(name: QuantizedLayout.zerosName(prefix: prefix), dtype: .F16,
+                         shape: groupShape, bytes: StoredFloats.bytes(ofF16: quantized.zeros)),
+        ]
+        let dequantized = quantized.dequantized()
+        readBack = groupDownColumns ? dequantized.transposed() : dequantized
+        description = QuantizedTensorDescription(prefix: prefix, rows: stored.rows, columns: stored.columns,
+                                                 bits: bits, groupSize: groupSize, transposed: groupDownColumns)
+    }
+}

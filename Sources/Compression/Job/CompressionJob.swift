@@ -1,0 +1,219 @@
+import Foundation
+import LinearAlgebra
+import Planning
+import SafeTensors
+import StrictJSON
+
+/// Runs a plan over a checkpoint and writes the compressed checkpoint folder: the engine behind
+/// `rankscope compress`, usable in-process by anything that wants progress as ``JobEvent``s.
+///
+/// A run claims the output folder (``OutputFolder``: refuses an existing folder unless told,
+/// takes a `flock` so two jobs never write one folder, never writes inside the input), records
+/// the job in a journal (``JobJournal``), compresses the layers on `jobs` worker threads within
+/// the memory limit (``LayerScheduler``), each finished layer's tensors going to its own journal
+/// file, and then assembles the shards, index, `config.json`, side files and
+/// `rankscope-report.json` (``CheckpointAssembler``). The input is only read.
+///
+/// Stopping early: ``cancel()`` (the command line calls it on Ctrl-C or SIGTERM) lets layers in
+/// flight finish and be recorded, then ``run(onEvent:)`` throws ``JobError/cancelled(folder:completed:total:)``;
+/// a failure (unreadable matrix, full disk…) throws one sentence naming the file. Either way the
+/// journal stays, and a run with ``JobSettings/resume`` skips every recorded layer and writes an
+/// output byte-identical to an uninterrupted run's (the report's timings aside). A process killed
+/// outright (`kill -9`) leaves the same journal, minus the layers it was compressing.
+///
+/// Background use: the explorer is meant to run `rankscope compress … --resume --events` as a
+/// child process (the JSON-lines protocol of ``JobEvent/jsonLine``) rather than this class on a
+/// thread: BLAS's thread count and the job's memory are process-wide, a crash or an out-of-memory
+/// kill stays in the child, and cancelling is a SIGTERM that leaves a resumable journal.
+public final class CompressionJob: @unchecked Sendable {
+    /// The input.
+    public let checkpoint: Checkpoint
+    /// How the output is written.
+    public let settings: JobSettings
+    /// The layers to compress, in checkpoint order.
+    let layers: [JobLayer]
+
+    private let lock = NSLock()
+    private var cancelled = false
+
+    /// Prepares a job, checking every choice against the checkpoint before anything is written:
+    /// a name the checkpoint lacks, a tensor that is not a floating-point `….weight` matrix, or an
+    /// impossible choice throws a ``JobError``. Choices keeping a tensor as stored are ignored.
+    /// `singularValues` (descending, all of them) spare recomputing spectra for the estimates.
+    public init(checkpoint: Checkpoint, choices: [String: LayerChoice], singularValues: [String: [Double]] = [:],
+                settings: JobSettings) throws {
+        self.checkpoint = checkpoint
+        self.settings = settings
+        self.layers = try JobLayer.layers(of: checkpoint, choices: choices, singularValues: singularValues)
+    }
+
+    /// The number of layers the job compresses.
+    public var layerCount: Int { layers.count }
+
+    /// Asks the job to stop: no new layer starts, layers in flight finish and are recorded.
+    /// Safe from any thread, including a signal handler's queue.
+    public func cancel() {
+        lock.lock()
+        cancelled = true
+        lock.unlock()
+    }
+
+    /// True once ``cancel()`` was called.
+    public var isCancelled: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return cancelled
+    }
+
+    /// Bytes of memory a layer of `rows`×`columns` is budgeted while in flight: about five
+    /// double-precision copies (the weight, its reconstruction, factors and workspace), 40 bytes
+    /// per weight.
+    public static func memoryNeeded(rows: Int, columns: Int) -> Int { 40 * rows * columns }
+
+    /// Runs the job, calling `onEvent` (one call at a time, from the job's threads) as it goes,
+    /// and returns the report written to the output folder.
+    public func run(onEvent: @escaping @Sendable (JobEvent) -> Void = { _ in }) throws -> JobReport {
+        let started = Date()
+        let events = JobEventSink(onEvent)
+        let folder = settings.outputFolder
+        let (lock, journal) = try openJournal()
+        var results: [Int: LayerResult] = [:]
+        for layer in layers {
+            if let result = journal.finished(layer) { results[layer.ordinal] = result }
+        }
+        events.send(.started(layers: layers.count, resumed: results.count, outputFolder: folder))
+        let remaining = layers.filter { results[$0.ordinal] == nil }
+        let compressed = try compressAll(remaining, into: journal, alreadyDone: results.count, events: events)
+        results.merge(compressed) { first, _ in first }
+        if isCancelled { throw JobError.cancelled(folder: folder, completed: results.count, total: layers.count) }
+
+        let assembler = CheckpointAssembler(checkpoint: checkpoint, layers: layers, journal: journal, settings: settings,
+                                            isCancelled: { [unowned self] in self.isCancelled })
+        let written: CheckpointAssembler.Written
+        do {
+            written = try assembler.write { name, index, count in events.send(.writingShard(name: name, index: index, count: count)) }
+        } catch is CancellationError {
+            throw JobError.cancelled(folder: folder, completed: results.count, total: layers.count)
+        }
+        let report = makeReport(results: results, written: written, elapsed: Date().timeIntervalSince(started))
+        try writeWholeFiles(report)
+        try journal.remove()
+        lock.release(removingFile: true)
+        events.send(.finished(report))
+        return report
+    }
+
+    /// Claims the output folder and opens the journal: the existing one when resuming the same
+    /// job, else a new one (after emptying the folder under `force`); stale temporary files go.
+    private func openJournal() throws -> (OutputLock, JobJournal) {
+        let folder = settings.outputFolder
+        let claim = try OutputFolder.claim(settings, for: checkpoint)
+        let journal = JobJournal(outputFolder: folder)
+        let description = JobJournal.description(of: checkpoint, layers: layers, settings: settings)
+        if claim.hasJournal && !journal.matches(description: description) {
+            guard settings.force else { throw JobError.journalMismatch(folder: folder) }
+            try OutputFolder.empty(folder)
+        }
+        if !journal.matches(description: description) { try journal.create(description: description) }
+        journal.removeLeftovers()
+        OutputFolder.removePartialFiles(in: folder)
+        return (claim.lock, journal)
+    }
+
+    /// Writes the extended `config.json`, the side files and the report.
+    private func writeWholeFiles(_ report: JobReport) throws {
+        let folder = settings.outputFolder
+        if let config = checkpoint.config {
+            let extended = ConfigSection.extended(config.raw, layers: layers, settings: settings)
+            try OutputFiles.write(JSONWriter.bytes(.object(extended), pretty: true) + [0x0A], to: folder + "/config.json")
+        }
+        try OutputFiles.copySideFiles(of: checkpoint, into: folder)
+        do {
+            try OutputFiles.write([UInt8](try report.encoded()), to: folder + "/" + JobReport.fileName)
+        } catch let error as EncodingError {
+            throw JobError.fileSystem(path: folder + "/" + JobReport.fileName, reason: "cannot encode the report (\(error))")
+        }
+    }
+
+    /// Compresses `remaining` on worker threads; returns the results by ordinal, throwing the
+    /// first failure after the layers in flight finished.
+    private func compressAll(_ remaining: [JobLayer], into journal: JobJournal, alreadyDone: Int,
+                             events: JobEventSink) throws -> [Int: LayerResult] {
+        guard !remaining.isEmpty else { return [:] }
+        let workers = max(1, min(settings.jobs, remaining.count))
+        let scheduler = LayerScheduler(remaining, limit: settings.memoryLimit) {
+            CompressionJob.memoryNeeded(rows: $0.rows, columns: $0.columns)
+        }
+        // One BLAS thread per worker, whatever `jobs` is: OpenBLAS's rounding changes with its
+        // (process-wide) thread count, and a layer's bytes must not depend on how many workers
+        // the run, or the interrupted run before it, had. More cores come from more workers.
+        let savedThreads = BLASThreads.count
+        BLASThreads.count = 1
+        defer { BLASThreads.count = savedThreads }
+
+        let state = JobWorkerState(completed: alreadyDone)
+        let group = DispatchGroup()
+        for _ in 0..<workers {
+            group.enter()
+            let thread = Thread { [self] in
+                defer { group.leave() }
+                while !isCancelled, let layer = scheduler.next() {
+                    events.send(.layerStarted(name: layer.name, ordinal: layer.ordinal))
+                    do {
+                        let result = try compress(layer, into: journal)
+                        let completed = state.record(result, ordinal: layer.ordinal)
+                        events.send(.layerFinished(result, completed: completed, total: layers.count))
+                    } catch LinearAlgebraError.cancelled {
+                        scheduler.stop()
+                    } catch {
+                        state.fail(error)
+                        scheduler.stop()
+                    }
+                    scheduler.finished(layer)
+                }
+            }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+        group.wait()
+        if let failure = state.failure { throw failure }
+        return state.results
+    }
+
+    /// Reads, compresses and records one layer.
+    private func compress(_ layer: JobLayer, into journal: JobJournal) throws -> LayerResult {
+        let clock = Date()
+        let info = layer.tensor.info
+        let options = CompressionOptions(factorType: settings.outputType(forStored: info.dtype),
+                                         calderaIterations: settings.calderaIterations, materializeDense: settings.materializeDense)
+        let compressed: CompressedMatrix
+        do {
+            let weight = try checkpoint.withBytes(of: layer.tensor) { bytes -> Matrix in
+                guard let base = bytes.baseAddress, let format = ScalarFormat(info.dtype) else {
+                    throw JobError.notCompressible(checkpoint: checkpoint.path, tensor: layer.name, reason: "its data cannot be read as a matrix")
+                }
+                let source = MatrixSource(base: base, rows: layer.rows, columns: layer.columns, format: format)
+                return try Matrix(source, isCancelled: { [unowned self] in self.isCancelled })
+            }
+            compressed = try MatrixCompressor.compress(weight: weight, name: layer.name, choice: layer.choice, options: options,
+                                                       singularValues: layer.singularValues)
+        } catch let error as LinearAlgebraError where error != .cancelled {
+            throw JobError.layerFailed(checkpoint: checkpoint.path, tensor: layer.name, reason: error.description)
+        } catch let error as CompressionError {
+            throw JobError.layerFailed(checkpoint: checkpoint.path, tensor: layer.name, reason: error.description)
+        }
+        return try journal.record(layer, compressed, seconds: Date().timeIntervalSince(clock))
+    }
+
+    private func makeReport(results: [Int: LayerResult], written: CheckpointAssembler.Written, elapsed: Double) -> JobReport {
+        let rows = layers.map { JobReport.Layer($0, results[$0.ordinal]!) }
+        let totals = JobReport.Totals(
+            layers: rows.count, bytesBefore: rows.reduce(0) { $0 + $1.bytesBefore },
+            estimatedBytes: rows.reduce(0) { $0 + $1.estimatedBytes }, bytesWritten: rows.reduce(0) { $0 + $1.bytesWritten },
+            seconds: rows.reduce(0) { $0 + $1.seconds }, modelBytesBefore: checkpoint.totalBytes,
+            modelBytesAfter: written.totalSize, elapsedSeconds: elapsed)
+        return JobReport(format: "rankscope-report", version: 1, input: checkpoint.path, plan: settings.planLabel,
+                         output: settings.outputFolder, dense: settings.materializeDense, shards: written.shards,
+                         layers: rows, totals: totals)
+    }
+}

@@ -1,0 +1,40 @@
+import SafeTensors
+import StrictJSON
+
+/// The `rankscope` section added to the output's `config.json`: how each compressed layer was
+/// stored, so a loader knows which modules to swap and how.
+///
+/// ```
+/// "rankscope": { "format_version": 1, "factor_naming": "sequential-linear-1", "dense": false,
+///   "layers": { "model.layers.0.mlp.up_proj": { "method": "rank", "rank": 64, "bits": 16, "group_size": 128,
+///                                               "backbone_bits": 2 (CALDERA only), "dtype": "BF16" } } }
+/// ```
+/// Layers are keyed by module path (`P` of `P.weight`), in checkpoint order.
+enum ConfigSection {
+    /// The version of the ``FactorNaming`` convention written.
+    static let factorNaming = "sequential-linear-1"
+
+    /// The input's config object with the `rankscope` section set (replacing an earlier one).
+    static func extended(_ config: JSONObject, layers: [JobLayer], settings: JobSettings) -> JSONObject {
+        var members = config.members.filter { $0.key != "rankscope" }
+        var described: [(String, JSONValue)] = []
+        for layer in layers {
+            let row = ChoiceSummary(layer.choice, storedBits: layer.tensor.info.dtype.byteWidth * 8)
+            var entry: [(String, JSONValue)] = [("method", .string(row.method))]
+            if let rank = row.rank { entry.append(("rank", .number(JSONNumber(rank)))) }
+            entry.append(("bits", .number(JSONNumber(row.bits))))
+            entry.append(("group_size", .number(JSONNumber(row.groupSize))))
+            if let backbone = row.backboneBits { entry.append(("backbone_bits", .number(JSONNumber(backbone)))) }
+            entry.append(("dtype", .string(settings.outputType(forStored: layer.tensor.info.dtype).rawValue)))
+            described.append((layer.module, .object(JSONObject(entry))))
+        }
+        let section: JSONObject = [
+            "format_version": .number(JSONNumber(1)),
+            "factor_naming": .string(factorNaming),
+            "dense": .bool(settings.materializeDense),
+            "layers": .object(JSONObject(described)),
+        ]
+        members.append(JSONObject.Member(key: "rankscope", value: .object(section)))
+        return JSONObject(members: members)
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import SafeTensors
+import StrictJSON
+
+/// The record of an unfinished job, kept in the hidden folder `.rankscope-job` inside the output
+/// folder so an interrupted job can resume without redoing finished layers.
+///
+/// - `job.json` describes the job: the input files (names, sizes, modification times, header
+///   fingerprints), the output options and every layer's choice. `--resume` continues only a job
+///   whose description is byte-for-byte the one it would write itself.
+/// - `layers/layer-NNNNN.safetensors` holds the output tensors of finished layer NNNNN (its
+///   position in checkpoint order), with `__metadata__` recording the tensor name, the measured
+///   and estimated errors and the seconds taken. Each is written under a temporary name, synced
+///   and renamed, so a file present is a layer finished; a killed process leaves at worst a hidden
+///   `.partial` file, which is deleted on resume.
+///
+/// When the output folder is complete the journal folder is deleted.
+struct JobJournal {
+    /// The journal folder.
+    let folder: String
+    /// The description file.
+    var descriptionPath: String { folder + "/job.json" }
+    /// The folder of finished layers.
+    var layersFolder: String { folder + "/layers" }
+
+    /// The journal folder's name inside the output folder.
+    static let folderName = ".rankscope-job"
+
+    /// The journal of the output folder `outputFolder`.
+    init(outputFolder: String) {
+        folder = outputFolder.hasSuffix("/") ? outputFolder + JobJournal.folderName : outputFolder + "/" + JobJournal.folderName
+    }
+
+    /// True when the output folder holds a journal.
+    var exists: Bool { FileManager.default.fileExists(atPath: descriptionPath) }
+
+    /// The spill file of `layer`.
+    func layerPath(_ layer: JobLayer) -> String {
+        layersFolder + "/" + String(format: "layer-%05d.safetensors", layer.ordinal)
+    }
+
+    /// Creates the journal with `description`.
+    func create(description: [UInt8]) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: layersFolder, withIntermediateDirectories: true)
+            try AtomicFile.write(Data(description), to: descriptionPath)
+        } catch let error as AtomicFile.WriteError {
+            throw JobError.fileSystem(path: error.path, reason: "cannot write the job journal (\(error.reason))")
+        } catch {
+            throw JobError.fileSystem(path: folder, reason: "cannot create the job journal (\(error.localizedDescription))")
+        }
+    }
+
+    /// True when the journal's description is exactly `description`.
+    func matches(description: [UInt8]) -> Bool {
+        FileManager.default.contents(atPath: descriptionPath).map { [UInt8]($0) == description } ?? false
+    }
+
+    /// Deletes the hidden temporary files a killed writer left in the journal.
+    func removeLeftovers() {
+        OutputFolder.removePartialFiles(in: layersFolder)
+    }
+
+    /// The recorded result of `layer`, nil when it is not finished (or its file is unreadable,
+    /// which is then deleted so the layer is redone).
+    func finished(_ layer: JobLayer) -> LayerResult? {
+        let path = layerPath(layer)
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        guard let file = try? SafeTensorsFile(path: path), let metadata = file.metadata,
+              metadata[Key.tensor] == layer.name,
+              let measured = metadata[Key.measured].flatMap(Double.init),
+              let seconds = metadata[Key.seconds].flatMap(Double.init) else {
+            unlink(path)
+            return nil
+        }
+        return LayerResult(name: layer.name, measuredRelativeError: measured,
+                           estimatedRelativeError: metadata[Key.estimated].flatMap(Double.init),
+                           bytesWritten: file.tensors.reduce(0) { $0 + $1.byteCount }, seconds: seconds, resumed: true)
+    }
+
+    /// Records `layer` as finished with `compressed`'s tensors.
+    func record(_ layer: JobLayer, _ compressed: CompressedMatrix, seconds: Double) throws -> LayerResult {
+        var metadata = [Key.tensor: layer.name, Key.measured: "\(compressed.measuredRelativeError)", Key.seconds: "\(seconds)"]
+        if let estimate = compressed.estimatedRelativeError { metadata[Key.estimated] = "\(estimate)" }
+        let tensors = compressed.tensors.map { (TensorSpec(name: $0.name, dtype: $0.dtype, shape: $0.shape), $0.bytes) }
+        try SafeTensorsWriter.write(path: layerPath(layer), tensors: tensors, metadata: metadata)
+        return LayerResult(name: layer.name, measuredRelativeError: compressed.measuredRelativeError,
+                           estimatedRelativeError: compressed.estimatedRelativeError,
+                           bytesWritten: compressed.byteCount, seconds: seconds, resumed: false)
+    }
+
+    /// Deletes the journal.
+    func remove() throws {
+        do {
+            try FileManager.default.removeItem(atPath: folder)
+        } catch {
+            throw JobError.fileSystem(path: folder, reason: "cannot remove the finished job's journal (\(error.localizedDescription))")
+        }
+    }
+
+    /// The description of a job: what must be equal for a resumed job to give the same output.
+    static func description(of checkpoint: Checkpoint, layers: [JobLayer], settings: JobSettings) -> [UInt8] {
+        let files: [JSONValue] = checkpoint.files.map { file in
+            .object([
+                "name": .string((file.path as NSString).lastPathComponent),
+                "size": .number(JSONNumber(file.fileSize)),
+                "modified_ns": .number(JSONNumber(Int(file.modificationTimeNanoseconds))),
+                "header_fnv1a": .string(String(file.headerFingerprint, radix: 16)),
+            ])
+        }
+        let layerValues: [JSONValue] = layers.map { layer in
+            .object([
+                "name": .string(layer.name),
+                "choice": .string(String(describing: layer.choice)),
+                "type": .string(settings.outputType(forStored: layer.tensor.info.dtype).rawValue),
+            ])
+        }
+        let root: JSONObject = [
+            "format": .string("rankscope-job"),
+            "version": .number(JSONNumber(1)),
+            "input_files": .array(files),
+            "dense": .bool(settings.materializeDense),
+            "caldera_iterations": .number(JSONNumber(settings.calderaIterations)),
+            "max_shard_size": .number(JSONNumber(settings.maxShardSize)),
+            "layers": .array(layerValues),
+        ]
+        return JSONWriter.bytes(.object(root), pretty: true) + [0x0A]
+    }
+
+    /// Metadata keys of a layer file.
+    private enum Key {
+        static let tensor = "tensor"
+        static let measured = "measured_relative_error"
+        static let estimated = "estimated_relative_error"
+        static let seconds = "seconds"
+    }
+}

@@ -1,0 +1,60 @@
+import SafeTensors
+
+/// How a ``CompressionJob`` writes its output folder.
+public struct JobSettings: Sendable {
+    /// The output folder.
+    public var outputFolder: String
+    /// Replace an existing output folder (its whole content).
+    public var force: Bool
+    /// Continue the interrupted job in the output folder, reusing its finished layers; a folder
+    /// that does not exist yet simply starts a new job.
+    public var resume: Bool
+    /// Layers compressed at the same time (at least 1).
+    public var jobs: Int
+    /// Bytes the layers in flight may use together (see ``CompressionJob/memoryNeeded(rows:columns:)``);
+    /// a single layer above it still runs, alone.
+    public var memoryLimit: Int
+    /// The largest shard, in bytes of tensor data: a new shard starts when the next tensor would
+    /// pass it (Hugging Face's rule; a tensor larger than the limit gets a shard of its own).
+    public var maxShardSize: Int
+    /// The dtype of unquantized outputs; nil writes each layer at its stored type when that is
+    /// BF16, F16 or F32, and at F32 for F64 originals.
+    public var factorType: DType?
+    /// Write every compressed layer as one dense `P.weight` (W_k materialised) instead of factors.
+    public var materializeDense: Bool
+    /// CALDERA alternations per layer.
+    public var calderaIterations: Int
+    /// The plan file's path, recorded in the report (nil when the choices came from elsewhere).
+    public var planLabel: String?
+
+    /// Hugging Face's default shard size, 5 GB (5·10⁹ bytes).
+    public static let defaultMaxShardSize = 5_000_000_000
+    /// The default memory limit, 4 GB.
+    public static let defaultMemoryLimit = 4_000_000_000
+
+    /// Settings with the defaults: no force, no resume, one job, 4 GB, 5 GB shards, stored types,
+    /// factors, 10 CALDERA iterations.
+    public init(outputFolder: String, force: Bool = false, resume: Bool = false, jobs: Int = 1,
+                memoryLimit: Int = JobSettings.defaultMemoryLimit, maxShardSize: Int = JobSettings.defaultMaxShardSize,
+                factorType: DType? = nil, materializeDense: Bool = false, calderaIterations: Int = 10, planLabel: String? = nil) {
+        self.outputFolder = outputFolder
+        self.force = force
+        self.resume = resume
+        self.jobs = jobs
+        self.memoryLimit = memoryLimit
+        self.maxShardSize = maxShardSize
+        self.factorType = factorType
+        self.materializeDense = materializeDense
+        self.calderaIterations = calderaIterations
+        self.planLabel = planLabel
+    }
+
+    /// The output type for a layer stored as `stored`.
+    func outputType(forStored stored: DType) -> DType {
+        if let factorType { return factorType }
+        switch stored {
+        case .BF16, .F16, .F32: return stored
+        default: return .F32
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import SafeTensors
+
+/// The whole (non-safetensors) files of the output folder: written atomically, and the input's
+/// side files (tokenizer, generation config, README…) copied.
+enum OutputFiles {
+    /// Writes `bytes` to `path` under a temporary name, then renames it.
+    static func write(_ bytes: [UInt8], to path: String) throws {
+        do {
+            try AtomicFile.write(Data(bytes), to: path)
+        } catch let error as AtomicFile.WriteError {
+            throw JobError.fileSystem(path: error.path, reason: "cannot write the file (\(error.reason))")
+        }
+    }
+
+    /// Extensions of weight files in other formats, never copied (they would hold stale weights).
+    static let otherWeightExtensions: Set<String> = ["bin", "pt", "pth", "ckpt", "h5", "msgpack", "gguf", "onnx", "safetensors"]
+
+    /// The input's side files: the regular, non-hidden files of the checkpoint's folder other
+    /// than weights, indexes, `config.json` (written extended) and an earlier report. A single-file
+    /// checkpoint has no folder of its own, so nothing is copied for it.
+    static func sideFiles(of checkpoint: Checkpoint) -> [String] {
+        guard checkpoint.kind != .file else { return [] }
+        let folder = checkpoint.kind == .sharded && checkpoint.path.hasSuffix(".json")
+            ? (checkpoint.path as NSString).deletingLastPathComponent : checkpoint.path
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return names.sorted().compactMap { name -> String? in
+            let path = (folder as NSString).appendingPathComponent(name)
+            var isDirectory: ObjCBool = false
+            guard !name.hasPrefix("."), name != "config.json", name != JobReport.fileName,
+                  !name.hasSuffix(".index.json"),
+                  !otherWeightExtensions.contains((name as NSString).pathExtension.lowercased()),
+                  FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue
+            else { return nil }
+            return path
+        }
+    }
+
+    /// Copies every side file of `checkpoint` into `folder` byte for byte.
+    static func copySideFiles(of checkpoint: Checkpoint, into folder: String) throws {
+        for path in sideFiles(of: checkpoint) {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw JobError.fileSystem(path: path, reason: "cannot read the file to copy it")
+            }
+            try write([UInt8](data), to: folder + "/" + (path as NSString).lastPathComponent)
+        }
+    }
+}

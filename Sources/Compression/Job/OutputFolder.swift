@@ -1,0 +1,111 @@
+import Foundation
+import SafeTensors
+
+/// Claims the output folder of a job: refuses to touch the input or a folder it was not asked to
+/// replace, takes the folder's lock, and on `--force` empties it.
+enum OutputFolder {
+    /// What claiming found.
+    struct Claim {
+        /// The lock, held until the job ends.
+        let lock: OutputLock
+        /// True when the folder holds a journal that `--resume` may continue.
+        let hasJournal: Bool
+    }
+
+    /// Claims `settings.outputFolder` for a job on `checkpoint`.
+    ///
+    /// - A missing folder is created.
+    /// - An existing folder is refused unless `force` or `resume` is set. With `resume` it must
+    ///   hold a journal (or nothing of ours yet); with `force` its content is deleted, unless
+    ///   `resume` is also set and a journal is there, in which case that job continues.
+    static func claim(_ settings: JobSettings, for checkpoint: Checkpoint) throws -> Claim {
+        let folder = settings.outputFolder
+        try refuseOverlap(folder: folder, checkpoint: checkpoint)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) else {
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                throw JobError.fileSystem(path: folder, reason: "cannot create the output folder (\(reason(of: error)))")
+            }
+            return Claim(lock: try OutputLock(folder: folder), hasJournal: false)
+        }
+        guard isDirectory.boolValue else { throw JobError.outputNotAFolder(path: folder) }
+        guard settings.force || settings.resume else { throw JobError.outputExists(folder: folder) }
+        let lock = try OutputLock(folder: folder)
+        let journal = JobJournal(outputFolder: folder)
+        if settings.resume, journal.exists { return Claim(lock: lock, hasJournal: true) }
+        let ours = Set([OutputLock.fileName, JobJournal.folderName])
+        let entries = try listing(of: folder)
+        if settings.force {
+            try empty(folder)
+        } else if entries.contains(where: { !ours.contains($0) && !isPartialFile($0) }) {
+            throw JobError.nothingToResume(folder: folder)
+        }
+        return Claim(lock: lock, hasJournal: false)
+    }
+
+    /// Deletes everything in `folder` but its lock file (`--force`).
+    static func empty(_ folder: String) throws {
+        for entry in try listing(of: folder) where entry != OutputLock.fileName {
+            do {
+                try FileManager.default.removeItem(atPath: folder + "/" + entry)
+            } catch {
+                throw JobError.fileSystem(path: folder + "/" + entry, reason: "cannot remove it to replace the folder (\(reason(of: error)))")
+            }
+        }
+    }
+
+    /// Throws when the output folder is, or contains, a file of the input checkpoint.
+    static func refuseOverlap(folder: String, checkpoint: Checkpoint) throws {
+        let output = resolved(folder)
+        for file in checkpoint.files {
+            let input = resolved(file.path)
+            if input.hasPrefix(output.hasSuffix("/") ? output : output + "/") {
+                throw JobError.outputOverlapsInput(folder: folder, input: checkpoint.path)
+            }
+        }
+    }
+
+    /// True for a writer's temporary name, `.<name>.partial-<pid>`.
+    static func isPartialFile(_ name: String) -> Bool {
+        name.hasPrefix(".") && name.contains(".partial-")
+    }
+
+    /// Deletes the temporary files killed writers left in `folder`.
+    static func removePartialFiles(in folder: String) {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where isPartialFile(name) {
+            try? FileManager.default.removeItem(atPath: folder + "/" + name)
+        }
+    }
+
+    /// The absolute path with symbolic links resolved, as far as the path exists.
+    private static func resolved(_ path: String) -> String {
+        let url = URL(fileURLWithPath: path).standardizedFileURL
+        var existing = url
+        var missing: [String] = []
+        while !FileManager.default.fileExists(atPath: existing.path), existing.path != "/" {
+            missing.insert(existing.lastPathComponent, at: 0)
+            existing = existing.deletingLastPathComponent()
+        }
+        var result = existing.resolvingSymlinksInPath()
+        for component in missing { result.appendPathComponent(component) }
+        return result.path
+    }
+
+    private static func listing(of folder: String) throws -> [String] {
+        do {
+            return try FileManager.default.contentsOfDirectory(atPath: folder)
+        } catch {
+            throw JobError.fileSystem(path: folder, reason: "cannot list the output folder (\(reason(of: error)))")
+        }
+    }
+
+    /// A short reason for a Foundation file error.
+    static func reason(of error: Error) -> String {
+        if let cocoa = error as? CocoaError, let underlying = cocoa.underlying as? POSIXError {
+            return String(cString: strerror(underlying.code.rawValue))
+        }
+        return error.localizedDescription
+    }
+}

@@ -1,0 +1,126 @@
+import LinearAlgebra
+
+/// A matrix quantized group-wise, asymmetric, round-to-nearest, in the layout of
+/// ``QuantizedLayout``: groups of `groupSize` consecutive elements along each row (the last group
+/// of a row may be shorter), `bits`-bit codes, one F16 scale and one F16 zero point per group.
+///
+/// Element `x` of a group with scale `s` and zero point `z` (both as stored, in F16) is stored as
+/// `q = clamp(round(x/s + z), 0, 2^b − 1)` and read back as `x̂ = (q − z)·s`, evaluated in double.
+/// The scale is about `(max − min)/(2^b − 1)` and the zero point about `−min/s`, both rounded to
+/// F16 before the codes are computed (so the codes compensate for that rounding) and chosen so the
+/// rounding never clamps a code (see ``scaleAndZero(low:high:levels:)``). A constant group is
+/// reproduced exactly.
+public struct QuantizedMatrix: Sendable {
+    /// Rows of the quantized matrix.
+    public let rows: Int
+    /// Columns of the quantized matrix.
+    public let columns: Int
+    /// Bits per code, 2…8.
+    public let bits: Int
+    /// Elements per group along a row.
+    public let groupSize: Int
+    /// The codes, row-major, packed by ``BitPacking`` into `⌈rows·columns·bits/8⌉` bytes.
+    public let packedCodes: [UInt8]
+    /// F16 bit patterns of the scales, `rows × groupsPerRow`, row-major.
+    public let scales: [UInt16]
+    /// F16 bit patterns of the zero points, `rows × groupsPerRow`, row-major.
+    public let zeros: [UInt16]
+
+    /// Groups in each row: ⌈columns / groupSize⌉.
+    public var groupsPerRow: Int { (columns + groupSize - 1) / groupSize }
+
+    /// Bytes of codes, scales and zero points together: ⌈rows·columns·bits/8⌉ + 4·rows·groupsPerRow.
+    public var byteCount: Int { packedCodes.count + 2 * scales.count + 2 * zeros.count }
+
+    /// Quantizes `matrix` at `bits` ∈ 2…8 with groups of `groupSize` ≥ 1 along each row.
+    ///
+    /// - Throws: ``CompressionError/unrepresentableScale(_:)`` when a group's range overflows F16.
+    public init(quantizing matrix: Matrix, bits: Int, groupSize: Int) throws {
+        precondition(bits >= 2 && bits <= 8 && groupSize >= 1, "invalid quantization \(bits) bits, groups of \(groupSize)")
+        let rows = matrix.rows, columns = matrix.columns
+        self.rows = rows
+        self.columns = columns
+        self.bits = bits
+        self.groupSize = groupSize
+        let groups = (columns + groupSize - 1) / groupSize
+        let levels = Double((1 << bits) - 1)
+        var codes = [UInt8](repeating: 0, count: rows * columns)
+        var scales = [UInt16](repeating: 0, count: rows * groups)
+        var zeros = [UInt16](repeating: 0, count: rows * groups)
+        try matrix.elements.withUnsafeBufferPointer { x in
+            for row in 0..<rows {
+                for group in 0..<groups {
+                    let start = row * columns + group * groupSize
+                    let end = row * columns + min(columns, (group + 1) * groupSize)
+                    var low = x[start], high = x[start]
+                    for i in start..<end { low = min(low, x[i]); high = max(high, x[i]) }
+                    let (s, z) = try QuantizedMatrix.scaleAndZero(low: low, high: high, levels: levels)
+                    scales[row * groups + group] = s
+                    zeros[row * groups + group] = z
+                    let scale = Double(HalfPrecision.float(fromF16: s)), zero = Double(HalfPrecision.float(fromF16: z))
+                    for i in start..<end {
+                        let q = (x[i] / scale + zero).rounded(.toNearestOrEven)
+                        codes[i] = UInt8(min(max(q, 0), levels))
+                    }
+                }
+            }
+        }
+        packedCodes = BitPacking.pack(codes, bits: bits)
+        self.scales = scales
+        self.zeros = zeros
+    }
+
+    /// F16 bits of the scale and zero point for a group spanning `low…high`, chosen so that the
+    /// rounding of both to F16 never pushes a code outside `0…levels`:
+    /// - the zero point is stored with a spacing u (twice F16's spacing near it), so the scale is
+    ///   `range/(levels − u)`, rounded *up* to F16, leaving u/2 codes of slack at each end, and the
+    ///   zero point `−low/s + u/2` is centred in it;
+    /// - a narrow group far from 0 would need a zero point beyond F16's precision: the scale is
+    ///   at least `largest/(128·levels)`, which keeps |z| ≤ 128·levels and u ≤ levels/4.
+    /// A constant group c gets `s = |c|` (1 for 0) and `z = −c/s` = ∓1 (0), both exact.
+    static func scaleAndZero(low: Double, high: Double, levels: Double) throws -> (UInt16, UInt16) {
+        let largest = max(abs(low), abs(high))
+        guard high > low else {
+            let scale = largest > 0 ? largest : 1
+            let scaleBits = HalfPrecision.f16Bits(from: Float(scale))
+            guard scaleBits & 0x7C00 != 0x7C00 else { throw CompressionError.unrepresentableScale(largest) }
+            let stored = Double(HalfPrecision.float(fromF16: scaleBits))
+            return (scaleBits, HalfPrecision.f16Bits(from: Float(-low / stored)))
+        }
+        let widest = max((high - low) / levels, largest / (128 * levels))
+        let spacing = 2 * f16Spacing(at: abs(low) / widest + levels)
+        let scale = max((high - low) / (levels - spacing), largest / (128 * levels))
+        var scaleBits = HalfPrecision.f16Bits(from: Float(scale))
+        if scaleBits & 0x7FFF == 0 { scaleBits = 0x0001 }  // underflow: the smallest subnormal
+        if Double(HalfPrecision.float(fromF16: scaleBits)) < scale { scaleBits += 1 }  // round up
+        let storedScale = Double(HalfPrecision.float(fromF16: scaleBits))
+        guard storedScale.isFinite else { throw CompressionError.unrepresentableScale(high - low) }
+        let zeroBits = HalfPrecision.f16Bits(from: Float(-low / storedScale + spacing / 2))
+        return (scaleBits, zeroBits)
+    }
+
+    /// The distance between consecutive F16 numbers around `value` (≥ 0).
+    static func f16Spacing(at value: Double) -> Double {
+        guard value >= 0x1p-14 else { return 0x1p-24 }
+        return Double(sign: .plus, exponent: value.exponent - 10, significand: 1)
+    }
+
+    /// The codes, one per element, row-major.
+    public var codes: [UInt8] { BitPacking.unpack(packedCodes, bits: bits, count: rows * columns) }
+
+    /// What a reader reconstructs: `(q − z)·s` per element, in double.
+    public func dequantized() -> Matrix {
+        let groups = groupsPerRow
+        let codes = self.codes
+        var values = [Double](repeating: 0, count: rows * columns)
+        for row in 0..<rows {
+            for column in 0..<columns {
+                let group = row * groups + column / groupSize
+                let scale = Double(HalfPrecision.float(fromF16: scales[group]))
+                let zero = Double(HalfPrecision.float(fromF16: zeros[group]))
+                values[row * columns + column] = (Double(codes[row * columns + column]) - zero) * scale
+            }
+        }
+        return try! Matrix(rows: rows, columns: columns, elements: values)  // count is rows·columns
+    }
+}

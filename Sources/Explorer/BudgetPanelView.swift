@@ -1,0 +1,41 @@
+import TerminalUI
+
+/// Draws the budget form over the body: the target kinds (the chosen one highlighted), the
+/// value being typed, what the allocator may change, and the outcome of the last run.
+enum BudgetPanelView {
+    static func draw(_ panel: BudgetPanel, _ state: ExplorerState, into buffer: inout CellBuffer, area: Rect) {
+        let width = min(area.width, 72)
+        let height = min(area.height, 6 + panel.outcome.count)
+        let box = Rect(x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width: width, height: height)
+        buffer.fill(box)
+        let block = Block(title: "Budget (Tab kind, ↑↓ bits, Enter allocates, Esc closes)")
+        block.render(into: &buffer, area: box)
+        let inner = block.inner(box).inset(left: 1, right: 1)
+        var y = inner.y
+        func line(_ text: String, style: Style = .plain) {
+            guard y < inner.maxY else { return }
+            buffer.write(text, at: Position(x: inner.x, y: y), style: style, maxWidth: inner.width)
+            y += 1
+        }
+        var x = inner.x
+        buffer.write("target ", at: Position(x: x, y: y), maxWidth: inner.width)
+        x += 7
+        for kind in BudgetEntry.Kind.allCases {
+            let label = " \(kind.name) "
+            buffer.write(label, at: Position(x: x, y: y), style: kind == panel.kind ? ExplorerView.selectedStyle : .plain,
+                         maxWidth: max(0, inner.maxX - x))
+            x += label.count + 1
+        }
+        y += 1
+        line("value  \(panel.text)█   (e.g. \(panel.kind.example))")
+        let free = state.settings.filter { $0.mark == .free }.count
+        let locked = state.settings.filter { $0.mark == .locked }.count
+        let excluded = state.settings.filter { $0.mark == .excluded }.count
+        line("free \(free) · locked \(locked) (p) · excluded \(excluded) (x) · factors \(panel.factorBits)-bit (↑↓)",
+             style: Style(dim: true))
+        y += 1
+        for text in panel.outcome {
+            line(text, style: panel.failed ? Style(foreground: .red) : .plain)
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import Planning
+import TerminalUI
+
+/// The budget panel: one global target, the allocator run over the free layers (locked layers
+/// keep their choice, excluded ones stay as stored), the result applied as one undo step.
+extension ExplorerState {
+    mutating func openBudgetPanel() {
+        budgetPanel = budgetPanel ?? BudgetPanel()
+        statusText = "Budget: Tab changes the kind, type a value, Enter allocates, Esc closes."
+    }
+
+    mutating func pressInBudgetPanel(_ key: KeyEvent) {
+        guard var panel = budgetPanel else { return }
+        let outcome = panel.press(key)
+        budgetPanel = panel
+        switch outcome {
+        case .editing: break
+        case .cancelled:
+            budgetPanel = nil
+            statusText = "Budget panel closed."
+        case .submitted: runBudget()
+        }
+    }
+
+    /// Every tensor of the model as the allocator sees it.
+    public var plannedTensors: [PlannedTensor] { otherTensors + entries.indices.map(plannedTensor) }
+
+    /// The allocator's constraint per row: free rows whose spectrum failed are held as they are.
+    public var constraints: [String: LayerConstraint] {
+        var result: [String: LayerConstraint] = [:]
+        for (i, entry) in entries.enumerated() {
+            let setting = settings[i]
+            result[entry.info.name] = setting.mark == .free && statuses[i].spectrum == nil
+                ? .locked(setting.choice) : setting.constraint
+        }
+        return result
+    }
+
+    mutating func runBudget() {
+        guard var panel = budgetPanel else { return }
+        defer { budgetPanel = panel }
+        panel.failed = true
+        let target: BudgetTarget
+        switch BudgetEntry.target(panel.kind, panel.text) {
+        case .success(let parsed): target = parsed
+        case .failure(let error):
+            panel.outcome = [error.description]
+            return
+        }
+        let waiting = entries.indices.filter { settings[$0].mark == .free && statuses[$0].spectrum == nil && isPending($0) }
+        guard waiting.isEmpty else {
+            panel.outcome = ["\(waiting.count) spectra are still computing; try again when the gauge is full."]
+            return
+        }
+        let constraints = self.constraints
+        let allocation: Allocation
+        do {
+            allocation = try BudgetAllocator(factorBits: panel.factorBits).allocate(tensors: plannedTensors, target: target, constraints: constraints)
+        } catch {
+            panel.outcome = ["\(error)"]
+            return
+        }
+        var next = settings
+        for (i, entry) in entries.enumerated() where constraints[entry.info.name] == .free(floor: 0) {
+            next[i].choice = allocation.choices[entry.info.name] ?? .keep
+        }
+        let changed = commit(next)
+        panel.failed = false
+        panel.outcome = ExplorerState.outcomeLines(allocation) + ["\(changed) layers changed; u undoes it all."]
+        statusText = "Budget \(target) allocated."
+    }
+
+    private func isPending(_ index: Int) -> Bool {
+        if case .pending = statuses[index] { return true }
+        return false
+    }
+
+    /// What the panel shows after a run: achieved figures and the comparison with uniform ranks.
+    static func outcomeLines(_ allocation: Allocation) -> [String] {
+        let m = allocation.totals.model
+        var lines = [
+            "params \(ExplorerFormat.count(m.parametersBefore)) → \(ExplorerFormat.count(m.parametersAfter))"
+                + "  size \(ExplorerFormat.bytes(m.bytesBefore)) → \(ExplorerFormat.bytes(m.bytesAfter))",
+            String(format: "%.2f bits/weight  error ", m.bitsPerWeight) + ExplorerFormat.percent(m.relativeError)
+                + String(format: "  speed-up ×%.2f", m.memoryBoundSpeedup),
+        ]
+        if let uniform = allocation.uniform {
+            var line = "uniform ranks \(ExplorerFormat.trimmedPercent(uniform.fraction)): err "
+                + ExplorerFormat.percent(uniform.totals.model.relativeError)
+                + " \(ExplorerFormat.bytes(uniform.totals.model.bytesAfter))"
+            if allocation.isUniform {
+                line += " (uniform was best)"
+            } else if case .relativeError = allocation.target, let gain = allocation.sizeImprovement {
+                line += String(format: " (×%.2f smaller)", gain)
+            } else if let gain = allocation.errorImprovement {
+                line += String(format: " (×%.2f less error)", gain)
+            }
+            lines.append(line)
+        } else {
+            lines.append("no uniform rank meets this target")
+        }
+        return lines
+    }
+}

@@ -1,0 +1,165 @@
+import Planning
+import TerminalUI
+
+/// Block × role grid of the rank each matrix needs to keep a chosen share of its energy, as a
+/// fraction of its full rank: where the model is low-rank, at a glance.
+///
+/// A pure function of its inputs. Call:
+/// ```swift
+/// HeatmapPane(cells: entries.map { .init(block: $0.block, role: $0.role, spectrum: $0.spectrum) },
+///             energy: 0.99, styles: styles).render(into: &buffer, area: rect)
+/// ```
+/// Rows are roles (in order of first appearance), columns blocks (ascending). A cell's value is
+/// r(energy) / s with r(f) the smallest k keeping the fraction f of Σσᵢ² and s the number of
+/// singular values (the summary's r90/r99/r99.9 for those three shares, else a binary search of
+/// the spectrum's tail energies: no pass over the values per frame); the colour scale runs over
+/// 0…1 (fixed, so screens compare). Cells without a spectrum show `·`; a block and role seen
+/// twice keep the last. Cells are
+/// ``numberedCellWidth`` wide with the percentage written in them when all blocks fit that way,
+/// else as wide as fits (at least one column); blocks beyond the width are left out and the
+/// caption says which are shown. Below the grid: the colour scale legend.
+public struct HeatmapPane: Widget {
+    /// One matrix: where it sits and its spectrum.
+    public struct Cell: Sendable {
+        /// Block (layer) index.
+        public var block: Int
+        /// Role within the block, such as `mlp.up_proj`.
+        public var role: String
+        /// The matrix's spectrum; nil while unknown.
+        public var spectrum: Spectrum?
+
+        /// Creates a cell.
+        public init(block: Int, role: String, spectrum: Spectrum?) {
+            self.block = block
+            self.role = role
+            self.spectrum = spectrum
+        }
+    }
+
+    /// Text in the border.
+    public var title: String
+    /// The matrices.
+    public var cells: [Cell]
+    /// Share of the energy to keep, such as 0.9, 0.99 or 0.999.
+    public var energy: Double
+    /// Colours and attributes.
+    public var styles: PaneStyles
+
+    /// Cell width at which percentages are written in the cells.
+    public static let numberedCellWidth = 5
+
+    /// Creates the pane.
+    public init(title: String = "Rank heatmap", cells: [Cell], energy: Double, styles: PaneStyles = .standard) {
+        self.title = title
+        self.cells = cells
+        self.energy = energy
+        self.styles = styles
+    }
+
+    /// Blocks in column order.
+    public var blocks: [Int] { Array(Set(cells.map(\.block))).sorted() }
+
+    /// Roles in row order.
+    public var roles: [String] {
+        var seen = Set<String>()
+        return cells.map(\.role).filter { seen.insert($0).inserted }
+    }
+
+    /// The grid of fractions r(energy)/s by role, then block; NaN where unknown.
+    public var fractions: [[Double]] {
+        let blocks = self.blocks, roles = self.roles
+        var grid = [[Double]](repeating: [Double](repeating: .nan, count: blocks.count), count: roles.count)
+        let column = Dictionary(uniqueKeysWithValues: blocks.enumerated().map { ($0.element, $0.offset) })
+        let row = Dictionary(uniqueKeysWithValues: roles.enumerated().map { ($0.element, $0.offset) })
+        for cell in cells {
+            guard let spectrum = cell.spectrum, !spectrum.singularValues.isEmpty,
+                  let j = column[cell.block], let i = row[cell.role] else { continue }
+            grid[i][j] = Double(HeatmapPane.rank(spectrum, keeping: energy)) / Double(spectrum.singularValues.count)
+        }
+        return grid
+    }
+
+    /// The smallest k whose truncation keeps `fraction` of the energy: the summary's figure for
+    /// 90/99/99.9%, otherwise the smallest k with tail(k) ≤ (1 − fraction)·E by binary search.
+    static func rank(_ spectrum: Spectrum, keeping fraction: Double) -> Int {
+        let s = spectrum.summary
+        switch fraction {
+        case 0.9: return s.energyRank90
+        case 0.99: return s.energyRank99
+        case 0.999: return s.energyRank999
+        default: break
+        }
+        let tail = spectrum.tailEnergy
+        guard let total = tail.first, total > 0 else { return 0 }
+        let allowed = (1 - fraction) * total
+        var low = 1, high = spectrum.singularValues.count
+        while low < high {
+            let middle = (low + high) / 2
+            if tail[middle] <= allowed { high = middle } else { low = middle + 1 }
+        }
+        return low
+    }
+
+    /// Draws border, caption, grid and colour scale into `area`.
+    public func render(into buffer: inout CellBuffer, area: Rect) {
+        let block = Block(title: title, borderStyle: styles.border, titleStyle: styles.title)
+        block.render(into: &buffer, area: area)
+        let inner = block.inner(area)
+        guard !inner.isEmpty else { return }
+        let blocks = self.blocks, roles = self.roles
+        guard !blocks.isEmpty else {
+            buffer.write("no blocks to show", at: Position(x: inner.x + 1, y: inner.y), style: styles.dim, maxWidth: inner.width - 1)
+            return
+        }
+        let labelWidth = min(roles.map { DisplayWidth.of($0) }.max() ?? 0, inner.width / 2)
+        let room = inner.width - labelWidth - 1
+        let cellWidth = blocks.count * HeatmapPane.numberedCellWidth <= room
+            ? HeatmapPane.numberedCellWidth : max(1, min(3, room / blocks.count))
+        let shown = min(blocks.count, max(0, room / cellWidth))
+        let grid = fractions.map { Array($0.prefix(shown)) }
+        let digits = "\(blocks[..<shown].max() ?? 0)".count
+        let range = shown < blocks.count ? " \(blocks[0])–\(blocks[shown - 1]) of \(blocks.count)" : ""
+        let caption = Legend(items: [
+            LegendItem(text: "rank for \(ExplorerFormat.trimmedPercent(energy)) energy ÷ full rank"),
+            LegendItem(text: "rows: role"),
+            LegendItem(text: "columns: block" + range),
+        ], textStyle: styles.text)
+        let captionRows = min(caption.height(width: inner.width), inner.height)
+        caption.render(into: &buffer, area: inner.resized(height: captionRows))
+        var map = Heatmap(values: grid, rowLabels: roles, range: 0...1, ramp: styles.heatRamp,
+                          cellWidth: cellWidth, labelStyle: styles.text)
+        if cellWidth >= HeatmapPane.numberedCellWidth {
+            map.cellTexts = grid.map { row in row.map { $0.isFinite ? "\(Int(($0 * 100).rounded()))" : "" } }
+        }
+        let headerY = inner.y + captionRows
+        if headerY < inner.maxY {
+            // Block numbers over their columns, every `step`-th one so neighbours keep a space.
+            let step = (digits + 1 + cellWidth - 1) / cellWidth
+            let gridX = inner.x + labelWidth + (labelWidth > 0 ? 1 : 0)
+            for j in stride(from: 0, to: shown, by: step) {
+                let label = "\(blocks[j])", x = gridX + j * cellWidth
+                guard x + label.count <= inner.maxX else { break }
+                buffer.write(label, at: Position(x: x, y: headerY), style: styles.dim)
+            }
+        }
+        let gridTop = headerY + 1
+        let gridHeight = max(0, min(roles.count, inner.maxY - gridTop))
+        map.render(into: &buffer, area: Rect(x: inner.x, y: gridTop, width: inner.width, height: gridHeight))
+        let scaleY = gridTop + gridHeight + 1
+        if scaleY < inner.maxY { drawScale(into: &buffer, x: inner.x, y: scaleY, width: inner.width) }
+    }
+
+    /// The colour scale: `0% ░░▒▒▓▓██ 100% of full rank  · unknown`, using the same widget.
+    func drawScale(into buffer: inout CellBuffer, x: Int, y: Int, width: Int) {
+        let steps = 12
+        var cursor = x
+        cursor += buffer.write("0% ", at: Position(x: cursor, y: y), style: styles.text, maxWidth: max(0, x + width - cursor))
+        let scale = Heatmap(values: [(0..<steps).map { Double($0) / Double(steps - 1) }], range: 0...1,
+                            ramp: styles.heatRamp, cellWidth: 1)
+        let scaleWidth = min(steps, max(0, x + width - cursor))
+        scale.render(into: &buffer, area: Rect(x: cursor, y: y, width: scaleWidth, height: 1))
+        cursor += scaleWidth
+        buffer.write(" 100% of full rank  · unknown", at: Position(x: cursor, y: y), style: styles.text,
+                     maxWidth: max(0, x + width - cursor))
+    }
+}

@@ -1,0 +1,19 @@
+/// How a status-line message reads, and so which theme style draws it.
+public enum StatusTone: Sendable, Equatable {
+    /// Ordinary information.
+    case info
+    /// Something finished well.
+    case ok
+    /// Something needs attention.
+    case warning
+    /// Something failed.
+    case error
+}
+
+extension ExplorerState {
+    /// Shows `text` in the status line with `tone`.
+    public mutating func announce(_ text: String, tone: StatusTone) {
+        statusText = text
+        statusTone = tone
+    }
+}

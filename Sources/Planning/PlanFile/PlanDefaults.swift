@@ -1,0 +1,17 @@
+/// The settings every compressible matrix starts from before rules and overrides apply, and
+/// that the budget allocator uses for the layers it chooses.
+public struct PlanDefaults: Sendable, Equatable, Hashable {
+    /// Bits of low-rank factors (16, 8, 4, 3, 2).
+    public var factorBits: Int
+    /// Quantization group size (≥ 1).
+    public var groupSize: Int
+    /// CALDERA backbone bits (2, 3, 4), or nil for plain LoRD factors.
+    public var backboneBits: Int?
+
+    /// Defaults: 16-bit factors, groups of 128, no backbone.
+    public init(factorBits: Int = 16, groupSize: Int = LayerChoice.defaultGroupSize, backboneBits: Int? = nil) {
+        self.factorBits = factorBits
+        self.groupSize = groupSize
+        self.backboneBits = backboneBits
+    }
+}

@@ -1,0 +1,135 @@
+extension PlanDocument {
+    /// Applies the plan to `tensors` (the whole checkpoint; spectra are needed only by energy
+    /// rules). For every compressible matrix: start from the defaults, apply each rule whose
+    /// `match` is found in the name, in file order, each stated field replacing the earlier one,
+    /// then the matrix's override. The action (rank, keep dense, exclude) then gives the choice:
+    /// none stated keeps the matrix as stored.
+    ///
+    /// Throws a ``PlanFileError`` naming the line responsible: an override of a tensor the
+    /// checkpoint lacks or that is not a compressible matrix, a rank or floor above a matrix's
+    /// full rank, an energy rule for a matrix without a spectrum.
+    public func resolve(tensors: [PlannedTensor]) throws -> ResolvedPlan {
+        let regexes = try rules.enumerated().map { index, rule in
+            do { return try Regex(rule.pattern) } catch {
+                throw PlanFileError(file: file, line: rule.line.line,
+                                    problem: "\"match\" in rule \(index + 1), \(rule.pattern), is not a valid regular expression")
+            }
+        }
+        let byName = Dictionary(tensors.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        var overridesByName: [String: PlanOverride] = [:]
+        for override in overrides {
+            guard let tensor = byName[override.tensor] else {
+                throw PlanFileError(file: file, line: override.line.line,
+                                    problem: "unknown layer \(override.tensor): the checkpoint has no tensor of that name")
+            }
+            guard tensor.isCompressible else {
+                throw PlanFileError(file: file, line: override.line.line,
+                                    problem: "\(override.tensor) is not a compressible matrix (it is \(tensor.kind.rawValue), shape \(tensor.shape)); only linear weights can be planned")
+            }
+            overridesByName[override.tensor] = override
+        }
+        var warnings: [String] = []
+        if let checkpoint {
+            let differences = checkpoint.mismatches(with: tensors)
+            if !differences.isEmpty {
+                warnings.append("\(file): the plan was made for \(checkpoint.path), and this checkpoint differs (\(differences.joined(separator: ", "))).")
+            }
+        }
+        var choices: [String: LayerChoice] = [:]
+        var constraints: [String: LayerConstraint] = [:]
+        var decidedBy: [String: PlanSource] = [:]
+        var allowedBits: [String: Set<Int>] = [:]
+        var ruleUsed = [Bool](repeating: false, count: rules.count)
+        for tensor in tensors where tensor.isCompressible {
+            var merged = MergedSettings(defaults: defaults)
+            for (index, rule) in rules.enumerated() where tensor.name.contains(regexes[index]) {
+                merged.apply(rule.settings, from: .rule(number: index + 1, line: rule.line.line))
+                ruleUsed[index] = true
+            }
+            if let override = overridesByName[tensor.name] {
+                merged.apply(override.settings, from: .override(line: override.line.line))
+            }
+            let (choice, constraint) = try merged.outcome(for: tensor, file: file)
+            choices[tensor.name] = choice
+            constraints[tensor.name] = constraint
+            decidedBy[tensor.name] = merged.lastSource
+            if case .free = constraint, let allowed = merged.allowedBits { allowedBits[tensor.name] = Set(allowed) }
+        }
+        for (index, used) in ruleUsed.enumerated() where !used {
+            warnings.append("\(file):\(rules[index].line.line.map(String.init) ?? "?"): rule \(index + 1) (\(rules[index].pattern)) matches no compressible matrix.")
+        }
+        return ResolvedPlan(choices: choices, constraints: constraints, allowedBits: allowedBits, decidedBy: decidedBy, warnings: warnings)
+    }
+}
+
+/// The settings of one matrix as rules and overrides accumulate, with where each came from.
+private struct MergedSettings {
+    var action: PlanAction?
+    var actionSource = PlanSource.defaults
+    var factorBits: Int
+    var groupSize: Int
+    var backboneBits: Int?
+    var denseBits: Int?
+    var lock = false
+    var floor = 0
+    var floorSource = PlanSource.defaults
+    var allowedBits: [Int]?
+    var lastSource = PlanSource.defaults
+
+    init(defaults: PlanDefaults) {
+        factorBits = defaults.factorBits
+        groupSize = defaults.groupSize
+        backboneBits = defaults.backboneBits
+    }
+
+    mutating func apply(_ settings: PlanSettings, from source: PlanSource) {
+        lastSource = source
+        if let action = settings.action {
+            self.action = action
+            actionSource = source
+        }
+        if let bits = settings.factorBits { factorBits = bits }
+        if let size = settings.groupSize { groupSize = size }
+        if let backbone = settings.backboneBits { backboneBits = backbone }
+        if let bits = settings.denseBits { denseBits = bits }
+        if let lock = settings.lock { self.lock = lock }
+        if let allowed = settings.allowedBits { allowedBits = allowed }
+        if let floor = settings.floor {
+            self.floor = floor
+            floorSource = source
+        }
+    }
+
+    func outcome(for tensor: PlannedTensor, file: String) throws -> (LayerChoice, LayerConstraint) {
+        let (rows, columns) = tensor.matrixShape!  // compressible matrices are 2-D
+        func failure(_ source: PlanSource, _ error: Error) -> PlanFileError {
+            let problem = (error as? PlanError)?.description ?? String(describing: error)
+            return PlanFileError(file: file, line: source.line, problem: "\(source.label): \(problem)")
+        }
+        if floor > min(rows, columns) {
+            throw failure(floorSource, PlanError.rankAboveFullRank(tensor: tensor.name, rank: floor, fullRank: min(rows, columns)))
+        }
+        let choice: LayerChoice
+        switch action {
+        case nil, .exclude?:
+            choice = .keep
+        case .keepDense?:
+            choice = .dense(bits: denseBits, groupSize: groupSize)
+        case .rank(let rule)?:
+            do {
+                let rank = try rule.rank(tensor: tensor.name, rows: rows, columns: columns, spectrum: tensor.spectrum)
+                choice = .lowRank(rank: rank, factorBits: factorBits, groupSize: groupSize, backboneBits: backboneBits)
+            } catch {
+                throw failure(actionSource, error)
+            }
+        }
+        do { try choice.validate(tensor: tensor.name, rows: rows, columns: columns) } catch { throw failure(lastSource, error) }
+        let constraint: LayerConstraint
+        switch action {
+        case .exclude?: constraint = .excluded
+        case .keepDense?: constraint = .locked(choice)
+        default: constraint = lock ? .locked(choice) : .free(floor: floor)
+        }
+        return (choice, constraint)
+    }
+}

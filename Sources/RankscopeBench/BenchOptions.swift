@@ -1,0 +1,26 @@
+import Foundation
+
+/// What every section is given: how many timed runs, whether to use the `--quick` sizes, and
+/// where generated inputs are kept between runs.
+struct BenchOptions {
+    /// Timed runs of cheap operations (`--runs`).
+    var runs = 25
+    /// Smaller matrices and checkpoints, for a check that the bench works (`--quick`).
+    var quick = false
+    /// Folder of generated matrices and checkpoints, reused when already there
+    /// (`RANKSCOPE_BENCH_DATA`, default `.build-bench/bench-data` under the working directory).
+    var dataDirectory = ProcessInfo.processInfo.environment["RANKSCOPE_BENCH_DATA"] ?? ".build-bench/bench-data"
+
+    /// Timed runs of operations taking seconds: at most 3.
+    var heavyRuns: Int { min(runs, 3) }
+
+    /// Timed runs of the Python anchors at full size, where one run takes tens of seconds on two
+    /// cores: 1, or ``heavyRuns`` with `--quick`.
+    var anchorRuns: Int { quick ? heavyRuns : 1 }
+
+    /// `dataDirectory/name`, creating `dataDirectory` when missing.
+    func dataPath(_ name: String) throws -> String {
+        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        return dataDirectory + "/" + name
+    }
+}

@@ -1,0 +1,26 @@
+import Planning
+
+/// The one place `rankscope compress` reads its plan: the plan file resolved against the
+/// checkpoint (and allocated, when it states a target) exactly as `rankscope plan --plan FILE`
+/// evaluates it, so compress does what plan showed.
+enum CompressPlanInput {
+    /// The choice of every compressible matrix and the singular values of those analysed.
+    struct Input {
+        let choices: [String: LayerChoice]
+        let singularValues: [String: [Double]]
+    }
+
+    /// Loads the plan at `planPath` and applies it to `catalog`'s checkpoint. Spectra (needed by
+    /// energy rules, targets and the report's estimates) come from the spectrum cache or are
+    /// computed, as by `spectra`; Ctrl-C while computing them exits 130.
+    static func choices(planPath: String, catalog: LayerCatalog, useCache: Bool, jobs: Int?) throws -> Input {
+        let document = try PlanDocument.load(path: planPath)
+        let tensors = try SpectrumRun.plannedTensors(of: catalog, useCache: useCache, jobs: jobs, purpose: "Compression")
+        let resolved = try document.resolve(tensors: tensors)
+        for warning in resolved.warnings { Termination.printError("rankscope: warning: " + warning) }
+        let evaluation = try PlanEvaluation(tensors: tensors, resolved: resolved, defaults: document.defaults,
+                                            target: document.target, extraSparseCount: nil)
+        let spectra = tensors.compactMap { tensor in tensor.spectrum.map { (tensor.name, $0.singularValues) } }
+        return Input(choices: evaluation.choices, singularValues: Dictionary(spectra) { first, _ in first })
+    }
+}

@@ -1,0 +1,102 @@
+import ArgumentParser
+import Foundation
+import Planning
+import SafeTensors
+
+/// `rankscope plan PATH`: evaluates a compression plan, or allocates one for a global target,
+/// and prints its totals, the sparse-versus-dense comparison and the allocator's gain over a
+/// uniform rank.
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Plan per-layer ranks and bits: totals, sparse-versus-dense sizes, budget allocation.",
+        discussion: """
+        Without a target, the plan (--plan FILE, or every matrix kept as stored) is evaluated as \
+        written. With a target (--target-params, --target-bytes, --target-bits, --max-error, or \
+        the plan file's "target"), the budget allocator chooses the rank of every matrix the plan \
+        does not lock, keep dense or exclude, minimising the model's error (or, for --max-error, \
+        its bytes). Counts: 13.2B = 13.2·10⁹ parameters (K, M, B/G, T); sizes: 8GB = 8·10⁹ bytes \
+        (K/KB, M/MB, G/GB, T/TB decimal; KiB, MiB, GiB, TiB binary). Spectra are computed as by \
+        `spectra` and share its cache. The plan file format and the --json schema are in the README.
+        """
+    )
+
+    @OptionGroup var checkpoint: CheckpointArgument
+
+    @Option(name: .customLong("target-params"), help: "At most this many parameters in the whole model, e.g. 13.2B.")
+    var targetParameters: String?
+
+    @Option(help: "At most this many bytes in the whole model, e.g. 8GB or 7.5GiB.")
+    var targetBytes: String?
+
+    @Option(help: "At most this many bits per weight on average over the whole model, e.g. 4.5.")
+    var targetBits: String?
+
+    @Option(help: "At most this relative error ‖W − Ŵ‖F/‖W‖F over the model's matrices, e.g. 0.05; bytes are minimised.")
+    var maxError: String?
+
+    @Option(help: "Bits of the low-rank factors: 16, 8, 4, 3 or 2 (default: the plan file's, else 16).")
+    var factorBits: Int?
+
+    @Option(help: "With a target, let the allocator choose each free matrix's factor bits among these, e.g. 16,8,4.")
+    var allowBits: String?
+
+    @Option(help: "Quantization group size (default: the plan file's, else 128).")
+    var groupSize: Int?
+
+    @Option(help: "Bits of a CALDERA backbone Q (W ≈ Q + L·R): 2, 3 or 4 (default: the plan file's, else none).")
+    var backboneBits: Int?
+
+    @Option(help: "A plan file to evaluate, or to start the allocation from (its locks, exclusions and floors bind it).")
+    var plan: String?
+
+    @Option(help: "Write the resulting plan (every choice stated per layer) to this file.")
+    var out: String?
+
+    @Option(name: .customLong("sparse-params"), help: "Also compare the sparse formats at this parameter count, e.g. 3B.")
+    var sparseParameters: String?
+
+    @Flag(help: "Print a JSON document instead of the tables (schema in the README).")
+    var json = false
+
+    @Flag(help: "Neither read nor write the spectrum cache.")
+    var noCache = false
+
+    @Option(help: "Worker threads for spectra (default: one per core).")
+    var jobs: Int?
+
+    func validate() throws {
+        let targets = [targetParameters, targetBytes, targetBits, maxError].compactMap { $0 }
+        if targets.count > 1 {
+            throw ValidationError("Give at most one of --target-params, --target-bytes, --target-bits and --max-error.")
+        }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
+    }
+
+    func run() throws {
+        var document = try plan.map(PlanDocument.load(path:)) ?? PlanDocument()
+        document.defaults = try PlanOptions.defaults(document.defaults, factorBits: factorBits, groupSize: groupSize, backboneBits: backboneBits)
+        let target = try PlanOptions.target(parameters: targetParameters, bytes: targetBytes, bits: targetBits, error: maxError) ?? document.target
+        let extraSparseCount = try sparseParameters.map { text -> Int in
+            guard let count = QuantityParser.parameterCount(text) else { throw PlanOptions.Failure("--sparse-params '\(text)' is not a parameter count (e.g. 3B, 500M)") }
+            return count
+        }
+        let allowedBits = try allowBits.map(PlanOptions.bitWidths)
+        let catalog = try checkpoint.openCatalog()
+        let tensors = try SpectrumRun.plannedTensors(of: catalog, useCache: !noCache, jobs: jobs, purpose: "A plan")
+        let resolved = try document.resolve(tensors: tensors)
+        for warning in resolved.warnings { Termination.printError("rankscope: warning: " + warning) }
+        let evaluation = try PlanEvaluation(tensors: tensors, resolved: resolved, defaults: document.defaults, target: target,
+                                            allowedBits: allowedBits, extraSparseCount: extraSparseCount)
+        if let out {
+            try PlanDocument(checkpoint: PlanCheckpointReference(path: catalog.checkpoint.path, tensors: tensors),
+                             defaults: document.defaults, choices: evaluation.choices, constraints: resolved.constraints).write(to: out)
+        }
+        if json {
+            try JSONOutput.print(PlanReport(path: catalog.checkpoint.path, planFile: plan, evaluation: evaluation, resolved: resolved))
+        } else {
+            for line in PlanTables.render(evaluation, path: catalog.checkpoint.path, planFile: plan, document: document) { print(line) }
+            if let out { print("\nplan written to \(out)") }
+        }
+    }
+}

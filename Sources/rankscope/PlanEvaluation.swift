@@ -1,0 +1,60 @@
+import Planning
+
+/// Everything `rankscope plan` reports about one plan: the choices (as written, or allocated
+/// for a target), their totals, the allocation's comparison with a uniform rank, and the sparse
+/// formats at the plan's parameter count.
+struct PlanEvaluation {
+    /// The target met, nil when the plan was evaluated as written.
+    let target: BudgetTarget?
+    /// A choice for every compressible matrix.
+    let choices: [String: LayerChoice]
+    /// Totals of the whole model.
+    let totals: PlanTotals
+    /// The allocation, when a target was given.
+    let allocation: Allocation?
+    /// Sparse formats at the plan's parameter count over the compressible matrices, then at any extra count asked.
+    let sparse: [SparseComparison]
+    /// The compressible matrices' bytes after the plan (the dense low-rank size the formats compare with).
+    let lowRankBytes: Int
+    /// Their parameters after the plan.
+    let lowRankParameters: Int
+    /// The defaults used (factor bits are the sparse formats' value width).
+    let defaults: PlanDefaults
+    /// Rows and columns of every compressible matrix.
+    let shapes: [String: (rows: Int, columns: Int)]
+
+    /// `allowedBits`: factor bit widths every free matrix may choose among (from `--allow-bits`), on top of the plan's `allow_bits`.
+    init(tensors: [PlannedTensor], resolved: ResolvedPlan, defaults: PlanDefaults, target: BudgetTarget?,
+         allowedBits: Set<Int>? = nil, extraSparseCount: Int?) throws {
+        self.target = target
+        self.defaults = defaults
+        if let target {
+            var allocator = BudgetAllocator(factorBits: defaults.factorBits, groupSize: defaults.groupSize, backboneBits: defaults.backboneBits)
+            allocator.allowedFactorBits = resolved.allowedBits
+            if let allowedBits {
+                for (name, constraint) in resolved.constraints {
+                    if case .free = constraint { allocator.allowedFactorBits[name, default: []].formUnion(allowedBits) }
+                }
+            }
+            let allocation = try allocator.allocate(tensors: tensors, target: target, constraints: resolved.constraints)
+            self.allocation = allocation
+            choices = allocation.choices
+            totals = allocation.totals
+        } else {
+            allocation = nil
+            choices = resolved.choices
+            totals = try PlanTotals(tensors: tensors, choices: resolved.choices)
+        }
+        let compressibleNames = Set(tensors.filter(\.isCompressible).map(\.name))
+        let compressible = totals.estimates.filter { compressibleNames.contains($0.name) }
+        lowRankBytes = compressible.reduce(0) { $0 + $1.bytesAfter }
+        lowRankParameters = compressible.reduce(0) { $0 + $1.parametersAfter }
+        let shapes = tensors.compactMap { tensor in tensor.isCompressible ? tensor.matrixShape : nil }
+        self.shapes = Dictionary(uniqueKeysWithValues: tensors.compactMap { tensor in
+            tensor.isCompressible ? tensor.matrixShape.map { (tensor.name, $0) } : nil
+        })
+        sparse = ([lowRankParameters] + (extraSparseCount.map { [$0] } ?? [])).map {
+            SparseComparison(shapes: shapes, keptParameters: $0, valueBits: defaults.factorBits)
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import Planning
+
+/// The human-readable output of `rankscope plan`: totals (model, by block, by role), sparse
+/// formats versus dense low-rank factors, and the allocation versus a uniform rank.
+enum PlanTables {
+    static func render(_ evaluation: PlanEvaluation, path: String, planFile: String?, document: PlanDocument) -> [String] {
+        let model = evaluation.totals.model
+        let defaults = evaluation.defaults
+        var lines = ["\(path): \(evaluation.totals.estimates.count) tensors, \(Formatting.grouped(model.parametersBefore)) parameters"]
+        let source = planFile.map { "\($0) (\(document.rules.count) rules, \(document.overrides.count) overrides)" } ?? "none (every matrix kept as stored)"
+        lines.append("plan: \(source); factors at \(defaults.factorBits) bits"
+            + (defaults.factorBits < 16 ? ", groups of \(defaults.groupSize)" : "")
+            + (defaults.backboneBits.map { ", \($0)-bit backbone" } ?? ""))
+        if let target = evaluation.target { lines.append("target: \(describe(target))") }
+        lines.append("")
+        lines += figuresTable([("model", model)], heading: "group")
+        lines.append("")
+        lines += figuresTable(evaluation.totals.byBlock.map { ($0.block.map { "block \($0)" } ?? "outside blocks", $0.figures) }, heading: "block")
+        lines.append("")
+        lines += figuresTable(evaluation.totals.byRole.map { ($0.role, $0.figures) }, heading: "role")
+        if model.unknownErrorCount > 0 {
+            lines.append("(\(model.unknownErrorCount) changed matrices have no spectrum; their error is not counted)")
+        }
+        for comparison in evaluation.sparse {
+            lines.append("")
+            lines += sparseTable(comparison, lowRankBytes: comparison.keptParameters == evaluation.lowRankParameters ? evaluation.lowRankBytes : nil)
+        }
+        if let allocation = evaluation.allocation {
+            lines.append("")
+            lines += allocationLines(allocation)
+        }
+        return lines
+    }
+
+    static func describe(_ target: BudgetTarget) -> String {
+        switch target {
+        case .parameters(let count): return "at most \(Formatting.grouped(count)) parameters"
+        case .bytes(let count): return "at most \(Formatting.grouped(count)) bytes (\(Formatting.bytes(count)))"
+        case .bitsPerWeight(let bits): return "at most \(bits) bits per weight"
+        case .relativeError(let error): return "relative error at most \(error), fewest bytes"
+        }
+    }
+
+    private static func figuresTable(_ rows: [(String, PlanFigures)], heading: String) -> [String] {
+        var table = TextTable([
+            (heading, .left), ("params before", .right), ("params after", .right), ("bytes before", .right), ("bytes after", .right),
+            ("bits/weight", .right), ("rel. error", .right), ("speed-up mem", .right), ("speed-up compute", .right),
+        ])
+        for (label, figures) in rows {
+            table.append([
+                label, Formatting.grouped(figures.parametersBefore), Formatting.grouped(figures.parametersAfter),
+                Formatting.bytes(figures.bytesBefore), Formatting.bytes(figures.bytesAfter),
+                String(format: "%.3f", figures.bitsPerWeight), String(format: "%.4f", figures.relativeError),
+                speedup(figures.memoryBoundSpeedup), speedup(figures.computeBoundSpeedup),
+            ])
+        }
+        return table.render()
+    }
+
+    private static func speedup(_ value: Double) -> String {
+        value.isFinite ? String(format: "%.2f×", value) : "∞"
+    }
+
+    private static func sparseTable(_ comparison: SparseComparison, lowRankBytes: Int?) -> [String] {
+        var lines = [String(format: "sparse versus dense at %@ parameters (density %.2f%% of the compressible matrices, %d-bit values):",
+                            Formatting.grouped(comparison.keptParameters), comparison.density * 100, comparison.valueBits)]
+        var table = TextTable([("storage", .left), ("bytes", .right), ("÷ low-rank", .right), ("÷ values", .right), ("break-even density", .right)])
+        func ratio(_ bytes: Int?) -> String {
+            guard let bytes, let lowRankBytes, lowRankBytes > 0 else { return "–" }
+            return String(format: "%.2f", Double(bytes) / Double(lowRankBytes))
+        }
+        if let lowRankBytes { table.append(["this plan (dense + low-rank)", Formatting.bytes(lowRankBytes), "1.00", "–", "–"]) }
+        table.append(["dense values only", Formatting.bytes(comparison.denseValuesBytes), ratio(comparison.denseValuesBytes), "1.00", "–"])
+        for row in comparison.rows {
+            table.append([
+                "pruned, " + row.format.rawValue, row.bytes.map(Formatting.bytes) ?? "n/a", ratio(row.bytes),
+                row.ratioToDenseValues.map { String(format: "%.2f", $0) } ?? "–",
+                row.breakEvenDensity.map { String(format: "%.2f%%", $0 * 100) } ?? "never",
+            ])
+        }
+        table.append(["unpruned dense", Formatting.bytes(comparison.denseBytes), ratio(comparison.denseBytes), "–", "100.00%"])
+        return lines + table.render(indent: "  ")
+    }
+
+    private static func allocationLines(_ allocation: Allocation) -> [String] {
+        let model = allocation.totals.model
+        var lines = ["allocation (Lagrangian water-filling, λ = \(Formatting.significant(allocation.multiplier)), \(allocation.fillMoves) greedy fill moves):"]
+        lines.append("  allocated: relative error \(String(format: "%.4f", model.relativeError)), \(Formatting.grouped(model.parametersAfter)) parameters, \(Formatting.bytes(model.bytesAfter))"
+            + (allocation.isUniform ? " (the uniform plan was as good and is used)" : ""))
+        guard let uniform = allocation.uniform else {
+            lines.append("  uniform rank: no single rank fraction meets this target")
+            return lines
+        }
+        let u = uniform.totals.model
+        lines.append("  uniform rank (fraction \(String(format: "%.4f", uniform.fraction)) of full rank): relative error \(String(format: "%.4f", u.relativeError)), \(Formatting.grouped(u.parametersAfter)) parameters, \(Formatting.bytes(u.bytesAfter))")
+        if case .relativeError = allocation.target {
+            if let gain = allocation.sizeImprovement { lines.append(String(format: "  the uniform plan is %.3f× the allocated size", gain)) }
+        } else if let gain = allocation.errorImprovement {
+            lines.append(String(format: "  the uniform plan's error is %.3f× the allocated error", gain))
+        }
+        return lines
+    }
+}

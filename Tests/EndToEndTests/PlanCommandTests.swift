@@ -1,0 +1,250 @@
+import Foundation
+import XCTest
+
+/// `rankscope plan` on the demo checkpoint, checked against figures numpy derives from the
+/// checkpoint's own bytes with the README's formulas.
+final class PlanCommandTests: XCTestCase {
+    private static var directory = ""
+    private var demo: String { Self.directory + "/demo" }
+    private var cache: String { Self.directory + "/cache" }
+
+    override class func setUp() {
+        super.setUp()
+        directory = (try? Harness.temporaryDirectory()) ?? NSTemporaryDirectory()
+        _ = try? Harness.rankscope(["demo", "--out", directory + "/demo", "--write-only"], cacheHome: directory + "/cache")
+    }
+
+    override class func tearDown() {
+        try? FileManager.default.removeItem(atPath: directory)
+        super.tearDown()
+    }
+
+    /// numpy: singular values of every linear matrix (BF16 decoded from the documented layout),
+    /// then every figure of a plan given as {name: [kind, rank-or-bits, factor bits, group size]}.
+    /// The singular values are kept in the test's folder for the next call.
+    private static let oracle = """
+    import os
+    os.environ["OPENBLAS_NUM_THREADS"] = "1"  # one small SVD at a time: threads only contend
+    import json, sys, math, numpy as np
+    from scipy.stats import norm
+    path, plan, saved = sys.argv[1] + "/model.safetensors", json.loads(sys.argv[2]), sys.argv[1] + "/../numpy-spectra.npz"
+    spectra = dict(np.load(saved)) if os.path.exists(saved) else {}
+    raw = open(path, "rb").read()
+    n = int.from_bytes(raw[:8], "little")
+    header = {k: v for k, v in json.loads(raw[8:8 + n]).items() if k != "__metadata__"}
+    def c(bits, g):
+        if bits >= 16 or g <= 1: return 0.0
+        rho = 2 * norm.ppf((g - 0.375) / (g + 0.25))
+        return rho * rho / (12 * (2 ** bits - 1) ** 2)
+    def qbytes(elements, groups, bits):
+        return (elements * bits + (32 * groups if bits < 16 else 0) + 7) // 8
+    out = {"parameters_before": 0, "parameters_after": 0, "bytes_before": 0, "bytes_after": 0, "err": 0.0, "norm": 0.0,
+           "ranks": {}, "kept": 0, "shapes": []}
+    for name, t in header.items():
+        shape = t["shape"]
+        count = int(np.prod(shape))
+        out["parameters_before"] += count
+        out["bytes_before"] += 2 * count
+        linear = len(shape) == 2 and name.startswith("model.layers.")
+        if not linear:
+            out["parameters_after"] += count
+            out["bytes_after"] += 2 * count
+            continue
+        m, k_n = shape
+        if name not in spectra:
+            b, e = t["data_offsets"]
+            bits16 = np.frombuffer(raw[8 + n + b:8 + n + e], dtype="<u2").astype(np.uint32) << 16
+            spectra[name] = np.linalg.svd(bits16.view(np.float32).reshape(shape).astype(np.float64), compute_uv=False)
+        s = spectra[name]
+        E = float(np.sum(s ** 2))
+        out["norm"] += E
+        out["shapes"].append([m, k_n])
+        kind, value, fbits, g = plan.get(name, ["keep", 0, 16, 128])
+        if kind == "energy":
+            cum = np.cumsum(s ** 2)
+            value = int(np.argmax(cum >= value * cum[-1]) + 1)
+            kind = "rank"
+        if kind == "fraction":
+            value, kind = int(math.ceil(value * min(m, k_n) - 1e-9)), "rank"
+        if kind == "rank":
+            k = value
+            out["ranks"][name] = k
+            out["parameters_after"] += k * (m + k_n)
+            out["kept"] += k * (m + k_n)
+            out["bytes_after"] += qbytes(m * k, k * -(-m // g), fbits) + qbytes(k * k_n, k * -(-k_n // g), fbits)
+            tail = float(np.sum(s[k:] ** 2))
+            cA, cB = c(fbits, min(g, m)), c(fbits, min(g, k_n))
+            out["err"] += tail + (cA + cB + cA * cB) * (E - tail)
+        elif kind == "dense":
+            out["parameters_after"] += count
+            out["kept"] += count
+            out["bytes_after"] += qbytes(count, m * -(-k_n // g), value)
+            out["err"] += c(value, min(g, k_n)) * E
+        else:
+            out["parameters_after"] += count
+            out["kept"] += count
+            out["bytes_after"] += 2 * count
+    out["relative_error"] = math.sqrt(out["err"] / out["norm"])
+    # Sparse formats at the plan's parameter count over the linear matrices, 16-bit values.
+    total = sum(m * k_n for m, k_n in out["shapes"])
+    d = out["kept"] / total
+    sizes = {"csr-int64": 0, "coo-int64": 0, "index16": 0, "bitmask": 0}
+    for m, k_n in out["shapes"]:
+        nnz = int(math.floor(d * m * k_n + 0.5))
+        sizes["csr-int64"] += nnz * (16 + 64) + 64 * (m + 1)
+        sizes["coo-int64"] += nnz * (16 + 128)
+        sizes["index16"] += nnz * (16 + 16) + 32 * (m + 1)
+        sizes["bitmask"] += m * k_n + nnz * 16
+    out["sparse"] = {k: (v + 7) // 8 for k, v in sizes.items()}
+    out["sparse"]["2:4"] = (sum(m * k_n // 2 * 18 for m, k_n in out["shapes"]) + 7) // 8 if d <= 0.5 else None
+    del out["shapes"]
+    np.savez(saved, **spectra)
+    print(json.dumps(out))
+    """
+
+    private func numpyFigures(plan: [String: [Any]]) throws -> [String: Any] {
+        let planJSON = String(decoding: try JSONSerialization.data(withJSONObject: plan), as: UTF8.self)
+        return try XCTUnwrap(Harness.json(Harness.python(Self.oracle, [demo, planJSON]).stdout) as? [String: Any])
+    }
+
+    private func run(_ arguments: [String]) throws -> Harness.Outcome {
+        try Harness.rankscope(["plan", demo] + arguments, cacheHome: cache)
+    }
+
+    private func report(_ arguments: [String]) throws -> [String: Any] {
+        let outcome = try run(arguments + ["--json"])
+        XCTAssertEqual(outcome.status, 0, outcome.stderr)
+        return try XCTUnwrap(Harness.json(outcome.stdout) as? [String: Any])
+    }
+
+    private func model(_ report: [String: Any]) throws -> [String: Any] {
+        try XCTUnwrap((report["totals"] as? [String: Any])?["model"] as? [String: Any])
+    }
+
+    /// A plan file with rules, an exclusion and overrides: every total equals numpy's.
+    func testPlanFileFiguresMatchNumpy() throws {
+        let planPath = Self.directory + "/rules.json"
+        try """
+        {
+          "format": "rankscope-plan",
+          "version": 1,
+          "rules": [
+            {"match": "self_attn\\\\.(q|k)_proj", "rank": 16},
+            {"match": "mlp\\\\.", "rank": {"fraction": 0.125}, "bits": 4, "group_size": 64},
+            {"match": "^model\\\\.layers\\\\.7\\\\.", "exclude": true}
+          ],
+          "overrides": {
+            "model.layers.3.self_attn.o_proj.weight": {"rank": {"energy": 0.9}},
+            "model.layers.2.self_attn.v_proj.weight": {"keep_dense": true, "dense_bits": 8}
+          }
+        }
+        """.write(toFile: planPath, atomically: true, encoding: .utf8)
+        var plan: [String: [Any]] = [:]
+        for block in 0..<7 {
+            for role in ["q_proj", "k_proj"] { plan["model.layers.\(block).self_attn.\(role).weight"] = ["rank", 16, 16, 128] }
+            for role in ["gate_proj", "up_proj", "down_proj"] { plan["model.layers.\(block).mlp.\(role).weight"] = ["fraction", 0.125, 4, 64] }
+        }
+        plan["model.layers.3.self_attn.o_proj.weight"] = ["energy", 0.9, 16, 128]
+        plan["model.layers.2.self_attn.v_proj.weight"] = ["dense", 8, 16, 128]
+        let want = try numpyFigures(plan: plan)
+
+        let got = try report(["--plan", planPath])
+        let figures = try model(got)
+        for key in ["parameters_before", "parameters_after", "bytes_before", "bytes_after"] {
+            XCTAssertEqual(figures[key] as? Int, want[key] as? Int, key)
+        }
+        let error = try XCTUnwrap(figures["relative_error"] as? Double)
+        XCTAssertEqual(error, try XCTUnwrap(want["relative_error"] as? Double), accuracy: 1e-6 * error)
+        let layers = try XCTUnwrap(got["layers"] as? [[String: Any]])
+        XCTAssertEqual(layers.count, 56)
+        let o3 = try XCTUnwrap(layers.first { $0["name"] as? String == "model.layers.3.self_attn.o_proj.weight" })
+        XCTAssertEqual((o3["choice"] as? [String: Any])?["rank"] as? Int, (want["ranks"] as? [String: Int])?["model.layers.3.self_attn.o_proj.weight"])
+        XCTAssertEqual(o3["decided_by"] as? String, "override (line 10)")
+        let excluded = try XCTUnwrap(layers.first { $0["name"] as? String == "model.layers.7.mlp.up_proj.weight" })
+        XCTAssertEqual(excluded["constraint"] as? String, "excluded")
+        XCTAssertEqual(excluded["decided_by"] as? String, "rule 3 (line 7)")
+
+        let sparse = try XCTUnwrap((got["sparse"] as? [[String: Any]])?.first)
+        XCTAssertEqual(sparse["kept_parameters"] as? Int, want["kept"] as? Int)
+        let wantSizes = try XCTUnwrap(want["sparse"] as? [String: Any])
+        for format in try XCTUnwrap(sparse["formats"] as? [[String: Any]]) {
+            let name = try XCTUnwrap(format["format"] as? String)
+            XCTAssertEqual(format["bytes"] as? Int, wantSizes[name] as? Int, name)
+        }
+
+        let table = try run(["--plan", planPath])
+        XCTAssertEqual(table.status, 0, table.stderr)
+        for heading in ["group ", "block ", "role ", "sparse versus dense", "pruned, csr-int64", "break-even density"] {
+            XCTAssertTrue(table.stdout.contains(heading), "missing \(heading): \(table.stdout)")
+        }
+    }
+
+    /// A parameter target: met, better than the uniform rank, and the written plan evaluates to the same figures,
+    /// which numpy recomputes from the ranks in the file.
+    func testTargetAllocatesWritesAPlanAndReloadsIt() throws {
+        let out = Self.directory + "/allocated.json"
+        let allocated = try report(["--target-params", "15M", "--out", out])
+        let figures = try model(allocated)
+        let after = try XCTUnwrap(figures["parameters_after"] as? Int)
+        XCTAssertLessThanOrEqual(after, 15_000_000)
+        XCTAssertGreaterThan(after, 14_900_000, "the budget is used")
+        let allocation = try XCTUnwrap(allocated["allocation"] as? [String: Any])
+        XCTAssertGreaterThanOrEqual(try XCTUnwrap(allocation["error_improvement"] as? Double), 1)
+        XCTAssertEqual((allocated["target"] as? [String: Any])?["value"] as? Double, 15_000_000)
+
+        let saved = try XCTUnwrap(Harness.json(String(contentsOfFile: out, encoding: .utf8)) as? [String: Any])
+        XCTAssertEqual(saved["format"] as? String, "rankscope-plan")
+        var plan: [String: [Any]] = [:]
+        for (name, value) in try XCTUnwrap(saved["overrides"] as? [String: [String: Any]]) {
+            plan[name] = ["rank", try XCTUnwrap(value["rank"] as? Int), 16, 128]
+        }
+        let want = try numpyFigures(plan: plan)
+        XCTAssertEqual(after, want["parameters_after"] as? Int)
+        XCTAssertEqual(try XCTUnwrap(figures["relative_error"] as? Double), try XCTUnwrap(want["relative_error"] as? Double), accuracy: 1e-6)
+
+        let reloaded = try model(report(["--plan", out]))
+        for key in ["parameters_after", "bytes_after"] { XCTAssertEqual(reloaded[key] as? Int, figures[key] as? Int, key) }
+        XCTAssertEqual(reloaded["relative_error"] as? Double, figures["relative_error"] as? Double)
+
+        // Bytes and bits targets are met too.
+        let bytes = try model(report(["--target-bytes", "30MB", "--factor-bits", "8"]))
+        XCTAssertLessThanOrEqual(try XCTUnwrap(bytes["bytes_after"] as? Int), 30_000_000)
+        let bits = try model(report(["--target-bits", "9.5"]))
+        XCTAssertLessThanOrEqual(try XCTUnwrap(bits["bits_per_weight"] as? Double), 9.5)
+        // Letting the allocator choose factor bits among 16, 8 and 4 meets the same size with less error.
+        let fixedBits = try model(report(["--target-bytes", "25MB"]))
+        let chosen = try report(["--target-bytes", "25MB", "--allow-bits", "16,8,4"])
+        XCTAssertLessThanOrEqual(try XCTUnwrap(model(chosen)["bytes_after"] as? Int), 25_000_000)
+        XCTAssertLessThan(try XCTUnwrap(model(chosen)["relative_error"] as? Double), try XCTUnwrap(fixedBits["relative_error"] as? Double))
+        let widths = Set(try XCTUnwrap(chosen["layers"] as? [[String: Any]]).compactMap { ($0["choice"] as? [String: Any])?["factor_bits"] as? Int })
+        XCTAssertTrue(widths.isSubset(of: [16, 8, 4]) && widths.count > 1, "\(widths)")
+        let error = try model(report(["--max-error", "0.1"]))
+        XCTAssertLessThanOrEqual(try XCTUnwrap(error["relative_error"] as? Double), 0.1 + 1e-12)
+    }
+
+    /// Bad input: one sentence on standard error, exit 1, no plan written.
+    func testErrorsAreOneSentenceAndExitOne() throws {
+        let out = Self.directory + "/never.json"
+        let badPlan = Self.directory + "/bad.json"
+        try "{\n  \"format\": \"rankscope-plan\",\n  \"version\": 1,\n  \"rules\": [\n    {\"match\": \"mlp\", \"bits\": 5}\n  ]\n}\n"
+            .write(toFile: badPlan, atomically: true, encoding: .utf8)
+        let cases: [([String], String)] = [
+            (["--target-params", "13.2X"], "--target-params '13.2X' is not a parameter count"),
+            (["--target-bytes", "lots"], "--target-bytes 'lots' is not a size"),
+            (["--target-params", "1K"], "cannot be met"),
+            (["--plan", badPlan], "\(badPlan):5: 5 bits"),
+            (["--plan", Self.directory + "/missing.json"], "missing.json: no such file."),
+            (["--factor-bits", "5"], "--factor-bits 5 is not supported"),
+        ]
+        for (arguments, fragment) in cases {
+            let outcome = try run(arguments + ["--out", out])
+            XCTAssertEqual(outcome.status, 1, "\(arguments): \(outcome.stderr)")
+            let lines = outcome.stderr.split(separator: "\n")
+            XCTAssertEqual(lines.count, 1, outcome.stderr)
+            XCTAssertTrue(outcome.stderr.contains(fragment), "\(arguments): \(outcome.stderr)")
+            XCTAssertTrue(outcome.stdout.isEmpty, outcome.stdout)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out))
+        XCTAssertEqual(try run(["--target-params", "1B", "--max-error", "0.1"]).status, 2, "two targets is a usage error")
+    }
+}
