@@ -47,7 +47,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "RankscopeBench", dependencies: ["Planning"]),
+        .executableTarget(name: "RankscopeBench", dependencies: ["Planning", "LinearAlgebra", "SafeTensors", "Compression", "DemoModel", "COpenBLAS", "CheckpointFixtures", "Explorer", "TerminalUI"]),
         .target(name: "CheckpointFixtures", path: "Tests/CheckpointFixtures"),
         .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON"]),
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors", "StrictJSON", "FuzzTargets"]),

@@ -8,7 +8,9 @@ import TerminalUI
 /// ``KeyMap``, and redraws after every key, resize or batch of results.
 ///
 /// Spectra arrive on worker threads and are queued in a locked inbox; only the loop's thread
-/// touches the state. Quitting cancels the spectra and restores the terminal.
+/// touches the state. A compression job (the `c` key) runs as a child process through a
+/// ``CompressionRunner`` whose lines are folded in the same way; without a runner the key says
+/// compression is unavailable. Quitting cancels the spectra and the job and restores the terminal.
 public final class ExplorerApp {
     /// The state as of the last frame.
     public private(set) var state: ExplorerState
@@ -17,15 +19,18 @@ public final class ExplorerApp {
     private let inbox = SpectrumInbox()
     private var started = false
     private var needsRedraw = true
+    private let runner: CompressionRunner?
+    private var jobPlanPath: String?
 
     /// How long `run()` waits for a key before looking at the inbox again (milliseconds).
     public static let keyTimeout = 100
 
     /// An app over `catalog`, drawing on `backend`, caching spectra in `cache` (nil: none),
     /// starting from `plan` when given (applied once the spectra its energy rules need are in),
-    /// drawing the panes in `theme`'s colours.
+    /// drawing in `theme`'s colours, compressing through `runner` (nil: no compression).
     public init(catalog: LayerCatalog, backend: TerminalBackend, cache: SpectrumCache?, workers: Int? = nil,
-                plan: PlanDocument? = nil, theme: Theme = .builtInDefault) {
+                plan: PlanDocument? = nil, theme: Theme = .builtInDefault, runner: CompressionRunner? = nil) {
+        self.runner = runner
         state = ExplorerState(catalog: catalog)
         state.styles = PaneStyles(theme: theme)
         if let plan { state.apply(plan) }
@@ -71,6 +76,7 @@ public final class ExplorerApp {
     /// to `timeout` ms for one key and apply it.
     public func step(timeout: Int) {
         absorbSpectra()
+        absorbJob()
         if needsRedraw { redraw() }
         if let key = backend.readKey(timeout: timeout) { handle(key) }
     }
@@ -79,7 +85,9 @@ public final class ExplorerApp {
     public func handle(_ key: KeyEvent) {
         state.press(key)
         needsRedraw = true
+        performJobRequest()
         absorbSpectra()
+        absorbJob()
         redraw()
     }
 
@@ -107,10 +115,66 @@ public final class ExplorerApp {
     /// mid-computation loses no finished work.
     public func finish() {
         engine.cancel()
+        runner?.cancel()
         backend.restore()
+        let jobDeadline = Date().addingTimeInterval(10)
+        while runner?.isRunning == true && Date() < jobDeadline { usleep(10_000) }
+        removeJobPlan()
         guard started else { return }
         let deadline = Date().addingTimeInterval(10)
         while !inbox.isComplete && Date() < deadline { usleep(5_000) }
+    }
+
+    /// Blocks until the compression job ends (or `timeout` seconds pass), folds in its lines and
+    /// redraws; returns true when it ended. Meant for tests and scripted use.
+    @discardableResult
+    public func waitForJob(timeout: TimeInterval = 60) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while state.job?.isRunning == true && Date() < deadline {
+            absorbJob()
+            usleep(10_000)
+        }
+        redraw()
+        return state.job?.isRunning == false
+    }
+
+    private func performJobRequest() {
+        guard let request = state.takeJobRequest() else { return }
+        switch request {
+        case .cancel:
+            runner?.cancel()
+        case .start(let folder):
+            guard let runner else {
+                state.jobCouldNotStart("this explorer was opened without the compress command.")
+                return
+            }
+            removeJobPlan()
+            let planPath = NSTemporaryDirectory() + "rankscope-job-\(getpid())-\(UUID().uuidString.prefix(8)).json"
+            do {
+                try state.planDocument(file: planPath).write(to: planPath)
+                jobPlanPath = planPath
+                try runner.start(checkpoint: state.title, planPath: planPath, outputFolder: folder)
+            } catch {
+                state.jobCouldNotStart("could not launch \(runner.command.joined(separator: " ")): \(error)")
+            }
+        }
+    }
+
+    private func absorbJob() {
+        guard let runner else { return }
+        let messages = runner.drain()
+        guard !messages.isEmpty else {
+            if state.job?.isRunning == true { needsRedraw = true }  // rate and time left move on
+            return
+        }
+        for message in messages { state.receive(message) }
+        if state.job?.isRunning == false { removeJobPlan() }
+        needsRedraw = true
+    }
+
+    private func removeJobPlan() {
+        if let path = jobPlanPath { try? FileManager.default.removeItem(atPath: path) }
+        jobPlanPath = nil
     }
 
     private func absorbSpectra() {

@@ -24,7 +24,7 @@ extension ExplorerState {
             planPath = path
             statusText = "Saved the plan to \(path)."
         } catch {
-            statusText = "Could not save \(path): \(error)"
+            announce("Could not save \(path): \(error)", tone: .error)
         }
     }
 
@@ -35,7 +35,7 @@ extension ExplorerState {
             planPath = path
             apply(document)
         } catch {
-            statusText = "\(error)"
+            announce("\(error)", tone: .error)
         }
     }
 

@@ -17,6 +17,8 @@ extension ExplorerState {
             prompt = TextPrompt(.savePath, text: planPath ?? defaultPlanPath)
         case .openPath:
             prompt = TextPrompt(.openPath, text: planPath ?? defaultPlanPath)
+        case .compressOutput:
+            openCompressPrompt()
         }
     }
 
@@ -45,6 +47,7 @@ extension ExplorerState {
         case (.rank, .submitted): applyTypedRank(field.text)
         case (.savePath, .submitted): savePlan(to: field.text)
         case (.openPath, .submitted): openPlan(at: field.text)
+        case (.compressOutput, .submitted): startJob(outputFolder: field.text)
         case (_, .cancelled): statusText = "Cancelled."
         default: break
         }

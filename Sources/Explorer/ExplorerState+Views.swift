@@ -35,7 +35,7 @@ extension ExplorerState {
 
     mutating func cycleHeatmapEnergy() {
         heatmapEnergyIndex = (heatmapEnergyIndex + 1) % ViewMode.heatmapEnergies.count
-        statusText = "Heatmap: rank keeping \(ExplorerFormat.percent(heatmapEnergy)) of the energy."
+        statusText = "Heatmap: rank keeping \(ExplorerFormat.trimmedPercent(heatmapEnergy)) of the energy."
     }
 
     /// The energy share the heatmap shows.

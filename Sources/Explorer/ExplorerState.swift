@@ -88,6 +88,8 @@ public struct ExplorerState: Sendable {
     public internal(set) var job: JobProgress?
     /// Work for the app: start or cancel a job (taken with ``takeJobRequest()``).
     public internal(set) var jobRequest: JobRequest?
+    /// The time the jobs pane computes rate and time left at (tests pin it).
+    public var clock: @Sendable () -> Date = { Date() }
 
     let indexByName: [String: Int]
     /// Blocks in model order, each with its rows in catalog order.
@@ -95,11 +97,17 @@ public struct ExplorerState: Sendable {
 
     /// The state for a catalog: every compressible matrix pending, dense and free.
     public init(catalog: LayerCatalog) {
-        let rows = catalog.compressibleEntries
+        self.init(title: catalog.checkpoint.path, rows: catalog.compressibleEntries, others: catalog.entries)
+    }
+
+    /// The state over `rows` (compressible matrices in group order) titled `title`; the tensors
+    /// of `others` that are not rows count in the totals as stored. For tools that build a model
+    /// without a checkpoint file, such as the frame benchmark.
+    public init(title: String, rows: [CatalogEntry], others: [CatalogEntry]) {
         let rowNames = Set(rows.map(\.info.name))
-        title = catalog.checkpoint.path
+        self.title = title
         entries = rows
-        otherTensors = catalog.entries.filter { !rowNames.contains($0.info.name) }
+        otherTensors = others.filter { !rowNames.contains($0.info.name) }
             .map { PlannedTensor(entry: $0, spectrum: nil) }
         statuses = Array(repeating: .pending, count: rows.count)
         settings = Array(repeating: LayerSetting(), count: rows.count)

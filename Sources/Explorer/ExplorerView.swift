@@ -3,9 +3,11 @@ import Planning
 import TerminalUI
 
 /// Draws an ``ExplorerState`` into a cell buffer, immediate mode: title and model totals on
-/// top, the layer browser left, the selected layer's spectrum right, the status line (a prompt
-/// while typing, with a gauge while spectra compute) at the bottom, and the budget panel, help
-/// screen or quit dialog over everything.
+/// top, the layer browser left, the current view right (spectrum, overlay, heatmap, sparse vs
+/// dense or the compression job; see ``ViewPaneView``), or the view alone when it takes the
+/// screen, the status line (a prompt while typing, with a gauge while spectra compute) at the
+/// bottom, and the budget panel, help screen or quit dialog over everything. Every part draws
+/// in the theme's styles (``ExplorerState/styles``).
 ///
 /// Row estimates are computed once per frame and shared by the totals and the table. The only
 /// thing it writes back is scroll and layout bookkeeping (`tableOffset`, `pageSize`, `tableBody`).
@@ -21,8 +23,8 @@ public enum ExplorerView {
     /// Height from which the model totals get a line of their own under the title.
     public static let twoLineHeaderHeight = 16
 
-    /// The style of the selected table row.
-    public static let selectedStyle = Style(reverse: true)
+    /// The style of the selected table row in the default theme (the theme's `selection`).
+    public static let selectedStyle = PaneStyles.standard.selection
 
     /// Renders a whole frame of `width`×`height`.
     public static func frame(_ state: inout ExplorerState, width: Int, height: Int) -> CellBuffer {
@@ -44,15 +46,20 @@ public enum ExplorerView {
         let headerHeight = area.height >= twoLineHeaderHeight ? 2 : 1
         let bands = area.rows([.fixed(headerHeight), .remainder, .fixed(1)])
         drawTitle(state, model: totals.model, into: &buffer, area: bands[0])
-        let body: [Rect] = area.width >= splitWidth
-            ? bands[1].columns([.fraction(0.55), .remainder])
-            : [bands[1]]
-        LayerTableView.draw(&state, estimates: estimates, into: &buffer, area: body[0])
-        if body.count > 1 { drawSpectrum(state, into: &buffer, area: body[1]) }
+        if state.paneFullScreen {
+            state.tableBody = .zero
+            ViewPaneView.draw(state, estimates: estimates, into: &buffer, area: bands[1])
+        } else if area.width >= splitWidth {
+            let body = bands[1].columns([.fraction(0.55), .remainder])
+            LayerTableView.draw(&state, estimates: estimates, into: &buffer, area: body[0])
+            ViewPaneView.draw(state, estimates: estimates, into: &buffer, area: body[1])
+        } else {
+            LayerTableView.draw(&state, estimates: estimates, into: &buffer, area: bands[1])
+        }
         drawStatus(state, into: &buffer, area: bands[2])
         if let panel = state.budgetPanel { BudgetPanelView.draw(panel, state, into: &buffer, area: bands[1]) }
         if state.showingHelp { drawHelp(&state, into: &buffer, area: bands[1]) }
-        if let dialog = state.quitDialog { drawDialog(dialog, into: &buffer, area: area) }
+        if let dialog = state.quitDialog { drawDialog(dialog, styles: state.styles, into: &buffer, area: area) }
     }
 
     /// The too-small message, shortened to what fits.
@@ -95,48 +102,65 @@ public enum ExplorerView {
     /// on a line of their own when `area` has two lines, else at the title's right end.
     static func drawTitle(_ state: ExplorerState, model: PlanFigures, into buffer: inout CellBuffer, area: Rect) {
         let bar = Rect(x: area.x, y: area.y, width: area.width, height: 1)
-        buffer.fill(bar, style: Style(reverse: true))
+        let barStyle = titleBarStyle(state.styles)
+        buffer.fill(bar, style: barStyle)
         var right = ""
         if area.height >= 2 {
             let figures = fittingFigures(model, width: area.width - 1, wide: true)
-            buffer.write(figures, at: Position(x: area.x + 1, y: area.y + 1), style: Style(bold: true), maxWidth: area.width - 1)
+            buffer.write(figures, at: Position(x: area.x + 1, y: area.y + 1), style: state.styles.title, maxWidth: area.width - 1)
             if let plan = state.planPath { right = "plan " + (plan as NSString).lastPathComponent }
         } else {
             right = fittingFigures(model, width: max(0, area.width - min(32, area.width / 3)), wide: false)
         }
         let rightWidth = min(right.count, area.width)
         let x = bar.maxX - rightWidth
-        buffer.write(right, at: Position(x: x, y: bar.y), style: Style(reverse: true), maxWidth: area.width)
+        buffer.write(right, at: Position(x: x, y: bar.y), style: barStyle, maxWidth: area.width)
         let head = "rankscope  " + state.title + (state.hasUnsavedChanges ? " [+]" : "")
-        buffer.write(head, at: Position(x: bar.x, y: bar.y), style: Style(bold: true, reverse: true),
+        buffer.write(head, at: Position(x: bar.x, y: bar.y), style: barStyle.bolded,
                      maxWidth: max(0, x - bar.x - 2))
     }
 
-    static func drawSpectrum(_ state: ExplorerState, into buffer: inout CellBuffer, area: Rect) {
-        let index = state.selection
-        let selected = state.selectedEntry != nil
-        SpectrumPane(title: selected ? "Spectrum " + state.displayName(index) : "Spectrum",
-                     status: selected ? state.statuses[index] : nil,
-                     chosenRank: selected ? state.ranks[index] : nil,
-                     estimate: selected ? state.estimate(index) : nil, styles: state.styles).render(into: &buffer, area: area)
+    /// The title bar: the theme's accent as a bar (reverse video).
+    public static func titleBarStyle(_ styles: PaneStyles) -> Style { styles.accent.reversed }
+
+    /// What the status line's gauge shows: spectra while they compute, else a running
+    /// compression job's layers, so it shows whichever view is up; nil for no gauge.
+    static func statusProgress(_ state: ExplorerState) -> (done: Int, total: Int, what: String)? {
+        if state.isComputing, state.progress.total > 0 { return (state.progress.completed, state.progress.total, "") }
+        if let job = state.job, job.isRunning, job.total > 0 {
+            return (job.completed, job.total, "job ")
+        }
+        return nil
+    }
+
+    /// The status line's style for a message of `tone`.
+    public static func statusStyle(_ tone: StatusTone, _ styles: PaneStyles) -> Style {
+        switch tone {
+        case .info: return styles.text
+        case .ok: return styles.ok
+        case .warning: return styles.warning
+        case .error: return styles.error
+        }
     }
 
     static func drawStatus(_ state: ExplorerState, into buffer: inout CellBuffer, area: Rect) {
         if let prompt = state.prompt {
             let text = prompt.label + prompt.text
             let visible = String(text.suffix(max(0, area.width - 1)))
-            buffer.write(visible + "█", at: Position(x: area.x, y: area.y), maxWidth: area.width)
+            buffer.write(visible + "█", at: Position(x: area.x, y: area.y), style: state.styles.text, maxWidth: area.width)
+            let labelWidth = max(0, min(prompt.label.count, visible.count) - (text.count - visible.count))
+            buffer.setStyle(state.styles.accent, in: Rect(x: area.x, y: area.y, width: labelWidth, height: 1))
             return
         }
         var textArea = area
-        if state.isComputing, state.progress.total > 0 {
+        if let (done, total, what) = statusProgress(state) {
             let split = area.columns([.remainder, .fixed(min(24, area.width / 3))], spacing: 1)
             textArea = split[0]
-            let ratio = Double(state.progress.completed) / Double(state.progress.total)
-            Gauge(ratio: ratio, label: "\(state.progress.completed)/\(state.progress.total)",
-                  barStyle: Style(foreground: .green), labelStyle: Style(bold: true)).render(into: &buffer, area: split[1])
+            Gauge(ratio: Double(done) / Double(total), label: what + "\(done)/\(total)",
+                  barStyle: state.styles.ok, labelStyle: state.styles.text.bolded).render(into: &buffer, area: split[1])
         }
-        buffer.write(state.statusText, at: Position(x: textArea.x, y: textArea.y), maxWidth: textArea.width)
+        buffer.write(state.statusText, at: Position(x: textArea.x, y: textArea.y),
+                     style: statusStyle(state.statusTone, state.styles), maxWidth: textArea.width)
     }
 
     /// The help screen's lines, generated from ``KeyMap``.
@@ -158,27 +182,30 @@ public enum ExplorerView {
         let scrolls = visible < lines.count
         state.helpOffset = min(state.helpOffset, max(0, lines.count - visible))
         let block = Block(title: scrolls ? "Keys \(state.helpOffset + 1)–\(state.helpOffset + visible)/\(lines.count) (j/k scroll, ? closes)"
-                                         : "Keys (? or Esc closes)")
+                                         : "Keys (? or Esc closes)", borderStyle: state.styles.border, titleStyle: state.styles.title)
         block.render(into: &buffer, area: box)
         let inner = block.inner(box)
+        let keyWidth = (KeyMap.main.map { $0.keyLabel.count }.max() ?? 0)
         for (i, line) in lines.dropFirst(state.helpOffset).enumerated() where i < inner.height {
-            buffer.write(line, at: Position(x: inner.x + 1, y: inner.y + i), maxWidth: max(0, inner.width - 1))
+            let at = Position(x: inner.x + 1, y: inner.y + i)
+            buffer.write(line, at: at, style: state.styles.text, maxWidth: max(0, inner.width - 1))
+            buffer.setStyle(state.styles.accent, in: Rect(x: at.x, y: at.y, width: min(keyWidth, max(0, inner.width - 1)), height: 1))
         }
     }
 
-    static func drawDialog(_ dialog: QuitDialog, into buffer: inout CellBuffer, area: Rect) {
+    static func drawDialog(_ dialog: QuitDialog, styles: PaneStyles, into buffer: inout CellBuffer, area: Rect) {
         let width = min(area.width, 36), height = min(area.height, 5)
         let box = Rect(x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width: width, height: height)
         buffer.fill(box)
-        let block = Block(title: "Quit?")
+        let block = Block(title: "Quit?", borderStyle: styles.warning, titleStyle: styles.warning.bolded)
         block.render(into: &buffer, area: box)
         let inner = block.inner(box)
-        buffer.write("Discard unsaved changes?", at: Position(x: inner.x + 1, y: inner.y), maxWidth: inner.width - 1)
+        buffer.write(dialog.question, at: Position(x: inner.x + 1, y: inner.y), style: styles.text, maxWidth: inner.width - 1)
         let cancel = "[ Cancel ]", quit = "[ Quit (y) ]"
         let y = inner.y + 2
         let x = inner.x + 1
-        buffer.write(cancel, at: Position(x: x, y: y), style: dialog.focus == .cancel ? selectedStyle : .plain)
-        buffer.write(quit, at: Position(x: x + cancel.count + 2, y: y), style: dialog.focus == .quit ? selectedStyle : .plain,
+        buffer.write(cancel, at: Position(x: x, y: y), style: dialog.focus == .cancel ? styles.selection : styles.text)
+        buffer.write(quit, at: Position(x: x + cancel.count + 2, y: y), style: dialog.focus == .quit ? styles.selection : styles.text,
                      maxWidth: max(0, inner.maxX - (x + cancel.count + 2)))
     }
 }

@@ -3,7 +3,9 @@ import TerminalUI
 
 /// Draws the layer browser: a header line per block (folded ▸ / open ▾, with the block's
 /// totals) and a line per matrix with its marks, shape, dtype, parameters after, rank, bits,
-/// size after and error. Narrow panes drop the least important columns first.
+/// size after and error. Narrow panes drop the least important columns first. Styles come from
+/// the theme: the header and block lines in `title`, the selection in `selection`, and the
+/// marks excluded `x` in `status.error`, locked `!` in `status.warning`, changed `*` in `accent`.
 enum LayerTableView {
     /// The columns, most important first after the name; ``minimumNameWidth`` decides how many fit.
     enum Column: CaseIterable {
@@ -88,6 +90,19 @@ enum LayerTableView {
         }
     }
 
+    /// Colours the mark cells of row `index` drawn at `origin`: exclusion or lock, then change.
+    static func styleMarks(_ state: ExplorerState, _ index: Int, into buffer: inout CellBuffer, at origin: Position) {
+        let setting = state.settings[index]
+        switch setting.mark {
+        case .free: break
+        case .locked: buffer.setStyle(state.styles.warning, in: Rect(x: origin.x, y: origin.y, width: 1, height: 1))
+        case .excluded: buffer.setStyle(state.styles.error, in: Rect(x: origin.x, y: origin.y, width: 1, height: 1))
+        }
+        if setting != state.savedSettings[index] {
+            buffer.setStyle(state.styles.accent, in: Rect(x: origin.x + 1, y: origin.y, width: 1, height: 1))
+        }
+    }
+
     /// The cell texts of a block's header line.
     static func groupCells(_ state: ExplorerState, block: Int?, figures: PlanFigures) -> [Column: String] {
         let count = state.members(ofBlock: block).filter(state.matchesFilter).count
@@ -119,7 +134,8 @@ enum LayerTableView {
     }
 
     static func draw(_ state: inout ExplorerState, estimates: [LayerEstimate], into buffer: inout CellBuffer, area: Rect) {
-        let block = Block(title: title(state))
+        let styles = state.styles
+        let block = Block(title: title(state), borderStyle: styles.border, titleStyle: styles.title)
         block.render(into: &buffer, area: area)
         let inner = block.inner(area)
         let shown = columns(width: inner.width)
@@ -138,14 +154,19 @@ enum LayerTableView {
             }
             return shown.map { cells[$0] ?? "" }
         }
-        let table = Table(columns: shown.map(\.spec), rows: lines, selected: selected,
-                          offset: state.tableOffset, selectedStyle: ExplorerView.selectedStyle)
+        let table = Table(columns: shown.map(\.spec), rows: lines, selected: selected, offset: state.tableOffset,
+                          headerStyle: styles.title, rowStyle: styles.text, selectedStyle: styles.selection)
         table.render(into: &buffer, area: inner)
         let offset = table.visibleOffset(height: inner.height)
         for y in 1..<max(1, inner.height) {
             let line = offset + y - 1
-            guard line < state.rows.count, line != selected, case .group = state.rows[line] else { continue }
-            buffer.setStyle(Style(bold: true), in: Rect(x: inner.x, y: inner.y + y, width: inner.width, height: 1))
+            guard line < state.rows.count, line != selected else { continue }
+            switch state.rows[line] {
+            case .group:
+                buffer.setStyle(styles.title, in: Rect(x: inner.x, y: inner.y + y, width: inner.width, height: 1))
+            case .layer(let index):
+                styleMarks(state, index, into: &buffer, at: Position(x: inner.x, y: inner.y + y))
+            }
         }
         state.tableOffset = offset
         state.pageSize = max(1, inner.height - 1)

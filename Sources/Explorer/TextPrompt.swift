@@ -13,6 +13,8 @@ public struct TextPrompt: Equatable, Sendable {
         case savePath
         /// Which plan to open.
         case openPath
+        /// The folder to compress the plan into.
+        case compressOutput
     }
 
     /// What the text is for.
@@ -33,6 +35,7 @@ public struct TextPrompt: Equatable, Sendable {
         case .rank: return "rank (12, 25%, e99): "
         case .savePath: return "save plan to: "
         case .openPath: return "open plan: "
+        case .compressOutput: return "compress into folder: "
         }
     }
 

@@ -2,8 +2,8 @@
 /// error (or, for an error target, the fewest bytes), honouring locks, floors and exclusions.
 ///
 /// **Problem.** Each free matrix i picks a rank kᵢ ≥ floorᵢ, or stays dense (as stored). Its
-/// squared error is the ``LayerEstimate`` model εᵢ²(k) = α·tail(k) + c_f·(E − tail(k)), so
-/// going from rank k−1 to k gains wᵢ·σ_k² with wᵢ = α − c_f; gains shrink with k (σ sorted), so
+/// squared error is the ``LayerEstimate`` model εᵢ²(k) = α·tail(k) + ν·(E − tail(k)) (ν = c_f, or c_Q·c_f for CALDERA), so
+/// going from rank k−1 to k gains wᵢ·σ_k² with wᵢ = α − ν; gains shrink with k (σ sorted), so
 /// the error is convex in k. The cost of a rank is constant: m+n parameters, or
 /// ((m+n)·b + 32·(⌈m/g⌉+⌈n/g⌉))/8 bytes (``GroupQuantization`` groups each rank-one component
 /// separately for exactly this reason; bytes round per tensor, which moves a cost by at most a

@@ -1,5 +1,5 @@
 /// The ranks one free matrix can take at one factor bit width: rank k ∈ floor…maxRank, with its
-/// error ε²(k) = α·tail(k) + c_f·(E − tail(k)) and cost (parameters or bytes). A ``FreeLayer``
+/// error ε²(k) = α·tail(k) + ν·(E − tail(k)) (ν from ``LayerEstimate/errorModel``) and cost (parameters or bytes). A ``FreeLayer``
 /// holds one chain per bit width the matrix may use.
 struct RankChain {
     let rows: Int
@@ -12,7 +12,7 @@ struct RankChain {
     let energy: Double
     let alpha: Double
     let noise: Double
-    /// α − c_f: the error one unit of σ² removes.
+    /// α − ν: the error one unit of σ² removes.
     let weight: Double
     /// The cost of one more rank, in cost units.
     let perRank: Double

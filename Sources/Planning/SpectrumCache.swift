@@ -9,11 +9,21 @@ import SafeTensors
 /// shard's size, modification time (ns), inode, device, a fingerprint of its header and the
 /// method version; a cache file whose record disagrees with the shard on any of these is
 /// ignored and rewritten, so a changed checkpoint is never served stale spectra.
+///
+/// Data-aware spectra (whitened by activation statistics) live in cache files of their own: their
+/// method is ``whitenedMethodTag`` followed by the statistics file's fingerprint, which is part of
+/// both the record and the cache file's name, so plain and data-aware spectra (or spectra from two
+/// statistics files) never overwrite or serve each other.
 public final class SpectrumCache: @unchecked Sendable {
     /// Where cache files live.
     public let directory: String
     /// Bumped whenever the way spectra are computed changes, invalidating older caches.
     public static let methodTag = "gram-dsyevd-f64-v1"
+    /// The method of data-aware spectra (singular values of W·S by dgesdd in double), before the
+    /// statistics fingerprint.
+    public static let whitenedMethodTag = "whitened-dgesdd-f64-v1"
+    /// The method this cache records: ``methodTag``, or ``whitenedMethodTag`` + `:` + fingerprint.
+    public let method: String
 
     private let lock = NSLock()
     private var shards: [String: ShardCache] = [:]
@@ -24,9 +34,11 @@ public final class SpectrumCache: @unchecked Sendable {
         var isDirty: Bool
     }
 
-    /// Uses the given directory (created on first write).
-    public init(directory: String) {
+    /// Uses the given directory (created on first write); with `statisticsFingerprint` (see
+    /// ``ActivationStatistics/fingerprint``), a cache of data-aware spectra for that file.
+    public init(directory: String, statisticsFingerprint: String? = nil) {
         self.directory = directory
+        self.method = statisticsFingerprint.map { Self.whitenedMethodTag + ":" + $0 } ?? Self.methodTag
     }
 
     /// `$XDG_CACHE_HOME/rankscope`, falling back to `$HOME/.cache/rankscope`.
@@ -71,14 +83,17 @@ public final class SpectrumCache: @unchecked Sendable {
 
     /// The cache file for a shard at the given real path.
     public func cachePath(forRealPath path: String) -> String {
-        directory + "/spectra-" + String(FNV1a.hash(path), radix: 16) + ".safetensors"
+        if method == Self.methodTag {
+            return directory + "/spectra-" + String(FNV1a.hash(path), radix: 16) + ".safetensors"
+        }
+        return directory + "/spectra-whitened-" + String(FNV1a.hash(path + "\n" + method), radix: 16) + ".safetensors"
     }
 
     /// What a valid cache file must record about its shard.
-    static func record(for file: SafeTensorsFile, realPath: String) -> [String: String] {
+    func record(for file: SafeTensorsFile, realPath: String) -> [String: String] {
         [
             "format": "rankscope-spectra",
-            "method": methodTag,
+            "method": method,
             "source": realPath,
             "source_size": String(file.fileSize),
             "source_mtime_ns": String(file.modificationTimeNanoseconds),
@@ -93,7 +108,7 @@ public final class SpectrumCache: @unchecked Sendable {
     private func loadedShardKey(for file: SafeTensorsFile) -> String {
         let key = SpectrumCache.realPath(file.path)
         if shards[key] == nil {
-            let record = SpectrumCache.record(for: file, realPath: key)
+            let record = record(for: file, realPath: key)
             shards[key] = ShardCache(record: record, values: readValues(path: cachePath(forRealPath: key), expecting: record), isDirty: false)
         }
         return key

@@ -39,7 +39,7 @@ public final class SpectrumEngine: @unchecked Sendable {
     private let cache: SpectrumCache?
     private let requestedWorkers: Int?
     private let lock = NSLock()
-    private var cancelled = false
+    private let cancellation = CancellationFlag()
     private var progress = Progress(total: 0, completed: 0, fromCache: 0, failed: 0, flops: 0)
     private let group = DispatchGroup()
 
@@ -113,17 +113,11 @@ public final class SpectrumEngine: @unchecked Sendable {
     /// Asks the workers to stop after their current matrix (or sooner: the Gram accumulation
     /// checks between panels).
     public func cancel() {
-        lock.lock()
-        cancelled = true
-        lock.unlock()
+        cancellation.cancel()
     }
 
     /// True once ``cancel()`` was called.
-    public var isCancelled: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return cancelled
-    }
+    public var isCancelled: Bool { cancellation.isCancelled }
 
     /// The progress so far.
     public var currentProgress: Progress {

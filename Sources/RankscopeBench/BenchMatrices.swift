@@ -1,5 +1,6 @@
 import Foundation
 import LinearAlgebra
+import Planning
 import SafeTensors
 
 /// The generated inputs of the `spectra` and `factorize` sections: one-tensor safetensors files
@@ -56,7 +57,7 @@ enum BenchMatrices {
     static func withSource<R>(_ path: String, _ body: (MatrixSource) throws -> R) throws -> R {
         let file = try SafeTensorsFile(path: path)
         guard let info = file.tensor(named: tensorName), info.shape.count == 2, let format = ScalarFormat(info.dtype) else {
-            throw PythonAnchor.Failure(description: "\(path) has no 2-D tensor '\(tensorName)' of a float type.")
+            throw BenchError(description: "\(path) has no 2-D tensor '\(tensorName)' of a float type.")
         }
         return try file.withBytes(of: info) { bytes in
             try body(MatrixSource(base: bytes.baseAddress!, rows: info.shape[0], columns: info.shape[1], format: format))

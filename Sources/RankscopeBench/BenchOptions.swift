@@ -18,6 +18,12 @@ struct BenchOptions {
     /// cores: 1, or ``heavyRuns`` with `--quick`.
     var anchorRuns: Int { quick ? heavyRuns : 1 }
 
+    /// The `rankscope` executable next to `rankscope-bench` (`scripts/bench` builds both), or nil.
+    var rankscopeExecutable: String? {
+        let path = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("rankscope").path
+        return FileManager.default.isExecutableFile(atPath: path) ? path : nil
+    }
+
     /// `dataDirectory/name`, creating `dataDirectory` when missing.
     func dataPath(_ name: String) throws -> String {
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)

@@ -20,3 +20,8 @@ enum BenchReport {
     /// `1.2e-07` for errors and tolerances.
     static func scientific(_ value: Double) -> String { String(format: "%.1e", value) }
 }
+
+/// A section could not run: a missing tool, a failed anchor, an unreadable file; one sentence.
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+}

@@ -6,11 +6,6 @@ import Foundation
 /// The scripts time only the work being compared (not the interpreter's start or imports) and
 /// print `{"seconds": [...], ...}`.
 enum PythonAnchor {
-    /// A script failed or printed no JSON.
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
-    }
-
     static var python: String {
         ProcessInfo.processInfo.environment["RANKSCOPE_BENCH_PYTHON"] ?? ".venv/bin/python"
     }
@@ -19,7 +14,7 @@ enum PythonAnchor {
     static func run(_ script: String, _ arguments: [String]) throws -> [String: Any] {
         let path = "scripts/bench-anchors/" + script
         guard FileManager.default.isExecutableFile(atPath: python), FileManager.default.fileExists(atPath: path) else {
-            throw Failure(description: "\(path) needs \(python) (run scripts/setup) and the repository root as working directory.")
+            throw BenchError(description: "\(path) needs \(python) (run scripts/setup) and the repository root as working directory.")
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
@@ -32,7 +27,7 @@ enum PythonAnchor {
         let lastLine = String(decoding: data, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
         guard process.terminationStatus == 0,
               let object = try? JSONSerialization.jsonObject(with: Data(lastLine.utf8)) as? [String: Any] else {
-            throw Failure(description: "\(path) \(arguments.joined(separator: " ")) failed (status \(process.terminationStatus)).")
+            throw BenchError(description: "\(path) \(arguments.joined(separator: " ")) failed (status \(process.terminationStatus)).")
         }
         return object
     }
@@ -40,7 +35,7 @@ enum PythonAnchor {
     /// The `seconds` array of an anchor's output as a ``Timing``.
     static func timing(_ object: [String: Any]) throws -> Timing {
         guard let seconds = object["seconds"] as? [Double], !seconds.isEmpty else {
-            throw Failure(description: "an anchor printed no timings.")
+            throw BenchError(description: "an anchor printed no timings.")
         }
         return Timing(seconds: seconds)
     }

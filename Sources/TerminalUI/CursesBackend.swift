@@ -75,7 +75,10 @@ public final class CursesBackend: TerminalBackend {
         guard !restored else { return }
         let previous: CellBuffer
         if let l = last { previous = l } else {
-            _ = erase()
+            // `clear`, not `erase`: after a resize the terminal may have lost what curses
+            // believes is on it (e.g. shrunk to 1×1 and grown back before we saw it), so the
+            // first frame repaints every cell rather than only those curses thinks changed.
+            _ = clear()
             previous = CellBuffer(width: 0, height: 0)
         }
         let base = [rs_attr_bold(), rs_attr_dim(), rs_attr_reverse(), rs_attr_underline()]

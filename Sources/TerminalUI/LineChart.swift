@@ -75,7 +75,7 @@ public struct LineChart: Widget {
     /// The cell row, relative to the plot area's top, on which y value `y` is drawn for a plot
     /// of `plotHeight` rows; nil when it is outside the range or not drawable.
     public func row(forY y: Double, plotHeight: Int) -> Int? {
-        guard plotHeight > 0, let t = yFraction(y), t >= -1e-9, t <= 1 + 1e-9 else { return nil }
+        guard plotHeight > 0, let t = yFraction(y, in: transformedYRange()), t >= -1e-9, t <= 1 + 1e-9 else { return nil }
         let h = min(plotHeight, Rect.limit)
         return Int(((1 - t) * Double(h * 4 - 1)).rounded()) / 4
     }
@@ -88,6 +88,8 @@ public struct LineChart: Widget {
         guard !plot.isEmpty else { return }
         if plot != area { drawAxes(into: &buffer, area: area, plot: plot) }
         let xr = resolvedXRange
+        // The y range once per frame, not per point: a 8192-value spectrum stays linear.
+        let yr = transformedYRange()
         var canvas = BrailleCanvas(width: plot.width, height: plot.height)
         let pw = Double(canvas.pixelWidth - 1), ph = Double(canvas.pixelHeight - 1)
         func px(_ x: Double) -> Double { (x - xr.lowerBound) / (xr.upperBound - xr.lowerBound) * pw }
@@ -102,16 +104,28 @@ public struct LineChart: Widget {
         }
         for s in series {
             var prev: (Double, Double)?
+            // Consecutive points in one pixel column join vertically: their segments are drawn as
+            // one span, so a series far longer than the plot is wide costs one line per column.
+            var span: (x: Double, low: Double, high: Double)?
+            func flushSpan() {
+                if let v = span { canvas.drawLine(fromX: v.x, y0: v.low, toX: v.x, y1: v.high, style: s.style) }
+                span = nil
+            }
             for p in s.points {
-                guard usable(p), let t = yFraction(p.y) else { prev = nil; continue }
+                guard usable(p), let t = yFraction(p.y, in: yr) else { flushSpan(); prev = nil; continue }
                 let cur = (px(p.x), (1 - t) * ph)
-                if let a = prev {
+                if let a = prev, a.0.rounded() == cur.0.rounded() {
+                    let v = span ?? (x: a.0, low: a.1, high: a.1)
+                    span = (x: v.x, low: min(v.low, cur.1), high: max(v.high, cur.1))
+                } else if let a = prev {
+                    flushSpan()
                     canvas.drawLine(fromX: a.0, y0: a.1, toX: cur.0, y1: cur.1, style: s.style)
                 } else {
                     canvas.drawLine(fromX: cur.0, y0: cur.1, toX: cur.0, y1: cur.1, style: s.style)
                 }
                 prev = cur
             }
+            flushSpan()
         }
         canvas.render(into: &buffer, area: plot)
         // Marker labels on top, one row per marker so neighbours do not collide.
@@ -141,10 +155,16 @@ public struct LineChart: Widget {
         return y
     }
 
-    private func yFraction(_ y: Double) -> Double? {
+    /// The resolved y range's ends after the axis transform; nil when they are not drawable.
+    private func transformedYRange() -> (lo: Double, hi: Double)? {
         let r = resolvedYRange
-        guard let v = transform(y), let lo = transform(r.lowerBound), let hi = transform(r.upperBound), hi > lo else { return nil }
-        return (v - lo) / (hi - lo)
+        guard let lo = transform(r.lowerBound), let hi = transform(r.upperBound), hi > lo else { return nil }
+        return (lo, hi)
+    }
+
+    private func yFraction(_ y: Double, in range: (lo: Double, hi: Double)?) -> Double? {
+        guard let range, let v = transform(y) else { return nil }
+        return (v - range.lo) / (range.hi - range.lo)
     }
 
     private static func widen(_ lo: Double, _ hi: Double, log: Bool) -> ClosedRange<Double> {

@@ -4,34 +4,58 @@ import Foundation
 /// cleanly and keep what it finished. A second signal while the first is being honoured exits at
 /// once with status 130 (for work stuck in a call that cannot be cancelled), as most command-line
 /// tools do. ``restore()`` puts the default handling back.
-final class InterruptHandler {
-    private var sources: [DispatchSourceSignal] = []
+///
+/// A plain `signal(2)` handler sets a flag and a watcher thread turns it into the call. (Dispatch
+/// signal sources were seen to miss Ctrl-C: on Linux libdispatch receives signals through a
+/// `signalfd` and blocks them only in some threads, so a signal the kernel hands to another
+/// thread — a worker's, OpenBLAS's — meets `SIG_IGN` and is lost. A `signal(2)` handler runs in
+/// whichever thread receives the signal.)
+final class InterruptHandler: @unchecked Sendable {
+    /// Signals received since installation; written only by the handler, read by the watcher.
+    nonisolated(unsafe) private static var raised: sig_atomic_t = 0
+    /// The second signal's message, as C bytes made before any handler runs (the handler itself
+    /// may only call async-signal-safe functions: no allocation).
+    nonisolated(unsafe) private static let againMessage: UnsafeMutablePointer<CChar> =
+        strdup("rankscope: interrupted again; stopping now without waiting for the work in progress.\n")
     private let lock = NSLock()
-    private var signalsReceived = 0
+    private var watching = true
 
-    /// Installs the handler.
-    init(_ action: @escaping () -> Void) {
+    /// Installs the handler and starts watching; `action` runs once, on the watcher thread.
+    init(_ action: @escaping @Sendable () -> Void) {
+        InterruptHandler.raised = 0
+        _ = InterruptHandler.againMessage
         for signalNumber in [SIGINT, SIGTERM] {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { [unowned self] in
-                lock.lock()
-                signalsReceived += 1
-                let count = signalsReceived
-                lock.unlock()
-                if count == 1 { return action() }
-                FileHandle.standardError.write(Data("rankscope: interrupted again; stopping now without waiting for the work in progress.\n".utf8))
-                _exit(130)
+            signal(signalNumber) { _ in
+                if InterruptHandler.raised != 0 {
+                    _ = write(STDERR_FILENO, InterruptHandler.againMessage, strlen(InterruptHandler.againMessage))
+                    _exit(130)
+                }
+                InterruptHandler.raised = 1
             }
-            source.resume()
-            sources.append(source)
         }
+        let watcher = Thread { [self] in
+            while isWatching {
+                if InterruptHandler.raised != 0 {
+                    action()
+                    return
+                }
+                usleep(20_000)
+            }
+        }
+        watcher.start()
     }
 
-    /// Restores default signal handling.
+    private var isWatching: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return watching
+    }
+
+    /// Stops watching and restores the default handling.
     func restore() {
-        for source in sources { source.cancel() }
-        sources.removeAll()
+        lock.lock()
+        watching = false
+        lock.unlock()
         signal(SIGINT, SIG_DFL)
         signal(SIGTERM, SIG_DFL)
     }

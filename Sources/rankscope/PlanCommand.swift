@@ -65,6 +65,9 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "Worker threads for spectra (default: one per core).")
     var jobs: Int?
 
+    @Option(help: ArgumentHelp("Plan with data-aware spectra from this activation-statistics file: errors become relative output errors ‖(W − Ŵ)·X‖/‖W·X‖.", valueName: "file"))
+    var stats: String?
+
     func validate() throws {
         let targets = [targetParameters, targetBytes, targetBits, maxError].compactMap { $0 }
         if targets.count > 1 {
@@ -83,7 +86,8 @@ struct PlanCommand: ParsableCommand {
         }
         let allowedBits = try allowBits.map(PlanOptions.bitWidths)
         let catalog = try checkpoint.openCatalog()
-        let tensors = try SpectrumRun.plannedTensors(of: catalog, useCache: !noCache, jobs: jobs, purpose: "A plan")
+        let tensors = try SpectrumRun.plannedTensors(of: catalog, useCache: !noCache, jobs: jobs, purpose: "A plan",
+                                                     statistics: stats.map(ActivationStatistics.init(path:)))
         let resolved = try document.resolve(tensors: tensors)
         for warning in resolved.warnings { Termination.printError("rankscope: warning: " + warning) }
         let evaluation = try PlanEvaluation(tensors: tensors, resolved: resolved, defaults: document.defaults, target: target,
@@ -96,6 +100,7 @@ struct PlanCommand: ParsableCommand {
             try JSONOutput.print(PlanReport(path: catalog.checkpoint.path, planFile: plan, evaluation: evaluation, resolved: resolved))
         } else {
             for line in PlanTables.render(evaluation, path: catalog.checkpoint.path, planFile: plan, document: document) { print(line) }
+            if let stats { print("\nData-aware (activation statistics \(stats)): rel. error is the relative output error ‖(W − Ŵ)·X‖/‖W·X‖, not ‖W − Ŵ‖/‖W‖.") }
             if let out { print("\nplan written to \(out)") }
         }
     }

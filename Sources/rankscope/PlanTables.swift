@@ -8,7 +8,14 @@ enum PlanTables {
         let model = evaluation.totals.model
         let defaults = evaluation.defaults
         var lines = ["\(path): \(evaluation.totals.estimates.count) tensors, \(Formatting.grouped(model.parametersBefore)) parameters"]
-        let source = planFile.map { "\($0) (\(document.rules.count) rules, \(document.overrides.count) overrides)" } ?? "none (every matrix kept as stored)"
+        let start = planFile.map { "\($0) (\(document.rules.count) rules, \(document.overrides.count) overrides)" }
+        let source: String
+        switch (start, evaluation.target) {
+        case let (start?, nil): source = start
+        case let (start?, _?): source = "allocated for the target, starting from \(start)"
+        case (nil, _?): source = "allocated for the target"
+        case (nil, nil): source = "none (every matrix kept as stored)"
+        }
         lines.append("plan: \(source); factors at \(defaults.factorBits) bits"
             + (defaults.factorBits < 16 ? ", groups of \(defaults.groupSize)" : "")
             + (defaults.backboneBits.map { ", \($0)-bit backbone" } ?? ""))
@@ -63,7 +70,7 @@ enum PlanTables {
     }
 
     private static func sparseTable(_ comparison: SparseComparison, lowRankBytes: Int?) -> [String] {
-        var lines = [String(format: "sparse versus dense at %@ parameters (density %.2f%% of the compressible matrices, %d-bit values):",
+        let lines = [String(format: "sparse versus dense at %@ parameters (density %.2f%% of the compressible matrices, %d-bit values):",
                             Formatting.grouped(comparison.keptParameters), comparison.density * 100, comparison.valueBits)]
         var table = TextTable([("storage", .left), ("bytes", .right), ("÷ low-rank", .right), ("÷ values", .right), ("break-even density", .right)])
         func ratio(_ bytes: Int?) -> String {

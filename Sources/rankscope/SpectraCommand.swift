@@ -48,6 +48,9 @@ struct SpectraCommand: ParsableCommand {
     @Option(help: "Worker threads (default: one per core).")
     var jobs: Int?
 
+    @Option(help: ArgumentHelp("Show data-aware spectra: of W·S, whitened by this activation-statistics file (layout in the README).", valueName: "file"))
+    var stats: String?
+
     func validate() throws {
         if let filter {
             do { _ = try Regex(filter) } catch {
@@ -60,13 +63,15 @@ struct SpectraCommand: ParsableCommand {
     func run() throws {
         let catalog = try checkpoint.openCatalog()
         let selected = try select(from: catalog)
-        let run = SpectrumRun(selected, of: catalog.checkpoint, useCache: !noCache, jobs: jobs)
+        let statistics = try stats.map(ActivationStatistics.init(path:))
+        try statistics?.requireStatistics(for: selected, of: catalog.checkpoint)
+        let run = SpectrumRun(selected, of: catalog.checkpoint, useCache: !noCache, jobs: jobs, statistics: statistics)
         let (results, failures) = (run.results, run.failures)
         if let csv { try SpectraCSV.write(results, to: csv) }
         if json {
             try JSONOutput.print(SpectraReport(path: catalog.checkpoint.path, results: results, failures: failures, includeValues: values))
         } else {
-            for line in SpectraCommand.render(results) { print(line) }
+            for line in SpectraCommand.render(results, statisticsPath: stats) { print(line) }
         }
         fflush(stdout)
         if run.isCancelled {
@@ -91,8 +96,8 @@ struct SpectraCommand: ParsableCommand {
         return selected
     }
 
-    /// The human-readable table.
-    static func render(_ results: [Result]) -> [String] {
+    /// The human-readable table; with `statisticsPath`, it says the spectra are data-aware.
+    static func render(_ results: [Result], statisticsPath: String? = nil) -> [String] {
         var table = TextTable([
             ("tensor", .left), ("shape", .right), ("‖W‖F", .right), ("σ1", .right), ("stable", .right),
             ("effective", .right), ("r90%", .right), ("r99%", .right), ("r99.9%", .right), ("break-even", .right),
@@ -108,7 +113,10 @@ struct SpectraCommand: ParsableCommand {
             ])
         }
         let cached = results.filter(\.fromCache).count
-        return table.render() + ["", "\(results.count) matrices (\(cached) from cache). Ranks keep 90/99/99.9% of Σσ²; factors save parameters below the break-even rank."]
+        let kind = statisticsPath.map {
+            "Data-aware spectra of W·S, whitened by the activation statistics in \($0): norms are of the outputs W·x, and 1 − (kept energy) is the squared relative output error ‖(W − Ŵ)·X‖²/‖W·X‖²."
+        } ?? "Plain spectra of the weights W."
+        return table.render() + ["", kind, "\(results.count) matrices (\(cached) from cache). Ranks keep 90/99/99.9% of Σσ²; factors save parameters below the break-even rank."]
     }
 }
 

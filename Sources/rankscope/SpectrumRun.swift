@@ -15,21 +15,35 @@ struct SpectrumRun {
     let isCancelled: Bool
 
     /// Runs the engine over `entries` of `checkpoint` (the cache under `$XDG_CACHE_HOME/rankscope`
-    /// unless `useCache` is false; `jobs` worker threads, default one per core).
-    init(_ entries: [CatalogEntry], of checkpoint: Checkpoint, useCache: Bool, jobs: Int?) {
-        let cache = useCache ? SpectrumCache(directory: SpectrumCache.defaultDirectory()) : nil
-        let engine = SpectrumEngine(checkpoint: checkpoint, cache: cache, workers: jobs)
+    /// unless `useCache` is false; `jobs` worker threads, default one per core). With
+    /// `statistics`, the spectra are data-aware (of W·S, see ``Whitening``), computed by the
+    /// ``DataAwareSpectrumEngine`` one matrix at a time and cached apart from plain spectra.
+    init(_ entries: [CatalogEntry], of checkpoint: Checkpoint, useCache: Bool, jobs: Int?, statistics: ActivationStatistics? = nil) {
+        let directory = SpectrumCache.defaultDirectory()
         let progressLine = ProgressLine()
-        let interrupt = InterruptHandler { engine.cancel() }
         let started = Date()
-        let events = engine.run(entries) { progress in
+        let onProgress: @Sendable (SpectrumEngine.Progress) -> Void = { progress in
             let rate = progress.flops / max(Date().timeIntervalSince(started), 1e-9) / 1e9
             progressLine.update(completed: progress.completed, total: progress.total,
                                 note: String(format: "%d cached  %.1f GFLOP/s", progress.fromCache, rate))
         }
+        let events: [SpectrumEngine.Event], cacheWriteError: Error?
+        if let statistics {
+            let cache = useCache ? SpectrumCache(directory: directory, statisticsFingerprint: statistics.fingerprint) : nil
+            let engine = DataAwareSpectrumEngine(checkpoint: checkpoint, statistics: statistics, cache: cache)
+            let interrupt = InterruptHandler { engine.cancel() }
+            events = engine.run(entries, onProgress: onProgress)
+            interrupt.restore()
+            (cacheWriteError, isCancelled) = (engine.cacheWriteError, engine.isCancelled)
+        } else {
+            let engine = SpectrumEngine(checkpoint: checkpoint, cache: useCache ? SpectrumCache(directory: directory) : nil, workers: jobs)
+            let interrupt = InterruptHandler { engine.cancel() }
+            events = engine.run(entries, onProgress: onProgress)
+            interrupt.restore()
+            (cacheWriteError, isCancelled) = (engine.cacheWriteError, engine.isCancelled)
+        }
         progressLine.finish()
-        interrupt.restore()
-        if let cacheError = engine.cacheWriteError {
+        if let cacheError = cacheWriteError {
             Termination.printError("rankscope: warning: the spectrum cache could not be written (\(cacheError)); results are unaffected.")
         }
         let byName = Dictionary(uniqueKeysWithValues: entries.map { ($0.info.name, $0) })
@@ -45,16 +59,20 @@ struct SpectrumRun {
         }
         self.results = results
         self.failures = failures
-        isCancelled = engine.isCancelled
     }
 
     /// Every tensor of `catalog` in model order, the compressible matrices with their spectra
     /// (computed or from the cache). Ctrl-C exits 130 keeping finished spectra in the cache; a
     /// matrix that cannot be analysed is a user error naming it, followed by "`purpose` needs the
     /// spectrum of every compressible matrix".
-    static func plannedTensors(of catalog: LayerCatalog, useCache: Bool, jobs: Int?, purpose: String) throws -> [PlannedTensor] {
+    ///
+    /// With `statistics`, the spectra are data-aware, so every estimate and allocation built on
+    /// these tensors works with relative output errors ‖(W − Ŵ)·X‖/‖W·X‖ instead of weight errors.
+    static func plannedTensors(of catalog: LayerCatalog, useCache: Bool, jobs: Int?, purpose: String,
+                               statistics: ActivationStatistics? = nil) throws -> [PlannedTensor] {
         let compressible = catalog.compressibleEntries
-        let run = SpectrumRun(compressible, of: catalog.checkpoint, useCache: useCache, jobs: jobs)
+        try statistics?.requireStatistics(for: compressible, of: catalog.checkpoint)
+        let run = SpectrumRun(compressible, of: catalog.checkpoint, useCache: useCache, jobs: jobs, statistics: statistics)
         if run.isCancelled {
             Termination.printError("rankscope: interrupted after \(run.results.count) of \(compressible.count) matrices; computed spectra are kept in the cache.")
             throw ExitCode(130)

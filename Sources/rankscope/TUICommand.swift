@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import Explorer
 import Planning
@@ -30,8 +31,14 @@ struct TUICommand: ParsableCommand {
         let backend = try CursesBackend()
         defer { backend.restore() }
         let app = ExplorerApp(catalog: catalog, backend: backend,
-                              cache: SpectrumCache(directory: SpectrumCache.defaultDirectory()), plan: document, theme: theme)
+                              cache: SpectrumCache(directory: SpectrumCache.defaultDirectory()), plan: document, theme: theme,
+                              runner: CompressionRunner(command: [TUICommand.executablePath, "compress"]))
         app.run()
+    }
+
+    /// This program's own executable, for the explorer's background `compress` child process.
+    static var executablePath: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
 
     /// Throws the plan's first problem with this checkpoint (unknown layer, rank above full rank, …)

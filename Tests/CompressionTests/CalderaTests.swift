@@ -33,4 +33,25 @@ final class CalderaTests: XCTestCase {
         XCTAssertEqual(result.quantizedTensors, [QuantizedTensorDescription(prefix: "\(module).backbone", rows: 40, columns: 64,
                                                                              bits: 3, groupSize: 32, transposed: false)])
     }
+
+    /// The backbone re-quantizes the factors' noise rather than adding to it: with 2-bit factors
+    /// over a 4-bit backbone the first iterate measures √(c_Q·(tail + c_f·(E − tail))/E), far
+    /// below the sum √((c_Q·tail + c_f·(E − tail))/E) the two noises would make if they added.
+    func testFirstIterateReQuantizesTheFactorsNoise() throws {
+        let weight = try Fixtures.lowRankPlusNoise(rows: 256, columns: 256, rank: 16, noise: 0.05, seed: 44)
+        let (k, group) = (16, 64)
+        let result = try Fixtures.compress(weight, .lowRank(rank: k, factorBits: 2, groupSize: group, backboneBits: 4), iterations: 1)
+        let sigma = try CompressionPipeline.singularValues(of: weight)
+        let energy = sigma.reduce(0) { $0 + $1 * $1 }
+        let tail = sigma.dropFirst(k).reduce(0) { $0 + $1 * $1 }
+        // 256 = 4 groups of 64 in every factor column, factor row and backbone row.
+        let cFactor = GroupQuantization.noiseFraction(bits: 2, groupLength: group)
+        let cF = 2 * cFactor + cFactor * cFactor
+        let cQ = GroupQuantization.noiseFraction(bits: 4, groupLength: group)
+        let requantized = (cQ * (tail + cF * (energy - tail)) / energy).squareRoot()
+        let added = ((cQ * tail + cF * (energy - tail)) / energy).squareRoot()
+        XCTAssertEqual(result.estimatedRelativeError!, requantized, accuracy: 1e-12)
+        XCTAssertEqual(result.measuredRelativeError / requantized, 1, accuracy: 0.08)
+        XCTAssertLessThan(result.measuredRelativeError, added / 4)
+    }
 }

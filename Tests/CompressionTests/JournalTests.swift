@@ -35,7 +35,7 @@ final class JournalTests: XCTestCase {
         let journal = JobJournal(outputFolder: fixture.directory + "/out")
         let layer = try layers()[1]
         try journal.create(description: Array("x".utf8))
-        FileManager.default.createFile(atPath: journal.layerPath(layer), contents: Data("not safetensors".utf8))
+        XCTAssertTrue(FileManager.default.createFile(atPath: journal.layerPath(layer), contents: Data("not safetensors".utf8)))
         XCTAssertNil(journal.finished(layer))
         XCTAssertFalse(FileManager.default.fileExists(atPath: journal.layerPath(layer)))
     }

@@ -6,7 +6,7 @@ import XCTest
 final class CompressResumeTests: CompressTestCase {
     /// 32 layers, large enough that a run is still compressing when it is killed.
     override func writeFixture() throws {
-        try CompressFixture.writeCheckpoint(input, blocks: 8, size: 192)
+        try CompressFixture.writeCheckpoint(input, blocks: 8, size: 160)
         try CompressFixture.writePlan(plan, qRank: 12, upRank: 20,
                                       extra: #", {"match": "o_proj", "rank": 16}, {"match": "down_proj", "keep_dense": true, "dense_bits": 4}"#)
     }

@@ -4,7 +4,8 @@ import XCTest
 /// Drives the real binary in a real terminal (tmux), as a person would: open the demo, move,
 /// pick a rank, resize, quit through the confirmation, and check the terminal came back.
 final class ExplorerTmuxTests: XCTestCase {
-    private let session = "rankscope-e2e-\(UUID().uuidString.prefix(8))"
+    private let server = TmuxServer()
+    private let session = "explorer"
     private var directory = ""
 
     override func setUpWithError() throws {
@@ -14,38 +15,32 @@ final class ExplorerTmuxTests: XCTestCase {
     }
 
     override func tearDownWithError() throws {
-        _ = try? tmux(["kill-session", "-t", session])
+        server.kill()
         try? FileManager.default.removeItem(atPath: directory)
     }
 
     @discardableResult
     private func tmux(_ arguments: [String]) throws -> Harness.Outcome {
-        try Harness.shell((["tmux"] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " "))
+        try server.run(arguments)
     }
 
-    private func screen() throws -> String {
-        try tmux(["capture-pane", "-p", "-t", session]).stdout
-    }
-
-    /// Polls the screen until it contains `text` (or 30 s pass).
     private func waitFor(_ text: String, file: StaticString = #filePath, line: UInt = #line) throws -> String {
-        let deadline = Date().addingTimeInterval(30)
-        var last = ""
-        while Date() < deadline {
-            last = try screen()
-            if last.contains(text) { return last }
-            Thread.sleep(forTimeInterval: 0.1)
-        }
-        XCTFail("screen never showed '\(text)':\n\(last)", file: file, line: line)
-        return last
+        try server.waitFor(text, in: session, file: file, line: line)
     }
 
-    func testDemoExplorerTunesARankAndQuitsCleanly() throws {
+    /// Writes the demo, opens it in a `width`×`height` tmux session (which prints `EXIT=status`
+    /// and the terminal's `icanon` flag when the explorer ends) and returns the demo's path.
+    private func openDemo(width: Int, height: Int) throws -> String {
         let demo = directory + "/demo"
         let written = try Harness.rankscope(["demo", "--out", demo, "--write-only"], cacheHome: directory)
         XCTAssertEqual(written.status, 0, written.stderr)
         let command = "XDG_CACHE_HOME='\(directory)' '\(Harness.binary)' '\(demo)'; echo \"EXIT=$?\"; stty -a | grep -o -- '-\\?icanon' ; sleep 20"
-        try tmux(["new-session", "-d", "-s", session, "-x", "120", "-y", "40", command])
+        try tmux(["new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)", command])
+        return demo
+    }
+
+    func testDemoExplorerTunesARankAndQuitsCleanly() throws {
+        let demo = try openDemo(width: 120, height: 40)
 
         var text = try waitFor("All 56 spectra ready")
         XCTAssertTrue(text.contains("0 mlp.down_proj"), text)
@@ -86,7 +81,47 @@ final class ExplorerTmuxTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: demo + "/rankscope-plan.json"), text)
         try tmux(["send-keys", "-t", session, "q"])
         text = try waitFor("EXIT=")
+        text = try waitFor("icanon")  // the stty line comes just after EXIT=
         XCTAssertTrue(text.contains("EXIT=0"), "saved, so q quits without asking:\n\(text)")
+        XCTAssertTrue(text.contains("icanon") && !text.contains("-icanon"), "the terminal is back in canonical mode:\n\(text)")
+    }
+
+    func testDemoViewsRenderAndACompressionJobCompletesFromTheUI() throws {
+        let demo = try openDemo(width: 80, height: 24)
+        var text = try waitFor("All 56 spectra ready")
+        XCTAssertTrue(text.contains("Spectrum 0 mlp.down_proj"), text)
+
+        try tmux(["send-keys", "-t", session, "2"])
+        text = try waitFor("across depth")
+        XCTAssertTrue(text.contains("block 0") && text.contains("block 7"), text)
+        try tmux(["send-keys", "-t", session, "3"])
+        text = try waitFor("Rank for 99% energy")
+        XCTAssertTrue(text.contains("attn.q_proj"), text)
+        try tmux(["send-keys", "-t", session, "4"])
+        text = try waitFor("No layer is factorized yet")
+        // Rank 99% energy on the first layer; the sparse view then compares one matrix.
+        try tmux(["send-keys", "-t", session, "j", "e"])
+        text = try waitFor("1 matrix")
+        try tmux(["send-keys", "-t", session, "f"])
+        text = try waitFor("the table back")
+        XCTAssertFalse(text.contains("Layers "), "the view takes the whole body:\n\(text)")
+        try tmux(["send-keys", "-t", session, "f", "Tab"])
+        text = try waitFor("No compression job yet")
+
+        try tmux(["send-keys", "-t", session, "c"])
+        text = try waitFor("demo-compressed█")
+        try tmux(["send-keys", "-t", session, "Enter"])
+        text = try waitFor("Compressed 1 layer into")
+        XCTAssertTrue(text.contains("done:"), text)
+        let report = demo + "-compressed/rankscope-report.json"
+        XCTAssertTrue(FileManager.default.fileExists(atPath: report), "the job wrote the checkpoint:\n\(text)")
+
+        try tmux(["send-keys", "-t", session, "w", "Enter"])
+        text = try waitFor("Saved the plan")
+        try tmux(["send-keys", "-t", session, "q"])
+        text = try waitFor("EXIT=")
+        text = try waitFor("icanon")  // the stty line comes just after EXIT=
+        XCTAssertTrue(text.contains("EXIT=0"), text)
         XCTAssertTrue(text.contains("icanon") && !text.contains("-icanon"), "the terminal is back in canonical mode:\n\(text)")
     }
 

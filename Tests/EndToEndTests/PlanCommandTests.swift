@@ -32,10 +32,17 @@ final class PlanCommandTests: XCTestCase {
     raw = open(path, "rb").read()
     n = int.from_bytes(raw[:8], "little")
     header = {k: v for k, v in json.loads(raw[8:8 + n]).items() if k != "__metadata__"}
-    def c(bits, g):
-        if bits >= 16 or g <= 1: return 0.0
-        rho = 2 * norm.ppf((g - 0.375) / (g + 0.25))
-        return rho * rho / (12 * (2 ** bits - 1) ** 2)
+    def c_group(bits, g):
+        # README's noise model: (g − 2 + 6u²)/g · ρ₂(g)² / (12·(2^b − 1 − u)²), u the zero-point slack.
+        if bits >= 16 or g <= 2: return 0.0
+        u = 2 * 2.0 ** (math.floor(math.log2(1.5 * (2 ** bits - 1))) - 10)
+        rho = 2 * norm.ppf((g - 0.4225) / (g + 0.155))
+        return (g - 2 + 6 * u * u) / g * rho * rho / (12 * (2 ** bits - 1 - u) ** 2)
+    def c(bits, g, length):
+        # Rows of `length` in groups of g: full groups and the shorter last one, weighted by length.
+        g = min(g, length)
+        full, rest = divmod(length, g)
+        return (full * g * c_group(bits, g) + rest * c_group(bits, rest)) / length
     def qbytes(elements, groups, bits):
         return (elements * bits + (32 * groups if bits < 16 else 0) + 7) // 8
     out = {"parameters_before": 0, "parameters_after": 0, "bytes_before": 0, "bytes_after": 0, "err": 0.0, "norm": 0.0,
@@ -73,13 +80,13 @@ final class PlanCommandTests: XCTestCase {
             out["kept"] += k * (m + k_n)
             out["bytes_after"] += qbytes(m * k, k * -(-m // g), fbits) + qbytes(k * k_n, k * -(-k_n // g), fbits)
             tail = float(np.sum(s[k:] ** 2))
-            cA, cB = c(fbits, min(g, m)), c(fbits, min(g, k_n))
+            cA, cB = c(fbits, g, m), c(fbits, g, k_n)
             out["err"] += tail + (cA + cB + cA * cB) * (E - tail)
         elif kind == "dense":
             out["parameters_after"] += count
             out["kept"] += count
             out["bytes_after"] += qbytes(count, m * -(-k_n // g), value)
-            out["err"] += c(value, min(g, k_n)) * E
+            out["err"] += c(value, g, k_n) * E
         else:
             out["parameters_after"] += count
             out["kept"] += count

@@ -14,6 +14,11 @@ struct EncodedFactors {
     /// The rank-`rank` truncation of `matrix` (``TruncatedSVD``, √Σ on each side), encoded at `bits`.
     init(truncating matrix: Matrix, rank: Int, module: String, bits: Int, groupSize: Int, factorType: DType) throws {
         let (a, b) = try TruncatedSVD(of: matrix, rank: rank).balancedFactors
+        try self.init(a: a, b: b, module: module, bits: bits, groupSize: groupSize, factorType: factorType)
+    }
+
+    /// Given factors `A` (m×k) and `B` (k×n), encoded at `bits`.
+    init(a: Matrix, b: Matrix, module: String, bits: Int, groupSize: Int, factorType: DType) throws {
         first = try EncodedMatrix(b, prefix: FactorNaming.firstFactorPrefix(module: module), bits: bits, groupSize: groupSize, groupDownColumns: false, factorType: factorType)
         second = try EncodedMatrix(a, prefix: FactorNaming.secondFactorPrefix(module: module), bits: bits, groupSize: groupSize, groupDownColumns: true, factorType: factorType)
         product = try second.readBack.multiplied(by: first.readBack)

@@ -33,8 +33,7 @@ public final class CompressionJob: @unchecked Sendable {
     /// The layers to compress, in checkpoint order.
     let layers: [JobLayer]
 
-    private let lock = NSLock()
-    private var cancelled = false
+    private let cancellation = CancellationFlag()
 
     /// Prepares a job, checking every choice against the checkpoint before anything is written:
     /// a name the checkpoint lacks, a tensor that is not a floating-point `….weight` matrix, or an
@@ -53,17 +52,11 @@ public final class CompressionJob: @unchecked Sendable {
     /// Asks the job to stop: no new layer starts, layers in flight finish and are recorded.
     /// Safe from any thread, including a signal handler's queue.
     public func cancel() {
-        lock.lock()
-        cancelled = true
-        lock.unlock()
+        cancellation.cancel()
     }
 
     /// True once ``cancel()`` was called.
-    public var isCancelled: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return cancelled
-    }
+    public var isCancelled: Bool { cancellation.isCancelled }
 
     /// Bytes of memory a layer of `rows`×`columns` is budgeted while in flight: about five
     /// double-precision copies (the weight, its reconstruction, factors and workspace), 40 bytes
@@ -77,15 +70,30 @@ public final class CompressionJob: @unchecked Sendable {
         let events = JobEventSink(onEvent)
         let folder = settings.outputFolder
         let (lock, journal) = try openJournal()
+        if !settings.mergeFrom.isEmpty {
+            try journal.adopt(layers, from: settings.mergeFrom,
+                              description: JobJournal.description(of: checkpoint, layers: layers, settings: settings), output: folder)
+        }
         var results: [Int: LayerResult] = [:]
         for layer in layers {
             if let result = journal.finished(layer) { results[layer.ordinal] = result }
         }
+        let missing = layers.filter { results[$0.ordinal] == nil }
+        if !settings.mergeFrom.isEmpty, let example = missing.first {
+            throw JobError.shardsIncomplete(missing: missing.count, total: layers.count, example: example.name)
+        }
         events.send(.started(layers: layers.count, resumed: results.count, outputFolder: folder))
-        let remaining = layers.filter { results[$0.ordinal] == nil }
+        let remaining = missing.filter { settings.shard?.contains(ordinal: $0.ordinal) ?? true }
         let compressed = try compressAll(remaining, into: journal, alreadyDone: results.count, events: events)
         results.merge(compressed) { first, _ in first }
         if isCancelled { throw JobError.cancelled(folder: folder, completed: results.count, total: layers.count) }
+        if settings.shard != nil {
+            // A part keeps its layers in the journal for `merge`; the checkpoint is assembled there.
+            let report = makeReport(results: results, written: nil, elapsed: Date().timeIntervalSince(started))
+            lock.release(removingFile: true)
+            events.send(.finished(report))
+            return report
+        }
 
         let assembler = CheckpointAssembler(checkpoint: checkpoint, layers: layers, journal: journal, settings: settings,
                                             isCancelled: { [unowned self] in self.isCancelled })
@@ -205,15 +213,17 @@ public final class CompressionJob: @unchecked Sendable {
         return try journal.record(layer, compressed, seconds: Date().timeIntervalSince(clock))
     }
 
-    private func makeReport(results: [Int: LayerResult], written: CheckpointAssembler.Written, elapsed: Double) -> JobReport {
-        let rows = layers.map { JobReport.Layer($0, results[$0.ordinal]!) }
+    /// The report of the layers in `results`; `written` is nil for a `--shard` part, which writes
+    /// no checkpoint (no shards, model bytes after 0).
+    private func makeReport(results: [Int: LayerResult], written: CheckpointAssembler.Written?, elapsed: Double) -> JobReport {
+        let rows = layers.compactMap { layer in results[layer.ordinal].map { JobReport.Layer(layer, $0) } }
         let totals = JobReport.Totals(
             layers: rows.count, bytesBefore: rows.reduce(0) { $0 + $1.bytesBefore },
             estimatedBytes: rows.reduce(0) { $0 + $1.estimatedBytes }, bytesWritten: rows.reduce(0) { $0 + $1.bytesWritten },
             seconds: rows.reduce(0) { $0 + $1.seconds }, modelBytesBefore: checkpoint.totalBytes,
-            modelBytesAfter: written.totalSize, elapsedSeconds: elapsed)
+            modelBytesAfter: written?.totalSize ?? 0, elapsedSeconds: elapsed)
         return JobReport(format: "rankscope-report", version: 1, input: checkpoint.path, plan: settings.planLabel,
-                         output: settings.outputFolder, dense: settings.materializeDense, shards: written.shards,
+                         output: settings.outputFolder, dense: settings.materializeDense, shards: written?.shards ?? [],
                          layers: rows, totals: totals)
     }
 }

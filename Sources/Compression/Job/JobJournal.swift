@@ -78,6 +78,34 @@ struct JobJournal {
                            bytesWritten: file.tensors.reduce(0) { $0 + $1.byteCount }, seconds: seconds, resumed: true)
     }
 
+    /// Takes over the finished layers of `--shard` runs of the same job (`rankscope merge`): each
+    /// folder in `parts` must hold a journal whose description is exactly `description`; every
+    /// layer file this journal lacks is copied (under a temporary name, then renamed) from the
+    /// first part that has it. `output` names the merge's folder in errors.
+    func adopt(_ layers: [JobLayer], from parts: [String], description: [UInt8], output: String) throws {
+        let journals = try parts.map { part -> JobJournal in
+            let journal = JobJournal(outputFolder: part)
+            guard journal.exists else { throw JobError.notAShard(folder: part) }
+            guard journal.matches(description: description) else { throw JobError.shardMismatch(folder: part, output: output) }
+            return journal
+        }
+        for layer in layers where !FileManager.default.fileExists(atPath: layerPath(layer)) {
+            guard let source = journals.map({ $0.layerPath(layer) }).first(where: { FileManager.default.fileExists(atPath: $0) }) else {
+                continue
+            }
+            let target = layerPath(layer)
+            let temporary = layersFolder + "/." + (target as NSString).lastPathComponent + ".partial-\(getpid())"
+            do {
+                try? FileManager.default.removeItem(atPath: temporary)
+                try FileManager.default.copyItem(atPath: source, toPath: temporary)
+                guard rename(temporary, target) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+            } catch {
+                try? FileManager.default.removeItem(atPath: temporary)
+                throw JobError.fileSystem(path: target, reason: "cannot copy the finished layer from \(source) (\(error.localizedDescription))")
+            }
+        }
+    }
+
     /// Records `layer` as finished with `compressed`'s tensors.
     func record(_ layer: JobLayer, _ compressed: CompressedMatrix, seconds: Double) throws -> LayerResult {
         var metadata = [Key.tensor: layer.name, Key.measured: "\(compressed.measuredRelativeError)", Key.seconds: "\(seconds)"]

@@ -24,6 +24,12 @@ public struct JobSettings: Sendable {
     public var materializeDense: Bool
     /// CALDERA alternations per layer.
     public var calderaIterations: Int
+    /// Compress only this part of the layers and keep them in the journal, without assembling the
+    /// checkpoint (`rankscope compress --shard I/N`); nil compresses every layer.
+    public var shard: JobShard?
+    /// Output folders of `--shard` runs of the same job whose finished layers are taken over before
+    /// anything is compressed (`rankscope merge`); every layer must be found in one of them.
+    public var mergeFrom: [String]
     /// The plan file's path, recorded in the report (nil when the choices came from elsewhere).
     public var planLabel: String?
 
@@ -36,7 +42,8 @@ public struct JobSettings: Sendable {
     /// factors, 10 CALDERA iterations.
     public init(outputFolder: String, force: Bool = false, resume: Bool = false, jobs: Int = 1,
                 memoryLimit: Int = JobSettings.defaultMemoryLimit, maxShardSize: Int = JobSettings.defaultMaxShardSize,
-                factorType: DType? = nil, materializeDense: Bool = false, calderaIterations: Int = 10, planLabel: String? = nil) {
+                factorType: DType? = nil, materializeDense: Bool = false, calderaIterations: Int = 10, planLabel: String? = nil,
+                shard: JobShard? = nil, mergeFrom: [String] = []) {
         self.outputFolder = outputFolder
         self.force = force
         self.resume = resume
@@ -47,6 +54,8 @@ public struct JobSettings: Sendable {
         self.materializeDense = materializeDense
         self.calderaIterations = calderaIterations
         self.planLabel = planLabel
+        self.shard = shard
+        self.mergeFrom = mergeFrom
     }
 
     /// The output type for a layer stored as `stored`.

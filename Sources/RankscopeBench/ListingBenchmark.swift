@@ -1,0 +1,57 @@
+import CheckpointFixtures
+import Foundation
+import SafeTensors
+
+/// The `listing` section: every tensor's name and shape of a header-only StarCoder-15.5B
+/// checkpoint (a ~31 GB sparse file, `StarCoderHeader`) against the Python `safetensors`
+/// package (`safe_open(...).keys()` and `get_slice(k).get_shape()`,
+/// `scripts/bench-anchors/listing.py`), two ways:
+/// - in-process: `Checkpoint(path:)` against the package's calls, each timed inside its process;
+/// - as commands a user runs: `rankscope inspect FILE` against `python listing.py --print FILE`
+///   (interpreter start and imports included), each a fresh process.
+/// Both sides must report the same tensor and parameter counts.
+enum ListingBenchmark {
+    static let requiredSpeedup = 10.0
+
+    static func run(_ options: BenchOptions) throws -> [String] {
+        let path = try options.dataPath("starcoder-15.5b-header-only.safetensors")
+        let expected = StarCoderHeader.tensors()
+        if (try? SafeTensorsFile(path: path))?.tensors.count != expected.count {
+            _ = try StarCoderHeader.write(to: path)
+        }
+        var listed: [(String, [Int])] = []
+        let ours = try Timing(runs: options.runs) {
+            listed = try Checkpoint(path: path).tensors.map { ($0.info.name, $0.info.shape) }
+        }
+        let output = try PythonAnchor.run("listing.py", [path, String(options.runs)])
+        let anchor = try PythonAnchor.timing(output)
+        let parameters = listed.reduce(0) { $0 + $1.1.reduce(1, *) }
+        let agree = output["tensors"] as? Int == listed.count && output["parameters"] as? Int == parameters
+        let speedup = anchor.median / ours.median
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        var lines = [
+            "listing: names and shapes of a header-only StarCoder-15.5B checkpoint (\(String(format: "%.1f", Double(size) / 1e9)) GB sparse file)",
+            BenchReport.row("in-process: rankscope Checkpoint(path:)", "\(ours.summary)  → \(listed.count) tensors, \(parameters) parameters"),
+            BenchReport.row("in-process: python safe_open + get_slice", "\(anchor.summary)  → \(output["tensors"] ?? "?") tensors, \(output["parameters"] ?? "?") parameters; rankscope \(BenchReport.ratio(speedup)) faster"),
+            BenchReport.verdict(agree && speedup >= requiredSpeedup, "in-process: same tensors, ≥ \(Int(requiredSpeedup))× the Python package"),
+        ]
+        lines += try commands(path: path, options: options)
+        return lines
+    }
+
+    /// The command-level comparison: fresh processes, wall clock from spawn to exit.
+    private static func commands(path: String, options: BenchOptions) throws -> [String] {
+        guard let rankscope = options.rankscopeExecutable else {
+            return ["  commands: skipped, no rankscope executable next to rankscope-bench (scripts/bench builds it)"]
+        }
+        let runs = min(options.runs, 9)
+        let ours = try PeakMemory.measure(rankscope, ["inspect", path], runs: runs).timing
+        let anchor = try PeakMemory.measure(PythonAnchor.python, ["scripts/bench-anchors/listing.py", "--print", path], runs: runs).timing
+        let speedup = anchor.median / ours.median
+        return [
+            BenchReport.row("command: rankscope inspect FILE", ours.summary),
+            BenchReport.row("command: python listing.py --print FILE", "\(anchor.summary)  → rankscope \(BenchReport.ratio(speedup)) faster"),
+            BenchReport.verdict(speedup >= requiredSpeedup, "command: ≥ \(Int(requiredSpeedup))× the Python script, start to exit"),
+        ]
+    }
+}

@@ -1,0 +1,115 @@
+import ArgumentParser
+import Compression
+import Foundation
+import Planning
+import SafeTensors
+
+/// The options `compress` and `merge` share (they describe one job, which must be the same for
+/// every part of it), and the run itself.
+struct CompressOptions: ParsableArguments {
+    @OptionGroup var checkpoint: CheckpointArgument
+
+    @Option(help: "The plan file (as written by `rankscope plan --out` or the explorer).")
+    var plan: String
+
+    @Option(help: "The output folder.")
+    var out: String
+
+    @Flag(help: "Replace an existing output folder.")
+    var force = false
+
+    @Flag(help: "Continue the interrupted job in the output folder.")
+    var resume = false
+
+    @Option(help: "Layers compressed in parallel (within --memory-limit).")
+    var jobs = 1
+
+    @Option(help: "Memory the layers in flight may use together, about 40 bytes per weight each, e.g. 4GB.")
+    var memoryLimit = "4GB"
+
+    @Option(help: "Largest shard (tensor bytes), e.g. 5GB (Hugging Face's default) or 500MB.")
+    var maxShardSize = "5GB"
+
+    @Flag(help: "Write each compressed layer as one dense P.weight = W_k instead of factors, for tools that expect the original shapes.")
+    var dense = false
+
+    @Option(help: "Type of unquantized outputs: bf16, f16 or f32 (default: each layer's stored type; F64 layers get f32).")
+    var factorType: String?
+
+    @Option(help: "CALDERA alternations per layer.")
+    var calderaIterations = 10
+
+    @Flag(help: "Print rankscope-report.json on standard output instead of the table.")
+    var json = false
+
+    @Flag(help: "Print progress as JSON lines on standard output (protocol in the README).")
+    var events = false
+
+    @Flag(help: "Neither read nor write the spectrum cache.")
+    var noCache = false
+
+    func validate() throws {
+        if jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
+        if calderaIterations < 1 { throw ValidationError("--caldera-iterations must be at least 1.") }
+        if json && events { throw ValidationError("Give at most one of --json and --events.") }
+        if let factorType, CompressOptions.outputType(factorType) == nil {
+            throw ValidationError("--factor-type must be bf16, f16 or f32, not '\(factorType)'.")
+        }
+    }
+
+    /// Runs the job: all layers, only `shard`'s, or assembling the parts in `mergeFrom`.
+    func run(shard: JobShard? = nil, mergeFrom: [String] = []) throws {
+        do {
+            try compress(shard: shard, mergeFrom: mergeFrom)
+        } catch let error where events && !(error is ExitCode) {
+            // Problems found before the job starts (plan, checkpoint, options) are protocol lines too.
+            FileHandle.standardOutput.write(Data((JobEvent.stoppedLine(error) + "\n").utf8))
+            throw error
+        }
+    }
+
+    private func compress(shard: JobShard?, mergeFrom: [String]) throws {
+        guard let memory = QuantityParser.byteCount(memoryLimit), memory > 0 else {
+            throw PlanOptions.Failure("--memory-limit '\(memoryLimit)' is not a size; write e.g. 4GB or 512MiB")
+        }
+        guard let shardSize = QuantityParser.byteCount(maxShardSize), shardSize > 0 else {
+            throw PlanOptions.Failure("--max-shard-size '\(maxShardSize)' is not a size; write e.g. 5GB or 500MB")
+        }
+        // Past a file-size limit (`ulimit -f`), make writes fail with EFBIG, reported like a full
+        // disk, instead of the process being killed by SIGXFSZ.
+        signal(SIGXFSZ, SIG_IGN)
+        let catalog = try checkpoint.openCatalog()
+        let input = try CompressPlanInput.choices(planPath: plan, catalog: catalog, useCache: !noCache, jobs: nil)
+        let settings = JobSettings(outputFolder: out, force: force, resume: resume, jobs: jobs, memoryLimit: memory,
+                                   maxShardSize: shardSize, factorType: factorType.flatMap(CompressOptions.outputType),
+                                   materializeDense: dense, calderaIterations: calderaIterations, planLabel: plan,
+                                   shard: shard, mergeFrom: mergeFrom)
+        let job = try CompressionJob(checkpoint: catalog.checkpoint, choices: input.choices,
+                                     singularValues: input.singularValues, settings: settings)
+        let progress = CompressProgress(linesOnStandardOutput: events)
+        let interrupt = InterruptHandler { job.cancel() }
+        defer { interrupt.restore() }
+        let report: JobReport
+        do {
+            report = try job.run { progress.show($0) }
+        } catch {
+            progress.erase()
+            if case JobError.cancelled = error {
+                if events { FileHandle.standardOutput.write(Data((JobEvent.stoppedLine(error) + "\n").utf8)) }
+                Termination.printError("rankscope: " + String(describing: error))
+                throw ExitCode(130)
+            }
+            throw error
+        }
+        if json {
+            FileHandle.standardOutput.write(try report.encoded())
+        } else if !events {
+            for line in CompressTable.render(report) { print(line) }
+        }
+    }
+
+    /// The dtype named by `--factor-type`.
+    static func outputType(_ text: String) -> DType? {
+        ["bf16": DType.BF16, "f16": .F16, "f32": .F32][text.lowercased()]
+    }
+}
