@@ -13,7 +13,8 @@ import Foundation
 /// Opening reads only the 8-byte length prefix and the header with `pread`, never the data,
 /// so a 30 GB file opens in milliseconds. Tensor bytes are reached through
 /// ``withBytes(of:_:)``, which maps the whole file read-only on first use (once, under a lock)
-/// and hands out slices of that mapping; the mapping is released when the object is freed.
+/// and hands out slices of that mapping (whose pages are dropped again after each use, so memory
+/// stays about one tensor); the mapping is released when the object is freed.
 /// The file descriptor stays open for the object's lifetime so the mapping always refers to the
 /// file that was validated, even if the path is replaced meanwhile.
 ///
@@ -125,7 +126,21 @@ public final class SafeTensorsFile: @unchecked Sendable {
         }
         let whole = try mapped()
         let start = header.dataStart + tensor.dataBegin
+        defer { releasePages(of: whole, from: start, count: tensor.byteCount) }
         return try body(UnsafeRawBufferPointer(rebasing: whole[start..<(start + tensor.byteCount)]))
+    }
+
+    /// Drops the pages spanning `count` bytes at `start` from this process's mapping
+    /// (`madvise(MADV_DONTNEED)`), so reading a whole checkpoint tensor by tensor keeps the
+    /// resident set at about one tensor instead of growing to the file's size. The data stays in
+    /// the kernel's page cache and a later read faults it back in; the mapping is read-only, so
+    /// nothing is lost, whatever another thread is reading nearby.
+    private func releasePages(of whole: UnsafeRawBufferPointer, from start: Int, count: Int) {
+        guard let base = whole.baseAddress, count > 0 else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let first = start / page * page
+        let end = min(whole.count, (start + count + page - 1) / page * page)
+        _ = madvise(UnsafeMutableRawPointer(mutating: base + first), end - first, Int32(MADV_DONTNEED))
     }
 
     /// A copy of the bytes of `tensor`; convenient for small tensors and tests.

@@ -38,7 +38,9 @@ final class ExplorerPane {
         let explorer = ["sh", "-c", #"echo $$ > "$0"; exec "$@""#, directory + "/pid",
                         "env", "XDG_CACHE_HOME=" + directory + "/cache", Harness.binary, demo].map(TmuxServer.quoted)
         let after = TmuxServer.quoted(directory + "/after")
-        let command = "stty -a > \(TmuxServer.quoted(directory + "/stty-before")); "
+        // Run inside `directory`, so relative paths typed into the explorer's prompts (the monkey
+        // types anything into the save and compress prompts) land there, not in the repository.
+        let command = "cd \(TmuxServer.quoted(directory)) && stty -a > \(TmuxServer.quoted(directory + "/stty-before")); "
             + explorer.joined(separator: " ")
             + #"; status=$?; echo "EXIT=$status"; { echo "$status"; stty -a; } > \#(after).tmp && mv \#(after).tmp \#(after); sleep 600"#
         try server.start(target, width: width, height: height, command: command)

@@ -34,7 +34,7 @@ final class ExplorerTmuxTests: XCTestCase {
         let demo = directory + "/demo"
         let written = try Harness.rankscope(["demo", "--out", demo, "--write-only"], cacheHome: directory)
         XCTAssertEqual(written.status, 0, written.stderr)
-        let command = "XDG_CACHE_HOME='\(directory)' '\(Harness.binary)' '\(demo)'; echo \"EXIT=$?\"; stty -a | grep -o -- '-\\?icanon' ; sleep 20"
+        let command = "cd '\(directory)' && XDG_CACHE_HOME='\(directory)' '\(Harness.binary)' '\(demo)'; echo \"EXIT=$?\"; stty -a | grep -o -- '-\\?icanon' ; sleep 20"
         try tmux(["new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)", command])
         return demo
     }
