@@ -16,25 +16,35 @@ struct EncodedMatrix {
     init(_ matrix: Matrix, prefix: String, bits: Int, groupSize: Int, groupDownColumns: Bool, factorType: DType) throws {
         if bits >= 16 {
             let stored = try StoredFloats(matrix, as: factorType)
-            tensors = [OutputTensor(name: "\(prefix).weight", dtype: factorType, shape: [matrix.rows, matrix.columns], bytes: stored.bytes)]
-            readBack = stored.readBack
-            description = nil
+            self.init(tensors: [OutputTensor(name: "\(prefix).weight", dtype: factorType, shape: [matrix.rows, matrix.columns], bytes: stored.bytes)],
+                      readBack: stored.readBack, description: nil)
             return
         }
         let stored = groupDownColumns ? matrix.transposed() : matrix
-        let quantized = try QuantizedMatrix(quantizing: stored, bits: bits, groupSize: groupSize)
+        self.init(try QuantizedMatrix(quantizing: stored, bits: bits, groupSize: groupSize), prefix: prefix, transposed: groupDownColumns)
+    }
+
+    /// Encodes codes already chosen (e.g. by ``HessianQuantizer``) under the prefix `prefix`, in
+    /// the same layout; `transposed` when `quantized` holds the transpose of the matrix it stands for.
+    init(_ quantized: QuantizedMatrix, prefix: String, transposed: Bool) {
         let groupShape = [quantized.rows, quantized.groupsPerRow]
-        tensors = [
-            OutputTensor(name: QuantizedLayout.codesName(prefix: prefix), dtype: .U8,
-                         shape: [quantized.packedCodes.count], bytes: quantized.packedCodes),
-            OutputTensor(name: QuantizedLayout.scalesName(prefix: prefix), dtype: .F16,
-                         shape: groupShape, bytes: StoredFloats.bytes(ofF16: quantized.scales)),
-            OutputTensor(name: QuantizedLayout.zerosName(prefix: prefix), dtype: .F16,
-                         shape: groupShape, bytes: StoredFloats.bytes(ofF16: quantized.zeros)),
-        ]
         let dequantized = quantized.dequantized()
-        readBack = groupDownColumns ? dequantized.transposed() : dequantized
-        description = QuantizedTensorDescription(prefix: prefix, rows: stored.rows, columns: stored.columns,
-                                                 bits: bits, groupSize: groupSize, transposed: groupDownColumns)
+        self.init(tensors: [
+                      OutputTensor(name: QuantizedLayout.codesName(prefix: prefix), dtype: .U8,
+                                   shape: [quantized.packedCodes.count], bytes: quantized.packedCodes),
+                      OutputTensor(name: QuantizedLayout.scalesName(prefix: prefix), dtype: .F16,
+                                   shape: groupShape, bytes: StoredFloats.bytes(ofF16: quantized.scales)),
+                      OutputTensor(name: QuantizedLayout.zerosName(prefix: prefix), dtype: .F16,
+                                   shape: groupShape, bytes: StoredFloats.bytes(ofF16: quantized.zeros)),
+                  ],
+                  readBack: transposed ? dequantized.transposed() : dequantized,
+                  description: QuantizedTensorDescription(prefix: prefix, rows: quantized.rows, columns: quantized.columns,
+                                                          bits: quantized.bits, groupSize: quantized.groupSize, transposed: transposed))
+    }
+
+    private init(tensors: [OutputTensor], readBack: Matrix, description: QuantizedTensorDescription?) {
+        self.tensors = tensors
+        self.readBack = readBack
+        self.description = description
     }
 }

@@ -1,7 +1,8 @@
 import TerminalUI
 
 /// Draws the budget form over the body: the target kinds (the chosen one highlighted), the
-/// value being typed, what the allocator may change, and the outcome of the last run.
+/// value being typed, what the allocator may change, and the outcome of the last run; the title
+/// says when the allocation works on data-aware output errors.
 enum BudgetPanelView {
     static func draw(_ panel: BudgetPanel, _ state: ExplorerState, into buffer: inout CellBuffer, area: Rect) {
         let width = min(area.width, 72)
@@ -9,7 +10,8 @@ enum BudgetPanelView {
         let box = Rect(x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width: width, height: height)
         buffer.fill(box)
         let styles = state.styles
-        let block = Block(title: "Budget (Tab kind, ↑↓ bits, Enter allocates, Esc closes)", borderStyle: styles.border,
+        let scope = state.spectrumKind == .dataAware ? "Budget, data-aware" : "Budget"
+        let block = Block(title: scope + " (Tab kind, ↑↓ bits, Enter allocates, Esc closes)", borderStyle: styles.border,
                           titleStyle: styles.title)
         block.render(into: &buffer, area: box)
         let inner = block.inner(box).inset(left: 1, right: 1)

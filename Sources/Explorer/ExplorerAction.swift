@@ -73,6 +73,8 @@ public enum ExplorerAction: Hashable, Sendable {
     case toggleNormalized
     /// Heatmap: next energy share, 90% → 99% → 99.9%.
     case cycleHeatmapEnergy
+    /// Show the other kind of spectra: the weights' or the data-aware ones (needs `--stats`).
+    case toggleSpectrumKind
     /// Start compressing the current plan in the background (asks for the output folder).
     case compress
     /// Cancel the running compression job.

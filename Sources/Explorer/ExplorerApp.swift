@@ -7,6 +7,10 @@ import TerminalUI
 /// folds their results into the ``ExplorerState`` each frame, dispatches keys through
 /// ``KeyMap``, and redraws after every key, resize or batch of results.
 ///
+/// With activation statistics, the data-aware spectra (of `W·S`) follow the plain ones on a
+/// background thread of their own (``DataAwareSpectrumEngine``, cached apart by the
+/// statistics' fingerprint), and a compression job gets `--stats FILE` too.
+///
 /// Spectra arrive on worker threads and are queued in a locked inbox; only the loop's thread
 /// touches the state. A compression job (the `c` key) runs as a child process through a
 /// ``CompressionRunner`` whose lines are folded in the same way; without a runner the key says
@@ -16,6 +20,7 @@ public final class ExplorerApp {
     public private(set) var state: ExplorerState
     private let backend: TerminalBackend
     private let engine: SpectrumEngine
+    private let dataAware: DataAwareSpectrumFeed?
     private let inbox = SpectrumInbox()
     private var started = false
     private var needsRedraw = true
@@ -28,14 +33,28 @@ public final class ExplorerApp {
     /// An app over `catalog`, drawing on `backend`, caching spectra in `cache` (nil: none),
     /// starting from `plan` when given (applied once the spectra its energy rules need are in),
     /// drawing in `theme`'s colours, compressing through `runner` (nil: no compression).
+    ///
+    /// With `statistics` (checked against the checkpoint beforehand, see
+    /// `ActivationStatistics.requireStatistics(for:of:)`), data-aware spectra are computed after
+    /// the plain ones, cached in `cache`'s directory under the statistics' fingerprint, `D`
+    /// switches between the kinds, and `runner`'s command gets `--stats FILE`.
     public init(catalog: LayerCatalog, backend: TerminalBackend, cache: SpectrumCache?, workers: Int? = nil,
-                plan: PlanDocument? = nil, theme: Theme = .builtInDefault, runner: CompressionRunner? = nil) {
-        self.runner = runner
+                plan: PlanDocument? = nil, theme: Theme = .builtInDefault, runner: CompressionRunner? = nil,
+                statistics: ActivationStatistics? = nil) {
+        self.runner = runner.map { runner in
+            statistics.map { CompressionRunner(command: JobRequest.compressCommand(runner.command, statisticsPath: $0.path)) } ?? runner
+        }
         state = ExplorerState(catalog: catalog)
         state.styles = PaneStyles(theme: theme)
+        if let statistics { state.expectDataAwareSpectra(statisticsPath: statistics.path) }
         if let plan { state.apply(plan) }
         self.backend = backend
         engine = SpectrumEngine(checkpoint: catalog.checkpoint, cache: cache, workers: workers)
+        dataAware = statistics.map { statistics in
+            let whitenedCache = cache.map { SpectrumCache(directory: $0.directory, statisticsFingerprint: statistics.fingerprint) }
+            return DataAwareSpectrumFeed(engine: DataAwareSpectrumEngine(checkpoint: catalog.checkpoint, statistics: statistics,
+                                                                    cache: whitenedCache))
+        }
     }
 
     /// Opens `path` and runs the explorer on `backend` until the user quits, with the default
@@ -54,13 +73,20 @@ public final class ExplorerApp {
                     cache: SpectrumCache(directory: SpectrumCache.defaultDirectory())).run()
     }
 
-    /// Starts the background spectra (once).
+    /// Starts the background spectra (once): plain, then data-aware when there are statistics.
     public func start() {
         guard !started else { return }
         started = true
         let inbox = self.inbox
-        engine.start(state.entries, onEvent: { event, progress in inbox.push(event, progress) },
-                     onCompletion: { _ in inbox.markComplete() })
+        let entries = state.entries
+        let dataAware = self.dataAware
+        engine.start(entries, onEvent: { event, progress in
+                         inbox.push(event, completed: progress.completed, total: progress.total, kind: .weights)
+                     },
+                     onCompletion: { _ in
+                         guard let dataAware else { return inbox.markComplete() }
+                         dataAware.start(entries, into: inbox, onCompletion: { inbox.markComplete() })
+                     })
     }
 
     /// Runs until the user quits, then cancels the spectra and restores the terminal.
@@ -115,6 +141,7 @@ public final class ExplorerApp {
     /// mid-computation loses no finished work.
     public func finish() {
         engine.cancel()
+        dataAware?.cancel()
         runner?.cancel()
         backend.restore()
         let jobDeadline = Date().addingTimeInterval(10)
@@ -180,7 +207,7 @@ public final class ExplorerApp {
     private func absorbSpectra() {
         let events = inbox.drain()
         guard !events.isEmpty else { return }
-        for (event, progress) in events { state.receive(event, progress: progress) }
+        for (event, completed, total, kind) in events { state.receive(event, completed: completed, total: total, kind: kind) }
         needsRedraw = true
     }
 }

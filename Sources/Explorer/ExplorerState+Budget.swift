@@ -2,7 +2,8 @@ import Planning
 import TerminalUI
 
 /// The budget panel: one global target, the allocator run over the free layers (locked layers
-/// keep their choice, excluded ones stay as stored), the result applied as one undo step.
+/// keep their choice, excluded ones stay as stored), the result applied as one undo step. The
+/// allocator sees the shown kind's spectra, so with data-aware spectra it trades output errors.
 extension ExplorerState {
     mutating func openBudgetPanel() {
         budgetPanel = budgetPanel ?? BudgetPanel()
@@ -66,8 +67,8 @@ extension ExplorerState {
         }
         let changed = commit(next)
         panel.failed = false
-        panel.outcome = ExplorerState.outcomeLines(allocation) + ["\(changed) layers changed; u undoes it all."]
-        statusText = "Budget \(target) allocated."
+        panel.outcome = ExplorerState.outcomeLines(allocation, kind: spectrumKind) + ["\(changed) layers changed; u undoes it all."]
+        statusText = "Budget \(target) allocated" + (spectrumKind == .dataAware ? " on output errors." : ".")
     }
 
     private func isPending(_ index: Int) -> Bool {
@@ -75,13 +76,15 @@ extension ExplorerState {
         return false
     }
 
-    /// What the panel shows after a run: achieved figures and the comparison with uniform ranks.
-    static func outcomeLines(_ allocation: Allocation) -> [String] {
+    /// What the panel shows after a run: achieved figures and the comparison with uniform ranks;
+    /// the error is named after `kind` (`output error` for data-aware spectra).
+    static func outcomeLines(_ allocation: Allocation, kind: SpectrumKind = .weights) -> [String] {
         let m = allocation.totals.model
         var lines = [
             "params \(ExplorerFormat.count(m.parametersBefore)) → \(ExplorerFormat.count(m.parametersAfter))"
                 + "  size \(ExplorerFormat.bytes(m.bytesBefore)) → \(ExplorerFormat.bytes(m.bytesAfter))",
-            String(format: "%.2f bits/weight  error ", m.bitsPerWeight) + ExplorerFormat.percent(m.relativeError)
+            String(format: "%.2f bits/weight  ", m.bitsPerWeight) + (kind == .dataAware ? "output error " : "error ")
+                + ExplorerFormat.percent(m.relativeError)
                 + String(format: "  speed-up ×%.2f", m.memoryBoundSpeedup),
         ]
         if let uniform = allocation.uniform {

@@ -46,7 +46,7 @@ extension ExplorerState {
         do {
             resolved = try document.resolve(tensors: plannedTensors)
         } catch {
-            if isComputing {
+            if !shownSpectraAreDone {
                 pendingPlan = document
                 statusText = "\(document.file) will apply when the spectra are computed."
             } else {

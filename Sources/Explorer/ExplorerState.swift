@@ -3,10 +3,11 @@ import Planning
 import TerminalUI
 
 /// Everything the explorer shows, as a plain value: the compressible matrices in catalog
-/// group order, their spectra as they arrive, the setting (choice, lock, exclusion) of each,
-/// the browser's filter, sort and folds, the selection, open prompts and panels, undo history
-/// and the status line. Keys change it only through ``press(_:)`` and ``reduce(_:)``; spectra
-/// arrive through ``receive(_:progress:)``. Rendering (``ExplorerView``) is a pure function of
+/// group order, their spectra as they arrive (plain, and data-aware when there are activation
+/// statistics; ``spectrumKind`` says which every figure uses), the setting (choice, lock,
+/// exclusion) of each, the browser's filter, sort and folds, the selection, open prompts and
+/// panels, undo history and the status line. Keys change it only through ``press(_:)`` and
+/// ``reduce(_:)``; spectra arrive through ``receive(_:progress:kind:)``. Rendering (``ExplorerView``) is a pure function of
 /// it, apart from the scroll bookkeeping it writes back.
 public struct ExplorerState: Sendable {
     /// The checkpoint's path, shown in the title.
@@ -15,8 +16,15 @@ public struct ExplorerState: Sendable {
     public let entries: [CatalogEntry]
     /// Every tensor that is not a row (embeddings, norms, head, …): counted in the totals as stored.
     public let otherTensors: [PlannedTensor]
-    /// Spectrum status per row.
-    public internal(set) var statuses: [SpectrumStatus]
+    /// Plain spectrum status per row (singular values of the weights W).
+    public internal(set) var weightStatuses: [SpectrumStatus]
+    /// Data-aware spectrum status per row (singular values of W·S); nil when the explorer was
+    /// opened without activation statistics (see ``expectDataAwareSpectra(statisticsPath:)``).
+    public internal(set) var dataAwareStatuses: [SpectrumStatus]?
+    /// The activation-statistics file the data-aware spectra come from, nil without one.
+    public internal(set) var statisticsPath: String?
+    /// Which spectra are shown, and so which every estimate, total and allocation uses.
+    public internal(set) var spectrumKind = SpectrumKind.weights
     /// Choice, lock and exclusion per row.
     public internal(set) var settings: [LayerSetting]
     /// The settings as last saved or loaded: changes are unsaved while ``settings`` differ.
@@ -60,8 +68,10 @@ public struct ExplorerState: Sendable {
     /// The status line's text.
     /// Setting it directly makes the message plain (``StatusTone/info``); ``announce(_:tone:)`` sets both.
     public internal(set) var statusText: String { didSet { statusTone = .info } }
-    /// Spectra done (computed, cached or failed) and requested.
+    /// Plain spectra done (computed, cached or failed) and requested.
     public internal(set) var progress: (completed: Int, total: Int)
+    /// Data-aware spectra done and requested; nil without activation statistics.
+    public internal(set) var dataAwareProgress: (completed: Int, total: Int)?
     /// First table line shown, kept by the view between frames.
     public var tableOffset = 0
     /// Body lines the table showed in the last frame: the PageUp/PageDown distance.
@@ -109,7 +119,7 @@ public struct ExplorerState: Sendable {
         entries = rows
         otherTensors = others.filter { !rowNames.contains($0.info.name) }
             .map { PlannedTensor(entry: $0, spectrum: nil) }
-        statuses = Array(repeating: .pending, count: rows.count)
+        weightStatuses = Array(repeating: .pending, count: rows.count)
         settings = Array(repeating: LayerSetting(), count: rows.count)
         savedSettings = settings
         progress = (0, rows.count)
@@ -136,8 +146,16 @@ public struct ExplorerState: Sendable {
     /// True when the settings differ from the last saved or loaded plan.
     public var hasUnsavedChanges: Bool { settings != savedSettings }
 
-    /// True while spectra are still being computed.
-    public var isComputing: Bool { progress.completed < progress.total }
+    /// True while spectra (of either kind) are still being computed.
+    public var isComputing: Bool { progress.completed < progress.total || isComputingDataAware }
+
+    /// True while data-aware spectra are still being computed.
+    public var isComputingDataAware: Bool { dataAwareProgress.map { $0.completed < $0.total } ?? false }
+
+    /// Spectrum status per row, of the kind shown (``spectrumKind``).
+    public var statuses: [SpectrumStatus] {
+        spectrumKind == .dataAware ? dataAwareStatuses ?? weightStatuses : weightStatuses
+    }
 
     /// The row whose spectrum is shown: the selected layer, or the first layer of the selected block.
     public var selection: Int {
@@ -264,6 +282,7 @@ public struct ExplorerState: Sendable {
         case .cycleHeatmapEnergy: cycleHeatmapEnergy()
         case .compress: openCompressPrompt()
         case .cancelJob: cancelJob()
+        case .toggleSpectrumKind: toggleSpectrumKind()
         case .toggleHelp:
             showingHelp = true
             helpOffset = 0
@@ -307,35 +326,6 @@ public struct ExplorerState: Sendable {
         case .activate:
             if quitDialog?.focus == .quit { reduceDialog(.confirm) } else { reduceDialog(.back) }
         default: break
-        }
-    }
-
-    // MARK: Spectra
-
-    /// Records one finished (or failed) spectrum and the progress that came with it.
-    public mutating func receive(_ event: SpectrumEngine.Event, progress: SpectrumEngine.Progress) {
-        receive(event, completed: progress.completed, total: progress.total)
-    }
-
-    /// Records one finished (or failed) spectrum, with `completed` of `total` spectra done.
-    public mutating func receive(_ event: SpectrumEngine.Event, completed: Int, total: Int) {
-        switch event {
-        case .finished(let spectrum, _):
-            if let i = indexByName[spectrum.tensorName] { statuses[i] = .ready(spectrum) }
-        case .failed(let error):
-            if let i = indexByName[error.tensorName] { statuses[i] = .failed(error.description) }
-        }
-        progress = (min(max(progress.completed, completed), total), total)
-        if sort == .error || sort == .energyRank { rebuildRows() }
-        if !isComputing, let plan = pendingPlan {
-            pendingPlan = nil
-            apply(plan)
-            return
-        }
-        if !isComputing && quitDialog == nil && prompt == nil {
-            let failed = statuses.filter { if case .failed = $0 { return true } else { return false } }.count
-            if failed == 0 { announce("All \(total) spectra ready. (? for help)", tone: .ok) }
-            else { announce("Spectra done; \(failed) failed. (? for help)", tone: .warning) }
         }
     }
 }

@@ -74,15 +74,17 @@ public enum ExplorerView {
     }
 
     /// The model figures, most important first: parameters, error, size, bits per weight,
-    /// memory-bound speed-up; `wide` adds the before → after of the size.
-    static func titleFigures(_ model: PlanFigures, wide: Bool) -> [String] {
+    /// memory-bound speed-up; `wide` adds the before → after of the size. The error reads
+    /// `out-err` when it is a data-aware output error (`kind`).
+    static func titleFigures(_ model: PlanFigures, wide: Bool, kind: SpectrumKind = .weights) -> [String] {
         let change = model.parametersBefore > 0
             ? Double(model.parametersAfter - model.parametersBefore) / Double(model.parametersBefore) : 0
         let sign = change < 0 ? "−" : "+"
         return [
             "params \(ExplorerFormat.count(model.parametersBefore)) → \(ExplorerFormat.count(model.parametersAfter))"
                 + " (\(sign)\(ExplorerFormat.percent(abs(change))))",
-            "err \(ExplorerFormat.percent(model.relativeError))" + (model.unknownErrorCount > 0 ? "+?" : ""),
+            (kind == .dataAware ? "out-err " : "err ") + ExplorerFormat.percent(model.relativeError)
+                + (model.unknownErrorCount > 0 ? "+?" : ""),
             "size " + (wide ? "\(ExplorerFormat.bytes(model.bytesBefore)) → " : "") + ExplorerFormat.bytes(model.bytesAfter),
             String(format: "%.2f b/w", model.bitsPerWeight),
             String(format: "speed-up ×%.2f", model.memoryBoundSpeedup),
@@ -90,27 +92,32 @@ public enum ExplorerView {
     }
 
     /// The figures that fit in `width` cells, in reading order (error last, where the eye ends).
-    static func fittingFigures(_ model: PlanFigures, width: Int, wide: Bool) -> String {
-        var pieces = titleFigures(model, wide: wide)
+    static func fittingFigures(_ model: PlanFigures, width: Int, wide: Bool, kind: SpectrumKind = .weights) -> String {
+        var pieces = titleFigures(model, wide: wide, kind: kind)
         while pieces.count > 1, pieces.joined(separator: "  ").count > width { pieces.removeLast() }
         if pieces[0].count > width, pieces[0].hasPrefix("params ") { pieces[0].removeFirst(7) }
         let order = pieces.count > 2 ? [pieces[0]] + pieces[2...] + [pieces[1]] : pieces
         return order.joined(separator: "  ")
     }
 
-    /// The title bar (program, checkpoint, `[+]` when unsaved, the plan file) and the model totals:
-    /// on a line of their own when `area` has two lines, else at the title's right end.
+    /// The title bar (program, checkpoint, `[+]` when unsaved, the spectrum kind when statistics
+    /// are loaded, the plan file) and the model totals (whose error reads `out-err` for data-aware
+    /// spectra): on a line of their own when `area` has two lines, else at the title's right end.
     static func drawTitle(_ state: ExplorerState, model: PlanFigures, into buffer: inout CellBuffer, area: Rect) {
         let bar = Rect(x: area.x, y: area.y, width: area.width, height: 1)
         let barStyle = titleBarStyle(state.styles)
         buffer.fill(bar, style: barStyle)
         var right = ""
+        let kind = state.spectrumKind
         if area.height >= 2 {
-            let figures = fittingFigures(model, width: area.width - 1, wide: true)
+            let figures = fittingFigures(model, width: area.width - 1, wide: true, kind: kind)
             buffer.write(figures, at: Position(x: area.x + 1, y: area.y + 1), style: state.styles.title, maxWidth: area.width - 1)
-            if let plan = state.planPath { right = "plan " + (plan as NSString).lastPathComponent }
+            var parts: [String] = []
+            if state.statisticsPath != nil { parts.append(kind.label) }
+            if let plan = state.planPath { parts.append("plan " + (plan as NSString).lastPathComponent) }
+            right = parts.joined(separator: "  ")
         } else {
-            right = fittingFigures(model, width: max(0, area.width - min(32, area.width / 3)), wide: false)
+            right = fittingFigures(model, width: max(0, area.width - min(32, area.width / 3)), wide: false, kind: kind)
         }
         let rightWidth = min(right.count, area.width)
         let x = bar.maxX - rightWidth
@@ -123,10 +130,15 @@ public enum ExplorerView {
     /// The title bar: the theme's accent as a bar (reverse video).
     public static func titleBarStyle(_ styles: PaneStyles) -> Style { styles.accent.reversed }
 
-    /// What the status line's gauge shows: spectra while they compute, else a running
-    /// compression job's layers, so it shows whichever view is up; nil for no gauge.
+    /// What the status line's gauge shows: plain spectra while they compute, then data-aware
+    /// ones (labelled `W·S`), else a running compression job's layers, so it shows whichever
+    /// view is up; nil for no gauge.
     static func statusProgress(_ state: ExplorerState) -> (done: Int, total: Int, what: String)? {
-        if state.isComputing, state.progress.total > 0 { return (state.progress.completed, state.progress.total, "") }
+        let plain = state.progress
+        if plain.completed < plain.total { return (plain.completed, plain.total, "") }
+        if state.isComputingDataAware, let dataAware = state.dataAwareProgress {
+            return (dataAware.completed, dataAware.total, "W·S ")
+        }
         if let job = state.job, job.isRunning, job.total > 0 {
             return (job.completed, job.total, "job ")
         }

@@ -48,6 +48,7 @@ public enum KeyMap {
         KeyBinding([.character("m")], .toggleOverlayMark, "mark / unmark the layer for the overlay"),
         KeyBinding([.character("n")], .toggleNormalized, "overlay: σᵢ / σᵢ÷σ₁ (normalised)"),
         KeyBinding([.character("E")], .cycleHeatmapEnergy, "heatmap: energy 90% → 99% → 99.9%"),
+        KeyBinding([.character("D")], .toggleSpectrumKind, "spectra: weights ↔ data-aware (output errors; needs --stats)"),
         KeyBinding([.character("c")], .compress, "compress the plan in the background (asks for the folder)"),
         KeyBinding([.character("C")], .cancelJob, "cancel the compression job"),
         KeyBinding([.character("?")], .toggleHelp, "show / hide this help"),

@@ -125,10 +125,11 @@ enum LayerTableView {
         return figures
     }
 
-    /// The table's title: position, sort and filter.
+    /// The table's title: position, sort, `data-aware` when its r99 and errors are, and filter.
     static func title(_ state: ExplorerState) -> String {
         let position = state.cursor.flatMap { state.rows.firstIndex(of: $0) }.map { $0 + 1 } ?? 0
         var title = "Layers \(position)/\(state.rows.count)  \(state.sortLabel)"
+        if state.spectrumKind == .dataAware { title += "  " + state.spectrumKind.name }
         if !state.filterText.isEmpty { title += "  /\(state.filterText)/" }
         return title
     }

@@ -4,25 +4,32 @@ import TerminalUI
 
 /// Draws the right-hand pane for the state's ``ViewMode``: the selected layer's spectrum, the
 /// overlay (marked layers, else the selected role across depth), the block × role heatmap, the
-/// plan as dense low-rank versus sparse formats, or the compression job.
+/// plan as dense low-rank versus sparse formats, or the compression job. Views drawn from
+/// spectra use the shown kind's and say so in their title when it is the data-aware kind.
 enum ViewPaneView {
     static func draw(_ state: ExplorerState, estimates: [LayerEstimate], into buffer: inout CellBuffer, area: Rect) {
         let styles = state.styles
+        let prefix = state.spectrumKind == .dataAware ? "Data-aware " : ""
         switch state.viewMode {
         case .spectrum:
             let index = state.selection
             let selected = state.selectedEntry != nil
-            SpectrumPane(title: selected ? "Spectrum " + state.displayName(index) : "Spectrum",
-                         status: selected ? state.statuses[index] : nil,
-                         chosenRank: selected ? state.ranks[index] : nil,
-                         estimate: selected ? estimates[index] : nil, styles: styles).render(into: &buffer, area: area)
+            let title = prefix.isEmpty ? "Spectrum" : "Data-aware"
+            var pane = SpectrumPane(title: selected ? title + " " + state.displayName(index) : title,
+                                    status: selected ? state.statuses[index] : nil,
+                                    chosenRank: selected ? state.ranks[index] : nil,
+                                    estimate: selected ? estimates[index] : nil, styles: styles)
+            pane.kind = state.spectrumKind
+            pane.comparison = selected ? state.spectrum(index, of: state.spectrumKind.other) : nil
+            pane.render(into: &buffer, area: area)
         case .overlay:
             let overlay = state.overlayLines
-            OverlayPane(title: overlay.title + (state.overlayNormalized ? "  σ/σ₁ (n)" : "  (n normalises)"),
+            OverlayPane(title: prefix + overlay.title + (state.overlayNormalized ? "  σ/σ₁ (n)" : "  (n normalises)"),
                         spectra: overlay.lines, normalized: state.overlayNormalized, styles: styles)
                 .render(into: &buffer, area: area)
         case .heatmap:
-            HeatmapPane(title: "Rank for \(ExplorerFormat.trimmedPercent(state.heatmapEnergy)) energy (E cycles)",
+            let energy = ExplorerFormat.trimmedPercent(state.heatmapEnergy)
+            HeatmapPane(title: prefix.isEmpty ? "Rank for \(energy) energy (E cycles)" : "Data-aware rank for \(energy) (E)",
                         cells: state.heatmapCells, energy: state.heatmapEnergy, styles: styles)
                 .render(into: &buffer, area: area)
         case .sparseDense:

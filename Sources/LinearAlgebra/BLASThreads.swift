@@ -13,3 +13,14 @@ public enum BLASThreads {
         set { openblas_set_num_threads(Int32(clamping: max(1, newValue))) }
     }
 }
+
+/// The OpenBLAS library, which rankscope loads on its first BLAS call (see `COpenBLAS.h`).
+public enum BLASLibrary {
+    /// Loads OpenBLAS now if it is not loaded yet: nil when it is usable, otherwise the one
+    /// sentence saying which library could not be loaded and how to install it. Any BLAS call
+    /// would print that sentence and exit 1; a full-screen program asks first, before it takes
+    /// the terminal.
+    public static func loadingProblem() -> String? {
+        rankscope_openblas_load_problem().map { String(cString: $0) }
+    }
+}

@@ -56,8 +56,9 @@ extension LAPACK {
         }
     }
 
-    /// The one call site of `dsyevd_`.
-    private static func dsyevd(_ a: inout [Double], order: Int, vectors: Bool) throws -> [Double] {
+    /// The one call site of `dsyevd_` (also used by ``largestSymmetricEigenpairs(_:order:count:method:)``);
+    /// with `vectors`, `a` holds eigenvector j in Fortran's column j (row j of the row-major buffer).
+    static func dsyevd(_ a: inout [Double], order: Int, vectors: Bool) throws -> [Double] {
         let (count, overflow) = order.multipliedReportingOverflow(by: order)
         guard order >= 0, !overflow, a.count == count else {
             throw LinearAlgebraError.invalidDimensions(

@@ -30,7 +30,8 @@ public struct TensorName: Sendable, Hashable {
     /// Parses a tensor name.
     public init(_ name: String) {
         fullName = name
-        var parts = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        // Split on the "." byte: Character-wise splitting was a tenth of `inspect`'s time.
+        var parts = name.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false).map { String(Substring($0)) }
         if let last = parts.last, parts.count > 1, TensorName.parameterLeaves.contains(last) {
             parameter = last
             parts.removeLast()
@@ -58,7 +59,7 @@ public struct TensorName: Sendable, Hashable {
         func number(after marker: [String]) -> Int? {
             guard parts.count > marker.count else { return nil }
             for start in 0...(parts.count - marker.count - 1) {
-                if Array(parts[start..<(start + marker.count)]) == marker,
+                if parts[start..<(start + marker.count)].elementsEqual(marker),
                    Int(parts[start + marker.count]) != nil {
                     return start + marker.count
                 }

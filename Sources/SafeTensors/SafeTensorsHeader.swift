@@ -38,8 +38,21 @@ public struct SafeTensorsHeader: Sendable, Equatable {
     }
 
     /// Parses and validates header bytes (the N bytes after the 8-byte length) against a data
-    /// buffer of `bufferLength` bytes; `file` names the file in errors.
+    /// buffer of `bufferLength` bytes; `file` names the file in errors. Plain headers are read by
+    /// ``SafeTensorsHeaderScanner`` without a JSON tree; anything else, and every error, by the
+    /// strict parse.
     public static func parse(headerBytes: UnsafeRawBufferPointer, bufferLength: Int, file: String) throws -> SafeTensorsHeader {
+        if headerBytes.count <= maximumLength,
+           let scanned = SafeTensorsHeaderScanner.scan(headerBytes: headerBytes, bufferLength: bufferLength) {
+            return scanned
+        }
+        return try parseTree(headerBytes: headerBytes, bufferLength: bufferLength, file: file)
+    }
+
+    /// The strict parse: builds the JSON tree and validates it, reporting the first problem.
+    /// ``parse(headerBytes:bufferLength:file:)`` tries ``SafeTensorsHeaderScanner`` first and
+    /// falls back to this; tests call it directly to check that both agree.
+    static func parseTree(headerBytes: UnsafeRawBufferPointer, bufferLength: Int, file: String) throws -> SafeTensorsHeader {
         func fail(_ problem: SafeTensorsError.Problem) -> SafeTensorsError {
             SafeTensorsError(file: file, problem: problem)
         }
@@ -75,13 +88,8 @@ public struct SafeTensorsHeader: Sendable, Equatable {
         }
         try checkLayout(tensors, bufferLength: bufferLength, fail: fail)
 
-        var metadata: [String: String]?
-        if let metadataPairs {
-            metadata = Dictionary(metadataPairs.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
-        }
-        return SafeTensorsHeader(
-            tensors: tensors, metadata: metadata, orderedMetadata: metadataPairs,
-            headerLength: headerBytes.count, dataStart: 8 + headerBytes.count, bufferLength: bufferLength)
+        return SafeTensorsHeader(tensors: tensors, orderedMetadata: metadataPairs, headerLength: headerBytes.count,
+                                 bufferLength: bufferLength)
     }
 
     /// Throws when a file of `size` bytes cannot hold the 8-byte header length.
@@ -120,15 +128,15 @@ public struct SafeTensorsHeader: Sendable, Equatable {
         try headerBytes.withUnsafeBytes { try parse(headerBytes: $0, bufferLength: bufferLength, file: file) }
     }
 
-    private init(
-        tensors: [TensorInfo], metadata: [String: String]?, orderedMetadata: [(key: String, value: String)]?,
-        headerLength: Int, dataStart: Int, bufferLength: Int
-    ) {
+    /// A validated header; `metadata` is built from `orderedMetadata`.
+    init(tensors: [TensorInfo], orderedMetadata: [(key: String, value: String)]?, headerLength: Int, bufferLength: Int) {
         self.tensors = tensors
-        self.metadata = metadata
+        self.metadata = orderedMetadata.map {
+            Dictionary($0.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
+        }
         self.orderedMetadata = orderedMetadata
         self.headerLength = headerLength
-        self.dataStart = dataStart
+        self.dataStart = 8 + headerLength
         self.bufferLength = bufferLength
     }
 
@@ -198,7 +206,8 @@ public struct SafeTensorsHeader: Sendable, Equatable {
         return info
     }
 
-    private static func checkLayout(
+    /// Throws `fail(…)` unless the tensors, sorted by offsets, tile the buffer exactly.
+    static func checkLayout(
         _ tensors: [TensorInfo], bufferLength: Int, fail: (SafeTensorsError.Problem) -> SafeTensorsError
     ) throws {
         let sorted = tensors.sorted { ($0.dataBegin, $0.dataEnd) < ($1.dataBegin, $1.dataEnd) }

@@ -16,7 +16,9 @@ struct CompressCommand: ParsableCommand {
         other tensor is copied byte for byte. An existing DIR is refused unless --force (replace it) \
         or --resume (finish the interrupted job there, reusing its finished layers; a missing DIR \
         starts afresh). Ctrl-C stops cleanly (exit 130) and keeps the finished layers for --resume. \
-        --events prints the JSON-lines progress protocol on standard output (README, "Compressed checkpoints").
+        --events prints the JSON-lines progress protocol on standard output (README, "Compressed checkpoints"). \
+        --stats FILE compresses low-rank layers data-aware (minimising the output error on the \
+        statistics' inputs) and reports each layer's output error beside its weight error.
         """
     )
 

@@ -48,6 +48,9 @@ struct CompressOptions: ParsableArguments {
     @Flag(help: "Neither read nor write the spectrum cache.")
     var noCache = false
 
+    @Option(help: ArgumentHelp("Compress data-aware with this activation-statistics file: low-rank layers minimise the output error ‖(W − Ŵ)·X‖/‖W·X‖, which the report measures beside the weight error.", valueName: "file"))
+    var stats: String?
+
     func validate() throws {
         if jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
         if calderaIterations < 1 { throw ValidationError("--caldera-iterations must be at least 1.") }
@@ -79,11 +82,12 @@ struct CompressOptions: ParsableArguments {
         // disk, instead of the process being killed by SIGXFSZ.
         signal(SIGXFSZ, SIG_IGN)
         let catalog = try checkpoint.openCatalog()
-        let input = try CompressPlanInput.choices(planPath: plan, catalog: catalog, useCache: !noCache, jobs: nil)
+        let statistics = try stats.map(ActivationStatistics.init(path:))
+        let input = try CompressPlanInput.choices(planPath: plan, catalog: catalog, useCache: !noCache, jobs: nil, statistics: statistics)
         let settings = JobSettings(outputFolder: out, force: force, resume: resume, jobs: jobs, memoryLimit: memory,
                                    maxShardSize: shardSize, factorType: factorType.flatMap(CompressOptions.outputType),
                                    materializeDense: dense, calderaIterations: calderaIterations, planLabel: plan,
-                                   shard: shard, mergeFrom: mergeFrom)
+                                   shard: shard, mergeFrom: mergeFrom, statistics: statistics)
         let job = try CompressionJob(checkpoint: catalog.checkpoint, choices: input.choices,
                                      singularValues: input.singularValues, settings: settings)
         let progress = CompressProgress(linesOnStandardOutput: events)

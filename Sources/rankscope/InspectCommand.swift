@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Planning
 import SafeTensors
 
@@ -21,7 +22,10 @@ struct InspectCommand: ParsableCommand {
             try JSONOutput.print(InspectReport(catalog: catalog))
             return
         }
-        for line in InspectCommand.render(catalog) { print(line) }
+        // One write for the whole listing: a print() per line costs more than building it.
+        var text = InspectCommand.render(catalog).joined(separator: "\n")
+        text.append("\n")
+        fputs(text, stdout)
     }
 
     /// The human-readable listing.
@@ -53,12 +57,21 @@ struct InspectCommand: ParsableCommand {
         let share = catalog.parameterCount > 0 ? Double(compressible) / Double(catalog.parameterCount) * 100 : 0
         lines.append("")
         lines.append("total: \(catalog.entries.count) tensors · \(Formatting.grouped(catalog.parameterCount)) parameters · \(Formatting.bytes(catalog.byteCount)) (\(Formatting.grouped(catalog.byteCount)) bytes)")
-        lines.append("compressible (linear): \(catalog.compressibleEntries.count) matrices · \(Formatting.grouped(compressible)) parameters (\(String(format: "%.1f", share))%)")
+        lines.append("compressible (linear): \(catalog.compressibleEntries.count) matrices · \(Formatting.grouped(compressible)) parameters (\(Formatting.fixed(share, fractionDigits: 1))%)")
         return lines
     }
 
     private static func describe(_ checkpoint: Checkpoint) -> String {
         let count = checkpoint.files.count
-        return "\(checkpoint.kind), \(count) file\(count == 1 ? "" : "s")"
+        return kindName(checkpoint.kind) + ", \(count) file" + (count == 1 ? "" : "s")
+    }
+
+    /// `file`, `folder` or `sharded` (spelled out rather than interpolated, which reflects).
+    static func kindName(_ kind: Checkpoint.Kind) -> String {
+        switch kind {
+        case .file: return "file"
+        case .folder: return "folder"
+        case .sharded: return "sharded"
+        }
     }
 }

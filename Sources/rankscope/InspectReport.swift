@@ -63,7 +63,7 @@ struct InspectReport: Encodable {
     init(catalog: LayerCatalog) {
         let checkpoint = catalog.checkpoint
         path = checkpoint.path
-        kind = "\(checkpoint.kind)"
+        kind = InspectCommand.kindName(checkpoint.kind)
         files = checkpoint.files.map(\.path)
         config = checkpoint.config.map {
             Config(architecture: $0.architecture, model_type: $0.modelType, layers: $0.layerCount,

@@ -8,7 +8,8 @@ struct MergeCommand: ParsableCommand {
         commandName: "merge",
         abstract: "Assemble the parts written by `compress --shard I/N` into one compressed checkpoint folder.",
         discussion: """
-        Give the same checkpoint, plan and output options the parts were compressed with, and the \
+        Give the same checkpoint, plan, output options and --stats file (if any) the parts were \
+        compressed with, and the \
         parts' --out folders. Their finished layers are copied into DIR, which is then written \
         exactly as a single `compress` run writes it (byte for byte the same). Nothing is \
         compressed here: a layer missing from every part stops the merge with its name. The parts \

@@ -86,8 +86,8 @@ struct PlanCommand: ParsableCommand {
         }
         let allowedBits = try allowBits.map(PlanOptions.bitWidths)
         let catalog = try checkpoint.openCatalog()
-        let tensors = try SpectrumRun.plannedTensors(of: catalog, useCache: !noCache, jobs: jobs, purpose: "A plan",
-                                                     statistics: stats.map(ActivationStatistics.init(path:)))
+        let (tensors, source) = try SpectrumRun.plannedSpectra(of: catalog, useCache: !noCache, jobs: jobs, purpose: "A plan",
+                                                               statistics: stats.map(ActivationStatistics.init(path:)))
         let resolved = try document.resolve(tensors: tensors)
         for warning in resolved.warnings { Termination.printError("rankscope: warning: " + warning) }
         let evaluation = try PlanEvaluation(tensors: tensors, resolved: resolved, defaults: document.defaults, target: target,
@@ -97,7 +97,8 @@ struct PlanCommand: ParsableCommand {
                              defaults: document.defaults, choices: evaluation.choices, constraints: resolved.constraints).write(to: out)
         }
         if json {
-            try JSONOutput.print(PlanReport(path: catalog.checkpoint.path, planFile: plan, evaluation: evaluation, resolved: resolved))
+            try JSONOutput.print(PlanReport(path: catalog.checkpoint.path, planFile: plan, evaluation: evaluation, resolved: resolved,
+                                            source: source))
         } else {
             for line in PlanTables.render(evaluation, path: catalog.checkpoint.path, planFile: plan, document: document) { print(line) }
             if let stats { print("\nData-aware (activation statistics \(stats)): rel. error is the relative output error ‖(W − Ŵ)·X‖/‖W·X‖, not ‖W − Ŵ‖/‖W‖.") }

@@ -2,7 +2,9 @@ import Planning
 
 /// The `rankscope plan --json` document (schema in the README, "rankscope plan --json").
 /// Keys whose value does not apply (a block outside blocks, a rank of a dense matrix, no
-/// target, no allocation) are left out rather than written as null.
+/// target, no allocation, the statistics and whitening of plain spectra) are left out rather
+/// than written as null. `spectrum_kind` says which spectra the errors come from (see
+/// ``SpectraSource``).
 struct PlanReport: Encodable {
     /// Sums over a set of tensors.
     struct Figures: Encodable {
@@ -104,6 +106,8 @@ struct PlanReport: Encodable {
         let bytes_before: Int
         let bytes_after: Int
         let relative_error: Double?
+        let whitening: String?
+        let whitening_shift: Double?
     }
 
     struct Format: Encodable {
@@ -151,6 +155,8 @@ struct PlanReport: Encodable {
     }
 
     let path: String
+    let spectrum_kind: String
+    let statistics: SpectraSource.Statistics?
     let plan_file: String?
     let target: Target?
     let defaults: Defaults
@@ -160,8 +166,10 @@ struct PlanReport: Encodable {
     let allocation: AllocationFigures?
     let warnings: [String]
 
-    init(path: String, planFile: String?, evaluation: PlanEvaluation, resolved: ResolvedPlan) {
+    init(path: String, planFile: String?, evaluation: PlanEvaluation, resolved: ResolvedPlan, source: SpectraSource = .weights) {
         self.path = path
+        spectrum_kind = source.kind
+        statistics = source.statistics
         plan_file = planFile
         target = evaluation.target.map(PlanReport.target)
         let d = evaluation.defaults
@@ -184,7 +192,8 @@ struct PlanReport: Encodable {
                          choice: Choice(choice), constraint: kind, floor: floor,
                          decided_by: evaluation.allocation != nil && kind == "free" ? "allocator" : (resolved.decidedBy[estimate.name] ?? .defaults).description,
                          parameters_before: estimate.parametersBefore, parameters_after: estimate.parametersAfter,
-                         bytes_before: estimate.bytesBefore, bytes_after: estimate.bytesAfter, relative_error: estimate.relativeError)
+                         bytes_before: estimate.bytesBefore, bytes_after: estimate.bytesAfter, relative_error: estimate.relativeError,
+                         whitening: source.whiteningKind(of: estimate.name), whitening_shift: source.whiteningShift(of: estimate.name))
         }
         sparse = evaluation.sparse.map { comparison in
             Sparse(kept_parameters: comparison.keptParameters, density: comparison.density, value_bits: comparison.valueBits,

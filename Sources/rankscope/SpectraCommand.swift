@@ -30,7 +30,7 @@ struct SpectraCommand: ParsableCommand {
     @Option(help: "Only matrices whose name matches this regular expression (searched, not anchored).")
     var filter: String?
 
-    @Option(help: "Write every singular value to this CSV file: tensor,block,role,rows,columns,index,singular_value (index from 0).")
+    @Option(help: "Write every singular value to this CSV file: tensor,block,role,rows,columns,index,singular_value,spectrum_kind (index from 0; kind weights or data_aware).")
     var csv: String?
 
     @Flag(help: "Print a JSON document instead of the table (schema in the README).")
@@ -45,7 +45,7 @@ struct SpectraCommand: ParsableCommand {
     @Flag(help: "Neither read nor write the spectrum cache.")
     var noCache = false
 
-    @Option(help: "Worker threads (default: one per core).")
+    @Option(help: "Worker threads (default: one per core; with --stats, fewer when memory is short).")
     var jobs: Int?
 
     @Option(help: ArgumentHelp("Show data-aware spectra: of W·S, whitened by this activation-statistics file (layout in the README).", valueName: "file"))
@@ -67,9 +67,10 @@ struct SpectraCommand: ParsableCommand {
         try statistics?.requireStatistics(for: selected, of: catalog.checkpoint)
         let run = SpectrumRun(selected, of: catalog.checkpoint, useCache: !noCache, jobs: jobs, statistics: statistics)
         let (results, failures) = (run.results, run.failures)
-        if let csv { try SpectraCSV.write(results, to: csv) }
+        if let csv { try SpectraCSV.write(results, kind: run.source.kind, to: csv) }
         if json {
-            try JSONOutput.print(SpectraReport(path: catalog.checkpoint.path, results: results, failures: failures, includeValues: values))
+            try JSONOutput.print(SpectraReport(path: catalog.checkpoint.path, source: run.source, results: results,
+                                               failures: failures, includeValues: values))
         } else {
             for line in SpectraCommand.render(results, statisticsPath: stats) { print(line) }
         }

@@ -13,11 +13,14 @@ struct SpectrumRun {
     let failures: [SpectrumError]
     /// True when Ctrl-C (or SIGTERM) stopped the run before every matrix was done.
     let isCancelled: Bool
+    /// Plain or data-aware, and for data-aware spectra the statistics and each matrix's whitening.
+    let source: SpectraSource
 
     /// Runs the engine over `entries` of `checkpoint` (the cache under `$XDG_CACHE_HOME/rankscope`
     /// unless `useCache` is false; `jobs` worker threads, default one per core). With
     /// `statistics`, the spectra are data-aware (of W·S, see ``Whitening``), computed by the
-    /// ``DataAwareSpectrumEngine`` one matrix at a time and cached apart from plain spectra.
+    /// ``DataAwareSpectrumEngine`` (also with `jobs` workers, fewer when memory is short) and
+    /// cached apart from plain spectra.
     init(_ entries: [CatalogEntry], of checkpoint: Checkpoint, useCache: Bool, jobs: Int?, statistics: ActivationStatistics? = nil) {
         let directory = SpectrumCache.defaultDirectory()
         let progressLine = ProgressLine()
@@ -30,12 +33,17 @@ struct SpectrumRun {
         let events: [SpectrumEngine.Event], cacheWriteError: Error?
         if let statistics {
             let cache = useCache ? SpectrumCache(directory: directory, statisticsFingerprint: statistics.fingerprint) : nil
-            let engine = DataAwareSpectrumEngine(checkpoint: checkpoint, statistics: statistics, cache: cache)
+            let engine = DataAwareSpectrumEngine(checkpoint: checkpoint, statistics: statistics, cache: cache, workers: jobs)
             let interrupt = InterruptHandler { engine.cancel() }
             events = engine.run(entries, onProgress: onProgress)
             interrupt.restore()
             (cacheWriteError, isCancelled) = (engine.cacheWriteError, engine.isCancelled)
+            source = SpectraSource(statistics: SpectraSource.Statistics(path: statistics.path, fingerprint: statistics.fingerprint),
+                                   whitenings: Dictionary(uniqueKeysWithValues: entries.compactMap { entry in
+                                       engine.whitening(of: entry.info.name).map { (entry.info.name, $0) }
+                                   }))
         } else {
+            source = .weights
             let engine = SpectrumEngine(checkpoint: checkpoint, cache: useCache ? SpectrumCache(directory: directory) : nil, workers: jobs)
             let interrupt = InterruptHandler { engine.cancel() }
             events = engine.run(entries, onProgress: onProgress)
@@ -69,8 +77,23 @@ struct SpectrumRun {
     /// With `statistics`, the spectra are data-aware, so every estimate and allocation built on
     /// these tensors works with relative output errors ‖(W − Ŵ)·X‖/‖W·X‖ instead of weight errors.
     static func plannedTensors(of catalog: LayerCatalog, useCache: Bool, jobs: Int?, purpose: String,
-                               statistics: ActivationStatistics? = nil) throws -> [PlannedTensor] {
-        let compressible = catalog.compressibleEntries
+                               statistics: ActivationStatistics? = nil, onlyCovered: Bool = false) throws -> [PlannedTensor] {
+        try plannedSpectra(of: catalog, useCache: useCache, jobs: jobs, purpose: purpose, statistics: statistics,
+                           onlyCovered: onlyCovered).tensors
+    }
+
+    /// ``plannedTensors(of:useCache:jobs:purpose:statistics:onlyCovered:)`` and which spectra they carry.
+    ///
+    /// With `onlyCovered`, matrices `statistics` has no entry for get no spectrum instead of a
+    /// refusal (the file is still checked against the checkpoint for every matrix it covers).
+    static func plannedSpectra(of catalog: LayerCatalog, useCache: Bool, jobs: Int?, purpose: String,
+                               statistics: ActivationStatistics? = nil,
+                               onlyCovered: Bool = false) throws -> (tensors: [PlannedTensor], source: SpectraSource) {
+        var compressible = catalog.compressibleEntries
+        if let statistics, onlyCovered {
+            try statistics.requireStatistics(for: [], of: catalog.checkpoint)
+            compressible = compressible.filter { statistics.hasStatistics(forWeight: $0.info.name) }
+        }
         try statistics?.requireStatistics(for: compressible, of: catalog.checkpoint)
         let run = SpectrumRun(compressible, of: catalog.checkpoint, useCache: useCache, jobs: jobs, statistics: statistics)
         if run.isCancelled {
@@ -81,6 +104,6 @@ struct SpectrumRun {
             throw PlanOptions.Failure(failure.description + " \(purpose) needs the spectrum of every compressible matrix")
         }
         let spectra = Dictionary(uniqueKeysWithValues: run.results.map { ($0.entry.info.name, $0.spectrum) })
-        return catalog.groups.flatMap(\.entries).map { PlannedTensor(entry: $0, spectrum: spectra[$0.info.name]) }
+        return (catalog.groups.flatMap(\.entries).map { PlannedTensor(entry: $0, spectrum: spectra[$0.info.name]) }, run.source)
     }
 }

@@ -1,14 +1,15 @@
 import Foundation
 import ArgumentParser
 import Explorer
+import LinearAlgebra
 import Planning
 import TerminalUI
 
-/// `rankscope tui PATH [--plan FILE]`: the full-screen explorer.
+/// `rankscope tui PATH [--plan FILE] [--stats FILE]`: the full-screen explorer.
 ///
-/// The checkpoint (and the plan, when given) are opened before curses takes the terminal, so a
-/// bad path or plan prints as one sentence on a normal screen; the terminal is restored on every
-/// way out.
+/// The checkpoint (and the plan and activation statistics, when given) are opened and checked
+/// before curses takes the terminal, so a bad path, plan or statistics file prints as one
+/// sentence on a normal screen; the terminal is restored on every way out.
 struct TUICommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tui",
@@ -21,18 +22,27 @@ struct TUICommand: ParsableCommand {
     @Option(name: .long, help: "A plan file to start from (saved with w in the explorer).")
     var plan: String?
 
+    @Option(help: ArgumentHelp("Also compute data-aware spectra from this activation-statistics file (D switches): errors become relative output errors ‖(W − Ŵ)·X‖/‖W·X‖.", valueName: "file"))
+    var stats: String?
+
     @OptionGroup var themeOption: ThemeOption
 
     func run() throws {
         let catalog = try checkpoint.openCatalog()
         let document = try plan.map(PlanDocument.load(path:))
         if let document { try TUICommand.check(document, against: catalog) }
+        let statistics = try stats.map(ActivationStatistics.init(path:))
+        try statistics?.requireStatistics(for: catalog.compressibleEntries, of: catalog.checkpoint)
         let theme = try themeOption.resolve()
+        if let problem = BLASLibrary.loadingProblem() {
+            Termination.printError(problem)
+            throw ExitCode(Termination.userError)
+        }
         let backend = try CursesBackend()
         defer { backend.restore() }
         let app = ExplorerApp(catalog: catalog, backend: backend,
                               cache: SpectrumCache(directory: SpectrumCache.defaultDirectory()), plan: document, theme: theme,
-                              runner: CompressionRunner(command: [TUICommand.executablePath, "compress"]))
+                              runner: CompressionRunner(command: [TUICommand.executablePath, "compress"]), statistics: statistics)
         app.run()
     }
 

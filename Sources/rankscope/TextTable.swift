@@ -21,19 +21,28 @@ struct TextTable {
 
     /// The table as lines, header first, columns separated by two spaces, no trailing spaces.
     func render(indent: String = "") -> [String] {
-        var widths = headers.map(\.count)
-        for row in rows {
-            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
+        let lines = [headers] + rows
+        let lengths = lines.map { $0.map(TextTable.length) }
+        var widths = lengths[0]
+        for row in lengths.dropFirst() {
+            for (index, length) in row.enumerated() { widths[index] = max(widths[index], length) }
         }
-        func line(_ cells: [String]) -> String {
-            let padded = cells.enumerated().map { index, cell -> String in
-                let padding = String(repeating: " ", count: widths[index] - cell.count)
-                return alignments[index] == .left ? cell + padding : padding + cell
+        return zip(lines, lengths).map { cells, cellLengths in
+            var text = indent
+            for index in cells.indices {
+                if index > 0 { text += "  " }
+                let padding = String(repeating: " ", count: widths[index] - cellLengths[index])
+                text += alignments[index] == .left ? cells[index] + padding : padding + cells[index]
             }
-            var text = indent + padded.joined(separator: "  ")
-            while text.last == " " { text.removeLast() }
+            let trailing = text.utf8.reversed().prefix { $0 == UInt8(ascii: " ") }.count
+            if trailing > 0 { text.removeLast(trailing) }
             return text
         }
-        return [line(headers)] + rows.map(line)
+    }
+
+    /// The number of characters in `cell`: its UTF-8 length when it is ASCII (most cells), which
+    /// is much cheaper than counting grapheme clusters.
+    private static func length(_ cell: String) -> Int {
+        cell.utf8.allSatisfy { $0 < 0x80 } ? cell.utf8.count : cell.count
     }
 }

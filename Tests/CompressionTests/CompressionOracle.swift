@@ -91,26 +91,35 @@ json.dump(out, open(d + "/results.json", "w"))
 
     /// numpy's results for every case, keyed by case name.
     static func check(_ cases: [Case], file: StaticString = #filePath, line: UInt = #line) throws -> [String: Result] {
+        try runPython(script, file: file, line: line) { directory in
+            var manifest: [[String: Any]] = []
+            for item in cases {
+                var weightBytes: [UInt8] = []
+                for value in item.weight.elements { withUnsafeBytes(of: value.bitPattern.littleEndian) { weightBytes.append(contentsOf: $0) } }
+                try Data(weightBytes).write(to: directory.appendingPathComponent("\(item.name).w"))
+                var tensors: [String: Any] = [:]
+                for (index, tensor) in item.tensors.enumerated() {
+                    let fileName = "\(item.name).t\(index)"
+                    try Data(tensor.bytes).write(to: directory.appendingPathComponent(fileName))
+                    tensors[tensor.name] = ["file": fileName, "dtype": tensor.dtype.rawValue, "shape": tensor.shape]
+                }
+                manifest.append(["name": item.name, "rows": item.weight.rows, "columns": item.weight.columns,
+                                 "module": item.module, "rank": item.choice.rank as Any? ?? NSNull(),
+                                 "factorBits": item.choice.factorBits, "backboneBits": item.choice.backboneBits as Any? ?? NSNull(),
+                                 "groupSize": item.choice.groupSize, "tensors": tensors])
+            }
+            try JSONSerialization.data(withJSONObject: manifest).write(to: directory.appendingPathComponent("cases.json"))
+        }
+    }
+
+    /// Runs `script` with a fresh temporary folder as its one argument, after `prepare` filled it,
+    /// and decodes the `results.json` the script wrote there; the folder is removed afterwards.
+    static func runPython<Output: Decodable>(_ script: String, file: StaticString = #filePath, line: UInt = #line,
+                                             prepare: (URL) throws -> Void) throws -> Output {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rankscope-compression-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        var manifest: [[String: Any]] = []
-        for item in cases {
-            var weightBytes: [UInt8] = []
-            for value in item.weight.elements { withUnsafeBytes(of: value.bitPattern.littleEndian) { weightBytes.append(contentsOf: $0) } }
-            try Data(weightBytes).write(to: directory.appendingPathComponent("\(item.name).w"))
-            var tensors: [String: Any] = [:]
-            for (index, tensor) in item.tensors.enumerated() {
-                let fileName = "\(item.name).t\(index)"
-                try Data(tensor.bytes).write(to: directory.appendingPathComponent(fileName))
-                tensors[tensor.name] = ["file": fileName, "dtype": tensor.dtype.rawValue, "shape": tensor.shape]
-            }
-            manifest.append(["name": item.name, "rows": item.weight.rows, "columns": item.weight.columns,
-                             "module": item.module, "rank": item.choice.rank as Any? ?? NSNull(),
-                             "factorBits": item.choice.factorBits, "backboneBits": item.choice.backboneBits as Any? ?? NSNull(),
-                             "groupSize": item.choice.groupSize, "tensors": tensors])
-        }
-        try JSONSerialization.data(withJSONObject: manifest).write(to: directory.appendingPathComponent("cases.json"))
+        try prepare(directory)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = ["-c", script, directory.path]
@@ -120,10 +129,10 @@ json.dump(out, open(d + "/results.json", "w"))
         let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            XCTFail("numpy decoding failed (run scripts/setup for .venv): \(errorText)", file: file, line: line)
+            XCTFail("numpy failed (run scripts/setup for .venv): \(errorText)", file: file, line: line)
             throw CocoaError(.fileReadUnknown)
         }
         let data = try Data(contentsOf: directory.appendingPathComponent("results.json"))
-        return try JSONDecoder().decode([String: Result].self, from: data)
+        return try JSONDecoder().decode(Output.self, from: data)
     }
 }

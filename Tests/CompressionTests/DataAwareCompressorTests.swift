@@ -51,13 +51,10 @@ final class DataAwareCompressorTests: XCTestCase {
         }
     }
 
-    func testDenseAndBackboneChoicesAreRefused() throws {
+    func testDenseChoicesAreRefused() throws {
         let whitening = try Whitening(LayerInputStatistics(module: "m", secondMoment: nil, meanSquare: [1, 2], tokens: 1))
         let weight = Fixtures.gaussian(rows: 2, columns: 2, seed: 1)
         XCTAssertThrowsError(try DataAwareCompressor.compress(weight: weight, name: Fixtures.name, choice: .dense(bits: 8, groupSize: 2),
-                                                              whitening: whitening, options: CompressionOptions()))
-        XCTAssertThrowsError(try DataAwareCompressor.compress(weight: weight, name: Fixtures.name,
-                                                              choice: .lowRank(rank: 1, factorBits: 16, groupSize: 2, backboneBits: 2),
                                                               whitening: whitening, options: CompressionOptions()))
     }
 }

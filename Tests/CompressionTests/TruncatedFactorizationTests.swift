@@ -83,23 +83,27 @@ final class TruncatedFactorizationTests: XCTestCase {
             for i in 0..<rank { for j in 0..<weight.columns { leadingVt.append(full.vt![i, j]) } }
             let reference = try Matrix(rows: weight.rows, columns: rank, elements: scaledU)
                 .multiplied(by: Matrix(rows: rank, columns: weight.columns, elements: leadingVt))
-            let (a, b) = try TruncatedSVD(of: weight, rank: rank).balancedFactors
-            XCTAssertLessThan(try a.multiplied(by: b).relativeDistance(to: reference), tolerance, "rank \(rank)")
+            for method in LAPACK.PartialEigenMethod.allCases {
+                let (a, b) = try TruncatedSVD(of: weight, rank: rank, eigenMethod: method).balancedFactors
+                XCTAssertLessThan(try a.multiplied(by: b).relativeDistance(to: reference), tolerance, "rank \(rank), \(method)")
+            }
         }
     }
 
     func testLargestEigenpairsAgreeWithTheFullDivideAndConquerSolver() throws {
         let gram = try Fixtures.gaussian(rows: 40, columns: 30, seed: 15).gramOfColumns()
         let full = try LAPACK.symmetricEigen(of: gram)
-        var buffer = gram.elements
-        let top = try LAPACK.largestSymmetricEigenpairs(&buffer, order: 30, count: 5)
-        XCTAssertEqual(top.vectorRows.rows, 5)
-        for i in 0..<5 {
-            let reference = 29 - i
-            XCTAssertEqual(top.values[i], full.values[reference], accuracy: 1e-9 * full.values[29])
-            var dot = 0.0
-            for j in 0..<30 { dot += top.vectorRows[i, j] * full.vectors[j, reference] }
-            XCTAssertEqual(abs(dot), 1, accuracy: 1e-9, "eigenvector \(i)")
+        for method in LAPACK.PartialEigenMethod.allCases {
+            var buffer = gram.elements
+            let top = try LAPACK.largestSymmetricEigenpairs(&buffer, order: 30, count: 5, method: method)
+            XCTAssertEqual(top.vectorRows.rows, 5)
+            for i in 0..<5 {
+                let reference = 29 - i
+                XCTAssertEqual(top.values[i], full.values[reference], accuracy: 1e-9 * full.values[29])
+                var dot = 0.0
+                for j in 0..<30 { dot += top.vectorRows[i, j] * full.vectors[j, reference] }
+                XCTAssertEqual(abs(dot), 1, accuracy: 1e-9, "eigenvector \(i), \(method)")
+            }
         }
         var empty = gram.elements
         XCTAssertEqual(try LAPACK.largestSymmetricEigenpairs(&empty, order: 30, count: 0).values, [])

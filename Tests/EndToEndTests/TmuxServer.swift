@@ -41,12 +41,27 @@ struct TmuxServer {
         try run(["resize-window", "-t", target, "-x", "\(width)", "-y", "\(height)"])
     }
 
-    /// Polls `target`'s screen every 0.1 s until it contains `text`; nil after `timeout` seconds.
+    /// Polls `target`'s screen every 0.1 s until it contains `text`, then until the frame has
+    /// settled; nil after `timeout` seconds.
+    ///
+    /// Settling matters because a frame reaches tmux as a stream of bytes: under load a capture
+    /// can show the first rows of a new frame (say, the header naming a new view) above rows of
+    /// the old one. The screen is captured again every 0.05 s until two captures agree (at most
+    /// 2 s), and the last capture still showing `text` is returned.
     func poll(_ target: String, for text: String, timeout: TimeInterval) throws -> String? {
         let deadline = Date().addingTimeInterval(timeout)
         repeat {
-            let shown = try screen(target)
-            if shown.contains(text) { return shown }
+            var shown = try screen(target)
+            if shown.contains(text) {
+                let settleBy = Date().addingTimeInterval(2)
+                while Date() < settleBy {
+                    Thread.sleep(forTimeInterval: 0.05)
+                    let again = try screen(target)
+                    if again == shown || !again.contains(text) { break }
+                    shown = again
+                }
+                return shown
+            }
             Thread.sleep(forTimeInterval: 0.1)
         } while Date() < deadline
         return nil

@@ -4,8 +4,10 @@ import LinearAlgebra
 ///
 /// **Method** (for `W` m×n with n ≤ m; a wide matrix is transposed first and the factors swapped):
 /// 1. the Gram matrix `G = WᵀW` (n×n) by `dsyrk`;
-/// 2. its k largest eigenvectors by `dsyevr` with the index range `n−k+1 … n`, so only k
-///    eigenvectors are ever computed (``LAPACK/largestSymmetricEigenpairs(_:order:count:)``);
+/// 2. its k largest eigenvectors (``LAPACK/largestSymmetricEigenpairs(_:order:count:method:)``):
+///    by `dsyevr` with the index range `n−k+1 … n` (only k eigenvectors computed) up to
+///    k = 5n/16, by `dsyevd` on the whole spectrum above, where inverse iteration's
+///    re-orthogonalisation would dominate (``LAPACK/PartialEigenMethod/preferred(order:count:)``);
 /// 3. one Rayleigh–Ritz step: `Q = orth(W·V_k)` (QR), `C = QᵀW` (k×n), and the small SVD
 ///    `C = U_c·Σ·Vᵀ` (`dgesdd`), giving `U = Q·U_c`.
 ///
@@ -17,7 +19,11 @@ import LinearAlgebra
 /// own entries (not their squares), and a subspace error δ moves `‖W − QQᵀW‖` only by O(δ²).
 /// Measured against `dgesdd`'s truncation on a spectrum falling as 0.6^i: ~1e-14 relative while
 /// σ_k/σ₁ ≥ 1e-4, 1e-11 at σ_k/σ₁ ≈ 1e-7, and still ~3e-9 at σ_k/σ₁ ≈ 2e-9, where σ_k² is below
-/// the rounding of σ₁² (the tests assert these bounds); the checks ask for 1e-5. Cost ≈ m·n² (Gram) + n³/3…n²·k (eigen) + 4·m·n·k.
+/// the rounding of σ₁² (the tests assert these bounds, for both eigen methods); the checks ask
+/// for 1e-5. Cost ≈ m·n² (Gram) + 4n³/3 + n²·k…2n³ (eigen) + 4·m·n·k. Memory at the eigen step: the
+/// weight (8 bytes per weight; a wide one also its transpose, 8 more), the Gram matrix (8n²) and,
+/// with `dsyevd`, its workspace (16n²): at most 32 bytes per weight for a tall or square matrix and
+/// 16 + 24·n/m < 40 for a wide one, inside ``CompressionJob/memoryNeeded(rows:columns:)``'s 40.
 public struct TruncatedSVD: Sendable {
     /// Left singular vectors, m×k with orthonormal columns.
     public let u: Matrix
@@ -28,9 +34,11 @@ public struct TruncatedSVD: Sendable {
 
     /// The k leading singular triplets of `matrix`; `rank` must lie in `0...min(m, n)`.
     ///
+    /// `eigenMethod` picks step 2's LAPACK driver; nil (the default) leaves it to
+    /// ``LAPACK/PartialEigenMethod/preferred(order:count:)``. Both give the same result to rounding.
     /// - Throws: ``LinearAlgebraError/invalidDimensions(_:)`` for a rank out of range,
     ///   ``LinearAlgebraError`` from LAPACK otherwise.
-    public init(of matrix: Matrix, rank: Int) throws {
+    public init(of matrix: Matrix, rank: Int, eigenMethod: LAPACK.PartialEigenMethod? = nil) throws {
         let m = matrix.rows, n = matrix.columns
         guard rank >= 0, rank <= min(m, n) else {
             throw LinearAlgebraError.invalidDimensions("rank \(rank) is outside 0…\(min(m, n)) for a \(m)×\(n) matrix.")
@@ -40,10 +48,10 @@ public struct TruncatedSVD: Sendable {
             return
         }
         if n > m {
-            let transposed = try TruncatedSVD(tall: matrix.transposed(), rank: rank)
+            let transposed = try TruncatedSVD(tall: matrix.transposed(), rank: rank, eigenMethod: eigenMethod)
             self.init(u: transposed.vt.transposed(), singularValues: transposed.singularValues, vt: transposed.u.transposed())
         } else {
-            self = try TruncatedSVD(tall: matrix, rank: rank)
+            self = try TruncatedSVD(tall: matrix, rank: rank, eigenMethod: eigenMethod)
         }
     }
 
@@ -54,9 +62,9 @@ public struct TruncatedSVD: Sendable {
     }
 
     /// Steps 1–3 for m ≥ n.
-    private init(tall matrix: Matrix, rank: Int) throws {
+    private init(tall matrix: Matrix, rank: Int, eigenMethod: LAPACK.PartialEigenMethod?) throws {
         var gram = try matrix.gramOfColumns().elements
-        let leading = try LAPACK.largestSymmetricEigenpairs(&gram, order: matrix.columns, count: rank)
+        let leading = try LAPACK.largestSymmetricEigenpairs(&gram, order: matrix.columns, count: rank, method: eigenMethod)
         let basis = try LAPACK.orthonormalBasis(of: matrix.multiplied(byTransposeOf: leading.vectorRows))
         let projected = try basis.transposeMultiplied(by: matrix)
         let small = try LAPACK.singularValueDecomposition(projected, vectors: true)

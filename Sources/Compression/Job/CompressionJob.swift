@@ -14,6 +14,9 @@ import StrictJSON
 /// file, and then assembles the shards, index, `config.json`, side files and
 /// `rankscope-report.json` (``CheckpointAssembler``). The input is only read.
 ///
+/// With ``JobSettings/statistics`` (`--stats`), low-rank layers are compressed data-aware and
+/// every layer the statistics cover also reports its output error (``DataAwareLayer``).
+///
 /// Stopping early: ``cancel()`` (the command line calls it on Ctrl-C or SIGTERM) lets layers in
 /// flight finish and be recorded, then ``run(onEvent:)`` throws ``JobError/cancelled(folder:completed:total:)``;
 /// a failure (unreadable matrix, full disk…) throws one sentence naming the file. Either way the
@@ -38,12 +41,28 @@ public final class CompressionJob: @unchecked Sendable {
     /// Prepares a job, checking every choice against the checkpoint before anything is written:
     /// a name the checkpoint lacks, a tensor that is not a floating-point `….weight` matrix, or an
     /// impossible choice throws a ``JobError``. Choices keeping a tensor as stored are ignored.
-    /// `singularValues` (descending, all of them) spare recomputing spectra for the estimates.
+    /// `singularValues` (descending, all of them) spare recomputing spectra for the estimates; with
+    /// ``JobSettings/statistics`` they must be the data-aware ones (of `W·S`, as `plan --stats` uses).
     public init(checkpoint: Checkpoint, choices: [String: LayerChoice], singularValues: [String: [Double]] = [:],
                 settings: JobSettings) throws {
         self.checkpoint = checkpoint
         self.settings = settings
         self.layers = try JobLayer.layers(of: checkpoint, choices: choices, singularValues: singularValues)
+        if let statistics = settings.statistics { try Self.requireStatistics(statistics, for: layers, of: checkpoint) }
+    }
+
+    /// Checks `statistics` against `checkpoint` (shapes; not a file of the checkpoint itself) and
+    /// that every low-rank layer has statistics, so a `--stats` job fails before writing anything.
+    /// Dense layers need none (they are measured by output error only when the file covers them).
+    ///
+    /// - Throws: ``ActivationStatisticsError`` naming the file and the first layer at fault.
+    static func requireStatistics(_ statistics: ActivationStatistics, for layers: [JobLayer], of checkpoint: Checkpoint) throws {
+        try statistics.requireStatistics(for: [], of: checkpoint)
+        for layer in layers where !statistics.hasStatistics(forWeight: layer.name) {
+            guard case .lowRank = layer.choice else { continue }
+            let module = ActivationStatistics.module(ofWeight: layer.name)
+            throw ActivationStatisticsError(path: statistics.path, problem: "has no statistics for \(layer.name) (expected \(module)\(ActivationStatistics.secondMomentSuffix) or \(module)\(ActivationStatistics.meanSquareSuffix)); compress --stats needs them for every layer the plan factorizes")
+        }
     }
 
     /// The number of layers the job compresses.
@@ -62,6 +81,11 @@ public final class CompressionJob: @unchecked Sendable {
     /// double-precision copies (the weight, its reconstruction, factors and workspace), 40 bytes
     /// per weight.
     public static func memoryNeeded(rows: Int, columns: Int) -> Int { 40 * rows * columns }
+
+    /// As ``memoryNeeded(rows:columns:)`` for a data-aware layer (`--stats`): the whitened copy
+    /// `W·S`, its singular vectors and the n×n statistics and Cholesky factor come on top, about
+    /// 40 more bytes per weight and 24 per statistics entry.
+    public static func dataAwareMemoryNeeded(rows: Int, columns: Int) -> Int { 80 * rows * columns + 24 * columns * columns }
 
     /// Runs the job, calling `onEvent` (one call at a time, from the job's threads) as it goes,
     /// and returns the report written to the output folder.
@@ -149,8 +173,10 @@ public final class CompressionJob: @unchecked Sendable {
                              events: JobEventSink) throws -> [Int: LayerResult] {
         guard !remaining.isEmpty else { return [:] }
         let workers = max(1, min(settings.jobs, remaining.count))
+        let dataAware = settings.statistics != nil
         let scheduler = LayerScheduler(remaining, limit: settings.memoryLimit) {
-            CompressionJob.memoryNeeded(rows: $0.rows, columns: $0.columns)
+            dataAware ? CompressionJob.dataAwareMemoryNeeded(rows: $0.rows, columns: $0.columns)
+                      : CompressionJob.memoryNeeded(rows: $0.rows, columns: $0.columns)
         }
         // One BLAS thread per worker, whatever `jobs` is: OpenBLAS's rounding changes with its
         // (process-wide) thread count, and a layer's bytes must not depend on how many workers
@@ -195,6 +221,7 @@ public final class CompressionJob: @unchecked Sendable {
         let options = CompressionOptions(factorType: settings.outputType(forStored: info.dtype),
                                          calderaIterations: settings.calderaIterations, materializeDense: settings.materializeDense)
         let compressed: CompressedMatrix
+        var outputError: Double?
         do {
             let weight = try checkpoint.withBytes(of: layer.tensor) { bytes -> Matrix in
                 guard let base = bytes.baseAddress, let format = ScalarFormat(info.dtype) else {
@@ -203,14 +230,21 @@ public final class CompressionJob: @unchecked Sendable {
                 let source = MatrixSource(base: base, rows: layer.rows, columns: layer.columns, format: format)
                 return try Matrix(source, isCancelled: { [unowned self] in self.isCancelled })
             }
-            compressed = try MatrixCompressor.compress(weight: weight, name: layer.name, choice: layer.choice, options: options,
-                                                       singularValues: layer.singularValues)
+            if let statistics = settings.statistics, statistics.hasStatistics(forWeight: layer.name) {
+                (compressed, outputError) = try DataAwareLayer.compress(weight, layer: layer, options: options,
+                                                                        whitening: statistics.whitening(forWeight: layer.name))
+            } else {
+                compressed = try MatrixCompressor.compress(weight: weight, name: layer.name, choice: layer.choice, options: options,
+                                                           singularValues: layer.singularValues)
+            }
+        } catch let error as ActivationStatisticsError {
+            throw JobError.layerFailed(checkpoint: checkpoint.path, tensor: layer.name, reason: error.description)
         } catch let error as LinearAlgebraError where error != .cancelled {
             throw JobError.layerFailed(checkpoint: checkpoint.path, tensor: layer.name, reason: error.description)
         } catch let error as CompressionError {
             throw JobError.layerFailed(checkpoint: checkpoint.path, tensor: layer.name, reason: error.description)
         }
-        return try journal.record(layer, compressed, seconds: Date().timeIntervalSince(clock))
+        return try journal.record(layer, compressed, outputError: outputError, seconds: Date().timeIntervalSince(clock))
     }
 
     /// The report of the layers in `results`; `written` is nil for a `--shard` part, which writes
@@ -223,7 +257,7 @@ public final class CompressionJob: @unchecked Sendable {
             seconds: rows.reduce(0) { $0 + $1.seconds }, modelBytesBefore: checkpoint.totalBytes,
             modelBytesAfter: written?.totalSize ?? 0, elapsedSeconds: elapsed)
         return JobReport(format: "rankscope-report", version: 1, input: checkpoint.path, plan: settings.planLabel,
-                         output: settings.outputFolder, dense: settings.materializeDense, shards: written?.shards ?? [],
+                         statistics: settings.statistics?.path, output: settings.outputFolder, dense: settings.materializeDense, shards: written?.shards ?? [],
                          layers: rows, totals: totals)
     }
 }

@@ -14,11 +14,11 @@ public enum JobError: Error, CustomStringConvertible, Equatable, Sendable {
     case locked(folder: String, holder: String)
     /// `--resume` found a folder without an unfinished job.
     case nothingToResume(folder: String)
-    /// `--resume` found a job made with another input, plan or output options.
+    /// `--resume` found a job made with another input, plan, activation statistics or output options.
     case journalMismatch(folder: String)
     /// A folder given to `merge` holds no `--shard` run's journal.
     case notAShard(folder: String)
-    /// A folder given to `merge` holds a part of another job (input, plan or output options differ).
+    /// A folder given to `merge` holds a part of another job (input, plan, statistics or output options differ).
     case shardMismatch(folder: String, output: String)
     /// `merge` found only some of the layers in the parts it was given.
     case shardsIncomplete(missing: Int, total: Int, example: String)
@@ -51,11 +51,11 @@ public enum JobError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .notAShard(folder):
             return "\(folder): this folder holds no part of a compression job; give the --out folders of the `compress --shard I/N` runs."
         case let .shardMismatch(folder, output):
-            return "\(folder): this part was made with a different input, plan or output options than the merge into \(output); merge with the options the parts were compressed with."
+            return "\(folder): this part was made with a different input, plan or output options (activation statistics included) than the merge into \(output); merge with the options and --stats file the parts were compressed with."
         case let .shardsIncomplete(missing, total, example):
             return "\(missing) of \(total) layers are in none of the parts (for example \(example)); run the missing --shard parts (or resume the interrupted ones) first."
         case let .journalMismatch(folder):
-            return "\(folder): the interrupted job here was started with a different input, plan or output options; run it with the same ones, or use --force to start over."
+            return "\(folder): the interrupted job here was started with a different input, plan or output options (activation statistics included); run it with the same ones and the same --stats file (or none), or use --force to start over."
         case let .fileSystem(path, reason):
             return "\(path): \(reason)."
         case let .duplicateOutputName(tensor):

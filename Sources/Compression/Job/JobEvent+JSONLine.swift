@@ -7,7 +7,7 @@ import StrictJSON
 /// |---|---|
 /// | `started` | `layers`, `resumed` (already finished in the journal), `output` |
 /// | `layer_started` | `name`, `ordinal` (position in checkpoint order, from 0) |
-/// | `layer_finished` | `name`, `completed`, `total`, `measured_relative_error`, `estimated_relative_error` (or null), `bytes`, `seconds` |
+/// | `layer_finished` | `name`, `completed`, `total`, `measured_relative_error`, `estimated_relative_error` (or null), `measured_output_error` (`--stats` only, when the layer has statistics), `bytes`, `seconds` |
 /// | `writing_shard` | `name`, `index` (from 1), `count` |
 /// | `finished` | `output`, `report` (path of `rankscope-report.json`), `layers`, `bytes_before` and `bytes` (input and output tensor bytes), `seconds` |
 /// | `cancelled` | `message` (the process then exits 130; `--resume` continues) |
@@ -24,12 +24,17 @@ extension JobEvent {
         case let .layerStarted(name, ordinal):
             return JobEvent.line("layer_started", ["name": .string(name), "ordinal": .number(JSONNumber(ordinal))])
         case let .layerFinished(result, completed, total):
-            return JobEvent.line("layer_finished", [
+            var fields: JSONObject = [
                 "name": .string(result.name), "completed": .number(JSONNumber(completed)), "total": .number(JSONNumber(total)),
                 "measured_relative_error": JobEvent.number(result.measuredRelativeError),
                 "estimated_relative_error": result.estimatedRelativeError.map(JobEvent.number) ?? .null,
-                "bytes": .number(JSONNumber(result.bytesWritten)), "seconds": JobEvent.number(result.seconds),
-            ])
+            ]
+            if let outputError = result.measuredOutputError {
+                fields.append(key: "measured_output_error", value: JobEvent.number(outputError))
+            }
+            fields.append(key: "bytes", value: .number(JSONNumber(result.bytesWritten)))
+            fields.append(key: "seconds", value: JobEvent.number(result.seconds))
+            return JobEvent.line("layer_finished", fields)
         case let .writingShard(name, index, count):
             return JobEvent.line("writing_shard", ["name": .string(name), "index": .number(JSONNumber(index)),
                                                    "count": .number(JSONNumber(count))])

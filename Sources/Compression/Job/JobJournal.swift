@@ -1,4 +1,5 @@
 import Foundation
+import Planning
 import SafeTensors
 import StrictJSON
 
@@ -6,11 +7,13 @@ import StrictJSON
 /// folder so an interrupted job can resume without redoing finished layers.
 ///
 /// - `job.json` describes the job: the input files (names, sizes, modification times, header
-///   fingerprints), the output options and every layer's choice. `--resume` continues only a job
+///   fingerprints), the activation-statistics file likewise (`--stats`; absent without), the
+///   output options and every layer's choice. `--resume` continues only a job
 ///   whose description is byte-for-byte the one it would write itself.
 /// - `layers/layer-NNNNN.safetensors` holds the output tensors of finished layer NNNNN (its
 ///   position in checkpoint order), with `__metadata__` recording the tensor name, the measured
-///   and estimated errors and the seconds taken. Each is written under a temporary name, synced
+///   and estimated errors (`measured_output_error` too under `--stats`; older files without it
+///   still read) and the seconds taken. Each is written under a temporary name, synced
 ///   and renamed, so a file present is a layer finished; a killed process leaves at worst a hidden
 ///   `.partial` file, which is deleted on resume.
 ///
@@ -75,6 +78,7 @@ struct JobJournal {
         }
         return LayerResult(name: layer.name, measuredRelativeError: measured,
                            estimatedRelativeError: metadata[Key.estimated].flatMap(Double.init),
+                           measuredOutputError: metadata[Key.outputError].flatMap(Double.init),
                            bytesWritten: file.tensors.reduce(0) { $0 + $1.byteCount }, seconds: seconds, resumed: true)
     }
 
@@ -106,14 +110,15 @@ struct JobJournal {
         }
     }
 
-    /// Records `layer` as finished with `compressed`'s tensors.
-    func record(_ layer: JobLayer, _ compressed: CompressedMatrix, seconds: Double) throws -> LayerResult {
+    /// Records `layer` as finished with `compressed`'s tensors and, when measured, its output error.
+    func record(_ layer: JobLayer, _ compressed: CompressedMatrix, outputError: Double? = nil, seconds: Double) throws -> LayerResult {
         var metadata = [Key.tensor: layer.name, Key.measured: "\(compressed.measuredRelativeError)", Key.seconds: "\(seconds)"]
         if let estimate = compressed.estimatedRelativeError { metadata[Key.estimated] = "\(estimate)" }
+        if let outputError { metadata[Key.outputError] = "\(outputError)" }
         let tensors = compressed.tensors.map { (TensorSpec(name: $0.name, dtype: $0.dtype, shape: $0.shape), $0.bytes) }
         try SafeTensorsWriter.write(path: layerPath(layer), tensors: tensors, metadata: metadata)
         return LayerResult(name: layer.name, measuredRelativeError: compressed.measuredRelativeError,
-                           estimatedRelativeError: compressed.estimatedRelativeError,
+                           estimatedRelativeError: compressed.estimatedRelativeError, measuredOutputError: outputError,
                            bytesWritten: compressed.byteCount, seconds: seconds, resumed: false)
     }
 
@@ -128,14 +133,7 @@ struct JobJournal {
 
     /// The description of a job: what must be equal for a resumed job to give the same output.
     static func description(of checkpoint: Checkpoint, layers: [JobLayer], settings: JobSettings) -> [UInt8] {
-        let files: [JSONValue] = checkpoint.files.map { file in
-            .object([
-                "name": .string((file.path as NSString).lastPathComponent),
-                "size": .number(JSONNumber(file.fileSize)),
-                "modified_ns": .number(JSONNumber(Int(file.modificationTimeNanoseconds))),
-                "header_fnv1a": .string(String(file.headerFingerprint, radix: 16)),
-            ])
-        }
+        let files: [JSONValue] = checkpoint.files.map(fileValue)
         let layerValues: [JSONValue] = layers.map { layer in
             .object([
                 "name": .string(layer.name),
@@ -143,7 +141,7 @@ struct JobJournal {
                 "type": .string(settings.outputType(forStored: layer.tensor.info.dtype).rawValue),
             ])
         }
-        let root: JSONObject = [
+        var root: JSONObject = [
             "format": .string("rankscope-job"),
             "version": .number(JSONNumber(1)),
             "input_files": .array(files),
@@ -152,7 +150,28 @@ struct JobJournal {
             "max_shard_size": .number(JSONNumber(settings.maxShardSize)),
             "layers": .array(layerValues),
         ]
+        if let statistics = settings.statistics {
+            // Absent without --stats, so the descriptions of jobs without statistics are unchanged.
+            root.append(JSONObject.Member(key: "statistics_file", value: statisticsValue(statistics)))
+        }
         return JSONWriter.bytes(.object(root), pretty: true) + [0x0A]
+    }
+
+    /// A file's identity in the description: name, size, modification time and header fingerprint.
+    private static func fileValue(_ file: SafeTensorsFile) -> JSONValue {
+        .object([
+            "name": .string((file.path as NSString).lastPathComponent),
+            "size": .number(JSONNumber(file.fileSize)),
+            "modified_ns": .number(JSONNumber(Int(file.modificationTimeNanoseconds))),
+            "header_fnv1a": .string(String(file.headerFingerprint, radix: 16)),
+        ])
+    }
+
+    /// The statistics file's identity, as ``fileValue(_:)``; if it can no longer be opened, its
+    /// fingerprint from when it was read (which then matches no job described from the file).
+    private static func statisticsValue(_ statistics: ActivationStatistics) -> JSONValue {
+        if let file = try? SafeTensorsFile(path: statistics.path) { return fileValue(file) }
+        return .object(["name": .string((statistics.path as NSString).lastPathComponent), "fingerprint": .string(statistics.fingerprint)])
     }
 
     /// Metadata keys of a layer file.
@@ -160,6 +179,7 @@ struct JobJournal {
         static let tensor = "tensor"
         static let measured = "measured_relative_error"
         static let estimated = "estimated_relative_error"
+        static let outputError = "measured_output_error"
         static let seconds = "seconds"
     }
 }

@@ -25,10 +25,14 @@ public struct JobReport: Sendable, Equatable, Encodable {
         public let bytesBefore: Int
         /// The plan's estimate of the bytes after (at the planned bit widths; 16-bit figures assume 2 bytes).
         public let estimatedBytes: Int
-        /// The plan's estimate of ‖W − Ŵ‖_F / ‖W‖_F.
+        /// The plan's estimate of ‖W − Ŵ‖_F / ‖W‖_F; under `--stats`, of a low-rank layer's
+        /// relative output error (from its data-aware spectrum; dense layers' stays a weight error).
         public let estimatedRelativeError: Double?
         /// The measured ‖W − Ŵ‖_F / ‖W‖_F of the written tensors.
         public let measuredRelativeError: Double
+        /// The measured relative output error ‖(W − Ŵ)·X‖_F / ‖W·X‖_F of the written tensors on the
+        /// statistics' inputs (`--stats`); absent without statistics for the layer.
+        public let measuredOutputError: Double?
         /// Bytes of the tensors written for the layer.
         public let bytesWritten: Int
         /// Seconds spent compressing it.
@@ -65,6 +69,8 @@ public struct JobReport: Sendable, Equatable, Encodable {
     public let input: String
     /// The plan file, when known.
     public let plan: String?
+    /// The activation-statistics file of a `--stats` job; absent otherwise.
+    public let statistics: String?
     /// The output folder.
     public let output: String
     /// True when compressed layers were written as dense `P.weight` (W_k materialised).
@@ -99,6 +105,6 @@ extension JobReport.Layer {
                   bits: summary.bits, backboneBits: summary.backboneBits, groupSize: summary.groupSize, bytesBefore: info.byteCount,
                   estimatedBytes: (try? LayerEstimate(tensor: planned, choice: layer.choice).bytesAfter) ?? 0,
                   estimatedRelativeError: result.estimatedRelativeError, measuredRelativeError: result.measuredRelativeError,
-                  bytesWritten: result.bytesWritten, seconds: result.seconds, resumed: result.resumed)
+                  measuredOutputError: result.measuredOutputError, bytesWritten: result.bytesWritten, seconds: result.seconds, resumed: result.resumed)
     }
 }

@@ -1,3 +1,4 @@
+import Planning
 import SafeTensors
 
 /// How a ``CompressionJob`` writes its output folder.
@@ -32,6 +33,11 @@ public struct JobSettings: Sendable {
     public var mergeFrom: [String]
     /// The plan file's path, recorded in the report (nil when the choices came from elsewhere).
     public var planLabel: String?
+    /// Activation statistics (`rankscope compress --stats FILE`): low-rank layers are then
+    /// compressed data-aware (``DataAwareCompressor``), every layer with statistics also reports
+    /// its measured output error ‖(W − Ŵ)·X‖/‖W·X‖, and the file is part of the job's description
+    /// (so `--resume` and `merge` refuse other statistics). Nil compresses by weight error alone.
+    public var statistics: ActivationStatistics?
 
     /// Hugging Face's default shard size, 5 GB (5·10⁹ bytes).
     public static let defaultMaxShardSize = 5_000_000_000
@@ -39,11 +45,11 @@ public struct JobSettings: Sendable {
     public static let defaultMemoryLimit = 4_000_000_000
 
     /// Settings with the defaults: no force, no resume, one job, 4 GB, 5 GB shards, stored types,
-    /// factors, 10 CALDERA iterations.
+    /// factors, 10 CALDERA iterations, no statistics.
     public init(outputFolder: String, force: Bool = false, resume: Bool = false, jobs: Int = 1,
                 memoryLimit: Int = JobSettings.defaultMemoryLimit, maxShardSize: Int = JobSettings.defaultMaxShardSize,
                 factorType: DType? = nil, materializeDense: Bool = false, calderaIterations: Int = 10, planLabel: String? = nil,
-                shard: JobShard? = nil, mergeFrom: [String] = []) {
+                shard: JobShard? = nil, mergeFrom: [String] = [], statistics: ActivationStatistics? = nil) {
         self.outputFolder = outputFolder
         self.force = force
         self.resume = resume
@@ -56,6 +62,7 @@ public struct JobSettings: Sendable {
         self.planLabel = planLabel
         self.shard = shard
         self.mergeFrom = mergeFrom
+        self.statistics = statistics
     }
 
     /// The output type for a layer stored as `stored`.

@@ -9,7 +9,7 @@ import LinearAlgebra
 /// The scale is about `(max − min)/(2^b − 1)` and the zero point about `−min/s`, both rounded to
 /// F16 before the codes are computed (so the codes compensate for that rounding) and chosen so the
 /// rounding never clamps a code (see ``scaleAndZero(low:high:levels:)``). A constant group is
-/// reproduced exactly.
+/// reproduced exactly. One group's rule is ``QuantizationGroup``, shared with ``HessianQuantizer``.
 public struct QuantizedMatrix: Sendable {
     /// Rows of the quantized matrix.
     public let rows: Int
@@ -38,10 +38,6 @@ public struct QuantizedMatrix: Sendable {
     public init(quantizing matrix: Matrix, bits: Int, groupSize: Int) throws {
         precondition(bits >= 2 && bits <= 8 && groupSize >= 1, "invalid quantization \(bits) bits, groups of \(groupSize)")
         let rows = matrix.rows, columns = matrix.columns
-        self.rows = rows
-        self.columns = columns
-        self.bits = bits
-        self.groupSize = groupSize
         let groups = (columns + groupSize - 1) / groupSize
         let levels = Double((1 << bits) - 1)
         var codes = [UInt8](repeating: 0, count: rows * columns)
@@ -54,17 +50,26 @@ public struct QuantizedMatrix: Sendable {
                     let end = row * columns + min(columns, (group + 1) * groupSize)
                     var low = x[start], high = x[start]
                     for i in start..<end { low = min(low, x[i]); high = max(high, x[i]) }
-                    let (s, z) = try QuantizedMatrix.scaleAndZero(low: low, high: high, levels: levels)
-                    scales[row * groups + group] = s
-                    zeros[row * groups + group] = z
-                    let scale = Double(HalfPrecision.float(fromF16: s)), zero = Double(HalfPrecision.float(fromF16: z))
-                    for i in start..<end {
-                        let q = (x[i] / scale + zero).rounded(.toNearestOrEven)
-                        codes[i] = UInt8(min(max(q, 0), levels))
-                    }
+                    let rule = try QuantizationGroup(low: low, high: high, levels: levels)
+                    scales[row * groups + group] = rule.scaleBits
+                    zeros[row * groups + group] = rule.zeroBits
+                    for i in start..<end { codes[i] = rule.code(x[i]) }
                 }
             }
         }
+        self.init(rows: rows, columns: columns, bits: bits, groupSize: groupSize, codes: codes, scales: scales, zeros: zeros)
+    }
+
+    /// Wraps codes (one per element, row-major, each at most 2^bits − 1) and the F16 bits of the
+    /// groups' scales and zero points (`rows × groupsPerRow`), as another quantizer chose them.
+    init(rows: Int, columns: Int, bits: Int, groupSize: Int, codes: [UInt8], scales: [UInt16], zeros: [UInt16]) {
+        let groups = (columns + groupSize - 1) / groupSize
+        precondition(codes.count == rows * columns && scales.count == rows * groups && zeros.count == rows * groups,
+                     "codes, scales or zero points do not match a \(rows)×\(columns) matrix with groups of \(groupSize)")
+        self.rows = rows
+        self.columns = columns
+        self.bits = bits
+        self.groupSize = groupSize
         packedCodes = BitPacking.pack(codes, bits: bits)
         self.scales = scales
         self.zeros = zeros

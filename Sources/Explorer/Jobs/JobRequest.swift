@@ -6,3 +6,12 @@ public enum JobRequest: Equatable, Sendable {
     /// Stop the running job.
     case cancel
 }
+
+extension JobRequest {
+    /// The command a compression job runs, before the runner appends the checkpoint, plan and
+    /// folder: `command` (executable and subcommand), then `--stats FILE` when the explorer has
+    /// activation statistics (`statisticsPath`), so the child compresses with the same statistics.
+    public static func compressCommand(_ command: [String], statisticsPath: String?) -> [String] {
+        command + (statisticsPath.map { ["--stats", $0] } ?? [])
+    }
+}

@@ -10,6 +10,10 @@ import TerminalUI
 /// SpectrumPane(title: "Spectrum " + name, status: status, chosenRank: rank,
 ///              estimate: estimate, styles: styles).render(into: &buffer, area: rect)
 /// ```
+/// For a data-aware spectrum (of `W·S`), set ``kind`` so the figures name `‖W·S‖F` and the
+/// output error; ``comparison`` (the other kind's spectrum of the same matrix) adds its
+/// cumulative energy as a faint second curve in the energy chart when that chart keeps at least
+/// ``comparisonMinimumRows`` rows.
 /// Layout inside the border, top to bottom: legend rows, the σ chart, the energy chart (only
 /// when at least ``energyChartMinimumRows`` rows are left for charts), the figure rows. When the
 /// area is too short for charts, the marker ranks and the figures are drawn as text, as many
@@ -26,11 +30,18 @@ public struct SpectrumPane: Widget {
     public var estimate: LayerEstimate?
     /// Colours and attributes.
     public var styles: PaneStyles
+    /// Which kind of spectrum `status` holds: the figures are named after it.
+    public var kind = SpectrumKind.weights
+    /// The other kind's spectrum of the same matrix, drawn faintly in the energy chart; nil for none.
+    public var comparison: Spectrum?
 
     /// Chart rows needed before the energy chart is drawn beneath the σ chart.
     public static let energyChartMinimumRows = 10
     /// Chart rows needed before any chart is drawn.
     public static let chartMinimumRows = 4
+    /// Energy-chart rows (axes included) needed before ``comparison`` is drawn in it, so two
+    /// curves never share a plot too short to tell them apart.
+    public static let comparisonMinimumRows = 6
 
     /// Creates the pane.
     public init(title: String, status: SpectrumStatus?, chosenRank: Int? = nil,
@@ -52,6 +63,8 @@ public struct SpectrumPane: Widget {
         public var energyChart: Rect
         /// Figure rows.
         public var figures: Rect
+        /// True when the energy chart has room for ``SpectrumPane/comparison`` (and the legend names it).
+        public var showsComparison = false
     }
 
     /// Draws border, charts, legend and figures into `area`.
@@ -73,9 +86,21 @@ public struct SpectrumPane: Widget {
         }
     }
 
-    /// The layout for `spectrum` inside `inner`.
+    /// The layout for `spectrum` inside `inner`: with the comparison curve when there is one
+    /// and its legend entry still leaves the energy chart ``comparisonMinimumRows`` rows.
     public func layout(_ spectrum: Spectrum, inner: Rect) -> Layout {
-        let legendRows = legend(spectrum).height(width: inner.width)
+        if comparison != nil {
+            var compared = layout(spectrum, inner: inner, includesComparison: true)
+            if compared.energyChart.height >= SpectrumPane.comparisonMinimumRows {
+                compared.showsComparison = true
+                return compared
+            }
+        }
+        return layout(spectrum, inner: inner, includesComparison: false)
+    }
+
+    private func layout(_ spectrum: Spectrum, inner: Rect, includesComparison: Bool) -> Layout {
+        let legendRows = legend(spectrum, includesComparison: includesComparison).height(width: inner.width)
         let figureRows = figures(spectrum).height(width: inner.width)
         let chartRows = inner.height - legendRows - figureRows
         guard chartRows >= SpectrumPane.chartMinimumRows else {
@@ -108,13 +133,17 @@ public struct SpectrumPane: Widget {
         return markers
     }
 
-    /// Legend entries: the lines (σ when `includesLines`, energy when both flags hold), then
-    /// each marker with its rank.
-    public func legend(_ spectrum: Spectrum, includesLines: Bool = true, includesEnergy: Bool = true) -> Legend {
+    /// Legend entries: the lines (σ when `includesLines`, energy when both flags hold, the
+    /// comparison too when `includesComparison`), then each marker with its rank.
+    public func legend(_ spectrum: Spectrum, includesLines: Bool = true, includesEnergy: Bool = true,
+                       includesComparison: Bool = true) -> Legend {
         let s = spectrum.summary
         var items: [LegendItem] = []
         if includesLines { items.append(LegendItem(swatch: "━", text: "σᵢ", style: styles.singularValues)) }
         if includesLines && includesEnergy { items.append(LegendItem(swatch: "━", text: "energy %", style: styles.energy)) }
+        if includesLines && includesEnergy && includesComparison && comparison != nil {
+            items.append(LegendItem(swatch: "━", text: kind.other.name, style: styles.dim, styleText: true))
+        }
         items += [
             LegendItem(swatch: "│", text: "r90 \(s.energyRank90)", style: styles.energyRank90, styleText: true),
             LegendItem(swatch: "│", text: "r99 \(s.energyRank99)", style: styles.energyRank99, styleText: true),
@@ -135,13 +164,13 @@ public struct SpectrumPane: Widget {
         let kept = chosenRank.map { k in total > 0 ? 1 - spectrum.tailEnergy[min(max(k, 0), spectrum.singularValues.count)] / total : 1 } ?? 1
         let error = estimate?.relativeError ?? chosenRank.map { spectrum.truncationError(rank: $0) } ?? 0
         var texts = [
-            "‖W‖F \(ExplorerFormat.number(s.frobeniusNorm))",
+            (kind == .dataAware ? "‖W·S‖F " : "‖W‖F ") + ExplorerFormat.number(s.frobeniusNorm),
             "σ₁ \(ExplorerFormat.number(s.spectralNorm))",
             "stable rank \(ExplorerFormat.number(s.stableRank))",
             "effective rank \(ExplorerFormat.number(s.effectiveRank))",
             "full rank \(s.fullRank)",
             (chosenRank.map { "k=\($0)" } ?? "dense") + " keeps \(ExplorerFormat.percent(kept))",
-            "error \(ExplorerFormat.percent(error))",
+            (kind == .dataAware ? "output error " : "error ") + ExplorerFormat.percent(error),
         ]
         if let e = estimate {
             texts.append("params \(ExplorerFormat.count(e.parametersBefore)) → \(ExplorerFormat.count(e.parametersAfter))")
@@ -152,8 +181,9 @@ public struct SpectrumPane: Widget {
     private func draw(_ spectrum: Spectrum, into buffer: inout CellBuffer, inner: Rect) {
         let parts = layout(spectrum, inner: inner)
         // Laid out with the full legend; entries for lines not drawn go.
-        legend(spectrum, includesLines: !parts.singularValueChart.isEmpty, includesEnergy: !parts.energyChart.isEmpty)
-            .render(into: &buffer, area: parts.legend)
+        let comparing = parts.showsComparison
+        legend(spectrum, includesLines: !parts.singularValueChart.isEmpty, includesEnergy: !parts.energyChart.isEmpty,
+               includesComparison: comparing).render(into: &buffer, area: parts.legend)
         figures(spectrum).render(into: &buffer, area: parts.figures)
         guard !parts.singularValueChart.isEmpty else { return }
         let values = spectrum.singularValues
@@ -166,9 +196,11 @@ public struct SpectrumPane: Widget {
             sigma.render(into: &buffer, area: parts.singularValueChart)
             return
         }
-        let total = spectrum.tailEnergy.first ?? 0
-        let percents = SpectrumSummary.cumulativeEnergy(values).map { total > 0 ? $0 / total * 100 : 0 }
-        var energy = LineChart(series: [ChartSeries(name: "energy %", values: percents, style: styles.energy)],
+        var series = [ChartSeries(name: "energy %", values: SpectrumPane.energyPercents(spectrum), style: styles.energy)]
+        if let comparison, comparing {
+            series.insert(ChartSeries(name: kind.other.name, values: SpectrumPane.energyPercents(comparison), style: styles.dim), at: 0)
+        }
+        var energy = LineChart(series: series,
                                markers: markers.map { ChartMarker(x: $0.x, label: "", style: $0.style) },
                                xRange: xRange, yRange: 0...100, axisStyle: styles.axis)
         energy.yLabelSuffix = "%"
@@ -178,6 +210,12 @@ public struct SpectrumPane: Widget {
         let gutter = max(sigma.plotArea(in: parts.singularValueChart).x, energy.plotArea(in: parts.energyChart).x)
         sigma.render(into: &buffer, area: SpectrumPane.aligned(parts.singularValueChart, chart: sigma, plotX: gutter))
         energy.render(into: &buffer, area: SpectrumPane.aligned(parts.energyChart, chart: energy, plotX: gutter))
+    }
+
+    /// The cumulative energy of `spectrum` after each rank, in percent of the total.
+    static func energyPercents(_ spectrum: Spectrum) -> [Double] {
+        let total = spectrum.tailEnergy.first ?? 0
+        return SpectrumSummary.cumulativeEnergy(spectrum.singularValues).map { total > 0 ? $0 / total * 100 : 0 }
     }
 
     /// `area` shrunk from the left so `chart`'s plot starts at column `plotX`.

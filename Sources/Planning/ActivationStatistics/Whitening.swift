@@ -77,6 +77,13 @@ public enum Whitening: Sendable {
     /// matrices, `A·B` minimises `‖(W − A·B)·S‖_F`, hence the output error on the statistics'
     /// inputs. `rank` is clamped to `0…min(m, n)`.
     public func truncatedFactors(of weight: Matrix, rank: Int) throws -> (a: Matrix, b: Matrix) {
+        let truncation = try truncation(of: weight, rank: rank)
+        return (truncation.a, truncation.b)
+    }
+
+    /// ``truncatedFactors(of:rank:)`` together with every singular value of `W·S` (descending,
+    /// as ``whitenedSingularValues(of:)``), from the one SVD both need.
+    public func truncation(of weight: Matrix, rank: Int) throws -> (a: Matrix, b: Matrix, singularValues: [Double]) {
         let svd = try LAPACK.singularValueDecomposition(try whiten(weight), vectors: true)
         guard let u = svd.u, let vt = svd.vt else { throw LinearAlgebraError.invalidDimensions("the SVD returned no vectors.") }
         let k = min(max(rank, 0), svd.s.count)
@@ -87,6 +94,6 @@ public enum Whitening: Sendable {
             for i in 0..<weight.rows { a[i, j] = u[i, j] * root }
             for i in 0..<weight.columns { b[j, i] = vt[j, i] * root }
         }
-        return (a, try unwhiten(b))
+        return (a, try unwhiten(b), svd.s)
     }
 }

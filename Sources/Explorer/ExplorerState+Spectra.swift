@@ -1,0 +1,111 @@
+import Foundation
+import Planning
+
+/// Spectra arriving from the background engines, plain and data-aware, and the `D` key that
+/// switches which kind is shown. Choices never change with the kind: only the figures do, since
+/// every estimate is built from the shown kind's spectrum (``plannedTensor(_:)``).
+extension ExplorerState {
+    /// Makes room for data-aware spectra of every row, computed from the activation statistics
+    /// at `path` (shown in the status line and passed to a compression job as `--stats`); until
+    /// they arrive, each is pending. Without this call the explorer shows the weights' spectra only.
+    public mutating func expectDataAwareSpectra(statisticsPath path: String) {
+        statisticsPath = path
+        dataAwareStatuses = Array(repeating: .pending, count: entries.count)
+        dataAwareProgress = (0, entries.count)
+    }
+
+    /// Row `index`'s spectrum of `kind`, when it is ready (nil without statistics for data-aware).
+    public func spectrum(_ index: Int, of kind: SpectrumKind) -> Spectrum? {
+        switch kind {
+        case .weights: return weightStatuses[index].spectrum
+        case .dataAware: return dataAwareStatuses?[index].spectrum
+        }
+    }
+
+    /// True when every spectrum of the shown kind is done (computed, cached or failed).
+    public var shownSpectraAreDone: Bool {
+        switch spectrumKind {
+        case .weights: return progress.completed >= progress.total
+        case .dataAware: return !isComputingDataAware
+        }
+    }
+
+    /// Records one finished (or failed) spectrum of `kind` and the progress that came with it.
+    public mutating func receive(_ event: SpectrumEngine.Event, progress: SpectrumEngine.Progress, kind: SpectrumKind = .weights) {
+        receive(event, completed: progress.completed, total: progress.total, kind: kind)
+    }
+
+    /// Records one finished (or failed) spectrum of `kind`, with `completed` of `total` of that
+    /// kind done. Data-aware events are ignored unless ``expectDataAwareSpectra(statisticsPath:)``
+    /// was called.
+    public mutating func receive(_ event: SpectrumEngine.Event, completed: Int, total: Int, kind: SpectrumKind = .weights) {
+        let name: String, status: SpectrumStatus
+        switch event {
+        case .finished(let spectrum, _): (name, status) = (spectrum.tensorName, .ready(spectrum))
+        case .failed(let error): (name, status) = (error.tensorName, .failed(error.description))
+        }
+        switch kind {
+        case .weights:
+            if let i = indexByName[name] { weightStatuses[i] = status }
+            progress = (min(max(progress.completed, completed), total), total)
+        case .dataAware:
+            guard dataAwareStatuses != nil else { return }
+            if let i = indexByName[name] { dataAwareStatuses?[i] = status }
+            dataAwareProgress = (min(max(dataAwareProgress?.completed ?? 0, completed), total), total)
+        }
+        if kind == spectrumKind, sort == .error || sort == .energyRank { rebuildRows() }
+        if applyPendingPlanIfReady() { return }
+        let done = kind == .weights ? progress.completed >= progress.total : !isComputingDataAware
+        guard done, quitDialog == nil, prompt == nil else { return }
+        announceDone(kind, total: total)
+    }
+
+    /// The status line once every spectrum of `kind` is in.
+    private mutating func announceDone(_ kind: SpectrumKind, total: Int) {
+        let statuses = kind == .weights ? weightStatuses : dataAwareStatuses ?? []
+        let failed = statuses.filter { if case .failed = $0 { return true } else { return false } }.count
+        switch kind {
+        case .weights where isComputingDataAware:
+            announce("All \(total) spectra ready; data-aware spectra computing (D shows them). (? for help)",
+                     tone: failed == 0 ? .ok : .warning)
+        case .weights:
+            if failed == 0 { announce("All \(total) spectra ready. (? for help)", tone: .ok) }
+            else { announce("Spectra done; \(failed) failed. (? for help)", tone: .warning) }
+        case .dataAware:
+            let key = spectrumKind == .dataAware ? "D shows the weights'" : "D shows them"
+            if failed == 0 { announce("All \(total) data-aware spectra ready (\(key)).", tone: .ok) }
+            else { announce("Data-aware spectra done; \(failed) failed (\(key)).", tone: .warning) }
+        }
+    }
+
+    /// Applies the plan waiting for spectra once the shown kind's are all done; true when it did.
+    private mutating func applyPendingPlanIfReady() -> Bool {
+        guard shownSpectraAreDone, let plan = pendingPlan else { return false }
+        pendingPlan = nil
+        apply(plan)
+        return true
+    }
+
+    /// Shows the other kind of spectra (the choices stay; every figure follows), or says that
+    /// there are no statistics to compute data-aware spectra from.
+    mutating func toggleSpectrumKind() {
+        guard let path = statisticsPath else {
+            announce("No activation statistics: open the explorer with --stats FILE to see data-aware spectra.", tone: .warning)
+            return
+        }
+        spectrumKind = spectrumKind.other
+        if sort == .error || sort == .energyRank { rebuildRows() }
+        if applyPendingPlanIfReady() { return }
+        switch spectrumKind {
+        case .dataAware:
+            var text = "Data-aware spectra: errors are output errors ‖(W − Ŵ)·X‖/‖W·X‖ ("
+                + (path as NSString).lastPathComponent + "). D: weights."
+            if let done = dataAwareProgress, done.completed < done.total {
+                text += " \(done.completed)/\(done.total) computed so far."
+            }
+            statusText = text
+        case .weights:
+            statusText = "Weight spectra: errors are ‖W − Ŵ‖/‖W‖. D: data-aware."
+        }
+    }
+}
