@@ -56,14 +56,16 @@ let package = Package(
         ),
         .executableTarget(name: "RankscopeBench", dependencies: ["Planning", "LinearAlgebra", "SafeTensors", "Compression", "DemoModel", "COpenBLAS", "CheckpointFixtures", "Explorer", "TerminalUI"]),
         .target(name: "CheckpointFixtures", path: "Tests/CheckpointFixtures"),
+        // Runs Python (numpy, scipy, pandas, safetensors) as the tests' independent oracle.
+        .target(name: "PythonOracle", path: "Tests/PythonOracle"),
         .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON"]),
-        .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors", "StrictJSON", "FuzzTargets"]),
-        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
-        .testTarget(name: "PlanningTests", dependencies: ["Planning", "SafeTensors", "LinearAlgebra", "CheckpointFixtures"]),
+        .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors", "StrictJSON", "FuzzTargets", "PythonOracle"]),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "PythonOracle"]),
+        .testTarget(name: "PlanningTests", dependencies: ["Planning", "SafeTensors", "LinearAlgebra", "CheckpointFixtures", "PythonOracle"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "TerminalUI", "Planning", "SafeTensors", "LinearAlgebra"]),
-        .testTarget(name: "CompressionTests", dependencies: ["Compression", "Planning", "SafeTensors", "LinearAlgebra", "StrictJSON"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["SafeTensors", "CheckpointFixtures"]),
+        .testTarget(name: "CompressionTests", dependencies: ["Compression", "Planning", "SafeTensors", "LinearAlgebra", "StrictJSON", "PythonOracle"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["SafeTensors", "CheckpointFixtures", "PythonOracle"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -13,7 +13,9 @@ public struct DataAwareCompressedMatrix: Sendable {
 }
 
 /// Data-aware low-rank factorization (SVD-LLM / ASVD): the rank-k truncation of `W·S` mapped
-/// back, `A = U_k·Σ_k^{1/2}`, `B = Σ_k^{1/2}·V_kᵀ·S⁻¹` (``Whitening/truncatedFactors(of:rank:)``),
+/// back, `A = U_k·Σ_k^{1/2}`, `B = Σ_k^{1/2}·V_kᵀ·S⁻¹`, by the top-k route
+/// (``Whitening/leadingTruncation(of:rank:tailEnergy:)``, taking the full SVD of
+/// ``Whitening/truncatedFactors(of:rank:)`` above half of min(m, n) or when its accuracy check fails),
 /// written in the same `P.0` = B, `P.1` = A layout as ``MatrixCompressor``, so `W ≈ A·B` still
 /// holds for a reader. A new entry point beside ``MatrixCompressor``, which is unchanged.
 ///
@@ -34,8 +36,10 @@ public struct DataAwareCompressedMatrix: Sendable {
 public enum DataAwareCompressor {
     /// Compresses `weight` (named `name`) as `choice` says, whitened by `whitening`. The estimate
     /// uses `singularValues` (all of `W·S`'s, descending, e.g. from the spectrum cache keyed by the
-    /// statistics) when given; otherwise they are computed (for factors without a backbone, from
-    /// the same SVD as the factors).
+    /// statistics) when given. Otherwise it needs only `‖W·S‖_F²` and the tail `Σ_{i>k} σᵢ²` (see
+    /// ``LayerEstimate``), which come with the factors: the k leading values and the measured tail
+    /// of the data-aware truncation of W (the factors' own, or CALDERA's first iterate's), so no
+    /// second SVD is computed.
     ///
     /// - Throws: ``CompressionError`` for a bad name, an impossible or dense choice, or a
     ///   whitening of the wrong width; ``LinearAlgebraError`` when LAPACK fails.
@@ -57,7 +61,7 @@ public enum DataAwareCompressor {
             throw CompressionError.invalidChoice(tensor: name, reason: "its input statistics have \(inputWidth(of: whitening)) channels but the weight has \(weight.columns) columns")
         }
         let parts: [EncodedMatrix], reconstruction: Matrix, iterateErrors: [Double]
-        var whitenedValues = singularValues
+        let head: (leading: [Double], tailEnergy: Double?)
         if let backboneBits {
             let caldera = try HessianCaldera(weight, whitening: whitening, quantizer: try HessianQuantizer(whitening), rank: rank,
                                              module: module, factorBits: factorBits, backboneBits: backboneBits, groupSize: groupSize,
@@ -65,16 +69,18 @@ public enum DataAwareCompressor {
             parts = [caldera.factors.first, caldera.factors.second, caldera.backbone]
             reconstruction = caldera.reconstruction
             iterateErrors = caldera.iterateErrors
+            head = caldera.whitenedSpectrum
         } else {
-            let truncation = try whitening.truncation(of: weight, rank: rank)
-            whitenedValues = whitenedValues ?? truncation.singularValues
+            let truncation = try whitening.leadingTruncation(of: weight, rank: rank, tailEnergy: singularValues == nil)
+            head = (truncation.singularValues, truncation.tailEnergy)
             let factors = try EncodedFactors(a: truncation.a, b: truncation.b, module: module, bits: factorBits, groupSize: groupSize, factorType: options.factorType)
             parts = [factors.first, factors.second]
             reconstruction = factors.product
             iterateErrors = []
         }
         let spectrum = Spectrum(tensorName: name, rows: weight.rows, columns: weight.columns,
-                                singularValues: try whitenedValues ?? whitening.whitenedSingularValues(of: weight))
+                                singularValues: singularValues ?? estimateValues(leading: head.leading, tailEnergy: head.tailEnergy ?? 0,
+                                                                                 count: min(weight.rows, weight.columns)))
         let estimate = try LayerEstimate(tensor: PlannedTensor(name: name, shape: [weight.rows, weight.columns], spectrum: spectrum),
                                          choice: choice).relativeError
         let compressed = CompressedMatrix(tensors: parts.flatMap(\.tensors),
@@ -83,6 +89,14 @@ public enum DataAwareCompressor {
                                           quantizedTensors: parts.compactMap(\.description),
                                           iterateErrors: iterateErrors)
         return DataAwareCompressedMatrix(compressed: compressed, measuredOutputError: try outputError(weight, reconstruction, whitening))
+    }
+
+    /// Singular values standing in for the whole spectrum of `W·S` in a rank-k estimate: the k
+    /// leading ones and, when some are left out, one value `√tail` carrying their energy. Its
+    /// ``Spectrum/tailEnergy`` is exact at 0 (`‖W·S‖_F²`) and k (the tail), the only entries
+    /// ``LayerEstimate`` reads for a rank-k choice; its other figures are not W·S's.
+    static func estimateValues(leading: [Double], tailEnergy: Double, count: Int) -> [Double] {
+        leading.count < count ? leading + [tailEnergy.squareRoot()] : leading
     }
 
     /// The number of input channels `whitening` was made for (the width of S).

@@ -1,13 +1,24 @@
 import Planning
 import TerminalUI
 
-/// The budget form: a target kind, a value in human units, and the outcome of the last run
-/// (achieved figures and the gain over the uniform-rank plan, or why the target is out of reach).
+/// The budget form: a target kind, a value in human units, the widths the allocator gives free
+/// layers (factor bits, an optional CALDERA backbone, the quantization group size), and the
+/// outcome of the last run (achieved figures and the gain over the uniform-rank plan, or why the
+/// target is out of reach).
 public struct BudgetPanel: Equatable, Sendable {
+    /// The group sizes Home/End step through (any size ≥ 1 is valid in a plan file).
+    public static let groupSizes = [32, 64, 128, 256]
+
     /// What the target measures.
     public var kind: BudgetEntry.Kind = .parameters
     /// Bits of the factors the allocator gives free layers (↑/↓ cycle 16, 8, 4, 3, 2).
     public var factorBits = 16
+    /// Bits of the CALDERA backbone `Q` of `W ≈ Q + L·R` the allocator gives free layers, nil for
+    /// plain factors (PgDn/PgUp cycle none, 4, 3, 2).
+    public var backboneBits: Int?
+    /// Quantization group size of the factors and backbone below 16 bits (Home/End step
+    /// through ``groupSizes``).
+    public var groupSize = LayerChoice.defaultGroupSize
     /// The value as typed.
     public var text = ""
     /// The lines describing the last run (empty before the first).
@@ -15,8 +26,18 @@ public struct BudgetPanel: Equatable, Sendable {
     /// True when the last run failed (the outcome is a problem, not figures).
     public var failed = false
 
-    /// An empty form targeting a parameter count.
+    /// An empty form targeting a parameter count, 16-bit factors, no backbone, groups of 128.
     public init() {}
+
+    /// The allocator the form describes: its factor bits, backbone and group size.
+    public var allocator: BudgetAllocator {
+        BudgetAllocator(factorBits: factorBits, groupSize: groupSize, backboneBits: backboneBits)
+    }
+
+    /// `factors 4-bit · backbone 3-bit · group 32` (`backbone none` without one).
+    public var widths: String {
+        "factors \(factorBits)-bit · backbone \(backboneBits.map { "\($0)-bit" } ?? "none") · group \(groupSize)"
+    }
 
     /// Moves to the next (`forward`) or previous kind.
     public mutating func cycleKind(forward: Bool) {
@@ -25,14 +46,19 @@ public struct BudgetPanel: Equatable, Sendable {
         kind = kinds[(i + (forward ? 1 : kinds.count - 1)) % kinds.count]
     }
 
-    /// Applies one key: Tab and ←/→ change the kind, ↑/↓ the factor bits, text keys edit the
-    /// value; Enter submits (run the allocator) and Esc cancels (close the panel).
+    /// Applies one key: Tab and ←/→ change the kind, ↑/↓ the factor bits, PgUp/PgDn the backbone,
+    /// Home/End the group size (smaller/larger), text keys edit the value; Enter submits (run the
+    /// allocator) and Esc cancels (close the panel).
     public mutating func press(_ key: KeyEvent) -> TextPrompt.Outcome {
         switch key {
         case .tab, .right: cycleKind(forward: true)
         case .backTab, .left: cycleKind(forward: false)
         case .down: factorBits = ExplorerState.next(after: factorBits, in: ExplorerState.bitCycle)
         case .up: factorBits = ExplorerState.next(after: factorBits, in: ExplorerState.bitCycle.reversed())
+        case .pageDown: backboneBits = ExplorerState.next(after: backboneBits, in: ExplorerState.backboneCycle)
+        case .pageUp: backboneBits = ExplorerState.next(after: backboneBits, in: ExplorerState.backboneCycle.reversed())
+        case .end: groupSize = BudgetPanel.step(groupSize, larger: true)
+        case .home: groupSize = BudgetPanel.step(groupSize, larger: false)
         default:
             var field = TextPrompt(.filter, text: text)
             let outcome = field.edit(key)
@@ -40,5 +66,13 @@ public struct BudgetPanel: Equatable, Sendable {
             return outcome
         }
         return .editing
+    }
+
+    /// The next larger (or smaller) size of ``groupSizes`` after `size`, wrapping around; a size
+    /// outside the list moves to the nearest one in that direction.
+    static func step(_ size: Int, larger: Bool) -> Int {
+        let sizes = groupSizes
+        if larger { return sizes.first { $0 > size } ?? sizes[0] }
+        return sizes.last { $0 < size } ?? sizes[sizes.count - 1]
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Planning
 
 /// Short number texts for table cells and the title line.
 enum ExplorerFormat {
@@ -32,14 +33,7 @@ extension ExplorerFormat {
         return text + "%"
     }
 
-    /// Bytes with a decimal unit: `950B`, `12.3KB`, `4.19MB`, `6.74GB`.
-    static func bytes(_ value: Int) -> String {
-        let a = Double(value)
-        switch a {
-        case ..<1_000: return "\(value)B"
-        case ..<1_000_000: return String(format: "%.3gKB", a / 1e3)
-        case ..<1_000_000_000: return String(format: "%.3gMB", a / 1e6)
-        default: return String(format: "%.3gGB", a / 1e9)
-        }
-    }
+    /// Bytes in a binary unit, three significant digits, no space: `950B`, `12.3KiB`, `4.19MiB`
+    /// (``ByteCountFormatting/compact(_:)``, the CLI's units in fewer cells).
+    static func bytes(_ value: Int) -> String { ByteCountFormatting.compact(value) }
 }

@@ -2,12 +2,13 @@ import Planning
 import TerminalUI
 
 /// The budget panel: one global target, the allocator run over the free layers (locked layers
-/// keep their choice, excluded ones stay as stored), the result applied as one undo step. The
-/// allocator sees the shown kind's spectra, so with data-aware spectra it trades output errors.
+/// keep their choice, excluded ones stay as stored) at the panel's factor bits, backbone and
+/// group size, the result applied as one undo step. The allocator sees the shown kind's
+/// spectra, so with data-aware spectra it trades output errors.
 extension ExplorerState {
     mutating func openBudgetPanel() {
         budgetPanel = budgetPanel ?? BudgetPanel()
-        statusText = "Budget: Tab changes the kind, type a value, Enter allocates, Esc closes."
+        statusText = "Budget: Tab kind, ↑↓ bits, PgUp/PgDn backbone, Home/End group, Enter allocates."
     }
 
     mutating func pressInBudgetPanel(_ key: KeyEvent) {
@@ -56,7 +57,7 @@ extension ExplorerState {
         let constraints = self.constraints
         let allocation: Allocation
         do {
-            allocation = try BudgetAllocator(factorBits: panel.factorBits).allocate(tensors: plannedTensors, target: target, constraints: constraints)
+            allocation = try panel.allocator.allocate(tensors: plannedTensors, target: target, constraints: constraints)
         } catch {
             panel.outcome = ["\(error)"]
             return
@@ -67,7 +68,8 @@ extension ExplorerState {
         }
         let changed = commit(next)
         panel.failed = false
-        panel.outcome = ExplorerState.outcomeLines(allocation, kind: spectrumKind) + ["\(changed) layers changed; u undoes it all."]
+        panel.outcome = ExplorerState.outcomeLines(allocation, widths: panel.widths, kind: spectrumKind)
+            + ["\(changed) layers changed; u undoes it all."]
         statusText = "Budget \(target) allocated" + (spectrumKind == .dataAware ? " on output errors." : ".")
     }
 
@@ -76,11 +78,16 @@ extension ExplorerState {
         return false
     }
 
-    /// What the panel shows after a run: achieved figures and the comparison with uniform ranks;
-    /// the error is named after `kind` (`output error` for data-aware spectra).
-    static func outcomeLines(_ allocation: Allocation, kind: SpectrumKind = .weights) -> [String] {
+    /// The outcome line naming the widths a run allocated at: `allocated at factors 4-bit · …`.
+    static func widthsLine(_ widths: String) -> String { "allocated at " + widths }
+
+    /// What the panel shows after a run: the widths allocated at (`widths`, as ``BudgetPanel/widths``
+    /// words them), achieved figures and the comparison with uniform ranks; the error is named
+    /// after `kind` (`output error`, and `out-err` in the uniform line, for data-aware spectra).
+    static func outcomeLines(_ allocation: Allocation, widths: String, kind: SpectrumKind = .weights) -> [String] {
         let m = allocation.totals.model
         var lines = [
+            widthsLine(widths),
             "params \(ExplorerFormat.count(m.parametersBefore)) → \(ExplorerFormat.count(m.parametersAfter))"
                 + "  size \(ExplorerFormat.bytes(m.bytesBefore)) → \(ExplorerFormat.bytes(m.bytesAfter))",
             String(format: "%.2f bits/weight  ", m.bitsPerWeight) + (kind == .dataAware ? "output error " : "error ")
@@ -88,7 +95,8 @@ extension ExplorerState {
                 + String(format: "  speed-up ×%.2f", m.memoryBoundSpeedup),
         ]
         if let uniform = allocation.uniform {
-            var line = "uniform ranks \(ExplorerFormat.trimmedPercent(uniform.fraction)): err "
+            var line = "uniform ranks \(ExplorerFormat.trimmedPercent(uniform.fraction)): "
+                + (kind == .dataAware ? "out-err " : "err ")
                 + ExplorerFormat.percent(uniform.totals.model.relativeError)
                 + " \(ExplorerFormat.bytes(uniform.totals.model.bytesAfter))"
             if allocation.isUniform {

@@ -2,17 +2,30 @@ import Foundation
 import Planning
 
 /// Saving and loading plan files (``PlanDocument``): every row's choice, lock and exclusion.
+///
+/// A plan file's `keep_dense` binds the allocator unless it says `"lock": false`, so a free row
+/// kept dense at some bits (`d` then `b`) is written with `"lock": false`; without it the row
+/// would come back locked (``LayerSetting/Mark``) although the user never locked it.
 extension ExplorerState {
     /// The current settings as a plan document for this checkpoint.
     public func planDocument(file: String) -> PlanDocument {
         var choices: [String: LayerChoice] = [:]
         var constraints: [String: LayerConstraint] = [:]
+        var freeDense: Set<String> = []
         for (i, entry) in entries.enumerated() {
             choices[entry.info.name] = settings[i].effectiveChoice
             if settings[i].mark != .free { constraints[entry.info.name] = settings[i].constraint }
+            if settings[i].mark == .free, case .dense(_?, _) = settings[i].choice {
+                freeDense.insert(entry.info.name)
+            }
         }
-        return PlanDocument(checkpoint: PlanCheckpointReference(path: title, tensors: plannedTensors),
-                            choices: choices, constraints: constraints, file: file)
+        var document = PlanDocument(checkpoint: PlanCheckpointReference(path: title, tensors: plannedTensors),
+                                    choices: choices, constraints: constraints, file: file)
+        for (index, override) in document.overrides.enumerated()
+        where freeDense.contains(override.tensor) && override.settings.action == .keepDense {
+            document.overrides[index].settings.lock = false
+        }
+        return document
     }
 
     mutating func savePlan(to path: String) {

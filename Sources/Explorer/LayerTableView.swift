@@ -17,7 +17,7 @@ enum LayerTableView {
             case .layer: return TableColumn("layer", width: .remainder)
             case .rank: return TableColumn("rank", width: .fixed(5), alignment: .right)
             case .error: return TableColumn("error", width: .fixed(6), alignment: .right)
-            case .size: return TableColumn("size", width: .fixed(6), alignment: .right)
+            case .size: return TableColumn("size", width: .fixed(7), alignment: .right)  // `1023KiB`, `4.19MiB`
             case .bits: return TableColumn("bits", width: .fixed(4), alignment: .right)
             case .parameters: return TableColumn("params", width: .fixed(6), alignment: .right)
             case .energyRank: return TableColumn("r99", width: .fixed(4), alignment: .right)

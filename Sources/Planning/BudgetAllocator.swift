@@ -138,9 +138,9 @@ public struct BudgetAllocator: Sendable {
             }
             let cheapest = solver.minimalPlan()
             guard solver.cost(of: cheapest) <= budget else {
-                let unit = measure == .parameters ? "parameters" : "bytes"
+                let best = fixedCost + solver.cost(of: cheapest)
                 throw PlanError.targetUnreachable(target: target.description,
-                                                  bestAchievable: "\(fixedCost + solver.cost(of: cheapest)) \(unit)")
+                                                  bestAchievable: measure == .parameters ? "\(best) parameters" : ByteCountFormatting.described(best))
             }
             (state, multiplier) = solver.bestWithin(costBudget: budget)
             fillMoves = solver.fill(&state, costBudget: budget)

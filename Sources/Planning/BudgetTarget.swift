@@ -16,7 +16,7 @@ public enum BudgetTarget: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .parameters(let count): return "\(count) parameters"
-        case .bytes(let count): return "\(count) bytes"
+        case .bytes(let count): return ByteCountFormatting.described(count)
         case .bitsPerWeight(let bits): return "\(bits) bits per weight"
         case .relativeError(let error): return "relative error \(error)"
         }

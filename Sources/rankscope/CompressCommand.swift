@@ -24,7 +24,7 @@ struct CompressCommand: ParsableCommand {
 
     @OptionGroup var options: CompressOptions
 
-    @Option(help: "Compress only the layers at positions I, I+N, I+2N, … (0 ≤ I < N) into --out and stop there; `rankscope merge` assembles the parts (for job arrays: README, \"Compressing on many machines\").")
+    @Option(help: "Compress only the layers at positions I, I+N, I+2N, … (0 ≤ I < N) into --out and stop there, computing only their spectra (every one when the plan has a target); `rankscope merge` assembles the parts (for job arrays: README, \"Compressing on many machines\").")
     var shard: String?
 
     func validate() throws {

@@ -24,10 +24,10 @@ struct CompressOptions: ParsableArguments {
     @Option(help: "Layers compressed in parallel (within --memory-limit).")
     var jobs = 1
 
-    @Option(help: "Memory the layers in flight may use together, about 40 bytes per weight each, e.g. 4GB.")
+    @Option(help: "Memory the layers in flight may use together, about 40 bytes per weight each, e.g. 4GB (4·10⁹ bytes) or 4GiB (4·2³⁰).")
     var memoryLimit = "4GB"
 
-    @Option(help: "Largest shard (tensor bytes), e.g. 5GB (Hugging Face's default) or 500MB.")
+    @Option(help: "Largest shard (tensor bytes), e.g. 5GB (5·10⁹ bytes, Hugging Face's default) or 2GiB (2·2³⁰).")
     var maxShardSize = "5GB"
 
     @Flag(help: "Write each compressed layer as one dense P.weight = W_k instead of factors, for tools that expect the original shapes.")
@@ -83,7 +83,9 @@ struct CompressOptions: ParsableArguments {
         signal(SIGXFSZ, SIG_IGN)
         let catalog = try checkpoint.openCatalog()
         let statistics = try stats.map(ActivationStatistics.init(path:))
-        let input = try CompressPlanInput.choices(planPath: plan, catalog: catalog, useCache: !noCache, jobs: nil, statistics: statistics)
+        let scope: CompressPlanInput.Scope = shard.map { .part($0) } ?? (mergeFrom.isEmpty ? .whole : .merge)
+        let input = try CompressPlanInput.choices(planPath: plan, catalog: catalog, useCache: !noCache, jobs: nil,
+                                                  statistics: statistics, scope: scope)
         let settings = JobSettings(outputFolder: out, force: force, resume: resume, jobs: jobs, memoryLimit: memory,
                                    maxShardSize: shardSize, factorType: factorType.flatMap(CompressOptions.outputType),
                                    materializeDense: dense, calderaIterations: calderaIterations, planLabel: plan,

@@ -57,7 +57,7 @@ struct InspectCommand: ParsableCommand {
         let share = catalog.parameterCount > 0 ? Double(compressible) / Double(catalog.parameterCount) * 100 : 0
         lines.append("")
         lines.append("total: \(catalog.entries.count) tensors · \(Formatting.grouped(catalog.parameterCount)) parameters · \(Formatting.bytes(catalog.byteCount)) (\(Formatting.grouped(catalog.byteCount)) bytes)")
-        lines.append("compressible (linear): \(catalog.compressibleEntries.count) matrices · \(Formatting.grouped(compressible)) parameters (\(Formatting.fixed(share, fractionDigits: 1))%)")
+        lines.append("compressible (linear): \(catalog.compressibleEntries.count) matrices · \(Formatting.grouped(compressible)) parameters (\(FixedDecimalText.string(share, fractionDigits: 1))%)")
         return lines
     }
 

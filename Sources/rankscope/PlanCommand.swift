@@ -26,7 +26,7 @@ struct PlanCommand: ParsableCommand {
     @Option(name: .customLong("target-params"), help: "At most this many parameters in the whole model, e.g. 13.2B.")
     var targetParameters: String?
 
-    @Option(help: "At most this many bytes in the whole model, e.g. 8GB or 7.5GiB.")
+    @Option(help: "At most this many bytes in the whole model, e.g. 8GB (8·10⁹ bytes) or 7.5GiB (7.5·2³⁰ bytes).")
     var targetBytes: String?
 
     @Option(help: "At most this many bits per weight on average over the whole model, e.g. 4.5.")

@@ -76,20 +76,25 @@ struct SpectrumRun {
     ///
     /// With `statistics`, the spectra are data-aware, so every estimate and allocation built on
     /// these tensors works with relative output errors ‖(W − Ŵ)·X‖/‖W·X‖ instead of weight errors.
+    ///
+    /// With `only`, just the matrices named there get a spectrum (the others none): what a run
+    /// that resolves or compresses some layers needs (`compress --shard`, `merge`).
     static func plannedTensors(of catalog: LayerCatalog, useCache: Bool, jobs: Int?, purpose: String,
-                               statistics: ActivationStatistics? = nil, onlyCovered: Bool = false) throws -> [PlannedTensor] {
+                               statistics: ActivationStatistics? = nil, onlyCovered: Bool = false,
+                               only: Set<String>? = nil) throws -> [PlannedTensor] {
         try plannedSpectra(of: catalog, useCache: useCache, jobs: jobs, purpose: purpose, statistics: statistics,
-                           onlyCovered: onlyCovered).tensors
+                           onlyCovered: onlyCovered, only: only).tensors
     }
 
-    /// ``plannedTensors(of:useCache:jobs:purpose:statistics:onlyCovered:)`` and which spectra they carry.
+    /// ``plannedTensors(of:useCache:jobs:purpose:statistics:onlyCovered:only:)`` and which spectra they carry.
     ///
     /// With `onlyCovered`, matrices `statistics` has no entry for get no spectrum instead of a
     /// refusal (the file is still checked against the checkpoint for every matrix it covers).
     static func plannedSpectra(of catalog: LayerCatalog, useCache: Bool, jobs: Int?, purpose: String,
-                               statistics: ActivationStatistics? = nil,
-                               onlyCovered: Bool = false) throws -> (tensors: [PlannedTensor], source: SpectraSource) {
+                               statistics: ActivationStatistics? = nil, onlyCovered: Bool = false,
+                               only: Set<String>? = nil) throws -> (tensors: [PlannedTensor], source: SpectraSource) {
         var compressible = catalog.compressibleEntries
+        if let only { compressible = compressible.filter { only.contains($0.info.name) } }
         if let statistics, onlyCovered {
             try statistics.requireStatistics(for: [], of: catalog.checkpoint)
             compressible = compressible.filter { statistics.hasStatistics(forWeight: $0.info.name) }

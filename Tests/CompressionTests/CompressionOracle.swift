@@ -1,6 +1,6 @@
 import Foundation
-import XCTest
 import LinearAlgebra
+import PythonOracle
 @testable import Compression
 
 /// Decodes rankscope's output tensors in numpy, from the documented layout alone
@@ -8,8 +8,7 @@ import LinearAlgebra
 /// the second factor stored transposed), and computes numpy's own figures for the original W:
 /// singular values, the rank-k truncation W_k, and ‖W − Ŵ‖/‖W‖ of the decoded Ŵ.
 ///
-/// This is a small runner of its own: the other oracles live in other test targets
-/// (LinearAlgebraTests' `NumpyOracle`, EndToEndTests' `Harness`), which a test target cannot import.
+/// The script runs through ``PythonOracle``, shared with the other test targets.
 enum CompressionOracle {
     /// One compressed matrix to check.
     struct Case {
@@ -83,15 +82,9 @@ for c in cases:
 json.dump(out, open(d + "/results.json", "w"))
 """#
 
-    /// The project's Python (`.venv/bin/python`, made by `scripts/setup`).
-    static var python: String {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return root.appendingPathComponent(".venv/bin/python").path
-    }
-
     /// numpy's results for every case, keyed by case name.
-    static func check(_ cases: [Case], file: StaticString = #filePath, line: UInt = #line) throws -> [String: Result] {
-        try runPython(script, file: file, line: line) { directory in
+    static func check(_ cases: [Case], file: StaticString = #fileID, line: UInt = #line) throws -> [String: Result] {
+        try PythonOracle.results(of: script, file: file, line: line) { directory in
             var manifest: [[String: Any]] = []
             for item in cases {
                 var weightBytes: [UInt8] = []
@@ -110,29 +103,5 @@ json.dump(out, open(d + "/results.json", "w"))
             }
             try JSONSerialization.data(withJSONObject: manifest).write(to: directory.appendingPathComponent("cases.json"))
         }
-    }
-
-    /// Runs `script` with a fresh temporary folder as its one argument, after `prepare` filled it,
-    /// and decodes the `results.json` the script wrote there; the folder is removed afterwards.
-    static func runPython<Output: Decodable>(_ script: String, file: StaticString = #filePath, line: UInt = #line,
-                                             prepare: (URL) throws -> Void) throws -> Output {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rankscope-compression-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try prepare(directory)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-c", script, directory.path]
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            XCTFail("numpy failed (run scripts/setup for .venv): \(errorText)", file: file, line: line)
-            throw CocoaError(.fileReadUnknown)
-        }
-        let data = try Data(contentsOf: directory.appendingPathComponent("results.json"))
-        return try JSONDecoder().decode(Output.self, from: data)
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import LinearAlgebra
 import Planning
+import PythonOracle
 import SafeTensors
 @testable import Compression
 
@@ -132,7 +133,7 @@ json.dump(out, open(d + "/results.json", "w"))
 
     /// numpy's GPTQ for every case, compared with Swift's, keyed by name.
     static func quantize(_ cases: [QuantizerCase], file: StaticString = #filePath, line: UInt = #line) throws -> [String: QuantizerResult] {
-        try CompressionOracle.runPython(quantizerScript, file: file, line: line) { directory in
+        try PythonOracle.results(of: quantizerScript, file: file, line: line) { directory in
             var manifest: [[String: Any]] = []
             for item in cases {
                 let base = directory.appendingPathComponent(item.name).path
@@ -190,7 +191,7 @@ json.dump({"weightError": float(np.linalg.norm(W - What) / np.linalg.norm(W)),
     /// Writes `tensors` to a `.safetensors` file and has numpy decode them to `Q̂ + Â·B̂`.
     static func decode(_ tensors: [OutputTensor], weight: Matrix, activations: Matrix, rank: Int, factorBits: Int,
                        backboneBits: Int, groupSize: Int, file: StaticString = #filePath, line: UInt = #line) throws -> DecodedResult {
-        try CompressionOracle.runPython(decoderScript, file: file, line: line) { directory in
+        try PythonOracle.results(of: decoderScript, file: file, line: line) { directory in
             try SafeTensorsWriter.write(path: directory.appendingPathComponent("model.safetensors").path,
                                         tensors: tensors.map { (TensorSpec(name: $0.name, dtype: $0.dtype, shape: $0.shape), $0.bytes) })
             try bytes(weight).write(to: directory.appendingPathComponent("w.bin"))

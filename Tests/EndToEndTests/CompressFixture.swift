@@ -1,4 +1,5 @@
 import Foundation
+import PythonOracle
 import XCTest
 
 /// A small Llama-named checkpoint written by Python (two input shards with an index, F32 matrices
@@ -7,7 +8,7 @@ import XCTest
 enum CompressFixture {
     /// Writes the checkpoint into `folder` (created): `blocks` blocks of `size`-wide layers.
     static func writeCheckpoint(_ folder: String, blocks: Int = 2, size: Int = 48) throws {
-        try Harness.python("""
+        try PythonOracle.run("""
         import sys, json, os, numpy as np
         from safetensors.numpy import save_file
         d, blocks, size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])

@@ -1,4 +1,5 @@
 import Foundation
+import PythonOracle
 import XCTest
 
 /// `rankscope compress` writes a checkpoint folder Python's safetensors and numpy load: shards
@@ -76,7 +77,7 @@ final class CompressOutputTests: CompressTestCase {
         assert open(os.path.join(out, "tokenizer.json"), "rb").read() == open(os.path.join(inp, "tokenizer.json"), "rb").read()
         print(worst)
         """
-        try Harness.python(check, [input, output])
+        try PythonOracle.run(check, [input, output])
     }
 
     func testDenseOutputKeepsTheOriginalNamesAndShapes() throws {
@@ -106,6 +107,6 @@ final class CompressOutputTests: CompressTestCase {
                 assert tout[name].tobytes() == W.tobytes(), name
         assert json.load(open(os.path.join(sys.argv[2], "config.json")))["rankscope"]["dense"] is True
         """
-        try Harness.python(check, [input, output])
+        try PythonOracle.run(check, [input, output])
     }
 }

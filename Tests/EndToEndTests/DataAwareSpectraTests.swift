@@ -1,4 +1,5 @@
 import Foundation
+import PythonOracle
 import XCTest
 
 /// `rankscope spectra --stats` and `plan --stats` on a generated checkpoint whose statistics were
@@ -15,32 +16,12 @@ final class DataAwareSpectraTests: XCTestCase {
     }
     override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: directory) }
 
-    /// `scripts/collect-stats.py` in the repository holding this test file.
-    private var collector: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("scripts/collect-stats.py").path
-    }
-
     /// Writes model.safetensors (F32), stats.safetensors (through the collector's accumulator, in
     /// batches) and expected.json: for up_proj (full second moment) numpy's optimal output error
     /// ‖(W − Ŵ)X‖/‖WX‖ at every rank with Ŵ = U_k·Σ_k·V_kᵀ·S⁻¹ (S = Cholesky of X·Xᵀ/T), and the
     /// output error of plain truncation; for down_proj (diagonal only) the singular values of
     /// W·diag(√mean_square).
-    private let writer = """
-    import importlib.util, json, sys, numpy as np
-    from safetensors.numpy import save_file
-    out, collector = sys.argv[1], sys.argv[2]
-    spec = importlib.util.spec_from_file_location("collect_stats", collector)
-    cs = importlib.util.module_from_spec(spec); spec.loader.exec_module(cs)
-    rng = np.random.default_rng(11)
-    def activations(n, t):
-        scales = 10.0 ** np.linspace(-2, 2, n)
-        mixing = np.eye(n) + 0.8 * rng.standard_normal((n, n))
-        return (scales[:, None] * mixing) @ rng.standard_normal((n, t))
-    up = rng.standard_normal((16, 10)).astype(np.float32)
-    down = rng.standard_normal((10, 16)).astype(np.float32)
-    save_file({"model.layers.0.mlp.up_proj.weight": up, "model.layers.0.mlp.down_proj.weight": down},
-              out + "/model/model.safetensors", metadata={"format": "pt"})
+    private let writer = StatisticsFixture.preamble + """
     full, diagonal = cs.StatsAccumulator(), cs.StatsAccumulator(diagonal_only=True)
     X = activations(10, 400)
     for start in range(0, 400, 128):
@@ -66,7 +47,7 @@ final class DataAwareSpectraTests: XCTestCase {
     """
 
     private func expected() throws -> [String: [Double]] {
-        try Harness.python(writer, [directory, collector])
+        try PythonOracle.run(writer, [directory, StatisticsFixture.collector])
         return try XCTUnwrap(Harness.json(String(contentsOfFile: directory + "/expected.json", encoding: .utf8)) as? [String: [Double]])
     }
 
@@ -124,7 +105,7 @@ final class DataAwareSpectraTests: XCTestCase {
     /// A 4×6 up_proj in `model/model.safetensors` and statistics of `width` channels at `statsPath`;
     /// runs `spectra --stats` and returns what it printed, expecting exit status 1 and one line.
     private func failingRun(statsPath: String, width: Int) throws -> String {
-        try Harness.python("""
+        try PythonOracle.run("""
         import sys, numpy as np
         from safetensors.numpy import save_file
         save_file({"model.layers.0.mlp.up_proj.weight": np.ones((4, 6), np.float32)}, sys.argv[1] + "/model.safetensors")

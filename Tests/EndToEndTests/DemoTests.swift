@@ -1,4 +1,5 @@
 import Foundation
+import PythonOracle
 import XCTest
 
 final class DemoTests: XCTestCase {
@@ -36,7 +37,7 @@ final class DemoTests: XCTestCase {
             return int(np.argmax(c >= 0.99 * c[-1]) + 1)
         print(r99("model.layers.4.self_attn.q_proj.weight"), r99("model.layers.4.mlp.up_proj.weight"))
         """
-        let numpyRanks = try Harness.python(check, [out]).stdout.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        let numpyRanks = try PythonOracle.run(check, [out]).split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         let spectra = try Harness.rankscope(["spectra", out, "--json", "--filter", "layers\\.4\\."], cacheHome: directory)
         XCTAssertEqual(spectra.status, 0, spectra.stderr)
         let matrices = try XCTUnwrap((Harness.json(spectra.stdout) as? [String: Any])?["matrices"] as? [[String: Any]])

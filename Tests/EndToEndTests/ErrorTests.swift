@@ -1,4 +1,5 @@
 import Foundation
+import PythonOracle
 import XCTest
 
 /// Bad input gets one sentence naming the file, exit status 1, and no trace; a bad command
@@ -61,7 +62,7 @@ final class ErrorTests: XCTestCase {
         save_file({"model.layers.0.mlp.up_proj.weight": a, "model.layers.0.mlp.down_proj.weight": np.eye(6, dtype=np.float32)}, sys.argv[1])
         """
         let path = directory + "/inf.safetensors"
-        try Harness.python(script, [path])
+        try PythonOracle.run(script, [path])
         let outcome = try Harness.rankscope(["spectra", path, "--no-cache"], cacheHome: directory)
         XCTAssertEqual(outcome.status, 1)
         XCTAssertTrue(outcome.stderr.contains("model.layers.0.mlp.up_proj.weight"), outcome.stderr)

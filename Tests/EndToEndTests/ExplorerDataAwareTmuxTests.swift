@@ -1,4 +1,5 @@
 import Foundation
+import PythonOracle
 import XCTest
 
 /// `rankscope PATH --stats FILE` in a real terminal: the statistics are checked before the
@@ -20,33 +21,13 @@ final class ExplorerDataAwareTmuxTests: XCTestCase {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    /// `scripts/collect-stats.py` in the repository holding this test file.
-    private var collector: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("scripts/collect-stats.py").path
-    }
-
     /// Writes `model/model.safetensors` (up_proj 16×10, down_proj 10×16, F32) and
     /// `stats.safetensors` through the collector's accumulator, as DataAwareSpectraTests does,
     /// a stats file of the wrong width at `narrow.safetensors`, and `expected.json`: up_proj's
     /// relative weight error at rank 3 (SVD of W) and relative output error at rank 3 (SVD of
     /// W·S, S the Cholesky factor of the second moment read back from the file), and the model's
     /// output error with up_proj at rank 3 and down_proj dense.
-    private let writer = """
-    import importlib.util, json, sys, numpy as np
-    from safetensors.numpy import save_file, load_file
-    out, collector = sys.argv[1], sys.argv[2]
-    spec = importlib.util.spec_from_file_location("collect_stats", collector)
-    cs = importlib.util.module_from_spec(spec); spec.loader.exec_module(cs)
-    rng = np.random.default_rng(11)
-    def activations(n, t):
-        scales = 10.0 ** np.linspace(-2, 2, n)
-        mixing = np.eye(n) + 0.8 * rng.standard_normal((n, n))
-        return (scales[:, None] * mixing) @ rng.standard_normal((n, t))
-    up = rng.standard_normal((16, 10)).astype(np.float32)
-    down = rng.standard_normal((10, 16)).astype(np.float32)
-    save_file({"model.layers.0.mlp.up_proj.weight": up, "model.layers.0.mlp.down_proj.weight": down},
-              out + "/model/model.safetensors", metadata={"format": "pt"})
+    private let writer = StatisticsFixture.preamble + """
     acc = cs.StatsAccumulator()
     acc.add_activations("model.layers.0.mlp.up_proj", activations(10, 400).T)
     acc.add_activations("model.layers.0.mlp.down_proj", activations(16, 300).T)
@@ -85,7 +66,7 @@ final class ExplorerDataAwareTmuxTests: XCTestCase {
     }
 
     func testDKeySwitchesTheExplorerToDataAwareFigures() throws {
-        try Harness.python(writer, [directory, collector])
+        try PythonOracle.run(writer, [directory, StatisticsFixture.collector])
         let expected = try XCTUnwrap(Harness.json(String(contentsOfFile: directory + "/expected.json", encoding: .utf8)) as? [String: Any])
         let model = directory + "/model", stats = directory + "/stats.safetensors"
 
@@ -119,7 +100,7 @@ final class ExplorerDataAwareTmuxTests: XCTestCase {
         XCTAssertTrue(text.contains("out-err " + (try percent(expected["model_output_error"]))), text)
         XCTAssertTrue(text.contains("Data-aware 0 mlp.up_proj"), text)
         XCTAssertTrue(text.contains("Data-aware spectra: errors are output errors"), text)
-        XCTAssertTrue(text.contains("3   156B"), "the choice stays rank 3:\n\(text)")
+        XCTAssertTrue(text.contains("3    156B"), "the choice stays rank 3:\n\(text)")
 
         try server.resize(session, width: 40, height: 12)
         text = try waitFor("name ↑  data-aware")

@@ -106,18 +106,32 @@ final class ExplorerMonkeyTests: XCTestCase {
 
     /// Closes whatever prompt, panel or help is open, presses q and answers the quit dialog;
     /// allows for a compression job (which quitting cancels, waiting up to 10 s for it).
+    ///
+    /// Keys are spaced well beyond curses' escape delay, more so on each retry: a process starved
+    /// of CPU (a loaded CI machine) reads an Escape and a `q` that arrived 0.1 s apart in one go,
+    /// as Alt-q, and the dialog never opens.
     private func quit(_ pane: ExplorerPane, _ replay: String) throws {
-        for _ in 0..<3 where pane.isRunning {
+        for attempt in 0..<4 where pane.isRunning {
             for key in ["Escape", "Escape", "q"] {
                 try pane.server.run(["send-keys", "-t", pane.target, key])
-                Thread.sleep(forTimeInterval: 0.1)  // longer than the escape delay: no Alt-combinations
+                Thread.sleep(forTimeInterval: 0.3 * Double(attempt + 1))
             }
             let deadline = Date().addingTimeInterval(10)
             while pane.isRunning && Date() < deadline && !pane.shown.contains("Quit?") { Thread.sleep(forTimeInterval: 0.1) }
             if pane.shown.contains("Quit?") { try pane.server.run(["send-keys", "-t", pane.target, "y"]) }
             if pane.exitStatus(timeout: 15) != nil { return }
         }
-        XCTAssertFalse(pane.isRunning, "\(replay): Escape, q and y did not quit:\n\(pane.shown)")
+        XCTAssertFalse(pane.isRunning, "\(replay): Escape, q and y did not quit:\n\(pane.shown)\n\(threadStacks(of: pane.pid()))")
+    }
+
+    /// Every thread's stack of the explorer process (gdb, when installed), so a hang reported by
+    /// the monkey says where each thread waits; a short note otherwise.
+    private func threadStacks(of pid: pid_t?) -> String {
+        guard let pid else { return "(no pid recorded)" }
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/gdb"),
+              let outcome = try? Harness.shell("/usr/bin/gdb -batch -p \(pid) -ex 'thread apply all bt 25' 2>&1 | grep -E '^(Thread|#)'")
+        else { return "(gdb is not installed: no thread stacks)" }
+        return "thread stacks of pid \(pid):\n" + outcome.stdout
     }
 }
 

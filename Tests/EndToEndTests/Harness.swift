@@ -1,14 +1,12 @@
 import Foundation
+import PythonOracle
 import XCTest
 
-/// Runs the built `rankscope` binary and Python, for tests that use them as a person would.
+/// Runs the built `rankscope` binary and shell commands, for tests that use them as a person would.
+/// Python snippets run through ``PythonOracle/run(_:_:file:line:)``.
 enum Harness {
     /// What a finished process left behind.
-    struct Outcome {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-    }
+    typealias Outcome = ChildProcess.Outcome
 
     /// The `rankscope` executable next to the test bundle (or `$RANKSCOPE_BIN`).
     static var binary: String {
@@ -26,17 +24,6 @@ enum Harness {
     static func rankscope(_ arguments: [String], cacheHome: String, file: StaticString = #filePath, line: UInt = #line) throws -> Outcome {
         XCTAssertTrue(FileManager.default.isExecutableFile(atPath: binary), "rankscope is not built at \(binary)", file: file, line: line)
         return try run(binary, arguments, environment: ["XDG_CACHE_HOME": cacheHome])
-    }
-
-    /// Runs `python3 -c script args…`; fails the test with setup advice when Python or its
-    /// packages are missing.
-    @discardableResult
-    static func python(_ script: String, _ arguments: [String] = [], file: StaticString = #filePath, line: UInt = #line) throws -> Outcome {
-        let outcome = try run("/usr/bin/env", ["python3", "-c", script] + arguments, environment: [:])
-        if outcome.status != 0 {
-            XCTFail("python3 failed (run scripts/setup to install numpy and safetensors): \(outcome.stderr)", file: file, line: line)
-        }
-        return outcome
     }
 
     /// Runs a program to completion, capturing both streams.
@@ -73,21 +60,12 @@ enum Harness {
                        environment: ["XDG_CACHE_HOME": cacheHome])
     }
 
-    /// Runs a shell command line with `posix_spawn` and `waitpid`, returning its status and
-    /// standard output. For programs that leave daemons behind (tmux starts its server this
-    /// way), which keep `Process`'s termination monitor from ever firing.
+    /// Runs a shell command line through ``ChildProcess`` (`posix_spawn` and `waitpid`), returning
+    /// its status and its standard output and error interleaved as `stdout`. For programs that
+    /// leave daemons behind (tmux starts its server this way), which keep `Process`'s termination
+    /// monitor from ever firing.
     static func shell(_ commandLine: String) throws -> Outcome {
-        let output = NSTemporaryDirectory() + "rankscope-shell-\(UUID().uuidString)"
-        defer { unlink(output) }
-        let words: [String] = ["/bin/sh", "-c", "(\(commandLine)) </dev/null >'\(output)' 2>&1"]
-        let argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        guard posix_spawn(&pid, "/bin/sh", nil, nil, argv, environ) == 0 else { throw CocoaError(.executableLoad) }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
-        return Outcome(status: (status >> 8) & 0xFF, stdout: text, stderr: "")
+        try ChildProcess.run("/bin/sh", ["-c", "(\(commandLine)) 2>&1"])
     }
 
     /// A fresh temporary folder.

@@ -1,9 +1,11 @@
 import Foundation
+import PythonOracle
 import XCTest
 
 /// The figures in `rankscope inspect`'s table against Python's own formatting of the same sizes
 /// (`f"{n:,}"`, `"%.2f" % (n / 1024**k)`, `"%.1f"`): sizes chosen to land on rounding ties
-/// (1.125 KiB → 1.12, 1.375 KiB → 1.38), on unit boundaries, and in every unit up to GiB.
+/// (1.125 KiB → 1.12, 1.375 KiB → 1.38), on unit boundaries (1,048,575 bytes rounds up to
+/// 1.00 MiB), and in every unit up to GiB.
 final class InspectTableTests: XCTestCase {
     private var directory = ""
 
@@ -30,13 +32,14 @@ final class InspectTableTests: XCTestCase {
             f.write(struct.pack("<Q", len(header)) + header)
             f.truncate(8 + len(header) + offset)
         def size(n):
+            # Binary IEC units: the first unit in which the amount printed with two decimals is
+            # below 1024 (1048575 bytes is 1.00 MiB, not 1024.00 KiB).
             if n < 1024:
                 return f"{n} B"
-            amount, unit = float(n), 0
-            while amount >= 1024 and unit < 5:
-                amount /= 1024
-                unit += 1
-            return "%.2f %s" % (amount, ["B", "KiB", "MiB", "GiB", "TiB", "PiB"][unit])
+            for unit in range(1, 6):
+                text = "%.2f" % (n / 1024 ** unit)
+                if float(text) < 1024 or unit == 5:
+                    return text + " " + ["B", "KiB", "MiB", "GiB", "TiB", "PiB"][unit]
         params = sizes + [rows * cols]
         expected = {name: [f"{p:,}", size(p * (2 if name.startswith("model") else 1))] for name, p in zip(tensors, params)}
         total = sum(params)
@@ -44,8 +47,8 @@ final class InspectTableTests: XCTestCase {
         expected["compressible"] = f"compressible (linear): 1 matrices · {rows * cols:,} parameters ({'%.1f' % (rows * cols / total * 100)}%)"
         print(json.dumps(expected))
         """
-        let oracle = try Harness.python(script, [path])
-        let expected = try XCTUnwrap(Harness.json(oracle.stdout) as? [String: Any])
+        let oracle = try PythonOracle.run(script, [path])
+        let expected = try XCTUnwrap(Harness.json(oracle) as? [String: Any])
         let outcome = try Harness.rankscope(["inspect", path], cacheHome: directory + "/cache")
         XCTAssertEqual(outcome.status, 0, outcome.stderr)
         let lines = outcome.stdout.split(separator: "\n").map(String.init)

@@ -1,5 +1,6 @@
 import CheckpointFixtures
 import Foundation
+import PythonOracle
 import XCTest
 
 final class InspectTests: XCTestCase {
@@ -38,7 +39,7 @@ final class InspectTests: XCTestCase {
                    "parameters": int(sum(v.size for s in shards for v in s.values())), "bytes": total},
                   open(f"{out}/expected.json", "w"))
         """
-        try Harness.python(script, [directory])
+        try PythonOracle.run(script, [directory])
         let expected = try XCTUnwrap(Harness.json(String(contentsOfFile: directory + "/expected.json", encoding: .utf8)) as? [String: Any])
         let outcome = try Harness.rankscope(["inspect", directory, "--json"], cacheHome: directory + "/cache")
         XCTAssertEqual(outcome.status, 0, outcome.stderr)

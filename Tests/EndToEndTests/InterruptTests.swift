@@ -1,4 +1,5 @@
 import Foundation
+import PythonOracle
 import XCTest
 
 /// Ctrl-C during `spectra` stops early, exits 130, and keeps what was computed in the cache.
@@ -6,7 +7,7 @@ final class InterruptTests: XCTestCase {
     func testInterruptKeepsFinishedSpectraInTheCache() throws {
         let directory = try Harness.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        try Harness.python("""
+        try PythonOracle.run("""
         import sys, numpy as np
         from safetensors.numpy import save_file
         rng = np.random.default_rng(1)

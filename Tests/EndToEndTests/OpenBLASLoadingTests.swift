@@ -1,4 +1,5 @@
 import Foundation
+import PythonOracle
 import XCTest
 
 /// rankscope loads OpenBLAS on its first BLAS call (`Sources/COpenBLAS`), not at start-up:
@@ -14,7 +15,7 @@ final class OpenBLASLoadingTests: XCTestCase {
     /// A one-matrix checkpoint written by Python's safetensors.
     private func writeCheckpoint() throws -> String {
         let path = directory + "/one.safetensors"
-        try Harness.python("""
+        try PythonOracle.run("""
         import sys, numpy as np
         from safetensors.numpy import save_file
         save_file({"model.layers.0.mlp.up_proj.weight": np.random.default_rng(1).standard_normal((12, 8)).astype(np.float32)}, sys.argv[1])

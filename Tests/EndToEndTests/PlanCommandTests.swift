@@ -1,4 +1,5 @@
 import Foundation
+import PythonOracle
 import XCTest
 
 /// `rankscope plan` on the demo checkpoint, checked against figures numpy derives from the
@@ -111,7 +112,7 @@ final class PlanCommandTests: XCTestCase {
 
     private func numpyFigures(plan: [String: [Any]]) throws -> [String: Any] {
         let planJSON = String(decoding: try JSONSerialization.data(withJSONObject: plan), as: UTF8.self)
-        return try XCTUnwrap(Harness.json(Harness.python(Self.oracle, [demo, planJSON]).stdout) as? [String: Any])
+        return try XCTUnwrap(Harness.json(PythonOracle.run(Self.oracle, [demo, planJSON])) as? [String: Any])
     }
 
     private func run(_ arguments: [String]) throws -> Harness.Outcome {

@@ -1,4 +1,5 @@
 import Foundation
+import PythonOracle
 import XCTest
 
 /// Checkpoints written by the Python `safetensors` package, read by the real binary, checked
@@ -54,7 +55,7 @@ final class SpectraInteropTests: XCTestCase {
     """
 
     func testSingularValuesAgreeWithNumpy() throws {
-        try Harness.python(writer, [directory])
+        try PythonOracle.run(writer, [directory])
         let expected = try XCTUnwrap(Harness.json(String(contentsOfFile: directory + "/expected.json", encoding: .utf8)) as? [String: [String: Any]])
         let outcome = try Harness.rankscope(["spectra", directory, "--json", "--values", "--no-cache"], cacheHome: directory + "/cache")
         XCTAssertEqual(outcome.status, 0, outcome.stderr)
@@ -79,7 +80,7 @@ final class SpectraInteropTests: XCTestCase {
     }
 
     func testCSVHoldsEveryValueForPandas() throws {
-        try Harness.python(writer, [directory])
+        try PythonOracle.run(writer, [directory])
         let csv = directory + "/spectra.csv"
         let outcome = try Harness.rankscope(["spectra", directory + "/model.safetensors", "--csv", csv, "--filter", "mlp"], cacheHome: directory + "/cache")
         XCTAssertEqual(outcome.status, 0, outcome.stderr)
@@ -100,12 +101,12 @@ final class SpectraInteropTests: XCTestCase {
             assert mine[0]["role"] in ("mlp.up_proj", "mlp.down_proj")
         print(len(rows))
         """
-        let result = try Harness.python(check, [csv, directory + "/expected.json"])
-        XCTAssertEqual(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines), String(32 + 32))
+        let result = try PythonOracle.run(check, [csv, directory + "/expected.json"])
+        XCTAssertEqual(result.trimmingCharacters(in: .whitespacesAndNewlines), String(32 + 32))
     }
 
     func testSecondRunComesFromTheCache() throws {
-        try Harness.python(writer, [directory])
+        try PythonOracle.run(writer, [directory])
         let cacheHome = directory + "/cache"
         let first = try Harness.rankscope(["spectra", directory, "--json"], cacheHome: cacheHome)
         XCTAssertEqual(first.status, 0, first.stderr)

@@ -1,4 +1,5 @@
 import Foundation
+import PythonOracle
 import XCTest
 
 /// `spectra --json`, `plan --json` and `spectra --csv` say which spectra they hold: the weights'
@@ -21,7 +22,7 @@ final class SpectrumKindReportTests: XCTestCase {
     /// them 0, so λ = 1e-6·mean) and expected.json: the fingerprint's prefix (size, mtime in ns,
     /// inode), each λ, and numpy's singular values of W·S.
     private func expected() throws -> [String: Any] {
-        try Harness.python("""
+        try PythonOracle.run("""
         import json, os, sys, numpy as np
         from safetensors.numpy import save_file
         out = sys.argv[1]
@@ -119,7 +120,7 @@ final class SpectrumKindReportTests: XCTestCase {
             let outcome = try Harness.rankscope(["spectra", model, "--csv", csv, "--json", "--values"] + arguments, cacheHome: directory + "/cache")
             XCTAssertEqual(outcome.status, 0, outcome.stderr)
             try outcome.stdout.write(toFile: json, atomically: true, encoding: .utf8)
-            let check = try Harness.python("""
+            let check = try PythonOracle.run("""
             import json, sys
             import numpy as np, pandas as pd
             csv, report, kind = sys.argv[1], json.load(open(sys.argv[2])), sys.argv[3]
@@ -137,7 +138,7 @@ final class SpectrumKindReportTests: XCTestCase {
             assert np.array_equal(numeric[:, 1], df.singular_value.to_numpy())
             print(len(df))
             """, [csv, json, kind])
-            XCTAssertEqual(check.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "20", kind)
+            XCTAssertEqual(check.trimmingCharacters(in: .whitespacesAndNewlines), "20", kind)
         }
     }
 }

@@ -29,6 +29,9 @@ enum ExplorerFigures {
     }
     /// `8.70%`.
     static func percent(_ fraction: Double) -> String { String(format: "%.2f%%", fraction * 100) }
+    /// A size of 1 KiB up to 1000 KiB as the explorer shows it: `%.3g` of bytes / 1024, then `KiB`
+    /// (2496 → 2.4375 → `2.44KiB`; 1920 → 1.875 → `1.88KiB`, printf's ties to even).
+    static func kib(_ bytes: Int) -> String { String(format: "%.3gKiB", Double(bytes) / 1024) }
     /// `text` right-aligned in `width` cells.
     static func right(_ text: String, _ width: Int) -> String {
         String(repeating: " ", count: max(0, width - text.count)) + text
@@ -37,14 +40,14 @@ enum ExplorerFigures {
     static func left(_ text: String, _ width: Int) -> String {
         text + String(repeating: " ", count: max(0, width - text.count))
     }
-    /// A table line of the 80-column layout (mark 2, layer 19, rank 5, size 6, error 6), borders included.
+    /// A table line of the 80-column layout (mark 2, layer 18, rank 5, size 7, error 6), borders included.
     static func line80(_ mark: String, _ layer: String, _ rank: String, _ size: String, _ error: String) -> String {
-        "│" + left(mark, 2) + " " + left(layer, 19) + " " + right(rank, 5) + " " + right(size, 6) + " " + right(error, 6) + "│"
+        "│" + left(mark, 2) + " " + left(layer, 18) + " " + right(rank, 5) + " " + right(size, 7) + " " + right(error, 6) + "│"
     }
-    /// A table line of the 160-column layout (every column; the layer column 28 wide), borders included.
+    /// A table line of the 160-column layout (every column; the layer column 27 wide), borders included.
     static func line160(_ mark: String, _ layer: String, _ shape: String, _ dtype: String, _ r99: String, _ params: String,
                         _ rank: String, _ bits: String, _ size: String, _ error: String) -> String {
-        "│" + left(mark, 2) + " " + left(layer, 28) + " " + right(shape, 11) + " " + right(dtype, 5) + " " + right(r99, 4)
-            + " " + right(params, 6) + " " + right(rank, 5) + " " + right(bits, 4) + " " + right(size, 6) + " " + right(error, 6) + "│"
+        "│" + left(mark, 2) + " " + left(layer, 27) + " " + right(shape, 11) + " " + right(dtype, 5) + " " + right(r99, 4)
+            + " " + right(params, 6) + " " + right(rank, 5) + " " + right(bits, 4) + " " + right(size, 7) + " " + right(error, 6) + "│"
     }
 }

@@ -54,10 +54,12 @@ final class ExplorerJobTests: XCTestCase {
         XCTAssertEqual(app.state.viewMode, .jobs)
         XCTAssertTrue(app.waitForJob(timeout: 30))
         let text = screen(backend)
-        XCTAssertEqual(app.state.statusText, "Compressed 2 layers into \(folder): 2MB → 1.5MB.")
+        // 2 000 000 and 1 500 000 bytes in binary units: 1.907… MiB and 1.430… MiB.
+        let sizes = String(format: "%.3gMiB → %.3gMiB", 2e6 / 1_048_576, 1.5e6 / 1_048_576)
+        XCTAssertEqual(app.state.statusText, "Compressed 2 layers into \(folder): \(sizes).")
         XCTAssertTrue(text.contains("Compressed 2 layers into"), text)
         XCTAssertEqual(app.state.statusTone, .ok)
-        XCTAssertTrue(text.contains("done: 2MB → 1.5MB"), text)
+        XCTAssertTrue(text.contains("done: " + sizes), text)
         XCTAssertTrue(text.contains("2/2"), text)
         // Latest first; the measured error beside the plan's estimate (— when unknown).
         let jobRows = backend.lines().map { String($0.dropFirst(55)) }.filter { $0.contains("mlp.up_proj") }

@@ -21,12 +21,12 @@ final class ExplorerSnapshotTests: XCTestCase {
         let pane = ExplorerScreens.tablePane(backend, width: 44)
         XCTAssertEqual(Array(pane[2...9]), [
             "┌─Layers 3/6  name ↑───────────────────────┐",
-            "│   layer                rank   size  error│",
+            "│   layer               rank    size  error│",
             F.line80("▾", "block 0 (2)", "", "\(upBytes + qBytes)B", F.percent(groupError)),
             F.line80(" *", "  0 mlp.up_proj", "\(r99)", "\(upBytes)B", F.percent(F.error(rank: r99))),
             F.line80(" *", "  0 attn.q_proj", "\(quarter)", "\(qBytes)B", F.percent(F.error(rank: quarter))),
-            F.line80("▾", "block 1 (2)", "", "2.5KB", "0.00%"),
-            F.line80("", "  1 mlp.up_proj", "dense", "1.92KB", "0.00%"),
+            F.line80("▾", "block 1 (2)", "", F.kib(1920 + 576), "0.00%"),
+            F.line80("", "  1 mlp.up_proj", "dense", F.kib(1920), "0.00%"),
             F.line80("", "  1 attn.q_proj", "dense", "576B", "0.00%"),
         ])
         let before = F.parametersBefore()
@@ -49,19 +49,19 @@ final class ExplorerSnapshotTests: XCTestCase {
         // ⌈(40·7·b + 32·7)/8⌉ + ⌈(7·12·b + 32·7)/8⌉ bytes; 16 bits has no scales: 2·7·52.
         func bytes(_ b: Int) -> Int { b == 16 ? 2 * 7 * 52 : (40 * 7 * b + 224 + 7) / 8 + (7 * 12 * b + 224 + 7) / 8 }
         let expected = [8, 4, 3, 2, 16].map { b -> String in
-            let size = bytes(b) >= 1000 ? String(format: "%.3gKB", Double(bytes(b)) / 1000) : "\(bytes(b))B"
-            return "\(b) " + F.right(size, 6)
+            let size = bytes(b) >= 1024 ? F.kib(bytes(b)) : "\(bytes(b))B"
+            return "\(b) " + F.right(size, 7)
         }
         for (line, tail) in zip(sizes, expected) {
-            XCTAssertTrue(line.contains(" 7 " + F.right(tail, 11)), "\(tail) in \(line)")
+            XCTAssertTrue(line.contains(" 7 " + F.right(tail, 12)), "\(tail) in \(line)")
         }
         app.handle(.character("B"))
         let pane = ExplorerScreens.tablePane(backend, width: 88)
-        XCTAssertEqual(pane[3], "│   layer                              shape dtype  r99 params  rank bits   size  error│")
+        XCTAssertEqual(pane[3], "│   layer                             shape dtype  r99 params  rank bits    size  error│")
         // CALDERA: the 40×12 backbone at 4 bits adds ⌈(480·4 + 32·40)/8⌉ = 400 bytes and 480 parameters.
         let calderaBytes = bytes(16) + 400
-        XCTAssertTrue(pane[5].hasPrefix("│ *   0 mlp.up_proj                    40×12   F32    7    844     7 16+4 "
-                                         + String(format: "%.3gKB", Double(calderaBytes) / 1000)), pane[5])
+        XCTAssertTrue(pane[5].hasPrefix("│ *   0 mlp.up_proj                   40×12   F32    7    844     7 16+4 "
+                                         + F.right(F.kib(calderaBytes), 7)), pane[5])
         XCTAssertTrue(backend.lines()[39].contains("16-bit + 4-bit backbone"), backend.lines()[39])
         app.finish()
     }
@@ -76,9 +76,9 @@ final class ExplorerSnapshotTests: XCTestCase {
         var pane = ExplorerScreens.tablePane(backend, width: 44)
         XCTAssertEqual(Array(pane[2...9]), [
             "┌─Layers 6/6  size ↓───────────────────────┐",
-            "│   layer                rank   size  error│",
-            F.line80("▾", "block 0 (2)", "", "2.5KB", "0.00%"),
-            F.line80("", "  0 mlp.up_proj", "dense", "1.92KB", "0.00%"),
+            "│   layer               rank    size  error│",
+            F.line80("▾", "block 0 (2)", "", F.kib(1920 + 576), "0.00%"),
+            F.line80("", "  0 mlp.up_proj", "dense", F.kib(1920), "0.00%"),
             F.line80("", "  0 attn.q_proj", "dense", "576B", "0.00%"),
             F.line80("▾", "block 1 (2)", "", "680B", F.percent((F.tail(1) / (2 * F.energy)).squareRoot())),
             F.line80("", "  1 attn.q_proj", "dense", "576B", "0.00%"),
@@ -153,9 +153,9 @@ final class ExplorerSnapshotTests: XCTestCase {
         var pane = ExplorerScreens.tablePane(backend, width: 88)
         XCTAssertEqual(Array(pane[2...9]), [
             "┌─Layers 6/6  params ↓─────────────────────────────────────────────────────────────────┐",
-            "│   layer                              shape dtype  r99 params  rank bits   size  error│",
-            F.line160("▾", "block 0 (2)", "", "", "", "624", "", "32.0", "2.5KB", "0.00%"),
-            F.line160("", "  0 mlp.up_proj", "40×12", "F32", "7", "480", "dense", "32", "1.92KB", "0.00%"),
+            "│   layer                             shape dtype  r99 params  rank bits    size  error│",
+            F.line160("▾", "block 0 (2)", "", "", "", "624", "", "32.0", F.kib(1920 + 576), "0.00%"),
+            F.line160("", "  0 mlp.up_proj", "40×12", "F32", "7", "480", "dense", "32", F.kib(1920), "0.00%"),
             F.line160("", "  0 attn.q_proj", "12×12", "F32", "7", "144", "dense", "32", "576B", "0.00%"),
             F.line160("▾", "block 1 (2)", "", "", "", "196", "", String(format: "%.1f", 680.0 * 8 / 624), "680B",
                       F.percent((F.tail(1) / (2 * F.energy)).squareRoot())),
@@ -168,7 +168,7 @@ final class ExplorerSnapshotTests: XCTestCase {
         pane = ExplorerScreens.tablePane(backend, width: 88)
         XCTAssertEqual(Array(pane[2...7]), [
             "┌─Layers 1/3  params ↓  /q_proj\\.weight$/" + String(repeating: "─", count: 88 - 41 - 1) + "┐", // the title is 41 cells
-            "│   layer                              shape dtype  r99 params  rank bits   size  error│",
+            "│   layer                             shape dtype  r99 params  rank bits    size  error│",
             F.line160("▸", "block 0 (1)", "", "", "", "144", "", "32.0", "576B", "0.00%"),
             F.line160("▾", "block 1 (1)", "", "", "", "144", "", "32.0", "576B", "0.00%"),
             F.line160("", "  1 attn.q_proj", "12×12", "F32", "7", "144", "dense", "32", "576B", "0.00%"),

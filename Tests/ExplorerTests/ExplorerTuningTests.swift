@@ -53,7 +53,7 @@ final class ExplorerTuningTests: XCTestCase {
         app.handle(.character("x"))
         XCTAssertEqual(app.state.settings[0].mark, .excluded)
         XCTAssertEqual(app.state.totals.model.parametersAfter, F.parametersBefore())
-        XCTAssertTrue(ExplorerScreens.tablePane(backend, width: 44)[5].hasPrefix("│x*   0 mlp.up_proj     dense"),
+        XCTAssertTrue(ExplorerScreens.tablePane(backend, width: 44)[5].hasPrefix("│x*   0 mlp.up_proj    dense"),
                       ExplorerScreens.tablePane(backend, width: 44)[5])
         app.handle(.character("x"))
         XCTAssertEqual(app.state.ranks[0], 7, "including it again restores its rank")

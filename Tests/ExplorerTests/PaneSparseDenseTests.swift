@@ -32,7 +32,8 @@ final class PaneSparseDenseTests: XCTestCase {
         XCTAssertTrue(lines[1].hasPrefix("│100.0K of 1.00M parameters  density 10.00%  16-bit values  1 matrix "), T.screen(b))
         XCTAssertTrue(lines[2].hasPrefix("│storage             size ÷ low-rank break-even"), T.screen(b))
         for (i, (name, bytes, breakEven)) in expected.enumerated() {
-            let size = bytes < 1e6 ? String(format: "%.3gKB", bytes / 1e3) : String(format: "%.3gMB", bytes / 1e6)
+            // Binary units, three significant digits: 200 000 bytes → 195.3 KiB → `195KiB`.
+            let size = bytes < 1_048_576 ? String(format: "%.3gKiB", bytes / 1024) : String(format: "%.3gMiB", bytes / 1_048_576)
             let ratio = String(format: "%.4g×", bytes / lowRank)
             let words = name.split(separator: " ").map(String.init)
             let cells = lines[3 + i].dropFirst().split(separator: " ").map(String.init)
@@ -42,7 +43,7 @@ final class PaneSparseDenseTests: XCTestCase {
 
     func testBarsBesideTheTableScaleWithSize() {
         let b = render()
-        // Bars scale to the largest entry: at 10% density that is dense W (2 MB, COO 1.8 MB).
+        // Bars scale to the largest entry: at 10% density that is dense W (2·10⁶ bytes, COO 1.8·10⁶).
         let barRows = (3..<10).map { y in b.lines()[y].filter { "▏▎▍▌▋▊▉█".contains($0) }.count }
         XCTAssertEqual(barRows[1], barRows.max(), "dense W is the largest at 10% density" + T.screen(b))
         XCTAssertLessThan(barRows[0], barRows[6], "low-rank below 2:4")
@@ -59,7 +60,9 @@ final class PaneSparseDenseTests: XCTestCase {
         XCTAssertTrue(T.column(x, rows: legendEnd + 1, axis.y, in: b, hasStyle: PaneStyles.standard.chosenRank),
                       "plan marker at column \(x)" + T.screen(b))
         XCTAssertTrue(b.lines()[axis.y + 1].contains("parameters kept (M)"))
-        XCTAssertTrue(b.lines().contains { $0.contains("4MB│") }, "y up to twice dense W = 4 MB" + T.screen(b))
+        // y runs up to twice dense W, 4·10⁶ bytes = 3.81 MiB, labelled in binary units.
+        let top = String(format: "%.3gMiB│", 4e6 / 1_048_576)
+        XCTAssertTrue(b.lines().contains { $0.contains(top) }, "y up to \(top)" + T.screen(b))
     }
 
     func testAboveHalfDensityTwoFourDoesNotApplyAndNarrowDropsTheRatio() {

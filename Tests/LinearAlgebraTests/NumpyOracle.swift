@@ -1,11 +1,11 @@
 import Foundation
-import XCTest
+import PythonOracle
 
-/// Runs numpy in a `python3` subprocess as the independent source of expected singular values.
+/// numpy as the independent source of expected singular values.
 ///
-/// Each matrix is written as raw little-endian bytes with a manifest line; one python run reads
-/// them all, computes `numpy.linalg.svd(A.astype(float64), compute_uv=False)` and writes the
-/// values back as little-endian float64. Missing python3 or numpy is a test failure, not a skip.
+/// Each matrix is written as raw little-endian bytes with a manifest line; one ``PythonOracle``
+/// run reads them all, computes `numpy.linalg.svd(A.astype(float64), compute_uv=False)` and writes
+/// the values back as little-endian float64. Missing python3 or numpy is a test failure, not a skip.
 enum NumpyOracle {
     /// One matrix to send to numpy.
     struct Case {
@@ -16,8 +16,6 @@ enum NumpyOracle {
         var format: String
         var bytes: [UInt8]
     }
-
-    static let setupHint = "python3 with numpy is required for these tests; run the project's setup script (it installs python3-numpy)."
 
     static let script = """
     import sys, numpy as np
@@ -37,51 +35,23 @@ enum NumpyOracle {
     """
 
     /// numpy's singular values for every case, keyed by name.
-    static func singularValues(of cases: [Case], file: StaticString = #filePath, line: UInt = #line) throws -> [String: [Double]] {
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("rankscope-la-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        var manifest = ""
-        for item in cases {
-            try Data(item.bytes).write(to: directory.appendingPathComponent("\(item.name).bin"))
-            manifest += "\(item.name) \(item.rows) \(item.columns) \(item.format)\n"
-        }
-        try manifest.write(to: directory.appendingPathComponent("manifest.txt"), atomically: true, encoding: .utf8)
-        try run(script: script, arguments: [directory.path], file: file, line: line)
-        var results: [String: [Double]] = [:]
-        for item in cases {
-            let data = try Data(contentsOf: directory.appendingPathComponent("\(item.name).out"))
-            results[item.name] = data.withUnsafeBytes { raw in
-                (0..<(data.count / 8)).map { raw.loadUnaligned(fromByteOffset: $0 * 8, as: Double.self) }
+    static func singularValues(of cases: [Case], file: StaticString = #fileID, line: UInt = #line) throws -> [String: [Double]] {
+        try TemporaryFolder.with("la") { directory in
+            var manifest = ""
+            for item in cases {
+                try Data(item.bytes).write(to: directory.appendingPathComponent("\(item.name).bin"))
+                manifest += "\(item.name) \(item.rows) \(item.columns) \(item.format)\n"
             }
+            try manifest.write(to: directory.appendingPathComponent("manifest.txt"), atomically: true, encoding: .utf8)
+            try PythonOracle.run(script, [directory.path], file: file, line: line)
+            var results: [String: [Double]] = [:]
+            for item in cases {
+                let data = try Data(contentsOf: directory.appendingPathComponent("\(item.name).out"))
+                results[item.name] = data.withUnsafeBytes { raw in
+                    (0..<(data.count / 8)).map { raw.loadUnaligned(fromByteOffset: $0 * 8, as: Double.self) }
+                }
+            }
+            return results
         }
-        return results
     }
-
-    /// Runs a python3 script; throws (after recording a failure) when python3 is missing or fails.
-    @discardableResult
-    static func run(script: String, arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script] + arguments
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        do { try process.run() } catch {
-            XCTFail("Could not start python3 (\(error)). \(setupHint)", file: file, line: line)
-            throw error
-        }
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let message = String(decoding: errorData, as: UTF8.self)
-            XCTFail("python3 failed (status \(process.terminationStatus)): \(message) \(setupHint)", file: file, line: line)
-            throw OracleFailure.pythonFailed(message)
-        }
-        return String(decoding: outputData, as: UTF8.self)
-    }
-
-    enum OracleFailure: Error { case pythonFailed(String) }
 }

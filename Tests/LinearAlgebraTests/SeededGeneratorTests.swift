@@ -1,4 +1,5 @@
 import LinearAlgebra
+import PythonOracle
 import XCTest
 
 final class SeededGeneratorTests: XCTestCase {
@@ -24,7 +25,7 @@ final class SeededGeneratorTests: XCTestCase {
             s[2] ^= s[0]; s[3] ^= s[1]; s[1] ^= s[2]; s[0] ^= s[3]; s[2] ^= t; s[3] = rotl(s[3], 45)
         print(' '.join(str(v) for v in out))
         """
-        let output = try NumpyOracle.run(script: script, arguments: [])
+        let output = try PythonOracle.run(script)
         let expected = output.split(separator: " ").compactMap { UInt64($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         var generator = SeededGenerator(seed: 42)
         XCTAssertEqual(expected.count, 6)

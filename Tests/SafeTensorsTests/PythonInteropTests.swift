@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import PythonOracle
 import StrictJSON
 @testable import SafeTensors
 
@@ -134,7 +135,7 @@ with open(os.path.join(out, "expected.json"), "w") as f:
     }
 
     func testReadingFilesWrittenByPython() throws {
-        _ = try runPython(Self.pythonWriter, arguments: [folder], in: folder)
+        try PythonOracle.run(Self.pythonWriter, [folder])
         let expectedData = try XCTUnwrap(FileManager.default.contents(atPath: folder + "/expected.json"))
         let expected = try XCTUnwrap(JSONParser.parse(expectedData).objectValue)
         XCTAssertEqual(expected.count, 5)
@@ -298,7 +299,7 @@ print(json.dumps(report))
 
         let spec: JSONValue = ["np": specJSON(npTensors, metadata: npMeta), "raw": specJSON(rawTensors, metadata: rawMeta)]
         try writeFile(JSONWriter.bytes(spec), folder, "spec.json")
-        let output = try runPython(Self.pythonChecker, arguments: [folder], in: folder)
+        let output = try PythonOracle.run(Self.pythonChecker, [folder])
         let report = try XCTUnwrap(JSONParser.parse(output).objectValue)
         XCTAssertEqual(report["__count__"]?.intValue, npSpecs.count)
         for spec in npSpecs + rawSpecs {

@@ -49,37 +49,6 @@ func hex(_ bytes: [UInt8]) -> String {
     return out
 }
 
-/// Runs a Python 3 script with numpy and safetensors, failing the test (not skipping) when they
-/// are missing. Returns standard output.
-func runPython(_ script: String, arguments: [String] = [], in folder: String, file: StaticString = #filePath, line: UInt = #line) throws -> String {
-    func run(_ args: [String]) throws -> (status: Int32, out: String, err: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + args
-        process.currentDirectoryURL = URL(fileURLWithPath: folder)
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
-    }
-    let probe = try run(["-c", "import numpy, safetensors, safetensors.numpy"])
-    guard probe.status == 0 else {
-        XCTFail("python3 with numpy and safetensors is required for the interoperability tests; run the setup (pip install numpy safetensors). \(probe.err)", file: file, line: line)
-        throw CocoaError(.featureUnsupported)
-    }
-    let result = try run(["-c", script] + arguments)
-    guard result.status == 0 else {
-        XCTFail("python3 script failed: \(result.err)", file: file, line: line)
-        throw CocoaError(.featureUnsupported)
-    }
-    return result.out
-}
-
 /// Asserts that `body` throws a ``SafeTensorsError`` whose problem satisfies `matches`, whose
 /// file is `expectedFile`, and whose description is one sentence naming that file.
 func assertProblem<T>(

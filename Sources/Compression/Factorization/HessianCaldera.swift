@@ -6,7 +6,8 @@ import SafeTensors
 /// `W ≈ Q + L·R` minimising the output error `‖(W − Q̂ − L̂R̂)·S‖` instead of `‖W − Q̂ − L̂R̂‖`.
 ///
 /// Each iteration refits (L, R) as the data-aware rank-k truncation of W − Q̂
-/// (``Planning/Whitening/truncatedFactors(of:rank:)``, quantized at the factor bits as
+/// (``Planning/Whitening/leadingTruncation(of:rank:tailEnergy:)``: top-k, with a full SVD only above
+/// half of min(m, n) or when its accuracy check fails), quantized at the factor bits as
 /// ``EncodedFactors/init(a:b:module:bits:groupSize:factorType:)`` does) and re-quantizes
 /// Q = LDLQ(W − L̂R̂) at the backbone bits (``HessianQuantizer``). Every quantity is the read-back
 /// value, every iterate's relative output error `‖(W − Ŵ)·S‖/‖W·S‖` is measured and the best kept.
@@ -36,6 +37,9 @@ struct HessianCaldera {
     let iterateErrors: [Double]
     /// The kept iterate's output error (the smallest of ``iterateErrors``).
     let outputError: Double
+    /// The k leading singular values of `W·S` and `Σ_{i>k} σᵢ²`, from the first iterate's data-aware
+    /// truncation of W: all ``LayerEstimate`` needs of the whitened spectrum for this rank.
+    let whitenedSpectrum: (leading: [Double], tailEnergy: Double)
 
     /// One candidate iterate.
     private struct Candidate {
@@ -53,18 +57,19 @@ struct HessianCaldera {
         let whitenedWeight = try whitening.whiten(weight)
         let quantizers = quantizer.inverseFactor == nil ? [quantizer] : [quantizer, .roundToNearest]
         let prefix = FactorNaming.backbonePrefix(module: module)
-        func dataAware(_ target: Matrix) throws -> EncodedFactors {
-            let (a, b) = try whitening.truncatedFactors(of: target, rank: rank)
-            return try EncodedFactors(a: a, b: b, module: module, bits: factorBits, groupSize: groupSize, factorType: factorType)
+        func encoded(_ truncation: Whitening.LeadingTruncation) throws -> EncodedFactors {
+            try EncodedFactors(a: truncation.a, b: truncation.b, module: module, bits: factorBits, groupSize: groupSize, factorType: factorType)
         }
+        let first = try whitening.leadingTruncation(of: weight, rank: rank, tailEnergy: true)
+        whitenedSpectrum = (first.singularValues, first.tailEnergy ?? 0)
         var best: Candidate?
         var errors: [Double] = []
         var target = weight
         for iteration in 0..<max(iterations, 1) {
             let starts = iteration == 0
                 ? [try EncodedFactors(truncating: weight, rank: rank, module: module, bits: factorBits, groupSize: groupSize,
-                                      factorType: factorType), try dataAware(weight)]
-                : [try dataAware(target)]
+                                      factorType: factorType), try encoded(first)]
+                : [try encoded(whitening.leadingTruncation(of: target, rank: rank))]
             var chosen: Candidate?
             for factors in starts {
                 for backboneQuantizer in quantizers {

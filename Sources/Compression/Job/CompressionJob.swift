@@ -95,8 +95,7 @@ public final class CompressionJob: @unchecked Sendable {
         let folder = settings.outputFolder
         let (lock, journal) = try openJournal()
         if !settings.mergeFrom.isEmpty {
-            try journal.adopt(layers, from: settings.mergeFrom,
-                              description: JobJournal.description(of: checkpoint, layers: layers, settings: settings), output: folder)
+            try journal.adopt(layers, from: settings.mergeFrom, description: description(as:), output: folder)
         }
         var results: [Int: LayerResult] = [:]
         for layer in layers {
@@ -141,15 +140,23 @@ public final class CompressionJob: @unchecked Sendable {
         let folder = settings.outputFolder
         let claim = try OutputFolder.claim(settings, for: checkpoint)
         let journal = JobJournal(outputFolder: folder)
-        let description = JobJournal.description(of: checkpoint, layers: layers, settings: settings)
-        if claim.hasJournal && !journal.matches(description: description) {
+        let expected = description(as: settings.shard)
+        // A journal of this job written as a part (or as a whole) is continued as this run describes it.
+        if claim.hasJournal && !journal.matches(description: description(as: journal.recordedShard)) {
             guard settings.force else { throw JobError.journalMismatch(folder: folder) }
             try OutputFolder.empty(folder)
         }
-        if !journal.matches(description: description) { try journal.create(description: description) }
+        if !journal.matches(description: expected) { try journal.create(description: expected) }
         journal.removeLeftovers()
         OutputFolder.removePartialFiles(in: folder)
         return (claim.lock, journal)
+    }
+
+    /// The journal description of this job run as the part `shard` (nil: as a whole).
+    private func description(as shard: JobShard?) -> [UInt8] {
+        var part = settings
+        part.shard = shard
+        return JobJournal.description(of: checkpoint, layers: layers, settings: part)
     }
 
     /// Writes the extended `config.json`, the side files and the report.

@@ -83,14 +83,17 @@ struct JobJournal {
     }
 
     /// Takes over the finished layers of `--shard` runs of the same job (`rankscope merge`): each
-    /// folder in `parts` must hold a journal whose description is exactly `description`; every
+    /// folder in `parts` must hold a journal whose description is exactly `description(shard)`
+    /// for the part it records (nil for parts described as whole jobs); every
     /// layer file this journal lacks is copied (under a temporary name, then renamed) from the
     /// first part that has it. `output` names the merge's folder in errors.
-    func adopt(_ layers: [JobLayer], from parts: [String], description: [UInt8], output: String) throws {
+    func adopt(_ layers: [JobLayer], from parts: [String], description: (JobShard?) -> [UInt8], output: String) throws {
         let journals = try parts.map { part -> JobJournal in
             let journal = JobJournal(outputFolder: part)
             guard journal.exists else { throw JobError.notAShard(folder: part) }
-            guard journal.matches(description: description) else { throw JobError.shardMismatch(folder: part, output: output) }
+            guard journal.matches(description: description(journal.recordedShard)) else {
+                throw JobError.shardMismatch(folder: part, output: output)
+            }
             return journal
         }
         for layer in layers where !FileManager.default.fileExists(atPath: layerPath(layer)) {
@@ -108,6 +111,13 @@ struct JobJournal {
                 throw JobError.fileSystem(path: target, reason: "cannot copy the finished layer from \(source) (\(error.localizedDescription))")
             }
         }
+    }
+
+    /// The part its description records (`"shard": "I/N"`), nil for a whole job or an unreadable description.
+    var recordedShard: JobShard? {
+        guard let data = FileManager.default.contents(atPath: descriptionPath),
+              let root = (try? JSONParser.parse(data))?.objectValue else { return nil }
+        return root["shard"]?.stringValue.flatMap(JobShard.init)
     }
 
     /// Records `layer` as finished with `compressed`'s tensors and, when measured, its output error.
@@ -132,14 +142,19 @@ struct JobJournal {
     }
 
     /// The description of a job: what must be equal for a resumed job to give the same output.
+    ///
+    /// A `--shard` part states the choices of its own layers only (it resolves the others'
+    /// ranks without their spectra, see ``JobShard``) and records `"shard": "I/N"`, so `merge`
+    /// can check it against the same description of that part.
     static func description(of checkpoint: Checkpoint, layers: [JobLayer], settings: JobSettings) -> [UInt8] {
         let files: [JSONValue] = checkpoint.files.map(fileValue)
         let layerValues: [JSONValue] = layers.map { layer in
-            .object([
-                "name": .string(layer.name),
-                "choice": .string(String(describing: layer.choice)),
-                "type": .string(settings.outputType(forStored: layer.tensor.info.dtype).rawValue),
-            ])
+            var value: JSONObject = ["name": .string(layer.name)]
+            if settings.shard?.contains(ordinal: layer.ordinal) ?? true {
+                value.append(key: "choice", value: .string(String(describing: layer.choice)))
+            }
+            value.append(key: "type", value: .string(settings.outputType(forStored: layer.tensor.info.dtype).rawValue))
+            return .object(value)
         }
         var root: JSONObject = [
             "format": .string("rankscope-job"),
@@ -154,6 +169,7 @@ struct JobJournal {
             // Absent without --stats, so the descriptions of jobs without statistics are unchanged.
             root.append(JSONObject.Member(key: "statistics_file", value: statisticsValue(statistics)))
         }
+        if let shard = settings.shard { root.append(key: "shard", value: .string(shard.description)) }
         return JSONWriter.bytes(.object(root), pretty: true) + [0x0A]
     }
 

@@ -1,3 +1,6 @@
+import Planning
+import SafeTensors
+
 /// One of N parts of a compression job (`rankscope compress --shard I/N`): the layers whose
 /// position in checkpoint order is I modulo N. Compressing a layer never depends on another, so
 /// N processes — a batch scheduler's job array — can each run one part into their own folder, and
@@ -24,6 +27,16 @@ public struct JobShard: Sendable, Equatable, CustomStringConvertible {
 
     /// True when the layer at `ordinal` (its position in checkpoint order) belongs to this part.
     public func contains(ordinal: Int) -> Bool { ordinal % count == index }
+
+    /// The matrices this part compresses, in checkpoint order: of the layers `choices` makes a job
+    /// of (numbered as ``CompressionJob`` numbers them, skipping choices that keep a tensor as
+    /// stored), those at this part's positions. Only which choices keep their tensor matters, not
+    /// their ranks, so a part can find its layers before it has any spectrum.
+    ///
+    /// - Throws: ``JobError`` for a choice the checkpoint cannot take, as ``CompressionJob`` would.
+    public func layerNames(of checkpoint: Checkpoint, choices: [String: LayerChoice]) throws -> [String] {
+        try JobLayer.layers(of: checkpoint, choices: choices, singularValues: [:]).filter { contains(ordinal: $0.ordinal) }.map(\.name)
+    }
 
     /// `I/N`.
     public var description: String { "\(index)/\(count)" }

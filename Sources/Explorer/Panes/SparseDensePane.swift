@@ -195,7 +195,7 @@ public struct SparseDensePane: Widget {
         legend.render(into: &buffer, area: area.resized(height: legendRows))
         // Up to twice the unpruned size: the crossings with "dense W" are what matters.
         let top = Double(max(1, entries[1].bytes ?? 1)) * 2
-        let (byteUnit, byteName) = SparseDensePane.unit(for: top)
+        let (byteUnit, byteName) = ByteCountFormatting.axisUnit(for: top)
         let (countUnit, countName) = SparseDensePane.unit(for: Double(elementCount))
         let series = curves.indices.map { i in
             ChartSeries(name: curves[i].name,
@@ -204,12 +204,13 @@ public struct SparseDensePane: Widget {
         var chart = LineChart(series: series,
                               markers: [ChartMarker(x: Double(keptParameters) / countUnit, label: "plan", style: styles.chosenRank)],
                               xRange: 0...Double(elementCount) / countUnit, yRange: 0...top / byteUnit, axisStyle: styles.axis)
-        chart.yLabelSuffix = byteName + "B"
+        chart.yLabelSuffix = byteName
         chart.xTitle = "parameters kept" + (countName.isEmpty ? "" : " (\(countName))")
         chart.render(into: &buffer, area: area.inset(top: legendRows))
     }
 
-    /// A power of 1000 and its prefix (``, `K`, `M`, `G`, `T`) that brings `value` below 1000.
+    /// A power of 1000 and its prefix (``, `K`, `M`, `G`, `T`) that brings the parameter count
+    /// `value` below 1000 (sizes use binary units: ``ByteCountFormatting/axisUnit(for:)``).
     static func unit(for value: Double) -> (Double, String) {
         var unit = 1.0
         for prefix in ["", "K", "M", "G"] {

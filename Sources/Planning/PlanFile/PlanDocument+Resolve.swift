@@ -9,6 +9,26 @@ extension PlanDocument {
     /// checkpoint lacks or that is not a compressible matrix, a rank or floor above a matrix's
     /// full rank, an energy rule for a matrix without a spectrum.
     public func resolve(tensors: [PlannedTensor]) throws -> ResolvedPlan {
+        try resolve(tensors: tensors, deferringRanksWithoutSpectrum: false)
+    }
+
+    /// True when resolving the plan for some matrices needs the spectra of others: a `target`,
+    /// which the allocator meets over every matrix at once. Without one every matrix's choice
+    /// depends on its own spectrum alone (energy rules), so a run that compresses some layers
+    /// (`compress --shard`) needs only theirs.
+    public var needsEverySpectrum: Bool { target != nil }
+
+    /// As ``resolve(tensors:)``, for a run that has only some spectra: a matrix whose energy rule
+    /// finds no spectrum is no error but is listed in ``ResolvedPlan/unranked`` with a stand-in
+    /// choice, low rank 0 with the bits the plan gives it. Everything else the plan says of it
+    /// is resolved and checked as usual, so the run knows which matrices the plan factorizes
+    /// (that never depends on a spectrum) without computing their spectra; the stand-in's rank
+    /// means nothing and must not be used.
+    public func resolveDeferringRanks(tensors: [PlannedTensor]) throws -> ResolvedPlan {
+        try resolve(tensors: tensors, deferringRanksWithoutSpectrum: true)
+    }
+
+    private func resolve(tensors: [PlannedTensor], deferringRanksWithoutSpectrum deferring: Bool) throws -> ResolvedPlan {
         let regexes = try rules.enumerated().map { index, rule in
             do { return try Regex(rule.pattern) } catch {
                 throw PlanFileError(file: file, line: rule.line.line,
@@ -39,6 +59,7 @@ extension PlanDocument {
         var constraints: [String: LayerConstraint] = [:]
         var decidedBy: [String: PlanSource] = [:]
         var allowedBits: [String: Set<Int>] = [:]
+        var unranked: Set<String> = []
         var ruleUsed = [Bool](repeating: false, count: rules.count)
         for tensor in tensors where tensor.isCompressible {
             var merged = MergedSettings(defaults: defaults)
@@ -49,7 +70,8 @@ extension PlanDocument {
             if let override = overridesByName[tensor.name] {
                 merged.apply(override.settings, from: .override(line: override.line.line))
             }
-            let (choice, constraint) = try merged.outcome(for: tensor, file: file)
+            let (choice, constraint, isStandIn) = try merged.outcome(for: tensor, file: file, deferringRankWithoutSpectrum: deferring)
+            if isStandIn { unranked.insert(tensor.name) }
             choices[tensor.name] = choice
             constraints[tensor.name] = constraint
             decidedBy[tensor.name] = merged.lastSource
@@ -58,7 +80,8 @@ extension PlanDocument {
         for (index, used) in ruleUsed.enumerated() where !used {
             warnings.append("\(file):\(rules[index].line.line.map(String.init) ?? "?"): rule \(index + 1) (\(rules[index].pattern)) matches no compressible matrix.")
         }
-        return ResolvedPlan(choices: choices, constraints: constraints, allowedBits: allowedBits, decidedBy: decidedBy, warnings: warnings)
+        return ResolvedPlan(choices: choices, constraints: constraints, allowedBits: allowedBits, decidedBy: decidedBy, warnings: warnings,
+                            unranked: unranked)
     }
 }
 
@@ -70,7 +93,7 @@ private struct MergedSettings {
     var groupSize: Int
     var backboneBits: Int?
     var denseBits: Int?
-    var lock = false
+    var lock: Bool?
     var floor = 0
     var floorSource = PlanSource.defaults
     var allowedBits: [Int]?
@@ -100,7 +123,10 @@ private struct MergedSettings {
         }
     }
 
-    func outcome(for tensor: PlannedTensor, file: String) throws -> (LayerChoice, LayerConstraint) {
+    /// The choice and constraint of `tensor`; with `deferring`, an energy rule without a spectrum
+    /// gives rank 0 and `isStandIn` (see ``PlanDocument/resolveDeferringRanks(tensors:)``).
+    func outcome(for tensor: PlannedTensor, file: String,
+                 deferringRankWithoutSpectrum deferring: Bool) throws -> (LayerChoice, LayerConstraint, isStandIn: Bool) {
         let (rows, columns) = tensor.matrixShape!  // compressible matrices are 2-D
         func failure(_ source: PlanSource, _ error: Error) -> PlanFileError {
             let problem = (error as? PlanError)?.description ?? String(describing: error)
@@ -110,6 +136,7 @@ private struct MergedSettings {
             throw failure(floorSource, PlanError.rankAboveFullRank(tensor: tensor.name, rank: floor, fullRank: min(rows, columns)))
         }
         let choice: LayerChoice
+        var isStandIn = false
         switch action {
         case nil, .exclude?:
             choice = .keep
@@ -117,7 +144,12 @@ private struct MergedSettings {
             choice = .dense(bits: denseBits, groupSize: groupSize)
         case .rank(let rule)?:
             do {
-                let rank = try rule.rank(tensor: tensor.name, rows: rows, columns: columns, spectrum: tensor.spectrum)
+                let rank: Int
+                do {
+                    rank = try rule.rank(tensor: tensor.name, rows: rows, columns: columns, spectrum: tensor.spectrum)
+                } catch PlanError.spectrumMissing where deferring {
+                    (rank, isStandIn) = (0, true)
+                }
                 choice = .lowRank(rank: rank, factorBits: factorBits, groupSize: groupSize, backboneBits: backboneBits)
             } catch {
                 throw failure(actionSource, error)
@@ -127,9 +159,9 @@ private struct MergedSettings {
         let constraint: LayerConstraint
         switch action {
         case .exclude?: constraint = .excluded
-        case .keepDense?: constraint = .locked(choice)
-        default: constraint = lock ? .locked(choice) : .free(floor: floor)
+        case .keepDense?: constraint = lock == false ? .free(floor: floor) : .locked(choice)  // binds unless "lock": false
+        default: constraint = lock == true ? .locked(choice) : .free(floor: floor)
         }
-        return (choice, constraint)
+        return (choice, constraint, isStandIn)
     }
 }

@@ -4,7 +4,7 @@ public struct ResolvedPlan: Sendable {
     /// A choice for every compressible matrix (kept as stored where nothing set a rank or keep-dense).
     public let choices: [String: LayerChoice]
     /// The allocator's constraint for every compressible matrix: excluded (`exclude`), locked
-    /// (`keep_dense`, or `lock: true`), or free with the stated `floor` (default 0).
+    /// (`keep_dense` unless it says `lock: false`, or `lock: true`), or free with the stated `floor` (default 0).
     public let constraints: [String: LayerConstraint]
     /// Factor bit widths the allocator may choose among, for the free matrices given `allow_bits`
     /// (pass to ``BudgetAllocator/allowedFactorBits``).
@@ -13,4 +13,7 @@ public struct ResolvedPlan: Sendable {
     public let decidedBy: [String: PlanSource]
     /// Things worth knowing that do not stop the plan: a different checkpoint, rules matching nothing.
     public let warnings: [String]
+    /// Matrices whose energy rule found no spectrum, resolved by
+    /// ``PlanDocument/resolveDeferringRanks(tensors:)`` to a stand-in rank (empty otherwise).
+    public var unranked: Set<String> = []
 }
