@@ -90,7 +90,7 @@ extension ExplorerState {
     /// there are no statistics to compute data-aware spectra from.
     mutating func toggleSpectrumKind() {
         guard let path = statisticsPath else {
-            announce("No activation statistics: open the explorer with --stats FILE to see data-aware spectra.", tone: .warning)
+            announce("No activation statistics: start with --stats FILE for data-aware spectra.", tone: .warning)
             return
         }
         spectrumKind = spectrumKind.other

@@ -155,7 +155,7 @@ final class ExplorerDataAwareTests: XCTestCase {
         state.press(.character("D"))
         XCTAssertEqual(state.spectrumKind, .weights)
         XCTAssertEqual(state.statusTone, .warning)
-        XCTAssertEqual(state.statusText, "No activation statistics: open the explorer with --stats FILE to see data-aware spectra.")
+        XCTAssertEqual(state.statusText, "No activation statistics: start with --stats FILE for data-aware spectra.")
         var frame = state
         XCTAssertFalse(ExplorerView.frame(&frame, width: 100, height: 30).lines()[0].contains("spectrum:"),
                        "without statistics the title names no kind")
