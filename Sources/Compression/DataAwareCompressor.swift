@@ -62,6 +62,7 @@ public enum DataAwareCompressor {
         }
         let parts: [EncodedMatrix], reconstruction: Matrix, iterateErrors: [Double]
         let head: (leading: [Double], tailEnergy: Double?)
+        var measuredOutputError: Double?
         if let backboneBits {
             let caldera = try HessianCaldera(weight, whitening: whitening, quantizer: try HessianQuantizer(whitening), rank: rank,
                                              module: module, factorBits: factorBits, backboneBits: backboneBits, groupSize: groupSize,
@@ -70,6 +71,7 @@ public enum DataAwareCompressor {
             reconstruction = caldera.reconstruction
             iterateErrors = caldera.iterateErrors
             head = caldera.whitenedSpectrum
+            measuredOutputError = caldera.outputError  // measured on this reconstruction, as `outputError` would
         } else {
             let truncation = try whitening.leadingTruncation(of: weight, rank: rank, tailEnergy: singularValues == nil)
             head = (truncation.singularValues, truncation.tailEnergy)
@@ -88,7 +90,8 @@ public enum DataAwareCompressor {
                                           estimatedRelativeError: estimate,
                                           quantizedTensors: parts.compactMap(\.description),
                                           iterateErrors: iterateErrors)
-        return DataAwareCompressedMatrix(compressed: compressed, measuredOutputError: try outputError(weight, reconstruction, whitening))
+        return DataAwareCompressedMatrix(compressed: compressed,
+                                         measuredOutputError: try measuredOutputError ?? outputError(weight, reconstruction, whitening))
     }
 
     /// Singular values standing in for the whole spectrum of `W·S` in a rank-k estimate: the k
