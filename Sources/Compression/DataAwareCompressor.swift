@@ -62,7 +62,7 @@ public enum DataAwareCompressor {
         }
         let parts: [EncodedMatrix], reconstruction: Matrix, iterateErrors: [Double]
         let head: (leading: [Double], tailEnergy: Double?)
-        var measuredOutputError: Double?
+        let measuredOutputError: Double
         if let backboneBits {
             let caldera = try HessianCaldera(weight, whitening: whitening, quantizer: try HessianQuantizer(whitening), rank: rank,
                                              module: module, factorBits: factorBits, backboneBits: backboneBits, groupSize: groupSize,
@@ -71,7 +71,7 @@ public enum DataAwareCompressor {
             reconstruction = caldera.reconstruction
             iterateErrors = caldera.iterateErrors
             head = caldera.whitenedSpectrum
-            measuredOutputError = caldera.outputError  // measured on this reconstruction, as `outputError` would
+            measuredOutputError = caldera.outputError  // measured on this reconstruction, as `outputError` does
         } else {
             let truncation = try whitening.leadingTruncation(of: weight, rank: rank, tailEnergy: singularValues == nil)
             head = (truncation.singularValues, truncation.tailEnergy)
@@ -79,6 +79,9 @@ public enum DataAwareCompressor {
             parts = [factors.first, factors.second]
             reconstruction = factors.product
             iterateErrors = []
+            // ‖W·S − Â·(B̂·S)‖/‖W·S‖: W·S is the truncation's own, and B̂·S costs k·n² instead of m·n².
+            let whitenedProduct = try factors.second.readBack.multiplied(by: whitening.whiten(factors.first.readBack))
+            measuredOutputError = whitenedProduct.relativeDistance(to: truncation.whitened)
         }
         let spectrum = Spectrum(tensorName: name, rows: weight.rows, columns: weight.columns,
                                 singularValues: singularValues ?? estimateValues(leading: head.leading, tailEnergy: head.tailEnergy ?? 0,
@@ -91,7 +94,7 @@ public enum DataAwareCompressor {
                                           quantizedTensors: parts.compactMap(\.description),
                                           iterateErrors: iterateErrors)
         return DataAwareCompressedMatrix(compressed: compressed,
-                                         measuredOutputError: try measuredOutputError ?? outputError(weight, reconstruction, whitening))
+                                         measuredOutputError: measuredOutputError)
     }
 
     /// Singular values standing in for the whole spectrum of `W·S` in a rank-k estimate: the k

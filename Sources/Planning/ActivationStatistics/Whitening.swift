@@ -102,6 +102,8 @@ extension Whitening {
         /// True when the factors come from the full SVD: for a rank above ``Whitening/fullSVDRankShare``
         /// of min(m, n), or when the top-k route failed its accuracy check.
         public let usedFullSVD: Bool
+        /// `W·S`, the matrix factored, for measuring output errors without whitening `W` again.
+        public let whitened: Matrix
     }
 
     /// The share of min(m, n) above which ``leadingTruncation(of:rank:tailEnergy:)`` takes the full
@@ -147,7 +149,7 @@ extension Whitening {
             var tail = 0.0
             for value in full.singularValues[k...].reversed() { tail += value * value }   // from the small end, as Spectrum
             return LeadingTruncation(a: full.a, b: full.b, singularValues: Array(full.singularValues.prefix(k)),
-                                     tailEnergy: tailEnergy ? tail : nil, usedFullSVD: true)
+                                     tailEnergy: tailEnergy ? tail : nil, usedFullSVD: true, whitened: whitened)
         }
         if Double(k) > Whitening.fullSVDRankShare * Double(smaller) { return try full() }
         let svd = try TruncatedSVD(of: whitened, rank: k)
@@ -158,7 +160,8 @@ extension Whitening {
             let residual = (whitened - (try a.multiplied(by: balancedB))).frobeniusNorm
             tail = residual * residual
         }
-        return LeadingTruncation(a: a, b: try unwhiten(balancedB), singularValues: svd.singularValues, tailEnergy: tail, usedFullSVD: false)
+        return LeadingTruncation(a: a, b: try unwhiten(balancedB), singularValues: svd.singularValues, tailEnergy: tail,
+                                 usedFullSVD: false, whitened: whitened)
     }
 
     /// ``truncation(of:rank:)`` of an already whitened `W·S` (`rank` clamped).
