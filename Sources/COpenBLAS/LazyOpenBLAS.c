@@ -5,6 +5,8 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 /* Every routine the forwarders call, resolved together. */
 #define RANKSCOPE_OPENBLAS_ROUTINES(X) \
@@ -26,7 +28,27 @@ static void record_problem(const char *library, const char *problem) {
              library, problem);
 }
 
+/* The most threads OpenBLAS may use (0: no cap), set by cap_threads_under_tight_limit. */
+static int thread_cap;
+
+/* Under a tight address-space limit (ulimit -v), OpenBLAS runs single-threaded. Each of its
+ * worker threads allocates a buffer of ~128 MiB when it starts; when that allocation fails the
+ * worker retries forever, and exit() (OpenBLAS's destructor joins its workers) then never
+ * returns. Loading the library lazily lets OPENBLAS_NUM_THREADS be set before its constructor
+ * starts any worker; later requests for more threads are clamped too. "Tight" is below
+ * (cores + 2) × 512 MiB, room for every worker's buffer with the program's own memory. */
+static void cap_threads_under_tight_limit(void) {
+    struct rlimit limit;
+    if (getrlimit(RLIMIT_AS, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned long long room = (unsigned long long)(cores > 0 ? cores + 2 : 3) * (512ull << 20);
+    if ((unsigned long long)limit.rlim_cur >= room) return;
+    thread_cap = 1;
+    setenv("OPENBLAS_NUM_THREADS", "1", 1);
+}
+
 static void load(void) {
+    cap_threads_under_tight_limit();
     const char *library = getenv("RANKSCOPE_OPENBLAS_LIBRARY");
     if (library == NULL || library[0] == '\0') library = "libopenblas.so.0";
     void *handle = dlopen(library, RTLD_NOW | RTLD_LOCAL);
@@ -59,6 +81,7 @@ static inline void ensure_loaded(void) {
 
 void openblas_set_num_threads(int num_threads) {
     ensure_loaded();
+    if (thread_cap > 0 && num_threads > thread_cap) num_threads = thread_cap;
     real_openblas_set_num_threads(num_threads);
 }
 

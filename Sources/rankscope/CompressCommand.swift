@@ -34,6 +34,7 @@ struct CompressCommand: ParsableCommand {
     }
 
     func run() throws {
+        try BLASLoading.require()
         try options.run(shard: shard.flatMap(JobShard.init))
     }
 }

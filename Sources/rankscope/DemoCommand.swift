@@ -20,6 +20,7 @@ struct DemoCommand: ParsableCommand {
     @OptionGroup var themeOption: ThemeOption
 
     func run() throws {
+        try BLASLoading.require()
         let directory = out ?? (SpectrumCache.defaultDirectory() + "/demo")
         let demo = DemoCheckpoint()
         if !demo.isWritten(at: directory) {

@@ -27,6 +27,7 @@ struct MergeCommand: ParsableCommand {
     }
 
     func run() throws {
+        try BLASLoading.require()
         try options.run(mergeFrom: parts)
     }
 }

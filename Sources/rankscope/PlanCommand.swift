@@ -77,6 +77,7 @@ struct PlanCommand: ParsableCommand {
     }
 
     func run() throws {
+        try BLASLoading.require()
         var document = try plan.map(PlanDocument.load(path:)) ?? PlanDocument()
         document.defaults = try PlanOptions.defaults(document.defaults, factorBits: factorBits, groupSize: groupSize, backboneBits: backboneBits)
         let target = try PlanOptions.target(parameters: targetParameters, bytes: targetBytes, bits: targetBits, error: maxError) ?? document.target

@@ -61,6 +61,7 @@ struct SpectraCommand: ParsableCommand {
     }
 
     func run() throws {
+        try BLASLoading.require()
         let catalog = try checkpoint.openCatalog()
         let selected = try select(from: catalog)
         let statistics = try stats.map(ActivationStatistics.init(path:))

@@ -1,7 +1,6 @@
 import Foundation
 import ArgumentParser
 import Explorer
-import LinearAlgebra
 import Planning
 import TerminalUI
 
@@ -34,10 +33,7 @@ struct TUICommand: ParsableCommand {
         let statistics = try stats.map(ActivationStatistics.init(path:))
         try statistics?.requireStatistics(for: catalog.compressibleEntries, of: catalog.checkpoint)
         let theme = try themeOption.resolve()
-        if let problem = BLASLibrary.loadingProblem() {
-            Termination.printError(problem)
-            throw ExitCode(Termination.userError)
-        }
+        try BLASLoading.require()
         let backend = try CursesBackend()
         defer { backend.restore() }
         let app = ExplorerApp(catalog: catalog, backend: backend,

@@ -11,6 +11,10 @@
  * `apt-get install libopenblas-dev`, the Debian package that provides it) and exits with
  * status 1.
  *
+ * Under a tight address-space limit (ulimit -v below (cores + 2) × 512 MiB) the library is
+ * loaded single-threaded and openblas_set_num_threads is clamped to 1: a worker thread whose
+ * buffer allocation fails would otherwise spin forever and hang the program's exit.
+ *
  * RANKSCOPE_OPENBLAS_LIBRARY, when set, replaces the library name; it exists for the test that
  * checks the missing-library message (Tests/EndToEndTests/OpenBLASLoadingTests.swift).
  *
