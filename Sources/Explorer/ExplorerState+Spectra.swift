@@ -23,8 +23,11 @@ extension ExplorerState {
     }
 
     /// True when every spectrum of the shown kind is done (computed, cached or failed).
-    public var shownSpectraAreDone: Bool {
-        switch spectrumKind {
+    public var shownSpectraAreDone: Bool { spectraAreDone(spectrumKind) }
+
+    /// True when every spectrum of `kind` is done (computed, cached or failed).
+    func spectraAreDone(_ kind: SpectrumKind) -> Bool {
+        switch kind {
         case .weights: return progress.completed >= progress.total
         case .dataAware: return !isComputingDataAware
         }
@@ -55,8 +58,7 @@ extension ExplorerState {
         }
         if kind == spectrumKind, sort == .error || sort == .energyRank { rebuildRows() }
         if applyPendingPlanIfReady() { return }
-        let done = kind == .weights ? progress.completed >= progress.total : !isComputingDataAware
-        guard done, quitDialog == nil, prompt == nil else { return }
+        guard spectraAreDone(kind), quitDialog == nil, prompt == nil else { return }
         announceDone(kind, total: total)
     }
 

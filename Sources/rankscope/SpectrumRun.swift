@@ -96,10 +96,9 @@ struct SpectrumRun {
         var compressible = catalog.compressibleEntries
         if let only { compressible = compressible.filter { only.contains($0.info.name) } }
         if let statistics, onlyCovered {
-            try statistics.requireStatistics(for: [], of: catalog.checkpoint)
             compressible = compressible.filter { statistics.hasStatistics(forWeight: $0.info.name) }
         }
-        try statistics?.requireStatistics(for: compressible, of: catalog.checkpoint)
+        try statistics?.requireStatistics(for: compressible, of: catalog.checkpoint)  // the whole file, and coverage
         let run = SpectrumRun(compressible, of: catalog.checkpoint, useCache: useCache, jobs: jobs, statistics: statistics)
         if run.isCancelled {
             Termination.printError("rankscope: interrupted after \(run.results.count) of \(compressible.count) matrices; computed spectra are kept in the cache.")

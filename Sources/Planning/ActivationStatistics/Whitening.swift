@@ -77,14 +77,8 @@ public enum Whitening: Sendable {
     /// matrices, `A·B` minimises `‖(W − A·B)·S‖_F`, hence the output error on the statistics'
     /// inputs. `rank` is clamped to `0…min(m, n)`.
     public func truncatedFactors(of weight: Matrix, rank: Int) throws -> (a: Matrix, b: Matrix) {
-        let truncation = try truncation(of: weight, rank: rank)
+        let truncation = try fullTruncation(ofWhitened: try whiten(weight), rank: rank)
         return (truncation.a, truncation.b)
-    }
-
-    /// ``truncatedFactors(of:rank:)`` together with every singular value of `W·S` (descending,
-    /// as ``whitenedSingularValues(of:)``), from the one SVD both need.
-    public func truncation(of weight: Matrix, rank: Int) throws -> (a: Matrix, b: Matrix, singularValues: [Double]) {
-        try fullTruncation(ofWhitened: try whiten(weight), rank: rank)
     }
 }
 
@@ -123,7 +117,7 @@ extension Whitening {
     /// loses accuracy once σ_k/σ₁ of `W·S` is small (its eigenvalues square the condition). So the
     /// triplets' backward error (`TruncatedSVD.backwardError(of:)`, one more m×n by n×k
     /// product) is compared with `TruncatedSVD.acceptableBackwardError`; above it, the factors come
-    /// from the full SVD instead (``truncation(of:rank:)``'s `dgesdd`, with `usedFullSVD` set).
+    /// from the full SVD instead (``truncatedFactors(of:rank:)``'s `dgesdd`, with `usedFullSVD` set).
     /// Measured against numpy's `svd(W @ S)` truncation mapped back by a solve with `S`
     /// (`DataAwareTruncationNumpyTests`): with `S` of condition ≥ 1e6, the products agree to
     /// ~1e-10 relative (as closely as LAPACK's `gesvd` and `gesdd` agree with each other, ~ε·cond(S))
@@ -164,7 +158,8 @@ extension Whitening {
                                  usedFullSVD: false, whitened: whitened)
     }
 
-    /// ``truncation(of:rank:)`` of an already whitened `W·S` (`rank` clamped).
+    /// The full-SVD truncation of an already whitened `W·S` (`rank` clamped): the factors of
+    /// ``truncatedFactors(of:rank:)`` and every singular value of `W·S`, descending.
     private func fullTruncation(ofWhitened whitened: Matrix, rank: Int) throws -> (a: Matrix, b: Matrix, singularValues: [Double]) {
         let svd = try LAPACK.singularValueDecomposition(whitened, vectors: true)
         guard let u = svd.u, let vt = svd.vt else { throw LinearAlgebraError.invalidDimensions("the SVD returned no vectors.") }
