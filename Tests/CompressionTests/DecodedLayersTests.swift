@@ -1,0 +1,99 @@
+import Foundation
+import XCTest
+import LinearAlgebra
+import Planning
+import SafeTensors
+@testable import Compression
+
+/// The layers a runtime multiplies by, computed in memory from a plan's choices
+/// (``InMemoryCompression``) and read back from the folder `compress`'s job wrote with the same
+/// choices (``CompressedFolder``): equal bit for bit for every method, and reconstructing exactly
+/// the Ŵ whose error the report states.
+final class DecodedLayersTests: XCTestCase {
+    private var fixture: DecodeFixture!
+
+    override func setUpWithError() throws { fixture = try DecodeFixture() }
+    override func tearDown() { fixture.remove() }
+
+    /// Every method, by label: choices for the three layers and the settings (output type, `--dense`).
+    static let cases: [(label: String, choices: [String: LayerChoice], settings: LayerCompressionSettings)] = [
+        ("rank16-stored", DecodeFixture.everyLayer(.lowRank(rank: 6)), LayerCompressionSettings()),
+        ("rank16-f32", DecodeFixture.everyLayer(.lowRank(rank: 5)), LayerCompressionSettings(factorType: .F32)),
+        ("rank16-bf16", DecodeFixture.everyLayer(.lowRank(rank: 7)), LayerCompressionSettings(factorType: .BF16)),
+        ("rank16-f16", DecodeFixture.everyLayer(.lowRank(rank: 4)), LayerCompressionSettings(factorType: .F16)),
+        ("factors8", DecodeFixture.everyLayer(.lowRank(rank: 6, factorBits: 8, groupSize: 16)), LayerCompressionSettings()),
+        ("factors4", DecodeFixture.everyLayer(.lowRank(rank: 6, factorBits: 4, groupSize: 16)), LayerCompressionSettings()),
+        ("factors3", DecodeFixture.everyLayer(.lowRank(rank: 9, factorBits: 3, groupSize: 16)), LayerCompressionSettings()),
+        ("factors2", DecodeFixture.everyLayer(.lowRank(rank: 5, factorBits: 2, groupSize: 8)), LayerCompressionSettings()),
+        ("caldera", [DecodeFixture.query: .lowRank(rank: 4, factorBits: 16, groupSize: 16, backboneBits: 2),
+                     DecodeFixture.up: .lowRank(rank: 4, factorBits: 4, groupSize: 16, backboneBits: 3),
+                     DecodeFixture.down: .lowRank(rank: 6, factorBits: 8, groupSize: 32, backboneBits: 4)],
+         LayerCompressionSettings(calderaIterations: 3)),
+        ("dense", [DecodeFixture.query: .dense(bits: 4, groupSize: 16), DecodeFixture.up: .dense(bits: 8, groupSize: 16),
+                   DecodeFixture.down: .dense(bits: 16, groupSize: 128)], LayerCompressionSettings(factorType: .F32)),
+        ("materialized", [DecodeFixture.query: .lowRank(rank: 6), DecodeFixture.up: .lowRank(rank: 5, factorBits: 4, groupSize: 16),
+                          DecodeFixture.down: .dense(bits: 3, groupSize: 16)], LayerCompressionSettings(materializeDense: true)),
+    ]
+
+    func testInMemoryLayersEqualTheFolderReadBackBitForBitAndReconstructTheReportedError() throws {
+        for (label, choices, settings) in Self.cases {
+            let report = try fixture.compress(choices, into: label, settings: settings)
+            let memory = try InMemoryCompression.decodedLayers(of: fixture.checkpoint(), choices: choices, settings: settings, jobs: 2)
+            let folder = try CompressedFolder.read(fixture.directory + "/" + label)
+            try assertSame(memory, folder, report: report, label: label)
+        }
+    }
+
+    func testDataAwareLayersWithStatisticsEqualTheFolderReadBack() throws {
+        var inputs: [String: Matrix] = [:]
+        for (index, layer) in DecodeFixture.layers.enumerated() {
+            inputs[layer.name] = try JobFixture.activations(columns: layer.shape[1], tokens: 200, seed: 60 + UInt64(index))
+        }
+        let stats = try JobFixture.writeStatistics(directory: fixture.directory, "stats.safetensors", inputs: inputs)
+        let settings = LayerCompressionSettings(calderaIterations: 2, statistics: try ActivationStatistics(path: stats))
+        let choices: [String: LayerChoice] = [DecodeFixture.query: .lowRank(rank: 6),
+                                              DecodeFixture.up: .lowRank(rank: 5, factorBits: 4, groupSize: 16),
+                                              DecodeFixture.down: .lowRank(rank: 4, factorBits: 16, groupSize: 16, backboneBits: 3)]
+        let report = try fixture.compress(choices, into: "aware", settings: settings)
+        XCTAssertTrue(report.layers.allSatisfy { $0.measuredOutputError != nil }, "the job was data-aware")
+        let memory = try InMemoryCompression.decodedLayers(of: fixture.checkpoint(), choices: choices, settings: settings)
+        try assertSame(memory, CompressedFolder.read(fixture.directory + "/aware"), report: report, label: "aware")
+        let plain = try InMemoryCompression.decodedLayers(of: fixture.checkpoint(), choices: choices)
+        XCTAssertNotEqual(plain.layers, memory.layers, "statistics change the factors")
+    }
+
+    /// `memory` and `folder` hold the same layers bit for bit, and each reconstructs the report's error.
+    private func assertSame(_ memory: DecodedModel, _ folder: DecodedModel, report: JobReport, label: String,
+                            file: StaticString = #filePath, line: UInt = #line) throws {
+        XCTAssertEqual(memory.replacedModules, report.layers.map { FactorNaming.modulePath(ofWeight: $0.name)! }, label, file: file, line: line)
+        XCTAssertEqual(folder.replacedModules, memory.replacedModules, label, file: file, line: line)
+        XCTAssertEqual(memory.checkpoint.path, fixture.modelFolder, file: file, line: line)
+        for row in report.layers {
+            let module = FactorNaming.modulePath(ofWeight: row.name)!
+            let decoded = try XCTUnwrap(memory.layers[module], "\(label) \(module)", file: file, line: line)
+            XCTAssertEqual(decoded, folder.layers[module], "\(label) \(module): in memory = read back", file: file, line: line)
+            XCTAssertEqual(decoded.rows, row.rows, file: file, line: line)
+            XCTAssertEqual(decoded.columns, row.columns, file: file, line: line)
+            switch decoded {
+            case .dense: XCTAssertTrue(row.method == "dense" || report.dense, "\(label) \(module) is dense", file: file, line: line)
+            case .factored: XCTAssertEqual(row.method, "rank", "\(label) \(module)", file: file, line: line)
+            case .caldera: XCTAssertEqual(row.method, "caldera", "\(label) \(module)", file: file, line: line)
+            }
+            if !report.dense { XCTAssertEqual(decoded.rank, row.rank, file: file, line: line) }
+            let bias = module.hasSuffix("mlp.up_proj") ? nil : (0..<24).map { Float(0.1 * Double($0) - 1) }
+            if module.hasSuffix("down_proj") {
+                XCTAssertEqual(decoded.bias, bias.map { $0.map { HalfPrecision.float(fromBF16: HalfPrecision.bf16Bits(from: $0)) } }, file: file, line: line)
+            } else {
+                XCTAssertEqual(decoded.bias, bias, "\(label) \(module) bias", file: file, line: line)
+            }
+            let weight = try fixture.weight(row.name)
+            let error = try decoded.reconstruction().relativeDistance(to: weight)
+            // 16-bit parts are exact in Float; a dequantized value (q − z)·s is rounded once to Float,
+            // which moves the error by at most ‖Ŵ_float − Ŵ‖/‖W‖ (DecodedLayersNumpyTests bounds it
+            // case by case; seen up to 2.2e-9 relative here).
+            let quantized = row.bits < 16 || row.backboneBits != nil
+            XCTAssertEqual(error, row.measuredRelativeError, accuracy: (quantized ? 1e-8 : 1e-12) * row.measuredRelativeError,
+                           "\(label) \(module): ‖W − Ŵ‖/‖W‖ of the decoded layer is the report's", file: file, line: line)
+        }
+    }
+}
