@@ -62,6 +62,22 @@ final class DecodedLayersTests: XCTestCase {
         XCTAssertNotEqual(plain.layers, memory.layers, "statistics change the factors")
     }
 
+    func testInMemoryRefusesWhatCompressRefusesAndStopsWhenCancelled() throws {
+        let checkpoint = try fixture.checkpoint()
+        XCTAssertThrowsError(try InMemoryCompression.decodedLayers(of: checkpoint, choices: ["model.layers.9.mlp.up_proj.weight": .lowRank(rank: 2)])) {
+            XCTAssertEqual($0 as? JobError, .unknownLayer(checkpoint: checkpoint.path, tensor: "model.layers.9.mlp.up_proj.weight"))
+        }
+        XCTAssertThrowsError(try InMemoryCompression.decodedLayers(of: checkpoint, choices: [DecodeFixture.up: .lowRank(rank: 30)])) {
+            XCTAssertTrue(String(describing: $0).contains("cannot be compressed"), "\($0)")
+        }
+        XCTAssertThrowsError(try InMemoryCompression.decodedLayers(of: checkpoint, choices: DecodeFixture.everyLayer(.lowRank(rank: 3)),
+                                                                   isCancelled: { true })) {
+            XCTAssertEqual($0 as? LinearAlgebraError, .cancelled)
+        }
+        let kept = try InMemoryCompression.decodedLayers(of: checkpoint, choices: DecodeFixture.everyLayer(.keep))
+        XCTAssertTrue(kept.layers.isEmpty && kept.replacedModules.isEmpty, "layers kept as stored are not replaced")
+    }
+
     /// `memory` and `folder` hold the same layers bit for bit, and each reconstructs the report's error.
     private func assertSame(_ memory: DecodedModel, _ folder: DecodedModel, report: JobReport, label: String,
                             file: StaticString = #filePath, line: UInt = #line) throws {
