@@ -78,6 +78,30 @@ final class DecodedLayersTests: XCTestCase {
         XCTAssertTrue(kept.layers.isEmpty && kept.replacedModules.isEmpty, "layers kept as stored are not replaced")
     }
 
+    /// GPT-2's Conv1D stores W as [in, out] with one bias value per column: decoded as stored.
+    func testAConv1DLayerKeepsItsStoredOrientationAndColumnBias() throws {
+        let folder = fixture.directory + "/gpt2"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let weight = try CompressionFixtures.lowRankPlusNoise(rows: 24, columns: 72, rank: 6, noise: 0.01, seed: 9)
+        let bias = (0..<72).map { Double($0) / 8 }
+        try SafeTensorsWriter.write(path: folder + "/model.safetensors", tensors: [
+            (TensorSpec(name: "h.0.attn.c_attn.weight", dtype: .F32, shape: [24, 72]), DecodeFixture.bytes(weight.elements, .F32)),
+            (TensorSpec(name: "h.0.attn.c_attn.bias", dtype: .F32, shape: [72]), DecodeFixture.bytes(bias, .F32)),
+        ])
+        try Data(#"{"model_type": "gpt2"}"#.utf8).write(to: URL(fileURLWithPath: folder + "/config.json"))
+        let checkpoint = try Checkpoint(path: folder)
+        let choices: [String: LayerChoice] = ["h.0.attn.c_attn.weight": .lowRank(rank: 6, factorBits: 4, groupSize: 16)]
+        _ = try CompressionJob(checkpoint: checkpoint, choices: choices, settings: JobSettings(outputFolder: folder + "-out")).run()
+        let memory = try InMemoryCompression.decodedLayers(of: checkpoint, choices: choices)
+        let read = try CompressedFolder.read(folder + "-out")
+        let layer = try XCTUnwrap(memory.layers["h.0.attn.c_attn"])
+        XCTAssertEqual(read.layers["h.0.attn.c_attn"], layer)
+        XCTAssertEqual([layer.rows, layer.columns], [24, 72], "as stored")
+        XCTAssertEqual(layer.bias, bias.map(Float.init))
+        guard case .factored(let a, let b, _) = layer else { return XCTFail("\(layer)") }
+        XCTAssertEqual([a.rows, a.columns, b.rows, b.columns], [24, 6, 6, 72], "A [in, k], B [k, out]: a runtime applies Bᵀ·Aᵀ")
+    }
+
     /// `memory` and `folder` hold the same layers bit for bit, and each reconstructs the report's error.
     private func assertSame(_ memory: DecodedModel, _ folder: DecodedModel, report: JobReport, label: String,
                             file: StaticString = #filePath, line: UInt = #line) throws {

@@ -58,7 +58,7 @@ public enum CompressedFolder {
             let layout = StoredLayout(rows: shape[0], columns: shape[1], form: dense ? .plain : entry.form)
             let decoder = LayerDecoder(source: CheckpointSource(checkpoint: checkpoint), module: module, floatType: entry.dtype)
             let weight = try decoder.weight(layout)
-            guard layers.updateValue(weight.with(bias: try decoder.vector(layout.biasName(module: module), length: shape[0])),
+            guard layers.updateValue(weight.with(bias: try decoder.bias(layout.biasName(module: module), of: layout)),
                                      forKey: module) == nil else {
                 throw DecodingError.malformedEntry(file: file, module: module, reason: "it is listed twice")
             }

@@ -13,6 +13,7 @@ extension DecodedLinear {
 
     /// `Y = Ŵ·X + b·1ᵀ` for a batch X (n×t, one input per column) in double, computed as the
     /// runtime would, factor by factor (`A·(B·X)`), never forming Ŵ: a reference for tests of a runtime.
+    /// For an `nn.Linear` layout (W `[out, in]`, bias of m values).
     public func applied(to inputs: Matrix) throws -> Matrix {
         precondition(inputs.rows == columns, "a layer with \(columns) inputs cannot take \(inputs.rows)-row inputs")
         var output: Matrix
@@ -23,6 +24,7 @@ extension DecodedLinear {
             output = try q.widened.multiplied(by: inputs) + a.widened.multiplied(by: b.widened.multiplied(by: inputs))
         }
         if let bias {
+            precondition(bias.count == output.rows, "the bias has \(bias.count) values for \(output.rows) outputs")
             for i in 0..<output.rows { for j in 0..<output.columns { output[i, j] += Double(bias[i]) } }
         }
         return output

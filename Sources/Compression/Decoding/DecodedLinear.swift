@@ -11,6 +11,11 @@ import LinearAlgebra
 ///
 /// Every matrix holds exactly what a reader of the written tensors gets (``DecodedMatrix``); the
 /// bias is the original `P.bias` (F32/F16/BF16 values are exact in Float), nil when the layer has none.
+///
+/// W is in the orientation the checkpoint stores `P.weight`, which `compress` factorizes as it is.
+/// For PyTorch's `nn.Linear` that is `[out, in]` as above. GPT-2's `Conv1D` stores `[in, out]`
+/// (`y = x·W + b`): there m is the input width, the bias has n values, and a runtime applies
+/// `Wᵀ = Bᵀ·Aᵀ` (``DecodedMatrix/transposed()``).
 /// ``InMemoryCompression`` and ``CompressedFolder`` produce them, bit for bit the same for one plan.
 public enum DecodedLinear: Sendable, Equatable {
     /// `W` m×n.
@@ -44,7 +49,7 @@ public enum DecodedLinear: Sendable, Equatable {
         }
     }
 
-    /// The bias (m values), nil when the layer has none.
+    /// The bias (m values; n for a `Conv1D` weight stored `[in, out]`), nil when the layer has none.
     public var bias: [Float]? {
         switch self {
         case .dense(_, let bias), .factored(_, _, let bias), .caldera(_, _, _, let bias): return bias

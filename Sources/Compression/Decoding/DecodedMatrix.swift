@@ -31,8 +31,8 @@ public struct DecodedMatrix: Sendable, Equatable {
         try! Matrix(rows: rows, columns: columns, elements: values.map(Double.init))  // count is rows·columns
     }
 
-    /// The transpose.
-    func transposed() -> DecodedMatrix {
+    /// The transpose (a runtime applying a layer stored `[in, out]`, GPT-2's Conv1D, wants Wᵀ = Bᵀ·Aᵀ).
+    public func transposed() -> DecodedMatrix {
         var result = [Float](repeating: 0, count: values.count)
         for i in 0..<rows { for j in 0..<columns { result[j * rows + i] = values[i * columns + j] } }
         return DecodedMatrix(rows: columns, columns: rows, values: result)

@@ -55,7 +55,7 @@ public enum InMemoryCompression {
         let weight = try LayerDecoder(source: OutputTensorSource(compressed.tensors, label: checkpoint.path), module: layer.module,
                                       floatType: settings.outputType(forStored: layer.tensor.info.dtype)).weight(layout)
         let bias = try LayerDecoder(source: CheckpointSource(checkpoint: checkpoint), module: layer.module)
-            .vector(layer.module + ".bias", length: layer.rows)
+            .bias(layer.module + ".bias", of: layout)
         return weight.with(bias: bias)
     }
 }

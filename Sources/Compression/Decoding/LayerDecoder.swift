@@ -39,14 +39,17 @@ struct LayerDecoder<Source: DecodingSource> {
         }
     }
 
-    /// The vector `name` of `length` floats, nil when the source has no such tensor.
-    func vector(_ name: String, length: Int) throws -> [Float]? {
+    /// The bias `name` of a layer stored as `layout`, nil when the source has no such tensor: m
+    /// values, or n for a weight stored `[in, out]` (GPT-2's Conv1D, whose bias has one value per
+    /// column of the stored matrix).
+    func bias(_ name: String, of layout: StoredLayout) throws -> [Float]? {
         guard let info = source.info(of: name) else { return nil }
-        guard info.shape == [length] else {
-            throw DecodingError.tensorMismatch(file: source.file(of: name), tensor: name, expected: "shape [\(length)]",
+        guard info.shape.count == 1, info.shape[0] == layout.rows || info.shape[0] == layout.columns else {
+            let expected = layout.rows == layout.columns ? "[\(layout.rows)]" : "[\(layout.rows)] or [\(layout.columns)]"
+            throw DecodingError.tensorMismatch(file: source.file(of: name), tensor: name, expected: "shape \(expected)",
                                                found: "shape \(info.shape)")
         }
-        return try floats(name, dtype: info.dtype, count: length)
+        return try floats(name, dtype: info.dtype, count: info.shape[0])
     }
 
     /// `p.weight` [rows, columns] at F32, F16 or BF16.
