@@ -127,7 +127,13 @@ final class DecodedLayersTests: XCTestCase {
                 XCTAssertEqual(decoded.bias, bias, "\(label) \(module) bias", file: file, line: line)
             }
             let weight = try fixture.weight(row.name)
-            let error = try decoded.reconstruction().relativeDistance(to: weight)
+            let reconstruction = try decoded.reconstruction()
+            // Applied factor by factor, A·(B·X) (+ Q·X) + b equals Ŵ·X + b.
+            let inputs = CompressionFixtures.gaussian(rows: row.columns, columns: 3, seed: 77)
+            var expected = try reconstruction.multiplied(by: inputs)
+            for i in 0..<expected.rows { for j in 0..<3 { expected[i, j] += Double(decoded.bias?[i] ?? 0) } }
+            XCTAssertLessThan(try decoded.applied(to: inputs).relativeDistance(to: expected), 1e-13, "\(label) \(module)", file: file, line: line)
+            let error = reconstruction.relativeDistance(to: weight)
             // 16-bit parts are exact in Float; a dequantized value (q − z)·s is rounded once to Float,
             // which moves the error by at most ‖Ŵ_float − Ŵ‖/‖W‖ (DecodedLayersNumpyTests bounds it
             // case by case; seen up to 2.2e-9 relative here).
