@@ -21,7 +21,7 @@ public enum CompressedFolder {
     public static func read(_ path: String) throws -> DecodedModel {
         let checkpoint = try Checkpoint(path: path)
         guard let config = checkpoint.config else {
-            throw DecodingError.notARankscopeOutput(folder: checkpoint.path, reason: "it has no config.json")
+            throw DecodingError.notARankscopeOutput(folder: checkpoint.path, reason: "it has no config.json, where compress describes the compressed layers; compress a checkpoint that has one")
         }
         let file = config.path
         guard case .object(let section)? = config.raw["rankscope"] else {
