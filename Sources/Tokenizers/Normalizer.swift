@@ -13,7 +13,7 @@ indirect enum Normalizer: Sendable {
     case lowercase
     /// Remove whitespace from the left and/or right end.
     case strip(left: Bool, right: Bool)
-    /// Remove non-spacing marks (Mn).
+    /// Remove combining marks (Mn, Mc, Me).
     case stripAccents
     /// Several normalizers, in order.
     case sequence([Normalizer])
@@ -65,7 +65,7 @@ indirect enum Normalizer: Sendable {
             if right { while let last = slice.last, UnicodeClass.isWhitespace(last) { slice = slice.dropLast() } }
             return Array(slice)
         case .stripAccents:
-            return scalars.filter { !UnicodeClass.isNonspacingMark($0) }
+            return scalars.filter { !UnicodeClass.isMark($0) }
         case .sequence(let normalizers):
             return normalizers.reduce(scalars) { $1.apply($0) }
         }

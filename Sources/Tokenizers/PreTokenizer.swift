@@ -32,8 +32,8 @@ indirect enum PreTokenizer: Sendable {
 
     /// GPT-2's pre-tokenization pattern.
     static let gpt2Pattern = RegexPattern(#"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"#)!
-    /// The Whitespace pre-tokenizer's pattern.
-    static let wordPattern = RegexPattern(#"\w+|[^\w\s]+"#)!
+    /// The Whitespace pre-tokenizer's pattern (the `regex` crate runs it, not Oniguruma).
+    static let wordPattern = RegexPattern(#"\w+|[^\w\s]+"#, flavor: .rustRegex)!
 
     /// `pieces` cut further.
     func apply(_ pieces: [TextPiece]) -> [TextPiece] {

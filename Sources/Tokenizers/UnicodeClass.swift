@@ -56,6 +56,14 @@ enum UnicodeClass {
         c.properties.generalCategory == .nonspacingMark
     }
 
+    /// Any combining mark: Mn, Mc or Me (what the StripAccents normalizer removes).
+    static func isMark(_ c: Unicode.Scalar) -> Bool {
+        switch c.properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark: return true
+        default: return false
+        }
+    }
+
     /// The CJK ideograph blocks BERT surrounds with spaces.
     static func isChinese(_ c: Unicode.Scalar) -> Bool {
         switch c.value {
