@@ -59,6 +59,21 @@ final class BuiltTokenizerTests: XCTestCase {
         }
     }
 
+    /// CLIP-style BPE: `##` continuing prefix and `</w>` end-of-word suffix, NFKC + Lowercase,
+    /// Whitespace pre-tokenizer, BPEDecoder.
+    func testSuffixAndPrefixBPEMatchesPython() throws {
+        try Self.withBuilt { folder in
+            try TokenizerOracle.assertAgrees(folder.appendingPathComponent("clip.json"), tokens: ["the</w>", "<|endoftext|>"])
+        }
+    }
+
+    /// WordLevel over WhitespaceSplit + Punctuation, with BertProcessing.
+    func testWordLevelMatchesPython() throws {
+        try Self.withBuilt { folder in
+            try TokenizerOracle.assertAgrees(folder.appendingPathComponent("wordlevel.json"), tokens: ["[CLS]", "the", "zzz"])
+        }
+    }
+
     /// The Python builder: argv[1] the output folder, argv[2] the training text.
     static let builder = #"""
         import json, os, sys
@@ -138,6 +153,24 @@ final class BuiltTokenizerTests: XCTestCase {
         tok.add_tokens([AddedToken("ACME", single_word=True)])
         tok.post_processor = processors.RobertaProcessing(("</s>", tok.token_to_id("</s>")), ("<s>", tok.token_to_id("<s>")))
         save(tok, "gpt2")
+        # CLIP-style BPE: continuing_subword_prefix and end_of_word_suffix, Whitespace pre-tokenizer, BPEDecoder.
+        tok = Tokenizer(models.BPE(unk_token="<unk>", continuing_subword_prefix="##", end_of_word_suffix="</w>"))
+        tok.normalizer = normalizers.Sequence([normalizers.NFKC(), normalizers.Lowercase()])
+        tok.pre_tokenizer = pre_tokenizers.Whitespace()
+        tok.decoder = decoders.BPEDecoder(suffix="</w>")
+        tok.train_from_iterator(corpus, trainers.BpeTrainer(vocab_size=700, special_tokens=["<unk>", "<|startoftext|>", "<|endoftext|>"],
+                                                            continuing_subword_prefix="##", end_of_word_suffix="</w>",
+                                                            limit_alphabet=60, show_progress=False))
+        tok.post_processor = processors.TemplateProcessing(single="<|startoftext|> $A <|endoftext|>",
+            special_tokens=[("<|startoftext|>", tok.token_to_id("<|startoftext|>")), ("<|endoftext|>", tok.token_to_id("<|endoftext|>"))])
+        save(tok, "clip")
+
+        # WordLevel over WhitespaceSplit, with BertProcessing.
+        tok = Tokenizer(models.WordLevel(unk_token="[UNK]"))
+        tok.pre_tokenizer = pre_tokenizers.Sequence([pre_tokenizers.WhitespaceSplit(), pre_tokenizers.Punctuation()])
+        tok.train_from_iterator(corpus, trainers.WordLevelTrainer(vocab_size=500, special_tokens=["[UNK]", "[CLS]", "[SEP]"], show_progress=False))
+        tok.post_processor = processors.BertProcessing(("[SEP]", tok.token_to_id("[SEP]")), ("[CLS]", tok.token_to_id("[CLS]")))
+        save(tok, "wordlevel")
         print("ok")
         """#
 }

@@ -102,6 +102,7 @@ final class TokenizerErrorTests: XCTestCase {
             ("pre_tokenizer", #"{"type": "Split", "pattern": {"Regex": "(unclosed"}, "behavior": "Isolated"}"#, "pre_tokenizer.pattern.Regex is a regular expression ICU cannot compile"),
             ("pre_tokenizer", #"{"type": "Split", "pattern": {"String": " "}, "behavior": "Sideways"}"#, "pre_tokenizer.behavior is \"Sideways\""),
             ("model", "42", "model must be an object but is a number"),
+            ("model", #"{"vocab": {"a": 0}}"#, "model.type is missing"),
         ]
         for (key, value, phrase) in cases {
             let (message, path) = try failure(Self.document([key: value]))
