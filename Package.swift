@@ -32,6 +32,8 @@ let package = Package(
         .target(name: "COpenBLAS", linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("pthread")]),
         .target(name: "StrictJSON"),
         .target(name: "SafeTensors", dependencies: ["StrictJSON"]),
+        // tokenizer.json (byte-level BPE, SentencePiece-style BPE, WordPiece), in Swift.
+        .target(name: "Tokenizers", dependencies: ["StrictJSON"]),
         .target(name: "LinearAlgebra", dependencies: ["COpenBLAS"]),
         .target(name: "Planning", dependencies: ["SafeTensors", "LinearAlgebra", "StrictJSON"]),
         .target(name: "TerminalUI", dependencies: ["CNcursesw"]),
@@ -54,7 +56,7 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))],
             linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xclang-linker", "-no-pie"], .when(configuration: .release))]
         ),
-        .executableTarget(name: "RankscopeBench", dependencies: ["Planning", "LinearAlgebra", "SafeTensors", "Compression", "DemoModel", "COpenBLAS", "CheckpointFixtures", "Explorer", "TerminalUI"]),
+        .executableTarget(name: "RankscopeBench", dependencies: ["Planning", "LinearAlgebra", "SafeTensors", "Compression", "DemoModel", "COpenBLAS", "CheckpointFixtures", "Explorer", "TerminalUI", "Tokenizers"]),
         .target(name: "CheckpointFixtures", path: "Tests/CheckpointFixtures"),
         // Runs Python (numpy, scipy, pandas, safetensors) as the tests' independent oracle.
         .target(name: "PythonOracle", path: "Tests/PythonOracle"),
@@ -65,6 +67,7 @@ let package = Package(
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "TerminalUI", "Planning", "SafeTensors", "LinearAlgebra"]),
         .testTarget(name: "CompressionTests", dependencies: ["Compression", "Planning", "SafeTensors", "LinearAlgebra", "StrictJSON", "PythonOracle"]),
+        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "StrictJSON", "PythonOracle"]),
         .testTarget(name: "EndToEndTests", dependencies: ["SafeTensors", "CheckpointFixtures", "PythonOracle", "Compression", "Planning", "LinearAlgebra"]),
     ],
     swiftLanguageModes: [.v5]
