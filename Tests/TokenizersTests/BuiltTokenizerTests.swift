@@ -161,6 +161,7 @@ final class BuiltTokenizerTests: XCTestCase {
         tok.train_from_iterator(corpus, trainers.BpeTrainer(vocab_size=700, special_tokens=["<unk>", "<|startoftext|>", "<|endoftext|>"],
                                                             continuing_subword_prefix="##", end_of_word_suffix="</w>",
                                                             limit_alphabet=60, show_progress=False))
+        tok.add_tokens([AddedToken("World", normalized=True)])
         tok.post_processor = processors.TemplateProcessing(single="<|startoftext|> $A <|endoftext|>",
             special_tokens=[("<|startoftext|>", tok.token_to_id("<|startoftext|>")), ("<|endoftext|>", tok.token_to_id("<|endoftext|>"))])
         save(tok, "clip")
