@@ -24,13 +24,6 @@ struct Vocabulary: Sendable {
         self.tokens = tokens
     }
 
-    /// Builds a vocabulary from an ordered token list (WordPiece-style `vocab` arrays are not
-    /// used by tokenizer.json, but tests and callers may want this).
-    init(ids: [[UInt8]: Int], tokens: [Int: String]) {
-        self.ids = ids
-        self.tokens = tokens
-    }
-
     /// The id of `token`.
     func id(_ token: String) -> Int? { ids[Array(token.utf8)] }
 
