@@ -40,7 +40,9 @@ public final class Tokenizer: Sendable {
     public let specialTokenIDs: Set<Int>
 
     /// How many distinct tokens the tokenizer knows: the model's vocabulary together with the
-    /// added tokens (Python's `get_vocab_size(with_added_tokens=True)`).
+    /// added tokens (Python's `get_vocab_size(with_added_tokens=True)`). In the usual files ids
+    /// run densely from 0, so every id is below this; a file with gaps in its ids may hold
+    /// larger ones. A model's embedding matrix may have more rows (padded vocabularies).
     public let vocabularySize: Int
 
     /// Loads `tokenizer.json` from `url`.
