@@ -32,10 +32,13 @@ final class RealTokenizerTests: XCTestCase {
         let tokenizer = try Tokenizer(contentsOf: file)
         let texts = try TokenizerOracle.texts()
         let expected = texts.map { tokenizer.encode($0) }
-        let results = UnsafeMutableBufferPointer<[[Int]]>.allocate(capacity: 4)
-        defer { results.deallocate() }
+        let lock = NSLock()
+        var results: [Int: [[Int]]] = [:]
         DispatchQueue.concurrentPerform(iterations: 4) { worker in
-            (results.baseAddress! + worker).initialize(to: texts.map { tokenizer.encode($0) })
+            let ids = texts.map { tokenizer.encode($0) }
+            lock.lock()
+            results[worker] = ids
+            lock.unlock()
         }
         for worker in 0..<4 { XCTAssertEqual(results[worker], expected, "worker \(worker)") }
     }
