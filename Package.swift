@@ -34,6 +34,8 @@ let package = Package(
         .target(name: "SafeTensors", dependencies: ["StrictJSON"]),
         .target(name: "LinearAlgebra", dependencies: ["COpenBLAS"]),
         .target(name: "Planning", dependencies: ["SafeTensors", "LinearAlgebra", "StrictJSON"]),
+        // Runs checkpoints (llama family, GPT-2/BigCode, BERT) in float32 on OpenBLAS sgemm.
+        .target(name: "ModelRuntime", dependencies: ["SafeTensors", "LinearAlgebra", "COpenBLAS", "StrictJSON"]),
         .target(name: "TerminalUI", dependencies: ["CNcursesw"]),
         .target(name: "Explorer", dependencies: ["TerminalUI", "Planning", "SafeTensors"]),
         .target(name: "Compression", dependencies: ["SafeTensors", "LinearAlgebra", "Planning", "StrictJSON"]),
@@ -65,6 +67,7 @@ let package = Package(
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "TerminalUI", "Planning", "SafeTensors", "LinearAlgebra"]),
         .testTarget(name: "CompressionTests", dependencies: ["Compression", "Planning", "SafeTensors", "LinearAlgebra", "StrictJSON", "PythonOracle"]),
+        .testTarget(name: "ModelRuntimeTests", dependencies: ["ModelRuntime", "SafeTensors", "PythonOracle"]),
         .testTarget(name: "EndToEndTests", dependencies: ["SafeTensors", "CheckpointFixtures", "PythonOracle"]),
     ],
     swiftLanguageModes: [.v5]
