@@ -39,6 +39,8 @@ let package = Package(
         .target(name: "TerminalUI", dependencies: ["CNcursesw"]),
         .target(name: "Explorer", dependencies: ["TerminalUI", "Planning", "SafeTensors"]),
         .target(name: "Compression", dependencies: ["SafeTensors", "LinearAlgebra", "Planning", "StrictJSON"]),
+        // Perplexity, embedding agreement and activation statistics of models run by ModelRuntime.
+        .target(name: "Evaluation", dependencies: ["ModelRuntime", "Planning", "LinearAlgebra", "COpenBLAS"]),
         .target(name: "FuzzTargets", dependencies: ["SafeTensors", "StrictJSON"]),
         .executableTarget(name: "RankscopeFuzz", dependencies: ["FuzzTargets"]),
         .target(name: "DemoModel", dependencies: ["SafeTensors", "LinearAlgebra", "StrictJSON"]),
@@ -68,6 +70,7 @@ let package = Package(
         .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "TerminalUI", "Planning", "SafeTensors", "LinearAlgebra"]),
         .testTarget(name: "CompressionTests", dependencies: ["Compression", "Planning", "SafeTensors", "LinearAlgebra", "StrictJSON", "PythonOracle"]),
         .testTarget(name: "ModelRuntimeTests", dependencies: ["ModelRuntime", "SafeTensors", "PythonOracle"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "ModelRuntime", "Planning", "SafeTensors", "PythonOracle"]),
         .testTarget(name: "EndToEndTests", dependencies: ["SafeTensors", "CheckpointFixtures", "PythonOracle"]),
     ],
     swiftLanguageModes: [.v5]

@@ -4,13 +4,18 @@ import PythonOracle
 /// An independent numpy (float64) implementation of the runtime's architectures, written from the
 /// Hugging Face modelling code, and helpers to run it. Each test appends its own main part; the
 /// snippet writes `results.json` and raw little-endian float64 arrays into the folder it is given.
-enum NumpyTransformer {
+public enum NumpyTransformer {
     /// The forward passes: `llama(cfg, W, ids)`, `gpt(cfg, W, ids)` (logits) and
     /// `bert(cfg, W, ids)` (last hidden states); `load(folder)`; `save(folder, name, array)`.
-    static let library = #"""
+    /// When `HOOK[0]` is set, it is called with every linear module's name and input rows
+    /// (the output head as `lm_head`), like a forward hook on `nn.Linear`.
+    public static let library = #"""
     import json, sys, os, numpy as np
     from scipy.special import erf
     from safetensors.numpy import load_file, save_file
+    HOOK = [None]
+    def hook(name, x):
+        if HOOK[0] is not None: HOOK[0](name, x)
 
     def load(folder):
         cfg = json.load(open(os.path.join(folder, 'config.json')))
@@ -58,6 +63,7 @@ enum NumpyTransformer {
             return x * cos + np.concatenate([-x2, x1], -1) * sin
         def rms(x, w): return x / np.sqrt((x ** 2).mean(-1, keepdims=True) + eps) * w
         def lin(name, x):
+            hook(name, x)
             y = x @ W[name + '.weight'].T
             return y + W[name + '.bias'] if name + '.bias' in W else y
         x = W['model.embed_tokens.weight'][ids]
@@ -74,6 +80,7 @@ enum NumpyTransformer {
             x = x + lin(p + 'mlp.down_proj', act(cfg.get('hidden_act', 'silu'), lin(p + 'mlp.gate_proj', h)) * lin(p + 'mlp.up_proj', h))
         x = rms(x, W['model.norm.weight'])
         head = W['model.embed_tokens.weight'] if cfg.get('tie_word_embeddings', False) else W['lm_head.weight']
+        hook('lm_head', x)
         return x @ head.T
 
     def gpt(cfg, W, ids):
@@ -82,6 +89,7 @@ enum NumpyTransformer {
         mq = (not gpt2) and cfg.get('multi_query', True); nkv = 1 if mq else nh
         name = cfg.get('activation_function', 'gelu_new' if gpt2 else 'gelu_pytorch_tanh')
         def lin(n, x):   # GPT-2 Conv1D weights are [in, out]
+            hook(n, x)
             w = W[n + '.weight']
             return x @ (w if gpt2 else w.T) + W[n + '.bias']
         t = 'transformer.'
@@ -102,11 +110,14 @@ enum NumpyTransformer {
             h = layernorm(x, W[p + 'ln_2.weight'], W[p + 'ln_2.bias'], eps)
             x = x + lin(p + 'mlp.c_proj', act(name, lin(p + 'mlp.c_fc', h)))
         x = layernorm(x, W[t + 'ln_f.weight'], W[t + 'ln_f.bias'], eps)
+        hook('lm_head', x)
         return x @ W[t + 'wte.weight'].T
 
     def bert(cfg, W, ids):
         H, nh = cfg['hidden_size'], cfg['num_attention_heads']; hd = H // nh; T = len(ids); eps = cfg['layer_norm_eps']
-        def lin(n, x): return x @ W[n + '.weight'].T + W[n + '.bias']
+        def lin(n, x):
+            hook(n, x)
+            return x @ W[n + '.weight'].T + W[n + '.bias']
         def ln(n, x): return layernorm(x, W[n + '.weight'], W[n + '.bias'], eps)
         e = 'embeddings.'
         x = ln(e + 'LayerNorm', W[e + 'word_embeddings.weight'][ids] + W[e + 'position_embeddings.weight'][:T] + W[e + 'token_type_embeddings.weight'][0])
@@ -121,7 +132,7 @@ enum NumpyTransformer {
 
     /// Runs `library + main` with a fresh folder as `sys.argv[1]` (the texts or model folder as
     /// further arguments), then hands the folder to `read` before it is removed.
-    static func run<T>(_ main: String, arguments: [String] = [], file: StaticString = #fileID, line: UInt = #line,
+    public static func run<T>(_ main: String, arguments: [String] = [], file: StaticString = #fileID, line: UInt = #line,
                        read: (URL) throws -> T) throws -> T {
         try TemporaryFolder.with("numpy-transformer") { folder in
             try PythonOracle.run(library + main, [folder.path] + arguments, file: file, line: line)
@@ -130,13 +141,13 @@ enum NumpyTransformer {
     }
 
     /// The float64 values numpy wrote to `name` in `folder`.
-    static func doubles(_ folder: URL, _ name: String) throws -> [Double] {
+    public static func doubles(_ folder: URL, _ name: String) throws -> [Double] {
         let data = try Data(contentsOf: folder.appendingPathComponent(name))
         return data.withUnsafeBytes { raw in (0..<(data.count / 8)).map { raw.loadUnaligned(fromByteOffset: $0 * 8, as: Double.self) } }
     }
 
     /// `max |a − b| / max |b|`: the agreement measure of the runtime tests.
-    static func relativeDifference(_ a: [Float], _ b: [Double]) -> Double {
+    public static func relativeDifference(_ a: [Float], _ b: [Double]) -> Double {
         precondition(a.count == b.count, "sizes differ: \(a.count) vs \(b.count)")
         var difference = 0.0, scale = 0.0
         for (x, y) in zip(a, b) {
