@@ -32,7 +32,7 @@ struct WeightReader {
             throw ModelRuntimeError.unsupportedDType(name: name, dtype: dtype.rawValue, checkpoint: checkpoint.path)
         }
         return try checkpoint.files[tensor.fileIndex].withBytes(of: tensor.info) { bytes in
-            try HalfPrecision.f16Table.withUnsafeBufferPointer { table in
+            HalfPrecision.f16Table.withUnsafeBufferPointer { table in
                 [Float](unsafeUninitializedCapacity: count) { out, initialized in
                     let base = bytes.baseAddress!
                     switch dtype {
