@@ -88,6 +88,12 @@ public final class TransformerModel {
         linears[module] = replacement
     }
 
+    /// Whether the checkpoint stores `module`'s weight as `[in, out]` (GPT-2's Conv1D) rather than
+    /// `[out, in]`; the runtime turned it around at load, and a compressed form of it must be too.
+    public func storesWeightTransposed(_ module: String) -> Bool {
+        hyperparameters.family == .gpt2 && module != "lm_head" && linears[module] != nil
+    }
+
     /// Parameters of all linear layers as they are now (compressed layers count their factors).
     public var linearParameterCount: Int { linears.values.reduce(0) { $0 + $1.parameterCount } }
 
