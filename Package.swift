@@ -32,6 +32,8 @@ let package = Package(
         .target(name: "COpenBLAS", linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("pthread")]),
         .target(name: "StrictJSON"),
         .target(name: "SafeTensors", dependencies: ["StrictJSON"]),
+        // tokenizer.json (byte-level BPE, SentencePiece-style BPE, WordPiece), in Swift.
+        .target(name: "Tokenizers", dependencies: ["StrictJSON"]),
         .target(name: "LinearAlgebra", dependencies: ["COpenBLAS"]),
         .target(name: "Planning", dependencies: ["SafeTensors", "LinearAlgebra", "StrictJSON"]),
         // Runs checkpoints (llama family, GPT-2/BigCode, BERT) in float32 on OpenBLAS sgemm.
@@ -48,7 +50,7 @@ let package = Package(
             name: "rankscope",
             dependencies: [
                 "SafeTensors", "LinearAlgebra", "Planning", "DemoModel", "StrictJSON", "Explorer", "TerminalUI", "Compression",
-                "ModelRuntime", "Evaluation",
+                "ModelRuntime", "Evaluation", "Tokenizers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // Release builds link the Swift runtime and Foundation statically, as a non-PIE
@@ -59,7 +61,7 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))],
             linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xclang-linker", "-no-pie"], .when(configuration: .release))]
         ),
-        .executableTarget(name: "RankscopeBench", dependencies: ["Planning", "LinearAlgebra", "SafeTensors", "Compression", "DemoModel", "COpenBLAS", "CheckpointFixtures", "Explorer", "TerminalUI", "ModelRuntime"]),
+        .executableTarget(name: "RankscopeBench", dependencies: ["Planning", "LinearAlgebra", "SafeTensors", "Compression", "DemoModel", "COpenBLAS", "CheckpointFixtures", "Explorer", "TerminalUI", "Tokenizers", "ModelRuntime"]),
         .target(name: "CheckpointFixtures", path: "Tests/CheckpointFixtures"),
         // Runs Python (numpy, scipy, pandas, safetensors) as the tests' independent oracle.
         .target(name: "PythonOracle", path: "Tests/PythonOracle"),
@@ -70,6 +72,7 @@ let package = Package(
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "TerminalUI", "Planning", "SafeTensors", "LinearAlgebra"]),
         .testTarget(name: "CompressionTests", dependencies: ["Compression", "Planning", "SafeTensors", "LinearAlgebra", "StrictJSON", "PythonOracle"]),
+        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "StrictJSON", "PythonOracle"]),
         .testTarget(name: "ModelRuntimeTests", dependencies: ["ModelRuntime", "SafeTensors", "PythonOracle"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "ModelRuntime", "Planning", "SafeTensors", "PythonOracle"]),
         .testTarget(name: "EndToEndTests", dependencies: ["SafeTensors", "CheckpointFixtures", "PythonOracle"]),
