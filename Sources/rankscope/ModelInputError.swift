@@ -6,8 +6,6 @@ enum ModelInputError: Error, CustomStringConvertible {
     case textNotUTF8(file: String)
     /// The checkpoint folder has no tokenizer.json.
     case missingTokenizer(path: String)
-    /// This build has no tokenizer module.
-    case tokenizerUnavailable(path: String)
 
     var description: String {
         switch self {
@@ -17,8 +15,6 @@ enum ModelInputError: Error, CustomStringConvertible {
             return "\(file): the text is not UTF-8."
         case .missingTokenizer(let path):
             return "\(path): there is no tokenizer.json beside the weights, so the text cannot be turned into tokens; add the tokenizer.json the model was published with."
-        case .tokenizerUnavailable(let path):
-            return "\(path): this build of rankscope has no tokenizer, so the text cannot be turned into tokens."
         }
     }
 }

@@ -1,8 +1,6 @@
 import Foundation
 import SafeTensors
-#if canImport(Tokenizers)
 import Tokenizers
-#endif
 
 /// The text and tokenizer that `eval` and `stats` feed a model: the text file read as UTF-8 and
 /// the checkpoint's own `tokenizer.json` (beside the weights).
@@ -34,11 +32,7 @@ enum ModelTextInput {
     static func tokenizer(forCheckpoint path: String) throws -> (String) -> [Int] {
         let file = (folder(of: path) as NSString).appendingPathComponent("tokenizer.json")
         guard FileManager.default.fileExists(atPath: file) else { throw ModelInputError.missingTokenizer(path: folder(of: path)) }
-        #if canImport(Tokenizers)
         let tokenizer = try Tokenizer(contentsOf: URL(fileURLWithPath: file))
         return { tokenizer.encode($0, addSpecialTokens: true) }
-        #else
-        throw ModelInputError.tokenizerUnavailable(path: file)
-        #endif
     }
 }

@@ -27,4 +27,20 @@ final class EvalErrorTests: XCTestCase {
             XCTAssertFalse(FileManager.default.fileExists(atPath: stats), "no statistics file after a failure")
         }
     }
+
+    func testMalformedTokenizerAndShortTextAreOneSentence() throws {
+        try EvalFixture.with { fixture in
+            let model = fixture.model("llama-gqa")
+            let short = fixture.folder + "/short.txt"
+            try "w1 w2 w3\n".write(toFile: short, atomically: true, encoding: .utf8)
+            try fixture.assertOneSentence(["eval", model, "--text", short, "--seq-len", "8"],
+                                          naming: short, mentions: "fewer than one window of 8")
+            try fixture.assertOneSentence(["eval", model, "--text", fixture.folder + "/absent.txt"],
+                                          naming: "absent.txt", mentions: "no such file")
+            try "{\"model\": ".write(toFile: model + "/tokenizer.json", atomically: true, encoding: .utf8)
+            for command in [["eval", model, "--text", fixture.text], ["stats", model, "--text", fixture.text, "--out", fixture.folder + "/s.safetensors"]] {
+                try fixture.assertOneSentence(command, naming: model + "/tokenizer.json", mentions: "tokenizer.json")
+            }
+        }
+    }
 }
