@@ -28,23 +28,10 @@ struct PlanEvaluation {
          allowedBits: Set<Int>? = nil, extraSparseCount: Int?) throws {
         self.target = target
         self.defaults = defaults
-        if let target {
-            var allocator = BudgetAllocator(factorBits: defaults.factorBits, groupSize: defaults.groupSize, backboneBits: defaults.backboneBits)
-            allocator.allowedFactorBits = resolved.allowedBits
-            if let allowedBits {
-                for (name, constraint) in resolved.constraints {
-                    if case .free = constraint { allocator.allowedFactorBits[name, default: []].formUnion(allowedBits) }
-                }
-            }
-            let allocation = try allocator.allocate(tensors: tensors, target: target, constraints: resolved.constraints)
-            self.allocation = allocation
-            choices = allocation.choices
-            totals = allocation.totals
-        } else {
-            allocation = nil
-            choices = resolved.choices
-            totals = try PlanTotals(tensors: tensors, choices: resolved.choices)
-        }
+        let applied = try resolved.applied(to: tensors, defaults: defaults, target: target, allowedBits: allowedBits)
+        allocation = applied.allocation
+        choices = applied.choices
+        totals = try applied.allocation?.totals ?? PlanTotals(tensors: tensors, choices: applied.choices)
         let compressibleNames = Set(tensors.filter(\.isCompressible).map(\.name))
         let compressible = totals.estimates.filter { compressibleNames.contains($0.name) }
         lowRankBytes = compressible.reduce(0) { $0 + $1.bytesAfter }

@@ -21,6 +21,11 @@ extension JobFixture {
     /// Writes `name` (beside the model folder) with the full second moment X·Xᵀ/tokens of each of
     /// `inputs` (weight name → X) and returns its path.
     func writeStatistics(_ name: String, inputs: [String: Matrix]) throws -> String {
+        try Self.writeStatistics(directory: directory, name, inputs: inputs)
+    }
+
+    /// As ``writeStatistics(_:inputs:)``, into `directory`.
+    static func writeStatistics(directory: String, _ name: String, inputs: [String: Matrix]) throws -> String {
         let path = directory + "/" + name
         let layers = try inputs.map { weight, x -> LayerInputStatistics in
             let sum = try x.multiplied(byTransposeOf: x)

@@ -174,83 +174,29 @@ public final class CompressionJob: @unchecked Sendable {
         }
     }
 
-    /// Compresses `remaining` on worker threads; returns the results by ordinal, throwing the
-    /// first failure after the layers in flight finished.
+    /// Compresses `remaining` on worker threads (``LayerWorkers``); returns the results by ordinal,
+    /// throwing the first failure after the layers in flight finished.
     private func compressAll(_ remaining: [JobLayer], into journal: JobJournal, alreadyDone: Int,
                              events: JobEventSink) throws -> [Int: LayerResult] {
-        guard !remaining.isEmpty else { return [:] }
-        let workers = max(1, min(settings.jobs, remaining.count))
         let dataAware = settings.statistics != nil
-        let scheduler = LayerScheduler(remaining, limit: settings.memoryLimit) {
-            dataAware ? CompressionJob.dataAwareMemoryNeeded(rows: $0.rows, columns: $0.columns)
-                      : CompressionJob.memoryNeeded(rows: $0.rows, columns: $0.columns)
-        }
-        // One BLAS thread per worker, whatever `jobs` is: OpenBLAS's rounding changes with its
-        // (process-wide) thread count, and a layer's bytes must not depend on how many workers
-        // the run, or the interrupted run before it, had. More cores come from more workers.
-        let savedThreads = BLASThreads.count
-        BLASThreads.count = 1
-        defer { BLASThreads.count = savedThreads }
-
-        let state = JobWorkerState(completed: alreadyDone)
-        let group = DispatchGroup()
-        for _ in 0..<workers {
-            group.enter()
-            let thread = Thread { [self] in
-                defer { group.leave() }
-                while !isCancelled, let layer = scheduler.next() {
-                    events.send(.layerStarted(name: layer.name, ordinal: layer.ordinal))
-                    do {
-                        let result = try compress(layer, into: journal)
-                        let completed = state.record(result, ordinal: layer.ordinal)
-                        events.send(.layerFinished(result, completed: completed, total: layers.count))
-                    } catch LinearAlgebraError.cancelled {
-                        scheduler.stop()
-                    } catch {
-                        state.fail(error)
-                        scheduler.stop()
-                    }
-                    scheduler.finished(layer)
-                }
-            }
-            thread.stackSize = 8 << 20
-            thread.start()
-        }
-        group.wait()
-        if let failure = state.failure { throw failure }
-        return state.results
+        return try LayerWorkers.run(remaining, workers: settings.jobs, memoryLimit: settings.memoryLimit, alreadyDone: alreadyDone,
+                                    need: { dataAware ? CompressionJob.dataAwareMemoryNeeded(rows: $0.rows, columns: $0.columns)
+                                                      : CompressionJob.memoryNeeded(rows: $0.rows, columns: $0.columns) },
+                                    isCancelled: { [unowned self] in self.isCancelled },
+                                    work: { [self] layer in
+                                        events.send(.layerStarted(name: layer.name, ordinal: layer.ordinal))
+                                        return try compress(layer, into: journal)
+                                    },
+                                    finished: { [self] _, result, completed in
+                                        events.send(.layerFinished(result, completed: completed, total: layers.count))
+                                    })
     }
 
     /// Reads, compresses and records one layer.
     private func compress(_ layer: JobLayer, into journal: JobJournal) throws -> LayerResult {
         let clock = Date()
-        let info = layer.tensor.info
-        let options = CompressionOptions(factorType: settings.outputType(forStored: info.dtype),
-                                         calderaIterations: settings.calderaIterations, materializeDense: settings.materializeDense)
-        let compressed: CompressedMatrix
-        var outputError: Double?
-        do {
-            let weight = try checkpoint.withBytes(of: layer.tensor) { bytes -> Matrix in
-                guard let base = bytes.baseAddress, let format = ScalarFormat(info.dtype) else {
-                    throw JobError.notCompressible(checkpoint: checkpoint.path, tensor: layer.name, reason: "its data cannot be read as a matrix")
-                }
-                let source = MatrixSource(base: base, rows: layer.rows, columns: layer.columns, format: format)
-                return try Matrix(source, isCancelled: { [unowned self] in self.isCancelled })
-            }
-            if let statistics = settings.statistics, statistics.hasStatistics(forWeight: layer.name) {
-                (compressed, outputError) = try DataAwareLayer.compress(weight, layer: layer, options: options,
-                                                                        whitening: statistics.whitening(forWeight: layer.name))
-            } else {
-                compressed = try MatrixCompressor.compress(weight: weight, name: layer.name, choice: layer.choice, options: options,
-                                                           singularValues: layer.singularValues)
-            }
-        } catch let error as ActivationStatisticsError {
-            throw JobError.layerFailed(checkpoint: checkpoint.path, tensor: layer.name, reason: error.description)
-        } catch let error as LinearAlgebraError where error != .cancelled {
-            throw JobError.layerFailed(checkpoint: checkpoint.path, tensor: layer.name, reason: error.description)
-        } catch let error as CompressionError {
-            throw JobError.layerFailed(checkpoint: checkpoint.path, tensor: layer.name, reason: error.description)
-        }
+        let (compressed, outputError) = try layer.compress(from: checkpoint, settings: settings.layerSettings,
+                                                           isCancelled: { [unowned self] in self.isCancelled })
         return try journal.record(layer, compressed, outputError: outputError, seconds: Date().timeIntervalSince(clock))
     }
 

@@ -7,9 +7,12 @@ import StrictJSON
 /// ```
 /// "rankscope": { "format_version": 1, "factor_naming": "sequential-linear-1", "dense": false,
 ///   "layers": { "model.layers.0.mlp.up_proj": { "method": "rank", "rank": 64, "bits": 16, "group_size": 128,
-///                                               "backbone_bits": 2 (CALDERA only), "dtype": "BF16" } } }
+///                                               "backbone_bits": 2 (CALDERA only), "dtype": "BF16",
+///                                               "shape": [m, n] } } }
 /// ```
-/// Layers are keyed by module path (`P` of `P.weight`), in checkpoint order.
+/// Layers are keyed by module path (`P` of `P.weight`), in checkpoint order. `shape` is the original
+/// weight's [m, n] (rows and columns of the quantized matrices follow from it and the rank), so a
+/// reader (``CompressedFolder``) needs nothing beyond the folder.
 enum ConfigSection {
     /// The version of the ``FactorNaming`` convention written.
     static let factorNaming = "sequential-linear-1"
@@ -26,6 +29,7 @@ enum ConfigSection {
             entry.append(("group_size", .number(JSONNumber(row.groupSize))))
             if let backbone = row.backboneBits { entry.append(("backbone_bits", .number(JSONNumber(backbone)))) }
             entry.append(("dtype", .string(settings.outputType(forStored: layer.tensor.info.dtype).rawValue)))
+            entry.append(("shape", .array([.number(JSONNumber(layer.rows)), .number(JSONNumber(layer.columns))])))
             described.append((layer.module, .object(JSONObject(entry))))
         }
         let section: JSONObject = [

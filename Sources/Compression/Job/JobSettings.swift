@@ -65,12 +65,14 @@ public struct JobSettings: Sendable {
         self.statistics = statistics
     }
 
-    /// The output type for a layer stored as `stored`.
+    /// How each layer is compressed (the settings that decide its bytes).
+    public var layerSettings: LayerCompressionSettings {
+        LayerCompressionSettings(factorType: factorType, calderaIterations: calderaIterations,
+                                 materializeDense: materializeDense, statistics: statistics)
+    }
+
+    /// The output type for a layer stored as `stored` (``LayerCompressionSettings/outputType(forStored:)``).
     func outputType(forStored stored: DType) -> DType {
-        if let factorType { return factorType }
-        switch stored {
-        case .BF16, .F16, .F32: return stored
-        default: return .F32
-        }
+        layerSettings.outputType(forStored: stored)
     }
 }

@@ -1,0 +1,126 @@
+import LinearAlgebra
+import SafeTensors
+
+/// Decodes one layer's stored tensors (``StoredLayout``) into a ``DecodedLinear``: the one decoder
+/// behind ``InMemoryCompression`` (tensors just produced) and ``CompressedFolder`` (tensors read
+/// from the written folder), so both give the same values bit for bit.
+///
+/// Every tensor's dtype and shape are checked against the layout first: a missing tensor or a
+/// disagreeing one is a ``DecodingError`` naming its file.
+struct LayerDecoder<Source: DecodingSource> {
+    let source: Source
+    /// The layer's module path `P`, for messages.
+    let module: String
+    /// The dtype of its unquantized (16-bit) tensors, when known (the `dtype` of its entry).
+    var floatType: DType? = nil
+
+    /// The weight of `layout` (without bias).
+    func weight(_ layout: StoredLayout) throws -> DecodedLinear {
+        let m = layout.rows, n = layout.columns
+        switch layout.form {
+        case .plain:
+            return .dense(weight: try plain(prefix: module, rows: m, columns: n), bias: nil)
+        case let .quantized(bits, groupSize):
+            return .dense(weight: try quantized(prefix: module, rows: m, columns: n, bits: bits, groupSize: groupSize), bias: nil)
+        case let .factors(rank, bits, groupSize, backboneBits):
+            let first = FactorNaming.firstFactorPrefix(module: module), second = FactorNaming.secondFactorPrefix(module: module)
+            let b: DecodedMatrix, a: DecodedMatrix
+            if bits >= 16 {
+                b = try plain(prefix: first, rows: rank, columns: n)
+                a = try plain(prefix: second, rows: m, columns: rank)
+            } else {
+                b = try quantized(prefix: first, rows: rank, columns: n, bits: bits, groupSize: groupSize)
+                a = try quantized(prefix: second, rows: rank, columns: m, bits: bits, groupSize: groupSize).transposed()
+            }
+            guard let backboneBits else { return .factored(a: a, b: b, bias: nil) }
+            let q = try quantized(prefix: FactorNaming.backbonePrefix(module: module), rows: m, columns: n,
+                                  bits: backboneBits, groupSize: groupSize)
+            return .caldera(backbone: q, a: a, b: b, bias: nil)
+        }
+    }
+
+    /// The bias `name` of a layer stored as `layout`, nil when the source has no such tensor: m
+    /// values, or n for a weight stored `[in, out]` (GPT-2's Conv1D, whose bias has one value per
+    /// column of the stored matrix).
+    func bias(_ name: String, of layout: StoredLayout) throws -> [Float]? {
+        guard let info = source.info(of: name) else { return nil }
+        guard info.shape.count == 1, info.shape[0] == layout.rows || info.shape[0] == layout.columns else {
+            let expected = layout.rows == layout.columns ? "[\(layout.rows)]" : "[\(layout.rows)] or [\(layout.columns)]"
+            throw DecodingError.tensorMismatch(file: source.file(of: name), tensor: name, expected: "shape \(expected)",
+                                               found: "shape \(info.shape)")
+        }
+        return try floats(name, dtype: info.dtype, count: info.shape[0])
+    }
+
+    /// `p.weight` [rows, columns] at F32, F16 or BF16.
+    private func plain(prefix: String, rows: Int, columns: Int) throws -> DecodedMatrix {
+        let name = prefix + ".weight"
+        try require(name, shape: [rows, columns], dtypes: floatType.map { [$0] } ?? [.F32, .F16, .BF16])
+        let dtype = source.info(of: name)!.dtype
+        return DecodedMatrix(rows: rows, columns: columns, values: try floats(name, dtype: dtype, count: rows * columns))
+    }
+
+    /// `p.{qweight,scales,zeros}` of an R×C matrix X at `bits` in groups of `groupSize`, dequantized
+    /// as `Float((q − z)·s)` with the product in double (``QuantizedMatrix/dequantized()``'s values).
+    private func quantized(prefix: String, rows: Int, columns: Int, bits: Int, groupSize: Int) throws -> DecodedMatrix {
+        let codesName = QuantizedLayout.codesName(prefix: prefix)
+        let scalesName = QuantizedLayout.scalesName(prefix: prefix), zerosName = QuantizedLayout.zerosName(prefix: prefix)
+        let groups = (columns + groupSize - 1) / groupSize
+        try require(codesName, shape: [(rows * columns * bits + 7) / 8], dtypes: [.U8])
+        try require(scalesName, shape: [rows, groups], dtypes: [.F16])
+        try require(zerosName, shape: [rows, groups], dtypes: [.F16])
+        let codes = try source.withBytes(of: codesName) { BitPacking.unpack(Array($0), bits: bits, count: rows * columns) }
+        let scales = try halfWords(scalesName), zeros = try halfWords(zerosName)
+        var values = [Float](repeating: 0, count: rows * columns)
+        for row in 0..<rows {
+            for group in 0..<groups {
+                let scale = Double(HalfPrecision.float(fromF16: scales[row * groups + group]))
+                let zero = Double(HalfPrecision.float(fromF16: zeros[row * groups + group]))
+                for column in (group * groupSize)..<min(columns, (group + 1) * groupSize) {
+                    let index = row * columns + column
+                    values[index] = Float((Double(codes[index]) - zero) * scale)
+                }
+            }
+        }
+        return DecodedMatrix(rows: rows, columns: columns, values: values)
+    }
+
+    /// Checks that `name` exists with `shape` and one of `dtypes`.
+    private func require(_ name: String, shape: [Int], dtypes: [DType]) throws {
+        guard let info = source.info(of: name) else {
+            throw DecodingError.missingTensor(file: source.file(of: module + ".weight"), module: module, tensor: name)
+        }
+        guard info.shape == shape, dtypes.contains(info.dtype) else {
+            let kinds = dtypes.map(\.rawValue).joined(separator: " or ")
+            throw DecodingError.tensorMismatch(file: source.file(of: name), tensor: name, expected: "\(kinds) of shape \(shape)",
+                                               found: "\(info.dtype.rawValue) of shape \(info.shape)")
+        }
+    }
+
+    /// The little-endian 16-bit words of an F16 tensor.
+    private func halfWords(_ name: String) throws -> [UInt16] {
+        try source.withBytes(of: name) { bytes in
+            (0..<(bytes.count / 2)).map { UInt16(bytes[2 * $0]) | UInt16(bytes[2 * $0 + 1]) << 8 }
+        }
+    }
+
+    /// `count` values of the floating-point tensor `name`, widened (or, from F64, rounded) to Float.
+    private func floats(_ name: String, dtype: DType, count: Int) throws -> [Float] {
+        try source.withBytes(of: name) { bytes -> [Float] in
+            func word(_ index: Int) -> UInt16 { UInt16(bytes[2 * index]) | UInt16(bytes[2 * index + 1]) << 8 }
+            switch dtype {
+            case .F32:
+                return (0..<count).map { bytes.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self).littleEndian }.map(Float.init(bitPattern:))
+            case .F16:
+                return (0..<count).map { HalfPrecision.float(fromF16: word($0)) }
+            case .BF16:
+                return (0..<count).map { HalfPrecision.float(fromBF16: word($0)) }
+            case .F64:
+                return (0..<count).map { Float(Double(bitPattern: bytes.loadUnaligned(fromByteOffset: 8 * $0, as: UInt64.self).littleEndian)) }
+            default:
+                throw DecodingError.tensorMismatch(file: source.file(of: name), tensor: name, expected: "a floating-point tensor",
+                                                   found: "\(dtype.rawValue)")
+            }
+        }
+    }
+}

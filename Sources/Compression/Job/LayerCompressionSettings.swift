@@ -1,0 +1,35 @@
+import Planning
+import SafeTensors
+
+/// How every layer of a plan is compressed, whether to a folder (``CompressionJob``, which takes
+/// these from its ``JobSettings``) or in memory (``InMemoryCompression``): the part of a job's
+/// settings that decides a layer's bytes.
+public struct LayerCompressionSettings: Sendable {
+    /// The dtype of unquantized outputs; nil writes each layer at its stored type when that is
+    /// BF16, F16 or F32, and at F32 for F64 originals (`compress --factor-type`).
+    public var factorType: DType?
+    /// CALDERA alternations per layer (`--caldera-iterations`).
+    public var calderaIterations: Int
+    /// Every compressed layer as one dense `P.weight` (W_k materialised) instead of factors (`--dense`).
+    public var materializeDense: Bool
+    /// Activation statistics (`--stats`): low-rank layers are compressed data-aware; nil by weight error.
+    public var statistics: ActivationStatistics?
+
+    /// `compress`'s defaults: stored types, 10 CALDERA iterations, factors, no statistics.
+    public init(factorType: DType? = nil, calderaIterations: Int = 10, materializeDense: Bool = false,
+                statistics: ActivationStatistics? = nil) {
+        self.factorType = factorType
+        self.calderaIterations = calderaIterations
+        self.materializeDense = materializeDense
+        self.statistics = statistics
+    }
+
+    /// The output type for a layer stored as `stored`.
+    public func outputType(forStored stored: DType) -> DType {
+        if let factorType { return factorType }
+        switch stored {
+        case .BF16, .F16, .F32: return stored
+        default: return .F32
+        }
+    }
+}
