@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "Explorer", dependencies: ["TerminalUI", "Planning", "SafeTensors"]),
         .target(name: "Compression", dependencies: ["SafeTensors", "LinearAlgebra", "Planning", "StrictJSON"]),
         // Perplexity, embedding agreement and activation statistics of models run by ModelRuntime.
-        .target(name: "Evaluation", dependencies: ["ModelRuntime", "Planning", "LinearAlgebra", "COpenBLAS"]),
+        .target(name: "Evaluation", dependencies: ["ModelRuntime", "Compression", "Planning", "LinearAlgebra", "COpenBLAS"]),
         .target(name: "FuzzTargets", dependencies: ["SafeTensors", "StrictJSON"]),
         .executableTarget(name: "RankscopeFuzz", dependencies: ["FuzzTargets"]),
         .target(name: "DemoModel", dependencies: ["SafeTensors", "LinearAlgebra", "StrictJSON"]),

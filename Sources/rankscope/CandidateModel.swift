@@ -1,8 +1,10 @@
-import ModelRuntime
+import Compression
 
-/// The compressed form of a model that `eval` compares with the original: its layers replace
-/// the original's linear layers in place, so only one model is ever in memory.
+/// The compressed form of a model that `eval` compares with the original. Its layers are
+/// decoded (and checked against the model) before the original runs, so a bad plan or folder is
+/// refused at once, and swapped into the original's model afterwards, so only one model is ever
+/// in memory.
 protocol CandidateModel: CustomStringConvertible {
-    /// Swaps the candidate's layers into `model`.
-    func apply(to model: TransformerModel) throws
+    /// The candidate's compressed layers.
+    func decodedLayers() throws -> DecodedModel
 }

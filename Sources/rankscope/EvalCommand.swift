@@ -1,4 +1,5 @@
 import ArgumentParser
+import Compression
 import Evaluation
 import Foundation
 import ModelRuntime
@@ -31,20 +32,50 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Use at most this many tokens of the text (causal models).")
     var maxTokens = 65_536
 
+    @Option(help: ArgumentHelp("Evaluate this plan too: each layer compressed in memory exactly as `compress` would write it, no checkpoint written.", valueName: "file"))
+    var plan: String?
+
+    @Option(help: ArgumentHelp("With --plan: compress data-aware with this activation-statistics file, as `compress --stats` does.", valueName: "file"))
+    var stats: String?
+
+    @Option(help: ArgumentHelp("Evaluate this `rankscope compress` output folder too (its layers run as stored: factors as two matmuls).", valueName: "dir"))
+    var compressed: String?
+
+    @Option(help: "Layers compressed in parallel for --plan.")
+    var jobs = 1
+
+    @Flag(help: "Neither read nor write the spectrum cache (--plan).")
+    var noCache = false
+
     @Flag(help: "Print a JSON document instead of the table (schema in the README).")
     var json = false
+
+    func validate() throws {
+        if plan != nil && compressed != nil { throw ValidationError("Give at most one of --plan and --compressed.") }
+        if stats != nil && plan == nil { throw ValidationError("--stats goes with --plan (a compressed folder is already compressed).") }
+        if jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
+    }
 
     func run() throws {
         try BLASLoading.require()
         let model = try TransformerModel(path: checkpoint.path)
         let encode = try ModelTextInput.tokenizer(forCheckpoint: checkpoint.path)
         let contents = try ModelTextInput.readText(text)
-        let candidate: CandidateModel? = nil
+        let candidate: CandidateModel?
+        if let plan {
+            candidate = PlanCandidate(planPath: plan, statisticsPath: stats, checkpointPath: checkpoint.path, useCache: !noCache, jobs: jobs)
+        } else if let compressed {
+            candidate = CompressedCandidate(folder: compressed)
+        } else {
+            candidate = nil
+        }
+        let decoded = try candidate?.decodedLayers()
+        if let decoded { try model.checkInstallable(decoded) }
         let report: EvalReport
         if model.hyperparameters.family.isCausal {
-            report = try evaluatePerplexity(model, ids: encode(contents), candidate: candidate)
+            report = try evaluatePerplexity(model, ids: encode(contents), candidate: candidate, decoded: decoded)
         } else {
-            report = try evaluateEmbeddings(model, contents: contents, encode: encode, candidate: candidate)
+            report = try evaluateEmbeddings(model, contents: contents, encode: encode, candidate: candidate, decoded: decoded)
         }
         if json {
             try JSONOutput.print(report)
@@ -53,12 +84,12 @@ struct EvalCommand: ParsableCommand {
         }
     }
 
-    private func evaluatePerplexity(_ model: TransformerModel, ids: [Int], candidate: CandidateModel?) throws -> EvalReport {
+    private func evaluatePerplexity(_ model: TransformerModel, ids: [Int], candidate: CandidateModel?, decoded: DecodedModel?) throws -> EvalReport {
         let windows = try TokenWindows.perplexityWindows(ids, length: seqLen, maximumTokens: maxTokens, file: text)
         let original = try runPerplexity(model, windows: windows, label: "original")
         var candidateFigures: EvalReport.Figures?
-        if let candidate {
-            try candidate.apply(to: model)
+        if let decoded {
+            try model.install(decoded)
             candidateFigures = try runPerplexity(model, windows: windows, label: "candidate")
         }
         return EvalReport(model: checkpoint.path, modelType: model.hyperparameters.modelType, text: text, metric: "perplexity",
@@ -79,7 +110,7 @@ struct EvalCommand: ParsableCommand {
     }
 
     private func evaluateEmbeddings(_ model: TransformerModel, contents: String, encode: (String) -> [Int],
-                                    candidate: CandidateModel?) throws -> EvalReport {
+                                    candidate: CandidateModel?, decoded: DecodedModel?) throws -> EvalReport {
         let lines = contents.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard lines.count >= 2 else { throw EvaluationError.tooFewSentences(file: text, count: lines.count) }
         let limit = sentenceLengthLimit(model)
@@ -90,8 +121,8 @@ struct EvalCommand: ParsableCommand {
         let original = try runEmbeddings(model, sentences: sentences, label: "original")
         var candidateFigures: EvalReport.Figures?
         var agreement: EvalReport.Agreement?
-        if let candidate {
-            try candidate.apply(to: model)
+        if let decoded {
+            try model.install(decoded)
             let result = try runEmbeddings(model, sentences: sentences, label: "candidate")
             candidateFigures = result.figures
             let comparison = EmbeddingComparison(original: original.embeddings, candidate: result.embeddings)
