@@ -10,7 +10,7 @@ extension TransformerModel {
     ///   does not run as a linear layer, ``ModelRuntimeError/operatorShape(module:expected:found:)``
     ///   for one of another shape (the layers of another checkpoint).
     public func checkInstallable(_ decoded: DecodedModel) throws {
-        for module in decoded.replacedModules {
+        for module in decoded.replacedModules where !unusedModules.contains(module) {
             guard let layer = decoded.layers[module] else { continue }
             guard let current = linears[module] else { throw ModelRuntimeError.unknownModule(name: module) }
             let transposed = storesWeightTransposed(module)
@@ -23,11 +23,12 @@ extension TransformerModel {
     }
 
     /// Swaps every compressed layer of `decoded` into the model (by module name), each run as its
-    /// factors or sum (``DecodedLinear/linearOperator(storedTransposed:)``); other layers stay.
+    /// factors or sum (``DecodedLinear/linearOperator(storedTransposed:)``); other layers stay, and
+    /// layers the forward pass does not use (``TransformerModel/unusedModules``) are skipped.
     /// Nothing changes when a layer does not fit (``checkInstallable(_:)`` runs first).
     public func install(_ decoded: DecodedModel) throws {
         try checkInstallable(decoded)
-        for module in decoded.replacedModules {
+        for module in decoded.replacedModules where !unusedModules.contains(module) {
             guard let layer = decoded.layers[module] else { continue }
             try replaceLinear(module, with: layer.linearOperator(storedTransposed: storesWeightTransposed(module)))
         }

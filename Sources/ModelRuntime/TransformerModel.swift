@@ -26,6 +26,10 @@ public final class TransformerModel {
     let tensors: [String: [Float]]
     /// The checkpoint's name prefix of the body (`model.`, `transformer.`, `bert.` or empty).
     let prefix: String
+    /// Matrices of the checkpoint (`<module>.weight`, two dimensions) that the forward pass does not
+    /// use, such as BERT's `pooler.dense` under mean pooling: a compressed form of them changes
+    /// nothing the runtime computes.
+    public let unusedModules: Set<String>
     /// Receives every linear layer's input while set.
     public var inputObserver: InputObserver?
 
@@ -62,6 +66,11 @@ public final class TransformerModel {
         self.linears = loaded.linears
         self.tensors = loaded.tensors
         self.prefix = loaded.prefix
+        self.unusedModules = Set(checkpoint.tensors.compactMap { tensor -> String? in
+            guard tensor.info.shape.count == 2, tensor.name.hasSuffix(".weight"), loaded.tensors[tensor.name] == nil else { return nil }
+            let module = String(tensor.name.dropLast(".weight".count))
+            return loaded.linears[module] == nil ? module : nil
+        })
     }
 
     /// What a family's loader returns.
