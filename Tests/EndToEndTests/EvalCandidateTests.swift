@@ -67,3 +67,48 @@ final class EvalCandidateTests: XCTestCase {
         }
     }
 }
+
+/// `rankscope eval` of an encoder: the candidate's agreement (cosines, correlation of pairwise
+/// similarities) equals numpy's from the original weights and the compressed folder's factors.
+final class EvalEncoderTests: XCTestCase {
+    static let agreement = #"""
+    import glob
+    out, folder = sys.argv[1], sys.argv[2]
+    from tokenizers import Tokenizer
+    tok = Tokenizer.from_file(os.path.join(out, 'bert', 'tokenizer.json'))
+    lines = [l.strip() for l in open(os.path.join(out, 'text.txt')).read().splitlines() if l.strip()]
+    cfg, W = load(os.path.join(out, 'bert'))
+    C = dict(W)
+    for f in glob.glob(os.path.join(folder, '*.safetensors')): C.update({k: v.astype(np.float64) for k, v in load_file(f).items() if v.dtype.kind == 'f'})
+    for m in [k[:-len('.0.weight')] for k in C if k.endswith('.0.weight') and k[:-len('.0.weight')] + '.1.weight' in C]:
+        C[m + '.weight'] = C.pop(m + '.1.weight') @ C.pop(m + '.0.weight')
+        if m + '.1.bias' in C: C[m + '.bias'] = C.pop(m + '.1.bias')
+    def embed(weights):
+        e = np.stack([bert(cfg, weights, tok.encode(l).ids).mean(0) for l in lines])
+        return e / np.linalg.norm(e, axis=1, keepdims=True)
+    a, b = embed(W), embed(C)
+    cos = (a * b).sum(1); iu = np.triu_indices(len(a), 1)
+    r = np.corrcoef((a @ a.T)[iu], (b @ b.T)[iu])[0, 1]
+    print(json.dumps([float(cos.mean()), float(cos.min()), float(r), len(lines)]))
+    """#
+
+    func testEncoderAgreementEqualsNumpy() throws {
+        try EvalFixture.with { fixture in
+            let model = fixture.model("bert"), plan = fixture.folder + "/bert-plan.json", out = fixture.folder + "/bert-compressed"
+            XCTAssertEqual(try Harness.rankscope(["plan", model, "--target-params", "9000", "--out", plan], cacheHome: fixture.cache).status, 0)
+            XCTAssertEqual(try Harness.rankscope(["compress", model, "--plan", plan, "--out", out], cacheHome: fixture.cache).status, 0)
+            let outcome = try Harness.rankscope(["eval", model, "--compressed", out, "--text", fixture.text, "--json"], cacheHome: fixture.cache)
+            XCTAssertEqual(outcome.status, 0, outcome.stderr)
+            let report = try XCTUnwrap(try Harness.json(outcome.stdout) as? [String: Any])
+            let agreement = try XCTUnwrap(report["agreement"] as? [String: Any])
+            let expected = try JSONDecoder().decode([Double].self, from: Data(PythonOracle.run(NumpyTransformer.library + Self.agreement,
+                                                                                              [fixture.folder, out]).utf8))
+            XCTAssertEqual(report["metric"] as? String, "embedding")
+            XCTAssertEqual(report["sentences"] as? Int, Int(expected[3]))
+            XCTAssertEqual(try XCTUnwrap(agreement["mean_cosine"] as? Double), expected[0], accuracy: 1e-5)
+            XCTAssertEqual(try XCTUnwrap(agreement["min_cosine"] as? Double), expected[1], accuracy: 1e-5)
+            XCTAssertEqual(try XCTUnwrap(agreement["similarity_correlation"] as? Double), expected[2], accuracy: 1e-5)
+            XCTAssertLessThan(expected[0], 0.9999, "the compression changes the embeddings")
+        }
+    }
+}

@@ -5,7 +5,8 @@ import XCTest
 
 /// Tiny random checkpoints written by numpy (GPT-2 with Conv1D weights, GPTBigCode with and
 /// without multi-query attention in F16, a GQA llama with llama3 RoPE scaling and an untied head,
-/// a Qwen2 with q/k/v biases and linear RoPE scaling): the runtime's logits agree with numpy's.
+/// a Qwen2 with q/k/v biases and linear RoPE scaling, a BERT encoder): the runtime's logits
+/// (hidden states for BERT) agree with numpy's.
 final class TinyCheckpointTests: XCTestCase {
     struct Cases: Decodable {
         struct Case: Decodable { var name: String; var ids: [Int] }
@@ -15,10 +16,10 @@ final class TinyCheckpointTests: XCTestCase {
     func testTinyCheckpointsAgreeWithNumpy() throws {
         try NumpyTransformer.run(NumpyTransformer.tinyCheckpoints) { folder in
             let cases = try JSONDecoder().decode(Cases.self, from: Data(contentsOf: folder.appendingPathComponent("results.json")))
-            XCTAssertEqual(cases.cases.map(\.name), ["gpt2", "bigcode-mqa", "bigcode-mha", "llama-gqa", "qwen2-bias"])
+            XCTAssertEqual(cases.cases.map(\.name), ["gpt2", "bigcode-mqa", "bigcode-mha", "llama-gqa", "qwen2-bias", "bert"])
             for item in cases.cases {
                 let model = try TransformerModel(path: folder.appendingPathComponent(item.name).path)
-                let logits = try model.logits(item.ids)
+                let logits = item.name == "bert" ? try model.hiddenStates([item.ids]) : try model.logits(item.ids)
                 let expected = try NumpyTransformer.doubles(folder, item.name + ".logits")
                 let difference = NumpyTransformer.relativeDifference(logits, expected)
                 XCTAssertLessThan(difference, 1e-5, "\(item.name): runtime logits differ from numpy's by \(difference) relative")

@@ -3,7 +3,8 @@ extension NumpyTransformer {
     /// (config.json + model.safetensors) into subfolders `gpt2` (Conv1D weights), `bigcode-mqa`
     /// (F16, multi-query), `bigcode-mha` (per-head fused q/k/v, erf GELU), `llama-gqa` (GQA,
     /// llama3 RoPE scaling, untied head) and `qwen2-bias` (q/k/v biases, linear RoPE scaling),
-    /// with numpy's logits for 11 random ids each (`<name>.logits`) and
+    /// and `bert` (an encoder with an unused pooler), with numpy's logits (for `bert`, last hidden
+/// states) for 11 random ids each (`<name>.logits`) and
     /// `results.json` = `{"cases": [{"name", "ids"}]}`.
     public static let tinyCheckpoints = #"""
     rng = np.random.default_rng(7)
@@ -58,6 +59,18 @@ extension NumpyTransformer {
     write('llama-gqa', cfg, t, llama)
     cfg, t = llama_like('qwen2', 4, 4, True, True, {'type': 'linear', 'factor': 2.0})
     write('qwen2-bias', cfg, t, llama)
+    t = {'embeddings.word_embeddings.weight': r(V, H), 'embeddings.position_embeddings.weight': r(64, H),
+         'embeddings.token_type_embeddings.weight': r(2, H), 'embeddings.LayerNorm.weight': one(H), 'embeddings.LayerNorm.bias': r(H),
+         'pooler.dense.weight': r(H, H), 'pooler.dense.bias': r(H)}
+    for l in range(L):
+        p = 'encoder.layer.%d.' % l
+        for n, o, i in (('attention.self.query', H, H), ('attention.self.key', H, H), ('attention.self.value', H, H),
+                        ('attention.output.dense', H, H), ('intermediate.dense', I, H), ('output.dense', H, I)):
+            t[p + n + '.weight'] = r(o, i); t[p + n + '.bias'] = r(o)
+        for n in ('attention.output.LayerNorm', 'output.LayerNorm'): t[p + n + '.weight'] = one(H); t[p + n + '.bias'] = r(H)
+    cfg = {'model_type': 'bert', 'hidden_size': H, 'num_attention_heads': 4, 'num_hidden_layers': L, 'intermediate_size': I,
+           'vocab_size': V, 'max_position_embeddings': 64, 'type_vocab_size': 2, 'layer_norm_eps': 1e-12, 'hidden_act': 'gelu'}
+    write('bert', cfg, t, bert)
     json.dump({'cases': cases}, open(os.path.join(out, 'results.json'), 'w'))
     """#
 }
