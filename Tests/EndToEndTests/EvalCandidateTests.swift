@@ -57,6 +57,24 @@ final class EvalCandidateTests: XCTestCase {
         }
     }
 
+    /// The whole data-aware loop without Python: `stats`, then `eval --plan --stats` equals
+    /// `compress --stats` followed by `eval --compressed`.
+    func testDataAwarePlanInMemoryEqualsCompressedFolder() throws {
+        try EvalFixture.with { fixture in
+            let model = fixture.model("llama-gqa"), stats = fixture.folder + "/stats.safetensors"
+            let plan = fixture.folder + "/plan.json", out = fixture.folder + "/compressed"
+            XCTAssertEqual(try Harness.rankscope(["stats", model, "--text", fixture.text, "--out", stats, "--seq-len", "64"], cacheHome: fixture.cache).status, 0)
+            XCTAssertEqual(try Harness.rankscope(["plan", model, "--stats", stats, "--target-params", "14000", "--out", plan], cacheHome: fixture.cache).status, 0)
+            let compress = try Harness.rankscope(["compress", model, "--plan", plan, "--stats", stats, "--out", out], cacheHome: fixture.cache)
+            XCTAssertEqual(compress.status, 0, compress.stderr)
+            let inMemory = try candidatePerplexity(fixture, [model, "--plan", plan, "--stats", stats, "--text", fixture.text])
+            let fromDisk = try candidatePerplexity(fixture, [model, "--compressed", out, "--text", fixture.text])
+            let plain = try candidatePerplexity(fixture, [model, "--plan", plan, "--text", fixture.text])
+            XCTAssertEqual(inMemory.candidate, fromDisk.candidate, accuracy: fromDisk.candidate * 1e-6)
+            XCTAssertNotEqual(inMemory.candidate, plain.candidate, accuracy: plain.candidate * 1e-6, "--stats changes the factors")
+        }
+    }
+
     func testPlanForAnotherCheckpointIsOneSentence() throws {
         try EvalFixture.with { fixture in
             let plan = fixture.folder + "/plan.json"
