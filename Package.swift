@@ -36,9 +36,13 @@ let package = Package(
         .target(name: "Tokenizers", dependencies: ["StrictJSON"]),
         .target(name: "LinearAlgebra", dependencies: ["COpenBLAS"]),
         .target(name: "Planning", dependencies: ["SafeTensors", "LinearAlgebra", "StrictJSON"]),
+        // Runs checkpoints (llama family, GPT-2/BigCode, BERT) in float32 on OpenBLAS sgemm.
+        .target(name: "ModelRuntime", dependencies: ["SafeTensors", "LinearAlgebra", "COpenBLAS", "StrictJSON"]),
         .target(name: "TerminalUI", dependencies: ["CNcursesw"]),
         .target(name: "Explorer", dependencies: ["TerminalUI", "Planning", "SafeTensors"]),
         .target(name: "Compression", dependencies: ["SafeTensors", "LinearAlgebra", "Planning", "StrictJSON"]),
+        // Perplexity, embedding agreement and activation statistics of models run by ModelRuntime.
+        .target(name: "Evaluation", dependencies: ["ModelRuntime", "Compression", "Planning", "LinearAlgebra", "COpenBLAS"]),
         .target(name: "FuzzTargets", dependencies: ["SafeTensors", "StrictJSON"]),
         .executableTarget(name: "RankscopeFuzz", dependencies: ["FuzzTargets"]),
         .target(name: "DemoModel", dependencies: ["SafeTensors", "LinearAlgebra", "StrictJSON"]),
@@ -46,6 +50,7 @@ let package = Package(
             name: "rankscope",
             dependencies: [
                 "SafeTensors", "LinearAlgebra", "Planning", "DemoModel", "StrictJSON", "Explorer", "TerminalUI", "Compression",
+                "ModelRuntime", "Evaluation", "Tokenizers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // Release builds link the Swift runtime and Foundation statically, as a non-PIE
@@ -56,7 +61,7 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))],
             linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xclang-linker", "-no-pie"], .when(configuration: .release))]
         ),
-        .executableTarget(name: "RankscopeBench", dependencies: ["Planning", "LinearAlgebra", "SafeTensors", "Compression", "DemoModel", "COpenBLAS", "CheckpointFixtures", "Explorer", "TerminalUI", "Tokenizers"]),
+        .executableTarget(name: "RankscopeBench", dependencies: ["Planning", "LinearAlgebra", "SafeTensors", "Compression", "DemoModel", "COpenBLAS", "CheckpointFixtures", "Explorer", "TerminalUI", "Tokenizers", "ModelRuntime"]),
         .target(name: "CheckpointFixtures", path: "Tests/CheckpointFixtures"),
         // Runs Python (numpy, scipy, pandas, safetensors) as the tests' independent oracle.
         .target(name: "PythonOracle", path: "Tests/PythonOracle"),
@@ -68,6 +73,8 @@ let package = Package(
         .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "TerminalUI", "Planning", "SafeTensors", "LinearAlgebra"]),
         .testTarget(name: "CompressionTests", dependencies: ["Compression", "Planning", "SafeTensors", "LinearAlgebra", "StrictJSON", "PythonOracle"]),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "StrictJSON", "PythonOracle"]),
+        .testTarget(name: "ModelRuntimeTests", dependencies: ["ModelRuntime", "SafeTensors", "PythonOracle"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "ModelRuntime", "Planning", "SafeTensors", "PythonOracle"]),
         .testTarget(name: "EndToEndTests", dependencies: ["SafeTensors", "CheckpointFixtures", "PythonOracle", "Compression", "Planning", "LinearAlgebra"]),
     ],
     swiftLanguageModes: [.v5]

@@ -11,7 +11,7 @@
 /* Every routine the forwarders call, resolved together. */
 #define RANKSCOPE_OPENBLAS_ROUTINES(X) \
     X(openblas_set_num_threads) X(openblas_get_num_threads) \
-    X(cblas_dgemm) X(cblas_dsyrk) X(cblas_dtrmm) X(cblas_dtrsm) \
+    X(cblas_dgemm) X(cblas_sgemm) X(cblas_dsyrk) X(cblas_dtrmm) X(cblas_dtrsm) \
     X(dsyevd_) X(dsyevr_) X(dgesdd_) X(dgeqrf_) X(dorgqr_) X(dpotrf_)
 
 #define RANKSCOPE_DECLARE_POINTER(name) static __typeof__(&name) real_##name;
@@ -96,6 +96,14 @@ void cblas_dgemm(const enum CBLAS_ORDER order, const enum CBLAS_TRANSPOSE transA
                  const blasint ldc) {
     ensure_loaded();
     real_cblas_dgemm(order, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+void cblas_sgemm(const enum CBLAS_ORDER order, const enum CBLAS_TRANSPOSE transA, const enum CBLAS_TRANSPOSE transB,
+                 const blasint m, const blasint n, const blasint k, const float alpha, const float *a,
+                 const blasint lda, const float *b, const blasint ldb, const float beta, float *c,
+                 const blasint ldc) {
+    ensure_loaded();
+    real_cblas_sgemm(order, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
 void cblas_dsyrk(const enum CBLAS_ORDER order, const enum CBLAS_UPLO uplo, const enum CBLAS_TRANSPOSE trans,

@@ -15,6 +15,7 @@ let sections: [(String, (BenchOptions) throws -> [String])] = [
     ("compress-memory", CompressMemoryBenchmark.run),
     ("explorer", ExplorerBenchmark.run),
     ("tokenizer", TokenizerBenchmark.run),
+    ("forward", ForwardBenchmark.run),
 ]
 let names = sections.map(\.0)
 var arguments = Array(CommandLine.arguments.dropFirst())

@@ -50,6 +50,13 @@ RANKSCOPE_BLAS_API void cblas_dgemm(const enum CBLAS_ORDER order, const enum CBL
                                     const double *b, const blasint ldb, const double beta, double *c,
                                     const blasint ldc);
 
+/* Single precision C = alpha·op(A)·op(B) + beta·C (the model runtime's matmuls). */
+RANKSCOPE_BLAS_API void cblas_sgemm(const enum CBLAS_ORDER order, const enum CBLAS_TRANSPOSE transA,
+                                    const enum CBLAS_TRANSPOSE transB, const blasint m, const blasint n,
+                                    const blasint k, const float alpha, const float *a, const blasint lda,
+                                    const float *b, const blasint ldb, const float beta, float *c,
+                                    const blasint ldc);
+
 /* C = alpha·op(A)·op(A)ᵀ + beta·C, one triangle. */
 RANKSCOPE_BLAS_API void cblas_dsyrk(const enum CBLAS_ORDER order, const enum CBLAS_UPLO uplo,
                                     const enum CBLAS_TRANSPOSE trans, const blasint n, const blasint k,

@@ -1,0 +1,42 @@
+import Compression
+import ModelRuntime
+
+extension DecodedLinear {
+    /// The runtime operator that multiplies by this layer without densifying it: a dense weight
+    /// as one `sgemm`, factors `A·B` as two, CALDERA's `Q + A·B` as their sum.
+    ///
+    /// `storedTransposed` is for modules whose weight is stored `[in, out]` (GPT-2's Conv1D): the
+    /// decoded matrices then describe `Wᵀ ≈ A·B`, so the operator is `W ≈ Bᵀ·Aᵀ` (each factor
+    /// transposed once here, still never multiplied out).
+    public func linearOperator(storedTransposed: Bool = false) -> any LinearOperator {
+        func dense(_ matrix: DecodedMatrix, bias: [Float]?) -> DenseLinear {
+            storedTransposed
+                ? DenseLinear(weight: matrix.transposedValues, outputs: matrix.columns, inputs: matrix.rows, bias: bias)
+                : DenseLinear(weight: matrix.values, outputs: matrix.rows, inputs: matrix.columns, bias: bias)
+        }
+        func factored(_ a: DecodedMatrix, _ b: DecodedMatrix, bias: [Float]?) -> FactoredLinear {
+            storedTransposed
+                ? FactoredLinear(left: b.transposedValues, right: a.transposedValues, outputs: b.columns, inputs: a.rows, rank: a.columns, bias: bias)
+                : FactoredLinear(left: a.values, right: b.values, outputs: a.rows, inputs: b.columns, rank: a.columns, bias: bias)
+        }
+        switch self {
+        case .dense(let weight, let bias):
+            return dense(weight, bias: bias)
+        case .factored(let a, let b, let bias):
+            return factored(a, b, bias: bias)
+        case .caldera(let backbone, let a, let b, let bias):
+            return SumLinear([dense(backbone, bias: nil), factored(a, b, bias: bias)])
+        }
+    }
+}
+
+extension DecodedMatrix {
+    /// The values of the transpose, row-major (`columns × rows`).
+    var transposedValues: [Float] {
+        var out = [Float](repeating: 0, count: values.count)
+        for i in 0..<rows {
+            for j in 0..<columns { out[j * rows + i] = values[i * columns + j] }
+        }
+        return out
+    }
+}

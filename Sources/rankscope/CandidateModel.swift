@@ -1,0 +1,10 @@
+import Compression
+
+/// The compressed form of a model that `eval` compares with the original. Its layers are
+/// decoded (and checked against the model) before the original runs, so a bad plan or folder is
+/// refused at once, and swapped into the original's model afterwards, so only one model is ever
+/// in memory.
+protocol CandidateModel: CustomStringConvertible {
+    /// The candidate's compressed layers.
+    func decodedLayers() throws -> DecodedModel
+}

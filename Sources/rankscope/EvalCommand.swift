@@ -1,0 +1,160 @@
+import ArgumentParser
+import Compression
+import Evaluation
+import Foundation
+import ModelRuntime
+import SafeTensors
+
+/// `rankscope eval PATH --text FILE`: runs the model itself over a text and reports perplexity
+/// (causal models) or sentence-embedding agreement (encoders), the original beside a candidate.
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Run the model over a text: perplexity, or sentence-embedding agreement, and tokens/s.",
+        discussion: """
+        Causal models (llama family, GPT-2, GPTBigCode): perplexity over non-overlapping windows \
+        of --seq-len tokens of the first --max-tokens (a shorter tail is dropped). Encoders \
+        (BERT): FILE holds one sentence a line; each is embedded (mean pooling, unit length) and \
+        the candidate is compared with the original: cosine per sentence and the correlation of \
+        pairwise similarities. The text is tokenized with the checkpoint's tokenizer.json. The \
+        runtime is float32 on OpenBLAS; it holds 4 bytes per parameter.
+        """
+    )
+
+    @OptionGroup var checkpoint: CheckpointArgument
+
+    @Option(help: ArgumentHelp("The evaluation text (UTF-8); for an encoder, one sentence a line.", valueName: "file"))
+    var text: String
+
+    @Option(help: "Tokens per window (causal models).")
+    var seqLen = 512
+
+    @Option(help: "Use at most this many tokens of the text (causal models).")
+    var maxTokens = 65_536
+
+    @Option(help: ArgumentHelp("Evaluate this plan too: each layer compressed in memory exactly as `compress` would write it, no checkpoint written.", valueName: "file"))
+    var plan: String?
+
+    @Option(help: ArgumentHelp("With --plan: compress data-aware with this activation-statistics file, as `compress --stats` does.", valueName: "file"))
+    var stats: String?
+
+    @Option(help: ArgumentHelp("Evaluate this `rankscope compress` output folder too (its layers run as stored: factors as two matmuls).", valueName: "dir"))
+    var compressed: String?
+
+    @Option(help: "Layers compressed in parallel for --plan.")
+    var jobs = 1
+
+    @Flag(help: "Neither read nor write the spectrum cache (--plan).")
+    var noCache = false
+
+    @Flag(help: "Print a JSON document instead of the table (schema in the README).")
+    var json = false
+
+    func validate() throws {
+        if plan != nil && compressed != nil { throw ValidationError("Give at most one of --plan and --compressed.") }
+        if stats != nil && plan == nil { throw ValidationError("--stats goes with --plan (a compressed folder is already compressed).") }
+        if jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
+    }
+
+    func run() throws {
+        try BLASLoading.require()
+        let model = try TransformerModel(path: checkpoint.path)
+        let encode = try ModelTextInput.tokenizer(forCheckpoint: checkpoint.path)
+        let contents = try ModelTextInput.readText(text)
+        let candidate: CandidateModel?
+        if let plan {
+            candidate = PlanCandidate(planPath: plan, statisticsPath: stats, checkpointPath: checkpoint.path, useCache: !noCache, jobs: jobs)
+        } else if let compressed {
+            candidate = CompressedCandidate(folder: compressed)
+        } else {
+            candidate = nil
+        }
+        let decoded = try candidate?.decodedLayers()
+        if let decoded { try model.checkInstallable(decoded) }
+        let report: EvalReport
+        if model.hyperparameters.family.isCausal {
+            report = try evaluatePerplexity(model, ids: encode(contents), candidate: candidate, decoded: decoded)
+        } else {
+            report = try evaluateEmbeddings(model, contents: contents, encode: encode, candidate: candidate, decoded: decoded)
+        }
+        if json {
+            try JSONOutput.print(report)
+        } else {
+            print(report.lines().joined(separator: "\n"))
+        }
+    }
+
+    private func evaluatePerplexity(_ model: TransformerModel, ids: [Int], candidate: CandidateModel?, decoded: DecodedModel?) throws -> EvalReport {
+        let windows = try TokenWindows.perplexityWindows(ids, length: seqLen, maximumTokens: maxTokens, file: text)
+        let original = try runPerplexity(model, windows: windows, label: "original")
+        var candidateFigures: EvalReport.Figures?
+        if let decoded {
+            try model.install(decoded)
+            candidateFigures = try runPerplexity(model, windows: windows, label: "candidate")
+        }
+        return EvalReport(model: checkpoint.path, modelType: model.hyperparameters.modelType, text: text, metric: "perplexity",
+                          candidateSource: candidate?.description, seqLen: seqLen, windows: windows.count, sentences: nil,
+                          tokens: windows.count * seqLen, original: original, candidate: candidateFigures, agreement: nil)
+    }
+
+    private func runPerplexity(_ model: TransformerModel, windows: [[Int]], label: String) throws -> EvalReport.Figures {
+        let progress = ProgressLine(enabled: !json && isatty(STDERR_FILENO) == 1)
+        let start = Date()
+        let result = try PerplexityEvaluator.evaluate(model, windows: windows) { done, total in
+            let rate = Double(done * seqLen) / max(Date().timeIntervalSince(start), 1e-9)
+            progress.update(completed: done, total: total, note: String(format: "%@ · %.0f tok/s", label, rate))
+        }
+        progress.finish()
+        return EvalReport.Figures(perplexity: result.perplexity, tokensPerSecond: result.tokensPerSecond,
+                                  seconds: result.seconds, linearParameters: model.linearParameterCount)
+    }
+
+    private func evaluateEmbeddings(_ model: TransformerModel, contents: String, encode: (String) -> [Int],
+                                    candidate: CandidateModel?, decoded: DecodedModel?) throws -> EvalReport {
+        let lines = contents.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard lines.count >= 2 else { throw EvaluationError.tooFewSentences(file: text, count: lines.count) }
+        let limit = sentenceLengthLimit(model)
+        let sentences = lines.map { line -> [Int] in
+            let ids = encode(line)
+            return ids.count > limit ? Array(ids[0..<(limit - 1)]) + [ids.last!] : ids
+        }
+        let original = try runEmbeddings(model, sentences: sentences, label: "original")
+        var candidateFigures: EvalReport.Figures?
+        var agreement: EvalReport.Agreement?
+        if let decoded {
+            try model.install(decoded)
+            let result = try runEmbeddings(model, sentences: sentences, label: "candidate")
+            candidateFigures = result.figures
+            let comparison = EmbeddingComparison(original: original.embeddings, candidate: result.embeddings)
+            agreement = EvalReport.Agreement(meanCosine: comparison.meanCosine, minimumCosine: comparison.minimumCosine,
+                                             similarityCorrelation: comparison.similarityCorrelation)
+        }
+        return EvalReport(model: checkpoint.path, modelType: model.hyperparameters.modelType, text: text, metric: "embedding",
+                          candidateSource: candidate?.description, seqLen: nil, windows: nil, sentences: sentences.count,
+                          tokens: sentences.reduce(0) { $0 + $1.count }, original: original.figures, candidate: candidateFigures,
+                          agreement: agreement)
+    }
+
+    private func runEmbeddings(_ model: TransformerModel, sentences: [[Int]], label: String) throws -> (figures: EvalReport.Figures, embeddings: [[Float]]) {
+        let progress = ProgressLine(enabled: !json && isatty(STDERR_FILENO) == 1)
+        let result = try EmbeddingEvaluator.embed(model, sentences: sentences) { done, total in
+            progress.update(completed: done, total: total, note: label)
+        }
+        progress.finish()
+        return (EvalReport.Figures(perplexity: nil, tokensPerSecond: result.tokensPerSecond, seconds: result.seconds,
+                                   linearParameters: model.linearParameterCount), result.embeddings)
+    }
+
+    /// sentence-transformers' `max_seq_length` (sentence_bert_config.json) when given, else the
+    /// model's learned positions.
+    private func sentenceLengthLimit(_ model: TransformerModel) -> Int {
+        let positions = model.hyperparameters.maximumPositions ?? Int.max
+        let file = (ModelTextInput.folder(of: checkpoint.path) as NSString).appendingPathComponent("sentence_bert_config.json")
+        if let data = FileManager.default.contents(atPath: file),
+           let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+           let length = object["max_seq_length"] as? Int, length > 1 {
+            return min(length, positions)
+        }
+        return positions
+    }
+}

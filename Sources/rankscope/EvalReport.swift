@@ -1,0 +1,93 @@
+/// What `rankscope eval` measured, printed as a table or, with `--json`, as this document.
+struct EvalReport: Encodable {
+    /// One model's figures.
+    struct Figures: Encodable {
+        /// Perplexity (causal models).
+        var perplexity: Double?
+        /// Forward-pass throughput.
+        var tokensPerSecond: Double
+        /// Wall time of the forward passes.
+        var seconds: Double
+        /// Parameters of the linear layers as run (factored layers count their factors).
+        var linearParameters: Int
+
+        enum CodingKeys: String, CodingKey {
+            case perplexity, seconds
+            case tokensPerSecond = "tokens_per_second"
+            case linearParameters = "linear_parameters"
+        }
+    }
+
+    /// An encoder candidate's agreement with the original.
+    struct Agreement: Encodable {
+        var meanCosine: Double
+        var minimumCosine: Double
+        var similarityCorrelation: Double
+
+        enum CodingKeys: String, CodingKey {
+            case meanCosine = "mean_cosine"
+            case minimumCosine = "min_cosine"
+            case similarityCorrelation = "similarity_correlation"
+        }
+    }
+
+    var model: String
+    var modelType: String
+    var text: String
+    /// `perplexity` (causal models) or `embedding` (encoders).
+    var metric: String
+    /// What the candidate is: `plan FILE`, `compressed DIR`, or nil when only the original ran.
+    var candidateSource: String?
+    var seqLen: Int?
+    var windows: Int?
+    var sentences: Int?
+    /// Tokens run through each model.
+    var tokens: Int
+    var original: Figures
+    var candidate: Figures?
+    var agreement: Agreement?
+
+    enum CodingKeys: String, CodingKey {
+        case model, text, metric, windows, sentences, tokens, original, candidate, agreement
+        case modelType = "model_type"
+        case candidateSource = "candidate_source"
+        case seqLen = "seq_len"
+    }
+
+    /// The plain-text report.
+    func lines() -> [String] {
+        var lines = ["model  \(model) (\(modelType))"]
+        if let windows, let seqLen {
+            lines.append("text   \(text): \(windows) windows of \(seqLen) tokens (\(Formatting.grouped(tokens)) tokens)")
+        } else if let sentences {
+            lines.append("text   \(text): \(sentences) sentences (\(Formatting.grouped(tokens)) tokens)")
+        }
+        if let candidateSource { lines.append("candidate  \(candidateSource)") }
+        lines.append("")
+        var columns: [(String, TextTable.Alignment)] = [("", .left)]
+        if metric == "perplexity" { columns.append(("perplexity", .right)) }
+        columns += [("tokens/s", .right), ("linear params", .right)]
+        var table = TextTable(columns)
+        func row(_ name: String, _ figures: Figures) -> [String] {
+            var cells = [name]
+            if let perplexity = figures.perplexity { cells.append(String(format: "%.4f", perplexity)) }
+            cells += [String(format: "%.0f", figures.tokensPerSecond), Formatting.grouped(figures.linearParameters)]
+            return cells
+        }
+        table.append(row("original", original))
+        if let candidate { table.append(row("candidate", candidate)) }
+        lines += table.render()
+        if let candidate {
+            var ratios = String(format: "candidate/original: speed %.2fx, linear parameters %.1f%%",
+                                candidate.tokensPerSecond / max(original.tokensPerSecond, 1e-12),
+                                100 * Double(candidate.linearParameters) / Double(max(original.linearParameters, 1)))
+            if let a = original.perplexity, let b = candidate.perplexity { ratios += String(format: ", perplexity %+.2f%%", 100 * (b / a - 1)) }
+            lines.append(ratios)
+        }
+        if let agreement {
+            lines.append(String(format: "embedding cosine (candidate vs original): mean %.6f, min %.6f; correlation of pairwise similarities %.6f",
+                                agreement.meanCosine, agreement.minimumCosine, agreement.similarityCorrelation))
+        }
+        return lines
+    }
+}

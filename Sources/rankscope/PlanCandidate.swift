@@ -1,0 +1,26 @@
+import Compression
+import Foundation
+import Planning
+import SafeTensors
+
+/// `eval --plan FILE [--stats FILE]`: the plan's layers compressed in memory exactly as
+/// `compress` would write them (``InMemoryCompression``), without writing a checkpoint.
+struct PlanCandidate: CandidateModel {
+    let planPath: String
+    let statisticsPath: String?
+    let checkpointPath: String
+    let useCache: Bool
+    let jobs: Int
+
+    var description: String { "plan \(planPath)" + (statisticsPath.map { ", data-aware with \($0)" } ?? "") }
+
+    func decodedLayers() throws -> DecodedModel {
+        let catalog = LayerCatalog(checkpoint: try Checkpoint(path: checkpointPath))
+        let statistics = try statisticsPath.map(ActivationStatistics.init(path:))
+        let input = try CompressPlanInput.choices(planPath: planPath, catalog: catalog, useCache: useCache, jobs: nil,
+                                                  statistics: statistics)
+        return try InMemoryCompression.decodedLayers(of: catalog.checkpoint, choices: input.choices,
+                                                     singularValues: input.singularValues,
+                                                     settings: LayerCompressionSettings(statistics: statistics), jobs: jobs)
+    }
+}
