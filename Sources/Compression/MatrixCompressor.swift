@@ -67,7 +67,8 @@ public struct CompressionOptions: Sendable {
 /// - with `materializeDense`: only `P.weight` [m, n] = Ŵ at `factorType`.
 ///
 /// With 16-bit factors stored at BF16/F16 and any quantized part, the bytes written equal
-/// ``LayerEstimate/bytesAfter`` exactly (F32 factors take twice the plan's 16-bit count).
+/// ``LayerEstimate/bytesAfter`` exactly (F32 factors, only on request, take twice the plan's 16-bit
+/// count; `compress` picks 16-bit types by ``Planning/UnquantizedType``).
 ///
 /// **Measured vs estimated error.** `measuredRelativeError` is ‖W − Ŵ‖_F/‖W‖_F for Ŵ decoded
 /// from the bytes written (factor rounding to BF16/F16 included). `estimatedRelativeError` is

@@ -43,10 +43,10 @@ public enum BudgetEntry {
         guard !trimmed.isEmpty else { return .failure(QuantityError("type a value, e.g. \(kind.example)")) }
         switch kind {
         case .parameters:
-            guard let count = QuantityParser.parameterCount(trimmed) else {
-                return .failure(QuantityError("'\(trimmed)' is not a parameter count (e.g. 13.2B, 500M)"))
+            guard let target = QuantityParser.parameterTarget(trimmed) else {
+                return .failure(QuantityError("'\(trimmed)' is not a parameter count or share (e.g. 13.2B, 90%, 90%lin)"))
             }
-            return .success(.parameters(count))
+            return .success(target)
         case .bytes:
             guard let count = QuantityParser.byteCount(trimmed) else {
                 return .failure(QuantityError("'\(trimmed)' is not a size (e.g. 8GB, 7.5GiB, 300MB)"))

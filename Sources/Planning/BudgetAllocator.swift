@@ -54,11 +54,16 @@ public struct BudgetAllocator: Sendable {
     /// `constraints` are free with floor 0; non-compressible tensors are kept as stored.
     public func allocate(tensors: [PlannedTensor], target: BudgetTarget,
                          constraints: [String: LayerConstraint] = [:]) throws -> Allocation {
+        if case .parameterShare = target {
+            return try allocate(tensors: tensors, target: target.resolved(for: tensors), constraints: constraints)
+        }
         let measure: Measure
         switch target {
         case .parameters(let count):
             guard count >= 0 else { throw PlanError.invalidTarget("a parameter count cannot be negative") }
             measure = .parameters
+        case .parameterShare:
+            measure = .parameters  // resolved above
         case .bytes(let count):
             guard count >= 0 else { throw PlanError.invalidTarget("a byte count cannot be negative") }
             measure = .bytes
@@ -153,6 +158,7 @@ public struct BudgetAllocator: Sendable {
                                       meets: { figures in
             switch target {
             case .parameters(let count): return figures.parametersAfter <= count
+            case .parameterShare: return false  // resolved above
             case .bytes(let count): return figures.bytesAfter <= count
             case .bitsPerWeight(let bits): return figures.bytesAfter <= Int((bits * Double(totalParameters) / 8).rounded(.down))
             case .relativeError(let error): return figures.squaredError <= error * error * figures.squaredNorm * (1 + 1e-12)

@@ -14,6 +14,8 @@ struct FreeLayer {
     let chains: [RankChain]
     let stride: Int
     let denseCost: Int
+    /// What the dense state writes (``BreakEven/denseChoice(for:groupSize:)``).
+    let denseChoice: LayerChoice
 
     /// `bits`: the factor bit widths allowed, the allocator's own first.
     init(tensor: PlannedTensor, floor: Int, measure: BudgetAllocator.Measure, allocator: BudgetAllocator, bits: [Int]) throws {
@@ -29,6 +31,7 @@ struct FreeLayer {
         }
         stride = min(m, n) + 1
         denseCost = chains[0].denseCost
+        denseChoice = BreakEven.denseChoice(for: tensor, groupSize: allocator.groupSize)
     }
 
     /// The default chain's largest rank cheaper than dense (what the uniform plan uses).
@@ -53,7 +56,7 @@ struct FreeLayer {
     }
 
     func choice(_ state: Int) -> LayerChoice {
-        if state == FreeLayer.dense { return .keep }
+        if state == FreeLayer.dense { return denseChoice }
         let (chain, rank) = decode(state)
         return chain.choice(rank: rank)
     }

@@ -5,7 +5,8 @@ struct RankChain {
     let rows: Int
     let columns: Int
     let floor: Int
-    /// The largest rank costing less than dense (−1 when even rank 0 does not).
+    /// The largest rank costing less than dense and below ``BreakEven/rank(rows:columns:factorBits:groupSize:)``
+    /// (−1 when even rank 0 does not).
     let maxRank: Int
     let singularValues: [Double]
     let tailEnergy: [Double]
@@ -49,7 +50,7 @@ struct RankChain {
             backboneCost = backboneBits == nil ? 0 : m * n
         case .bytes:
             perRank = Double(GroupQuantization.bitsPerRank(rows: m, columns: n, bits: factorBits, groupSize: groupSize)) / 8
-            denseCost = tensor.storedBytes
+            denseCost = BreakEven.denseBytes(for: tensor, groupSize: groupSize)
             backboneCost = backboneBits.map { GroupQuantization.denseBytes(rows: m, columns: n, bits: $0, groupSize: groupSize) } ?? 0
         }
         // Largest k ≤ s with cost(k) < dense (cost rises with k).
@@ -64,7 +65,8 @@ struct RankChain {
                 high = middle - 1
             }
         }
-        maxRank = low
+        // Never a rank whose factors cost at least the dense matrix at the factors' own bits.
+        maxRank = min(low, BreakEven.rank(rows: m, columns: n, factorBits: factorBits, groupSize: groupSize) - 1)
     }
 
     static func cost(rank k: Int, rows m: Int, columns n: Int, measure: BudgetAllocator.Measure, bits: Int,

@@ -33,7 +33,7 @@ struct CompressOptions: ParsableArguments {
     @Flag(help: "Write each compressed layer as one dense P.weight = W_k instead of factors, for tools that expect the original shapes.")
     var dense = false
 
-    @Option(help: "Type of unquantized outputs: bf16, f16 or f32 (default: each layer's stored type; F64 layers get f32).")
+    @Option(help: "Type of unquantized (16-bit) outputs: bf16, f16 or f32 (default: a BF16/F16 layer's own type, bf16 for F32/F64 layers, as the plan counts; f32 writes twice the planned bytes).")
     var factorType: String?
 
     @Option(help: "CALDERA alternations per layer.")

@@ -23,7 +23,7 @@ struct PlanCommand: ParsableCommand {
 
     @OptionGroup var checkpoint: CheckpointArgument
 
-    @Option(name: .customLong("target-params"), help: "At most this many parameters in the whole model, e.g. 13.2B.")
+    @Option(name: .customLong("target-params"), help: "At most this many parameters in the whole model: a count (13.2B), a share of the model (90%) or of its linear matrices, the rest kept (90%lin).")
     var targetParameters: String?
 
     @Option(help: "At most this many bytes in the whole model, e.g. 8GB (8·10⁹ bytes) or 7.5GiB (7.5·2³⁰ bytes).")

@@ -12,10 +12,10 @@ enum PlanOptions {
     /// The target of whichever option was given (at most one is, checked by the parser), nil for none.
     static func target(parameters: String?, bytes: String?, bits: String?, error: String?) throws -> BudgetTarget? {
         if let parameters {
-            guard let count = QuantityParser.parameterCount(parameters), count > 0 else {
-                throw Failure("--target-params '\(parameters)' is not a parameter count; write e.g. 13.2B, 500M or 7000000")
+            guard let target = QuantityParser.parameterTarget(parameters) else {
+                throw Failure("--target-params '\(parameters)' is not a parameter count or share; write e.g. 13.2B, 500M, 90% (of the model) or 90%lin (of its linear matrices)")
             }
-            return .parameters(count)
+            return target
         }
         if let bytes {
             guard let count = QuantityParser.byteCount(bytes), count > 0 else {

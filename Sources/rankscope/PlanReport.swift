@@ -218,6 +218,7 @@ struct PlanReport: Encodable {
     private static func target(_ target: BudgetTarget) -> Target {
         switch target {
         case .parameters(let count): return Target(kind: "parameters", value: Double(count))
+        case .parameterShare(let share): return Target(kind: share.ofLinear ? "parameters_percent_of_linear" : "parameters_percent", value: share.percent)
         case .bytes(let count): return Target(kind: "bytes", value: Double(count))
         case .bitsPerWeight(let bits): return Target(kind: "bits_per_weight", value: bits)
         case .relativeError(let error): return Target(kind: "relative_error", value: error)

@@ -43,6 +43,7 @@ enum PlanTables {
     static func describe(_ target: BudgetTarget) -> String {
         switch target {
         case .parameters(let count): return "at most \(Formatting.grouped(count)) parameters"
+        case .parameterShare(let share): return "at most \(share)"
         case .bytes(let count): return "at most \(Formatting.grouped(count)) bytes (\(Formatting.bytes(count)))"
         case .bitsPerWeight(let bits): return "at most \(bits) bits per weight"
         case .relativeError(let error): return "relative error at most \(error), fewest bytes"

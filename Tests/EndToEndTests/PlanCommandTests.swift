@@ -226,6 +226,15 @@ final class PlanCommandTests: XCTestCase {
         XCTAssertLessThan(try XCTUnwrap(model(chosen)["relative_error"] as? Double), try XCTUnwrap(fixedBits["relative_error"] as? Double))
         let widths = Set(try XCTUnwrap(chosen["layers"] as? [[String: Any]]).compactMap { ($0["choice"] as? [String: Any])?["factor_bits"] as? Int })
         XCTAssertTrue(widths.isSubset(of: [16, 8, 4]) && widths.count > 1, "\(widths)")
+        // Shares: 60% of the model, 60%lin of the linear matrices with the rest as it is.
+        let before = try XCTUnwrap(figures["parameters_before"] as? Int)
+        let share = try report(["--target-params", "60%"])
+        XCTAssertLessThanOrEqual(try XCTUnwrap(model(share)["parameters_after"] as? Int), before * 60 / 100)
+        XCTAssertGreaterThan(try XCTUnwrap(model(share)["parameters_after"] as? Int), before * 59 / 100, "the budget is used")
+        XCTAssertEqual((share["target"] as? [String: Any])?["kind"] as? String, "parameters_percent")
+        let linearShare = try model(report(["--target-params", "60%lin"]))
+        XCTAssertGreaterThan(try XCTUnwrap(linearShare["parameters_after"] as? Int), try XCTUnwrap(model(share)["parameters_after"] as? Int),
+                             "60% of the linear matrices keeps more than 60% of the model")
         let error = try model(report(["--max-error", "0.1"]))
         XCTAssertLessThanOrEqual(try XCTUnwrap(error["relative_error"] as? Double), 0.1 + 1e-12)
     }
@@ -238,6 +247,7 @@ final class PlanCommandTests: XCTestCase {
             .write(toFile: badPlan, atomically: true, encoding: .utf8)
         let cases: [([String], String)] = [
             (["--target-params", "13.2X"], "--target-params '13.2X' is not a parameter count"),
+            (["--target-params", "0.9"], "--target-params '0.9' is not a parameter count or share; write e.g. 13.2B, 500M, 90%"),
             (["--target-bytes", "lots"], "--target-bytes 'lots' is not a size"),
             (["--target-params", "1K"], "cannot be met"),
             (["--plan", badPlan], "\(badPlan):5: 5 bits"),

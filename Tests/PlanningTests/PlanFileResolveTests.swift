@@ -62,8 +62,10 @@ final class PlanFileResolveTests: XCTestCase {
         XCTAssertEqual(resolved.choices["model.layers.1.self_attn.k_proj.weight"]?.rank, 7)
         XCTAssertEqual(resolved.choices["model.layers.0.mlp.up_proj.weight"], .keep, "matching is case-sensitive")
         XCTAssertEqual(resolved.decidedBy["model.layers.0.mlp.up_proj.weight"], .defaults)
-        XCTAssertEqual(resolved.warnings.count, 2, "\(resolved.warnings)")
-        XCTAssertTrue(resolved.warnings[0].hasPrefix("p.json:3: rule 2 (^k_proj$) matches no compressible matrix"), resolved.warnings[0])
+        XCTAssertEqual(resolved.warnings.count, 3, "\(resolved.warnings)")
+        // Rank 7 of an 8×16 matrix: 7·24·2 = 336 bytes of 16-bit factors ≥ 8·16·2 = 256 dense; rank 5 (240) is the last below.
+        XCTAssertEqual(resolved.warnings[0], "model.layers.1.self_attn.k_proj.weight: rank 7 at 16-bit factors takes 336 bytes, at least the dense 8×16 matrix at 16 bits (256 bytes), past break-even; use a rank below 6 or keep it dense at 16 bits.")
+        XCTAssertTrue(resolved.warnings[1].hasPrefix("p.json:3: rule 2 (^k_proj$) matches no compressible matrix"), resolved.warnings[1])
     }
 
     /// Energy ranks from the spectrum: σᵢ = 1/i over 16 values; the smallest k with Σ_{i≤k} 1/i² ≥ 0.9·Σ 1/i².

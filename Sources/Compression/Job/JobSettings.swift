@@ -18,8 +18,8 @@ public struct JobSettings: Sendable {
     /// The largest shard, in bytes of tensor data: a new shard starts when the next tensor would
     /// pass it (Hugging Face's rule; a tensor larger than the limit gets a shard of its own).
     public var maxShardSize: Int
-    /// The dtype of unquantized outputs; nil writes each layer at its stored type when that is
-    /// BF16, F16 or F32, and at F32 for F64 originals.
+    /// The dtype of unquantized outputs; nil follows ``Planning/UnquantizedType``: BF16/F16 layers
+    /// keep their type, F32 and F64 layers get BF16 (the 2 bytes per value the plan counts).
     public var factorType: DType?
     /// Write every compressed layer as one dense `P.weight` (W_k materialised) instead of factors.
     public var materializeDense: Bool

@@ -5,8 +5,8 @@ import SafeTensors
 /// these from its ``JobSettings``) or in memory (``InMemoryCompression``): the part of a job's
 /// settings that decides a layer's bytes.
 public struct LayerCompressionSettings: Sendable {
-    /// The dtype of unquantized outputs; nil writes each layer at its stored type when that is
-    /// BF16, F16 or F32, and at F32 for F64 originals (`compress --factor-type`).
+    /// The dtype of unquantized outputs; nil follows ``Planning/UnquantizedType``: BF16/F16 layers
+    /// keep their type, F32 and F64 layers get BF16 (`compress --factor-type`).
     public var factorType: DType?
     /// CALDERA alternations per layer (`--caldera-iterations`).
     public var calderaIterations: Int
@@ -24,12 +24,10 @@ public struct LayerCompressionSettings: Sendable {
         self.statistics = statistics
     }
 
-    /// The output type for a layer stored as `stored`.
+    /// The output type for a layer stored as `stored`: `factorType` when set, else
+    /// ``Planning/UnquantizedType/defaultType(forStored:)`` (BF16/F16 kept, BF16 for wider types),
+    /// so that 16-bit outputs take the 2 bytes per value the plan counts.
     public func outputType(forStored stored: DType) -> DType {
-        if let factorType { return factorType }
-        switch stored {
-        case .BF16, .F16, .F32: return stored
-        default: return .F32
-        }
+        UnquantizedType.outputType(forStored: stored, requested: factorType)
     }
 }

@@ -73,6 +73,7 @@ extension PlanDocument {
             let (choice, constraint, isStandIn) = try merged.outcome(for: tensor, file: file, deferringRankWithoutSpectrum: deferring)
             if isStandIn { unranked.insert(tensor.name) }
             choices[tensor.name] = choice
+            if !isStandIn, let warning = BreakEven.warning(tensor: tensor, choice: choice) { warnings.append(warning) }
             constraints[tensor.name] = constraint
             decidedBy[tensor.name] = merged.lastSource
             if case .free = constraint, let allowed = merged.allowedBits { allowedBits[tensor.name] = Set(allowed) }

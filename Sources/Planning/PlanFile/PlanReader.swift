@@ -98,8 +98,10 @@ struct PlanReader {
             let count: Int?
             switch member.value {
             case .number(let number): count = number.intValue
-            case .string(let text): count = parse(text)
-            default: throw reader.typeError(key, "an integer or a string such as \(key == "parameters" ? "\"13.2B\"" : "\"8GB\"")", found: member.value)
+            case .string(let text):
+                if key == "parameters", let share = ParameterShare.parse(text) { return .parameterShare(share) }
+                count = parse(text)
+            default: throw reader.typeError(key, "an integer or a string such as \(key == "parameters" ? "\"13.2B\", \"90%\" or \"90%lin\"" : "\"8GB\"")", found: member.value)
             }
             guard let count, count > 0 else {
                 throw reader.error(key, "\(JSONWriter.quoted(key)) target \(JSONWriter.string(member.value)) is not a positive whole count")

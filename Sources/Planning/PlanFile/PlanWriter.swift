@@ -43,6 +43,7 @@ enum PlanWriter {
     private static func targetMember(_ target: BudgetTarget) -> (String, JSONValue) {
         switch target {
         case .parameters(let count): return ("parameters", integer(count))
+        case .parameterShare(let share): return ("parameters", .string(share.text))
         case .bytes(let count): return ("bytes", integer(count))
         case .bitsPerWeight(let bits): return ("bits_per_weight", real(bits))
         case .relativeError(let error): return ("relative_error", real(error))

@@ -16,6 +16,17 @@ public enum QuantityParser {
     /// `13.2B` → 13 200 000 000; nil when the text is not a count.
     public static func parameterCount(_ text: String) -> Int? { parse(text, units: parameterUnits) }
 
+    /// A parameter target as people state it: a count (`13.2B`, at least 1 — `0.9` is refused, a
+    /// share is written `90%`) or a ``ParameterShare`` (`90%` of the model, `90%lin` of its linear
+    /// matrices); nil for anything else.
+    public static func parameterTarget(_ text: String) -> BudgetTarget? {
+        if let share = ParameterShare.parse(text) { return .parameterShare(share) }
+        let trimmed = text.trimmingSpaces
+        guard let count = parameterCount(trimmed), count > 0 else { return nil }
+        if trimmed.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }), let value = Double(trimmed), value < 1 { return nil }
+        return .parameters(count)
+    }
+
     /// `8GB` → 8 000 000 000, `1KiB` → 1024; nil when the text is not a size.
     public static func byteCount(_ text: String) -> Int? { parse(text, units: byteUnits) }
 

@@ -1,0 +1,56 @@
+import Foundation
+import Planning
+import XCTest
+
+/// Candidates a person would accept: no rank whose factors cost at least the dense matrix at the
+/// same bits, and an F32 matrix's dense candidate is the 16-bit matrix, not the F32 one.
+final class BreakEvenTests: XCTestCase {
+    private func matrix(_ name: String, _ m: Int, _ n: Int, storedBits: Int, decay: Double) -> PlannedTensor {
+        let sigma = (0..<min(m, n)).map { 10 * exp(-Double($0) / decay) }
+        return PlannedTensor(name: name, shape: [m, n], storedBits: storedBits,
+                             spectrum: Spectrum(tensorName: name, rows: m, columns: n, singularValues: sigma))
+    }
+
+    func testTheBreakEvenRankIsTheFirstRankCostingTheDenseMatrix() {
+        for (m, n, bits, group, backbone) in [(40, 24, 16, 128, nil), (40, 24, 8, 16, nil), (64, 48, 4, 7, nil), (24, 24, 3, 8, 2), (30, 50, 16, 8, 3)] as [(Int, Int, Int, Int, Int?)] {
+            let first = BreakEven.rank(rows: m, columns: n, factorBits: bits, groupSize: group)
+            let dense = GroupQuantization.denseBytes(rows: m, columns: n, bits: bits, groupSize: group)
+            func cost(_ k: Int) -> Int {  // the factors alone (a backbone is paid at every rank)
+                let tensor = PlannedTensor(name: "w.weight", shape: [m, n])
+                return try! LayerEstimate(tensor: tensor, choice: .lowRank(rank: k, factorBits: bits, groupSize: group)).bytesAfter
+            }
+            if first <= min(m, n) { XCTAssertGreaterThanOrEqual(cost(first), dense, "\(m)×\(n) at \(bits)") }
+            if first > 0 { XCTAssertLessThan(cost(first - 1), dense, "\(m)×\(n) at \(bits)") }
+            let tensor = PlannedTensor(name: "w.weight", shape: [m, n])
+            let choice = LayerChoice.lowRank(rank: min(first, min(m, n)), factorBits: bits, groupSize: group, backboneBits: backbone)
+            XCTAssertEqual(BreakEven.warning(tensor: tensor, choice: choice) != nil, first <= min(m, n))
+            if first > 0 {
+                XCTAssertNil(BreakEven.warning(tensor: tensor, choice: .lowRank(rank: first - 1, factorBits: bits, groupSize: group, backboneBits: backbone)))
+            }
+        }
+    }
+
+    /// An F32 model with a byte budget: the allocator used to buy full-rank 16-bit factors (cheaper
+    /// than the F32 matrix); now every rank it picks is below break-even at its bits, and a matrix
+    /// it keeps dense is kept at 16 bits.
+    func testTheAllocatorNeverPicksARankPastBreakEvenAndOffers16BitDense() throws {
+        let tensors = [matrix("a.weight", 40, 24, storedBits: 32, decay: 30), matrix("b.weight", 40, 24, storedBits: 32, decay: 2),
+                       matrix("c.weight", 48, 32, storedBits: 32, decay: 6)]
+        let storedBytes = tensors.reduce(0) { $0 + $1.storedBytes }
+        for bits in [16, 8, 4] {
+            for share in [0.3, 0.45, 0.55, 0.7] {
+                let allocator = BudgetAllocator(factorBits: bits, groupSize: 16)
+                let allocation = try allocator.allocate(tensors: tensors, target: .bytes(Int(Double(storedBytes) * share)))
+                for tensor in tensors {
+                    let choice = try XCTUnwrap(allocation.choices[tensor.name])
+                    XCTAssertNil(BreakEven.warning(tensor: tensor, choice: choice), "\(bits) bits, \(share): \(choice)")
+                    XCTAssertNotEqual(choice, .keep, "an F32 matrix kept dense is kept at 16 bits (\(bits), \(share))")
+                }
+            }
+        }
+        // With room for everything dense at 16 bits, nothing is factorized and nothing is lost.
+        let roomy = try BudgetAllocator().allocate(tensors: tensors, target: .bytes(storedBytes / 2))
+        XCTAssertEqual(Set(roomy.choices.values), [.dense(bits: 16, groupSize: 128)])
+        XCTAssertEqual(roomy.totals.model.relativeError, 0)
+    }
+}
