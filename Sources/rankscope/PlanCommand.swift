@@ -95,7 +95,8 @@ struct PlanCommand: ParsableCommand {
                                             allowedBits: allowedBits, extraSparseCount: extraSparseCount)
         if let out {
             try PlanDocument(checkpoint: PlanCheckpointReference(path: catalog.checkpoint.path, tensors: tensors),
-                             defaults: document.defaults, choices: evaluation.choices, constraints: resolved.constraints).write(to: out)
+                             defaults: document.defaults, choices: evaluation.choices, constraints: resolved.constraints)
+                .write(to: out, with: GuardedWriter(checkpoint: catalog.checkpoint, others: [plan, stats].compactMap { $0 }))
         }
         if json {
             try JSONOutput.print(PlanReport(path: catalog.checkpoint.path, planFile: plan, evaluation: evaluation, resolved: resolved,
