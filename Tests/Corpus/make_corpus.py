@@ -48,6 +48,10 @@ FILES = {
     "metadata-not-strings.safetensors": (image(b'{"__metadata__":{"step":3}}'), "metadata"),
     "offset-beyond-buffer.safetensors": (image(header({"a": entry("F32", [4], 0, 16)}), bytes(8)), "beyond"),
     "trailing-bytes.safetensors": (image(GOOD, GOOD_DATA + b"\x00\x00"), "buffer"),
+    # Issue 21 (9): integers of 19+ digits above 2^63-1 trapped the fast header scanner.
+    "shape-2-63.safetensors": (image(b'{"s":{"dtype":"F32","shape":[9223372036854775808],"data_offsets":[0,4]}}', bytes(4)), "overflows 64 bits"),
+    "offset-19-nines.safetensors": (image(b'{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,9999999999999999999]}}', bytes(4)), "ends at byte 9999999999999999999"),
+    "shape-20-digits.safetensors": (image(b'{"big":{"dtype":"U8","shape":[1,18446744073709551616],"data_offsets":[0,1]}}', bytes(1)), "tensor 'big'"),
 }
 
 # Sharded folders: index + shards.
