@@ -50,8 +50,10 @@ public struct JobsPane: Widget {
         return parsed.block.map { "\($0) \(parsed.role)" } ?? name
     }
 
-    /// `42s`, `3m05s`, `1h02m`.
+    /// `42s`, `3m05s`, `1h02m`; `—` for a time that is not finite or not sensible (a stalled
+    /// rate), which `Int(_:)` would trap on.
     public static func duration(_ seconds: Double) -> String {
+        guard seconds.isFinite, seconds >= 0, seconds < 1e12 else { return "—" }
         let s = Int(seconds.rounded())
         if s < 60 { return "\(s)s" }
         if s < 3600 { return String(format: "%dm%02ds", s / 60, s % 60) }
