@@ -32,6 +32,6 @@ enum Termination {
 
     /// Writes a line to standard error.
     static func printError(_ text: String) {
-        FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+        StandardOutput.writeError(text.hasSuffix("\n") ? text : text + "\n")
     }
 }

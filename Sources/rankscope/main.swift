@@ -6,7 +6,7 @@ setvbuf(stdout, nil, _IOFBF, 1 << 16)
 do {
     var command = try RankscopeCommand.parseAsRoot()
     try command.run()
-    fflush(stdout)
+    try StandardOutput.finish()
 } catch {
     Termination.exit(for: error)
 }
