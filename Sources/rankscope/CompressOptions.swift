@@ -110,7 +110,7 @@ struct CompressOptions: ParsableArguments {
         if json {
             StandardOutput.write(try report.encoded())
         } else if !events {
-            for line in CompressTable.render(report) { print(line) }
+            StandardOutput.printLines(CompressTable.render(report))
         }
     }
 

@@ -102,9 +102,10 @@ struct PlanCommand: ParsableCommand {
             try JSONOutput.print(PlanReport(path: catalog.checkpoint.path, planFile: plan, evaluation: evaluation, resolved: resolved,
                                             source: source))
         } else {
-            for line in PlanTables.render(evaluation, path: catalog.checkpoint.path, planFile: plan, document: document) { print(line) }
-            if let stats { print("\nData-aware (activation statistics \(stats)): rel. error is the relative output error ‖(W − Ŵ)·X‖/‖W·X‖, not ‖W − Ŵ‖/‖W‖.") }
-            if let out { print("\nplan written to \(out)") }
+            var lines = PlanTables.render(evaluation, path: catalog.checkpoint.path, planFile: plan, document: document)
+            if let stats { lines += ["", "Data-aware (activation statistics \(stats)): rel. error is the relative output error ‖(W − Ŵ)·X‖/‖W·X‖, not ‖W − Ŵ‖/‖W‖."] }
+            if let out { lines += ["", "plan written to \(out)"] }
+            StandardOutput.printLines(lines)
         }
     }
 }

@@ -76,7 +76,7 @@ struct SpectraCommand: ParsableCommand {
             try JSONOutput.print(SpectraReport(path: catalog.checkpoint.path, source: run.source, results: results,
                                                failures: failures, includeValues: values))
         } else {
-            for line in SpectraCommand.render(results, statisticsPath: stats) { print(line) }
+            StandardOutput.printLines(SpectraCommand.render(results, statisticsPath: stats))
         }
         fflush(stdout)
         if run.isCancelled {

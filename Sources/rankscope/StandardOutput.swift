@@ -1,4 +1,5 @@
 import Foundation
+import TerminalUI
 
 /// Checked writes to standard output and error: the one way commands print besides `print`
 /// (whose buffered text ``finish()`` checks at exit).
@@ -36,6 +37,18 @@ enum StandardOutput {
             _ = fwrite(base, 1, bytes.count, stdout)
         }
         if flush { fflush(stdout) }
+    }
+
+    /// Prints human-readable lines, each escaped with ``TerminalUI/TerminalText/printable(_:)`` so
+    /// text from files (tensor names, config fields, paths) cannot drive the terminal or forge
+    /// lines. Every human listing goes through here.
+    static func printLines<Lines: Sequence>(_ lines: Lines) where Lines.Element == String {
+        var text = ""
+        for line in lines {
+            text += TerminalText.printable(line)
+            text += "\n"
+        }
+        write(text)
     }
 
     /// Flushes standard output and throws ``WriteError`` when this or any earlier write to it
