@@ -251,6 +251,13 @@ public final class CompressionJob: @unchecked Sendable {
         } catch let error as CompressionError {
             throw JobError.layerFailed(checkpoint: checkpoint.path, tensor: layer.name, reason: error.description)
         }
+        // Values far beyond F32 (F64 weights near 1e200, statistics near 1e300) can leave
+        // infinite or NaN factors: refuse them rather than write them with a "NaN" error.
+        guard compressed.measuredRelativeError.isFinite, outputError?.isFinite ?? true else {
+            throw JobError.layerFailed(checkpoint: checkpoint.path, tensor: layer.name,
+                                       reason: "its compressed form is not finite (measured error \(compressed.measuredRelativeError)"
+                                           + (outputError.map { ", output error \($0)" } ?? "") + "); its values or statistics are too large for the output type")
+        }
         return try journal.record(layer, compressed, outputError: outputError, seconds: Date().timeIntervalSince(clock))
     }
 
