@@ -107,6 +107,8 @@ struct CompressOptions: ParsableArguments {
             }
             throw error
         }
+        // Loud on every output mode: standard error, whatever standard output carries.
+        for warning in report.layers.compactMap(\.warning) { Termination.printError("rankscope: warning: " + warning) }
         if json {
             StandardOutput.write(try report.encoded())
         } else if !events {

@@ -93,8 +93,14 @@ public struct JobsPane: Widget {
         if job.isRunning { line("C cancels (resumable) · keep browsing and tuning", styles.dim) }
         guard y + 1 < inner.maxY, !job.layers.isEmpty else { return }
         y += 1
+        let flagged = job.layers.filter { EstimateCheck.isFarAbove(measured: $0.measuredError, estimate: $0.estimatedError) }
+        if !flagged.isEmpty, y < inner.maxY {
+            line("! \(flagged.count) layer\(flagged.count == 1 ? "" : "s") measured far above the estimate (marked !): check before use", styles.error)
+        }
         let rows = job.layers.reversed().map { layer -> [String] in
-            [JobsPane.shortName(layer.name), ExplorerFormat.percent(layer.measuredError), layer.estimatedError.map(ExplorerFormat.percent) ?? "—"]
+            let mark = EstimateCheck.isFarAbove(measured: layer.measuredError, estimate: layer.estimatedError) ? "! " : ""
+            return [mark + JobsPane.shortName(layer.name), ExplorerFormat.percent(layer.measuredError),
+                    layer.estimatedError.map(ExplorerFormat.percent) ?? "—"]
         }
         let columns = [TableColumn("layer", width: .remainder), TableColumn("measured", width: .fixed(8), alignment: .right),
                        TableColumn("estimate", width: .fixed(8), alignment: .right)]
