@@ -1,5 +1,6 @@
 import Foundation
 import Planning
+import SafeTensors
 
 /// Saving and loading plan files (``PlanDocument``): every row's choice, lock and exclusion.
 ///
@@ -32,7 +33,7 @@ extension ExplorerState {
         let path = path.trimmingCharacters(in: .whitespaces)
         guard !path.isEmpty else { statusText = "No path given; nothing saved."; return }
         do {
-            try planDocument(file: path).write(to: path)
+            try planDocument(file: path).write(to: path, with: outputGuard)
             savedSettings = settings
             planPath = path
             statusText = "Saved the plan to \(path)."

@@ -1,5 +1,6 @@
 import Foundation
 import Planning
+import SafeTensors
 
 /// Spectra arriving from the background engines, plain and data-aware, and the `D` key that
 /// switches which kind is shown. Choices never change with the kind: only the figures do, since
@@ -10,6 +11,7 @@ extension ExplorerState {
     /// they arrive, each is pending. Without this call the explorer shows the weights' spectra only.
     public mutating func expectDataAwareSpectra(statisticsPath path: String) {
         statisticsPath = path
+        outputGuard.protect(file: path)
         dataAwareStatuses = Array(repeating: .pending, count: entries.count)
         dataAwareProgress = (0, entries.count)
     }

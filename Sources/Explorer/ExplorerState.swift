@@ -1,5 +1,6 @@
 import Foundation
 import Planning
+import SafeTensors
 import TerminalUI
 
 /// Everything the explorer shows, as a plain value: the compressible matrices in catalog
@@ -98,6 +99,8 @@ public struct ExplorerState: Sendable {
     public internal(set) var job: JobProgress?
     /// Work for the app: start or cancel a job (taken with ``takeJobRequest()``).
     public internal(set) var jobRequest: JobRequest?
+    /// Refuses plan saves (`w`) over the checkpoint's files or the statistics file.
+    public internal(set) var outputGuard = GuardedWriter()
     /// The time the jobs pane computes rate and time left at (tests pin it).
     public var clock: @Sendable () -> Date = { Date() }
 
@@ -108,6 +111,7 @@ public struct ExplorerState: Sendable {
     /// The state for a catalog: every compressible matrix pending, dense and free.
     public init(catalog: LayerCatalog) {
         self.init(title: catalog.checkpoint.path, rows: catalog.compressibleEntries, others: catalog.entries)
+        outputGuard = GuardedWriter(checkpoint: catalog.checkpoint)
     }
 
     /// The state over `rows` (compressible matrices in group order) titled `title`; the tensors

@@ -50,6 +50,17 @@ public struct BudgetAllocator: Sendable {
         self.backboneBits = backboneBits
     }
 
+    /// The largest budget the solver works with: larger ones change nothing (no model costs
+    /// that much) and are capped, so adding costs to it cannot overflow.
+    static let budgetCap = Int.max / 4
+
+    /// The bytes `bits` bits per weight allow for `parameters` weights, rounded down and capped
+    /// at ``budgetCap`` instead of trapping when the product does not fit an `Int`.
+    static func bytes(bitsPerWeight bits: Double, parameters: Int) -> Int {
+        let bytes = (bits * Double(parameters) / 8).rounded(.down)
+        return bytes < Double(budgetCap) ? Int(bytes) : budgetCap
+    }
+
     /// Allocates ranks over `tensors` (the whole model). Compressible matrices without an entry in
     /// `constraints` are free with floor 0; non-compressible tensors are kept as stored.
     public func allocate(tensors: [PlannedTensor], target: BudgetTarget,
@@ -134,13 +145,16 @@ public struct BudgetAllocator: Sendable {
             fillMoves = movesAbove
             multiplier = lagrangian.multiplier
         default:
-            let budget: Int
+            var budget: Int
             switch target {
             case .parameters(let count): budget = count - fixedCost
             case .bytes(let count): budget = count - fixedCost
-            case .bitsPerWeight(let bits): budget = Int((bits * Double(totalParameters) / 8).rounded(.down)) - fixedCost
+            case .bitsPerWeight(let bits): budget = BudgetAllocator.bytes(bitsPerWeight: bits, parameters: totalParameters) - fixedCost
             default: budget = 0
             }
+            // A budget beyond anything the model can cost is the same as that bound; capping it
+            // keeps the solver's sums far from overflow (a 3e12 bits target used to trap).
+            budget = min(budget, BudgetAllocator.budgetCap)
             let cheapest = solver.minimalPlan()
             guard solver.cost(of: cheapest) <= budget else {
                 let best = fixedCost + solver.cost(of: cheapest)
@@ -160,7 +174,7 @@ public struct BudgetAllocator: Sendable {
             case .parameters(let count): return figures.parametersAfter <= count
             case .parameterShare: return false  // resolved above
             case .bytes(let count): return figures.bytesAfter <= count
-            case .bitsPerWeight(let bits): return figures.bytesAfter <= Int((bits * Double(totalParameters) / 8).rounded(.down))
+            case .bitsPerWeight(let bits): return figures.bytesAfter <= BudgetAllocator.bytes(bitsPerWeight: bits, parameters: totalParameters)
             case .relativeError(let error): return figures.squaredError <= error * error * figures.squaredNorm * (1 + 1e-12)
             }
         })

@@ -37,6 +37,13 @@ public struct CatalogEntry: Sendable {
     private static let embeddingMarkers = ["embed_tokens", "embeddings", "wte", "wpe", "word_embeddings",
                                            "position_embeddings", "token_type_embeddings", "embed_positions",
                                            "shared.weight", "tok_embeddings"]
+    /// Last name components of the bookkeeping tensors of quantized layers — rankscope's own
+    /// `P.scales`/`P.zeros`/`P.qweight` (``QuantizedLayout`` in Compression), and GPTQ/AWQ/FP8
+    /// `qzeros`, `g_idx`, `weight_scale`…: 2-D F16 tensors that look like matrices but are not
+    /// weights, so a plan must never choose a rank for them (compress would refuse it).
+    static let quantizationLeaves: Set<String> = ["scales", "zeros", "qweight", "qzeros", "g_idx", "weight_scale",
+                                                  "weight_scale_inv", "input_scale", "weight_zero_point"]
+
     /// Roles (outside blocks) that name an output head.
     private static let headRoles: Set<String> = ["lm_head", "embed_out", "output", "score", "classifier", "cls.predictions.decoder"]
 
@@ -74,6 +81,9 @@ public struct CatalogEntry: Sendable {
         }
         if name.parameter == "bias" {
             return .bias
+        }
+        if quantizationLeaves.contains(components.last.map(String.init) ?? "") {
+            return .other
         }
         if info.shape.count == 2, info.dtype.isDecomposable, info.shape[0] > 0, info.shape[1] > 0 {
             return .linear

@@ -22,6 +22,15 @@ public struct Spectrum: Sendable {
         self.tailEnergy = tail
     }
 
+    /// Nil when the plan's figures can be computed from these values; otherwise the sentence
+    /// fragment saying why not: a singular value that is not finite, or σ₁ so large (above about
+    /// 1e154) that the squared errors the estimates add up overflow double precision.
+    public var unusableEnergyReason: String? {
+        if let bad = singularValues.first(where: { !$0.isFinite }) { return "has a singular value of \(bad), so no figure can be computed from its spectrum" }
+        guard let total = tailEnergy.first, !total.isFinite else { return nil }
+        return "has singular values up to \(singularValues.first ?? 0), whose squares overflow double precision, so its errors cannot be estimated; scale the weights down"
+    }
+
     /// Relative Frobenius error ‖W − W_k‖_F / ‖W‖_F of the best rank-k approximation
     /// (Eckart–Young): √(Σ_{i>k} σᵢ² / Σ σᵢ²). Zero for a zero matrix.
     public func truncationError(rank k: Int) -> Double {

@@ -8,7 +8,9 @@ import SafeTensors
 /// path and holding one F64 vector of singular values per tensor. Its `__metadata__` records the
 /// shard's size, modification time (ns), inode, device, a fingerprint of its header and the
 /// method version; a cache file whose record disagrees with the shard on any of these is
-/// ignored and rewritten, so a changed checkpoint is never served stale spectra.
+/// ignored and rewritten, so a changed checkpoint is never served stale spectra. A
+/// ``SafeTensors/ContentChecksum`` over the whole file is verified on load: a damaged cache file
+/// is ignored (and rewritten) rather than served.
 ///
 /// Data-aware spectra (whitened by activation statistics) live in cache files of their own: their
 /// method is ``whitenedMethodTag`` followed by the statistics file's fingerprint, which is part of
@@ -76,7 +78,9 @@ public final class SpectrumCache: @unchecked Sendable {
                 (TensorSpec(name: name, dtype: .F64, shape: [values.count]),
                  values.withUnsafeBytes { Array($0) })
             }
-            try SafeTensorsWriter.write(path: cachePath(forRealPath: key), tensors: tensors, metadata: shard.record)
+            var metadata = shard.record
+            metadata[ContentChecksum.key] = ContentChecksum.of(tensors: tensors, metadata: metadata)
+            try SafeTensorsWriter.write(path: cachePath(forRealPath: key), tensors: tensors, metadata: metadata)
             shards[key]?.isDirty = false
         }
     }
@@ -118,7 +122,8 @@ public final class SpectrumCache: @unchecked Sendable {
     private func readValues(path: String, expecting record: [String: String]) -> [String: [Double]] {
         guard FileManager.default.fileExists(atPath: path),
               let cached = try? SafeTensorsFile(path: path),
-              cached.header.metadata == record else { return [:] }
+              var recorded = cached.header.metadata, recorded.removeValue(forKey: ContentChecksum.key) != nil,
+              recorded == record, ContentChecksum.verifies(cached) else { return [:] }
         var values: [String: [Double]] = [:]
         for tensor in cached.header.tensors where tensor.dtype == .F64 && tensor.shape.count == 1 {
             let vector = try? cached.withBytes(of: tensor) { bytes in

@@ -39,11 +39,12 @@ public struct SpectrumSummary: Sendable, Equatable, Codable {
     public init(singularValues: [Double], rows: Int, columns: Int) {
         self.rows = rows
         self.columns = columns
-        let energies = singularValues.map { $0 * $0 }
-        let total = energies.reduce(0, +)
-        frobeniusNorm = total.squareRoot()
+        // Squares of σ/σ₁, never of σ: σ ≈ 1e200 (F64 weights) squares to infinity.
         spectralNorm = singularValues.first ?? 0
-        stableRank = spectralNorm > 0 ? total / (spectralNorm * spectralNorm) : 0
+        let unit = spectralNorm > 0 && spectralNorm.isFinite ? spectralNorm : 1
+        let total = singularValues.reduce(0) { $0 + ($1 / unit) * ($1 / unit) }
+        frobeniusNorm = unit * total.squareRoot()
+        stableRank = spectralNorm > 0 ? total : 0
         effectiveRank = SpectrumSummary.entropyRank(singularValues)
         let cumulative = SpectrumSummary.cumulativeEnergy(singularValues)
         energyRank90 = SpectrumSummary.rank(keeping: 0.90, cumulative: cumulative)
@@ -63,11 +64,14 @@ public struct SpectrumSummary: Sendable, Equatable, Codable {
         return (product + sum - 1) / sum
     }
 
-    /// Running sums of σᵢ²: element k−1 is the energy a rank-k truncation keeps.
+    /// Running sums of (σᵢ/σ₁)²: element k−1 is the energy a rank-k truncation keeps, in units of
+    /// σ₁² (only ratios of these are meaningful), so σ ≈ 1e200 does not square to infinity.
     public static func cumulativeEnergy(_ singularValues: [Double]) -> [Double] {
+        let first = singularValues.first ?? 0
+        let unit = first > 0 && first.isFinite ? first : 1
         var running = 0.0
         return singularValues.map { sigma in
-            running += sigma * sigma
+            running += (sigma / unit) * (sigma / unit)
             return running
         }
     }

@@ -14,11 +14,13 @@ public enum AtomicFile {
         public var description: String { "\(path): cannot write the file (\(reason))." }
     }
 
-    /// Writes `data` to `path` atomically, removing the temporary file on failure.
-    public static func write(_ data: Data, to path: String) throws {
+    /// Writes `data` to `path` atomically, removing the temporary file on failure; with
+    /// `permissions`, the file gets exactly those mode bits (a copy keeps its source's).
+    public static func write(_ data: Data, to path: String, permissions: Int? = nil) throws {
         let url = URL(fileURLWithPath: path)
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())").path
-        guard FileManager.default.createFile(atPath: temporary, contents: data) else {
+        let attributes: [FileAttributeKey: Any]? = permissions.map { [.posixPermissions: $0] }
+        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: attributes) else {
             let reason = String(cString: strerror(errno))
             unlink(temporary)
             throw WriteError(path: path, reason: reason)

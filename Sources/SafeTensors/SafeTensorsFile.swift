@@ -162,6 +162,7 @@ public final class SafeTensorsFile: @unchecked Sendable {
                 file: path,
                 problem: .mapFailed(reason: "the file changed size from \(fileSize) to \(current.st_size) bytes since it was opened"))
         }
+        MappedFileFault.register(path: path, size: fileSize)  // a later truncation is a sentence, not a crash
         let address = mmap(nil, fileSize, PROT_READ, MAP_SHARED, descriptor, 0)
         guard let address, address != UnsafeMutableRawPointer(bitPattern: -1) else {
             throw SafeTensorsError(file: path, problem: .mapFailed(reason: POSIX.describe(errno)))

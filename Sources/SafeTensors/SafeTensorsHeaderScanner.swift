@@ -105,9 +105,10 @@ enum SafeTensorsHeaderScanner {
             let start = index
             var value = 0
             while index < bytes.count, case let byte = bytes[index], byte >= 0x30 && byte <= 0x39 {
+                // Checked before multiplying: a 19th digit could overflow `Int` and trap.
+                if index - start >= 18 { return nil }
                 value = value * 10 + Int(byte - 0x30)
                 index += 1
-                if index - start > 18 { return nil }
             }
             let count = index - start
             guard count > 0, count == 1 || bytes[start] != 0x30 else { return nil }

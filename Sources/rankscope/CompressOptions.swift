@@ -66,7 +66,7 @@ struct CompressOptions: ParsableArguments {
             try compress(shard: shard, mergeFrom: mergeFrom)
         } catch let error where events && !(error is ExitCode) {
             // Problems found before the job starts (plan, checkpoint, options) are protocol lines too.
-            FileHandle.standardOutput.write(Data((JobEvent.stoppedLine(error) + "\n").utf8))
+            StandardOutput.write(JobEvent.stoppedLine(error) + "\n", flush: true)
             throw error
         }
     }
@@ -101,16 +101,18 @@ struct CompressOptions: ParsableArguments {
         } catch {
             progress.erase()
             if case JobError.cancelled = error {
-                if events { FileHandle.standardOutput.write(Data((JobEvent.stoppedLine(error) + "\n").utf8)) }
+                if events { StandardOutput.write(JobEvent.stoppedLine(error) + "\n", flush: true) }
                 Termination.printError("rankscope: " + String(describing: error))
                 throw ExitCode(130)
             }
             throw error
         }
+        // Loud on every output mode: standard error, whatever standard output carries.
+        for warning in report.layers.compactMap(\.warning) { Termination.printError("rankscope: warning: " + warning) }
         if json {
-            FileHandle.standardOutput.write(try report.encoded())
+            StandardOutput.write(try report.encoded())
         } else if !events {
-            for line in CompressTable.render(report) { print(line) }
+            StandardOutput.printLines(CompressTable.render(report))
         }
     }
 

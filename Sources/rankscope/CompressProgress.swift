@@ -18,7 +18,7 @@ final class CompressProgress: @unchecked Sendable {
     /// Shows one event (events arrive one at a time).
     func show(_ event: JobEvent) {
         if linesOnStandardOutput {
-            FileHandle.standardOutput.write(Data((event.jsonLine + "\n").utf8))
+            StandardOutput.write(event.jsonLine + "\n", flush: true)
             return
         }
         switch event {

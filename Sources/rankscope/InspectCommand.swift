@@ -23,9 +23,7 @@ struct InspectCommand: ParsableCommand {
             return
         }
         // One write for the whole listing: a print() per line costs more than building it.
-        var text = InspectCommand.render(catalog).joined(separator: "\n")
-        text.append("\n")
-        fputs(text, stdout)
+        StandardOutput.printLines(InspectCommand.render(catalog))
     }
 
     /// The human-readable listing.

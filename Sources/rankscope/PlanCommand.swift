@@ -95,15 +95,17 @@ struct PlanCommand: ParsableCommand {
                                             allowedBits: allowedBits, extraSparseCount: extraSparseCount)
         if let out {
             try PlanDocument(checkpoint: PlanCheckpointReference(path: catalog.checkpoint.path, tensors: tensors),
-                             defaults: document.defaults, choices: evaluation.choices, constraints: resolved.constraints).write(to: out)
+                             defaults: document.defaults, choices: evaluation.choices, constraints: resolved.constraints)
+                .write(to: out, with: GuardedWriter(checkpoint: catalog.checkpoint, others: [plan, stats].compactMap { $0 }))
         }
         if json {
             try JSONOutput.print(PlanReport(path: catalog.checkpoint.path, planFile: plan, evaluation: evaluation, resolved: resolved,
                                             source: source))
         } else {
-            for line in PlanTables.render(evaluation, path: catalog.checkpoint.path, planFile: plan, document: document) { print(line) }
-            if let stats { print("\nData-aware (activation statistics \(stats)): rel. error is the relative output error ‖(W − Ŵ)·X‖/‖W·X‖, not ‖W − Ŵ‖/‖W‖.") }
-            if let out { print("\nplan written to \(out)") }
+            var lines = PlanTables.render(evaluation, path: catalog.checkpoint.path, planFile: plan, document: document)
+            if let stats { lines += ["", "Data-aware (activation statistics \(stats)): rel. error is the relative output error ‖(W − Ŵ)·X‖/‖W·X‖, not ‖W − Ŵ‖/‖W‖."] }
+            if let out { lines += ["", "plan written to \(out)"] }
+            StandardOutput.printLines(lines)
         }
     }
 }

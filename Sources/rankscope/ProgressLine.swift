@@ -29,7 +29,7 @@ final class ProgressLine: @unchecked Sendable {
         let remaining = completed > 0 ? elapsed / Double(completed) * Double(total - completed) : .nan
         let eta = remaining.isFinite ? String(format: "%.0fs left", remaining) : "…"
         let text = "\r\u{1B}[2K[\(bar)] \(completed)/\(total)  \(note)  \(eta)"
-        FileHandle.standardError.write(Data(text.utf8))
+        StandardOutput.writeError(text)
     }
 
     /// Erases the bar.
@@ -37,6 +37,6 @@ final class ProgressLine: @unchecked Sendable {
         guard enabled else { return }
         lock.lock()
         defer { lock.unlock() }
-        FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
+        StandardOutput.writeError("\r\u{1B}[2K")
     }
 }

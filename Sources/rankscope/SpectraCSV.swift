@@ -11,7 +11,7 @@ import SafeTensors
 enum SpectraCSV {
     /// Writes the CSV to a temporary file beside `path` and renames it into place; `kind` is
     /// ``SpectraSource/kind``.
-    static func write(_ results: [SpectraCommand.Result], kind: String, to path: String) throws {
+    static func write(_ results: [SpectraCommand.Result], kind: String, to path: String, with writer: GuardedWriter) throws {
         var text = "tensor,block,role,rows,columns,index,singular_value,spectrum_kind\n"
         for result in results {
             let entry = result.entry
@@ -21,7 +21,7 @@ enum SpectraCSV {
                 text += "\(prefix),\(index),\(value),\(kind)\n"
             }
         }
-        try AtomicFile.write(Data(text.utf8), to: path)
+        try writer.write(Data(text.utf8), to: path)
     }
 
     /// RFC 4180 quoting when a field holds a comma, quote or newline.

@@ -68,12 +68,15 @@ struct SpectraCommand: ParsableCommand {
         try statistics?.requireStatistics(for: selected, of: catalog.checkpoint)
         let run = SpectrumRun(selected, of: catalog.checkpoint, useCache: !noCache, jobs: jobs, statistics: statistics)
         let (results, failures) = (run.results, run.failures)
-        if let csv { try SpectraCSV.write(results, kind: run.source.kind, to: csv) }
+        if let csv {
+            let writer = GuardedWriter(checkpoint: catalog.checkpoint, others: [stats].compactMap { $0 })
+            try SpectraCSV.write(results, kind: run.source.kind, to: csv, with: writer)
+        }
         if json {
             try JSONOutput.print(SpectraReport(path: catalog.checkpoint.path, source: run.source, results: results,
                                                failures: failures, includeValues: values))
         } else {
-            for line in SpectraCommand.render(results, statisticsPath: stats) { print(line) }
+            StandardOutput.printLines(SpectraCommand.render(results, statisticsPath: stats))
         }
         fflush(stdout)
         if run.isCancelled {

@@ -107,6 +107,11 @@ struct SpectrumRun {
         if let failure = run.failures.first {
             throw PlanOptions.Failure(failure.description + " \(purpose) needs the spectrum of every compressible matrix")
         }
+        for result in run.results {
+            if let reason = result.spectrum.unusableEnergyReason {
+                throw PlanOptions.Failure("\(catalog.checkpoint.path): \(result.entry.info.name) \(reason).")
+            }
+        }
         let spectra = Dictionary(uniqueKeysWithValues: run.results.map { ($0.entry.info.name, $0.spectrum) })
         return (catalog.groups.flatMap(\.entries).map { PlannedTensor(entry: $0, spectrum: spectra[$0.info.name]) }, run.source)
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TerminalUI
 
 /// Turns an error into the message and exit status a user sees.
 ///
@@ -26,12 +27,14 @@ enum Termination {
             printError(RankscopeCommand.fullMessage(for: error))
             Foundation.exit(usageError)
         }
-        printError("rankscope: " + String(describing: error))
+        printError("rankscope: " + TerminalText.printable(String(describing: error)))
         Foundation.exit(userError)
     }
 
-    /// Writes a line to standard error.
+    /// Writes text to standard error, each line escaped with
+    /// ``TerminalUI/TerminalText/printable(_:)`` (messages quote names and paths from files).
     static func printError(_ text: String) {
-        FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+        let lines = (text.hasSuffix("\n") ? String(text.dropLast()) : text).split(separator: "\n", omittingEmptySubsequences: false)
+        StandardOutput.writeError(lines.map { TerminalText.printable(String($0)) }.joined(separator: "\n") + "\n")
     }
 }

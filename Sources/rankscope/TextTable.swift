@@ -1,4 +1,8 @@
-/// A plain-text table with aligned columns, for terminal output.
+import TerminalUI
+
+/// A plain-text table with aligned columns, for terminal output. Cells are escaped with
+/// ``TerminalUI/TerminalText/printable(_:)`` before their widths are measured, so a name from a
+/// file cannot drive the terminal and the columns stay aligned.
 struct TextTable {
     /// How a column's cells are aligned.
     enum Alignment { case left, right }
@@ -16,7 +20,7 @@ struct TextTable {
     /// Appends a row; it must have one cell per column.
     mutating func append(_ cells: [String]) {
         precondition(cells.count == headers.count, "row width differs from header width")
-        rows.append(cells)
+        rows.append(cells.map(TerminalText.printable))
     }
 
     /// The table as lines, header first, columns separated by two spaces, no trailing spaces.

@@ -1,12 +1,16 @@
 import Foundation
+import SafeTensors
+import TerminalUI
 
 // Entry point: parse, run, and map every failure to one sentence and an exit status
 // (0 success, 1 user error, 2 usage error).
 setvbuf(stdout, nil, _IOFBF, 1 << 16)
+// A bus error on a truncated mapped input restores the terminal before its one-sentence exit.
+MappedFileFault.beforeExit = { TerminalRestore.restoreFromSignalHandler() }
 do {
     var command = try RankscopeCommand.parseAsRoot()
     try command.run()
-    fflush(stdout)
+    try StandardOutput.finish()
 } catch {
     Termination.exit(for: error)
 }

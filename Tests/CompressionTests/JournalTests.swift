@@ -40,6 +40,23 @@ final class JournalTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: journal.layerPath(layer)))
     }
 
+    /// Issue 21, class 5: one flipped data byte in a finished layer's file is caught by its
+    /// checksum, so `--resume` redoes the layer instead of reusing it.
+    func testAFlippedDataByteIsCaughtAndTheLayerRedone() throws {
+        let journal = JobJournal(outputFolder: fixture.directory + "/out")
+        let layer = try layers()[0]
+        try journal.create(description: Array("x".utf8))
+        let tensor = OutputTensor(name: layer.module + ".0.weight", dtype: .F32, shape: [1, 2], bytes: [0, 0, 128, 63, 0, 0, 0, 64])
+        _ = try journal.record(layer, CompressedMatrix(tensors: [tensor], measuredRelativeError: 0.125, estimatedRelativeError: nil), seconds: 1)
+        XCTAssertNotNil(journal.finished(layer))
+        let path = journal.layerPath(layer)
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        bytes[bytes.count - 1] ^= 0x01
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        XCTAssertNil(journal.finished(layer))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path), "the damaged file is deleted so the layer is redone")
+    }
+
     func testTheDescriptionChangesWithAChoiceAnOptionOrTheInput() throws {
         let checkpoint = try fixture.checkpoint()
         let settings = fixture.settings("out")

@@ -48,6 +48,10 @@ FILES = {
     "metadata-not-strings.safetensors": (image(b'{"__metadata__":{"step":3}}'), "metadata"),
     "offset-beyond-buffer.safetensors": (image(header({"a": entry("F32", [4], 0, 16)}), bytes(8)), "beyond"),
     "trailing-bytes.safetensors": (image(GOOD, GOOD_DATA + b"\x00\x00"), "buffer"),
+    # Issue 21 (9): integers of 19+ digits above 2^63-1 trapped the fast header scanner.
+    "shape-2-63.safetensors": (image(b'{"s":{"dtype":"F32","shape":[9223372036854775808],"data_offsets":[0,4]}}', bytes(4)), "overflows 64 bits"),
+    "offset-19-nines.safetensors": (image(b'{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,9999999999999999999]}}', bytes(4)), "ends at byte 9999999999999999999"),
+    "shape-20-digits.safetensors": (image(b'{"big":{"dtype":"U8","shape":[1,18446744073709551616],"data_offsets":[0,1]}}', bytes(1)), "tensor 'big'"),
 }
 
 # Sharded folders: index + shards.
@@ -108,6 +112,10 @@ def main():
         "valid-metadata.safetensors": image(header({"__metadata__": {"format": "pt"}, "w": entry("F16", [2, 3], 0, 12)}), bytes(12)),
         "valid-empty.safetensors": image(b"{}"),
         "index.json": json.dumps({"metadata": {"total_size": 22}, "weight_map": {"a": "model-00001-of-00002.safetensors", "b": "model-00002-of-00002.safetensors"}}).encode(),
+        # Issue 21 (3): valid files whose names and config fields hold control characters.
+        "hostile-names.safetensors": image(header({"q\x1b]0;pwned\x07\x1b[2J": entry("F32", [2, 2], 0, 16),
+                                                   "up\r\nforged\x00": entry("BF16", [3], 16, 22)}), GOOD_DATA),
+        "hostile-config.json": json.dumps({"architectures": ["Evil\x1b[31mArch\u202e"], "model_type": "x\ry", "hidden_size": 8}).encode(),
         "config.json": json.dumps({"architectures": ["LlamaForCausalLM"], "hidden_size": 512, "num_hidden_layers": 8, "num_attention_heads": 8, "num_key_value_heads": 2, "vocab_size": 4096, "intermediate_size": 1376}).encode(),
     }
     for name, content in seeds.items():

@@ -10,6 +10,7 @@ import SafeTensors
 /// the *read-back* (dequantized) value, so each step fits what the reader will see. Alternating
 /// minimisation of this kind is not monotone once rounding enters, so every iterate is measured
 /// (‖W − Q̂ − L̂R̂‖_F) and the best one is kept: the result is never worse than iteration 1.
+/// A run that starts to diverge stops early (``Alternation``).
 struct Caldera {
     /// The backbone Q̂ as written under `P.backbone`.
     let backbone: EncodedMatrix
@@ -27,14 +28,20 @@ struct Caldera {
         var errors: [Double] = []
         var target = weight
         for _ in 0..<max(iterations, 1) {
-            let factors = try EncodedFactors(truncating: target, rank: rank, module: module, bits: factorBits,
+            let factors: EncodedFactors, backbone: EncodedMatrix
+            do {
+                factors = try EncodedFactors(truncating: target, rank: rank, module: module, bits: factorBits,
                                              groupSize: groupSize, factorType: factorType)
-            let backbone = try EncodedMatrix(weight - factors.product, prefix: FactorNaming.backbonePrefix(module: module), bits: backboneBits,
+                backbone = try EncodedMatrix(weight - factors.product, prefix: FactorNaming.backbonePrefix(module: module), bits: backboneBits,
                                              groupSize: groupSize, groupDownColumns: false, factorType: factorType)
+            } catch CompressionError.unrepresentableScale where best != nil {
+                break  // the alternation ran away (see ``Alternation``); keep the best iterate
+            }
             let reconstruction = backbone.readBack + factors.product
             let error = reconstruction.relativeDistance(to: weight)
             errors.append(error)
             if best == nil || error < best!.error { best = (backbone, factors, reconstruction, error) }
+            if Alternation.hasDiverged(error: error, best: best!.error) { break }
             target = weight - backbone.readBack
         }
         backbone = best!.backbone

@@ -66,14 +66,24 @@ struct HessianCaldera {
         var errors: [Double] = []
         var target = weight
         for iteration in 0..<max(iterations, 1) {
-            let starts = iteration == 0
-                ? [try EncodedFactors(truncating: weight, rank: rank, module: module, bits: factorBits, groupSize: groupSize,
-                                      factorType: factorType), try encoded(first)]
-                : [try encoded(whitening.leadingTruncation(of: target, rank: rank))]
+            let starts: [EncodedFactors]
+            do {
+                starts = iteration == 0
+                    ? [try EncodedFactors(truncating: weight, rank: rank, module: module, bits: factorBits, groupSize: groupSize,
+                                          factorType: factorType), try encoded(first)]
+                    : [try encoded(whitening.leadingTruncation(of: target, rank: rank))]
+            } catch CompressionError.unrepresentableScale where best != nil {
+                break  // the alternation ran away (see ``Alternation``)
+            }
             var chosen: Candidate?
             for factors in starts {
                 for backboneQuantizer in quantizers {
-                    let codes = try backboneQuantizer.quantize(weight - factors.product, bits: backboneBits, groupSize: groupSize)
+                    let codes: QuantizedMatrix
+                    do {
+                        codes = try backboneQuantizer.quantize(weight - factors.product, bits: backboneBits, groupSize: groupSize)
+                    } catch CompressionError.unrepresentableScale where best != nil {
+                        continue  // this start ran away (see ``Alternation``)
+                    }
                     let backbone = EncodedMatrix(codes, prefix: prefix, transposed: false)
                     let reconstruction = backbone.readBack + factors.product
                     let error = try whitening.whiten(reconstruction).relativeDistance(to: whitenedWeight)
@@ -82,9 +92,11 @@ struct HessianCaldera {
                     }
                 }
             }
-            errors.append(chosen!.error)
-            if best == nil || chosen!.error < best!.error { best = chosen }
-            target = weight - chosen!.backbone.readBack
+            guard let chosen else { break }
+            errors.append(chosen.error)
+            if best == nil || chosen.error < best!.error { best = chosen }
+            if Alternation.hasDiverged(error: chosen.error, best: best!.error) { break }
+            target = weight - chosen.backbone.readBack
         }
         backbone = best!.backbone
         factors = best!.factors

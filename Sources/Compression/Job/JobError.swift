@@ -43,7 +43,7 @@ public enum JobError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .outputNotAFolder(path):
             return "\(path): the output path exists and is not a folder."
         case let .outputOverlapsInput(folder, input):
-            return "\(folder): the output folder would overwrite the input checkpoint \(input); choose another folder."
+            return "\(folder): the output folder would overwrite the input \(input) (it is, holds or lies inside it); choose another folder."
         case let .locked(folder, holder):
             return "\(folder): another rankscope job (\(holder)) is writing this folder."
         case let .nothingToResume(folder):

@@ -7,7 +7,7 @@ import StrictJSON
 /// |---|---|
 /// | `started` | `layers`, `resumed` (already finished in the journal), `output` |
 /// | `layer_started` | `name`, `ordinal` (position in checkpoint order, from 0) |
-/// | `layer_finished` | `name`, `completed`, `total`, `measured_relative_error`, `estimated_relative_error` (or null), `measured_output_error` (`--stats` only, when the layer has statistics), `bytes`, `seconds` |
+/// | `layer_finished` | `name`, `completed`, `total`, `measured_relative_error`, `estimated_relative_error` (or null), `measured_output_error` (`--stats` only, when the layer has statistics), `bytes`, `seconds`, `warning` (only when the measured error is far above the estimate, ``Planning/EstimateCheck``) |
 /// | `writing_shard` | `name`, `index` (from 1), `count` |
 /// | `finished` | `output`, `report` (path of `rankscope-report.json`), `layers`, `bytes_before` and `bytes` (input and output tensor bytes), `seconds` |
 /// | `cancelled` | `message` (the process then exits 130; `--resume` continues) |
@@ -34,6 +34,7 @@ extension JobEvent {
             }
             fields.append(key: "bytes", value: .number(JSONNumber(result.bytesWritten)))
             fields.append(key: "seconds", value: JobEvent.number(result.seconds))
+            if let warning = result.estimateWarning { fields.append(key: "warning", value: .string(warning)) }
             return JobEvent.line("layer_finished", fields)
         case let .writingShard(name, index, count):
             return JobEvent.line("writing_shard", ["name": .string(name), "index": .number(JSONNumber(index)),

@@ -13,7 +13,7 @@ import StrictJSON
 /// - `layers/layer-NNNNN.safetensors` holds the output tensors of finished layer NNNNN (its
 ///   position in checkpoint order), with `__metadata__` recording the tensor name, the measured
 ///   and estimated errors (`measured_output_error` too under `--stats`; older files without it
-///   still read) and the seconds taken. Each is written under a temporary name, synced
+///   still read), the seconds taken and a ``SafeTensors/ContentChecksum`` verified on resume. Each is written under a temporary name, synced
 ///   and renamed, so a file present is a layer finished; a killed process leaves at worst a hidden
 ///   `.partial` file, which is deleted on resume.
 ///
@@ -64,12 +64,14 @@ struct JobJournal {
         OutputFolder.removePartialFiles(in: layersFolder)
     }
 
-    /// The recorded result of `layer`, nil when it is not finished (or its file is unreadable,
-    /// which is then deleted so the layer is redone).
+    /// The recorded result of `layer`, nil when it is not finished (or its file is unreadable or
+    /// fails its ``SafeTensors/ContentChecksum`` — a flipped byte, a file from before checksums —
+    /// and is then deleted so the layer is redone).
     func finished(_ layer: JobLayer) -> LayerResult? {
         let path = layerPath(layer)
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         guard let file = try? SafeTensorsFile(path: path), let metadata = file.metadata,
+              ContentChecksum.verifies(file),
               metadata[Key.tensor] == layer.name,
               let measured = metadata[Key.measured].flatMap(Double.init),
               let seconds = metadata[Key.seconds].flatMap(Double.init) else {
@@ -126,6 +128,7 @@ struct JobJournal {
         if let estimate = compressed.estimatedRelativeError { metadata[Key.estimated] = "\(estimate)" }
         if let outputError { metadata[Key.outputError] = "\(outputError)" }
         let tensors = compressed.tensors.map { (TensorSpec(name: $0.name, dtype: $0.dtype, shape: $0.shape), $0.bytes) }
+        metadata[ContentChecksum.key] = ContentChecksum.of(tensors: tensors, metadata: metadata)
         try SafeTensorsWriter.write(path: layerPath(layer), tensors: tensors, metadata: metadata)
         return LayerResult(name: layer.name, measuredRelativeError: compressed.measuredRelativeError,
                            estimatedRelativeError: compressed.estimatedRelativeError, measuredOutputError: outputError,

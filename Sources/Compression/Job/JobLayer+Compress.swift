@@ -15,6 +15,7 @@ extension JobLayer {
         let info = tensor.info
         let options = CompressionOptions(factorType: settings.outputType(forStored: info.dtype),
                                          calderaIterations: settings.calderaIterations, materializeDense: settings.materializeDense)
+        let result: (compressed: CompressedMatrix, outputError: Double?)
         do {
             let weight = try checkpoint.withBytes(of: tensor) { bytes -> Matrix in
                 guard let base = bytes.baseAddress, let format = ScalarFormat(info.dtype) else {
@@ -24,12 +25,12 @@ extension JobLayer {
                 return try Matrix(source, isCancelled: isCancelled)
             }
             if let statistics = settings.statistics, statistics.hasStatistics(forWeight: name) {
-                let (compressed, outputError) = try DataAwareLayer.compress(weight, layer: self, options: options,
-                                                                            whitening: statistics.whitening(forWeight: name))
-                return (compressed, outputError)
+                result = try DataAwareLayer.compress(weight, layer: self, options: options,
+                                                     whitening: statistics.whitening(forWeight: name))
+            } else {
+                result = (try MatrixCompressor.compress(weight: weight, name: name, choice: choice, options: options,
+                                                        singularValues: singularValues), nil)
             }
-            return (try MatrixCompressor.compress(weight: weight, name: name, choice: choice, options: options,
-                                                  singularValues: singularValues), nil)
         } catch let error as ActivationStatisticsError {
             throw JobError.layerFailed(checkpoint: checkpoint.path, tensor: name, reason: error.description)
         } catch let error as LinearAlgebraError where error != .cancelled {
@@ -37,5 +38,13 @@ extension JobLayer {
         } catch let error as CompressionError {
             throw JobError.layerFailed(checkpoint: checkpoint.path, tensor: name, reason: error.description)
         }
+        // Values far beyond F32 (F64 weights near 1e200, statistics near 1e300) can leave
+        // infinite or NaN factors: refuse them rather than write them with a "NaN" error.
+        guard result.compressed.measuredRelativeError.isFinite, result.outputError?.isFinite ?? true else {
+            throw JobError.layerFailed(checkpoint: checkpoint.path, tensor: name,
+                                       reason: "its compressed form is not finite (measured error \(result.compressed.measuredRelativeError)"
+                                           + (result.outputError.map { ", output error \($0)" } ?? "") + "); its values or statistics are too large for the output type")
+        }
+        return result
     }
 }

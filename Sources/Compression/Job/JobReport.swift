@@ -39,6 +39,9 @@ public struct JobReport: Sendable, Equatable, Encodable {
         public let seconds: Double
         /// True when an earlier, interrupted run compressed it.
         public let resumed: Bool
+        /// The ``Planning/EstimateCheck`` warning when the measured error is far above the
+        /// estimate; absent otherwise.
+        public let warning: String?
     }
 
     /// Sums over the compressed layers and the whole output.
@@ -105,6 +108,7 @@ extension JobReport.Layer {
                   bits: summary.bits, backboneBits: summary.backboneBits, groupSize: summary.groupSize, bytesBefore: info.byteCount,
                   estimatedBytes: (try? LayerEstimate(tensor: planned, choice: layer.choice).bytesAfter) ?? 0,
                   estimatedRelativeError: result.estimatedRelativeError, measuredRelativeError: result.measuredRelativeError,
-                  measuredOutputError: result.measuredOutputError, bytesWritten: result.bytesWritten, seconds: result.seconds, resumed: result.resumed)
+                  measuredOutputError: result.measuredOutputError, bytesWritten: result.bytesWritten, seconds: result.seconds, resumed: result.resumed,
+                  warning: result.estimateWarning)
     }
 }

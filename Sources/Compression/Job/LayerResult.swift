@@ -1,3 +1,5 @@
+import Planning
+
 /// What compressing one layer produced, as recorded in the job's journal and reported.
 public struct LayerResult: Sendable, Equatable {
     /// The original weight's name.
@@ -16,6 +18,13 @@ public struct LayerResult: Sendable, Equatable {
     public let seconds: Double
     /// True when this run found the layer finished in the journal instead of compressing it.
     public let resumed: Bool
+
+    /// The ``Planning/EstimateCheck`` warning when the measured error (the smaller of the weight
+    /// and output errors, so the estimate's kind never alarms by itself) is far above the estimate.
+    public var estimateWarning: String? {
+        EstimateCheck.warning(layer: name, measured: min(measuredRelativeError, measuredOutputError ?? measuredRelativeError),
+                              estimate: estimatedRelativeError)
+    }
 
     /// A result; `measuredOutputError` is nil for a job without statistics.
     public init(name: String, measuredRelativeError: Double, estimatedRelativeError: Double?, measuredOutputError: Double? = nil,

@@ -4,10 +4,11 @@ import SafeTensors
 /// The whole (non-safetensors) files of the output folder: written atomically, and the input's
 /// side files (tokenizer, generation config, README…) copied.
 enum OutputFiles {
-    /// Writes `bytes` to `path` under a temporary name, then renames it.
-    static func write(_ bytes: [UInt8], to path: String) throws {
+    /// Writes `bytes` to `path` under a temporary name, then renames it; with `permissions`,
+    /// the file gets those mode bits.
+    static func write(_ bytes: [UInt8], to path: String, permissions: Int? = nil) throws {
         do {
-            try AtomicFile.write(Data(bytes), to: path)
+            try AtomicFile.write(Data(bytes), to: path, permissions: permissions)
         } catch let error as AtomicFile.WriteError {
             throw JobError.fileSystem(path: error.path, reason: "cannot write the file (\(error.reason))")
         }
@@ -19,10 +20,16 @@ enum OutputFiles {
     /// The input's side files: the regular, non-hidden files of the checkpoint's folder other
     /// than weights, indexes, `config.json` (written extended) and an earlier report. A single-file
     /// checkpoint has no folder of its own, so nothing is copied for it.
+    ///
+    /// A symbolic link is followed only when its target lies inside the checkpoint's folder or
+    /// inside a folder the checkpoint's own weight files resolve into (a Hugging Face cache
+    /// snapshot links every file to `../../blobs`): a link to anything else (`/etc/shadow`, a
+    /// private key) is skipped, so its contents never reach the output.
     static func sideFiles(of checkpoint: Checkpoint) -> [String] {
         guard checkpoint.kind != .file else { return [] }
         let folder = checkpoint.kind == .sharded && checkpoint.path.hasSuffix(".json")
             ? (checkpoint.path as NSString).deletingLastPathComponent : checkpoint.path
+        let roots = Set([realPath(folder)] + checkpoint.files.map { (realPath($0.path) as NSString).deletingLastPathComponent })
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         return names.sorted().compactMap { name -> String? in
             let path = (folder as NSString).appendingPathComponent(name)
@@ -32,17 +39,28 @@ enum OutputFiles {
                   !otherWeightExtensions.contains((name as NSString).pathExtension.lowercased()),
                   FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue
             else { return nil }
+            let target = realPath(path)
+            guard roots.contains(where: { target.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }) else { return nil }
             return path
         }
     }
 
-    /// Copies every side file of `checkpoint` into `folder` byte for byte.
+    /// `realpath(3)` of `path`, or `path` itself when it cannot be resolved.
+    private static func realPath(_ path: String) -> String {
+        guard let resolved = realpath(path, nil) else { return path }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    /// Copies every side file of `checkpoint` into `folder` byte for byte, with its permissions.
     static func copySideFiles(of checkpoint: Checkpoint, into folder: String) throws {
         for path in sideFiles(of: checkpoint) {
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw JobError.fileSystem(path: path, reason: "cannot read the file to copy it")
             }
-            try write([UInt8](data), to: folder + "/" + (path as NSString).lastPathComponent)
+            var info = stat()
+            let permissions = stat(path, &info) == 0 ? Int(info.st_mode & 0o777) : nil
+            try write([UInt8](data), to: folder + "/" + (path as NSString).lastPathComponent, permissions: permissions)
         }
     }
 }

@@ -20,7 +20,7 @@ enum OutputFolder {
     ///   `resume` is also set and a journal is there, in which case that job continues.
     static func claim(_ settings: JobSettings, for checkpoint: Checkpoint) throws -> Claim {
         let folder = settings.outputFolder
-        try refuseOverlap(folder: folder, checkpoint: checkpoint)
+        try refuseOverlap(settings, checkpoint: checkpoint)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) else {
             do {
@@ -56,14 +56,16 @@ enum OutputFolder {
         }
     }
 
-    /// Throws when the output folder is, or contains, a file of the input checkpoint.
-    static func refuseOverlap(folder: String, checkpoint: Checkpoint) throws {
-        let output = resolved(folder)
-        for file in checkpoint.files {
-            let input = resolved(file.path)
-            if input.hasPrefix(output.hasSuffix("/") ? output : output + "/") {
-                throw JobError.outputOverlapsInput(folder: folder, input: checkpoint.path)
-            }
+    /// Throws when the output folder is, contains or lies inside anything the job reads: a file
+    /// of the input checkpoint, the statistics or plan file, or (for `merge`) one of the parts.
+    static func refuseOverlap(_ settings: JobSettings, checkpoint: Checkpoint) throws {
+        var writer = GuardedWriter(checkpoint: checkpoint, others: [settings.statistics?.path].compactMap { $0 })
+        if let plan = settings.planLabel, FileManager.default.fileExists(atPath: plan) { writer.protect(file: plan) }
+        for part in settings.mergeFrom { writer.protect(folder: part) }
+        do {
+            try writer.check(folder: settings.outputFolder)
+        } catch let refusal as GuardedWriter.Refusal {
+            throw JobError.outputOverlapsInput(folder: settings.outputFolder, input: refusal.input)
         }
     }
 
@@ -77,20 +79,6 @@ enum OutputFolder {
         for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where isPartialFile(name) {
             try? FileManager.default.removeItem(atPath: folder + "/" + name)
         }
-    }
-
-    /// The absolute path with symbolic links resolved, as far as the path exists.
-    private static func resolved(_ path: String) -> String {
-        let url = URL(fileURLWithPath: path).standardizedFileURL
-        var existing = url
-        var missing: [String] = []
-        while !FileManager.default.fileExists(atPath: existing.path), existing.path != "/" {
-            missing.insert(existing.lastPathComponent, at: 0)
-            existing = existing.deletingLastPathComponent()
-        }
-        var result = existing.resolvingSymlinksInPath()
-        for component in missing { result.appendPathComponent(component) }
-        return result.path
     }
 
     private static func listing(of folder: String) throws -> [String] {

@@ -82,13 +82,17 @@ public struct QuantizedMatrix: Sendable {
     ///   zero point `−low/s + u/2` is centred in it;
     /// - a narrow group far from 0 would need a zero point beyond F16's precision: the scale is
     ///   at least `largest/(128·levels)`, which keeps |z| ≤ 128·levels and u ≤ levels/4.
-    /// A constant group c gets `s = |c|` (1 for 0) and `z = −c/s` = ∓1 (0), both exact.
+    /// A constant group c gets `s = |c|` (1 for 0) and `z = −c/s` = ∓1 (0), both exact, unless
+    /// |c| is below F16's smallest subnormal, where s is that subnormal.
     static func scaleAndZero(low: Double, high: Double, levels: Double) throws -> (UInt16, UInt16) {
         let largest = max(abs(low), abs(high))
         guard high > low else {
             let scale = largest > 0 ? largest : 1
-            let scaleBits = HalfPrecision.f16Bits(from: Float(scale))
+            var scaleBits = HalfPrecision.f16Bits(from: Float(scale))
             guard scaleBits & 0x7C00 != 0x7C00 else { throw CompressionError.unrepresentableScale(largest) }
+            // Below F16's smallest subnormal the scale would round to 0 and every code divide by
+            // it (NaN, a trap): keep the smallest subnormal instead.
+            if scaleBits & 0x7FFF == 0 { scaleBits = 0x0001 }
             let stored = Double(HalfPrecision.float(fromF16: scaleBits))
             return (scaleBits, HalfPrecision.f16Bits(from: Float(-low / stored)))
         }

@@ -50,8 +50,10 @@ public struct JobsPane: Widget {
         return parsed.block.map { "\($0) \(parsed.role)" } ?? name
     }
 
-    /// `42s`, `3m05s`, `1h02m`.
+    /// `42s`, `3m05s`, `1h02m`; `—` for a time that is not finite or not sensible (a stalled
+    /// rate), which `Int(_:)` would trap on.
     public static func duration(_ seconds: Double) -> String {
+        guard seconds.isFinite, seconds >= 0, seconds < 1e12 else { return "—" }
         let s = Int(seconds.rounded())
         if s < 60 { return "\(s)s" }
         if s < 3600 { return String(format: "%dm%02ds", s / 60, s % 60) }
@@ -91,8 +93,14 @@ public struct JobsPane: Widget {
         if job.isRunning { line("C cancels (resumable) · keep browsing and tuning", styles.dim) }
         guard y + 1 < inner.maxY, !job.layers.isEmpty else { return }
         y += 1
+        let flagged = job.layers.filter { EstimateCheck.isFarAbove(measured: $0.measuredError, estimate: $0.estimatedError) }
+        if !flagged.isEmpty, y < inner.maxY {
+            line("! \(flagged.count) layer\(flagged.count == 1 ? "" : "s") measured far above the estimate (marked !): check before use", styles.error)
+        }
         let rows = job.layers.reversed().map { layer -> [String] in
-            [JobsPane.shortName(layer.name), ExplorerFormat.percent(layer.measuredError), layer.estimatedError.map(ExplorerFormat.percent) ?? "—"]
+            let mark = EstimateCheck.isFarAbove(measured: layer.measuredError, estimate: layer.estimatedError) ? "! " : ""
+            return [mark + JobsPane.shortName(layer.name), ExplorerFormat.percent(layer.measuredError),
+                    layer.estimatedError.map(ExplorerFormat.percent) ?? "—"]
         }
         let columns = [TableColumn("layer", width: .remainder), TableColumn("measured", width: .fixed(8), alignment: .right),
                        TableColumn("estimate", width: .fixed(8), alignment: .right)]

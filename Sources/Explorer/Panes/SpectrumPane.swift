@@ -214,8 +214,9 @@ public struct SpectrumPane: Widget {
 
     /// The cumulative energy of `spectrum` after each rank, in percent of the total.
     static func energyPercents(_ spectrum: Spectrum) -> [Double] {
-        let total = spectrum.tailEnergy.first ?? 0
-        return SpectrumSummary.cumulativeEnergy(spectrum.singularValues).map { total > 0 ? $0 / total * 100 : 0 }
+        let cumulative = SpectrumSummary.cumulativeEnergy(spectrum.singularValues)
+        let total = cumulative.last ?? 0
+        return cumulative.map { total > 0 ? $0 / total * 100 : 0 }
     }
 
     /// `area` shrunk from the left so `chart`'s plot starts at column `plotX`.

@@ -64,9 +64,11 @@ public struct PlanDocument: Sendable, Equatable {
     /// The file's bytes.
     public var bytes: [UInt8] { PlanWriter.bytes(of: self) }
 
-    /// Writes the plan to `path` (a temporary name, then a rename).
-    public func write(to path: String) throws {
-        try AtomicFile.write(Data(bytes), to: path)
+    /// Writes the plan to `path` (a temporary name, then a rename) through `writer`, which
+    /// refuses a path that is one of the command's inputs: a command that reads a checkpoint
+    /// passes the ``GuardedWriter`` built for it.
+    public func write(to path: String, with writer: GuardedWriter = GuardedWriter()) throws {
+        try writer.write(Data(bytes), to: path)
     }
 
     /// Plans are equal when they say the same thing; the file they came from does not count.
