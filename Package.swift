@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "rankscope", targets: ["rankscope"]),
         .library(name: "SafeTensors", targets: ["SafeTensors"]),
+        .library(name: "GGUF", targets: ["GGUF"]),
         .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
         .library(name: "Planning", targets: ["Planning"]),
         .executable(name: "rankscope-bench", targets: ["RankscopeBench"]),
@@ -33,11 +34,14 @@ let package = Package(
         .target(name: "StrictJSON"),
         .target(name: "SafeTensors", dependencies: ["StrictJSON"]),
         .target(name: "LinearAlgebra", dependencies: ["COpenBLAS"]),
+        // llama.cpp's format: header, metadata, mmap'd tensors, dequantization (F16 via HalfPrecision).
+        .target(name: "GGUF", dependencies: ["SafeTensors", "LinearAlgebra"]),
+        .testTarget(name: "GGUFTests", dependencies: ["GGUF", "FuzzTargets", "PythonOracle"]),
         .target(name: "Planning", dependencies: ["SafeTensors", "LinearAlgebra", "StrictJSON"]),
         .target(name: "TerminalUI", dependencies: ["CNcursesw"]),
         .target(name: "Explorer", dependencies: ["TerminalUI", "Planning", "SafeTensors"]),
         .target(name: "Compression", dependencies: ["SafeTensors", "LinearAlgebra", "Planning", "StrictJSON"]),
-        .target(name: "FuzzTargets", dependencies: ["SafeTensors", "StrictJSON"]),
+        .target(name: "FuzzTargets", dependencies: ["SafeTensors", "StrictJSON", "GGUF"]),
         .executableTarget(name: "RankscopeFuzz", dependencies: ["FuzzTargets"]),
         .target(name: "DemoModel", dependencies: ["SafeTensors", "LinearAlgebra", "StrictJSON"]),
         .executableTarget(
