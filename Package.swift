@@ -35,8 +35,8 @@ let package = Package(
         .target(name: "SafeTensors", dependencies: ["StrictJSON"]),
         .target(name: "LinearAlgebra", dependencies: ["COpenBLAS"]),
         // llama.cpp's format: header, metadata, mmap'd tensors, dequantization (F16 via HalfPrecision).
-        .target(name: "GGUF", dependencies: ["SafeTensors", "LinearAlgebra"]),
-        .testTarget(name: "GGUFTests", dependencies: ["GGUF", "FuzzTargets", "PythonOracle"]),
+        .target(name: "GGUF", dependencies: ["SafeTensors", "LinearAlgebra", "StrictJSON"]),
+        .testTarget(name: "GGUFTests", dependencies: ["GGUF", "LinearAlgebra", "FuzzTargets", "PythonOracle"]),
         .target(name: "Planning", dependencies: ["SafeTensors", "LinearAlgebra", "StrictJSON"]),
         .target(name: "TerminalUI", dependencies: ["CNcursesw"]),
         .target(name: "Explorer", dependencies: ["TerminalUI", "Planning", "SafeTensors"]),

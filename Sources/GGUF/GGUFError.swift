@@ -49,6 +49,8 @@ public struct GGUFError: Error, Equatable, Sendable, CustomStringConvertible {
         case overlap(tensor: String, other: String, begin: UInt64, otherEnd: UInt64)
         /// A tensor handed to the file is not one of its own.
         case tensorNotInFile(tensor: String)
+        /// A permuted Q/K weight's rows are not a whole number of head pairs.
+        case headsDoNotDivide(tensor: String, rows: Int, heads: Int)
         /// A tensor's type has no dequantizer here.
         case notDequantizable(tensor: String, type: GGMLType)
     }
@@ -119,6 +121,8 @@ extension GGUFError.Problem {
             return "tensor '\(tensor)' starts at data offset \(begin) and overlaps tensor '\(other)', which ends at data offset \(otherEnd)"
         case .tensorNotInFile(let tensor):
             return "tensor '\(tensor)' does not belong to this file"
+        case .headsDoNotDivide(let tensor, let rows, let heads):
+            return "tensor '\(tensor)' has \(rows) rows, which \(heads) attention heads (from the metadata) do not split into pairs, so llama.cpp's Q/K row order cannot be undone"
         case .notDequantizable(let tensor, let type):
             return "tensor '\(tensor)' is \(type.name), which rankscope cannot dequantize yet"
         }
