@@ -39,7 +39,7 @@ let package = Package(
         .testTarget(name: "GGUFTests", dependencies: ["GGUF", "LinearAlgebra", "FuzzTargets", "PythonOracle"]),
         .target(name: "Planning", dependencies: ["SafeTensors", "LinearAlgebra", "StrictJSON"]),
         .target(name: "TerminalUI", dependencies: ["CNcursesw"]),
-        .target(name: "Explorer", dependencies: ["TerminalUI", "Planning", "SafeTensors"]),
+        .target(name: "Explorer", dependencies: ["TerminalUI", "Planning", "SafeTensors", "GGUF"]),
         .target(name: "Compression", dependencies: ["SafeTensors", "LinearAlgebra", "Planning", "StrictJSON"]),
         .target(name: "FuzzTargets", dependencies: ["SafeTensors", "StrictJSON", "GGUF"]),
         .executableTarget(name: "RankscopeFuzz", dependencies: ["FuzzTargets"]),
@@ -47,7 +47,7 @@ let package = Package(
         .executableTarget(
             name: "rankscope",
             dependencies: [
-                "SafeTensors", "LinearAlgebra", "Planning", "DemoModel", "StrictJSON", "Explorer", "TerminalUI", "Compression",
+                "SafeTensors", "GGUF", "LinearAlgebra", "Planning", "DemoModel", "StrictJSON", "Explorer", "TerminalUI", "Compression",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // Release builds link the Swift runtime and Foundation statically, as a non-PIE

@@ -66,8 +66,23 @@ public struct GGUFError: Error, Equatable, Sendable, CustomStringConvertible {
         self.problem = problem
     }
 
-    /// `file: sentence.`
-    public var description: String { "\(file): \(problem.sentence)." }
+    /// `file: sentence.`, on one line: control characters a hostile name may hold are escaped.
+    public var description: String {
+        var text = ""
+        for scalar in "\(file): \(problem.sentence).".unicodeScalars {
+            if scalar.properties.generalCategory == .control {
+                text += "\\u{" + String(scalar.value, radix: 16) + "}"
+            } else {
+                text.unicodeScalars.append(scalar)
+            }
+        }
+        return text
+    }
+
+    /// A name as messages show it: at most 80 characters, longer ones cut with "…".
+    static func shown(_ name: String) -> String {
+        name.count <= 80 ? name : String(name.prefix(79)) + "…"
+    }
 }
 
 extension GGUFError.Problem {
@@ -92,39 +107,39 @@ extension GGUFError.Problem {
         case .truncated(let what, let offset, let needed, let size):
             return "the file is truncated: \(what) needs \(needed) bytes from byte \(offset) but the file has \(size) bytes"
         case .countTooLarge(let what, let count, let remaining):
-            return "the \(what) \(count) cannot fit in the \(remaining) bytes left in the file"
+            return "the \(what) \(count) cannot fit in the \(remaining) bytes left in the file, so the file is truncated or the count is corrupt"
         case .invalidUTF8(let what, let offset):
             return "\(what) at byte \(offset) is not valid UTF-8"
         case .duplicateKey(let key):
-            return "the metadata key '\(key)' appears twice"
+            return "the metadata key '\(GGUFError.shown(key))' appears twice"
         case .unknownValueType(let key, let code):
-            return "the metadata key '\(key)' has unknown value type \(code)"
+            return "the metadata key '\(GGUFError.shown(key))' has unknown value type \(code)"
         case .arrayTooDeep(let key, let depth):
-            return "the metadata key '\(key)' nests arrays more than \(depth) deep"
+            return "the metadata key '\(GGUFError.shown(key))' nests arrays more than \(depth) deep"
         case .badAlignment(let detail):
             return "general.alignment \(detail)"
         case .tooManyDimensions(let tensor, let count):
-            return "tensor '\(tensor)' has \(count) dimensions, more than ggml's 4"
+            return "tensor '\(GGUFError.shown(tensor))' has \(count) dimensions, more than ggml's 4"
         case .sizeOverflow(let tensor, let dimensions):
-            return "the size of tensor '\(tensor)' with dimensions \(dimensions) overflows 64 bits"
+            return "the size of tensor '\(GGUFError.shown(tensor))' with dimensions \(dimensions) overflows 64 bits"
         case .unknownTensorType(let tensor, let code):
-            return "tensor '\(tensor)' has unknown ggml type \(code)"
+            return "tensor '\(GGUFError.shown(tensor))' has unknown ggml type \(code)"
         case .partialBlock(let tensor, let rowLength, let type):
-            return "tensor '\(tensor)' has rows of \(rowLength) elements, not a whole number of \(type.name)'s \(type.blockSize)-element blocks"
+            return "tensor '\(GGUFError.shown(tensor))' has rows of \(rowLength) elements, not a whole number of \(type.name)'s \(type.blockSize)-element blocks"
         case .duplicateTensor(let name):
-            return "tensor '\(name)' is listed twice"
+            return "tensor '\(GGUFError.shown(name))' is listed twice"
         case .misalignedOffset(let tensor, let offset, let alignment):
-            return "tensor '\(tensor)' starts at data offset \(offset), which is not a multiple of the alignment \(alignment)"
+            return "tensor '\(GGUFError.shown(tensor))' starts at data offset \(offset), which is not a multiple of the alignment \(alignment)"
         case .tensorBeyondFile(let tensor, let begin, let count, let dataSize):
-            return "tensor '\(tensor)' needs \(count) bytes from data offset \(begin), beyond the \(dataSize)-byte data section"
+            return "tensor '\(GGUFError.shown(tensor))' needs \(count) bytes from data offset \(begin), beyond the \(dataSize)-byte data section"
         case .overlap(let tensor, let other, let begin, let otherEnd):
-            return "tensor '\(tensor)' starts at data offset \(begin) and overlaps tensor '\(other)', which ends at data offset \(otherEnd)"
+            return "tensor '\(GGUFError.shown(tensor))' starts at data offset \(begin) and overlaps tensor '\(GGUFError.shown(other))', which ends at data offset \(otherEnd)"
         case .tensorNotInFile(let tensor):
-            return "tensor '\(tensor)' does not belong to this file"
+            return "tensor '\(GGUFError.shown(tensor))' does not belong to this file"
         case .headsDoNotDivide(let tensor, let rows, let heads):
-            return "tensor '\(tensor)' has \(rows) rows, which \(heads) attention heads (from the metadata) do not split into pairs, so llama.cpp's Q/K row order cannot be undone"
+            return "tensor '\(GGUFError.shown(tensor))' has \(rows) rows, which \(heads) attention heads (from the metadata) do not split into pairs, so llama.cpp's Q/K row order cannot be undone"
         case .notDequantizable(let tensor, let type):
-            return "tensor '\(tensor)' is \(type.name), which rankscope cannot dequantize yet"
+            return "tensor '\(GGUFError.shown(tensor))' is \(type.name), which rankscope cannot dequantize yet"
         }
     }
 }

@@ -63,7 +63,7 @@ public struct GGUFHeader: Sendable {
         for i in 0..<pairCount {
             let key = try cursor.strictString("metadata key \(i)")
             guard valueIndex[key] == nil else { throw cursor.fail(.duplicateKey(key: key)) }
-            let code = try cursor.u32("the value type of '\(key)'")
+            let code = try cursor.u32("the value type of '\(GGUFError.shown(key))'")
             guard let type = GGUFValueType(rawValue: code) else { throw cursor.fail(.unknownValueType(key: key, code: code)) }
             let value = try readValue(type, key: key, depth: 0, &cursor)
             valueIndex[key] = metadata.count
@@ -73,7 +73,7 @@ public struct GGUFHeader: Sendable {
         var alignment = defaultAlignment
         if let index = valueIndex["general.alignment"] {
             guard case .uint32(let value) = metadata[index].value else {
-                throw cursor.fail(.badAlignment(detail: "is a \(metadata[index].value.type), but it must be a UINT32"))
+                throw cursor.fail(.badAlignment(detail: "is a \(String(describing: metadata[index].value.type).uppercased()), but it must be a UINT32"))
             }
             guard value > 0, value & (value - 1) == 0 else {
                 throw cursor.fail(.badAlignment(detail: "is \(value), but it must be a power of two"))
@@ -87,12 +87,12 @@ public struct GGUFHeader: Sendable {
         for i in 0..<tensorCount {
             let name = try cursor.strictString("the name of tensor \(i)")
             guard names.insert(name).inserted else { throw cursor.fail(.duplicateTensor(name: name)) }
-            let dimensionCount = try cursor.u32("the dimension count of tensor '\(name)'")
+            let dimensionCount = try cursor.u32("the dimension count of tensor '\(GGUFError.shown(name))'")
             guard dimensionCount <= 4 else { throw cursor.fail(.tooManyDimensions(tensor: name, count: dimensionCount)) }
             var raw: [UInt64] = []
-            for d in 0..<Int(dimensionCount) { raw.append(try cursor.u64("dimension \(d) of tensor '\(name)'")) }
-            let code = try cursor.u32("the type of tensor '\(name)'")
-            let offset = try cursor.u64("the offset of tensor '\(name)'")
+            for d in 0..<Int(dimensionCount) { raw.append(try cursor.u64("dimension \(d) of tensor '\(GGUFError.shown(name))'")) }
+            let code = try cursor.u32("the type of tensor '\(GGUFError.shown(name))'")
+            let offset = try cursor.u64("the offset of tensor '\(GGUFError.shown(name))'")
             guard let type = GGMLType(rawValue: code) else { throw cursor.fail(.unknownTensorType(tensor: name, code: code)) }
             tensors.append(try tensorInfo(name: name, raw: raw, type: type, offset: offset, alignment: alignment, cursor))
         }
@@ -148,30 +148,30 @@ public struct GGUFHeader: Sendable {
     /// Reads one value of `type` (the type code already read).
     private static func readValue(_ type: GGUFValueType, key: String, depth: Int, _ cursor: inout GGUFCursor) throws -> GGUFValue {
         if let size = type.fixedSize {
-            let raw = try cursor.unsigned(size, "the value of '\(key)'")
+            let raw = try cursor.unsigned(size, "the value of '\(GGUFError.shown(key))'")
             return GGUFValue.scalar(type, raw: raw)!
         }
-        if type == .string { return .string(try cursor.lenientString("the value of '\(key)'")) }
+        if type == .string { return .string(try cursor.lenientString("the value of '\(GGUFError.shown(key))'")) }
         return .array(try readArray(key: key, depth: depth + 1, &cursor))
     }
 
     /// Reads an array (element type, count, elements), keeping its bytes.
     private static func readArray(key: String, depth: Int, _ cursor: inout GGUFCursor) throws -> GGUFArray {
         guard depth <= maximumArrayDepth else { throw cursor.fail(.arrayTooDeep(key: key, depth: maximumArrayDepth)) }
-        let code = try cursor.u32("the element type of array '\(key)'")
+        let code = try cursor.u32("the element type of array '\(GGUFError.shown(key))'")
         guard let elementType = GGUFValueType(rawValue: code) else { throw cursor.fail(.unknownValueType(key: key, code: code)) }
-        let count = try cursor.count("length of array '\(key)'", minimumSize: elementType.minimumSize)
+        let count = try cursor.count("length of array '\(GGUFError.shown(key))'", minimumSize: elementType.minimumSize)
         let start = cursor.offset
         var nested: [GGUFArray] = []
         switch elementType {
         case .string:
-            for i in 0..<count { _ = try cursor.stringRange("string \(i) of array '\(key)'") }
+            for i in 0..<count { _ = try cursor.stringRange("string \(i) of array '\(GGUFError.shown(key))'") }
         case .array:
             nested.reserveCapacity(count)
             for _ in 0..<count { nested.append(try readArray(key: key, depth: depth + 1, &cursor)) }
         default:
             let size = elementType.fixedSize!
-            try cursor.require(UInt64(count * size), for: "the elements of array '\(key)'")
+            try cursor.require(UInt64(count * size), for: "the elements of array '\(GGUFError.shown(key))'")
             cursor.offset += count * size
         }
         let payload = elementType == .array ? [] : Array(UnsafeRawBufferPointer(rebasing: cursor.bytes[start..<cursor.offset]))

@@ -1,0 +1,74 @@
+import Foundation
+import PythonOracle
+import XCTest
+
+/// `inspect` and `spectra` on the real SmolLM2 GGUF answer as on its Hugging Face folder (made
+/// independently by `scripts/test-models` with the `gguf` package and numpy): same tensor names,
+/// shapes and parameters, the same spectra to the last digit; while `inspect` shows each tensor's
+/// GGUF type and the bytes the `gguf` package says it occupies.
+final class GGUFCommandTests: XCTestCase {
+    private var directory = ""
+
+    override func setUpWithError() throws { directory = try Harness.temporaryDirectory() }
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: directory) }
+
+    private func folder() throws -> URL {
+        do {
+            return try TestModels.folder(TestModels.smolLM2)
+        } catch let unavailable as TestModels.Unavailable {
+            throw XCTSkip(unavailable.description)
+        }
+    }
+
+    private func json(_ arguments: [String]) throws -> [String: Any] {
+        let outcome = try Harness.rankscope(arguments, cacheHome: directory + "/cache")
+        XCTAssertEqual(outcome.status, 0, outcome.stderr)
+        return try XCTUnwrap(JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any])
+    }
+
+    private func tensors(_ report: [String: Any]) -> [[String: Any]] {
+        (report["groups"] as? [[String: Any]] ?? []).flatMap { $0["tensors"] as? [[String: Any]] ?? [] }
+    }
+
+    func testInspectListsTheHuggingFaceTensorsWithGGUFTypesAndRealBytes() throws {
+        let folder = try folder()
+        let gguf = try json(["inspect", "--json", folder.appendingPathComponent("model.gguf").path])
+        let hf = try json(["inspect", "--json", folder.path])
+        XCTAssertEqual(gguf["kind"] as? String, "gguf")
+        let key = { (t: [String: Any]) in "\(t["name"]!) \(t["shape"]!) \(t["parameters"]!) \(t["kind"]!)" }
+        XCTAssertEqual(tensors(gguf).map(key).sorted(), tensors(hf).map(key).sorted())
+        let config = try XCTUnwrap(gguf["config"] as? [String: Any])
+        XCTAssertEqual(config["attention_heads"] as? Int, 9)
+        XCTAssertEqual(config["key_value_heads"] as? Int, 3)
+        XCTAssertEqual(config["layers"] as? Int, 30)
+        let output = try PythonOracle.run("""
+        import sys, gguf
+        for t in gguf.GGUFReader(sys.argv[1]).tensors:
+            print(t.tensor_type.name, int(t.n_bytes))
+        """, [folder.appendingPathComponent("model.gguf").path])
+        let expected = output.split(separator: "\n").map(String.init)
+        // The listing is grouped by block; the file order is the GGUF's, so compare as multisets
+        // keyed by the stored name's HF equivalent through the per-tensor `file` order.
+        let mine = tensors(gguf).map { "\($0["dtype"]!) \($0["bytes"]!)" }
+        XCTAssertEqual(mine.sorted(), expected.sorted())
+        let total = try XCTUnwrap((gguf["totals"] as? [String: Any])?["bytes"] as? Int)
+        XCTAssertEqual(total, expected.map { Int($0.split(separator: " ")[1])! }.reduce(0, +))
+    }
+
+    func testSpectraEqualTheHuggingFaceFolders() throws {
+        let folder = try folder()
+        let arguments = ["spectra", "--json", "--values", "--no-cache", "--filter", "layers\\.(4|29)\\."]
+        let gguf = try json(arguments + [folder.appendingPathComponent("model.gguf").path])
+        let hf = try json(arguments + [folder.path])
+        let values = { (report: [String: Any]) -> [String: [Double]] in
+            var out: [String: [Double]] = [:]
+            for entry in report["matrices"] as? [[String: Any]] ?? [] {
+                out[entry["name"] as? String ?? ""] = entry["singular_values"] as? [Double]
+            }
+            return out
+        }
+        let mine = values(gguf), theirs = values(hf)
+        XCTAssertEqual(mine.count, 14, "\(gguf.keys)")
+        XCTAssertEqual(mine, theirs)
+    }
+}
