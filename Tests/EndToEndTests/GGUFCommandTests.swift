@@ -55,6 +55,21 @@ final class GGUFCommandTests: XCTestCase {
         XCTAssertEqual(total, expected.map { Int($0.split(separator: " ")[1])! }.reduce(0, +))
     }
 
+    func testPlanCountsTheGGUFsRealBytesBeforeAndTheF32OutputAfter() throws {
+        let folder = try folder()
+        let path = folder.appendingPathComponent("model.gguf").path
+        let plan = try json(["plan", "--json", path])
+        let model = try XCTUnwrap((plan["totals"] as? [String: Any])?["model"] as? [String: Any])
+        let output = try PythonOracle.run("""
+        import sys, gguf
+        r = gguf.GGUFReader(sys.argv[1])
+        print(sum(int(t.n_bytes) for t in r.tensors), sum(int(t.n_elements) for t in r.tensors))
+        """, [path])
+        let figures = output.split(separator: " ").map { Int($0.trimmingCharacters(in: .whitespacesAndNewlines))! }
+        XCTAssertEqual(model["bytes_before"] as? Int, figures[0])
+        XCTAssertEqual(model["bytes_after"] as? Int, 4 * figures[1], "kept tensors are written as F32")
+    }
+
     func testSpectraEqualTheHuggingFaceFolders() throws {
         let folder = try folder()
         let arguments = ["spectra", "--json", "--values", "--no-cache", "--filter", "layers\\.(4|29)\\."]
