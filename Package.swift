@@ -58,7 +58,7 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))],
             linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xclang-linker", "-no-pie"], .when(configuration: .release))]
         ),
-        .executableTarget(name: "RankscopeBench", dependencies: ["Planning", "LinearAlgebra", "SafeTensors", "Compression", "DemoModel", "COpenBLAS", "CheckpointFixtures", "Explorer", "TerminalUI"]),
+        .executableTarget(name: "RankscopeBench", dependencies: ["Planning", "LinearAlgebra", "SafeTensors", "GGUF", "Compression", "DemoModel", "COpenBLAS", "CheckpointFixtures", "Explorer", "TerminalUI"]),
         .target(name: "CheckpointFixtures", path: "Tests/CheckpointFixtures"),
         // Runs Python (numpy, scipy, pandas, safetensors) as the tests' independent oracle.
         .target(name: "PythonOracle", path: "Tests/PythonOracle"),
