@@ -1,3 +1,4 @@
+import Foundation
 import SafeTensors
 import StrictJSON
 
@@ -5,12 +6,14 @@ import StrictJSON
 /// an F32 tensor of a virtual contiguous layout, decoded (dequantized, Q/K order undone) one at a
 /// time when read; tensors of types without a dequantizer are described as U8, so analysis lists
 /// them with their GGUF type and skips them.
-public final class GGUFCheckpointSource: CheckpointSource {
+public final class GGUFCheckpointSource: CheckpointSource, @unchecked Sendable {
     /// The model read.
     public let model: GGUFModel
     /// The decoded descriptions and stored encodings, in file order.
     public let sourceTensors: [(info: TensorInfo, stored: StoredEncoding)]
     private let modelTensorByName: [String: GGUFModelTensor]
+    private let identityLock = NSLock()
+    private var cachedIdentity: FileIdentity?
 
     /// Describes the tensors of `model`.
     public init(model: GGUFModel) throws {
@@ -36,6 +39,19 @@ public final class GGUFCheckpointSource: CheckpointSource {
 
     /// The file's path.
     public var path: String { model.file.path }
+
+    /// The file's identity; its header fingerprint is computed on first use (a vocabulary makes
+    /// headers megabytes long, and listing never needs it).
+    public var identity: FileIdentity {
+        identityLock.lock()
+        defer { identityLock.unlock() }
+        if let cachedIdentity { return cachedIdentity }
+        let file = model.file
+        let made = FileIdentity(path: file.path, size: file.fileSize, modificationTimeNanoseconds: file.modificationTimeNanoseconds,
+                                inode: file.inode, device: file.device, headerFingerprint: file.headerFingerprint())
+        cachedIdentity = made
+        return made
+    }
 
     /// `gguf`.
     public var formatName: String { "gguf" }

@@ -85,6 +85,13 @@ public final class GGUFFile: @unchecked Sendable {
         close(descriptor)
     }
 
+    /// FNV-1a 64 of the header bytes (magic to the end of the tensor infos), for cache identity.
+    public func headerFingerprint() -> UInt64 {
+        guard mapping.baseAddress != nil else { return FNV1a.offsetBasis }
+        defer { releasePages(from: 0, count: header.headerBytes) }
+        return FNV1a.hash(UnsafeRawBufferPointer(rebasing: mapping[0..<header.headerBytes]))
+    }
+
     /// The tensors in file order.
     public var tensors: [GGUFTensorInfo] { header.tensors }
 

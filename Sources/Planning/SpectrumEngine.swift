@@ -142,7 +142,7 @@ public final class SpectrumEngine: @unchecked Sendable {
     }
 
     private func cachedValues(_ entry: CatalogEntry) -> [Double]? {
-        guard let cache, let shape = entry.matrixShape, let file = checkpoint.file(of: entry.tensor) else { return nil }
+        guard let cache, let shape = entry.matrixShape, let file = checkpoint.identity(of: entry.tensor) else { return nil }
         guard let values = cache.singularValues(of: entry.info.name, in: file),
               values.count == min(shape.rows, shape.columns) else { return nil }
         return values
@@ -160,7 +160,7 @@ public final class SpectrumEngine: @unchecked Sendable {
                 let source = MatrixSource(base: base, rows: shape.rows, columns: shape.columns, format: format)
                 return try SingularValues.compute(source, isCancelled: { [self] in isCancelled })
             }
-            if let file = checkpoint.file(of: entry.tensor) { cache?.store(values, of: name, in: file) }   // a GGUF's: not yet
+            if let file = checkpoint.identity(of: entry.tensor) { cache?.store(values, of: name, in: file) }
             lock.lock()
             progress.flops += Self.flops(rows: shape.rows, columns: shape.columns)
             lock.unlock()

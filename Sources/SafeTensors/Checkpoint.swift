@@ -181,6 +181,12 @@ public final class Checkpoint: @unchecked Sendable {
         positionByName[name].map { tensors[$0] }
     }
 
+    /// The identity of the file holding `tensor` (its safetensors file, or the other-format
+    /// ``source``), for the spectrum cache.
+    public func identity(of tensor: CheckpointTensor) -> FileIdentity? {
+        source?.identity ?? file(of: tensor)?.identity
+    }
+
     /// The file holding `tensor`.
     public func file(of tensor: CheckpointTensor) -> SafeTensorsFile? {
         files.indices.contains(tensor.fileIndex) ? files[tensor.fileIndex] : nil

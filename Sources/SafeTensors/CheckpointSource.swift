@@ -16,6 +16,8 @@ public protocol CheckpointSource: AnyObject, Sendable {
     var formatName: String { get }
     /// Every tensor in file order: its decoded description and how it is stored.
     var sourceTensors: [(info: TensorInfo, stored: StoredEncoding)] { get }
+    /// The file's identity, so the spectrum cache can keep this checkpoint's spectra.
+    var identity: FileIdentity { get }
     /// The model's facts as a Hugging Face `config.json` object, if the file holds them.
     var configObject: JSONObject? { get }
     /// Calls `body` with the decoded bytes of `tensor` (laid out as its ``TensorInfo`` says).

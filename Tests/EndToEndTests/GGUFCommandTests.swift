@@ -70,6 +70,17 @@ final class GGUFCommandTests: XCTestCase {
         XCTAssertEqual(model["bytes_after"] as? Int, 4 * figures[1], "kept tensors are written as F32")
     }
 
+    func testASecondSpectraRunComesFromTheCache() throws {
+        let path = try folder().appendingPathComponent("model.gguf").path
+        let arguments = ["spectra", "--json", "--values", "--filter", "layers\\.3\\.self_attn", path]
+        let first = try json(arguments), second = try json(arguments)
+        let cached = { (report: [String: Any]) in (report["matrices"] as? [[String: Any]] ?? []).map { $0["from_cache"] as? Bool } }
+        XCTAssertEqual(cached(first), [false, false, false, false])
+        XCTAssertEqual(cached(second), [true, true, true, true])
+        let values = { (report: [String: Any]) in (report["matrices"] as? [[String: Any]] ?? []).map { $0["singular_values"] as? [Double] ?? [] } }
+        XCTAssertEqual(values(first), values(second))
+    }
+
     func testSpectraEqualTheHuggingFaceFolders() throws {
         let folder = try folder()
         let arguments = ["spectra", "--json", "--values", "--no-cache", "--filter", "layers\\.(4|29)\\."]

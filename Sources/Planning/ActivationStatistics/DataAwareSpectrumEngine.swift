@@ -180,7 +180,7 @@ public final class DataAwareSpectrumEngine: @unchecked Sendable {
 
     /// The cached spectrum of `entry`, when the cache holds both its values and its whitening.
     private func cachedEvent(_ entry: CatalogEntry) -> SpectrumEngine.Event? {
-        guard let cache, entry.hasSpectrum, let shape = entry.matrixShape, let file = checkpoint.file(of: entry.tensor)
+        guard let cache, entry.hasSpectrum, let shape = entry.matrixShape, let file = checkpoint.identity(of: entry.tensor)
         else { return nil }
         let name = entry.info.name
         guard let values = cache.singularValues(of: name, in: file), values.count == min(shape.rows, shape.columns),
@@ -211,7 +211,7 @@ public final class DataAwareSpectrumEngine: @unchecked Sendable {
                 return try LAPACK.singularValues(&whitened, rows: shape.rows, columns: shape.columns)   // not interruptible
             }
             if isCancelled() { return nil }
-            if let file = checkpoint.file(of: entry.tensor) {   // a GGUF's spectra are not cached yet
+            if let file = checkpoint.identity(of: entry.tensor) {
                 cache?.store(values, of: name, in: file)
                 cache?.store(Self.recordValues(of: whitening.summary), of: Self.whiteningRecordName(name), in: file)
             }
