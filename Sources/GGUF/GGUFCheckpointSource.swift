@@ -57,7 +57,13 @@ public final class GGUFCheckpointSource: CheckpointSource, @unchecked Sendable {
     public var formatName: String { "gguf" }
 
     /// The Hugging Face config the metadata amounts to.
-    public var configObject: JSONObject? { model.config.huggingFaceObject }
+    public var configObject: JSONObject? { model.huggingFaceConfig }
+
+    /// `tokenizer.json` made from the vocabulary when its tokenizer is one ``GGUFTokenizerJSON`` writes.
+    public func sideFiles() throws -> [(name: String, bytes: [UInt8])] {
+        guard let tokenizer = GGUFTokenizerJSON.object(header: model.file.header) else { return [] }
+        return [("tokenizer.json", JSONWriter.bytes(.object(tokenizer)))]
+    }
 
     /// Dequantizes `tensor` into a temporary F32 buffer (its size is the only memory used) and
     /// calls `body` with it.

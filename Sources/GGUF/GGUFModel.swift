@@ -1,3 +1,5 @@
+import StrictJSON
+
 /// A GGUF file seen as the model a Hugging Face user knows: tensors under their HF names and
 /// shapes (see ``GGUFNaming``), values in HF order (llama.cpp's Q/K row permutation undone), and
 /// the architecture facts (``GGUFModelConfig``).
@@ -47,6 +49,24 @@ public final class GGUFModel: Sendable {
         }
         self.tensors = tensors
         self.indexByName = index
+    }
+
+    /// The Hugging Face `config.json` of the model: the metadata's facts
+    /// (``GGUFModelConfig/huggingFaceObject``) and, for a mapped architecture, what the tensors
+    /// and tokenizer metadata say (`tie_word_embeddings` when there is no `output.weight`, biases,
+    /// `bos_token_id`, `eos_token_id`), with `torch_dtype` float32 as the tensors are decoded.
+    public var huggingFaceConfig: JSONObject {
+        var object = config.huggingFaceObject
+        guard naming != nil else { return object }
+        object.append(key: "hidden_act", value: .string("silu"))
+        object.append(key: "tie_word_embeddings", value: .bool(file.tensor(named: "output.weight") == nil))
+        object.append(key: "attention_bias", value: .bool(file.tensors.contains { $0.name.hasSuffix(".attn_q.bias") }))
+        object.append(key: "mlp_bias", value: .bool(file.tensors.contains { $0.name.hasSuffix(".ffn_up.bias") }))
+        for (key, field) in [("bos_token_id", "tokenizer.ggml.bos_token_id"), ("eos_token_id", "tokenizer.ggml.eos_token_id")] {
+            if let id = file.header[field]?.intValue { object.append(key: key, value: .number(JSONNumber(id))) }
+        }
+        object.append(key: "torch_dtype", value: .string("float32"))
+        return object
     }
 
     /// The tensor called `name` (its HF name when mapped).

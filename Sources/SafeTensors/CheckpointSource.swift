@@ -22,6 +22,14 @@ public protocol CheckpointSource: AnyObject, Sendable {
     var configObject: JSONObject? { get }
     /// Calls `body` with the decoded bytes of `tensor` (laid out as its ``TensorInfo`` says).
     func withDecodedBytes<R>(of tensor: TensorInfo, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R
+    /// Files a Hugging Face folder of this model holds beside weights and `config.json` (e.g. a
+    /// `tokenizer.json` made from a GGUF's vocabulary), which `compress` writes into its output.
+    func sideFiles() throws -> [(name: String, bytes: [UInt8])]
+}
+
+extension CheckpointSource {
+    /// None, unless the source makes some.
+    public func sideFiles() throws -> [(name: String, bytes: [UInt8])] { [] }
 }
 
 /// How a tensor of a ``CheckpointSource`` is stored in its own format.

@@ -81,6 +81,43 @@ final class GGUFCommandTests: XCTestCase {
         XCTAssertEqual(values(first), values(second))
     }
 
+    /// `compress` of the GGUF writes a folder Python's `safetensors` loads, whose copied tensors
+    /// equal the HF form, whose config.json holds every fact of the HF form's config.json, and
+    /// whose tokenizer.json (made from the GGUF vocabulary) gives the same ids through `tokenizers`.
+    func testCompressWritesALoadableHuggingFaceFolder() throws {
+        let folder = try folder()
+        let plan = directory + "/plan.json", output = directory + "/out"
+        try #"{"format": "rankscope-plan", "version": 1, "rules": [{"match": "layers\\.0\\.self_attn\\.q_proj", "rank": 8}]}"#
+            .write(toFile: plan, atomically: true, encoding: .utf8)
+        let outcome = try Harness.rankscope(["compress", folder.appendingPathComponent("model.gguf").path, "--plan", plan,
+                                             "--out", output, "--factor-type", "f32"], cacheHome: directory + "/cache")
+        XCTAssertEqual(outcome.status, 0, outcome.stderr)
+        try PythonOracle.run("""
+        import glob, json, sys, numpy as np
+        from safetensors.numpy import load_file
+        from tokenizers import Tokenizer
+        out, hf = sys.argv[1], sys.argv[2]
+        mine = {}
+        for shard in glob.glob(out + "/*.safetensors"):
+            mine.update(load_file(shard))
+        theirs = load_file(hf + "/model.safetensors")
+        copied = [k for k in theirs if k in mine]
+        assert len(copied) == len(theirs) - 1, (len(copied), len(theirs))
+        assert "model.layers.0.self_attn.q_proj.0.weight" in mine
+        for k in copied:
+            assert mine[k].dtype == np.float32 and np.array_equal(mine[k], theirs[k]), k
+        config, reference = json.load(open(out + "/config.json")), json.load(open(hf + "/config.json"))
+        for key, value in reference.items():
+            assert config.get(key) == value, (key, config.get(key), value)
+        a, b = Tokenizer.from_file(out + "/tokenizer.json"), Tokenizer.from_file(hf + "/tokenizer.json")
+        texts = ["Hello world, 12345 apples!", "<|im_start|>user\\nWhat is 2+2?<|im_end|>", "naïve café — 東京 🙂", "  spaces\\tand\\nlines  "]
+        for text in texts:
+            assert a.encode(text).ids == b.encode(text).ids, (text, a.encode(text).ids, b.encode(text).ids)
+            assert a.decode(a.encode(text).ids, skip_special_tokens=False) == text, text
+        assert a.get_vocab_size() == 49152
+        """, [output, folder.path])
+    }
+
     func testSpectraEqualTheHuggingFaceFolders() throws {
         let folder = try folder()
         let arguments = ["spectra", "--json", "--values", "--no-cache", "--filter", "layers\\.(4|29)\\."]

@@ -20,7 +20,7 @@ enum OutputFiles {
     /// than weights, indexes, `config.json` (written extended) and an earlier report. A single-file
     /// checkpoint has no folder of its own, so nothing is copied for it.
     static func sideFiles(of checkpoint: Checkpoint) -> [String] {
-        guard checkpoint.kind != .file else { return [] }
+        guard checkpoint.kind != .file, checkpoint.source == nil else { return [] }
         let folder = checkpoint.kind == .sharded && checkpoint.path.hasSuffix(".json")
             ? (checkpoint.path as NSString).deletingLastPathComponent : checkpoint.path
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
@@ -36,8 +36,13 @@ enum OutputFiles {
         }
     }
 
-    /// Copies every side file of `checkpoint` into `folder` byte for byte.
+    /// Copies every side file of `checkpoint` into `folder` byte for byte; a checkpoint of another
+    /// format writes the side files its source makes (a GGUF's `tokenizer.json`).
     static func copySideFiles(of checkpoint: Checkpoint, into folder: String) throws {
+        if let source = checkpoint.source {
+            for (name, bytes) in try source.sideFiles() { try write(bytes, to: folder + "/" + name) }
+            return
+        }
         for path in sideFiles(of: checkpoint) {
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw JobError.fileSystem(path: path, reason: "cannot read the file to copy it")
