@@ -4,10 +4,10 @@ import LinearAlgebra
 import PythonOracle
 import XCTest
 
-/// The SmolLM2 GGUF seen through ``GGUFModel`` equals its Hugging Face form, which
+/// The SmolLM2 GGUF seen through ``GGUFModel`` against its Hugging Face form, which
 /// `scripts/test-models` makes independently in Python (gguf's reader and dequantizer, numpy's
-/// un-permutation, HF names): same names, shapes and every float bit; its config equals the
-/// facts of that `config.json`; and the spectra of the converted q/k/v weights equal numpy's.
+/// un-permutation, HF names): its config equals the facts of that `config.json`, and the spectra
+/// of the converted q/k/v weights equal numpy's. (Names, shapes and values: ``RealModelTests``.)
 final class HuggingFaceFormTests: XCTestCase {
     func folder() throws -> URL {
         do {
@@ -15,30 +15,6 @@ final class HuggingFaceFormTests: XCTestCase {
         } catch let unavailable as TestModels.Unavailable {
             throw XCTSkip(unavailable.description)
         }
-    }
-
-    func testNamesShapesAndValuesEqualTheHuggingFaceFolder() throws {
-        let folder = try folder()
-        let output = try PythonOracle.run("""
-        import sys, numpy as np
-        from safetensors.numpy import load_file
-        for name, a in sorted(load_file(sys.argv[1]).items()):
-            u = a.astype(np.float32).ravel().view(np.uint32).astype(np.uint64)
-            w = (np.arange(u.size, dtype=np.uint64) * np.uint64(2) + np.uint64(1)) * np.uint64(0x9E3779B97F4A7C15)
-            print(name, ",".join(map(str, a.shape)), int((u * w).sum(dtype=np.uint64)), sep="\\t")
-        """, [folder.appendingPathComponent("model.safetensors").path])
-        let model = try GGUFModel(path: folder.appendingPathComponent("model.gguf").path)
-        XCTAssertEqual(model.naming?.huggingFaceClass, "LlamaForCausalLM")
-        let lines = output.split(separator: "\n").map(String.init)
-        var mine: [String] = []
-        for tensor in model.tensors.sorted(by: { $0.name < $1.name }) {
-            let values = try model.dequantized(tensor)
-            mine.append([tensor.name, tensor.shape.map(String.init).joined(separator: ","),
-                         String(RealModelTests.checksum(values))].joined(separator: "\t"))
-        }
-        XCTAssertEqual(mine.count, lines.count)
-        for (a, b) in zip(mine, lines) { XCTAssertEqual(a, b) }
-        XCTAssertTrue(mine.contains { $0.hasPrefix("model.layers.29.self_attn.k_proj.weight\t192,576\t") })
     }
 
     func testConfigEqualsTheHuggingFaceConfig() throws {
