@@ -66,6 +66,7 @@ def listing(path):
 def main():
     if sys.argv[1] == "--make":
         make(sys.argv[2])
+        print(json.dumps({"made": sys.argv[2]}))
         return
     if sys.argv[1] == "--print":
         for name, shape in listing(sys.argv[2]):
