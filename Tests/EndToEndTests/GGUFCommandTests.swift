@@ -118,6 +118,29 @@ final class GGUFCommandTests: XCTestCase {
         """, [output, folder.path])
     }
 
+    /// A tensor of a type without a dequantizer (IQ4_NL) is listed with its type and real bytes,
+    /// and `spectra` skips it with a note while analysing the rest.
+    func testUndecodableTypesAreListedAndSkippedWithANote() throws {
+        let path = directory + "/mixed.gguf"
+        try PythonOracle.run("""
+        import sys, numpy as np, gguf
+        Q = gguf.GGMLQuantizationType
+        w = gguf.GGUFWriter(sys.argv[1], "llama")
+        w.add_block_count(1); w.add_head_count(2); w.add_head_count_kv(2); w.add_embedding_length(64)
+        rng = np.random.default_rng(0)
+        w.add_tensor("blk.0.attn_q.weight", rng.integers(0, 256, (64, 2 * 18), dtype=np.uint8), raw_dtype=Q.IQ4_NL)
+        w.add_tensor("blk.0.ffn_up.weight", gguf.quants.quantize(rng.standard_normal((96, 64)).astype(np.float32), Q.Q8_0), raw_dtype=Q.Q8_0)
+        w.write_header_to_file(); w.write_kv_data_to_file(); w.write_tensors_to_file(); w.close()
+        """, [path])
+        let listing = try json(["inspect", "--json", path])
+        let rows = tensors(listing).map { "\($0["name"]!) \($0["dtype"]!) \($0["bytes"]!) \($0["shape"]!)" }
+        XCTAssertTrue(rows.contains { $0.hasPrefix("model.layers.0.self_attn.q_proj.weight IQ4_NL 2304 ") }, "\(rows)")
+        let outcome = try Harness.rankscope(["spectra", "--no-cache", path], cacheHome: directory + "/cache")
+        XCTAssertEqual(outcome.status, 0, outcome.stderr)
+        XCTAssertTrue(outcome.stdout.contains("model.layers.0.mlp.up_proj.weight"), outcome.stdout)
+        XCTAssertEqual(outcome.stderr, "rankscope: note: 1 matrix is stored in a type rankscope cannot dequantize yet and was skipped: model.layers.0.self_attn.q_proj.weight (IQ4_NL).\n")
+    }
+
     func testSpectraEqualTheHuggingFaceFolders() throws {
         let folder = try folder()
         let arguments = ["spectra", "--json", "--values", "--no-cache", "--filter", "layers\\.(4|29)\\."]
