@@ -122,6 +122,7 @@ def gguf_cases():
     u32 = lambda v: struct.pack("<I", v)
     return {
         "gguf-bad-magic.gguf": (b"GGUX" + base[4:], "magic"),
+        "gguf-empty.gguf": (b"", "the 4-byte magic needs 4 bytes"),
         "gguf-version-1.gguf": (gguf_image([ARCH], GGUF_TENSORS, GGUF_DATA, version=1), "version 1 is not supported"),
         "gguf-big-endian.gguf": (base[:4] + struct.pack(">I", 3) + base[8:], "big-endian"),
         "gguf-tensor-count-overflow.gguf": (gguf_image([ARCH], GGUF_TENSORS, GGUF_DATA, counts=(1 << 60, 1)), "tensor count 1152921504606846976"),
