@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "rankscope", targets: ["rankscope"]),
         .library(name: "SafeTensors", targets: ["SafeTensors"]),
+        .library(name: "GGUF", targets: ["GGUF"]),
         .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
         .library(name: "Planning", targets: ["Planning"]),
         .executable(name: "rankscope-bench", targets: ["RankscopeBench"]),
@@ -35,21 +36,24 @@ let package = Package(
         // tokenizer.json (byte-level BPE, SentencePiece-style BPE, WordPiece), in Swift.
         .target(name: "Tokenizers", dependencies: ["StrictJSON"]),
         .target(name: "LinearAlgebra", dependencies: ["COpenBLAS"]),
+        // llama.cpp's format: header, metadata, mmap'd tensors, dequantization (F16 via HalfPrecision).
+        .target(name: "GGUF", dependencies: ["SafeTensors", "LinearAlgebra", "StrictJSON"]),
+        .testTarget(name: "GGUFTests", dependencies: ["GGUF", "LinearAlgebra", "FuzzTargets", "PythonOracle"]),
         .target(name: "Planning", dependencies: ["SafeTensors", "LinearAlgebra", "StrictJSON"]),
         // Runs checkpoints (llama family, GPT-2/BigCode, BERT) in float32 on OpenBLAS sgemm.
         .target(name: "ModelRuntime", dependencies: ["SafeTensors", "LinearAlgebra", "COpenBLAS", "StrictJSON"]),
         .target(name: "TerminalUI", dependencies: ["CNcursesw"]),
-        .target(name: "Explorer", dependencies: ["TerminalUI", "Planning", "SafeTensors"]),
+        .target(name: "Explorer", dependencies: ["TerminalUI", "Planning", "SafeTensors", "GGUF"]),
         .target(name: "Compression", dependencies: ["SafeTensors", "LinearAlgebra", "Planning", "StrictJSON"]),
         // Perplexity, embedding agreement and activation statistics of models run by ModelRuntime.
         .target(name: "Evaluation", dependencies: ["ModelRuntime", "Compression", "Planning", "LinearAlgebra", "COpenBLAS"]),
-        .target(name: "FuzzTargets", dependencies: ["SafeTensors", "StrictJSON"]),
+        .target(name: "FuzzTargets", dependencies: ["SafeTensors", "StrictJSON", "GGUF"]),
         .executableTarget(name: "RankscopeFuzz", dependencies: ["FuzzTargets"]),
         .target(name: "DemoModel", dependencies: ["SafeTensors", "LinearAlgebra", "StrictJSON"]),
         .executableTarget(
             name: "rankscope",
             dependencies: [
-                "SafeTensors", "LinearAlgebra", "Planning", "DemoModel", "StrictJSON", "Explorer", "TerminalUI", "Compression",
+                "SafeTensors", "GGUF", "LinearAlgebra", "Planning", "DemoModel", "StrictJSON", "Explorer", "TerminalUI", "Compression",
                 "ModelRuntime", "Evaluation", "Tokenizers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -61,7 +65,7 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))],
             linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xclang-linker", "-no-pie"], .when(configuration: .release))]
         ),
-        .executableTarget(name: "RankscopeBench", dependencies: ["Planning", "LinearAlgebra", "SafeTensors", "Compression", "DemoModel", "COpenBLAS", "CheckpointFixtures", "Explorer", "TerminalUI", "Tokenizers", "ModelRuntime"]),
+        .executableTarget(name: "RankscopeBench", dependencies: ["Planning", "LinearAlgebra", "SafeTensors", "GGUF", "Compression", "DemoModel", "COpenBLAS", "CheckpointFixtures", "Explorer", "TerminalUI", "Tokenizers", "ModelRuntime"]),
         .target(name: "CheckpointFixtures", path: "Tests/CheckpointFixtures"),
         // Runs Python (numpy, scipy, pandas, safetensors) as the tests' independent oracle.
         .target(name: "PythonOracle", path: "Tests/PythonOracle"),

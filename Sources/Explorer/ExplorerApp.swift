@@ -1,4 +1,5 @@
 import Foundation
+import GGUF
 import Planning
 import SafeTensors
 import TerminalUI
@@ -58,13 +59,13 @@ public final class ExplorerApp {
     }
 
     /// Opens `path` and runs the explorer on `backend` until the user quits, with the default
-    /// spectrum cache. Throws `SafeTensorsError` when the checkpoint cannot be opened (after
+    /// spectrum cache. Throws `SafeTensorsError` or `GGUFError` when the checkpoint cannot be opened (after
     /// restoring the terminal). Prefer opening the checkpoint before creating a curses backend,
     /// as `rankscope tui` does, so the error prints on a normal screen.
     public static func run(path: String, backend: TerminalBackend) throws {
         let catalog: LayerCatalog
         do {
-            catalog = LayerCatalog(checkpoint: try Checkpoint(path: path))
+            catalog = LayerCatalog(checkpoint: try Checkpoint.opening(path: path))
         } catch {
             backend.restore()
             throw error

@@ -2,8 +2,8 @@ import Planning
 import TerminalUI
 
 /// Draws the layer browser: a header line per block (folded ▸ / open ▾, with the block's
-/// totals) and a line per matrix with its marks, shape, dtype, parameters after, rank, bits,
-/// size after and error. Narrow panes drop the least important columns first. Styles come from
+/// totals) and a line per matrix with its marks, shape, dtype (a GGUF tensor's own type, such as
+/// Q4_K), parameters after, rank, bits, size after and error. Narrow panes drop the least important columns first. Styles come from
 /// the theme: the header and block lines in `title`, the selection in `selection`, and the
 /// marks excluded `x` in `status.error`, locked `!` in `status.warning`, changed `*` in `accent`.
 enum LayerTableView {
@@ -72,7 +72,7 @@ enum LayerTableView {
             .mark: mark + changed,
             .layer: "  " + state.displayName(index),
             .shape: entry.matrixShape.map { "\($0.rows)×\($0.columns)" } ?? "?",
-            .dtype: "\(entry.info.dtype)",
+            .dtype: entry.tensor.typeName,
             .energyRank: r99,
             .parameters: ExplorerFormat.count(estimate.parametersAfter),
             .rank: setting.effectiveChoice.rank.map(String.init) ?? "dense",

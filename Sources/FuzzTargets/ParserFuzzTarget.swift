@@ -1,3 +1,4 @@
+import GGUF
 import SafeTensors
 
 /// The input-parsing surface a fuzzer drives: one byte string is read as everything rankscope
@@ -10,12 +11,19 @@ import SafeTensors
 /// - a bare header (the bytes after the prefix, with an empty and a large data buffer), so the
 ///   fuzzer need not guess a matching length prefix to reach the header validation;
 /// - a JSON document read as a sharded index (`model.safetensors.index.json`) and as a
-///   `config.json`, through the strict JSON parser.
+///   `config.json`, through the strict JSON parser;
+/// - a whole GGUF file image, through ``GGUFHeader/parse(fileImage:file:)`` (the path `GGUFFile`
+///   takes), then its Hugging Face naming and config, and every dequantizable tensor of at most
+///   ``maximumDequantizedElements`` elements through ``GGUFDequantizer``.
 public enum ParserFuzzTarget {
     /// The file name used in error messages.
     public static let fileName = "fuzz-input"
 
-    /// What one input produced: how many of the five readings succeeded, and every error text
+    /// The largest tensor the target dequantizes, so an input declaring a huge one cannot
+    /// exhaust memory (its bytes must be in the input anyway, which bounds real work).
+    public static let maximumDequantizedElements = 1 << 20
+
+    /// What one input produced: how many of the six readings succeeded, and every error text
     /// (so tests can check that each failure has a one-line message naming the file).
     public struct Outcome: Sendable {
         /// Readings that produced a value.
@@ -41,7 +49,29 @@ public enum ParserFuzzTarget {
         attempt { _ = try SafeTensorsHeader.parse(headerBytes: bytes, bufferLength: 1 << 40, file: fileName) }
         attempt { _ = try ShardedIndex(parsing: bytes, path: fileName) }
         attempt { _ = try ModelConfig(parsing: bytes, path: fileName) }
+        attempt { try exerciseGGUF(bytes) }
         return outcome
+    }
+
+    /// Parses `bytes` as a GGUF image, maps its names and config, and decodes its small tensors.
+    static func exerciseGGUF(_ bytes: UnsafeRawBufferPointer) throws {
+        let header = try GGUFHeader.parse(fileImage: bytes, file: fileName)
+        let config = GGUFModelConfig(header: header)
+        _ = config.huggingFaceObject
+        let naming = config.architecture.flatMap(GGUFNaming.forArchitecture)
+        for tensor in header.tensors {
+            _ = naming?.map(tensor.name)
+            guard tensor.type.isDequantizable, tensor.elementCount <= maximumDequantizedElements else { continue }
+            let start = header.dataStart + tensor.offset
+            var output = [Float](repeating: 0, count: tensor.elementCount)
+            output.withUnsafeMutableBufferPointer {
+                GGUFDequantizer.dequantize(tensor.type, UnsafeRawBufferPointer(rebasing: bytes[start..<(start + tensor.byteCount)]), into: $0)
+            }
+        }
+        for (_, value) in header.metadata {
+            guard let array = value.arrayValue else { continue }
+            _ = (array.strings, array.integers, array.floats, array.arrays)
+        }
     }
 
     /// Runs every reading of `bytes` held in an array.

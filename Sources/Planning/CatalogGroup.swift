@@ -10,5 +10,5 @@ public struct CatalogGroup: Sendable {
     /// Total parameters (elements) of the group's tensors.
     public var parameterCount: Int { entries.reduce(0) { $0 + $1.info.elementCount } }
     /// Total bytes of the group's tensors as stored.
-    public var byteCount: Int { entries.reduce(0) { $0 + $1.info.byteCount } }
+    public var byteCount: Int { entries.reduce(0) { $0 + $1.tensor.byteCount } }
 }

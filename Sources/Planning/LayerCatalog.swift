@@ -52,7 +52,7 @@ public struct LayerCatalog: Sendable {
     /// Total parameters of the checkpoint.
     public var parameterCount: Int { entries.reduce(0) { $0 + $1.info.elementCount } }
     /// Total tensor bytes of the checkpoint (headers excluded).
-    public var byteCount: Int { entries.reduce(0) { $0 + $1.info.byteCount } }
+    public var byteCount: Int { entries.reduce(0) { $0 + $1.tensor.byteCount } }
     /// Parameters held by compressible matrices.
     public var compressibleParameterCount: Int {
         entries.filter(\.isCompressible).reduce(0) { $0 + $1.info.elementCount }

@@ -111,7 +111,7 @@ public struct LayerEstimate: Sendable, Equatable {
                 noiseSquaredError = energy.map { c * $0 }
                 relativeError = c.squareRoot()
             } else {
-                bytesAfter = bytesBefore
+                bytesAfter = tensor.writtenBytes
                 noiseSquaredError = energy == nil ? nil : 0
                 relativeError = 0
             }

@@ -17,10 +17,14 @@ public struct PlannedTensor: Sendable {
     public let storedBits: Int
     /// The singular values, when known.
     public let spectrum: Spectrum?
+    /// The bytes the tensor really occupies in its file when that is not `elements·storedBits/8`:
+    /// a GGUF tensor's quantized size (``storedBits`` is then the width it is decoded and
+    /// written at, 32).
+    public let fileByteCount: Int?
 
     /// Describes a tensor directly (tests, synthetic models).
     public init(name: String, block: Int? = nil, role: String = "", kind: TensorKind = .linear,
-                shape: [Int], storedBits: Int = 16, spectrum: Spectrum? = nil) {
+                shape: [Int], storedBits: Int = 16, spectrum: Spectrum? = nil, fileByteCount: Int? = nil) {
         self.name = name
         self.block = block
         self.role = role.isEmpty ? name : role
@@ -28,18 +32,23 @@ public struct PlannedTensor: Sendable {
         self.shape = shape
         self.storedBits = storedBits
         self.spectrum = spectrum
+        self.fileByteCount = fileByteCount
     }
 
     /// Describes a catalog entry, with its spectrum if computed.
     public init(entry: CatalogEntry, spectrum: Spectrum?) {
         self.init(name: entry.info.name, block: entry.name.block, role: entry.name.role, kind: entry.kind,
-                  shape: entry.info.shape, storedBits: entry.info.dtype.byteWidth * 8, spectrum: spectrum)
+                  shape: entry.info.shape, storedBits: entry.info.dtype.byteWidth * 8, spectrum: spectrum,
+                  fileByteCount: entry.tensor.stored?.byteCount)
     }
 
     /// The number of elements (product of the shape).
     public var elementCount: Int { shape.reduce(1, *) }
-    /// Bytes as stored: ⌈elements·storedBits / 8⌉.
-    public var storedBytes: Int { (elementCount * storedBits + 7) / 8 }
+    /// Bytes as stored in the input file: ``fileByteCount`` when known, else ⌈elements·storedBits / 8⌉.
+    public var storedBytes: Int { fileByteCount ?? writtenBytes }
+    /// Bytes when written unchanged to a safetensors output: ⌈elements·storedBits / 8⌉ (for a GGUF
+    /// tensor, its F32 form, so a kept layer's "after" is what `compress` writes).
+    public var writtenBytes: Int { (elementCount * storedBits + 7) / 8 }
     /// Rows m and columns n of a 2-D tensor.
     public var matrixShape: (rows: Int, columns: Int)? { shape.count == 2 ? (shape[0], shape[1]) : nil }
     /// True for 2-D linear weights, the matrices a plan may factorize.

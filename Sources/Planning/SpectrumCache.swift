@@ -54,13 +54,23 @@ public final class SpectrumCache: @unchecked Sendable {
 
     /// The cached singular values of `tensorName` in `file`, if a valid cache holds them.
     public func singularValues(of tensorName: String, in file: SafeTensorsFile) -> [Double]? {
+        singularValues(of: tensorName, in: file.identity)
+    }
+
+    /// Records freshly computed singular values of a tensor of `file`; see ``store(_:of:in:)-(_,_,FileIdentity)``.
+    public func store(_ values: [Double], of tensorName: String, in file: SafeTensorsFile) {
+        store(values, of: tensorName, in: file.identity)
+    }
+
+    /// The cached singular values of `tensorName` in the file `file` identifies, if a valid cache holds them.
+    public func singularValues(of tensorName: String, in file: FileIdentity) -> [Double]? {
         lock.lock()
         defer { lock.unlock() }
         return shards[loadedShardKey(for: file)]?.values[tensorName]
     }
 
     /// Records freshly computed singular values; they reach the disk on the next ``flush()``.
-    public func store(_ values: [Double], of tensorName: String, in file: SafeTensorsFile) {
+    public func store(_ values: [Double], of tensorName: String, in file: FileIdentity) {
         lock.lock()
         defer { lock.unlock() }
         let key = loadedShardKey(for: file)
@@ -94,12 +104,12 @@ public final class SpectrumCache: @unchecked Sendable {
     }
 
     /// What a valid cache file must record about its shard.
-    func record(for file: SafeTensorsFile, realPath: String) -> [String: String] {
+    func record(for file: FileIdentity, realPath: String) -> [String: String] {
         [
             "format": "rankscope-spectra",
             "method": method,
             "source": realPath,
-            "source_size": String(file.fileSize),
+            "source_size": String(file.size),
             "source_mtime_ns": String(file.modificationTimeNanoseconds),
             "source_inode": String(file.inode),
             "source_device": String(file.device),
@@ -109,7 +119,7 @@ public final class SpectrumCache: @unchecked Sendable {
 
     /// The key of the shard's in-memory cache (its real path), loading the cache from disk on
     /// first use, so callers mutate `shards[key]` in place. Caller holds the lock.
-    private func loadedShardKey(for file: SafeTensorsFile) -> String {
+    private func loadedShardKey(for file: FileIdentity) -> String {
         let key = SpectrumCache.realPath(file.path)
         if shards[key] == nil {
             let record = record(for: file, realPath: key)

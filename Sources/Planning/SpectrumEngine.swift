@@ -142,8 +142,7 @@ public final class SpectrumEngine: @unchecked Sendable {
     }
 
     private func cachedValues(_ entry: CatalogEntry) -> [Double]? {
-        guard let cache, let shape = entry.matrixShape else { return nil }
-        let file = checkpoint.files[entry.tensor.fileIndex]
+        guard let cache, let shape = entry.matrixShape, let file = checkpoint.identity(of: entry.tensor) else { return nil }
         guard let values = cache.singularValues(of: entry.info.name, in: file),
               values.count == min(shape.rows, shape.columns) else { return nil }
         return values
@@ -153,7 +152,7 @@ public final class SpectrumEngine: @unchecked Sendable {
     private func analyse(_ entry: CatalogEntry) -> Event? {
         let name = entry.info.name
         guard entry.hasSpectrum, let shape = entry.matrixShape, let format = ScalarFormat(entry.info.dtype) else {
-            return .failed(SpectrumError(tensorName: name, problem: "is a \(entry.info.dtype.rawValue) tensor of shape \(entry.info.shape), not a floating-point matrix, so it has no spectrum"))
+            return .failed(SpectrumError(tensorName: name, problem: "is a \(entry.tensor.typeName) tensor of shape \(entry.info.shape), not a floating-point matrix, so it has no spectrum"))
         }
         do {
             let values = try checkpoint.withBytes(of: entry.tensor) { bytes -> [Double] in
@@ -161,7 +160,7 @@ public final class SpectrumEngine: @unchecked Sendable {
                 let source = MatrixSource(base: base, rows: shape.rows, columns: shape.columns, format: format)
                 return try SingularValues.compute(source, isCancelled: { [self] in isCancelled })
             }
-            cache?.store(values, of: name, in: checkpoint.files[entry.tensor.fileIndex])
+            if let file = checkpoint.identity(of: entry.tensor) { cache?.store(values, of: name, in: file) }
             lock.lock()
             progress.flops += Self.flops(rows: shape.rows, columns: shape.columns)
             lock.unlock()

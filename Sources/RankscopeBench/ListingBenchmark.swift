@@ -61,7 +61,7 @@ enum ListingBenchmark {
     /// Runs a command to completion, its output discarded: `posix_spawn`, then a blocking
     /// `waitpid`, so the time is the command's own. (`PeakMemory.measure` polls for the exit every
     /// 20 ms to sample memory, which rounds a 9 ms command up to 20 ms.)
-    private static func run(_ executable: String, _ arguments: [String]) throws {
+    static func run(_ executable: String, _ arguments: [String]) throws {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

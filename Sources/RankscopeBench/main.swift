@@ -9,6 +9,7 @@ import LinearAlgebra
 let sections: [(String, (BenchOptions) throws -> [String])] = [
     ("plan", { try PlanBenchmark.run(runs: $0.runs) }),
     ("listing", ListingBenchmark.run),
+    ("gguf-listing", GGUFListingBenchmark.run),
     ("spectra", SpectraBenchmark.run),
     ("factorize", FactorizeBenchmark.run),
     ("model", ModelSpectraBenchmark.run),

@@ -26,6 +26,8 @@ public final class Checkpoint: @unchecked Sendable {
         case folder
         /// A folder with a `*.safetensors.index.json` naming the shards.
         case sharded
+        /// A file of another format read through a ``CheckpointSource`` (the format's name, e.g. `gguf`).
+        case otherFormat(String)
     }
 
     /// The standard index name.
@@ -35,8 +37,11 @@ public final class Checkpoint: @unchecked Sendable {
     public let path: String
     /// The form the checkpoint was found in.
     public let kind: Kind
-    /// The opened files: shards in index order, folder files by name, or the single file.
+    /// The opened files: shards in index order, folder files by name, or the single file; empty
+    /// for a checkpoint of another format (see ``source``).
     public let files: [SafeTensorsFile]
+    /// The file of another format this checkpoint reads, for ``Kind/otherFormat(_:)``.
+    public let source: CheckpointSource?
     /// All tensors: file by file (in ``files`` order), each file's in header order.
     public let tensors: [CheckpointTensor]
     /// The parsed `config.json` next to the weights, if there is one.
@@ -45,7 +50,7 @@ public final class Checkpoint: @unchecked Sendable {
     public let index: ShardedIndex?
     /// The sum of all tensors' element counts.
     public let totalParameters: Int
-    /// The sum of all tensors' byte counts (tensor data only, no headers).
+    /// The sum of all tensors' stored byte counts (tensor data only, no headers).
     public let totalBytes: Int
     private let positionByName: [String: Int]
 
@@ -136,11 +141,36 @@ public final class Checkpoint: @unchecked Sendable {
         self.path = path
         self.kind = kind
         self.files = files
+        self.source = nil
         self.index = index
         self.tensors = tensors
         self.positionByName = positionByName
         self.totalParameters = parameters
         self.totalBytes = bytes
+    }
+
+    /// Reads a checkpoint of another format (a GGUF file) through its source; tensors keep the
+    /// source's order and the config is the source's ``CheckpointSource/configObject``.
+    public init(source: CheckpointSource) {
+        var tensors: [CheckpointTensor] = []
+        var positionByName: [String: Int] = [:]
+        var parameters = 0, bytes = 0
+        for (info, stored) in source.sourceTensors {
+            positionByName[info.name] = tensors.count
+            tensors.append(CheckpointTensor(info: info, fileIndex: 0, stored: stored))
+            parameters = parameters.addingReportingOverflow(info.elementCount).partialValue
+            bytes = bytes.addingReportingOverflow(stored.byteCount).partialValue
+        }
+        self.path = source.path
+        self.kind = .otherFormat(source.formatName)
+        self.files = []
+        self.source = source
+        self.index = nil
+        self.tensors = tensors
+        self.positionByName = positionByName
+        self.totalParameters = parameters
+        self.totalBytes = bytes
+        self.config = source.configObject.map { ModelConfig(object: $0, path: source.path) }
     }
 
     /// The `__metadata__` of the first file, if it has one.
@@ -151,14 +181,21 @@ public final class Checkpoint: @unchecked Sendable {
         positionByName[name].map { tensors[$0] }
     }
 
+    /// The identity of the file holding `tensor` (its safetensors file, or the other-format
+    /// ``source``), for the spectrum cache.
+    public func identity(of tensor: CheckpointTensor) -> FileIdentity? {
+        source?.identity ?? file(of: tensor)?.identity
+    }
+
     /// The file holding `tensor`.
     public func file(of tensor: CheckpointTensor) -> SafeTensorsFile? {
         files.indices.contains(tensor.fileIndex) ? files[tensor.fileIndex] : nil
     }
 
-    /// Calls `body` with the bytes of `tensor`, memory-mapped from its file; see
-    /// ``SafeTensorsFile/withBytes(of:_:)``.
+    /// Calls `body` with the bytes of `tensor`, memory-mapped from its file (see
+    /// ``SafeTensorsFile/withBytes(of:_:)``), or decoded by the ``source`` of another format.
     public func withBytes<R>(of tensor: CheckpointTensor, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
+        if let source { return try source.withDecodedBytes(of: tensor.info, body) }
         guard let file = file(of: tensor) else {
             throw SafeTensorsError(file: path, problem: .tensorNotInFile(tensor: tensor.name))
         }

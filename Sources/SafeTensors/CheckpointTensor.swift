@@ -5,12 +5,22 @@ public struct CheckpointTensor: Sendable, Equatable, Hashable {
     public let info: TensorInfo
     /// The index into ``Checkpoint/files`` of the file holding the tensor.
     public let fileIndex: Int
+    /// How the tensor is stored, for a ``CheckpointSource`` in another format (GGUF); `nil` for
+    /// safetensors, where ``info`` is the stored form.
+    public let stored: StoredEncoding?
 
     /// Creates a reference to a tensor in file `fileIndex`.
-    public init(info: TensorInfo, fileIndex: Int) {
+    public init(info: TensorInfo, fileIndex: Int, stored: StoredEncoding? = nil) {
         self.info = info
         self.fileIndex = fileIndex
+        self.stored = stored
     }
+
+    /// The bytes the tensor occupies on disk (a GGUF tensor's real, quantized size).
+    public var byteCount: Int { stored?.byteCount ?? info.byteCount }
+
+    /// The stored type's name: the safetensors dtype, or the other format's type (`Q4_K`).
+    public var typeName: String { stored?.typeName ?? info.dtype.rawValue }
 
     /// The tensor's name.
     public var name: String { info.name }

@@ -7,16 +7,16 @@ import Darwin
 #endif
 
 /// Thin wrappers over the few system calls this module needs, retrying on `EINTR` and
-/// turning `errno` into readable text.
-enum POSIX {
+/// turning `errno` into readable text (public for the other file-format modules, such as GGUF).
+public enum POSIX {
     /// The text of an `errno` value, e.g. "No space left on device".
-    static func describe(_ code: Int32) -> String {
+    public static func describe(_ code: Int32) -> String {
         guard let text = strerror(code) else { return "errno \(code)" }
         return String(cString: text)
     }
 
     /// `stat(2)`; `nil` with `errno` set on failure.
-    static func status(of path: String) -> stat? {
+    public static func status(of path: String) -> stat? {
         var info = stat()
         return stat(path, &info) == 0 ? info : nil
     }
@@ -33,13 +33,13 @@ enum POSIX {
     }
 
     /// True when `info` describes a directory.
-    static func isDirectory(_ info: stat) -> Bool { (info.st_mode & S_IFMT) == S_IFDIR }
+    public static func isDirectory(_ info: stat) -> Bool { (info.st_mode & S_IFMT) == S_IFDIR }
 
     /// True when `info` describes a regular file.
-    static func isRegularFile(_ info: stat) -> Bool { (info.st_mode & S_IFMT) == S_IFREG }
+    public static func isRegularFile(_ info: stat) -> Bool { (info.st_mode & S_IFMT) == S_IFREG }
 
     /// Modification time in nanoseconds since the epoch.
-    static func modificationNanoseconds(_ info: stat) -> Int64 {
+    public static func modificationNanoseconds(_ info: stat) -> Int64 {
         #if canImport(Darwin)
         let spec = info.st_mtimespec
         #else
@@ -51,7 +51,7 @@ enum POSIX {
     }
 
     /// Reads exactly `count` bytes at `offset` into `buffer`; returns an error text on failure.
-    static func readFully(fd: Int32, into buffer: UnsafeMutableRawBufferPointer, offset: Int) -> String? {
+    public static func readFully(fd: Int32, into buffer: UnsafeMutableRawBufferPointer, offset: Int) -> String? {
         var done = 0
         while done < buffer.count {
             guard let base = buffer.baseAddress else { return nil }

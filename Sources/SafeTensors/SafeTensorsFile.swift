@@ -103,6 +103,12 @@ public final class SafeTensorsFile: @unchecked Sendable {
         close(descriptor)
     }
 
+    /// The file's identity for the spectrum cache.
+    public var identity: FileIdentity {
+        FileIdentity(path: path, size: fileSize, modificationTimeNanoseconds: modificationTimeNanoseconds,
+                     inode: inode, device: device, headerFingerprint: headerFingerprint)
+    }
+
     /// The tensors in header order.
     public var tensors: [TensorInfo] { header.tensors }
 

@@ -46,8 +46,8 @@ struct InspectCommand: ParsableCommand {
             var table = TextTable([("tensor", .left), ("shape", .right), ("dtype", .left), ("parameters", .right), ("bytes", .right), ("kind", .left)])
             for entry in group.entries {
                 let shortName = group.block == nil ? entry.info.name : String(entry.info.name.dropFirst(group.title.count + 1))
-                table.append([shortName, Formatting.shape(entry.info.shape), entry.info.dtype.rawValue,
-                              Formatting.grouped(entry.info.elementCount), Formatting.bytes(entry.info.byteCount), entry.kind.rawValue])
+                table.append([shortName, Formatting.shape(entry.info.shape), entry.tensor.typeName,
+                              Formatting.grouped(entry.info.elementCount), Formatting.bytes(entry.tensor.byteCount), entry.kind.rawValue])
             }
             lines += table.render(indent: "  ")
         }
@@ -60,7 +60,7 @@ struct InspectCommand: ParsableCommand {
     }
 
     private static func describe(_ checkpoint: Checkpoint) -> String {
-        let count = checkpoint.files.count
+        let count = max(checkpoint.files.count, checkpoint.source == nil ? 0 : 1)
         return kindName(checkpoint.kind) + ", \(count) file" + (count == 1 ? "" : "s")
     }
 
@@ -70,6 +70,7 @@ struct InspectCommand: ParsableCommand {
         case .file: return "file"
         case .folder: return "folder"
         case .sharded: return "sharded"
+        case .otherFormat(let format): return format
         }
     }
 }

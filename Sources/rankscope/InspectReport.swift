@@ -4,7 +4,7 @@ import SafeTensors
 /// The `rankscope inspect --json` document. Schema (all sizes exact integers):
 ///
 /// ```
-/// { "path": String, "kind": "file" | "folder" | "sharded", "files": [String],
+/// { "path": String, "kind": "file" | "folder" | "sharded" | "gguf", "files": [String],
 ///   "config": { "architecture", "model_type", "layers", "hidden_size", "intermediate_size",
 ///               "attention_heads", "key_value_heads", "vocab_size" } | null   (each may be null),
 ///   "metadata": { String: String } | null,
@@ -64,7 +64,7 @@ struct InspectReport: Encodable {
         let checkpoint = catalog.checkpoint
         path = checkpoint.path
         kind = InspectCommand.kindName(checkpoint.kind)
-        files = checkpoint.files.map(\.path)
+        files = checkpoint.source == nil ? checkpoint.files.map(\.path) : [checkpoint.path]
         config = checkpoint.config.map {
             Config(architecture: $0.architecture, model_type: $0.modelType, layers: $0.layerCount,
                    hidden_size: $0.hiddenSize, intermediate_size: $0.intermediateSize,
@@ -76,9 +76,9 @@ struct InspectReport: Encodable {
             Group(title: group.title, block: group.block, parameters: group.parameterCount, bytes: group.byteCount,
                   tensors: group.entries.map { entry in
                       Tensor(name: entry.info.name, role: entry.name.role, kind: entry.kind.rawValue,
-                             compressible: entry.isCompressible, dtype: entry.info.dtype.rawValue,
+                             compressible: entry.isCompressible, dtype: entry.tensor.typeName,
                              shape: entry.info.shape, parameters: entry.info.elementCount,
-                             bytes: entry.info.byteCount, file: checkpoint.files[entry.tensor.fileIndex].path)
+                             bytes: entry.tensor.byteCount, file: checkpoint.file(of: entry.tensor)?.path ?? checkpoint.path)
                   })
         }
         totals = Totals(tensors: catalog.entries.count, parameters: catalog.parameterCount,

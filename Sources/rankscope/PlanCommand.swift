@@ -91,6 +91,7 @@ struct PlanCommand: ParsableCommand {
                                                                statistics: stats.map(ActivationStatistics.init(path:)))
         let resolved = try document.resolve(tensors: tensors)
         for warning in resolved.warnings { Termination.printError("rankscope: warning: " + warning) }
+        if let note = catalog.undecodedNote { Termination.printError("rankscope: " + note) }
         let evaluation = try PlanEvaluation(tensors: tensors, resolved: resolved, defaults: document.defaults, target: target,
                                             allowedBits: allowedBits, extraSparseCount: extraSparseCount)
         if let out {

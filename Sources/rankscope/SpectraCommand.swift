@@ -79,6 +79,7 @@ struct SpectraCommand: ParsableCommand {
             StandardOutput.printLines(SpectraCommand.render(results, statisticsPath: stats))
         }
         fflush(stdout)
+        if let note = catalog.undecodedNote { Termination.printError("rankscope: " + note) }
         if run.isCancelled {
             Termination.printError("rankscope: interrupted after \(results.count) of \(selected.count) matrices; computed spectra are kept in the cache.")
             throw ExitCode(130)

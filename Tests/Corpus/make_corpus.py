@@ -5,8 +5,8 @@ seed inputs (Tests/Corpus/seeds). Run from anywhere: python3 Tests/Corpus/make_c
 Each malformed case is one file (or one folder, for sharded checkpoints) and one line of
 malformed/EXPECTED: `name<TAB>fragment`, where fragment is part of the one-sentence message
 rankscope must print for it. The 100 MB header case is not committed (it is made as a sparse
-file by the test)."""
-import json, os, shutil, struct
+file by the test). The GGUF cases (gguf-*.gguf) are patched from a file gguf.GGUFWriter writes."""
+import json, os, shutil, struct, tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MALFORMED = os.path.join(HERE, "malformed")
@@ -84,12 +84,80 @@ SHARDED = {
 }
 
 
+def gguf_string(text) -> bytes:
+    raw = text if isinstance(text, bytes) else text.encode()
+    return struct.pack("<Q", len(raw)) + raw
+
+
+def gguf_image(kvs, tensors, data, version=3, alignment=32, magic=b"GGUF", counts=None) -> bytes:
+    """A GGUF file image: kvs are (key, type code, payload bytes), tensors (name, dims, type, offset)."""
+    n_tensors, n_kv = counts or (len(tensors), len(kvs))
+    out = magic + struct.pack("<IQQ", version, n_tensors, n_kv)
+    for key, code, payload in kvs:
+        out += gguf_string(key) + struct.pack("<I", code) + payload
+    for name, dims, code, offset in tensors:
+        out += gguf_string(name) + struct.pack("<I", len(dims)) + b"".join(struct.pack("<Q", d) for d in dims)
+        out += struct.pack("<IQ", code, offset)
+    out += bytes(-len(out) % alignment)
+    return out + data
+
+
+ARCH = ("general.architecture", 8, gguf_string("llama"))
+GGUF_DATA = bytes(range(24)) + bytes(8) + bytes(34)  # a: F32 2x3 (24 bytes, padded to 32), b: Q8_0 32 (34 bytes)
+GGUF_TENSORS = [("a", [3, 2], 0, 0), ("b", [32, 1], 8, 32)]
+
+
+def gguf_written_by_the_package() -> bytes:
+    """The valid base, written by gguf.GGUFWriter; gguf_image must produce the same bytes."""
+    import numpy as np, gguf
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "base.gguf")
+        w = gguf.GGUFWriter(path, "llama")
+        w.add_tensor("a", np.frombuffer(GGUF_DATA[:24], dtype=np.float32).reshape(2, 3))
+        w.add_tensor("b", np.frombuffer(GGUF_DATA[32:66], dtype=np.uint8).reshape(1, 34), raw_dtype=gguf.GGMLQuantizationType.Q8_0)
+        w.write_header_to_file(); w.write_kv_data_to_file(); w.write_tensors_to_file(); w.close()
+        return open(path, "rb").read()
+
+
+def gguf_cases():
+    base = gguf_image([ARCH], GGUF_TENSORS, GGUF_DATA)
+    written = gguf_written_by_the_package()
+    assert written[:len(base)] == base and set(written[len(base):]) <= {0}, "gguf_image differs from GGUFWriter"
+    u32 = lambda v: struct.pack("<I", v)
+    return {
+        "gguf-bad-magic.gguf": (b"GGUX" + base[4:], "magic"),
+        "gguf-empty.gguf": (b"", "the 4-byte magic needs 4 bytes"),
+        "gguf-version-1.gguf": (gguf_image([ARCH], GGUF_TENSORS, GGUF_DATA, version=1), "version 1 is not supported"),
+        "gguf-big-endian.gguf": (base[:4] + struct.pack(">I", 3) + base[8:], "big-endian"),
+        "gguf-tensor-count-overflow.gguf": (gguf_image([ARCH], GGUF_TENSORS, GGUF_DATA, counts=(1 << 60, 1)), "tensor count 1152921504606846976"),
+        "gguf-metadata-count-overflow.gguf": (gguf_image([ARCH], GGUF_TENSORS, GGUF_DATA, counts=(2, 1 << 62)), "metadata count"),
+        "gguf-truncated-header.gguf": (base[:44], "truncated or the count is corrupt"),
+        "gguf-truncated-data.gguf": (base[:-10], "data section"),
+        "gguf-string-length-overflow.gguf": (base[:24] + struct.pack("<Q", 1 << 63) + base[32:], "metadata key 0 needs 9223372036854775808 bytes"),
+        "gguf-unknown-value-type.gguf": (gguf_image([("x", 42, b"")], GGUF_TENSORS, GGUF_DATA), "unknown value type 42"),
+        "gguf-duplicate-key.gguf": (gguf_image([ARCH, ARCH], GGUF_TENSORS, GGUF_DATA), "appears twice"),
+        "gguf-array-too-long.gguf": (gguf_image([("x", 9, u32(4) + struct.pack("<Q", 1 << 40))], [], b""), "length of array 'x'"),
+        "gguf-bad-alignment.gguf": (gguf_image([ARCH, ("general.alignment", 4, u32(48))], GGUF_TENSORS, GGUF_DATA), "power of two"),
+        "gguf-alignment-not-u32.gguf": (gguf_image([ARCH, ("general.alignment", 10, struct.pack("<Q", 32))], GGUF_TENSORS, GGUF_DATA), "must be a UINT32"),
+        "gguf-unknown-tensor-type.gguf": (gguf_image([ARCH], [("a", [3, 2], 99, 0)], GGUF_DATA), "unknown ggml type 99"),
+        "gguf-too-many-dimensions.gguf": (gguf_image([ARCH], [("a", [1, 1, 1, 1, 6], 0, 0)], GGUF_DATA), "more than ggml's 4"),
+        "gguf-size-overflow.gguf": (gguf_image([ARCH], [("a", [1 << 32, 1 << 32, 1 << 8], 0, 0)], GGUF_DATA), "overflows 64 bits"),
+        "gguf-partial-block.gguf": (gguf_image([ARCH], [("b", [16], 8, 0)], GGUF_DATA), "whole number"),
+        "gguf-duplicate-tensor.gguf": (gguf_image([ARCH], [("a", [3, 2], 0, 0), ("a", [32], 8, 32)], GGUF_DATA), "listed twice"),
+        "gguf-invalid-utf8-name.gguf": (gguf_image([ARCH], [(b"\xff\xfe", [3, 2], 0, 0)], GGUF_DATA), "UTF-8"),
+        "gguf-misaligned-offset.gguf": (gguf_image([ARCH], [("a", [3, 2], 0, 0), ("b", [32], 8, 28)], GGUF_DATA), "multiple of the alignment"),
+        "gguf-overlap.gguf": (gguf_image([ARCH], [("a", [3, 2], 0, 0), ("b", [32], 8, 0)], GGUF_DATA), "overlaps"),
+        "gguf-offset-out-of-range.gguf": (gguf_image([ARCH], [("a", [3, 2], 0, 1 << 40)], GGUF_DATA), "data offset 1099511627776"),
+    }
+
+
 def main():
     shutil.rmtree(MALFORMED, ignore_errors=True)
     shutil.rmtree(SEEDS, ignore_errors=True)
     os.makedirs(MALFORMED)
     os.makedirs(SEEDS)
     expected = []
+    FILES.update(gguf_cases())
     for name, (content, fragment) in sorted(FILES.items()):
         with open(os.path.join(MALFORMED, name), "wb") as f:
             f.write(content)
@@ -111,6 +179,7 @@ def main():
         "valid.safetensors": image(GOOD, GOOD_DATA),
         "valid-metadata.safetensors": image(header({"__metadata__": {"format": "pt"}, "w": entry("F16", [2, 3], 0, 12)}), bytes(12)),
         "valid-empty.safetensors": image(b"{}"),
+        "gguf-valid.gguf": gguf_written_by_the_package(),
         "index.json": json.dumps({"metadata": {"total_size": 22}, "weight_map": {"a": "model-00001-of-00002.safetensors", "b": "model-00002-of-00002.safetensors"}}).encode(),
         # Issue 21 (3): valid files whose names and config fields hold control characters.
         "hostile-names.safetensors": image(header({"q\x1b]0;pwned\x07\x1b[2J": entry("F32", [2, 2], 0, 16),

@@ -26,7 +26,7 @@ enum OutputFiles {
     /// snapshot links every file to `../../blobs`): a link to anything else (`/etc/shadow`, a
     /// private key) is skipped, so its contents never reach the output.
     static func sideFiles(of checkpoint: Checkpoint) -> [String] {
-        guard checkpoint.kind != .file else { return [] }
+        guard checkpoint.kind != .file, checkpoint.source == nil else { return [] }
         let folder = checkpoint.kind == .sharded && checkpoint.path.hasSuffix(".json")
             ? (checkpoint.path as NSString).deletingLastPathComponent : checkpoint.path
         let roots = Set([realPath(folder)] + checkpoint.files.map { (realPath($0.path) as NSString).deletingLastPathComponent })
@@ -52,8 +52,13 @@ enum OutputFiles {
         return String(cString: resolved)
     }
 
-    /// Copies every side file of `checkpoint` into `folder` byte for byte, with its permissions.
+    /// Copies every side file of `checkpoint` into `folder` byte for byte, with its permissions; a
+    /// checkpoint of another format writes the side files its source makes (a GGUF's `tokenizer.json`).
     static func copySideFiles(of checkpoint: Checkpoint, into folder: String) throws {
+        if let source = checkpoint.source {
+            for (name, bytes) in try source.sideFiles() { try write(bytes, to: folder + "/" + name) }
+            return
+        }
         for path in sideFiles(of: checkpoint) {
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw JobError.fileSystem(path: path, reason: "cannot read the file to copy it")

@@ -180,9 +180,9 @@ public final class DataAwareSpectrumEngine: @unchecked Sendable {
 
     /// The cached spectrum of `entry`, when the cache holds both its values and its whitening.
     private func cachedEvent(_ entry: CatalogEntry) -> SpectrumEngine.Event? {
-        guard let cache, entry.hasSpectrum, let shape = entry.matrixShape else { return nil }
+        guard let cache, entry.hasSpectrum, let shape = entry.matrixShape, let file = checkpoint.identity(of: entry.tensor)
+        else { return nil }
         let name = entry.info.name
-        let file = checkpoint.files[entry.tensor.fileIndex]
         guard let values = cache.singularValues(of: name, in: file), values.count == min(shape.rows, shape.columns),
               let whitening = Self.whitening(fromRecord: cache.singularValues(of: Self.whiteningRecordName(name), in: file))
         else { return nil }
@@ -194,7 +194,7 @@ public final class DataAwareSpectrumEngine: @unchecked Sendable {
     private func analyse(_ entry: CatalogEntry) -> SpectrumEngine.Event? {
         let name = entry.info.name
         guard entry.hasSpectrum, let shape = entry.matrixShape, let format = ScalarFormat(entry.info.dtype) else {
-            return .failed(SpectrumError(tensorName: name, problem: "is a \(entry.info.dtype.rawValue) tensor of shape \(entry.info.shape), not a floating-point matrix, so it has no spectrum"))
+            return .failed(SpectrumError(tensorName: name, problem: "is a \(entry.tensor.typeName) tensor of shape \(entry.info.shape), not a floating-point matrix, so it has no spectrum"))
         }
         let isCancelled = { [cancellation] in cancellation.isCancelled }
         do {
@@ -211,9 +211,10 @@ public final class DataAwareSpectrumEngine: @unchecked Sendable {
                 return try LAPACK.singularValues(&whitened, rows: shape.rows, columns: shape.columns)   // not interruptible
             }
             if isCancelled() { return nil }
-            let file = checkpoint.files[entry.tensor.fileIndex]
-            cache?.store(values, of: name, in: file)
-            cache?.store(Self.recordValues(of: whitening.summary), of: Self.whiteningRecordName(name), in: file)
+            if let file = checkpoint.identity(of: entry.tensor) {
+                cache?.store(values, of: name, in: file)
+                cache?.store(Self.recordValues(of: whitening.summary), of: Self.whiteningRecordName(name), in: file)
+            }
             record(whitening.summary, of: name)
             return .finished(Spectrum(tensorName: name, rows: shape.rows, columns: shape.columns, singularValues: values), fromCache: false)
         } catch LinearAlgebraError.cancelled {
