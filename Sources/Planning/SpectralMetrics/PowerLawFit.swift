@@ -1,0 +1,114 @@
+import Foundation
+
+/// A power-law fit p(λ) ∝ λ^(−α) of the tail λ ≥ x_min of an empirical spectral density, computed
+/// exactly as WeightWatcher 0.7.7 does with its default `pl_package='ww'` (its `WWFit` class).
+///
+/// The data are the eigenvalues λ = σ² above WeightWatcher's threshold 1e−5, ascending. For every
+/// candidate x_min = λᵢ (all but the largest), the maximum-likelihood exponent of the tail
+/// λᵢ ≤ λ is α = 1 + n / Σ_{j≥i} ln(λⱼ/λᵢ) (n = tail size), and its Kolmogorov–Smirnov distance
+/// D = max_j |1 − (λⱼ/λᵢ)^(1−α) − (j−i)/n| (D = 1 when α ≤ 1). The fit keeps the first x_min with
+/// the smallest D. With fewer than 20 eigenvalues WeightWatcher switches to its small-sample
+/// variant: the bias-corrected α = 1 + (n−1)/Σ ln(λⱼ/λᵢ), only tails of at least 8 values, and
+/// when none qualifies the whole set; the smallest D still chooses (its objective J is computed
+/// but then overridden by the same argmin of D), and σ there is computed before the fallback
+/// fills in α, which this type reproduces.
+///
+/// The search is exact but prunes: a candidate's running maximum stops being computed as soon as
+/// it reaches the best D so far (a later candidate only wins when strictly smaller), so large
+/// spectra cost far less than the n²/2 terms WeightWatcher evaluates.
+public struct PowerLawFit: Sendable, Equatable, Codable {
+    /// The exponent α of the fitted tail.
+    public let alpha: Double
+    /// The smallest eigenvalue of the tail.
+    public let xmin: Double
+    /// The largest eigenvalue (WeightWatcher's `xmax`).
+    public let xmax: Double
+    /// The Kolmogorov–Smirnov distance of the fit (WeightWatcher's `D`).
+    public let ksDistance: Double
+    /// WeightWatcher's `sigma`: (α − 1)/√n, the standard error of α.
+    public let sigma: Double
+
+    /// WeightWatcher's threshold below which eigenvalues are left out of the fit (`EVALS_THRESH`).
+    public static let eigenvalueThreshold = 1e-5
+    /// Below this many eigenvalues WeightWatcher uses its small-sample fit (`SMALL_N_CUTOFF`).
+    public static let smallSampleCutoff = 20
+    /// The smallest tail the small-sample fit considers (`k_min`).
+    public static let smallSampleMinimumTail = 8
+
+    /// Fits eigenvalues given in ascending order; nil when WeightWatcher's fit fails (fewer than
+    /// two eigenvalues above the threshold), where it reports −1 for every figure.
+    public static func fit(ascendingEigenvalues eigenvalues: [Double]) -> PowerLawFit? {
+        let data = eigenvalues.filter { $0 > eigenvalueThreshold }
+        guard data.count >= 2 else { return nil }
+        let logs = data.map { Foundation.log($0) }
+        // Σ_{j≥i} ln λⱼ, summed from the large end.
+        var suffix = [Double](repeating: 0, count: data.count + 1)
+        for index in stride(from: data.count - 1, through: 0, by: -1) { suffix[index] = suffix[index + 1] + logs[index] }
+        return data.count < smallSampleCutoff
+            ? smallSample(data, logs: logs, suffix: suffix)
+            : standard(data, logs: logs, suffix: suffix)
+    }
+
+    private static func standard(_ data: [Double], logs: [Double], suffix: [Double]) -> PowerLawFit {
+        let count = data.count
+        var best = (index: 0, alpha: 0.0, distance: Double.infinity)
+        for index in 0..<(count - 1) {
+            let n = Double(count - index)
+            let alpha = 1 + n / (suffix[index] - n * logs[index])
+            let distance = alpha > 1 ? ksDistance(data, from: index, alpha: alpha, stopAt: best.distance) : 1
+            if distance < best.distance { best = (index, alpha, distance) }
+        }
+        return PowerLawFit(alpha: best.alpha, xmin: data[best.index], xmax: data[count - 1], ksDistance: best.distance,
+                           sigma: (best.alpha - 1) / Double(count - best.index).squareRoot())
+    }
+
+    private static func smallSample(_ data: [Double], logs: [Double], suffix: [Double]) -> PowerLawFit {
+        let count = data.count
+        var alphas = [Double](repeating: 0, count: count - 1)
+        var distances = [Double](repeating: 1, count: count - 1)
+        var anyCandidate = false
+        for index in 0..<(count - 1) where count - index >= smallSampleMinimumTail {
+            let n = Double(count - index)
+            let sum = suffix[index] - n * logs[index]
+            guard sum > 1e-12 else { continue }
+            let alpha = 1 + (n - 1) / sum
+            alphas[index] = alpha
+            guard alpha > 1 else { continue }
+            distances[index] = ksDistance(data, from: index, alpha: alpha, stopAt: .infinity)
+            anyCandidate = true
+        }
+        // WeightWatcher computes σ from the α values before its fallback fills one in.
+        let sigmas = alphas.enumerated().map { ($0.element - 1) / Double(count - $0.offset).squareRoot() }
+        if !anyCandidate {
+            let n = Double(count)
+            let sum = suffix[0] - n * logs[0]
+            if sum > 1e-12 {
+                let alpha = 1 + (n - 1) / sum
+                alphas[0] = alpha
+                distances[0] = ksDistance(data, from: 0, alpha: alpha, stopAt: .infinity)
+            }
+        }
+        var chosen = 0
+        for index in distances.indices where distances[index] < distances[chosen] { chosen = index }
+        return PowerLawFit(alpha: alphas[chosen], xmin: data[chosen], xmax: data[count - 1],
+                           ksDistance: distances[chosen], sigma: sigmas[chosen])
+    }
+
+    /// max over the tail from `start` of |1 − (λⱼ/λ_start)^(1−α) − (j−start)/n|, or any value
+    /// ≥ `stopAt` as soon as the running maximum reaches it.
+    private static func ksDistance(_ data: [Double], from start: Int, alpha: Double, stopAt limit: Double) -> Double {
+        let xmin = data[start]
+        let n = Double(data.count - start)
+        let exponent = 1 - alpha
+        var largest = 0.0
+        for index in start..<data.count {
+            let theoretical = 1 - Foundation.pow(data[index] / xmin, exponent)
+            let deviation = abs(theoretical - Double(index - start) / n)
+            if deviation > largest {
+                largest = deviation
+                if largest >= limit { return largest }
+            }
+        }
+        return largest
+    }
+}
