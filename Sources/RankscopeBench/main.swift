@@ -14,6 +14,7 @@ let sections: [(String, (BenchOptions) throws -> [String])] = [
     ("model", ModelSpectraBenchmark.run),
     ("compress-memory", CompressMemoryBenchmark.run),
     ("explorer", ExplorerBenchmark.run),
+    ("metrics", MetricsBenchmark.run),
 ]
 let names = sections.map(\.0)
 var arguments = Array(CommandLine.arguments.dropFirst())

@@ -13,9 +13,13 @@ import Foundation
 /// but then overridden by the same argmin of D), and σ there is computed before the fallback
 /// fills in α, which this type reproduces.
 ///
-/// The search is exact but prunes: a candidate's running maximum stops being computed as soon as
-/// it reaches the best D so far (a later candidate only wins when strictly smaller), so large
-/// spectra cost far less than the n²/2 terms WeightWatcher evaluates.
+/// The search is exact but prunes, so large spectra cost far less than the n²/2 terms
+/// WeightWatcher evaluates: a coarse pass over every 32nd candidate sets a bound first; then each
+/// candidate's deviation at the eigenvalue where the last fully evaluated candidate peaked (a lower
+/// bound on its D, and a tight one, since neighbours peak at nearly the same place) rules most
+/// out at once, and a full evaluation stops as soon as its running maximum loses. A candidate
+/// only wins with a smaller D, or an equal D and a smaller index (numpy's first argmin), so the
+/// result is WeightWatcher's exactly; a test checks it against the exhaustive search.
 public struct PowerLawFit: Sendable, Equatable, Codable {
     /// The exponent α of the fitted tail.
     public let alpha: Double
@@ -49,17 +53,55 @@ public struct PowerLawFit: Sendable, Equatable, Codable {
             : standard(data, logs: logs, suffix: suffix)
     }
 
-    private static func standard(_ data: [Double], logs: [Double], suffix: [Double]) -> PowerLawFit {
+    private static func standard(_ data: [Double], logs: [Double], suffix: [Double], exhaustive: Bool = false) -> PowerLawFit {
         let count = data.count
-        var best = (index: 0, alpha: 0.0, distance: Double.infinity)
-        for index in 0..<(count - 1) {
+        let candidates = count - 1
+        let alphas = (0..<candidates).map { index -> Double in
             let n = Double(count - index)
-            let alpha = 1 + n / (suffix[index] - n * logs[index])
-            let distance = alpha > 1 ? ksDistance(data, from: index, alpha: alpha, stopAt: best.distance) : 1
-            if distance < best.distance { best = (index, alpha, distance) }
+            return 1 + n / (suffix[index] - n * logs[index])
         }
-        return PowerLawFit(alpha: best.alpha, xmin: data[best.index], xmax: data[count - 1], ksDistance: best.distance,
-                           sigma: (best.alpha - 1) / Double(count - best.index).squareRoot())
+        // The best (D, index) so far; a candidate wins with a smaller D, or an equal D and a
+        // smaller index (numpy's argmin keeps the first minimum).
+        var best = (index: candidates, distance: Double.infinity)
+        func beats(_ distance: Double, _ index: Int) -> Bool {
+            distance < best.distance || (distance == best.distance && index < best.index)
+        }
+        var hint = count - 1
+        func consider(_ index: Int) {
+            guard alphas[index] > 1 else {
+                if beats(1, index) { best = (index, 1) }
+                return
+            }
+            if !exhaustive {
+                // The deviation at the previous maximiser bounds D from below: neighbouring
+                // candidates peak at nearly the same eigenvalue, so most lose here in O(1).
+                let probe = max(hint, index)
+                if !beats(deviation(data, from: index, alpha: alphas[index], at: probe), index) { return }
+            }
+            let (distance, place) = ksDistance(data, from: index, alpha: alphas[index],
+                                               losesAt: exhaustive ? nil : (best.distance, best.index < index))
+            hint = place
+            if beats(distance, index) { best = (index, distance) }
+        }
+        if !exhaustive {
+            // A coarse pass first, so the bound is tight from the start.
+            for index in stride(from: 0, to: candidates, by: max(1, candidates / 32)) { consider(index) }
+        }
+        for index in 0..<candidates { consider(index) }
+        let alpha = alphas[best.index]
+        return PowerLawFit(alpha: alpha, xmin: data[best.index], xmax: data[count - 1], ksDistance: best.distance,
+                           sigma: (alpha - 1) / Double(count - best.index).squareRoot())
+    }
+
+    /// The exhaustive search WeightWatcher runs (every candidate, every term), for tests that
+    /// check the pruned search against it.
+    static func exhaustiveFit(ascendingEigenvalues eigenvalues: [Double]) -> PowerLawFit? {
+        let data = eigenvalues.filter { $0 > eigenvalueThreshold }
+        guard data.count >= smallSampleCutoff else { return fit(ascendingEigenvalues: eigenvalues) }
+        let logs = data.map { Foundation.log($0) }
+        var suffix = [Double](repeating: 0, count: data.count + 1)
+        for index in stride(from: data.count - 1, through: 0, by: -1) { suffix[index] = suffix[index + 1] + logs[index] }
+        return standard(data, logs: logs, suffix: suffix, exhaustive: true)
     }
 
     private static func smallSample(_ data: [Double], logs: [Double], suffix: [Double]) -> PowerLawFit {
@@ -74,7 +116,7 @@ public struct PowerLawFit: Sendable, Equatable, Codable {
             let alpha = 1 + (n - 1) / sum
             alphas[index] = alpha
             guard alpha > 1 else { continue }
-            distances[index] = ksDistance(data, from: index, alpha: alpha, stopAt: .infinity)
+            distances[index] = ksDistance(data, from: index, alpha: alpha).0
             anyCandidate = true
         }
         // WeightWatcher computes σ from the α values before its fallback fills one in.
@@ -85,7 +127,7 @@ public struct PowerLawFit: Sendable, Equatable, Codable {
             if sum > 1e-12 {
                 let alpha = 1 + (n - 1) / sum
                 alphas[0] = alpha
-                distances[0] = ksDistance(data, from: 0, alpha: alpha, stopAt: .infinity)
+                distances[0] = ksDistance(data, from: 0, alpha: alpha).0
             }
         }
         var chosen = 0
@@ -94,21 +136,31 @@ public struct PowerLawFit: Sendable, Equatable, Codable {
                            ksDistance: distances[chosen], sigma: sigmas[chosen])
     }
 
-    /// max over the tail from `start` of |1 − (λⱼ/λ_start)^(1−α) − (j−start)/n|, or any value
-    /// ≥ `stopAt` as soon as the running maximum reaches it.
-    private static func ksDistance(_ data: [Double], from start: Int, alpha: Double, stopAt limit: Double) -> Double {
+    /// |1 − (λ_j/λ_start)^(1−α) − (j−start)/n| for one j.
+    private static func deviation(_ data: [Double], from start: Int, alpha: Double, at index: Int) -> Double {
+        let n = Double(data.count - start)
+        return abs((1 - Foundation.pow(data[index] / data[start], 1 - alpha)) - Double(index - start) / n)
+    }
+
+    /// max over the tail from `start` of |1 − (λⱼ/λ_start)^(1−α) − (j−start)/n| and the j where
+    /// it is reached. With `losesAt` (the best D and whether a tie loses), it stops as soon as
+    /// the running maximum shows the candidate cannot win.
+    private static func ksDistance(_ data: [Double], from start: Int, alpha: Double,
+                                   losesAt bound: (distance: Double, tieLoses: Bool)? = nil) -> (Double, Int) {
         let xmin = data[start]
         let n = Double(data.count - start)
         let exponent = 1 - alpha
         var largest = 0.0
+        var place = start
         for index in start..<data.count {
             let theoretical = 1 - Foundation.pow(data[index] / xmin, exponent)
             let deviation = abs(theoretical - Double(index - start) / n)
             if deviation > largest {
                 largest = deviation
-                if largest >= limit { return largest }
+                place = index
+                if let bound, largest > bound.distance || (largest == bound.distance && bound.tieLoses) { return (largest, place) }
             }
         }
-        return largest
+        return (largest, place)
     }
 }
