@@ -32,6 +32,15 @@ public struct PowerLawFit: Sendable, Equatable, Codable {
     /// WeightWatcher's `sigma`: (α − 1)/√n, the standard error of α.
     public let sigma: Double
 
+    /// A fit from its figures (for views and tests; ``fit(ascendingEigenvalues:)`` computes one).
+    public init(alpha: Double, xmin: Double, xmax: Double, ksDistance: Double, sigma: Double) {
+        self.alpha = alpha
+        self.xmin = xmin
+        self.xmax = xmax
+        self.ksDistance = ksDistance
+        self.sigma = sigma
+    }
+
     /// WeightWatcher's threshold below which eigenvalues are left out of the fit (`EVALS_THRESH`).
     public static let eigenvalueThreshold = 1e-5
     /// Below this many eigenvalues WeightWatcher uses its small-sample fit (`SMALL_N_CUTOFF`).
