@@ -87,7 +87,7 @@ public struct PowerLawFit: Sendable, Equatable, Codable {
                 let probe = max(hint, index)
                 if !beats(deviation(data, from: index, alpha: alphas[index], at: probe), index) { return }
             }
-            let (distance, place) = ksDistance(data, from: index, alpha: alphas[index],
+            let (distance, place) = ksDistance(data, from: index, alpha: alphas[index], near: hint,
                                                losesAt: exhaustive ? nil : (best.distance, best.index < index))
             hint = place
             if beats(distance, index) { best = (index, distance) }
@@ -153,23 +153,32 @@ public struct PowerLawFit: Sendable, Equatable, Codable {
 
     /// max over the tail from `start` of |1 − (λⱼ/λ_start)^(1−α) − (j−start)/n| and the j where
     /// it is reached. With `losesAt` (the best D and whether a tie loses), it stops as soon as
-    /// the running maximum shows the candidate cannot win.
-    private static func ksDistance(_ data: [Double], from start: Int, alpha: Double,
+    /// the running maximum shows the candidate cannot win, looking first within
+    /// ``scanWindow`` of `near` (where the neighbours peaked) so a loser is found out early;
+    /// the maximum does not depend on the order.
+    private static func ksDistance(_ data: [Double], from start: Int, alpha: Double, near: Int? = nil,
                                    losesAt bound: (distance: Double, tieLoses: Bool)? = nil) -> (Double, Int) {
         let xmin = data[start]
         let n = Double(data.count - start)
         let exponent = 1 - alpha
         var largest = 0.0
         var place = start
-        for index in start..<data.count {
-            let theoretical = 1 - Foundation.pow(data[index] / xmin, exponent)
-            let deviation = abs(theoretical - Double(index - start) / n)
-            if deviation > largest {
-                largest = deviation
-                place = index
-                if let bound, largest > bound.distance || (largest == bound.distance && bound.tieLoses) { return (largest, place) }
+        let centre = min(max(near ?? start, start), data.count - 1)
+        let window = max(start, centre - scanWindow)...min(data.count - 1, centre + scanWindow)
+        for range in [window, start...window.lowerBound, window.upperBound...(data.count - 1)] {
+            for index in range {
+                let theoretical = 1 - Foundation.pow(data[index] / xmin, exponent)
+                let deviation = abs(theoretical - Double(index - start) / n)
+                if deviation > largest {
+                    largest = deviation
+                    place = index
+                    if let bound, largest > bound.distance || (largest == bound.distance && bound.tieLoses) { return (largest, place) }
+                }
             }
         }
         return (largest, place)
     }
+
+    /// Terms around the expected peak a pruned evaluation looks at first.
+    static let scanWindow = 48
 }
