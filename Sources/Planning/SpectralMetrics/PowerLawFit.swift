@@ -15,9 +15,9 @@ import Foundation
 ///
 /// The search is exact but prunes, so large spectra cost far less than the n²/2 terms
 /// WeightWatcher evaluates: a coarse pass over every 32nd candidate sets a bound first; then each
-/// candidate's deviation at the eigenvalue where the last fully evaluated candidate peaked (a lower
-/// bound on its D, and a tight one, since neighbours peak at nearly the same place) rules most
-/// out at once, and a full evaluation stops as soon as its running maximum loses. A candidate
+/// candidate's terms are visited outwards from the eigenvalue where the previous candidate's
+/// evaluation stopped (neighbours deviate most at nearly the same place), and the evaluation
+/// stops as soon as its running maximum loses: about 20 terms per candidate instead of n/2. A candidate
 /// only wins with a smaller D, or an equal D and a smaller index (numpy's first argmin), so the
 /// result is WeightWatcher's exactly; a test checks it against the exhaustive search.
 public struct PowerLawFit: Sendable, Equatable, Codable {
@@ -81,12 +81,6 @@ public struct PowerLawFit: Sendable, Equatable, Codable {
                 if beats(1, index) { best = (index, 1) }
                 return
             }
-            if !exhaustive {
-                // The deviation at the previous maximiser bounds D from below: neighbouring
-                // candidates peak at nearly the same eigenvalue, so most lose here in O(1).
-                let probe = max(hint, index)
-                if !beats(deviation(data, from: index, alpha: alphas[index], at: probe), index) { return }
-            }
             let (distance, place) = ksDistance(data, from: index, alpha: alphas[index], near: hint,
                                                losesAt: exhaustive ? nil : (best.distance, best.index < index))
             hint = place
@@ -145,17 +139,11 @@ public struct PowerLawFit: Sendable, Equatable, Codable {
                            ksDistance: distances[chosen], sigma: sigmas[chosen])
     }
 
-    /// |1 − (λ_j/λ_start)^(1−α) − (j−start)/n| for one j.
-    private static func deviation(_ data: [Double], from start: Int, alpha: Double, at index: Int) -> Double {
-        let n = Double(data.count - start)
-        return abs((1 - Foundation.pow(data[index] / data[start], 1 - alpha)) - Double(index - start) / n)
-    }
-
     /// max over the tail from `start` of |1 − (λⱼ/λ_start)^(1−α) − (j−start)/n| and the j where
     /// it is reached. With `losesAt` (the best D and whether a tie loses), it stops as soon as
-    /// the running maximum shows the candidate cannot win, looking first within
-    /// ``scanWindow`` of `near` (where the neighbours peaked) so a loser is found out early;
-    /// the maximum does not depend on the order.
+    /// the running maximum shows the candidate cannot win, looking first outwards from `near`
+    /// (within ``scanWindow``) so a loser is found out early; the maximum does not depend on the
+    /// order of the terms.
     private static func ksDistance(_ data: [Double], from start: Int, alpha: Double, near: Int? = nil,
                                    losesAt bound: (distance: Double, tieLoses: Bool)? = nil) -> (Double, Int) {
         let xmin = data[start]
@@ -163,19 +151,26 @@ public struct PowerLawFit: Sendable, Equatable, Codable {
         let exponent = 1 - alpha
         var largest = 0.0
         var place = start
-        let centre = min(max(near ?? start, start), data.count - 1)
-        let window = max(start, centre - scanWindow)...min(data.count - 1, centre + scanWindow)
-        for range in [window, start...window.lowerBound, window.upperBound...(data.count - 1)] {
-            for index in range {
-                let theoretical = 1 - Foundation.pow(data[index] / xmin, exponent)
-                let deviation = abs(theoretical - Double(index - start) / n)
-                if deviation > largest {
-                    largest = deviation
-                    place = index
-                    if let bound, largest > bound.distance || (largest == bound.distance && bound.tieLoses) { return (largest, place) }
-                }
-            }
+        let last = data.count - 1
+        let centre = min(max(near ?? start, start), last)
+        // Returns true when the candidate is known to lose.
+        func visit(_ index: Int) -> Bool {
+            let theoretical = 1 - Foundation.pow(data[index] / xmin, exponent)
+            let deviation = abs(theoretical - Double(index - start) / n)
+            guard deviation > largest else { return false }
+            largest = deviation
+            place = index
+            guard let bound else { return false }
+            return largest > bound.distance || (largest == bound.distance && bound.tieLoses)
         }
+        // Outwards from the centre first, then the rest of the tail.
+        let low = max(start, centre - scanWindow), high = min(last, centre + scanWindow)
+        for offset in 0...scanWindow {
+            if centre + offset <= high, visit(centre + offset) { return (largest, place) }
+            if offset > 0, centre - offset >= low, visit(centre - offset) { return (largest, place) }
+        }
+        if low > start { for index in start..<low where visit(index) { return (largest, place) } }
+        if high < last { for index in (high + 1)...last where visit(index) { return (largest, place) } }
         return (largest, place)
     }
 
