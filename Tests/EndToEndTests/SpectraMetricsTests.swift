@@ -103,6 +103,27 @@ final class SpectraMetricsTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: checkpoint, withIntermediateDirectories: true)
         try PythonOracle.run(writer, [checkpoint])
         try check(checkpoint, filter: nil)
+
+        // plan marks the same cautions, by the same metrics, in its JSON layers and its table.
+        let metrics = try Harness.rankscope(["spectra", checkpoint, "--metrics", "--json"], cacheHome: directory + "/cache")
+        let details = try XCTUnwrap((Harness.json(metrics.stdout) as? [String: Any])?["details"] as? [[String: Any]])
+        let byName = Dictionary(uniqueKeysWithValues: details.compactMap { row in (row["name"] as? String).map { ($0, row) } })
+        let plan = try Harness.rankscope(["plan", checkpoint, "--json"], cacheHome: directory + "/cache")
+        XCTAssertEqual(plan.status, 0, plan.stderr)
+        let layers = try XCTUnwrap((Harness.json(plan.stdout) as? [String: Any])?["layers"] as? [[String: Any]])
+        XCTAssertEqual(layers.count, details.count)
+        var cautions = 0
+        for layer in layers {
+            let name = try XCTUnwrap(layer["name"] as? String)
+            let row = try XCTUnwrap(byName[name], name)
+            XCTAssertEqual(layer["alpha"] as? Double, row["alpha"] as? Double, name)
+            XCTAssertEqual(layer["num_spikes"] as? Int, row["num_spikes"] as? Int, name)
+            XCTAssertEqual(layer["caution"] as? String, row["caution"] as? String, name)
+            if (layer["caution"] as? String ?? "") != "" { cautions += 1 }
+        }
+        XCTAssertGreaterThan(cautions, 0, "the Cauchy-like v_proj has alpha < 2: \(details.map { ($0["name"] ?? "", $0["alpha"] ?? "") })")
+        let table = try Harness.rankscope(["plan", checkpoint], cacheHome: directory + "/cache")
+        XCTAssertTrue(table.stdout.contains("cautions (\(cautions) matrices"), table.stdout)
     }
 
     func testDemoCheckpointMatchesWeightWatcher() throws {
