@@ -75,6 +75,10 @@ public enum ExplorerAction: Hashable, Sendable {
     case cycleHeatmapEnergy
     /// Show the other kind of spectra: the weights' or the data-aware ones (needs `--stats`).
     case toggleSpectrumKind
+    /// Table: show or hide the heavy-tailed metric columns (alpha, spikes above the MP bulk, caution).
+    case toggleMetricColumns
+    /// Heatmap: alpha per block × role instead of the rank for an energy share (or back).
+    case toggleHeatmapAlpha
     /// Start compressing the current plan in the background (asks for the output folder).
     case compress
     /// Cancel the running compression job.

@@ -26,7 +26,7 @@ extension ExplorerState {
             switch sort {
             case .name: value = Double(order)
             case .size, .parameters: value = members.reduce(0) { $0 + sortValues[$1] }
-            case .error, .energyRank: value = members.map { sortValues[$0] }.max() ?? 0
+            case .error, .energyRank, .alpha: value = members.map { sortValues[$0] }.max() ?? 0
             }
             shownGroups.append((group.block, sorted, value, order))
         }
@@ -62,6 +62,7 @@ extension ExplorerState {
         case .parameters: return entries.indices.map { Double(estimate($0).parametersAfter) }
         case .error: return entries.indices.map { estimate($0).relativeError ?? -1 }
         case .energyRank: return statuses.map { Double($0.spectrum?.summary.energyRank99 ?? -1) }
+        case .alpha: return allMetrics().map { $0?.alpha ?? -2 }
         }
     }
 

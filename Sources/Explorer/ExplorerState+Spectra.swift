@@ -58,7 +58,7 @@ extension ExplorerState {
             if let i = indexByName[name] { dataAwareStatuses?[i] = status }
             dataAwareProgress = (min(max(dataAwareProgress?.completed ?? 0, completed), total), total)
         }
-        if kind == spectrumKind, sort == .error || sort == .energyRank { rebuildRows() }
+        if kind == spectrumKind, sort == .error || sort == .energyRank || sort == .alpha { rebuildRows() }
         if applyPendingPlanIfReady() { return }
         guard spectraAreDone(kind), quitDialog == nil, prompt == nil else { return }
         announceDone(kind, total: total)
@@ -98,7 +98,7 @@ extension ExplorerState {
             return
         }
         spectrumKind = spectrumKind.other
-        if sort == .error || sort == .energyRank { rebuildRows() }
+        if sort == .error || sort == .energyRank || sort == .alpha { rebuildRows() }
         if applyPendingPlanIfReady() { return }
         switch spectrumKind {
         case .dataAware:

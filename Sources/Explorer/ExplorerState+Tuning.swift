@@ -54,7 +54,7 @@ extension ExplorerState {
         guard changed > 0 else { return 0 }
         history.record(settings)
         settings = next
-        if sort != .name && sort != .energyRank { rebuildRows() }
+        if sort != .name && sort != .energyRank && sort != .alpha { rebuildRows() }
         return changed
     }
 

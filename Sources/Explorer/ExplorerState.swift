@@ -95,6 +95,13 @@ public struct ExplorerState: Sendable {
     public internal(set) var overlayNormalized = false
     /// Which of ``ViewMode/heatmapEnergies`` the heatmap shows.
     public internal(set) var heatmapEnergyIndex = 1
+    /// Whether the table shows the heavy-tailed metric columns (`t`).
+    public internal(set) var showsMetricColumns = false
+    /// Whether the heatmap shows alpha instead of the rank for an energy share (`A`).
+    public internal(set) var heatmapShowsAlpha = false
+    /// Heavy-tailed metrics computed so far, shared by copies of the state (a pure function of
+    /// each spectrum, so sharing is safe).
+    let metricsMemo = MetricsMemo()
     /// The background compression job, once one was started.
     public internal(set) var job: JobProgress?
     /// Work for the app: start or cancel a job (taken with ``takeJobRequest()``).
@@ -287,6 +294,8 @@ public struct ExplorerState: Sendable {
         case .compress: openCompressPrompt()
         case .cancelJob: cancelJob()
         case .toggleSpectrumKind: toggleSpectrumKind()
+        case .toggleMetricColumns: toggleMetricColumns()
+        case .toggleHeatmapAlpha: toggleHeatmapAlpha()
         case .toggleHelp:
             showingHelp = true
             helpOffset = 0

@@ -11,6 +11,8 @@ public enum LayerSort: Int, CaseIterable, Sendable {
     case error
     /// Rank keeping 99% of the energy, largest first.
     case energyRank
+    /// WeightWatcher's alpha of the shown spectrum, largest (most random-like) first.
+    case alpha
 
     /// The word the status line and table title show.
     public var label: String {
@@ -20,6 +22,7 @@ public enum LayerSort: Int, CaseIterable, Sendable {
         case .parameters: return "params"
         case .error: return "error"
         case .energyRank: return "r99"
+        case .alpha: return "alpha"
         }
     }
 

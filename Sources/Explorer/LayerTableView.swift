@@ -10,6 +10,8 @@ enum LayerTableView {
     /// The columns, most important first after the name; ``minimumNameWidth`` decides how many fit.
     enum Column: CaseIterable {
         case mark, layer, rank, error, size, bits, parameters, energyRank, shape, dtype
+        /// Heavy-tailed metrics (shown with `t`): alpha, spikes above the MP bulk, caution.
+        case alpha, spikes, caution
 
         var spec: TableColumn {
             switch self {
@@ -23,6 +25,9 @@ enum LayerTableView {
             case .energyRank: return TableColumn("r99", width: .fixed(4), alignment: .right)
             case .shape: return TableColumn("shape", width: .fixed(11), alignment: .right)
             case .dtype: return TableColumn("dtype", width: .fixed(5), alignment: .right)
+            case .alpha: return TableColumn("alpha", width: .fixed(5), alignment: .right)
+            case .spikes: return TableColumn("spk", width: .fixed(4), alignment: .right)
+            case .caution: return TableColumn("caution", width: .fixed(7))
             }
         }
 
@@ -35,16 +40,19 @@ enum LayerTableView {
     /// The layer column keeps at least this many cells before optional columns are dropped.
     static let minimumNameWidth = 16
 
-    /// The columns shown in a pane `width` cells wide, in display order.
-    static func columns(width: Int) -> [Column] {
+    /// The columns shown in a pane `width` cells wide, in display order; with `metrics`, the
+    /// metric columns come right after rank and error in priority.
+    static func columns(width: Int, metrics: Bool = false) -> [Column] {
         var kept: [Column] = [.mark, .layer, .rank, .error]
         var used = kept.reduce(0) { $0 + $1.fixedWidth + 1 }
-        for optional in [Column.size, .bits, .parameters, .energyRank, .shape, .dtype] {
+        let metricColumns: [Column] = metrics ? [.alpha, .caution, .spikes] : []
+        for optional in metricColumns + [Column.size, .bits, .parameters, .energyRank, .shape, .dtype] {
             guard width - used - optional.fixedWidth - 1 >= minimumNameWidth else { break }
             kept.append(optional)
             used += optional.fixedWidth + 1
         }
-        let order: [Column] = [.mark, .layer, .shape, .dtype, .energyRank, .parameters, .rank, .bits, .size, .error]
+        let order: [Column] = [.mark, .layer, .shape, .dtype, .energyRank, .parameters, .rank, .bits, .size, .error,
+                               .alpha, .spikes, .caution]
         return order.filter(kept.contains)
     }
 
@@ -68,7 +76,20 @@ enum LayerTableView {
             r99 = "\(s.summary.energyRank99)"
             error = estimate.relativeError.map(ExplorerFormat.percent) ?? "—"
         }
-        return [
+        var metricCells: [Column: String] = [:]
+        if state.showsMetricColumns {
+            switch state.statuses[index] {
+            case .pending: metricCells = [.alpha: "…", .spikes: "…"]
+            case .failed: metricCells = [.alpha: "—", .spikes: "—"]
+            case .ready:
+                if let m = state.metrics(index) {
+                    metricCells = [.alpha: m.powerLaw.map { String(format: "%.2f", $0.alpha) } ?? "fail",
+                                   .spikes: m.marchenkoPastur.map { "\($0.spikeCount)" } ?? "fail",
+                                   .caution: LayerTableView.cautionText(SpectralCaution(metrics: m))]
+                }
+            }
+        }
+        return metricCells.merging([
             .mark: mark + changed,
             .layer: "  " + state.displayName(index),
             .shape: entry.matrixShape.map { "\($0.rows)×\($0.columns)" } ?? "?",
@@ -79,7 +100,17 @@ enum LayerTableView {
             .bits: bitsText(setting.effectiveChoice, storedBits: entry.info.dtype.byteWidth * 8),
             .size: ExplorerFormat.bytes(estimate.bytesAfter),
             .error: error,
-        ]
+        ]) { $1 }
+    }
+
+    /// The caution as the 7-cell column shows it: `heavy`, `noise`, `poorfit` or blank.
+    static func cautionText(_ caution: SpectralCaution) -> String {
+        switch caution {
+        case .none: return ""
+        case .heavyTail: return "heavy"
+        case .mostlyNoise: return "noise"
+        case .unreliable: return "poorfit"
+        }
     }
 
     /// `16`, `4`, `4+2` (factors + backbone), or the dense width.
@@ -139,7 +170,7 @@ enum LayerTableView {
         let block = Block(title: title(state), borderStyle: styles.border, titleStyle: styles.title)
         block.render(into: &buffer, area: area)
         let inner = block.inner(area)
-        let shown = columns(width: inner.width)
+        let shown = columns(width: inner.width, metrics: state.showsMetricColumns)
         let figures = blockFigures(state, estimates)
         let selected = state.cursor.flatMap { state.rows.firstIndex(of: $0) }
         // Only the lines on screen get texts: a 560-matrix model stays cheap per frame.

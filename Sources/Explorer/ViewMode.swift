@@ -10,6 +10,9 @@ public enum ViewMode: Int, CaseIterable, Hashable, Sendable {
     case sparseDense
     /// The background compression job.
     case jobs
+    /// The selected matrix's empirical spectral density on log-log axes, with the power-law fit
+    /// and the Marchenko–Pastur bulk edge.
+    case esd
 
     /// The view after this one (wrapping around).
     public var next: ViewMode { ViewMode(rawValue: rawValue % ViewMode.allCases.count + 1)! }
@@ -22,6 +25,7 @@ public enum ViewMode: Int, CaseIterable, Hashable, Sendable {
         case .heatmap: return "heatmap"
         case .sparseDense: return "sparse vs dense"
         case .jobs: return "jobs"
+        case .esd: return "log-log ESD"
         }
     }
 

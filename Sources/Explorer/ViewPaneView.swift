@@ -29,9 +29,14 @@ enum ViewPaneView {
                 .render(into: &buffer, area: area)
         case .heatmap:
             let energy = ExplorerFormat.trimmedPercent(state.heatmapEnergy)
-            HeatmapPane(title: prefix.isEmpty ? "Rank for \(energy) energy (E cycles)" : "Data-aware rank for \(energy) (E)",
-                        cells: state.heatmapCells, energy: state.heatmapEnergy, styles: styles)
-                .render(into: &buffer, area: area)
+            var pane = HeatmapPane(title: prefix.isEmpty ? "Rank for \(energy) energy (E cycles)" : "Data-aware rank for \(energy) (E)",
+                                   cells: state.heatmapShowsAlpha ? state.heatmapAlphaCells : state.heatmapCells,
+                                   energy: state.heatmapEnergy, styles: styles)
+            if state.heatmapShowsAlpha {
+                pane.showsAlpha = true
+                pane.title = prefix + "Alpha per block × role (A: rank)"
+            }
+            pane.render(into: &buffer, area: area)
         case .sparseDense:
             let inputs = state.sparseDenseInputs(rowEstimates: estimates)
             guard !inputs.shapes.isEmpty else {
@@ -46,6 +51,13 @@ enum ViewPaneView {
                 .render(into: &buffer, area: area)
         case .jobs:
             JobsPane(job: state.job, now: state.clock(), styles: styles).render(into: &buffer, area: area)
+        case .esd:
+            let index = state.selection
+            let selected = state.selectedEntry != nil
+            ESDPane(title: prefix + "ESD" + (selected ? " " + state.displayName(index) : ""),
+                    status: selected ? state.statuses[index] : nil, metrics: selected ? state.metrics(index) : nil,
+                    styles: styles)
+                .render(into: &buffer, area: area)
         }
     }
 }

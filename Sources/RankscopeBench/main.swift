@@ -17,6 +17,7 @@ let sections: [(String, (BenchOptions) throws -> [String])] = [
     ("explorer", ExplorerBenchmark.run),
     ("tokenizer", TokenizerBenchmark.run),
     ("forward", ForwardBenchmark.run),
+    ("metrics", MetricsBenchmark.run),
 ]
 let names = sections.map(\.0)
 var arguments = Array(CommandLine.arguments.dropFirst())

@@ -22,6 +22,9 @@ struct PlanEvaluation {
     let defaults: PlanDefaults
     /// Rows and columns of every compressible matrix.
     let shapes: [String: (rows: Int, columns: Int)]
+    /// WeightWatcher's metrics of every compressible matrix with a spectrum (of the kind the
+    /// plan uses), for the cautions (``SpectralCaution``) the report marks.
+    let metrics: [String: SpectralMetrics]
 
     /// `allowedBits`: factor bit widths every free matrix may choose among (from `--allow-bits`), on top of the plan's `allow_bits`.
     init(tensors: [PlannedTensor], resolved: ResolvedPlan, defaults: PlanDefaults, target: BudgetTarget?,
@@ -40,6 +43,8 @@ struct PlanEvaluation {
         self.shapes = Dictionary(uniqueKeysWithValues: tensors.compactMap { tensor in
             tensor.isCompressible ? tensor.matrixShape.map { (tensor.name, $0) } : nil
         })
+        let measured = tensors.filter { $0.isCompressible && $0.spectrum != nil }
+        metrics = Dictionary(uniqueKeysWithValues: zip(measured.map(\.name), SpectralMetrics.compute(measured.compactMap(\.spectrum))))
         sparse = ([lowRankParameters] + (extraSparseCount.map { [$0] } ?? [])).map {
             SparseComparison(shapes: shapes, keptParameters: $0, valueBits: defaults.factorBits)
         }

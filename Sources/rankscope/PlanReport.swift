@@ -108,6 +108,9 @@ struct PlanReport: Encodable {
         let relative_error: Double?
         let whitening: String?
         let whitening_shift: Double?
+        let alpha: Double?
+        let num_spikes: Int?
+        let caution: String?
     }
 
     struct Format: Encodable {
@@ -193,7 +196,9 @@ struct PlanReport: Encodable {
                          decided_by: evaluation.allocation != nil && kind == "free" ? "allocator" : (resolved.decidedBy[estimate.name] ?? .defaults).description,
                          parameters_before: estimate.parametersBefore, parameters_after: estimate.parametersAfter,
                          bytes_before: estimate.bytesBefore, bytes_after: estimate.bytesAfter, relative_error: estimate.relativeError,
-                         whitening: source.whiteningKind(of: estimate.name), whitening_shift: source.whiteningShift(of: estimate.name))
+                         whitening: source.whiteningKind(of: estimate.name), whitening_shift: source.whiteningShift(of: estimate.name),
+                         alpha: evaluation.metrics[estimate.name]?.alpha, num_spikes: evaluation.metrics[estimate.name]?.spikeCount,
+                         caution: evaluation.metrics[estimate.name].map { SpectralCaution(metrics: $0).rawValue })
         }
         sparse = evaluation.sparse.map { comparison in
             Sparse(kept_parameters: comparison.keptParameters, density: comparison.density, value_bits: comparison.valueBits,

@@ -37,7 +37,34 @@ enum PlanTables {
             lines.append("")
             lines += allocationLines(allocation)
         }
+        let cautions = cautionLines(evaluation)
+        if !cautions.isEmpty { lines += [""] + cautions }
         return lines
+    }
+
+    /// The matrices whose heavy-tailed metrics call for caution (``SpectralCaution``), in model
+    /// order, with their choice, under a heading that states the rule.
+    static func cautionLines(_ evaluation: PlanEvaluation) -> [String] {
+        var table = TextTable([("matrix", .left), ("alpha", .right), ("num_spikes", .right), ("M", .right),
+                               ("caution", .left), ("choice", .left)])
+        var count = 0
+        for estimate in evaluation.totals.estimates {
+            guard let metrics = evaluation.metrics[estimate.name] else { continue }
+            let caution = SpectralCaution(metrics: metrics)
+            guard caution != .none else { continue }
+            count += 1
+            let choice: String
+            switch evaluation.choices[estimate.name] ?? .keep {
+            case .dense: choice = "dense"
+            case let .lowRank(rank, bits, _, backbone): choice = "rank \(rank), \(bits)-bit" + (backbone.map { " + \($0)-bit backbone" } ?? "")
+            }
+            table.append([estimate.name, String(format: "%.3f", metrics.alpha), String(metrics.spikeCount),
+                          String(metrics.eigenvalueCount), caution.rawValue, choice])
+        }
+        guard count > 0 else { return [] }
+        return ["cautions (\(count) matrices; WeightWatcher metrics of their spectra): poor-fit = power-law fit failed or KS D > 1.358/√n_tail, "
+                + "do not read alpha; heavy-tail = alpha < 2, compress last; mostly-noise = num_spikes ≤ max(1, 1% of M) above the "
+                + "Marchenko–Pastur bulk, cheap to truncate:"] + table.render()
     }
 
     static func describe(_ target: BudgetTarget) -> String {

@@ -30,8 +30,11 @@ struct SpectraCommand: ParsableCommand {
     @Option(help: "Only matrices whose name matches this regular expression (searched, not anchored).")
     var filter: String?
 
-    @Option(help: "Write every singular value to this CSV file: tensor,block,role,rows,columns,index,singular_value,spectrum_kind (index from 0; kind weights or data_aware).")
+    @Option(help: "Write every singular value to this CSV file: tensor,block,role,rows,columns,index,singular_value,spectrum_kind (index from 0; kind weights or data_aware). With --metrics, one row per matrix with WeightWatcher's details columns instead.")
     var csv: String?
+
+    @Flag(help: "Heavy-tailed metrics as WeightWatcher computes them (alpha, xmin, D, num_spikes, mp_softrank, log_norm, ...): the table, --csv and --json (as \"details\") use its column names.")
+    var metrics = false
 
     @Flag(help: "Print a JSON document instead of the table (schema in the README).")
     var json = false
@@ -70,11 +73,17 @@ struct SpectraCommand: ParsableCommand {
         let (results, failures) = (run.results, run.failures)
         if let csv {
             let writer = GuardedWriter(checkpoint: catalog.checkpoint, others: [stats].compactMap { $0 })
-            try SpectraCSV.write(results, kind: run.source.kind, to: csv, with: writer)
+            if metrics {
+                try MetricsDetails.writeCSV(results, kind: run.source.kind, to: csv, with: writer)
+            } else {
+                try SpectraCSV.write(results, kind: run.source.kind, to: csv, with: writer)
+            }
         }
         if json {
             try JSONOutput.print(SpectraReport(path: catalog.checkpoint.path, source: run.source, results: results,
-                                               failures: failures, includeValues: values))
+                                               failures: failures, includeValues: values, includeMetrics: metrics))
+        } else if metrics {
+            for line in MetricsTable.render(results, statisticsPath: stats) { print(line) }
         } else {
             StandardOutput.printLines(SpectraCommand.render(results, statisticsPath: stats))
         }

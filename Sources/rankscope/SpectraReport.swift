@@ -11,7 +11,8 @@ import Planning
 ///                   "energy_rank_90", "energy_rank_99", "energy_rank_99_9", "break_even_rank",
 ///                   "from_cache": Bool, "singular_values": [Double] (only with --values),
 ///                   "whitening": "cholesky" | "diagonal", "whitening_shift": Double (only data_aware) } ],
-///   "failures": [ { "name": String, "message": String } ] }
+///   "failures": [ { "name": String, "message": String } ],
+///   "details": [ { WeightWatcher's details columns, see MetricsDetails } ] (only with --metrics) }
 /// ```
 /// Keys marked "only" are left out, not null, when they do not apply.
 struct SpectraReport: Encodable {
@@ -46,8 +47,11 @@ struct SpectraReport: Encodable {
     let statistics: SpectraSource.Statistics?
     let matrices: [MatrixFigures]
     let failures: [Failure]
+    let details: [MetricsDetails.JSONRow]?
 
-    init(path: String, source: SpectraSource, results: [SpectraCommand.Result], failures: [SpectrumError], includeValues: Bool) {
+    init(path: String, source: SpectraSource, results: [SpectraCommand.Result], failures: [SpectrumError], includeValues: Bool,
+         includeMetrics: Bool = false) {
+        details = includeMetrics ? MetricsDetails.rows(results, kind: source.kind).map(MetricsDetails.JSONRow.init) : nil
         self.path = path
         spectrum_kind = source.kind
         statistics = source.statistics

@@ -20,11 +20,11 @@ final class ExplorerViewModeTests: XCTestCase {
         defer { app.finish() }
         XCTAssertEqual(app.state.viewMode, .spectrum)
         var seen: [ViewMode] = []
-        for _ in 0..<5 {
+        for _ in 0..<6 {
             app.handle(.tab)
             seen.append(app.state.viewMode)
         }
-        XCTAssertEqual(seen, [.overlay, .heatmap, .sparseDense, .jobs, .spectrum])
+        XCTAssertEqual(seen, [.overlay, .heatmap, .sparseDense, .jobs, .esd, .spectrum])
         for (key, mode) in [("3", ViewMode.heatmap), ("1", .spectrum), ("5", .jobs), ("2", .overlay), ("4", .sparseDense)] {
             app.handle(.character(Character(key)))
             XCTAssertEqual(app.state.viewMode, mode, key)

@@ -1,3 +1,4 @@
+import Foundation
 import Planning
 import TerminalUI
 
@@ -27,12 +28,15 @@ public struct HeatmapPane: Widget {
         public var role: String
         /// The matrix's spectrum; nil while unknown.
         public var spectrum: Spectrum?
+        /// WeightWatcher's alpha of the spectrum (−1 when the fit failed); nil while unknown.
+        public var alpha: Double?
 
         /// Creates a cell.
-        public init(block: Int, role: String, spectrum: Spectrum?) {
+        public init(block: Int, role: String, spectrum: Spectrum?, alpha: Double? = nil) {
             self.block = block
             self.role = role
             self.spectrum = spectrum
+            self.alpha = alpha
         }
     }
 
@@ -45,8 +49,13 @@ public struct HeatmapPane: Widget {
     /// Colours and attributes.
     public var styles: PaneStyles
 
+    /// Show each cell's alpha (on ``alphaRange``) instead of its rank fraction.
+    public var showsAlpha = false
+
     /// Cell width at which percentages are written in the cells.
     public static let numberedCellWidth = 5
+    /// The alpha colour scale: 1 (heaviest tails) to 8; well-trained layers sit at 2–6.
+    public static let alphaRange = 1.0...8.0
 
     /// Creates the pane.
     public init(title: String = "Rank heatmap", cells: [Cell], energy: Double, styles: PaneStyles = .standard) {
@@ -75,6 +84,19 @@ public struct HeatmapPane: Widget {
             guard let spectrum = cell.spectrum, !spectrum.singularValues.isEmpty,
                   let j = column[cell.block], let i = row[cell.role] else { continue }
             grid[i][j] = Double(HeatmapPane.rank(spectrum, keeping: energy)) / Double(spectrum.singularValues.count)
+        }
+        return grid
+    }
+
+    /// The grid of alphas by role, then block; NaN where unknown or where the fit failed.
+    public var alphas: [[Double]] {
+        let blocks = self.blocks, roles = self.roles
+        var grid = [[Double]](repeating: [Double](repeating: .nan, count: blocks.count), count: roles.count)
+        let column = Dictionary(uniqueKeysWithValues: blocks.enumerated().map { ($0.element, $0.offset) })
+        let row = Dictionary(uniqueKeysWithValues: roles.enumerated().map { ($0.element, $0.offset) })
+        for cell in cells {
+            guard let alpha = cell.alpha, alpha >= 0, let j = column[cell.block], let i = row[cell.role] else { continue }
+            grid[i][j] = alpha
         }
         return grid
     }
@@ -116,20 +138,22 @@ public struct HeatmapPane: Widget {
         let cellWidth = blocks.count * HeatmapPane.numberedCellWidth <= room
             ? HeatmapPane.numberedCellWidth : max(1, min(3, room / blocks.count))
         let shown = min(blocks.count, max(0, room / cellWidth))
-        let grid = fractions.map { Array($0.prefix(shown)) }
+        let grid = (showsAlpha ? alphas : fractions).map { Array($0.prefix(shown)) }
         let digits = "\(blocks[..<shown].max() ?? 0)".count
         let range = shown < blocks.count ? " \(blocks[0])–\(blocks[shown - 1]) of \(blocks.count)" : ""
         let caption = Legend(items: [
-            LegendItem(text: "rank for \(ExplorerFormat.trimmedPercent(energy)) energy ÷ full rank"),
+            LegendItem(text: showsAlpha ? "alpha of the λ = σ² tail" : "rank for \(ExplorerFormat.trimmedPercent(energy)) energy ÷ full rank"),
             LegendItem(text: "rows: role"),
             LegendItem(text: "columns: block" + range),
         ], textStyle: styles.text)
         let captionRows = min(caption.height(width: inner.width), inner.height)
         caption.render(into: &buffer, area: inner.resized(height: captionRows))
-        var map = Heatmap(values: grid, rowLabels: roles, range: 0...1, ramp: styles.heatRamp,
+        var map = Heatmap(values: grid, rowLabels: roles, range: showsAlpha ? HeatmapPane.alphaRange : 0...1, ramp: styles.heatRamp,
                           cellWidth: cellWidth, labelStyle: styles.text)
         if cellWidth >= HeatmapPane.numberedCellWidth {
-            map.cellTexts = grid.map { row in row.map { $0.isFinite ? "\(Int(($0 * 100).rounded()))" : "" } }
+            map.cellTexts = grid.map { row in
+                row.map { !$0.isFinite ? "" : showsAlpha ? String(format: "%.1f", $0) : "\(Int(($0 * 100).rounded()))" }
+            }
         }
         let headerY = inner.y + captionRows
         if headerY < inner.maxY {
@@ -153,13 +177,14 @@ public struct HeatmapPane: Widget {
     func drawScale(into buffer: inout CellBuffer, x: Int, y: Int, width: Int) {
         let steps = 12
         var cursor = x
-        cursor += buffer.write("0% ", at: Position(x: cursor, y: y), style: styles.text, maxWidth: max(0, x + width - cursor))
+        let (low, high) = showsAlpha ? ("α 1 ", " 8 (2–6 well trained)  · unknown") : ("0% ", " 100% of full rank  · unknown")
+        cursor += buffer.write(low, at: Position(x: cursor, y: y), style: styles.text, maxWidth: max(0, x + width - cursor))
         let scale = Heatmap(values: [(0..<steps).map { Double($0) / Double(steps - 1) }], range: 0...1,
                             ramp: styles.heatRamp, cellWidth: 1)
         let scaleWidth = min(steps, max(0, x + width - cursor))
         scale.render(into: &buffer, area: Rect(x: cursor, y: y, width: scaleWidth, height: 1))
         cursor += scaleWidth
-        buffer.write(" 100% of full rank  · unknown", at: Position(x: cursor, y: y), style: styles.text,
+        buffer.write(high, at: Position(x: cursor, y: y), style: styles.text,
                      maxWidth: max(0, x + width - cursor))
     }
 }

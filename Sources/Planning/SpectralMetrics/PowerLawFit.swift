@@ -1,0 +1,228 @@
+import Foundation
+
+/// A power-law fit p(λ) ∝ λ^(−α) of the tail λ ≥ x_min of an empirical spectral density, computed
+/// exactly as WeightWatcher 0.7.7 does with its default `pl_package='ww'` (its `WWFit` class).
+///
+/// The data are the eigenvalues λ = σ² above WeightWatcher's threshold 1e−5, ascending. For every
+/// candidate x_min = λᵢ (all but the largest), the maximum-likelihood exponent of the tail
+/// λᵢ ≤ λ is α = 1 + n / Σ_{j≥i} ln(λⱼ/λᵢ) (n = tail size), and its Kolmogorov–Smirnov distance
+/// D = max_j |1 − (λⱼ/λᵢ)^(1−α) − (j−i)/n| (D = 1 when α ≤ 1). The fit keeps the first x_min with
+/// the smallest D. With fewer than 20 eigenvalues WeightWatcher switches to its small-sample
+/// variant: the bias-corrected α = 1 + (n−1)/Σ ln(λⱼ/λᵢ), only tails of at least 8 values, and
+/// when none qualifies the whole set; the smallest D still chooses (its objective J is computed
+/// but then overridden by the same argmin of D), and σ there is computed before the fallback
+/// fills in α, which this type reproduces.
+///
+/// The search is exact but prunes, so large spectra cost far less than the n²/2 terms
+/// WeightWatcher evaluates: a screening pass with `exp` instead of `pow` keeps only the candidates
+/// within 10⁻⁹ of the best estimate (a coarse pass over every 32nd candidate sets its bound first),
+/// and the exact search runs over those; in both, each
+/// candidate's terms are visited outwards from the eigenvalue where the previous candidate's
+/// evaluation stopped (neighbours deviate most at nearly the same place), and the evaluation
+/// stops as soon as its running maximum loses: about 20 terms per candidate instead of n/2. A candidate
+/// only wins with a smaller D, or an equal D and a smaller index (numpy's first argmin), so the
+/// result is WeightWatcher's exactly; a test checks it against the exhaustive search.
+public struct PowerLawFit: Sendable, Equatable, Codable {
+    /// The exponent α of the fitted tail.
+    public let alpha: Double
+    /// The smallest eigenvalue of the tail.
+    public let xmin: Double
+    /// The largest eigenvalue (WeightWatcher's `xmax`).
+    public let xmax: Double
+    /// The Kolmogorov–Smirnov distance of the fit (WeightWatcher's `D`).
+    public let ksDistance: Double
+    /// WeightWatcher's `sigma`: (α − 1)/√n, the standard error of α.
+    public let sigma: Double
+
+    /// A fit from its figures (for views and tests; ``fit(ascendingEigenvalues:)`` computes one).
+    public init(alpha: Double, xmin: Double, xmax: Double, ksDistance: Double, sigma: Double) {
+        self.alpha = alpha
+        self.xmin = xmin
+        self.xmax = xmax
+        self.ksDistance = ksDistance
+        self.sigma = sigma
+    }
+
+    /// WeightWatcher's threshold below which eigenvalues are left out of the fit (`EVALS_THRESH`).
+    public static let eigenvalueThreshold = 1e-5
+    /// Below this many eigenvalues WeightWatcher uses its small-sample fit (`SMALL_N_CUTOFF`).
+    public static let smallSampleCutoff = 20
+    /// The smallest tail the small-sample fit considers (`k_min`).
+    public static let smallSampleMinimumTail = 8
+
+    /// Fits eigenvalues given in ascending order; nil when WeightWatcher's fit fails (fewer than
+    /// two eigenvalues above the threshold), where it reports −1 for every figure.
+    public static func fit(ascendingEigenvalues eigenvalues: [Double]) -> PowerLawFit? {
+        let data = eigenvalues.filter { $0 > eigenvalueThreshold }
+        guard data.count >= 2 else { return nil }
+        let logs = data.map { Foundation.log($0) }
+        // Σ_{j≥i} ln λⱼ, summed from the large end.
+        var suffix = [Double](repeating: 0, count: data.count + 1)
+        for index in stride(from: data.count - 1, through: 0, by: -1) { suffix[index] = suffix[index + 1] + logs[index] }
+        return data.count < smallSampleCutoff
+            ? smallSample(data, logs: logs, suffix: suffix)
+            : standard(data, logs: logs, suffix: suffix)
+    }
+
+    private static func standard(_ data: [Double], logs: [Double], suffix: [Double], exhaustive: Bool = false) -> PowerLawFit {
+        let count = data.count
+        let candidates = count - 1
+        let alphas = (0..<candidates).map { index -> Double in
+            let n = Double(count - index)
+            return 1 + n / (suffix[index] - n * logs[index])
+        }
+        // The best (D, index) so far; a candidate wins with a smaller D, or an equal D and a
+        // smaller index (numpy's argmin keeps the first minimum).
+        var best = (index: candidates, distance: Double.infinity)
+        func beats(_ distance: Double, _ index: Int) -> Bool {
+            distance < best.distance || (distance == best.distance && index < best.index)
+        }
+        var hint = count - 1
+        func consider(_ index: Int) {
+            guard alphas[index] > 1 else {
+                if beats(1, index) { best = (index, 1) }
+                return
+            }
+            let (distance, place) = ksDistance(data, from: index, alpha: alphas[index], near: hint,
+                                               losesAt: exhaustive ? nil : (best.distance, best.index < index))
+            hint = place
+            if beats(distance, index) { best = (index, distance) }
+        }
+        let shortlist = exhaustive ? Array(0..<candidates) : screened(data, logs: logs, alphas: alphas)
+        for index in shortlist { consider(index) }
+        let alpha = alphas[best.index]
+        return PowerLawFit(alpha: alpha, xmin: data[best.index], xmax: data[count - 1], ksDistance: best.distance,
+                           sigma: (alpha - 1) / Double(count - best.index).squareRoot())
+    }
+
+    /// The candidates that may be the argmin, ascending: every candidate's D is first estimated
+    /// with exp((1−α)·(ln λⱼ − ln λᵢ)) instead of `pow` (within ``screeningSlack`` of the exact
+    /// terms, and several times cheaper), pruned as the exact search is but against the best
+    /// estimate plus the slack, so a candidate dropped here is strictly worse than the argmin.
+    /// A coarse pass over every 32nd candidate sets the bound first.
+    private static func screened(_ data: [Double], logs: [Double], alphas: [Double]) -> [Int] {
+        let candidates = alphas.count
+        var estimates = [Double](repeating: .infinity, count: candidates)
+        var bound = Double.infinity
+        var hint = data.count - 1
+        func estimate(_ index: Int) {
+            guard estimates[index] == .infinity else { return }
+            let alpha = alphas[index]
+            guard alpha > 1 else { estimates[index] = 1; bound = min(bound, 1); return }
+            guard alpha.isFinite else { estimates[index] = -1; return }  // left to the exact search
+            let exponent = 1 - alpha
+            let start = index, last = data.count - 1
+            let n = Double(data.count - start)
+            let base = logs[start]
+            let limit = bound + screeningSlack
+            var largest = 0.0, place = start
+            func visit(_ j: Int) -> Bool {
+                let deviation = abs((1 - Foundation.exp(exponent * (logs[j] - base))) - Double(j - start) / n)
+                guard deviation > largest else { return false }
+                largest = deviation
+                place = j
+                return largest > limit
+            }
+            let centre = min(max(hint, start), last)
+            let low = max(start, centre - scanWindow), high = min(last, centre + scanWindow)
+            var lost = false
+            outward: for offset in 0...scanWindow {
+                if centre + offset <= high, visit(centre + offset) { lost = true; break outward }
+                if offset > 0, centre - offset >= low, visit(centre - offset) { lost = true; break outward }
+            }
+            if !lost, low > start { for j in start..<low where visit(j) { lost = true; break } }
+            if !lost, high < last { for j in (high + 1)...last where visit(j) { lost = true; break } }
+            hint = place
+            estimates[index] = largest
+            if !lost { bound = min(bound, largest) }
+        }
+        for index in stride(from: 0, to: candidates, by: max(1, candidates / 32)) { estimate(index) }
+        for index in 0..<candidates { estimate(index) }
+        return (0..<candidates).filter { estimates[$0] <= bound + screeningSlack }
+    }
+
+    /// How far an estimated D may be from the exact one, with room to spare: the terms differ by
+    /// a few ulps of exponents below ~10³, far below 10⁻⁹.
+    static let screeningSlack = 1e-9
+
+    /// The exhaustive search WeightWatcher runs (every candidate, every term), for tests that
+    /// check the pruned search against it.
+    static func exhaustiveFit(ascendingEigenvalues eigenvalues: [Double]) -> PowerLawFit? {
+        let data = eigenvalues.filter { $0 > eigenvalueThreshold }
+        guard data.count >= smallSampleCutoff else { return fit(ascendingEigenvalues: eigenvalues) }
+        let logs = data.map { Foundation.log($0) }
+        var suffix = [Double](repeating: 0, count: data.count + 1)
+        for index in stride(from: data.count - 1, through: 0, by: -1) { suffix[index] = suffix[index + 1] + logs[index] }
+        return standard(data, logs: logs, suffix: suffix, exhaustive: true)
+    }
+
+    private static func smallSample(_ data: [Double], logs: [Double], suffix: [Double]) -> PowerLawFit {
+        let count = data.count
+        var alphas = [Double](repeating: 0, count: count - 1)
+        var distances = [Double](repeating: 1, count: count - 1)
+        var anyCandidate = false
+        for index in 0..<(count - 1) where count - index >= smallSampleMinimumTail {
+            let n = Double(count - index)
+            let sum = suffix[index] - n * logs[index]
+            guard sum > 1e-12 else { continue }
+            let alpha = 1 + (n - 1) / sum
+            alphas[index] = alpha
+            guard alpha > 1 else { continue }
+            distances[index] = ksDistance(data, from: index, alpha: alpha).0
+            anyCandidate = true
+        }
+        // WeightWatcher computes σ from the α values before its fallback fills one in.
+        let sigmas = alphas.enumerated().map { ($0.element - 1) / Double(count - $0.offset).squareRoot() }
+        if !anyCandidate {
+            let n = Double(count)
+            let sum = suffix[0] - n * logs[0]
+            if sum > 1e-12 {
+                let alpha = 1 + (n - 1) / sum
+                alphas[0] = alpha
+                distances[0] = ksDistance(data, from: 0, alpha: alpha).0
+            }
+        }
+        var chosen = 0
+        for index in distances.indices where distances[index] < distances[chosen] { chosen = index }
+        return PowerLawFit(alpha: alphas[chosen], xmin: data[chosen], xmax: data[count - 1],
+                           ksDistance: distances[chosen], sigma: sigmas[chosen])
+    }
+
+    /// max over the tail from `start` of |1 − (λⱼ/λ_start)^(1−α) − (j−start)/n| and the j where
+    /// it is reached. With `losesAt` (the best D and whether a tie loses), it stops as soon as
+    /// the running maximum shows the candidate cannot win, looking first outwards from `near`
+    /// (within ``scanWindow``) so a loser is found out early; the maximum does not depend on the
+    /// order of the terms.
+    private static func ksDistance(_ data: [Double], from start: Int, alpha: Double, near: Int? = nil,
+                                   losesAt bound: (distance: Double, tieLoses: Bool)? = nil) -> (Double, Int) {
+        let xmin = data[start]
+        let n = Double(data.count - start)
+        let exponent = 1 - alpha
+        var largest = 0.0
+        var place = start
+        let last = data.count - 1
+        let centre = min(max(near ?? start, start), last)
+        // Returns true when the candidate is known to lose.
+        func visit(_ index: Int) -> Bool {
+            let theoretical = 1 - Foundation.pow(data[index] / xmin, exponent)
+            let deviation = abs(theoretical - Double(index - start) / n)
+            guard deviation > largest else { return false }
+            largest = deviation
+            place = index
+            guard let bound else { return false }
+            return largest > bound.distance || (largest == bound.distance && bound.tieLoses)
+        }
+        // Outwards from the centre first, then the rest of the tail.
+        let low = max(start, centre - scanWindow), high = min(last, centre + scanWindow)
+        for offset in 0...scanWindow {
+            if centre + offset <= high, visit(centre + offset) { return (largest, place) }
+            if offset > 0, centre - offset >= low, visit(centre - offset) { return (largest, place) }
+        }
+        if low > start { for index in start..<low where visit(index) { return (largest, place) } }
+        if high < last { for index in (high + 1)...last where visit(index) { return (largest, place) } }
+        return (largest, place)
+    }
+
+    /// Terms around the expected peak a pruned evaluation looks at first.
+    static let scanWindow = 48
+}
