@@ -93,9 +93,6 @@ enum OutputFolder {
 
     /// A short reason for a Foundation file error.
     static func reason(of error: Error) -> String {
-        if let cocoa = error as? CocoaError, let underlying = cocoa.underlying as? POSIXError {
-            return String(cString: strerror(underlying.code.rawValue))
-        }
-        return error.localizedDescription
+        SystemErrorText.reason(of: error)
     }
 }
