@@ -230,6 +230,10 @@ public final class CompressionJob: @unchecked Sendable {
         let compressed: CompressedMatrix
         var outputError: Double?
         do {
+            // Under `ulimit -v`, a layer that cannot fit is a sentence naming the limit, not
+            // "Fatal error: failed to allocate" from deep inside the factorization.
+            try AddressSpace.requireHeadroom(bytes: Double(CompressionJob.memoryNeeded(rows: layer.rows, columns: layer.columns)),
+                                             for: "Compressing the \(layer.rows)×\(layer.columns) layer")
             let weight = try checkpoint.withBytes(of: layer.tensor) { bytes -> Matrix in
                 guard let base = bytes.baseAddress, let format = ScalarFormat(info.dtype) else {
                     throw JobError.notCompressible(checkpoint: checkpoint.path, tensor: layer.name, reason: "its data cannot be read as a matrix")
