@@ -43,6 +43,9 @@ public final class CursesBackend: TerminalBackend {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             throw TerminalBackendError.notATerminal
         }
+        // curses "works" on a dumb terminal but draws an unusable screen: refuse with a sentence.
+        let term = getenv("TERM").map { String(cString: $0) } ?? ""
+        guard !term.isEmpty, term != "dumb" else { throw TerminalBackendError.dumbTerminal(term) }
         _ = setlocale(LC_ALL, "")
         TerminationSignals.saveTerminalModes()
         guard rs_initscr() == 0 else { throw TerminalBackendError.initializationFailed }

@@ -52,7 +52,7 @@ struct SpectrumRun {
         }
         progressLine.finish()
         if let cacheError = cacheWriteError {
-            Termination.printError("rankscope: warning: the spectrum cache could not be written (\(cacheError)); results are unaffected.")
+            Termination.printError("rankscope: warning: the spectrum cache could not be written (\(SystemErrorText.reason(of: cacheError))); results are unaffected.")
         }
         let byName = Dictionary(uniqueKeysWithValues: entries.map { ($0.info.name, $0) })
         var results: [SpectraCommand.Result] = []

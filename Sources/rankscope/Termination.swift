@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SafeTensors
 import TerminalUI
 
 /// Turns an error into the message and exit status a user sees.
@@ -27,7 +28,9 @@ enum Termination {
             printError(RankscopeCommand.fullMessage(for: error))
             Foundation.exit(usageError)
         }
-        printError("rankscope: " + TerminalText.printable(String(describing: error)))
+        let text = SystemErrorText.isFoundationError(error)
+            ? "a file operation failed (\(SystemErrorText.reason(of: error)))." : String(describing: error)
+        printError("rankscope: " + TerminalText.printable(text))
         Foundation.exit(userError)
     }
 

@@ -181,9 +181,10 @@ def main():
         "valid-empty.safetensors": image(b"{}"),
         "gguf-valid.gguf": gguf_written_by_the_package(),
         "index.json": json.dumps({"metadata": {"total_size": 22}, "weight_map": {"a": "model-00001-of-00002.safetensors", "b": "model-00002-of-00002.safetensors"}}).encode(),
-        # Issue 21 (3): valid files whose names and config fields hold control characters.
+        # Issue 21 (3): valid files whose names and config fields hold control characters (no LF in a
+        # name: library messages quote names raw and are escaped where they are printed).
         "hostile-names.safetensors": image(header({"q\x1b]0;pwned\x07\x1b[2J": entry("F32", [2, 2], 0, 16),
-                                                   "up\r\nforged\x00": entry("BF16", [3], 16, 22)}), GOOD_DATA),
+                                                   "up\rforged\x00": entry("BF16", [3], 16, 22)}), GOOD_DATA),
         "hostile-config.json": json.dumps({"architectures": ["Evil\x1b[31mArch\u202e"], "model_type": "x\ry", "hidden_size": 8}).encode(),
         "config.json": json.dumps({"architectures": ["LlamaForCausalLM"], "hidden_size": 512, "num_hidden_layers": 8, "num_attention_heads": 8, "num_key_value_heads": 2, "vocab_size": 4096, "intermediate_size": 1376}).encode(),
     }

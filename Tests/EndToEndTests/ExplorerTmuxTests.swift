@@ -140,4 +140,18 @@ final class ExplorerTmuxTests: XCTestCase {
         XCTAssertTrue(outcome.stderr.contains(plan) && outcome.stderr.contains("no.such.weight"), outcome.stderr)
         XCTAssertEqual(outcome.stderr.split(separator: "\n").count, 1, outcome.stderr)
     }
+
+    /// Issue 21, class 16: `TERM=dumb` in a real terminal is one sentence, not an unusable screen.
+    func testADumbTerminalIsOneSentence() throws {
+        let model = directory + "/model.safetensors"
+        let header = Array(#"{"model.layers.0.mlp.up_proj.weight":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]}}"#.utf8)
+        let bytes = withUnsafeBytes(of: UInt64(header.count).littleEndian, Array.init) + header
+            + [Float(1), 0, 0, 1].flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) }
+        try Data(bytes).write(to: URL(fileURLWithPath: model))
+        let command = "TERM=dumb \(TmuxServer.quoted(Harness.binary)) tui \(TmuxServer.quoted(model)); echo EXIT=$?; sleep 30"
+        try server.start("dumb", width: 120, height: 20, command: command)
+        let screen = try XCTUnwrap(try server.poll("dumb", for: "EXIT=", timeout: 30))
+        XCTAssertTrue(screen.contains("EXIT=1"), screen)
+        XCTAssertTrue(screen.contains("TERM is 'dumb'"), screen)
+    }
 }

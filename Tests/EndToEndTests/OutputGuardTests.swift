@@ -67,3 +67,16 @@ final class OutputGuardTests: CompressTestCase {
         XCTAssertFalse(text.contains("Fatal error"), text, file: file, line: line)
     }
 }
+
+/// Issue 21, class 16: `--resume` refused on a finished output leaves no stray lock file there.
+final class RefusedResumeTests: CompressTestCase {
+    func testARefusedResumeLeavesNoLockFile() throws {
+        let cache = directory + "/cache"
+        let first = try Harness.rankscope(CompressFixture.arguments(input, plan, output), cacheHome: cache)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: output + "/.rankscope.lock"))
+        let resumed = try Harness.rankscope(CompressFixture.arguments(input, plan, output, ["--resume"]), cacheHome: cache)
+        XCTAssertEqual(resumed.status, 1, resumed.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: output + "/.rankscope.lock"), "no stray lock file")
+    }
+}

@@ -50,7 +50,7 @@ struct JobJournal {
         } catch let error as AtomicFile.WriteError {
             throw JobError.fileSystem(path: error.path, reason: "cannot write the job journal (\(error.reason))")
         } catch {
-            throw JobError.fileSystem(path: folder, reason: "cannot create the job journal (\(error.localizedDescription))")
+            throw JobError.fileSystem(path: folder, reason: "cannot create the job journal (\(SystemErrorText.reason(of: error)))")
         }
     }
 
@@ -110,7 +110,7 @@ struct JobJournal {
                 guard rename(temporary, target) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
             } catch {
                 try? FileManager.default.removeItem(atPath: temporary)
-                throw JobError.fileSystem(path: target, reason: "cannot copy the finished layer from \(source) (\(error.localizedDescription))")
+                throw JobError.fileSystem(path: target, reason: "cannot copy the finished layer from \(source) (\(SystemErrorText.reason(of: error)))")
             }
         }
     }
@@ -140,7 +140,7 @@ struct JobJournal {
         do {
             try FileManager.default.removeItem(atPath: folder)
         } catch {
-            throw JobError.fileSystem(path: folder, reason: "cannot remove the finished job's journal (\(error.localizedDescription))")
+            throw JobError.fileSystem(path: folder, reason: "cannot remove the finished job's journal (\(SystemErrorText.reason(of: error)))")
         }
     }
 

@@ -17,6 +17,10 @@ extension JobLayer {
                                          calderaIterations: settings.calderaIterations, materializeDense: settings.materializeDense)
         let result: (compressed: CompressedMatrix, outputError: Double?)
         do {
+            // Under `ulimit -v`, a layer that cannot fit is a sentence naming the limit, not
+            // "Fatal error: failed to allocate" from deep inside the factorization.
+            try AddressSpace.requireHeadroom(bytes: Double(CompressionJob.memoryNeeded(rows: rows, columns: columns)),
+                                             for: "Compressing the \(rows)×\(columns) layer")
             let weight = try checkpoint.withBytes(of: tensor) { bytes -> Matrix in
                 guard let base = bytes.baseAddress, let format = ScalarFormat(info.dtype) else {
                     throw JobError.notCompressible(checkpoint: checkpoint.path, tensor: name, reason: "its data cannot be read as a matrix")

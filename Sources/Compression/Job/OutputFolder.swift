@@ -32,6 +32,7 @@ enum OutputFolder {
         }
         guard isDirectory.boolValue else { throw JobError.outputNotAFolder(path: folder) }
         guard settings.force || settings.resume else { throw JobError.outputExists(folder: folder) }
+        let lockExisted = FileManager.default.fileExists(atPath: folder + "/" + OutputLock.fileName)
         let lock = try OutputLock(folder: folder)
         let journal = JobJournal(outputFolder: folder)
         if settings.resume, journal.exists { return Claim(lock: lock, hasJournal: true) }
@@ -40,6 +41,7 @@ enum OutputFolder {
         if settings.force {
             try empty(folder)
         } else if entries.contains(where: { !ours.contains($0) && !isPartialFile($0) }) {
+            lock.release(removingFile: !lockExisted)  // a refused --resume leaves the folder as it was
             throw JobError.nothingToResume(folder: folder)
         }
         return Claim(lock: lock, hasJournal: false)
@@ -91,9 +93,6 @@ enum OutputFolder {
 
     /// A short reason for a Foundation file error.
     static func reason(of error: Error) -> String {
-        if let cocoa = error as? CocoaError, let underlying = cocoa.underlying as? POSIXError {
-            return String(cString: strerror(underlying.code.rawValue))
-        }
-        return error.localizedDescription
+        SystemErrorText.reason(of: error)
     }
 }

@@ -33,7 +33,9 @@ public final class CompressionRunner: @unchecked Sendable {
         guard let executable = command.first else { throw CocoaError(.executableNotLoadable) }
         let child = Process()
         child.executableURL = URL(fileURLWithPath: executable)
-        child.arguments = Array(command.dropFirst()) + [checkpoint, "--plan", planPath, "--out", outputFolder, "--resume", "--events"]
+        // `--out=FOLDER` and `-- CHECKPOINT`: a folder or checkpoint named like an option (`-x`)
+        // stays a value instead of being parsed as one.
+        child.arguments = Array(command.dropFirst()) + ["--plan=" + planPath, "--out=" + outputFolder, "--resume", "--events", "--", checkpoint]
         let output = Pipe()
         child.standardOutput = output
         child.standardError = FileHandle.nullDevice
