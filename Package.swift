@@ -4,7 +4,7 @@ import PackageDescription
 /// rankscope: explore singular-value spectra of LLM checkpoints and plan low-rank compression.
 ///
 /// Layers (lower never imports higher):
-/// StrictJSON → SafeTensors → (LinearAlgebra) → Planning → Compression / DemoModel / Explorer → rankscope;
+/// StrictJSON → SafeTensors → (LinearAlgebra) → GGUF → Planning → Compression / DemoModel / Explorer → rankscope;
 /// TerminalUI (cells, backends, widgets) knows nothing of checkpoints.
 let package = Package(
     name: "rankscope",

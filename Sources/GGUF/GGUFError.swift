@@ -49,6 +49,8 @@ public struct GGUFError: Error, Equatable, Sendable, CustomStringConvertible {
         case overlap(tensor: String, other: String, begin: UInt64, otherEnd: UInt64)
         /// A tensor handed to the file is not one of its own.
         case tensorNotInFile(tensor: String)
+        /// A metadata key needed for `purpose` is absent or not an integer.
+        case missingMetadata(key: String, purpose: String)
         /// A permuted Q/K weight's rows are not a whole number of head pairs.
         case headsDoNotDivide(tensor: String, rows: Int, heads: Int)
         /// A tensor's type has no dequantizer here.
@@ -136,6 +138,8 @@ extension GGUFError.Problem {
             return "tensor '\(GGUFError.shown(tensor))' starts at data offset \(begin) and overlaps tensor '\(GGUFError.shown(other))', which ends at data offset \(otherEnd)"
         case .tensorNotInFile(let tensor):
             return "tensor '\(GGUFError.shown(tensor))' does not belong to this file"
+        case .missingMetadata(let key, let purpose):
+            return "the metadata lacks an integer '\(GGUFError.shown(key))', which is needed to \(purpose)"
         case .headsDoNotDivide(let tensor, let rows, let heads):
             return "tensor '\(GGUFError.shown(tensor))' has \(rows) rows, which \(heads) attention heads (from the metadata) do not split into pairs, so llama.cpp's Q/K row order cannot be undone"
         case .notDequantizable(let tensor, let type):

@@ -38,6 +38,10 @@ public final class GGUFModel: Sendable {
                 case .keyValue?: heads = config.keyValueHeads
                 case nil: heads = nil
                 }
+                if mapped.heads != nil, heads == nil, let architecture = config.architecture {
+                    throw GGUFError(file: file.path, problem: .missingMetadata(
+                        key: "\(architecture).attention.head_count", purpose: "undo llama.cpp's row order of '\(stored.name)'"))
+                }
             }
             let rows = stored.shape.first ?? 1
             if let count = heads, count <= 0 || rows % (2 * count) != 0 {

@@ -19,6 +19,9 @@ public struct CheckpointTensor: Sendable, Equatable, Hashable {
     /// The bytes the tensor occupies on disk (a GGUF tensor's real, quantized size).
     public var byteCount: Int { stored?.byteCount ?? info.byteCount }
 
+    /// Storage bits per weight: the dtype's width, or the other format's (4.5 for Q4_K, scales included).
+    public var bitsPerWeight: Double { stored?.bitsPerWeight ?? Double(info.dtype.byteWidth * 8) }
+
     /// The stored type's name: the safetensors dtype, or the other format's type (`Q4_K`).
     public var typeName: String { stored?.typeName ?? info.dtype.rawValue }
 

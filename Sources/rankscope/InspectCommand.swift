@@ -38,7 +38,8 @@ struct InspectCommand: ParsableCommand {
                 config.intermediateSize.map { "intermediate \($0)" },
                 config.vocabSize.map { "vocab \($0)" },
             ]
-            lines.append("config.json: " + facts.compactMap { $0 }.joined(separator: " · "))
+            let origin = checkpoint.source == nil ? "config.json" : "metadata"
+            lines.append(origin + ": " + facts.compactMap { $0 }.joined(separator: " · "))
         }
         for group in catalog.groups {
             lines.append("")

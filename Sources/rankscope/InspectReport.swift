@@ -10,7 +10,9 @@ import SafeTensors
 ///   "metadata": { String: String } | null,
 ///   "groups": [ { "title": String, "block": Int | null, "parameters": Int, "bytes": Int,
 ///                 "tensors": [ { "name", "role", "kind", "compressible": Bool, "dtype",
-///                                "shape": [Int], "parameters", "bytes", "file" } ] } ],
+///                                "shape": [Int], "parameters", "bytes", "bits_per_weight": Double,
+///                                "file" } ] } ],
+/// ("dtype" is a GGUF tensor's own type, e.g. "Q4_K", and "bytes" and "bits_per_weight" its real storage)
 ///   "totals": { "tensors", "parameters", "bytes", "compressible_parameters" } }
 /// ```
 struct InspectReport: Encodable {
@@ -34,6 +36,7 @@ struct InspectReport: Encodable {
         let shape: [Int]
         let parameters: Int
         let bytes: Int
+        let bits_per_weight: Double
         let file: String
     }
 
@@ -78,7 +81,7 @@ struct InspectReport: Encodable {
                       Tensor(name: entry.info.name, role: entry.name.role, kind: entry.kind.rawValue,
                              compressible: entry.isCompressible, dtype: entry.tensor.typeName,
                              shape: entry.info.shape, parameters: entry.info.elementCount,
-                             bytes: entry.tensor.byteCount, file: checkpoint.file(of: entry.tensor)?.path ?? checkpoint.path)
+                             bytes: entry.tensor.byteCount, bits_per_weight: entry.tensor.bitsPerWeight, file: checkpoint.file(of: entry.tensor)?.path ?? checkpoint.path)
                   })
         }
         totals = Totals(tensors: catalog.entries.count, parameters: catalog.parameterCount,

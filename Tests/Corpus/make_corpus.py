@@ -127,6 +127,7 @@ def gguf_cases():
     return {
         "gguf-bad-magic.gguf": (b"GGUX" + base[4:], "magic"),
         "gguf-empty.gguf": (b"", "the 4-byte magic needs 4 bytes"),
+        "gguf-missing-head-count.gguf": (gguf_image([ARCH], [("blk.0.attn_q.weight", [4, 4], 0, 0)], bytes(64)), "llama.attention.head_count"),
         "gguf-version-1.gguf": (gguf_image([ARCH], GGUF_TENSORS, GGUF_DATA, version=1), "version 1 is not supported"),
         "gguf-big-endian.gguf": (base[:4] + struct.pack(">I", 3) + base[8:], "big-endian"),
         "gguf-tensor-count-overflow.gguf": (gguf_image([ARCH], GGUF_TENSORS, GGUF_DATA, counts=(1 << 60, 1)), "tensor count 1152921504606846976"),

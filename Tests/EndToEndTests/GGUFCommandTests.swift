@@ -50,6 +50,8 @@ final class GGUFCommandTests: XCTestCase {
         // The listing is grouped by block; the file order is the GGUF's, so compare as multisets
         // keyed by the stored name's HF equivalent through the per-tensor `file` order.
         let mine = tensors(gguf).map { "\($0["dtype"]!) \($0["bytes"]!)" }
+        let bits = Dictionary(tensors(gguf).map { ("\($0["dtype"]!)", $0["bits_per_weight"] as? Double) }, uniquingKeysWith: { a, _ in a })
+        XCTAssertEqual(bits, ["Q4_1": 5.0, "Q8_0": 8.5, "F32": 32.0])
         XCTAssertEqual(mine.sorted(), expected.sorted())
         let total = try XCTUnwrap((gguf["totals"] as? [String: Any])?["bytes"] as? Int)
         XCTAssertEqual(total, expected.map { Int($0.split(separator: " ")[1])! }.reduce(0, +))

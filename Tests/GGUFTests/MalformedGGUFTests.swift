@@ -5,7 +5,7 @@ import XCTest
 
 /// The GGUF cases of the committed malformed corpus (`Tests/Corpus/malformed/gguf-*.gguf`,
 /// patched by `make_corpus.py` from a file `gguf.GGUFWriter` writes): each is refused by
-/// ``GGUFFile`` with one sentence naming the file and holding the words `EXPECTED` lists, and
+/// ``GGUFModel`` (the file, then its llama mapping) with one sentence naming the file and holding the words `EXPECTED` lists, and
 /// the fuzz target reads each without a crash, accepting the valid seed.
 final class MalformedGGUFTests: XCTestCase {
     static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -20,7 +20,7 @@ final class MalformedGGUFTests: XCTestCase {
         for fields in cases {
             let path = Self.corpus + "/malformed/" + fields[0]
             do {
-                _ = try GGUFFile(path: path)
+                _ = try GGUFModel(path: path)
                 XCTFail("\(fields[0]) was accepted")
             } catch let error as GGUFError {
                 let text = error.description
