@@ -15,13 +15,13 @@ extension BPEModel {
             throw reader.invalid(path + ".dropout", "is set; BPE dropout makes encoding random, so rankscope does not support it")
         }
         if let unk = try reader.optionalString(object["unk_token"], path + ".unk_token") {
-            guard let id = vocabulary.id(unk) else { throw reader.invalid(path + ".unk_token", "is \"\(unk)\", which model.vocab lacks") }
+            guard let id = vocabulary.id(unk) else { throw reader.invalid(path + ".unk_token", "is \(JSONWriter.quoted(unk)), which model.vocab lacks") }
             unknownID = id
         } else {
             unknownID = nil
         }
         var single: [UInt32: Int32] = [:]
-        for (bytes, id) in vocabulary.ids {
+        for (bytes, id) in vocabulary.ids where bytes.count <= 4 {
             let scalars = String(decoding: bytes, as: UTF8.self).unicodeScalars
             if scalars.count == 1, let c = scalars.first { single[c.value] = Int32(id) }
         }
@@ -36,7 +36,7 @@ extension BPEModel {
         var merges: [UInt64: UInt64] = [:]
         merges.reserveCapacity(list.count)
         for (rank, item) in list.enumerated() {
-            let itemPath = "\(path).merges[\(rank)]"
+            var itemPath: String { "\(path).merges[\(rank)]" }   // spelled out only for an error
             let left: String, right: String
             if let line = item.stringValue {
                 let parts = line.split(separator: " ", omittingEmptySubsequences: false)
@@ -47,13 +47,13 @@ extension BPEModel {
             } else {
                 throw reader.invalid(itemPath, "must be a string \"a b\" or a pair of strings")
             }
-            guard let leftID = vocabulary.id(left) else { throw reader.invalid(itemPath, "merges \"\(left)\", which model.vocab lacks") }
-            guard let rightID = vocabulary.id(right) else { throw reader.invalid(itemPath, "merges \"\(right)\", which model.vocab lacks") }
+            guard let leftID = vocabulary.id(left) else { throw reader.invalid(itemPath, "merges \(JSONWriter.quoted(left)), which model.vocab lacks") }
+            guard let rightID = vocabulary.id(right) else { throw reader.invalid(itemPath, "merges \(JSONWriter.quoted(right)), which model.vocab lacks") }
             let rightBytes = Array(right.utf8)
             guard rightBytes.count >= prefixLength else { throw reader.invalid(itemPath, "has a right token shorter than the subword prefix") }
             let merged = Array(left.utf8) + rightBytes[prefixLength...]
             guard let mergedID = vocabulary.id(bytes: merged) else {
-                throw reader.invalid(itemPath, "makes \"\(String(decoding: merged, as: UTF8.self))\", which model.vocab lacks")
+                throw reader.invalid(itemPath, "makes \(JSONWriter.quoted(String(decoding: merged, as: UTF8.self))), which model.vocab lacks")
             }
             let key = UInt64(UInt32(leftID)) << 32 | UInt64(UInt32(rightID))
             merges[key] = UInt64(rank) << 32 | UInt64(UInt32(mergedID))

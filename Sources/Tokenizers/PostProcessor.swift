@@ -62,7 +62,7 @@ indirect enum PostProcessor: Sendable {
             } else if let special = piece["SpecialToken"] {
                 let name = try reader.string(try reader.object(special, itemPath + ".SpecialToken")["id"], itemPath + ".SpecialToken.id")
                 guard let entry = table[name] else {
-                    throw reader.invalid(itemPath, "names \"\(name)\", which \(path).special_tokens lacks")
+                    throw reader.invalid(itemPath, "names \(JSONWriter.quoted(name)), which \(path).special_tokens lacks")
                 }
                 let ids = try reader.array(try reader.object(entry, "\(path).special_tokens.\(name)")["ids"], "\(path).special_tokens.\(name).ids")
                     .enumerated().map { j, id in try reader.tokenID(id, "\(path).special_tokens.\(name).ids[\(j)]") }

@@ -8,7 +8,7 @@ extension PreTokenizer {
         func behavior(default fallback: SplitBehavior) throws -> SplitBehavior {
             guard let name = try reader.optionalString(object["behavior"], path + ".behavior") else { return fallback }
             guard let behavior = SplitBehavior(rawValue: name) else {
-                throw reader.invalid(path + ".behavior", "is \"\(name)\", not one of Removed, Isolated, MergedWithPrevious, MergedWithNext, Contiguous")
+                throw reader.invalid(path + ".behavior", "is \(JSONWriter.quoted(name)), not one of Removed, Isolated, MergedWithPrevious, MergedWithNext, Contiguous")
             }
             return behavior
         }
@@ -45,7 +45,7 @@ extension PreTokenizer {
     static func prependScheme(_ object: JSONObject, _ reader: TokenizerFileReader, _ path: String) throws -> MetaspacePrepend {
         if let name = try reader.optionalString(object["prepend_scheme"], path + ".prepend_scheme") {
             guard let scheme = MetaspacePrepend(rawValue: name) else {
-                throw reader.invalid(path + ".prepend_scheme", "is \"\(name)\", not one of always, first, never")
+                throw reader.invalid(path + ".prepend_scheme", "is \(JSONWriter.quoted(name)), not one of always, first, never")
             }
             return scheme
         }

@@ -42,7 +42,9 @@ indirect enum PreTokenizer: Sendable {
             return pieces.flatMap { piece -> [TextPiece] in
                 var piece = piece
                 if addPrefixSpace && piece.scalars.first != " " { piece.scalars.insert(" ", at: 0) }
-                let parts = useRegex ? piece.split(.regex(PreTokenizer.gpt2Pattern), .isolated) : [piece]
+                // GPT-2's pattern matches every single character on its own, so a one-character
+                // piece (each digit after Digits(individual_digits)) skips the regex engine.
+                let parts = useRegex && piece.scalars.count > 1 ? piece.split(.regex(PreTokenizer.gpt2Pattern), .isolated) : [piece]
                 return parts.map { TextPiece(scalars: ByteLevelAlphabet.encode($0.scalars), atStart: $0.atStart) }
             }
         case let .split(pattern, behavior, invert):

@@ -61,8 +61,3 @@ enum ScalarText {
         return out
     }
 }
-
-/// A Unicode normalization form.
-enum UnicodeForm: Sendable {
-    case nfc, nfd, nfkc, nfkd
-}

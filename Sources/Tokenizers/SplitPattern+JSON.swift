@@ -9,7 +9,7 @@ extension SplitPattern {
         } else if let source = object["Regex"] {
             let text = try reader.string(source, path + ".Regex")
             guard let regex = RegexPattern(text) else {
-                throw reader.invalid(path + ".Regex", "is a regular expression ICU cannot compile (\(text))")
+                throw reader.invalid(path + ".Regex", "is \(JSONWriter.quoted(text)), which ICU cannot compile as a regular expression")
             }
             self = .regex(regex)
         } else {

@@ -26,8 +26,10 @@ public final class Tokenizer: Sendable {
     let rawMatcher: AddedTokenMatcher
     /// Added tokens matched in normalized text (`normalized: true`).
     let normalizedMatcher: AddedTokenMatcher
-    /// Added tokens by id.
-    let addedByID: [Int: AddedToken]
+    /// What decoding shows for each added token: its normalized form when it is matched
+    /// normalized (as `tokenizers` does, so the decoder can invert the normalization), else
+    /// its content.
+    let addedDecodedForm: [Int: String]
     /// Added tokens' ids by their UTF-8 content.
     let addedByContent: [[UInt8]: Int]
     /// UTF-8 contents of the special added tokens (decoding skips any token spelled so).
@@ -38,7 +40,9 @@ public final class Tokenizer: Sendable {
     public let specialTokenIDs: Set<Int>
 
     /// How many distinct tokens the tokenizer knows: the model's vocabulary together with the
-    /// added tokens (Python's `get_vocab_size(with_added_tokens=True)`).
+    /// added tokens (Python's `get_vocab_size(with_added_tokens=True)`). In the usual files ids
+    /// run densely from 0, so every id is below this; a file with gaps in its ids may hold
+    /// larger ones. A model's embedding matrix may have more rows (padded vocabularies).
     public let vocabularySize: Int
 
     /// Loads `tokenizer.json` from `url`.
@@ -86,21 +90,23 @@ public final class Tokenizer: Sendable {
         let added = try reader.array(root["added_tokens"] ?? .array([]), "added_tokens").enumerated().map { i, item in
             try AddedToken(json: item, reader: reader, path: "added_tokens[\(i)]")
         }
-        var byID: [Int: AddedToken] = [:]
+        var decodedForm: [Int: String] = [:]
         var byContent: [[UInt8]: Int] = [:]
         var raw: [(bytes: [UInt8], token: AddedToken)] = []
         var normalized: [(bytes: [UInt8], token: AddedToken)] = []
         for token in added {
-            byID[token.id] = token
             byContent[Array(token.content.utf8)] = token.id
             if token.normalized {
                 let scalars = ScalarText.scalars(token.content)
-                normalized.append((ScalarText.utf8(normalizer?.apply(scalars) ?? scalars), token))
+                let form = normalizer?.apply(scalars) ?? scalars
+                normalized.append((ScalarText.utf8(form), token))
+                decodedForm[token.id] = ScalarText.string(form)
             } else {
                 raw.append((Array(token.content.utf8), token))
+                decodedForm[token.id] = token.content
             }
         }
-        addedByID = byID
+        addedDecodedForm = decodedForm
         addedByContent = byContent
         rawMatcher = AddedTokenMatcher(raw)
         normalizedMatcher = AddedTokenMatcher(normalized)
@@ -155,7 +161,7 @@ public final class Tokenizer: Sendable {
         var tokens: [String] = []
         tokens.reserveCapacity(ids.count)
         for id in ids {
-            guard let token = addedByID[id]?.content ?? model.vocabulary.tokens[id] else { continue }
+            guard let token = addedDecodedForm[id] ?? model.vocabulary.tokens[id] else { continue }
             if skipSpecialTokens && specialContents.contains(Array(token.utf8)) { continue }
             tokens.append(token)
         }

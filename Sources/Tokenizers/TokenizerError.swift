@@ -23,7 +23,7 @@ public enum TokenizerError: Error, Equatable, Sendable, CustomStringConvertible 
         case let .invalid(file, path, problem):
             return "\(file): \(path) \(problem)."
         case let .unsupported(file, component, type, supported):
-            return "\(file) uses a \(component) of type \"\(type)\", which rankscope's tokenizer does not support"
+            return "\(file) uses a \(component) of type \(JSONWriter.quoted(type)), which rankscope's tokenizer does not support"
                 + " (supported: \(supported.joined(separator: ", ")))."
         }
     }

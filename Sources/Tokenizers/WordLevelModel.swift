@@ -12,7 +12,7 @@ struct WordLevelModel: Sendable {
     init(json object: JSONObject, reader: TokenizerFileReader, path: String) throws {
         vocabulary = try Vocabulary(json: object["vocab"], reader: reader, path: path + ".vocab")
         let unk = try reader.optionalString(object["unk_token"], path + ".unk_token") ?? "<unk>"
-        guard let id = vocabulary.id(unk) else { throw reader.invalid(path + ".unk_token", "is \"\(unk)\", which model.vocab lacks") }
+        guard let id = vocabulary.id(unk) else { throw reader.invalid(path + ".unk_token", "is \(JSONWriter.quoted(unk)), which model.vocab lacks") }
         unknownID = id
     }
 

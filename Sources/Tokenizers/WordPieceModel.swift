@@ -17,7 +17,7 @@ struct WordPieceModel: Sendable {
     init(json object: JSONObject, reader: TokenizerFileReader, path: String) throws {
         vocabulary = try Vocabulary(json: object["vocab"], reader: reader, path: path + ".vocab")
         let unk = try reader.optionalString(object["unk_token"], path + ".unk_token") ?? "[UNK]"
-        guard let id = vocabulary.id(unk) else { throw reader.invalid(path + ".unk_token", "is \"\(unk)\", which model.vocab lacks") }
+        guard let id = vocabulary.id(unk) else { throw reader.invalid(path + ".unk_token", "is \(JSONWriter.quoted(unk)), which model.vocab lacks") }
         unknownID = id
         prefix = Array((try reader.optionalString(object["continuing_subword_prefix"], path + ".continuing_subword_prefix") ?? "##").utf8)
         maxInputCharactersPerWord = try reader.count(object["max_input_chars_per_word"], path + ".max_input_chars_per_word", default: 100)

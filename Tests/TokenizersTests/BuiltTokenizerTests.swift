@@ -7,18 +7,33 @@ import XCTest
 /// Python `tokenizers` in the test, then compared with it.
 final class BuiltTokenizerTests: XCTestCase {
     /// Builds every style into `folder` (`llama2.json`, `metaspace.json`, `llama3.json`,
-    /// `qwen2.json`, `gpt2.json`).
+    /// `qwen2.json`, `gpt2.json`, `clip.json`, `wordlevel.json`).
     static func build(into folder: URL) throws {
         let corpus = try TokenizerOracle.folder(TestModels.texts).appendingPathComponent("calibration.txt")
         try PythonOracle.run(builder, [folder.path, corpus.path])
     }
 
-    /// Builds the styles once for all tests of this class.
+    /// The folder the styles were built into, or why building failed (a skip included).
+    private static var built: Result<URL, Error>?
+
+    /// Builds the styles once for all tests of this class (training takes seconds), then runs
+    /// `body` with their folder; ``tearDown()`` removes it.
     static func withBuilt(_ body: (URL) throws -> Void) throws {
-        try TemporaryFolder.with("built-tokenizers") { folder in
-            try build(into: folder)
-            try body(folder)
+        if built == nil {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rankscope-built-tokenizers-\(UUID().uuidString)")
+            built = Result {
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                try build(into: folder)
+                return folder
+            }
         }
+        try body(try built!.get())
+    }
+
+    override class func tearDown() {
+        if case .success(let folder)? = built { try? FileManager.default.removeItem(at: folder) }
+        built = nil
+        super.tearDown()
     }
 
     /// Llama 2 / Mistral: Prepend + Replace normalizers, BPE with byte fallback and fused
@@ -161,6 +176,7 @@ final class BuiltTokenizerTests: XCTestCase {
         tok.train_from_iterator(corpus, trainers.BpeTrainer(vocab_size=700, special_tokens=["<unk>", "<|startoftext|>", "<|endoftext|>"],
                                                             continuing_subword_prefix="##", end_of_word_suffix="</w>",
                                                             limit_alphabet=60, show_progress=False))
+        tok.add_tokens([AddedToken("World", normalized=True)])
         tok.post_processor = processors.TemplateProcessing(single="<|startoftext|> $A <|endoftext|>",
             special_tokens=[("<|startoftext|>", tok.token_to_id("<|startoftext|>")), ("<|endoftext|>", tok.token_to_id("<|endoftext|>"))])
         save(tok, "clip")

@@ -72,6 +72,7 @@ final class ComponentTests: XCTestCase {
     }
 
     static let texts = [TokenizerOracle.mixedText] + TokenizerOracle.mixedText.split(separator: "\n").map(String.init)
+        + TokenizerOracle.edgeTexts + TokenizerOracle.randomTexts()
 
     func testPreTokenizersSplitAsPython() throws {
         let expected = try Self.python(kind: "pre_tokenizer", Self.preTokenizers, Self.texts).arrayValue ?? []
@@ -80,12 +81,14 @@ final class ComponentTests: XCTestCase {
         for (json, perText) in zip(Self.preTokenizers, expected) {
             let preTokenizer = try PreTokenizer(json: try JSONParser.parse(json), reader: reader, path: "pre_tokenizer")
             for (text, pieces) in zip(Self.texts, perText.arrayValue ?? []) {
-                let swift = preTokenizer.apply([TextPiece(scalars: ScalarText.scalars(text), atStart: true)]).map { ScalarText.string($0.scalars) }
+                // An empty text has no piece to start from (the tokenizer never pre-tokenizes one).
+                let start = text.isEmpty ? [] : [TextPiece(scalars: ScalarText.scalars(text), atStart: true)]
+                let swift = preTokenizer.apply(start).map { ScalarText.string($0.scalars) }
                 let python = pieces.arrayValue?.compactMap(\.stringValue) ?? []
-                XCTAssertFalse(python.isEmpty)
+                if text.count > 100 { XCTAssertFalse(python.isEmpty, "python made no pieces of \(String(text.prefix(30)).debugDescription)") }
                 if !swift.elementsEqual(python, by: { $0.unicodeScalars.elementsEqual($1.unicodeScalars) }) {
                     let first = Array(zip(swift, python)).firstIndex { !$0.0.unicodeScalars.elementsEqual($0.1.unicodeScalars) } ?? min(swift.count, python.count)
-                    XCTFail("\(json) on \(String(text.prefix(30)).debugDescription): piece \(first) differs: swift \(swift[min(first, swift.count - 1)...].prefix(4)) python \(python[min(first, python.count - 1)...].prefix(4))")
+                    XCTFail("\(json) on \(text.debugDescription): piece \(first) differs: swift \(swift.dropFirst(first).prefix(4)) python \(python.dropFirst(first).prefix(4))")
                 }
             }
         }

@@ -25,4 +25,21 @@ final class RealTokenizerTests: XCTestCase {
             XCTAssertEqual(tokenizer.decode(tokenizer.encode(text), skipSpecialTokens: false), text)
         }
     }
+
+    /// One tokenizer shared by several threads gives each the same ids as alone.
+    func testConcurrentEncodingAgrees() throws {
+        let file = try TokenizerOracle.folder(TestModels.smolLM2).appendingPathComponent("tokenizer.json")
+        let tokenizer = try Tokenizer(contentsOf: file)
+        let texts = try TokenizerOracle.texts()
+        let expected = texts.map { tokenizer.encode($0) }
+        let lock = NSLock()
+        var results: [Int: [[Int]]] = [:]
+        DispatchQueue.concurrentPerform(iterations: 4) { worker in
+            let ids = texts.map { tokenizer.encode($0) }
+            lock.lock()
+            results[worker] = ids
+            lock.unlock()
+        }
+        for worker in 0..<4 { XCTAssertEqual(results[worker], expected, "worker \(worker)") }
+    }
 }

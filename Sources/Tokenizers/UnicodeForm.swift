@@ -1,0 +1,4 @@
+/// A Unicode normalization form.
+enum UnicodeForm: Sendable {
+    case nfc, nfd, nfkc, nfkd
+}
