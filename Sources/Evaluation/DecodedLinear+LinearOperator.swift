@@ -11,12 +11,12 @@ extension DecodedLinear {
     public func linearOperator(storedTransposed: Bool = false) -> any LinearOperator {
         func dense(_ matrix: DecodedMatrix, bias: [Float]?) -> DenseLinear {
             storedTransposed
-                ? DenseLinear(weight: matrix.transposedValues, outputs: matrix.columns, inputs: matrix.rows, bias: bias)
+                ? DenseLinear(weight: matrix.transposed().values, outputs: matrix.columns, inputs: matrix.rows, bias: bias)
                 : DenseLinear(weight: matrix.values, outputs: matrix.rows, inputs: matrix.columns, bias: bias)
         }
         func factored(_ a: DecodedMatrix, _ b: DecodedMatrix, bias: [Float]?) -> FactoredLinear {
             storedTransposed
-                ? FactoredLinear(left: b.transposedValues, right: a.transposedValues, outputs: b.columns, inputs: a.rows, rank: a.columns, bias: bias)
+                ? FactoredLinear(left: b.transposed().values, right: a.transposed().values, outputs: b.columns, inputs: a.rows, rank: a.columns, bias: bias)
                 : FactoredLinear(left: a.values, right: b.values, outputs: a.rows, inputs: b.columns, rank: a.columns, bias: bias)
         }
         switch self {
@@ -27,16 +27,5 @@ extension DecodedLinear {
         case .caldera(let backbone, let a, let b, let bias):
             return SumLinear([dense(backbone, bias: nil), factored(a, b, bias: bias)])
         }
-    }
-}
-
-extension DecodedMatrix {
-    /// The values of the transpose, row-major (`columns × rows`).
-    var transposedValues: [Float] {
-        var out = [Float](repeating: 0, count: values.count)
-        for i in 0..<rows {
-            for j in 0..<columns { out[j * rows + i] = values[i * columns + j] }
-        }
-        return out
     }
 }

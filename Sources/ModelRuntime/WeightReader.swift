@@ -31,13 +31,15 @@ struct WeightReader {
         guard [.F32, .F16, .BF16, .F64].contains(dtype) else {
             throw ModelRuntimeError.unsupportedDType(name: name, dtype: dtype.rawValue, checkpoint: checkpoint.path)
         }
+        guard count > 0 else { return [] }
         return try checkpoint.files[tensor.fileIndex].withBytes(of: tensor.info) { bytes in
             HalfPrecision.f16Table.withUnsafeBufferPointer { table in
                 [Float](unsafeUninitializedCapacity: count) { out, initialized in
                     let base = bytes.baseAddress!
                     switch dtype {
                     case .F32:
-                        for i in 0..<count { out[i] = base.loadUnaligned(fromByteOffset: i &* 4, as: Float.self) }
+                        // Little-endian F32 is the in-memory Float: one copy (the mapping may be unaligned).
+                        UnsafeMutableRawPointer(out.baseAddress!).copyMemory(from: base, byteCount: count * 4)
                     case .F16:
                         for i in 0..<count { out[i] = table[Int(base.loadUnaligned(fromByteOffset: i &* 2, as: UInt16.self))] }
                     case .BF16:

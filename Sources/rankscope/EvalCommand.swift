@@ -2,6 +2,7 @@ import ArgumentParser
 import Compression
 import Evaluation
 import Foundation
+import LinearAlgebra
 import ModelRuntime
 import SafeTensors
 
@@ -97,7 +98,14 @@ struct EvalCommand: ParsableCommand {
                           tokens: windows.count * seqLen, original: original, candidate: candidateFigures, agreement: nil)
     }
 
+    /// Both models run with OpenBLAS on every core: the spectra and the in-memory compression of
+    /// `--plan` set the process-wide thread count for their own workers.
+    private func useEveryCore() {
+        BLASThreads.count = ProcessInfo.processInfo.activeProcessorCount
+    }
+
     private func runPerplexity(_ model: TransformerModel, windows: [[Int]], label: String) throws -> EvalReport.Figures {
+        useEveryCore()
         let progress = ProgressLine(enabled: !json && isatty(STDERR_FILENO) == 1)
         let start = Date()
         let result = try PerplexityEvaluator.evaluate(model, windows: windows) { done, total in
@@ -136,6 +144,7 @@ struct EvalCommand: ParsableCommand {
     }
 
     private func runEmbeddings(_ model: TransformerModel, sentences: [[Int]], label: String) throws -> (figures: EvalReport.Figures, embeddings: [[Float]]) {
+        useEveryCore()
         let progress = ProgressLine(enabled: !json && isatty(STDERR_FILENO) == 1)
         let result = try EmbeddingEvaluator.embed(model, sentences: sentences) { done, total in
             progress.update(completed: done, total: total, note: label)
