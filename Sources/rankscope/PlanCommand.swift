@@ -1,4 +1,5 @@
 import ArgumentParser
+import Compression
 import Foundation
 import Planning
 import SafeTensors
@@ -102,6 +103,12 @@ struct PlanCommand: ParsableCommand {
                                             source: source))
         } else {
             for line in PlanTables.render(evaluation, path: catalog.checkpoint.path, planFile: plan, document: document) { print(line) }
+            if let forecast = try? OutputForecast(checkpoint: catalog.checkpoint, choices: evaluation.choices,
+                                                  settings: JobSettings(outputFolder: "")) {
+                print("\n`compress` (default options) writes \(Formatting.grouped(forecast.totalBytes)) bytes (\(Formatting.bytes(forecast.totalBytes))) of "
+                      + "safetensors shards and index: \(Formatting.grouped(forecast.tensorBytes)) of tensor data (bytes after) + "
+                      + "\(Formatting.grouped(forecast.overheadBytes)) of headers and index.")
+            }
             if let stats { print("\nData-aware (activation statistics \(stats)): rel. error is the relative output error ‖(W − Ŵ)·X‖/‖W·X‖, not ‖W − Ŵ‖/‖W‖.") }
             if let out { print("\nplan written to \(out)") }
         }
