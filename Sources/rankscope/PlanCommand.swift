@@ -88,8 +88,14 @@ struct PlanCommand: ParsableCommand {
         }
         let allowedBits = try allowBits.map(PlanOptions.bitWidths)
         let catalog = try checkpoint.openCatalog()
+        // With statistics, the matrices the plan excludes need none (and no spectrum).
+        let excluded = try stats.map { _ -> Set<String> in
+            let bare = catalog.groups.flatMap(\.entries).map { PlannedTensor(entry: $0, spectrum: nil) }
+            let constraints = try document.resolveDeferringRanks(tensors: bare).constraints
+            return Set(constraints.compactMap { name, constraint in constraint == .excluded ? name : nil })
+        }
         let (tensors, source) = try SpectrumRun.plannedSpectra(of: catalog, useCache: !noCache, jobs: jobs, purpose: "A plan",
-                                                               statistics: stats.map(ActivationStatistics.init(path:)))
+                                                               statistics: stats.map(ActivationStatistics.init(path:)), excluded: excluded)
         let resolved = try document.resolve(tensors: tensors)
         for warning in resolved.warnings { Termination.printError("rankscope: warning: " + warning) }
         let evaluation = try PlanEvaluation(tensors: tensors, resolved: resolved, defaults: document.defaults, target: target,
