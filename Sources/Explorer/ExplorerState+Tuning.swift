@@ -58,10 +58,15 @@ extension ExplorerState {
         return changed
     }
 
-    /// A status sentence after changing `targets`: the single row's new choice, or a count.
+    /// A status sentence after changing `targets`: the single row's new choice (with a break-even
+    /// warning when its factors cost at least the dense matrix at their bits), or a count.
     mutating func report(_ targets: [Int], changed: Int, suffix: String = "") {
         if targets.count == 1, let i = targets.first {
             statusText = "\(displayName(i)): \(ExplorerState.describe(settings[i].choice, fullRank: fullRank(i)))\(suffix)."
+            if case let .lowRank(_, factorBits, _, _) = settings[i].choice,
+               BreakEven.warning(tensor: plannedTensor(i), choice: settings[i].choice) != nil {
+                statusText += " Past break-even: dense at \(factorBits) bits is smaller."
+            }
         } else if let block = selectedBlock {
             statusText = "\(ExplorerState.groupTitle(block)): \(changed) layer\(changed == 1 ? "" : "s") changed\(suffix)."
         }

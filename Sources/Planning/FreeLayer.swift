@@ -4,8 +4,19 @@
 /// ``dense``, or `chain·stride + rank` with stride = min(m, n) + 1, so with one bit width the
 /// state is the rank itself. At a multiplier λ the layer takes its best (rank, bits) over all
 /// chains, or dense; greedy moves step the rank within the current chain.
+///
+/// Under a byte budget, the matrix quantized dense at each allowed width below 16 bits is a
+/// candidate of its own (states −2, −3, …, see ``quantizedDense``): the allocator weighs it like any
+/// rank, and its one greedy move is up to ``dense``.
 struct FreeLayer {
     static let dense = -1
+
+    /// One quantized dense candidate: the choice, its cost and its error c(b, n)·E.
+    struct QuantizedDense {
+        let choice: LayerChoice
+        let cost: Int
+        let error: Double
+    }
 
     let name: String
     let rows: Int
@@ -16,6 +27,8 @@ struct FreeLayer {
     let denseCost: Int
     /// What the dense state writes (``BreakEven/denseChoice(for:groupSize:)``).
     let denseChoice: LayerChoice
+    /// The quantized dense candidates (byte budgets only, each cheaper than ``dense``); state −2 − i is the i-th.
+    let quantizedDense: [QuantizedDense]
 
     /// `bits`: the factor bit widths allowed, the allocator's own first.
     init(tensor: PlannedTensor, floor: Int, measure: BudgetAllocator.Measure, allocator: BudgetAllocator, bits: [Int]) throws {
@@ -32,6 +45,16 @@ struct FreeLayer {
         stride = min(m, n) + 1
         denseCost = chains[0].denseCost
         denseChoice = BreakEven.denseChoice(for: tensor, groupSize: allocator.groupSize)
+        var quantized: [QuantizedDense] = []
+        if measure == .bytes {
+            for width in bits where width < 16 {
+                let estimate = try LayerEstimate(tensor: tensor, choice: .dense(bits: width, groupSize: allocator.groupSize))
+                if estimate.bytesAfter < chains[0].denseCost, let error = estimate.squaredError {
+                    quantized.append(QuantizedDense(choice: estimate.choice, cost: estimate.bytesAfter, error: error))
+                }
+            }
+        }
+        quantizedDense = quantized
     }
 
     /// The default chain's largest rank cheaper than dense (what the uniform plan uses).
@@ -43,19 +66,27 @@ struct FreeLayer {
 
     private func encode(chain: Int, rank: Int) -> Int { chain * stride + rank }
 
+    /// The quantized dense candidate of `state`, nil for other states.
+    private func quantized(_ state: Int) -> QuantizedDense? {
+        state <= -2 ? quantizedDense[-2 - state] : nil
+    }
+
     func cost(_ state: Int) -> Int {
+        if let candidate = quantized(state) { return candidate.cost }
         if state == FreeLayer.dense { return denseCost }
         let (chain, rank) = decode(state)
         return chain.cost(rank: rank)
     }
 
     func error(_ state: Int) -> Double {
+        if let candidate = quantized(state) { return candidate.error }
         if state == FreeLayer.dense { return 0 }
         let (chain, rank) = decode(state)
         return chain.error(rank: rank)
     }
 
     func choice(_ state: Int) -> LayerChoice {
+        if let candidate = quantized(state) { return candidate.choice }
         if state == FreeLayer.dense { return denseChoice }
         let (chain, rank) = decode(state)
         return chain.choice(rank: rank)
@@ -66,6 +97,14 @@ struct FreeLayer {
         var bestState = FreeLayer.dense
         var bestValue = lambda * Double(denseCost)
         var bestCost = denseCost
+        for (index, candidate) in quantizedDense.enumerated() {
+            let value = candidate.error + lambda * Double(candidate.cost)
+            if value < bestValue || (value == bestValue && candidate.cost < bestCost) || (lambda.isInfinite && candidate.cost < bestCost) {
+                bestState = -2 - index
+                bestValue = value
+                bestCost = candidate.cost
+            }
+        }
         for (index, chain) in chains.enumerated() {
             guard let (rank, value) = chain.best(at: lambda) else { continue }
             let cost = chain.cost(rank: rank)
@@ -83,6 +122,10 @@ struct FreeLayer {
     var minimalState: Int {
         var state = FreeLayer.dense
         var cheapest = denseCost
+        for (index, candidate) in quantizedDense.enumerated() where candidate.cost < cheapest {
+            state = -2 - index
+            cheapest = candidate.cost
+        }
         for (index, chain) in chains.enumerated() where chain.isUsable && chain.cost(rank: floor) < cheapest {
             state = encode(chain: index, rank: floor)
             cheapest = chain.cost(rank: floor)
@@ -95,6 +138,12 @@ struct FreeLayer {
     var ceilingRatio: Double {
         var ratio = 0.0
         let minimal = minimalState
+        for candidate in quantizedDense {
+            let extra = Double(denseCost - candidate.cost)
+            if extra > 0 { ratio = max(ratio, candidate.error / extra) }
+            let step = Double(candidate.cost - cost(minimal))
+            if step > 0 { ratio = max(ratio, (error(minimal) - candidate.error) / step) }
+        }
         for chain in chains where chain.isUsable {
             if floor < chain.maxRank, chain.perRank > 0 { ratio = max(ratio, chain.gain(rank: floor + 1) / chain.perRank) }
             let extra = Double(denseCost - chain.cost(rank: floor))
@@ -108,6 +157,10 @@ struct FreeLayer {
     /// The next greedy move from `state` within its chain: (next state, gain, extra cost), nil when there is none worth making.
     func nextMove(from state: Int) -> (state: Int, gain: Double, cost: Int)? {
         guard state != FreeLayer.dense else { return nil }
+        if let candidate = quantized(state) {
+            let extra = denseCost - candidate.cost
+            return candidate.error > 0 && extra > 0 ? (FreeLayer.dense, candidate.error, extra) : nil
+        }
         let (chain, rank) = decode(state)
         let next = rank < chain.maxRank ? state + 1 : FreeLayer.dense
         let gain = error(state) - error(next)
@@ -120,7 +173,9 @@ struct FreeLayer {
     /// rank): (state, error added, cost saved), nil at the cheapest state.
     func previousMove(from state: Int) -> (state: Int, loss: Double, saving: Int)? {
         let previous: Int
-        if state == FreeLayer.dense {
+        if state <= -2 {
+            return nil
+        } else if state == FreeLayer.dense {
             guard chains[0].isUsable else { return nil }
             previous = chains[0].maxRank
         } else {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Compression
 import Foundation
 import Planning
 import SafeTensors
@@ -87,8 +88,14 @@ struct PlanCommand: ParsableCommand {
         }
         let allowedBits = try allowBits.map(PlanOptions.bitWidths)
         let catalog = try checkpoint.openCatalog()
+        // With statistics, the matrices the plan excludes need none (and no spectrum).
+        let excluded = try stats.map { _ -> Set<String> in
+            let bare = catalog.groups.flatMap(\.entries).map { PlannedTensor(entry: $0, spectrum: nil) }
+            let constraints = try document.resolveDeferringRanks(tensors: bare).constraints
+            return Set(constraints.compactMap { name, constraint in constraint == .excluded ? name : nil })
+        }
         let (tensors, source) = try SpectrumRun.plannedSpectra(of: catalog, useCache: !noCache, jobs: jobs, purpose: "A plan",
-                                                               statistics: stats.map(ActivationStatistics.init(path:)))
+                                                               statistics: stats.map(ActivationStatistics.init(path:)), excluded: excluded)
         let resolved = try document.resolve(tensors: tensors)
         for warning in resolved.warnings { Termination.printError("rankscope: warning: " + warning) }
         if let note = catalog.undecodedNote { Termination.printError("rankscope: " + note) }
@@ -104,6 +111,12 @@ struct PlanCommand: ParsableCommand {
                                             source: source))
         } else {
             var lines = PlanTables.render(evaluation, path: catalog.checkpoint.path, planFile: plan, document: document)
+            if let forecast = try? OutputForecast(checkpoint: catalog.checkpoint, choices: evaluation.choices,
+                                                  settings: JobSettings(outputFolder: "")) {
+                lines += ["", "`compress` (default options) writes \(Formatting.grouped(forecast.totalBytes)) bytes (\(Formatting.bytes(forecast.totalBytes))) of "
+                          + "safetensors shards and index: \(Formatting.grouped(forecast.tensorBytes)) of tensor data (bytes after) + "
+                          + "\(Formatting.grouped(forecast.overheadBytes)) of headers and index."]
+            }
             if let stats { lines += ["", "Data-aware (activation statistics \(stats)): rel. error is the relative output error ‖(W − Ŵ)·X‖/‖W·X‖, not ‖W − Ŵ‖/‖W‖."] }
             if let out { lines += ["", "plan written to \(out)"] }
             StandardOutput.printLines(lines)

@@ -90,11 +90,24 @@ struct SpectrumRun {
     ///
     /// With `onlyCovered`, matrices `statistics` has no entry for get no spectrum instead of a
     /// refusal (the file is still checked against the checkpoint for every matrix it covers).
+    ///
+    /// With `statistics` and `excluded` (`plan --stats`), the matrices named in `excluded` get no
+    /// spectrum and need no statistics, and every other matrix the file has no statistics for
+    /// falls back to its weight spectrum, with a warning naming it (its row has no `whitening`).
     static func plannedSpectra(of catalog: LayerCatalog, useCache: Bool, jobs: Int?, purpose: String,
                                statistics: ActivationStatistics? = nil, onlyCovered: Bool = false,
-                               only: Set<String>? = nil) throws -> (tensors: [PlannedTensor], source: SpectraSource) {
+                               only: Set<String>? = nil, excluded: Set<String>? = nil) throws -> (tensors: [PlannedTensor], source: SpectraSource) {
         var compressible = catalog.compressibleEntries
         if let only { compressible = compressible.filter { only.contains($0.info.name) } }
+        var fallback: [CatalogEntry] = []
+        if let statistics, let excluded {
+            compressible = compressible.filter { !excluded.contains($0.info.name) }
+            fallback = compressible.filter { !statistics.hasStatistics(forWeight: $0.info.name) }
+            compressible = compressible.filter { statistics.hasStatistics(forWeight: $0.info.name) }
+            for entry in fallback {
+                Termination.printError("rankscope: warning: \(statistics.path) has no statistics for \(entry.info.name); its row uses the weight spectrum (relative weight error, not output error). Exclude it or add its statistics.")
+            }
+        }
         if let statistics, onlyCovered {
             compressible = compressible.filter { statistics.hasStatistics(forWeight: $0.info.name) }
         }
@@ -107,12 +120,24 @@ struct SpectrumRun {
         if let failure = run.failures.first {
             throw PlanOptions.Failure(failure.description + " \(purpose) needs the spectrum of every compressible matrix")
         }
-        for result in run.results {
-            if let reason = result.spectrum.unusableEnergyReason {
-                throw PlanOptions.Failure("\(catalog.checkpoint.path): \(result.entry.info.name) \(reason).")
+        var spectra = Dictionary(uniqueKeysWithValues: run.results.map { ($0.entry.info.name, $0.spectrum) })
+        if !fallback.isEmpty {
+            let weights = SpectrumRun(fallback, of: catalog.checkpoint, useCache: useCache, jobs: jobs)
+            if weights.isCancelled {
+                Termination.printError("rankscope: interrupted; computed spectra are kept in the cache.")
+                throw ExitCode(130)
+            }
+            if let failure = weights.failures.first {
+                throw PlanOptions.Failure(failure.description + " \(purpose) needs the spectrum of every compressible matrix")
+            }
+            for result in weights.results { spectra[result.entry.info.name] = result.spectrum }
+        }
+        let entries = catalog.groups.flatMap(\.entries)
+        for entry in entries {
+            if let reason = spectra[entry.info.name]?.unusableEnergyReason {
+                throw PlanOptions.Failure("\(catalog.checkpoint.path): \(entry.info.name) \(reason).")
             }
         }
-        let spectra = Dictionary(uniqueKeysWithValues: run.results.map { ($0.entry.info.name, $0.spectrum) })
-        return (catalog.groups.flatMap(\.entries).map { PlannedTensor(entry: $0, spectrum: spectra[$0.info.name]) }, run.source)
+        return (entries.map { PlannedTensor(entry: $0, spectrum: spectra[$0.info.name]) }, run.source)
     }
 }

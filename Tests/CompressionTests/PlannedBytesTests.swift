@@ -44,6 +44,7 @@ final class PlannedBytesTests: XCTestCase {
             let choices = Dictionary(uniqueKeysWithValues: Self.layers.filter { $0.choice != .keep }.map { ($0.name, $0.choice) })
 
             let settings = JobSettings(outputFolder: directory + "/out", maxShardSize: 3_000, calderaIterations: 1)
+            let forecast = try OutputForecast(checkpoint: Checkpoint(path: directory + "/model"), choices: choices, settings: settings)
             let report = try CompressionJob(checkpoint: Checkpoint(path: directory + "/model"), choices: choices, settings: settings).run()
             let predicted = try PlanTotals(tensors: planned, choices: choices).model.bytesAfter
 
@@ -54,6 +55,12 @@ final class PlannedBytesTests: XCTestCase {
             let tensorData = output.files.reduce(0) { $0 + $1.fileSize - $1.header.dataStart }
             XCTAssertEqual(predicted, totalSize, "\(source): plan total vs index total_size")
             XCTAssertEqual(predicted, tensorData, "\(source): plan total vs the shards' tensor data")
+            // Headers and index: the forecast sizes the files themselves.
+            let indexSize = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: index.path)[.size] as? Int)
+            XCTAssertEqual(forecast.tensorBytes, predicted, "\(source)")
+            XCTAssertEqual(forecast.shardBytes, output.files.reduce(0) { $0 + $1.fileSize }, "\(source): shard files")
+            XCTAssertEqual(forecast.indexBytes, indexSize, "\(source): index file")
+            XCTAssertGreaterThan(forecast.overheadBytes, 0)
             for layer in report.layers {
                 XCTAssertEqual(layer.estimatedBytes, layer.bytesWritten, "\(source) \(layer.name)")
             }
@@ -63,6 +70,25 @@ final class PlannedBytesTests: XCTestCase {
                 XCTAssertEqual(tensor.info.dtype, expectedFloat, "\(source): \(tensor.name) is a 16-bit output")
             }
             XCTAssertEqual(output.tensors.first { $0.name == Self.layers[9].name }?.info.dtype, source, "a kept tensor keeps its type")
+        }
+    }
+
+    /// The forecast follows the job's own settings too: F32 outputs asked for, every layer materialised.
+    func testTheForecastFollowsFactorTypeAndDense() throws {
+        let fixture = try JobFixture()
+        defer { fixture.remove() }
+        let choices: [String: LayerChoice] = [JobFixture.up: .lowRank(rank: 5), JobFixture.query: .lowRank(rank: 3, factorBits: 4, groupSize: 8, backboneBits: 2)]
+        for dense in [false, true] {
+            var settings = fixture.settings(dense ? "dense" : "factors", shardSize: 2_000)
+            settings.materializeDense = dense
+            settings.calderaIterations = 1
+            let forecast = try OutputForecast(checkpoint: fixture.checkpoint(), choices: choices, settings: settings)
+            _ = try CompressionJob(checkpoint: fixture.checkpoint(), choices: choices, settings: settings).run()
+            let output = try Checkpoint(path: settings.outputFolder)
+            XCTAssertEqual(forecast.shardBytes, output.files.reduce(0) { $0 + $1.fileSize }, "dense: \(dense)")
+            XCTAssertEqual(forecast.tensorBytes, output.totalBytes, "dense: \(dense)")
+            let indexSize = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: settings.outputFolder + "/" + Checkpoint.standardIndexName)[.size] as? Int)
+            XCTAssertEqual(forecast.indexBytes, indexSize)
         }
     }
 

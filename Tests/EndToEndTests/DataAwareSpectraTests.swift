@@ -102,6 +102,37 @@ final class DataAwareSpectraTests: XCTestCase {
         }
     }
 
+    /// `plan --stats`: an excluded matrix without statistics needs none, and a free one falls back to
+    /// its weight spectrum with a warning naming it; its row has no whitening, the covered one has.
+    func testMatricesWithoutStatisticsAreExcludedOrFallBackToWeights() throws {
+        let stats = directory + "/stats.safetensors"
+        try PythonOracle.run("""
+        import sys, numpy as np
+        from safetensors.numpy import save_file
+        rng = np.random.default_rng(5)
+        save_file({"model.layers.0.mlp.up_proj.weight": rng.standard_normal((4, 6)).astype(np.float32),
+                   "model.layers.0.self_attn.q_proj.weight": rng.standard_normal((6, 6)).astype(np.float32),
+                   "model.layers.0.self_attn.k_proj.weight": rng.standard_normal((6, 6)).astype(np.float32)}, sys.argv[1] + "/model.safetensors")
+        save_file({"model.layers.0.mlp.up_proj.input_second_moment": np.diag(np.linspace(1, 2, 6)),
+                   "model.layers.0.mlp.up_proj.tokens": np.array([3], np.int64)},
+                  sys.argv[2], metadata={"format": "rankscope-activation-stats", "version": "1"})
+        """, [model, stats])
+        let plan = directory + "/plan.json"
+        try #"{"format": "rankscope-plan", "version": 1, "rules": [{"match": "k_proj", "exclude": true}]}"#.write(toFile: plan, atomically: true, encoding: .utf8)
+        let outcome = try Harness.rankscope(["plan", model, "--stats", stats, "--plan", plan, "--json"], cacheHome: directory + "/cache")
+        XCTAssertEqual(outcome.status, 0, outcome.stderr)
+        XCTAssertTrue(outcome.stderr.contains("has no statistics for model.layers.0.self_attn.q_proj.weight; its row uses the weight spectrum"), outcome.stderr)
+        XCTAssertFalse(outcome.stderr.contains("k_proj"), "an excluded matrix needs no statistics: \(outcome.stderr)")
+        let layers = try XCTUnwrap((Harness.json(outcome.stdout) as? [String: Any])?["layers"] as? [[String: Any]])
+        func row(_ name: String) throws -> [String: Any] { try XCTUnwrap(layers.first { $0["name"] as? String == name }) }
+        XCTAssertNotNil(try row("model.layers.0.mlp.up_proj.weight")["whitening"] as? String, "data-aware row")
+        XCTAssertNil(try row("model.layers.0.self_attn.q_proj.weight")["whitening"] as? String, "weight-spectrum row")
+        // Without the exclusion, the uncovered k_proj falls back too, named.
+        let bare = try Harness.rankscope(["plan", model, "--stats", stats], cacheHome: directory + "/cache")
+        XCTAssertEqual(bare.status, 0, bare.stderr)
+        XCTAssertTrue(bare.stderr.contains("has no statistics for model.layers.0.self_attn.k_proj.weight"), bare.stderr)
+    }
+
     /// A 4×6 up_proj in `model/model.safetensors` and statistics of `width` channels at `statsPath`;
     /// runs `spectra --stats` and returns what it printed, expecting exit status 1 and one line.
     private func failingRun(statsPath: String, width: Int) throws -> String {

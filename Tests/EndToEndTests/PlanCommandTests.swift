@@ -224,7 +224,11 @@ final class PlanCommandTests: XCTestCase {
         let chosen = try report(["--target-bytes", "25MB", "--allow-bits", "16,8,4"])
         XCTAssertLessThanOrEqual(try XCTUnwrap(model(chosen)["bytes_after"] as? Int), 25_000_000)
         XCTAssertLessThan(try XCTUnwrap(model(chosen)["relative_error"] as? Double), try XCTUnwrap(fixedBits["relative_error"] as? Double))
-        let widths = Set(try XCTUnwrap(chosen["layers"] as? [[String: Any]]).compactMap { ($0["choice"] as? [String: Any])?["factor_bits"] as? Int })
+        // Each matrix takes factors or the dense matrix at one of the allowed widths (quantized dense is a candidate of its own).
+        let widths = Set(try XCTUnwrap(chosen["layers"] as? [[String: Any]]).compactMap { layer -> Int? in
+            let choice = layer["choice"] as? [String: Any]
+            return (choice?["factor_bits"] as? Int) ?? (choice?["dense_bits"] as? Int)
+        })
         XCTAssertTrue(widths.isSubset(of: [16, 8, 4]) && widths.count > 1, "\(widths)")
         // Shares: 60% of the model, 60%lin of the linear matrices with the rest as it is.
         let before = try XCTUnwrap(figures["parameters_before"] as? Int)

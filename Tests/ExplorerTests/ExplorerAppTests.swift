@@ -27,6 +27,7 @@ final class ExplorerAppTests: XCTestCase {
         XCTAssertTrue(ExplorerFixture.highlightedRows(backend)[0].contains("dense"))
         app.handle(.character("-"))
         XCTAssertTrue(backend.lines()[1].contains("(+"), "rank 11 of a 40×12 matrix costs more than dense: \(backend.lines()[1])")
+        XCTAssertTrue(app.state.statusText.hasSuffix("Past break-even: dense at 16 bits is smaller."), app.state.statusText)
         app.handle(.character("e"))
         XCTAssertEqual(app.state.ranks[0], r99)
         XCTAssertTrue(backend.lines()[1].contains("(−"), backend.lines()[1])

@@ -53,4 +53,33 @@ final class BreakEvenTests: XCTestCase {
         XCTAssertEqual(Set(roomy.choices.values), [.dense(bits: 16, groupSize: 128)])
         XCTAssertEqual(roomy.totals.model.relativeError, 0)
     }
+
+    /// Quantized dense is a candidate of its own: a flat spectrum (no rank pays) under a budget that
+    /// fits 8-bit dense but not 16-bit dense gets the 8-bit dense matrix, with its error c(8, n)·E;
+    /// a steep one keeps factors. The total error is the least over every mix of candidates.
+    func testQuantizedDenseIsACandidateOfItsOwn() throws {
+        let flat = matrix("flat.weight", 48, 32, storedBits: 16, decay: 1e6)
+        let steep = matrix("steep.weight", 48, 32, storedBits: 16, decay: 1.5)
+        let tensors = [flat, steep]
+        let allocator = BudgetAllocator(factorBits: 8, groupSize: 16)
+        // 55% of the 16-bit model: 8-bit dense is 62.5% (1920 of 3072 bytes each), and keeping the
+        // flat matrix leaves the steep one 3 ranks (error ≈ 2.5 against ≈ 0.05 with the flat at 8 bits).
+        let budget = 2 * (2 * 48 * 32) * 55 / 100
+        let allocation = try allocator.allocate(tensors: tensors, target: .bytes(budget))
+        XCTAssertEqual(allocation.choices[flat.name], .dense(bits: 8, groupSize: 16), "\(allocation.choices)")
+        XCTAssertLessThanOrEqual(allocation.totals.model.bytesAfter, budget)
+        // Brute force over keep, 8-bit dense and every rank below break-even at 8 bits, per matrix.
+        var best = Double.infinity
+        func candidates(_ tensor: PlannedTensor) -> [LayerChoice] {
+            let first = BreakEven.rank(rows: 48, columns: 32, factorBits: 8, groupSize: 16)
+            return [.keep, .dense(bits: 8, groupSize: 16)] + (0..<min(first, 33)).map { .lowRank(rank: $0, factorBits: 8, groupSize: 16) }
+        }
+        for a in candidates(flat) {
+            for b in candidates(steep) {
+                let totals = try PlanTotals(tensors: tensors, choices: [flat.name: a, steep.name: b]).model
+                if totals.bytesAfter <= budget { best = min(best, totals.squaredError) }
+            }
+        }
+        XCTAssertEqual(allocation.totals.model.squaredError, best, accuracy: best * 0.02 + 1e-12, "within a rank's step of the best mix")
+    }
 }

@@ -18,7 +18,8 @@ final class BudgetAllocatorBitsTests: XCTestCase {
         var plans: [[String: LayerChoice]] = [[:]]
         for tensor in tensors {
             let s = min(tensor.shape[0], tensor.shape[1])
-            let options = [LayerChoice.keep] + bits.flatMap { b in (0...s).map { LayerChoice.lowRank(rank: $0, factorBits: b, groupSize: groupSize) } }
+            let options = [LayerChoice.keep] + bits.filter { $0 < 16 }.map { LayerChoice.dense(bits: $0, groupSize: groupSize) }  // quantized dense candidates
+                + bits.flatMap { b in (0...s).map { LayerChoice.lowRank(rank: $0, factorBits: b, groupSize: groupSize) } }
             plans = plans.flatMap { plan in options.map { plan.merging([tensor.name: $0]) { $1 } } }
         }
         return try plans.map { choices in

@@ -29,7 +29,8 @@ final class BudgetAllocatorTests: XCTestCase {
         for name in free {
             let tensor = tensors.first { $0.name == name }!
             let s = min(tensor.shape[0], tensor.shape[1])
-            let options = [LayerChoice.keep] + ((floors[name] ?? 0)...s).map {
+            let quantizedDense = factorBits < 16 ? [LayerChoice.dense(bits: factorBits, groupSize: groupSize)] : []  // a candidate of its own
+            let options = [LayerChoice.keep] + quantizedDense + ((floors[name] ?? 0)...s).map {
                 LayerChoice.lowRank(rank: $0, factorBits: factorBits, groupSize: groupSize)
             }
             plans = plans.flatMap { plan in options.map { option in plan.merging([name: option]) { $1 } } }

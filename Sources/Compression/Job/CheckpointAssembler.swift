@@ -28,9 +28,26 @@ struct CheckpointAssembler {
 
     /// Every output tensor in output order (checkpoint order, compressed layers' tensors by name).
     func entries() throws -> [OutputEntry] {
+        try CheckpointAssembler.entries(of: checkpoint, layers: layers, materializeDense: settings.materializeDense) { layer in
+            let path = journal.layerPath(layer)
+            let file = try SafeTensorsFile(path: path)
+            return file.tensors.sorted(by: { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }).map { produced in
+                OutputEntry(name: produced.name, dtype: produced.dtype, shape: produced.shape,
+                            byteCount: produced.byteCount, source: .journal(path: path, info: produced))
+            }
+        }
+    }
+
+    /// The shards' metadata, as `save_pretrained` writes it.
+    static let shardMetadata = ["format": "pt"]
+
+    /// Every output tensor in output order: `checkpoint`'s tensors in order, each compressed
+    /// layer's weight replaced by `produced(layer)` (sorted by name), a factorized layer's bias renamed.
+    static func entries(of checkpoint: Checkpoint, layers: [JobLayer], materializeDense: Bool,
+                        produced: (JobLayer) throws -> [OutputEntry]) throws -> [OutputEntry] {
         let layerByName = Dictionary(uniqueKeysWithValues: layers.map { ($0.name, $0) })
         var renamedBiases: [String: String] = [:]
-        for layer in layers where layer.isFactorized(materializeDense: settings.materializeDense) {
+        for layer in layers where layer.isFactorized(materializeDense: materializeDense) {
             renamedBiases[layer.module + ".bias"] = FactorNaming.bias(module: layer.module)
         }
         var entries: [OutputEntry] = []
@@ -42,12 +59,7 @@ struct CheckpointAssembler {
         for tensor in checkpoint.tensors {
             let info = tensor.info
             if let layer = layerByName[tensor.name] {
-                let path = journal.layerPath(layer)
-                let file = try SafeTensorsFile(path: path)
-                for produced in file.tensors.sorted(by: { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }) {
-                    try add(OutputEntry(name: produced.name, dtype: produced.dtype, shape: produced.shape,
-                                        byteCount: produced.byteCount, source: .journal(path: path, info: produced)))
-                }
+                for entry in try produced(layer) { try add(entry) }
             } else {
                 try add(OutputEntry(name: renamedBiases[tensor.name] ?? tensor.name, dtype: info.dtype, shape: info.shape,
                                     byteCount: info.byteCount, source: .input(tensor)))
@@ -76,7 +88,7 @@ struct CheckpointAssembler {
     }
 
     private func writeShard(_ shard: [OutputEntry], to path: String) throws {
-        let writer = try SafeTensorsWriter(path: path, tensors: shard.map(\.spec), metadata: ["format": "pt"])
+        let writer = try SafeTensorsWriter(path: path, tensors: shard.map(\.spec), metadata: CheckpointAssembler.shardMetadata)
         let byName = Dictionary(uniqueKeysWithValues: shard.map { ($0.name, $0) })
         var journalFiles: [String: SafeTensorsFile] = [:]
         for info in writer.layout {
@@ -90,6 +102,8 @@ struct CheckpointAssembler {
             case .journal(let file, let produced):
                 if journalFiles[file] == nil { journalFiles[file] = try SafeTensorsFile(path: file) }
                 try journalFiles[file]!.withBytes(of: produced) { try writer.append($0) }
+            case .planned:
+                preconditionFailure("a forecast entry has no bytes to write")
             }
         }
         try writer.finish()
@@ -98,12 +112,17 @@ struct CheckpointAssembler {
     /// `{"metadata": {"total_size": N}, "weight_map": {tensor: shard, …}}`, keys sorted as
     /// Transformers sorts them, two-space indentation.
     private func writeIndex(weightMap: [(String, String)], totalSize: Int) throws {
+        try OutputFiles.write(CheckpointAssembler.indexBytes(weightMap: weightMap, totalSize: totalSize),
+                              to: settings.outputFolder + "/" + Checkpoint.standardIndexName)
+    }
+
+    /// The index file's bytes for `weightMap` (tensor → shard) and `totalSize`.
+    static func indexBytes(weightMap: [(String, String)], totalSize: Int) -> [UInt8] {
         let sorted = weightMap.sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
         let root: JSONObject = [
             "metadata": .object(["total_size": .number(JSONNumber(totalSize))]),
             "weight_map": .object(JSONObject(sorted.map { ($0.0, JSONValue.string($0.1)) })),
         ]
-        try OutputFiles.write(JSONWriter.bytes(.object(root), pretty: true) + [0x0A],
-                              to: settings.outputFolder + "/" + Checkpoint.standardIndexName)
+        return JSONWriter.bytes(.object(root), pretty: true) + [0x0A]
     }
 }

@@ -8,6 +8,8 @@ struct OutputEntry {
         case input(CheckpointTensor)
         /// A tensor of a finished layer's journal file.
         case journal(path: String, info: TensorInfo)
+        /// A tensor not written yet, only sized (``OutputForecast``).
+        case planned
     }
 
     /// The output name.
