@@ -32,7 +32,7 @@ struct WeightReader {
             throw ModelRuntimeError.unsupportedDType(name: name, dtype: dtype.rawValue, checkpoint: checkpoint.path)
         }
         guard count > 0 else { return [] }
-        return try checkpoint.files[tensor.fileIndex].withBytes(of: tensor.info) { bytes in
+        return try checkpoint.withBytes(of: tensor) { bytes in
             HalfPrecision.f16Table.withUnsafeBufferPointer { table in
                 [Float](unsafeUninitializedCapacity: count) { out, initialized in
                     let base = bytes.baseAddress!

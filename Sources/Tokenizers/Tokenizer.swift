@@ -51,6 +51,14 @@ public final class Tokenizer: Sendable {
     ///   (with line and column) when it is not JSON, `.invalid` when a field has the wrong shape,
     ///   `.unsupported` when a normalizer, pre-tokenizer, model, post-processor or decoder has a
     ///   `type` this module does not implement.
+    /// Loads a `tokenizer.json` held in memory (a GGUF's vocabulary turned into one, say); `name`
+    /// stands for the file in error messages.
+    ///
+    /// - Throws: ``TokenizerError`` as ``init(contentsOf:)`` does.
+    public convenience init(json data: [UInt8], name: String) throws {
+        try self.init(json: data, file: name)
+    }
+
     public convenience init(contentsOf url: URL) throws {
         let name = url.path
         var isFolder: ObjCBool = false

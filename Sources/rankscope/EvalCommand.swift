@@ -2,6 +2,7 @@ import ArgumentParser
 import Compression
 import Evaluation
 import Foundation
+import GGUF
 import LinearAlgebra
 import ModelRuntime
 import SafeTensors
@@ -59,8 +60,9 @@ struct EvalCommand: ParsableCommand {
 
     func run() throws {
         try BLASLoading.require()
-        let model = try TransformerModel(path: checkpoint.path)
-        let encode = try ModelTextInput.tokenizer(forCheckpoint: checkpoint.path)
+        let opened = try Checkpoint.opening(path: checkpoint.path)
+        let model = try TransformerModel(checkpoint: opened)
+        let encode = try ModelTextInput.tokenizer(for: opened)
         let contents = try ModelTextInput.readText(text)
         let candidate: CandidateModel?
         if let plan {

@@ -6,6 +6,8 @@ enum ModelInputError: Error, CustomStringConvertible {
     case textNotUTF8(file: String)
     /// The checkpoint folder has no tokenizer.json.
     case missingTokenizer(path: String)
+    /// A GGUF file whose vocabulary rankscope cannot turn into a tokenizer.json.
+    case vocabularyWithoutTokenizer(path: String)
 
     var description: String {
         switch self {
@@ -15,6 +17,8 @@ enum ModelInputError: Error, CustomStringConvertible {
             return "\(file): the text is not UTF-8."
         case .missingTokenizer(let path):
             return "\(path): there is no tokenizer.json beside the weights, so the text cannot be turned into tokens; add the tokenizer.json the model was published with."
+        case .vocabularyWithoutTokenizer(let path):
+            return "\(path): rankscope makes a tokenizer only from byte-level BPE vocabularies (tokenizer.ggml.model gpt2), so the text cannot be turned into tokens; evaluate the model's Hugging Face folder instead."
         }
     }
 }

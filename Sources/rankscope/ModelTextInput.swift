@@ -28,8 +28,17 @@ enum ModelTextInput {
     }
 
     /// A function from text to token ids (special tokens added as the tokenizer's post-processor
-    /// says), made from `tokenizer.json` in the checkpoint's folder.
-    static func tokenizer(forCheckpoint path: String) throws -> (String) -> [Int] {
+    /// says), made from `tokenizer.json` in the checkpoint's folder, or, for a checkpoint of
+    /// another format (GGUF), from the `tokenizer.json` its source makes of its vocabulary.
+    static func tokenizer(for checkpoint: Checkpoint) throws -> (String) -> [Int] {
+        let path = checkpoint.path
+        if let source = checkpoint.source {
+            guard let made = try source.sideFiles().first(where: { $0.name == "tokenizer.json" }) else {
+                throw ModelInputError.vocabularyWithoutTokenizer(path: path)
+            }
+            let tokenizer = try Tokenizer(json: made.bytes, name: "\(path) (its vocabulary as tokenizer.json)")
+            return { tokenizer.encode($0, addSpecialTokens: true) }
+        }
         let file = (folder(of: path) as NSString).appendingPathComponent("tokenizer.json")
         guard FileManager.default.fileExists(atPath: file) else { throw ModelInputError.missingTokenizer(path: folder(of: path)) }
         let tokenizer = try Tokenizer(contentsOf: URL(fileURLWithPath: file))

@@ -1,5 +1,6 @@
 import Compression
 import Foundation
+import GGUF
 import Planning
 import SafeTensors
 
@@ -15,7 +16,7 @@ struct PlanCandidate: CandidateModel {
     var description: String { "plan \(planPath)" + (statisticsPath.map { ", data-aware with \($0)" } ?? "") }
 
     func decodedLayers() throws -> DecodedModel {
-        let catalog = LayerCatalog(checkpoint: try Checkpoint(path: checkpointPath))
+        let catalog = LayerCatalog(checkpoint: try Checkpoint.opening(path: checkpointPath))
         let statistics = try statisticsPath.map(ActivationStatistics.init(path:))
         let input = try CompressPlanInput.choices(planPath: planPath, catalog: catalog, useCache: useCache, jobs: nil,
                                                   statistics: statistics)

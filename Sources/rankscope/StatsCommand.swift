@@ -1,6 +1,7 @@
 import ArgumentParser
 import Evaluation
 import Foundation
+import GGUF
 import ModelRuntime
 import SafeTensors
 
@@ -38,8 +39,9 @@ struct StatsCommand: ParsableCommand {
 
     func run() throws {
         try BLASLoading.require()
-        let model = try TransformerModel(path: checkpoint.path)
-        let encode = try ModelTextInput.tokenizer(forCheckpoint: checkpoint.path)
+        let opened = try Checkpoint.opening(path: checkpoint.path)
+        let model = try TransformerModel(checkpoint: opened)
+        let encode = try ModelTextInput.tokenizer(for: opened)
         let ids = encode(try ModelTextInput.readText(text))
         let chunks = try TokenWindows.statisticsChunks(ids, length: seqLen, maximumTokens: maxTokens, file: text)
         let collector = StatisticsCollector(diagonalOnly: diagonalOnly)

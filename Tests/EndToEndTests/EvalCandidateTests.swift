@@ -14,7 +14,7 @@ final class EvalCandidateTests: XCTestCase {
     ids = Tokenizer.from_file(os.path.join(out, name, 'tokenizer.json')).encode(open(os.path.join(out, 'text.txt')).read()).ids
     cfg, _ = load(os.path.join(out, name))
     W = {}
-    for f in glob.glob(os.path.join(folder, '*.safetensors')): W.update({k: v.astype(np.float64) for k, v in load_file(f).items() if v.dtype.kind == 'f'})
+    for f in glob.glob(os.path.join(folder, '*.safetensors')): W.update(float_tensors(f))
     factored = [k[:-len('.0.weight')] for k in W if k.endswith('.0.weight') and k[:-len('.0.weight')] + '.1.weight' in W]
     for m in factored:
         W[m + '.weight'] = W.pop(m + '.1.weight') @ W.pop(m + '.0.weight')
@@ -97,7 +97,7 @@ final class EvalEncoderTests: XCTestCase {
     lines = [l.strip() for l in open(os.path.join(out, 'text.txt')).read().splitlines() if l.strip()]
     cfg, W = load(os.path.join(out, 'bert'))
     C = dict(W)
-    for f in glob.glob(os.path.join(folder, '*.safetensors')): C.update({k: v.astype(np.float64) for k, v in load_file(f).items() if v.dtype.kind == 'f'})
+    for f in glob.glob(os.path.join(folder, '*.safetensors')): C.update(float_tensors(f))
     for m in [k[:-len('.0.weight')] for k in C if k.endswith('.0.weight') and k[:-len('.0.weight')] + '.1.weight' in C]:
         C[m + '.weight'] = C.pop(m + '.1.weight') @ C.pop(m + '.0.weight')
         if m + '.1.bias' in C: C[m + '.bias'] = C.pop(m + '.1.bias')

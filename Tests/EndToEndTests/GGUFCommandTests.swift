@@ -57,6 +57,23 @@ final class GGUFCommandTests: XCTestCase {
         XCTAssertEqual(total, expected.map { Int($0.split(separator: " ")[1])! }.reduce(0, +))
     }
 
+    /// `eval` runs the GGUF itself (its tensors dequantized, its vocabulary as the tokenizer) and
+    /// scores the text exactly as on the Hugging Face folder made from it in Python.
+    func testEvalOfTheGGUFEqualsEvalOfItsHuggingFaceFolder() throws {
+        let folder = try folder()
+        let text = try TestModels.folder(TestModels.texts).appendingPathComponent("evaluation.txt").path
+        let arguments = ["--text", text, "--seq-len", "32", "--max-tokens", "64", "--json"]
+        let gguf = try json(["eval", folder.appendingPathComponent("model.gguf").path] + arguments)
+        let hf = try json(["eval", folder.path] + arguments)
+        XCTAssertEqual(gguf["tokens"] as? Int, 64)
+        XCTAssertEqual(gguf["tokens"] as? Int, hf["tokens"] as? Int)
+        let perplexity = { (report: [String: Any]) in (report["original"] as? [String: Any])?["perplexity"] as? Double }
+        let measured = try XCTUnwrap(perplexity(gguf))
+        XCTAssertEqual(measured, try XCTUnwrap(perplexity(hf)), accuracy: measured * 1e-12)
+        XCTAssertGreaterThan(measured, 1)
+        XCTAssertLessThan(measured, 1000)
+    }
+
     func testPlanCountsTheGGUFsRealBytesBeforeAndTheF32OutputAfter() throws {
         let folder = try folder()
         let path = folder.appendingPathComponent("model.gguf").path

@@ -17,10 +17,24 @@ public enum NumpyTransformer {
     def hook(name, x):
         if HOOK[0] is not None: HOOK[0](name, x)
 
+    def float_tensors(path):
+        # Every float tensor of a safetensors file as float64, read from the format itself: numpy
+        # has no bfloat16, so BF16 is widened by hand (its bits are the top half of an F32's).
+        raw = open(path, 'rb').read()
+        size = int.from_bytes(raw[:8], 'little'); header = json.loads(raw[8:8 + size]); data = raw[8 + size:]
+        kinds = {'F64': '<f8', 'F32': '<f4', 'F16': '<f2', 'BF16': '<u2'}
+        out = {}
+        for name, t in header.items():
+            if name == '__metadata__' or t['dtype'] not in kinds: continue
+            begin, end = t['data_offsets']
+            v = np.frombuffer(data[begin:end], dtype=kinds[t['dtype']])
+            if t['dtype'] == 'BF16': v = (v.astype(np.uint32) << 16).view(np.float32)
+            out[name] = v.astype(np.float64).reshape(t['shape'])
+        return out
+
     def load(folder):
         cfg = json.load(open(os.path.join(folder, 'config.json')))
-        W = {k: v.astype(np.float64) for k, v in load_file(os.path.join(folder, 'model.safetensors')).items() if v.dtype.kind == 'f'}
-        return cfg, W
+        return cfg, float_tensors(os.path.join(folder, 'model.safetensors'))
 
     def save(folder, name, array):
         np.ascontiguousarray(array, dtype='<f8').tofile(os.path.join(folder, name))
