@@ -69,19 +69,7 @@ public struct SpectrumPane: Widget {
 
     /// Draws border, charts, legend and figures into `area`.
     public func render(into buffer: inout CellBuffer, area: Rect) {
-        let block = Block(title: title, borderStyle: styles.border, titleStyle: styles.title)
-        block.render(into: &buffer, area: area)
-        let inner = block.inner(area)
-        guard !inner.isEmpty else { return }
-        let message = Rect(x: inner.x + 1, y: inner.y, width: inner.width - 1, height: 1)
-        switch status {
-        case nil:
-            buffer.write("no layer selected", at: Position(x: message.x, y: message.y), style: styles.dim, maxWidth: message.width)
-        case .pending?:
-            buffer.write("computing spectrum…", at: Position(x: message.x, y: message.y), style: styles.dim, maxWidth: message.width)
-        case .failed(let why)?:
-            Legend(wrapping: why, style: styles.error).render(into: &buffer, area: message.resized(height: inner.height))
-        case .ready(let spectrum)?:
+        SpectrumFrame(title: title, status: status, styles: styles).render(into: &buffer, area: area) { spectrum, buffer, inner in
             draw(spectrum, into: &buffer, inner: inner)
         }
     }

@@ -1,0 +1,31 @@
+import Planning
+import TerminalUI
+
+/// The frame the spectrum-based panes share: a titled border, and inside it either what the
+/// layer's ``SpectrumStatus`` says while no spectrum is ready (no layer, computing, the failure's
+/// sentence) or, once it is, whatever the pane draws from the spectrum.
+struct SpectrumFrame {
+    let title: String
+    let status: SpectrumStatus?
+    let styles: PaneStyles
+
+    /// Draws the frame into `area`; `ready` draws the pane's content into the inner area when the
+    /// spectrum is known.
+    func render(into buffer: inout CellBuffer, area: Rect, ready: (Spectrum, inout CellBuffer, Rect) -> Void) {
+        let block = Block(title: title, borderStyle: styles.border, titleStyle: styles.title)
+        block.render(into: &buffer, area: area)
+        let inner = block.inner(area)
+        guard !inner.isEmpty else { return }
+        let message = Rect(x: inner.x + 1, y: inner.y, width: inner.width - 1, height: 1)
+        switch status {
+        case nil:
+            buffer.write("no layer selected", at: Position(x: message.x, y: message.y), style: styles.dim, maxWidth: message.width)
+        case .pending?:
+            buffer.write("computing spectrum…", at: Position(x: message.x, y: message.y), style: styles.dim, maxWidth: message.width)
+        case .failed(let why)?:
+            Legend(wrapping: why, style: styles.error).render(into: &buffer, area: message.resized(height: inner.height))
+        case .ready(let spectrum)?:
+            ready(spectrum, &buffer, inner)
+        }
+    }
+}
