@@ -31,6 +31,9 @@ final class DecodedLayersTests: XCTestCase {
          LayerCompressionSettings(calderaIterations: 3)),
         ("dense", [DecodeFixture.query: .dense(bits: 4, groupSize: 16), DecodeFixture.up: .dense(bits: 8, groupSize: 16),
                    DecodeFixture.down: .dense(bits: 16, groupSize: 128)], LayerCompressionSettings(factorType: .F32)),
+        // Rank 0 deletes a matrix (the allocator gives it to an unused pooler): [0, n] and [m, 0] factors.
+        ("rank0", [DecodeFixture.query: .lowRank(rank: 0), DecodeFixture.up: .lowRank(rank: 0, factorBits: 4, groupSize: 16),
+                   DecodeFixture.down: .lowRank(rank: 3)], LayerCompressionSettings()),
         ("materialized", [DecodeFixture.query: .lowRank(rank: 6), DecodeFixture.up: .lowRank(rank: 5, factorBits: 4, groupSize: 16),
                           DecodeFixture.down: .dense(bits: 3, groupSize: 16)], LayerCompressionSettings(materializeDense: true)),
     ]

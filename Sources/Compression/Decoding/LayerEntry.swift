@@ -37,7 +37,7 @@ struct LayerEntry {
             guard bits >= 16 || quantizable.contains(bits) else { throw failure("\(bits) bits is not a quantized width (2–8) or 16 and more") }
             form = bits >= 16 ? .plain : .quantized(bits: bits, groupSize: groupSize)
         case "rank", "caldera":
-            guard let rank = try integer("rank"), rank >= 1 else { throw failure("it has no positive \"rank\"") }
+            guard let rank = try integer("rank"), rank >= 0 else { throw failure("it has no \"rank\" of 0 or more") }
             guard bits >= 16 || quantizable.contains(bits) else { throw failure("\(bits) factor bits is not a quantized width (2–8) or 16") }
             let backbone = try integer("backbone_bits")
             if method == "caldera" {
