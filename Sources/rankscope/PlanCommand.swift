@@ -18,7 +18,8 @@ struct PlanCommand: ParsableCommand {
         does not lock, keep dense or exclude, minimising the model's error (or, for --max-error, \
         its bytes). Counts: 13.2B = 13.2·10⁹ parameters (K, M, B/G, T); sizes: 8GB = 8·10⁹ bytes \
         (K/KB, M/MB, G/GB, T/TB decimal; KiB, MiB, GiB, TiB binary). Spectra are computed as by \
-        `spectra` and share its cache. The plan file format and the --json schema are in the README.
+        `spectra` and share its cache, only for the matrices whose error or allocation is asked \
+        for (none for sizes alone, or with every matrix kept or excluded). The plan file format and the --json schema are in the README.
         """
     )
 
@@ -98,14 +99,12 @@ struct PlanCommand: ParsableCommand {
         }
         let allowedBits = try allowBits.map(PlanOptions.bitWidths)
         let catalog = try checkpoint.openCatalog()
-        // With statistics, the matrices the plan excludes need none (and no spectrum).
-        let excluded = try stats.map { _ -> Set<String> in
-            let bare = catalog.groups.flatMap(\.entries).map { PlannedTensor(entry: $0, spectrum: nil) }
-            let constraints = try document.resolveDeferringRanks(tensors: bare).constraints
-            return Set(constraints.compactMap { name, constraint in constraint == .excluded ? name : nil })
-        }
+        // Sizes, counts and sparse formats come from the headers; spectra only where an error or the allocation needs one.
+        let bare = catalog.groups.flatMap(\.entries).map { PlannedTensor(entry: $0, spectrum: nil) }
+        let needs = try document.spectrumNeeds(tensors: bare, target: target)
         let (tensors, source) = try SpectrumRun.plannedSpectra(of: catalog, useCache: !noCache, jobs: jobs, purpose: "A plan",
-                                                               statistics: stats.map(ActivationStatistics.init(path:)), excluded: excluded)
+                                                               statistics: stats.map(ActivationStatistics.init(path:)), only: needs,
+                                                               fallingBackToWeights: true)
         let resolved = try document.resolve(tensors: tensors)
         for warning in resolved.warnings { Termination.printError("rankscope: warning: " + warning) }
         if let note = catalog.undecodedNote { Termination.printError("rankscope: " + note) }
@@ -136,7 +135,13 @@ struct PlanCommand: ParsableCommand {
                           + "safetensors shards and index: \(Formatting.grouped(forecast.tensorBytes)) of tensor data (bytes after) + "
                           + "\(Formatting.grouped(forecast.overheadBytes)) of headers and index."]
             }
-            if let stats { lines += ["", "Data-aware (activation statistics \(stats)): rel. error is the relative output error ‖(W − Ŵ)·X‖/‖W·X‖, not ‖W − Ŵ‖/‖W‖."] }
+            if let stats {
+                lines += ["", "Data-aware (activation statistics \(stats)): rel. error is the relative output error ‖(W − Ŵ)·X‖/‖W·X‖, not ‖W − Ŵ‖/‖W‖."]
+                if !source.weightFallbacks.isEmpty {
+                    lines.append("Weight spectra (no statistics; rel. error is ‖W − Ŵ‖/‖W‖) for \(source.weightFallbacks.count): "
+                                 + source.weightFallbacks.joined(separator: ", ") + ".")
+                }
+            }
             if let out { lines += ["", "plan written to \(out)"] }
             if let outUniform {
                 if out == nil { lines.append("") }

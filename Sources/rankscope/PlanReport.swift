@@ -106,6 +106,7 @@ struct PlanReport: Encodable {
         let bytes_before: Int
         let bytes_after: Int
         let relative_error: Double?
+        let spectrum_kind: String?
         let whitening: String?
         let whitening_shift: Double?
         let alpha: Double?
@@ -203,6 +204,7 @@ struct PlanReport: Encodable {
                          decided_by: evaluation.allocation != nil && kind == "free" ? "allocator" : (resolved.decidedBy[estimate.name] ?? .defaults).description,
                          parameters_before: estimate.parametersBefore, parameters_after: estimate.parametersAfter,
                          bytes_before: estimate.bytesBefore, bytes_after: estimate.bytesAfter, relative_error: estimate.relativeError,
+                         spectrum_kind: source.kind(of: estimate.name, hasSpectrum: evaluation.measured.contains(estimate.name)),
                          whitening: source.whiteningKind(of: estimate.name), whitening_shift: source.whiteningShift(of: estimate.name),
                          alpha: evaluation.metrics[estimate.name]?.alpha, num_spikes: evaluation.metrics[estimate.name]?.spikeCount,
                          caution: evaluation.metrics[estimate.name].map { SpectralCaution(metrics: $0).rawValue })
