@@ -43,6 +43,9 @@ struct EvalCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Evaluate this `rankscope compress` output folder too (its layers run as stored: factors as two matmuls).", valueName: "dir"))
     var compressed: String?
 
+    @Flag(help: "With --plan: incoherence processing for CALDERA layers, as `compress --incoherence` does.")
+    var incoherence = false
+
     @Option(help: "Layers compressed in parallel for --plan.")
     var jobs = 1
 
@@ -54,6 +57,7 @@ struct EvalCommand: ParsableCommand {
 
     func validate() throws {
         if plan != nil && compressed != nil { throw ValidationError("Give at most one of --plan and --compressed.") }
+        if incoherence && plan == nil { throw ValidationError("--incoherence goes with --plan (a compressed folder records its own).") }
         if stats != nil && plan == nil { throw ValidationError("--stats goes with --plan (a compressed folder is already compressed).") }
         if jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
     }
@@ -66,7 +70,8 @@ struct EvalCommand: ParsableCommand {
         let contents = try ModelTextInput.readText(text)
         let candidate: CandidateModel?
         if let plan {
-            candidate = PlanCandidate(planPath: plan, statisticsPath: stats, checkpointPath: checkpoint.path, useCache: !noCache, jobs: jobs)
+            candidate = PlanCandidate(planPath: plan, statisticsPath: stats, checkpointPath: checkpoint.path, useCache: !noCache, jobs: jobs,
+                                      incoherence: incoherence)
         } else if let compressed {
             candidate = CompressedCandidate(folder: compressed)
         } else {

@@ -12,8 +12,12 @@ struct PlanCandidate: CandidateModel {
     let checkpointPath: String
     let useCache: Bool
     let jobs: Int
+    /// `--incoherence`: CALDERA layers with incoherence processing, as `compress --incoherence`.
+    var incoherence = false
 
-    var description: String { "plan \(planPath)" + (statisticsPath.map { ", data-aware with \($0)" } ?? "") }
+    var description: String {
+        "plan \(planPath)" + (statisticsPath.map { ", data-aware with \($0)" } ?? "") + (incoherence ? ", incoherence processing" : "")
+    }
 
     func decodedLayers() throws -> DecodedModel {
         let catalog = LayerCatalog(checkpoint: try Checkpoint.opening(path: checkpointPath))
@@ -22,6 +26,7 @@ struct PlanCandidate: CandidateModel {
                                                   statistics: statistics)
         return try InMemoryCompression.decodedLayers(of: catalog.checkpoint, choices: input.choices,
                                                      singularValues: input.singularValues,
-                                                     settings: LayerCompressionSettings(statistics: statistics), jobs: jobs)
+                                                     settings: LayerCompressionSettings(statistics: statistics, incoherence: incoherence),
+                                                     jobs: jobs)
     }
 }

@@ -27,7 +27,8 @@ final class PlannedBytesTests: XCTestCase {
     private static let bias = "model.layers.0.self_attn.q_proj.bias"
 
     func testThePlannedTotalIsTheWrittenTensorDataForEverySourceType() throws {
-        for source in [DType.F32, .F16, .BF16] {
+        // The last run adds incoherence processing (its seeds live in config.json, no tensor bytes).
+        for (source, incoherence) in [(DType.F32, false), (.F16, false), (.BF16, false), (.BF16, true)] {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rankscope-bytes-\(UUID().uuidString)").path
             defer { try? FileManager.default.removeItem(atPath: directory) }
             try FileManager.default.createDirectory(atPath: directory + "/model", withIntermediateDirectories: true)
@@ -43,7 +44,8 @@ final class PlannedBytesTests: XCTestCase {
             try SafeTensorsWriter.write(path: directory + "/model/model.safetensors", tensors: specs)
             let choices = Dictionary(uniqueKeysWithValues: Self.layers.filter { $0.choice != .keep }.map { ($0.name, $0.choice) })
 
-            let settings = JobSettings(outputFolder: directory + "/out", maxShardSize: 3_000, calderaIterations: 1)
+            let settings = JobSettings(outputFolder: directory + "/out", maxShardSize: 3_000, calderaIterations: 1,
+                                       incoherence: incoherence)
             let forecast = try OutputForecast(checkpoint: Checkpoint(path: directory + "/model"), choices: choices, settings: settings)
             let report = try CompressionJob(checkpoint: Checkpoint(path: directory + "/model"), choices: choices, settings: settings).run()
             let predicted = try PlanTotals(tensors: planned, choices: choices).model.bytesAfter
