@@ -121,7 +121,7 @@ extension ExplorerState {
             } else if case .relativeError = allocation.target, let gain = allocation.sizeImprovement {
                 line += String(format: " (×%.2f smaller)", gain)
             } else if let gain = allocation.errorImprovement {
-                line += String(format: " (×%.2f less error)", gain)
+                line += String(format: " (×%.2f less error in the allocator's proxy)", gain)
             }
             lines.append(line)
         } else {

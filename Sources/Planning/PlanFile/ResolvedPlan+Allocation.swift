@@ -1,7 +1,7 @@
 extension ResolvedPlan {
     /// The choices a run applies for this resolution of a plan: as resolved, or, with a `target`,
-    /// allocated by the ``BudgetAllocator`` (the plan's default factor bits, group size and backbone
-    /// bits) under the resolved constraints and `allow_bits`, plus `allowedBits` (`--allow-bits`)
+    /// allocated by the ``BudgetAllocator`` (the plan's default factor bits, group size, backbone
+    /// bits, objective and minimum rank) under the resolved constraints and `allow_bits`, plus `allowedBits` (`--allow-bits`)
     /// for every free matrix. The one rule `rankscope plan --plan`, `compress` and `eval --plan`
     /// share, so each does what `plan` showed.
     ///
@@ -12,6 +12,8 @@ extension ResolvedPlan {
         guard let target else { return (choices, nil) }
         var allocator = BudgetAllocator(factorBits: defaults.factorBits, groupSize: defaults.groupSize, backboneBits: defaults.backboneBits)
         allocator.allowedFactorBits = self.allowedBits
+        allocator.objective = defaults.objective
+        allocator.minimumRank = defaults.minimumRank
         if let allowedBits {
             for (name, constraint) in constraints {
                 if case .free = constraint { allocator.allowedFactorBits[name, default: []].formUnion(allowedBits) }
