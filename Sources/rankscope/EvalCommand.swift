@@ -126,13 +126,7 @@ struct EvalCommand: ParsableCommand {
 
     private func evaluateEmbeddings(_ model: TransformerModel, contents: String, encode: (String) -> [Int],
                                     candidate: CandidateModel?, decoded: DecodedModel?) throws -> EvalReport {
-        let lines = contents.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        guard lines.count >= 2 else { throw EvaluationError.tooFewSentences(file: text, count: lines.count) }
-        let limit = sentenceLengthLimit(model)
-        let sentences = lines.map { line -> [Int] in
-            let ids = encode(line)
-            return ids.count > limit ? Array(ids[0..<(limit - 1)]) + [ids.last!] : ids
-        }
+        let sentences = try ModelTextInput.sentences(contents, file: text, encode: encode, model: model, checkpointPath: checkpoint.path)
         let original = try runEmbeddings(model, sentences: sentences, label: "original")
         var candidateFigures: EvalReport.Figures?
         var agreement: EvalReport.Agreement?
@@ -159,18 +153,5 @@ struct EvalCommand: ParsableCommand {
         progress.finish()
         return (EvalReport.Figures(perplexity: nil, tokensPerSecond: result.tokensPerSecond, seconds: result.seconds,
                                    linearParameters: model.linearParameterCount), result.embeddings)
-    }
-
-    /// sentence-transformers' `max_seq_length` (sentence_bert_config.json) when given, else the
-    /// model's learned positions.
-    private func sentenceLengthLimit(_ model: TransformerModel) -> Int {
-        let positions = model.hyperparameters.maximumPositions ?? Int.max
-        let file = (ModelTextInput.folder(of: checkpoint.path) as NSString).appendingPathComponent("sentence_bert_config.json")
-        if let data = FileManager.default.contents(atPath: file),
-           let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-           let length = object["max_seq_length"] as? Int, length > 1 {
-            return min(length, positions)
-        }
-        return positions
     }
 }

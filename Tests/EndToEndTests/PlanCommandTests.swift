@@ -108,9 +108,9 @@ final class PlanCommandTests: XCTestCase {
         sizes["csr-int64"] += nnz * (16 + 64) + 64 * (m + 1)
         sizes["coo-int64"] += nnz * (16 + 128)
         sizes["index16"] += nnz * (16 + 16) + 32 * (m + 1)
-        sizes["bitmask"] += m * k_n + nnz * 16
+        sizes["bitmask"] += nnz * 16 + 8 * m * -(-k_n // 8) + 64 * m + 128  # compressed-tensors' layout
     out["sparse"] = {k: (v + 7) // 8 for k, v in sizes.items()}
-    out["sparse"]["2:4"] = (sum(m * k_n // 2 * 18 for m, k_n in out["shapes"]) + 7) // 8 if d <= 0.5 else None
+    out["sparse"]["2:4"] = (sum(m * k_n // 2 * 16 + 8 * m * -(-k_n // 8) + 128 for m, k_n in out["shapes"]) + 7) // 8 if d <= 0.5 else None
     del out["shapes"]
     np.savez(saved, **spectra)
     print(json.dumps(out))
