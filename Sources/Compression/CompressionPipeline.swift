@@ -55,10 +55,15 @@ struct CompressionPipeline {
                                              groupSize: groupSize, factorType: options.factorType)
             return Encoding(parts: [factors.first, factors.second], reconstruction: factors.product)
         case let .lowRank(rank, factorBits, groupSize, backboneBits?):
-            let caldera = try Caldera(weight, rank: rank, module: module, factorBits: factorBits, backboneBits: backboneBits,
-                                      groupSize: groupSize, iterations: options.calderaIterations, factorType: options.factorType)
+            // With incoherence processing CALDERA runs on U·W·Vᵀ and the reader's Ŵ is Uᵀ·Ŵ'·V;
+            // Frobenius errors are unchanged by the rotation, so the iterates' errors are W's.
+            let incoherence = options.incoherenceSeed.map { Incoherence(seed: $0, rows: weight.rows, columns: weight.columns) }
+            let caldera = try Caldera(incoherence?.rotated(weight) ?? weight, rank: rank, module: module, factorBits: factorBits,
+                                      backboneBits: backboneBits, groupSize: groupSize, iterations: options.calderaIterations,
+                                      factorType: options.factorType)
             return Encoding(parts: [caldera.factors.first, caldera.factors.second, caldera.backbone],
-                            reconstruction: caldera.reconstruction, iterateErrors: caldera.iterateErrors)
+                            reconstruction: incoherence?.unrotated(caldera.reconstruction) ?? caldera.reconstruction,
+                            iterateErrors: caldera.iterateErrors)
         }
     }
 

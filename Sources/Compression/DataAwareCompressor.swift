@@ -64,11 +64,16 @@ public enum DataAwareCompressor {
         let head: (leading: [Double], tailEnergy: Double?)
         let measuredOutputError: Double
         if let backboneBits {
-            let caldera = try HessianCaldera(weight, whitening: whitening, quantizer: try HessianQuantizer(whitening), rank: rank,
+            // With incoherence processing: W' = U·W·Vᵀ and inputs V·x (whitening of V·H·Vᵀ); output
+            // errors and the whitened spectrum are unchanged by the rotation, Ŵ = Uᵀ·Ŵ'·V.
+            let incoherence = options.incoherenceSeed.map { Incoherence(seed: $0, rows: weight.rows, columns: weight.columns) }
+            let rotatedWhitening = try incoherence?.rotated(whitening) ?? whitening
+            let caldera = try HessianCaldera(incoherence?.rotated(weight) ?? weight, whitening: rotatedWhitening,
+                                             quantizer: try HessianQuantizer(rotatedWhitening), rank: rank,
                                              module: module, factorBits: factorBits, backboneBits: backboneBits, groupSize: groupSize,
                                              iterations: options.calderaIterations, factorType: options.factorType)
             parts = [caldera.factors.first, caldera.factors.second, caldera.backbone]
-            reconstruction = caldera.reconstruction
+            reconstruction = incoherence?.unrotated(caldera.reconstruction) ?? caldera.reconstruction
             iterateErrors = caldera.iterateErrors
             head = caldera.whitenedSpectrum
             measuredOutputError = caldera.outputError  // measured on this reconstruction, as `outputError` does

@@ -45,13 +45,20 @@ public struct CompressionOptions: Sendable {
     /// Write `Ŵ` as one dense `P.weight` (at `factorType`) instead of factors, so any tool can
     /// evaluate the compressed model unchanged.
     public var materializeDense: Bool = false
+    /// CALDERA layers only: the seed of their incoherence processing (randomized Hadamard
+    /// transforms on both sides of W before quantization, undone on reading; `compress
+    /// --incoherence`), nil for none. The seed is the one written as the layer's
+    /// `incoherence_seed` in `config.json`.
+    public var incoherenceSeed: UInt64? = nil
 
-    /// The defaults: BF16 factors, 10 CALDERA iterations, seed 0, factors not materialised.
-    public init(factorType: DType = .BF16, calderaIterations: Int = 10, seed: UInt64 = 0, materializeDense: Bool = false) {
+    /// The defaults: BF16 factors, 10 CALDERA iterations, seed 0, factors not materialised, no incoherence processing.
+    public init(factorType: DType = .BF16, calderaIterations: Int = 10, seed: UInt64 = 0, materializeDense: Bool = false,
+                incoherenceSeed: UInt64? = nil) {
         self.factorType = factorType
         self.calderaIterations = calderaIterations
         self.seed = seed
         self.materializeDense = materializeDense
+        self.incoherenceSeed = incoherenceSeed
     }
 }
 

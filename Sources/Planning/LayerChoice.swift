@@ -21,6 +21,13 @@ public enum LayerChoice: Sendable, Equatable, Hashable {
     /// The stored tensor unchanged.
     public static let keep = LayerChoice.dense(bits: nil, groupSize: defaultGroupSize)
 
+    /// False for the tensor kept as stored (dense at its stored type, whatever the group size,
+    /// which only matters when quantizing).
+    public var changesStoredTensor: Bool {
+        if case .dense(bits: nil, _) = self { return false }
+        return true
+    }
+
     /// The rank of a low-rank choice, nil for dense.
     public var rank: Int? {
         if case .lowRank(let rank, _, _, _) = self { return rank }

@@ -54,9 +54,7 @@ public struct PlanFigures: Sendable, Equatable {
                 relativeErrorSum += relative
                 relativeErrorCount += 1
             }
-        } else if case .dense(bits: nil, _) = estimate.choice {
-            // Kept as stored (whatever its group size, which only matters when quantizing): nothing is unknown.
-        } else {
+        } else if estimate.choice.changesStoredTensor {
             unknownErrorCount += 1
         }
     }

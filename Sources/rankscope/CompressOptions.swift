@@ -39,6 +39,9 @@ struct CompressOptions: ParsableArguments {
     @Option(help: "CALDERA alternations per layer.")
     var calderaIterations = 10
 
+    @Flag(help: "Incoherence processing for CALDERA layers: quantize U·W·Vᵀ with randomized Hadamard transforms U, V (their seeds go into config.json; readers undo them).")
+    var incoherence = false
+
     @Flag(help: "Print rankscope-report.json on standard output instead of the table.")
     var json = false
 
@@ -89,7 +92,7 @@ struct CompressOptions: ParsableArguments {
         let settings = JobSettings(outputFolder: out, force: force, resume: resume, jobs: jobs, memoryLimit: memory,
                                    maxShardSize: shardSize, factorType: factorType.flatMap(CompressOptions.outputType),
                                    materializeDense: dense, calderaIterations: calderaIterations, planLabel: plan,
-                                   shard: shard, mergeFrom: mergeFrom, statistics: statistics)
+                                   shard: shard, mergeFrom: mergeFrom, statistics: statistics, incoherence: incoherence)
         let job = try CompressionJob(checkpoint: catalog.checkpoint, choices: input.choices,
                                      singularValues: input.singularValues, settings: settings)
         let progress = CompressProgress(linesOnStandardOutput: events)

@@ -18,7 +18,8 @@ struct PlanCommand: ParsableCommand {
         does not lock, keep dense or exclude, minimising the model's error (or, for --max-error, \
         its bytes). Counts: 13.2B = 13.2·10⁹ parameters (K, M, B/G, T); sizes: 8GB = 8·10⁹ bytes \
         (K/KB, M/MB, G/GB, T/TB decimal; KiB, MiB, GiB, TiB binary). Spectra are computed as by \
-        `spectra` and share its cache. The plan file format and the --json schema are in the README.
+        `spectra` and share its cache, only for the matrices whose error or allocation is asked \
+        for (none for sizes alone, or with every matrix kept or excluded). The plan file format and the --json schema are in the README.
         """
     )
 
@@ -51,8 +52,17 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "A plan file to evaluate, or to start the allocation from (its locks, exclusions and floors bind it).")
     var plan: String?
 
+    @Option(help: "With a target: how per-matrix errors combine: relative (default: each matrix's error relative to its own norm, all alike), relative-params (weighted by parameter share) or squared-error (the model's relative error; big-norm matrices win).")
+    var objective: String?
+
+    @Option(name: .customLong("min-rank"), help: "With a target: the least rank of a free matrix: 16 (a rank), 10% (of its full rank) or 50%u (of its rank in the uniform plan at the same target; the default). Only 0 allows removing a matrix.")
+    var minRank: String?
+
     @Option(help: "Write the resulting plan (every choice stated per layer) to this file.")
     var out: String?
+
+    @Option(name: .customLong("out-uniform"), help: "With a target: write the uniform-rank plan at the same target to this file, to evaluate beside the allocated one.")
+    var outUniform: String?
 
     @Option(name: .customLong("sparse-params"), help: "Also compare the sparse formats at this parameter count, e.g. 3B.")
     var sparseParameters: String?
@@ -69,18 +79,23 @@ struct PlanCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Plan with data-aware spectra from this activation-statistics file: errors become relative output errors ‖(W − Ŵ)·X‖/‖W·X‖.", valueName: "file"))
     var stats: String?
 
+    @Option(help: ArgumentHelp("Predict the plan's perplexity (or embedding cosine) from this sensitivity profile (`rankscope sensitivity`).", valueName: "profile"))
+    var sensitivity: String?
+
     func validate() throws {
         let targets = [targetParameters, targetBytes, targetBits, maxError].compactMap { $0 }
         if targets.count > 1 {
             throw ValidationError("Give at most one of --target-params, --target-bytes, --target-bits and --max-error.")
         }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
+        if sensitivity != nil && json { throw ValidationError("--sensitivity prints its prediction with the tables; --json does not carry it yet.") }
     }
 
     func run() throws {
         try BLASLoading.require()
         var document = try plan.map(PlanDocument.load(path:)) ?? PlanDocument()
-        document.defaults = try PlanOptions.defaults(document.defaults, factorBits: factorBits, groupSize: groupSize, backboneBits: backboneBits)
+        document.defaults = try PlanOptions.defaults(document.defaults, factorBits: factorBits, groupSize: groupSize, backboneBits: backboneBits,
+                                                     objective: objective, minimumRank: minRank)
         let target = try PlanOptions.target(parameters: targetParameters, bytes: targetBytes, bits: targetBits, error: maxError) ?? document.target
         let extraSparseCount = try sparseParameters.map { text -> Int in
             guard let count = QuantityParser.parameterCount(text) else { throw PlanOptions.Failure("--sparse-params '\(text)' is not a parameter count (e.g. 3B, 500M)") }
@@ -88,23 +103,32 @@ struct PlanCommand: ParsableCommand {
         }
         let allowedBits = try allowBits.map(PlanOptions.bitWidths)
         let catalog = try checkpoint.openCatalog()
-        // With statistics, the matrices the plan excludes need none (and no spectrum).
-        let excluded = try stats.map { _ -> Set<String> in
-            let bare = catalog.groups.flatMap(\.entries).map { PlannedTensor(entry: $0, spectrum: nil) }
-            let constraints = try document.resolveDeferringRanks(tensors: bare).constraints
-            return Set(constraints.compactMap { name, constraint in constraint == .excluded ? name : nil })
-        }
+        // Sizes, counts and sparse formats come from the headers; spectra only where an error or the allocation needs one.
+        let bare = catalog.groups.flatMap(\.entries).map { PlannedTensor(entry: $0, spectrum: nil) }
+        let profile = try sensitivity.map { try SensitivityOption.profile(path: $0, checkpointPath: catalog.checkpoint.path, shapes: SensitivityOption.shapes(of: catalog)) }
+        // A prediction reads every compressible matrix's spectrum.
+        let needs = sensitivity != nil ? nil : try document.spectrumNeeds(tensors: bare, target: target)
         let (tensors, source) = try SpectrumRun.plannedSpectra(of: catalog, useCache: !noCache, jobs: jobs, purpose: "A plan",
-                                                               statistics: stats.map(ActivationStatistics.init(path:)), excluded: excluded)
+                                                               statistics: stats.map(ActivationStatistics.init(path:)), only: needs,
+                                                               fallingBackToWeights: true)
         let resolved = try document.resolve(tensors: tensors)
         for warning in resolved.warnings { Termination.printError("rankscope: warning: " + warning) }
         if let note = catalog.undecodedNote { Termination.printError("rankscope: " + note) }
         let evaluation = try PlanEvaluation(tensors: tensors, resolved: resolved, defaults: document.defaults, target: target,
                                             allowedBits: allowedBits, extraSparseCount: extraSparseCount)
+        let writer = GuardedWriter(checkpoint: catalog.checkpoint, others: [plan, stats].compactMap { $0 })
+        let reference = PlanCheckpointReference(path: catalog.checkpoint.path, tensors: tensors)
+        if let outUniform {
+            guard let uniform = evaluation.allocation?.uniform else {
+                throw PlanOptions.Failure(evaluation.allocation == nil ? "--out-uniform needs a target (the uniform plan is made at the same target)"
+                                                                       : "--out-uniform: no uniform rank fraction meets this target, so there is no uniform plan to write")
+            }
+            try PlanDocument(checkpoint: reference, defaults: document.defaults, choices: uniform.choices, constraints: resolved.constraints)
+                .write(to: outUniform, with: writer)
+        }
         if let out {
-            try PlanDocument(checkpoint: PlanCheckpointReference(path: catalog.checkpoint.path, tensors: tensors),
-                             defaults: document.defaults, choices: evaluation.choices, constraints: resolved.constraints)
-                .write(to: out, with: GuardedWriter(checkpoint: catalog.checkpoint, others: [plan, stats].compactMap { $0 }))
+            try PlanDocument(checkpoint: reference, defaults: document.defaults, choices: evaluation.choices, constraints: resolved.constraints)
+                .write(to: out, with: writer)
         }
         if json {
             try JSONOutput.print(PlanReport(path: catalog.checkpoint.path, planFile: plan, evaluation: evaluation, resolved: resolved,
@@ -117,8 +141,24 @@ struct PlanCommand: ParsableCommand {
                           + "safetensors shards and index: \(Formatting.grouped(forecast.tensorBytes)) of tensor data (bytes after) + "
                           + "\(Formatting.grouped(forecast.overheadBytes)) of headers and index."]
             }
-            if let stats { lines += ["", "Data-aware (activation statistics \(stats)): rel. error is the relative output error ‖(W − Ŵ)·X‖/‖W·X‖, not ‖W − Ŵ‖/‖W‖."] }
+            if let stats {
+                lines += ["", "Data-aware (activation statistics \(stats)): rel. error is the relative output error ‖(W − Ŵ)·X‖/‖W·X‖, not ‖W − Ŵ‖/‖W‖."]
+                if !source.weightFallbacks.isEmpty {
+                    lines.append("Weight spectra (no statistics; rel. error is ‖W − Ŵ‖/‖W‖) for \(source.weightFallbacks.count): "
+                                 + source.weightFallbacks.joined(separator: ", ") + ".")
+                }
+            }
+            if let sensitivity, let profile {
+                let spectra = tensors.compactMap { tensor in tensor.spectrum.map { (tensor.name, $0.singularValues) } }
+                let prediction = SensitivityOption.prediction(profile, profilePath: sensitivity, singularValues: Dictionary(spectra) { first, _ in first },
+                                                              dataAware: stats != nil)
+                lines += [""] + SensitivityOption.lines(prediction.predict(evaluation.choices), profilePath: sensitivity)
+            }
             if let out { lines += ["", "plan written to \(out)"] }
+            if let outUniform {
+                if out == nil { lines.append("") }
+                lines.append("uniform plan written to \(outUniform)")
+            }
             StandardOutput.printLines(lines)
         }
     }

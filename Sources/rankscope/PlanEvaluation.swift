@@ -25,6 +25,8 @@ struct PlanEvaluation {
     /// WeightWatcher's metrics of every compressible matrix with a spectrum (of the kind the
     /// plan uses), for the cautions (``SpectralCaution``) the report marks.
     let metrics: [String: SpectralMetrics]
+    /// The matrices that have a spectrum (those whose error or allocation was asked for).
+    let measured: Set<String>
 
     /// `allowedBits`: factor bit widths every free matrix may choose among (from `--allow-bits`), on top of the plan's `allow_bits`.
     init(tensors: [PlannedTensor], resolved: ResolvedPlan, defaults: PlanDefaults, target: BudgetTarget?,
@@ -44,6 +46,7 @@ struct PlanEvaluation {
             tensor.isCompressible ? tensor.matrixShape.map { (tensor.name, $0) } : nil
         })
         let measured = tensors.filter { $0.isCompressible && $0.spectrum != nil }
+        self.measured = Set(measured.map(\.name))
         metrics = Dictionary(uniqueKeysWithValues: zip(measured.map(\.name), SpectralMetrics.compute(measured.compactMap(\.spectrum))))
         sparse = ([lowRankParameters] + (extraSparseCount.map { [$0] } ?? [])).map {
             SparseComparison(shapes: shapes, keptParameters: $0, valueBits: defaults.factorBits)

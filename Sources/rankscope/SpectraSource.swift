@@ -16,12 +16,22 @@ struct SpectraSource {
     let statistics: Statistics?
     /// What each delivered data-aware spectrum was whitened with, by tensor name.
     let whitenings: [String: WhiteningSummary]
+    /// The matrices of a data-aware run that the statistics do not cover and that use their
+    /// weight spectrum instead (`plan --stats`), in model order.
+    var weightFallbacks: [String] = []
 
     /// Plain spectra of the weights.
     static let weights = SpectraSource(statistics: nil, whitenings: [:])
 
     /// `"weights"` or `"data_aware"`.
     var kind: String { statistics == nil ? "weights" : "data_aware" }
+
+    /// The kind of spectrum one matrix's row uses, `"weights"` or `"data_aware"`; nil when
+    /// `hasSpectrum` is false (no figure of the run needed one).
+    func kind(of name: String, hasSpectrum: Bool) -> String? {
+        guard hasSpectrum else { return nil }
+        return whitenings[name] == nil ? "weights" : "data_aware"
+    }
 
     /// The `"whitening"` value of a matrix: `"cholesky"` or `"diagonal"`; nil for plain spectra.
     func whiteningKind(of name: String) -> String? { whitenings[name]?.kind.rawValue }

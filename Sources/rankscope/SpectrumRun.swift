@@ -91,17 +91,17 @@ struct SpectrumRun {
     /// With `onlyCovered`, matrices `statistics` has no entry for get no spectrum instead of a
     /// refusal (the file is still checked against the checkpoint for every matrix it covers).
     ///
-    /// With `statistics` and `excluded` (`plan --stats`), the matrices named in `excluded` get no
-    /// spectrum and need no statistics, and every other matrix the file has no statistics for
-    /// falls back to its weight spectrum, with a warning naming it (its row has no `whitening`).
+    /// With `statistics` and `fallingBackToWeights` (`plan --stats`, whose `only` leaves out the
+    /// matrices it excludes: they need no statistics), a matrix the file has no statistics for
+    /// falls back to its weight spectrum, with a warning naming it (listed in the source's
+    /// ``SpectraSource/weightFallbacks``; its row has no `whitening`).
     static func plannedSpectra(of catalog: LayerCatalog, useCache: Bool, jobs: Int?, purpose: String,
                                statistics: ActivationStatistics? = nil, onlyCovered: Bool = false,
-                               only: Set<String>? = nil, excluded: Set<String>? = nil) throws -> (tensors: [PlannedTensor], source: SpectraSource) {
+                               only: Set<String>? = nil, fallingBackToWeights: Bool = false) throws -> (tensors: [PlannedTensor], source: SpectraSource) {
         var compressible = catalog.compressibleEntries
         if let only { compressible = compressible.filter { only.contains($0.info.name) } }
         var fallback: [CatalogEntry] = []
-        if let statistics, let excluded {
-            compressible = compressible.filter { !excluded.contains($0.info.name) }
+        if let statistics, fallingBackToWeights {
             fallback = compressible.filter { !statistics.hasStatistics(forWeight: $0.info.name) }
             compressible = compressible.filter { statistics.hasStatistics(forWeight: $0.info.name) }
             for entry in fallback {
@@ -138,6 +138,8 @@ struct SpectrumRun {
                 throw PlanOptions.Failure("\(catalog.checkpoint.path): \(entry.info.name) \(reason).")
             }
         }
-        return (entries.map { PlannedTensor(entry: $0, spectrum: spectra[$0.info.name]) }, run.source)
+        var source = run.source
+        source.weightFallbacks = fallback.map(\.info.name)
+        return (entries.map { PlannedTensor(entry: $0, spectrum: spectra[$0.info.name]) }, source)
     }
 }

@@ -56,7 +56,7 @@ struct DecodeFixture {
     func compress(_ choices: [String: LayerChoice], into name: String, settings: LayerCompressionSettings) throws -> JobReport {
         let job = JobSettings(outputFolder: directory + "/" + name, jobs: 2, maxShardSize: 3_000, factorType: settings.factorType,
                               materializeDense: settings.materializeDense, calderaIterations: settings.calderaIterations,
-                              statistics: settings.statistics)
+                              statistics: settings.statistics, incoherence: settings.incoherence)
         return try CompressionJob(checkpoint: checkpoint(), choices: choices, settings: job).run()
     }
 

@@ -23,6 +23,8 @@ final class DecodedLayersNumpyTests: XCTestCase {
         let doubleError: Double, floatError: Double
         /// ‖Ŵ_float32 − Ŵ_float64‖/‖W‖: how far the float32 rounding can move the error.
         let roundingBound: Double
+        /// For an incoherence-processed layer, max |Ŵ_float32 − Ŵ_numpy| / |Ŵ_numpy| over its entries.
+        let deviation: Double
     }
 
     static let script = #"""
@@ -67,6 +69,23 @@ def dequantize(qweight, scales, zeros, R, C, b, g):
     group = np.arange(C) // g
     return (codes - zeros.astype(np.float64)[:, group]) * scales.astype(np.float64)[:, group]
 
+def splitmix_signs(seed, count):               # README "Incoherence processing": SplitMix64, top bit set -> -1
+    mask, s, out = (1 << 64) - 1, seed, []
+    for _ in range(count):
+        s = (s + 0x9E3779B97F4A7C15) & mask
+        z = ((s ^ (s >> 30)) * 0xBF58476D1CE4E5B9) & mask
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & mask
+        out.append(-1.0 if (z ^ (z >> 31)) >> 63 else 1.0)
+    return np.array(out)
+
+def transform(signs):                          # (H_2^a kron Hartley_r) diag(s) / sqrt(n), as a dense matrix
+    n = len(signs); a = n & -n; r = n // a
+    H = np.ones((1, 1))
+    while H.shape[0] < a:
+        H = np.block([[H, H], [H, -H]])
+    angle = 2 * np.pi * np.outer(np.arange(r), np.arange(r)) / r
+    return np.kron(H, np.cos(angle) + np.sin(angle)) @ np.diag(signs) / np.sqrt(n)
+
 model = load(manifest["model"])
 results = {}
 for run in manifest["runs"]:
@@ -91,7 +110,17 @@ for run in manifest["runs"]:
                 parts["q"] = matrix(module + ".backbone", m, n, e["backbone_bits"])
             bias = module + ".1.bias"
             what = parts["a"] @ parts["b"] + parts.get("q", 0)
-        equal = all(np.array_equal(v.astype(np.float32).view(np.uint32), mine[module + "." + p].view(np.uint32)) for p, v in parts.items())
+        if "incoherence_seed" in e and not section["dense"]:
+            signs = splitmix_signs(e["incoherence_seed"], m + n)
+            what = transform(signs[:m]).T @ what @ transform(signs[m:])
+            parts = {"w": what}
+            # Swift un-rotates by butterflies, numpy by dense products: equal up to float32 rounding.
+            mine_w = mine[module + ".w"].astype(np.float64)
+            deviation = float(np.max(np.abs(mine_w - what) / (np.abs(what) + 1e-300)))
+            equal = bool(np.all(np.abs(mine_w - what) <= 2.0 ** -24 * np.abs(what) + 1e-13 * np.abs(what).max()))
+        else:
+            equal, deviation = True, 0.0
+        equal = equal and all(np.array_equal(v.astype(np.float32).view(np.uint32), mine[module + "." + p].view(np.uint32)) for p, v in parts.items() if "incoherence_seed" not in e or section["dense"])
         if bias in state:
             equal = equal and np.array_equal(state[bias].astype(np.float32), mine[module + ".bias"])
         else:
@@ -101,7 +130,7 @@ for run in manifest["runs"]:
         w = model[module + ".weight"].astype(np.float64)
         norm = np.linalg.norm(w)
         results[run["label"] + " " + module] = {
-            "equal": bool(equal),
+            "equal": bool(equal), "deviation": deviation,
             "doubleError": float(np.linalg.norm(w - what) / norm),
             "floatError": float(np.linalg.norm(w - approx) / norm),
             "roundingBound": float(np.linalg.norm(approx - what) / norm),
@@ -129,7 +158,7 @@ json.dump(results, open(d + "/results.json", "w"))
         var largest = 0.0
         for (key, layer) in numpy {
             let error = try XCTUnwrap(reported[key])
-            XCTAssertTrue(layer.equal, "\(key): numpy's float32 layer is ours")
+            XCTAssertTrue(layer.equal, "\(key): numpy's float32 layer is ours (deviation \(layer.deviation))")
             XCTAssertEqual(layer.doubleError, error, accuracy: 1e-12 * max(error, 1e-300), "\(key): numpy's Ŵ has the report's error")
             XCTAssertLessThanOrEqual(abs(layer.floatError - error), layer.roundingBound + 1e-15, "\(key): within the float32 rounding")
             XCTAssertLessThan(layer.roundingBound, 1e-7, key)

@@ -29,6 +29,11 @@ final class DecodedLayersTests: XCTestCase {
                      DecodeFixture.up: .lowRank(rank: 4, factorBits: 4, groupSize: 16, backboneBits: 3),
                      DecodeFixture.down: .lowRank(rank: 6, factorBits: 8, groupSize: 32, backboneBits: 4)],
          LayerCompressionSettings(calderaIterations: 3)),
+        // Incoherence processing: 24 = 8·3 and 40 = 8·5 take the Hartley factor; read back dense.
+        ("caldera-incoherent", [DecodeFixture.query: .lowRank(rank: 4, factorBits: 16, groupSize: 16, backboneBits: 2),
+                                DecodeFixture.up: .lowRank(rank: 4, factorBits: 4, groupSize: 16, backboneBits: 3),
+                                DecodeFixture.down: .lowRank(rank: 6, factorBits: 8, groupSize: 32, backboneBits: 4)],
+         LayerCompressionSettings(calderaIterations: 3, incoherence: true)),
         ("dense", [DecodeFixture.query: .dense(bits: 4, groupSize: 16), DecodeFixture.up: .dense(bits: 8, groupSize: 16),
                    DecodeFixture.down: .dense(bits: 16, groupSize: 128)], LayerCompressionSettings(factorType: .F32)),
         // Rank 0 deletes a matrix (the allocator gives it to an unused pooler): [0, n] and [m, 0] factors.
@@ -117,12 +122,14 @@ final class DecodedLayersTests: XCTestCase {
             XCTAssertEqual(decoded, folder.layers[module], "\(label) \(module): in memory = read back", file: file, line: line)
             XCTAssertEqual(decoded.rows, row.rows, file: file, line: line)
             XCTAssertEqual(decoded.columns, row.columns, file: file, line: line)
+            // An incoherence-processed CALDERA layer is read back dense (Uᵀ·(Q̂ + Â·B̂)·V).
+            let incoherent = label.hasSuffix("incoherent") && row.method == "caldera"
             switch decoded {
-            case .dense: XCTAssertTrue(row.method == "dense" || report.dense, "\(label) \(module) is dense", file: file, line: line)
+            case .dense: XCTAssertTrue(row.method == "dense" || report.dense || incoherent, "\(label) \(module) is dense", file: file, line: line)
             case .factored: XCTAssertEqual(row.method, "rank", "\(label) \(module)", file: file, line: line)
             case .caldera: XCTAssertEqual(row.method, "caldera", "\(label) \(module)", file: file, line: line)
             }
-            if !report.dense { XCTAssertEqual(decoded.rank, row.rank, file: file, line: line) }
+            if !report.dense && !incoherent { XCTAssertEqual(decoded.rank, row.rank, file: file, line: line) }
             let bias = module.hasSuffix("mlp.up_proj") ? nil : (0..<24).map { Float(0.1 * Double($0) - 1) }
             if module.hasSuffix("down_proj") {
                 XCTAssertEqual(decoded.bias, bias.map { $0.map { HalfPrecision.float(fromBF16: HalfPrecision.bf16Bits(from: $0)) } }, file: file, line: line)
@@ -140,8 +147,9 @@ final class DecodedLayersTests: XCTestCase {
             // 16-bit parts are exact in Float; a dequantized value (q − z)·s is rounded once to Float,
             // which moves the error by at most ‖Ŵ_float − Ŵ‖/‖W‖ (DecodedLayersNumpyTests bounds it
             // case by case; seen up to 2.2e-9 relative here).
+            // An incoherence-processed layer rounds every entry of the dense Ŵ to Float (seen 1.0e-7 relative).
             let quantized = row.bits < 16 || row.backboneBits != nil
-            XCTAssertEqual(error, row.measuredRelativeError, accuracy: (quantized ? 1e-8 : 1e-12) * row.measuredRelativeError,
+            XCTAssertEqual(error, row.measuredRelativeError, accuracy: (incoherent ? 1e-6 : quantized ? 1e-8 : 1e-12) * row.measuredRelativeError,
                            "\(label) \(module): ‖W − Ŵ‖/‖W‖ of the decoded layer is the report's", file: file, line: line)
         }
     }

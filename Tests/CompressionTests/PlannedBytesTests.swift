@@ -27,7 +27,8 @@ final class PlannedBytesTests: XCTestCase {
     private static let bias = "model.layers.0.self_attn.q_proj.bias"
 
     func testThePlannedTotalIsTheWrittenTensorDataForEverySourceType() throws {
-        for source in [DType.F32, .F16, .BF16] {
+        // The last run adds incoherence processing (its seeds live in config.json, no tensor bytes).
+        for (source, incoherence) in [(DType.F32, false), (.F16, false), (.BF16, false), (.BF16, true)] {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rankscope-bytes-\(UUID().uuidString)").path
             defer { try? FileManager.default.removeItem(atPath: directory) }
             try FileManager.default.createDirectory(atPath: directory + "/model", withIntermediateDirectories: true)
@@ -43,7 +44,8 @@ final class PlannedBytesTests: XCTestCase {
             try SafeTensorsWriter.write(path: directory + "/model/model.safetensors", tensors: specs)
             let choices = Dictionary(uniqueKeysWithValues: Self.layers.filter { $0.choice != .keep }.map { ($0.name, $0.choice) })
 
-            let settings = JobSettings(outputFolder: directory + "/out", maxShardSize: 3_000, calderaIterations: 1)
+            let settings = JobSettings(outputFolder: directory + "/out", maxShardSize: 3_000, calderaIterations: 1,
+                                       incoherence: incoherence)
             let forecast = try OutputForecast(checkpoint: Checkpoint(path: directory + "/model"), choices: choices, settings: settings)
             let report = try CompressionJob(checkpoint: Checkpoint(path: directory + "/model"), choices: choices, settings: settings).run()
             let predicted = try PlanTotals(tensors: planned, choices: choices).model.bytesAfter
@@ -73,20 +75,27 @@ final class PlannedBytesTests: XCTestCase {
         }
     }
 
-    /// The forecast follows the job's own settings too: F32 outputs asked for, every layer materialised.
+    /// The forecast and each layer's `estimated_bytes` follow the job's own settings too: F32
+    /// outputs asked for (`--factor-type f32`), every layer materialised (`--dense`).
     func testTheForecastFollowsFactorTypeAndDense() throws {
         let fixture = try JobFixture()
         defer { fixture.remove() }
         let choices: [String: LayerChoice] = [JobFixture.up: .lowRank(rank: 5), JobFixture.query: .lowRank(rank: 3, factorBits: 4, groupSize: 8, backboneBits: 2)]
-        for dense in [false, true] {
-            var settings = fixture.settings(dense ? "dense" : "factors", shardSize: 2_000)
+        for (dense, factorType) in [(false, nil), (true, nil), (false, DType.F32), (true, .F32)] {
+            var settings = fixture.settings("out-\(dense)-\(factorType?.rawValue ?? "default")", shardSize: 2_000)
             settings.materializeDense = dense
+            settings.factorType = factorType
             settings.calderaIterations = 1
             let forecast = try OutputForecast(checkpoint: fixture.checkpoint(), choices: choices, settings: settings)
-            _ = try CompressionJob(checkpoint: fixture.checkpoint(), choices: choices, settings: settings).run()
+            let report = try CompressionJob(checkpoint: fixture.checkpoint(), choices: choices, settings: settings).run()
             let output = try Checkpoint(path: settings.outputFolder)
             XCTAssertEqual(forecast.shardBytes, output.files.reduce(0) { $0 + $1.fileSize }, "dense: \(dense)")
             XCTAssertEqual(forecast.tensorBytes, output.totalBytes, "dense: \(dense)")
+            XCTAssertEqual(report.layers.count, 2)
+            for layer in report.layers {
+                XCTAssertEqual(layer.estimatedBytes, layer.bytesWritten, "dense: \(dense), \(factorType?.rawValue ?? "default"): \(layer.name)")
+            }
+            XCTAssertEqual(report.totals.estimatedBytes, report.totals.bytesWritten)
             let indexSize = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: settings.outputFolder + "/" + Checkpoint.standardIndexName)[.size] as? Int)
             XCTAssertEqual(forecast.indexBytes, indexSize)
         }

@@ -119,7 +119,7 @@ final class DataAwareSpectraTests: XCTestCase {
         """, [model, stats])
         let plan = directory + "/plan.json"
         try #"{"format": "rankscope-plan", "version": 1, "rules": [{"match": "k_proj", "exclude": true}]}"#.write(toFile: plan, atomically: true, encoding: .utf8)
-        let outcome = try Harness.rankscope(["plan", model, "--stats", stats, "--plan", plan, "--json"], cacheHome: directory + "/cache")
+        let outcome = try Harness.rankscope(["plan", model, "--stats", stats, "--plan", plan, "--target-params", "90%", "--json"], cacheHome: directory + "/cache")
         XCTAssertEqual(outcome.status, 0, outcome.stderr)
         XCTAssertTrue(outcome.stderr.contains("has no statistics for model.layers.0.self_attn.q_proj.weight; its row uses the weight spectrum"), outcome.stderr)
         XCTAssertFalse(outcome.stderr.contains("k_proj"), "an excluded matrix needs no statistics: \(outcome.stderr)")
@@ -127,10 +127,17 @@ final class DataAwareSpectraTests: XCTestCase {
         func row(_ name: String) throws -> [String: Any] { try XCTUnwrap(layers.first { $0["name"] as? String == name }) }
         XCTAssertNotNil(try row("model.layers.0.mlp.up_proj.weight")["whitening"] as? String, "data-aware row")
         XCTAssertNil(try row("model.layers.0.self_attn.q_proj.weight")["whitening"] as? String, "weight-spectrum row")
-        // Without the exclusion, the uncovered k_proj falls back too, named.
-        let bare = try Harness.rankscope(["plan", model, "--stats", stats], cacheHome: directory + "/cache")
+        XCTAssertEqual(try row("model.layers.0.mlp.up_proj.weight")["spectrum_kind"] as? String, "data_aware")
+        XCTAssertEqual(try row("model.layers.0.self_attn.q_proj.weight")["spectrum_kind"] as? String, "weights")
+        XCTAssertNil(try row("model.layers.0.self_attn.k_proj.weight")["spectrum_kind"], "an excluded matrix has no spectrum")
+        // Without the exclusion, the allocator weighs every matrix: the uncovered k_proj falls back too, named, and the
+        // text ends with the matrices on weight spectra.
+        let bare = try Harness.rankscope(["plan", model, "--stats", stats, "--target-params", "90%"], cacheHome: directory + "/cache")
         XCTAssertEqual(bare.status, 0, bare.stderr)
         XCTAssertTrue(bare.stderr.contains("has no statistics for model.layers.0.self_attn.k_proj.weight"), bare.stderr)
+        let last = bare.stdout.split(separator: "\n").last.map(String.init) ?? ""
+        XCTAssertEqual(last, "Weight spectra (no statistics; rel. error is ‖W − Ŵ‖/‖W‖) for 2: "
+                       + "model.layers.0.self_attn.k_proj.weight, model.layers.0.self_attn.q_proj.weight.", bare.stdout)
     }
 
     /// A 4×6 up_proj in `model/model.safetensors` and statistics of `width` channels at `statsPath`;

@@ -65,6 +65,12 @@ final class PlanCommandTests: XCTestCase {
             spectra[name] = np.linalg.svd(bits16.view(np.float32).reshape(shape).astype(np.float64), compute_uv=False)
         s = spectra[name]
         E = float(np.sum(s ** 2))
+        if plan.get(name, ["keep"])[0] == "excluded":  # kept as stored, and in no error total
+            out["parameters_after"] += count
+            out["bytes_after"] += 2 * count
+            out["shapes"].append([m, k_n])
+            out["kept"] += count
+            continue
         out["norm"] += E
         out["shapes"].append([m, k_n])
         kind, value, fbits, g = plan.get(name, ["keep", 0, 16, 128])
@@ -102,9 +108,9 @@ final class PlanCommandTests: XCTestCase {
         sizes["csr-int64"] += nnz * (16 + 64) + 64 * (m + 1)
         sizes["coo-int64"] += nnz * (16 + 128)
         sizes["index16"] += nnz * (16 + 16) + 32 * (m + 1)
-        sizes["bitmask"] += m * k_n + nnz * 16
+        sizes["bitmask"] += nnz * 16 + 8 * m * -(-k_n // 8) + 64 * m + 128  # compressed-tensors' layout
     out["sparse"] = {k: (v + 7) // 8 for k, v in sizes.items()}
-    out["sparse"]["2:4"] = (sum(m * k_n // 2 * 18 for m, k_n in out["shapes"]) + 7) // 8 if d <= 0.5 else None
+    out["sparse"]["2:4"] = (sum(m * k_n // 2 * 16 + 8 * m * -(-k_n // 8) + 128 for m, k_n in out["shapes"]) + 7) // 8 if d <= 0.5 else None
     del out["shapes"]
     np.savez(saved, **spectra)
     print(json.dumps(out))
@@ -154,6 +160,9 @@ final class PlanCommandTests: XCTestCase {
         }
         plan["model.layers.3.self_attn.o_proj.weight"] = ["energy", 0.9, 16, 128]
         plan["model.layers.2.self_attn.v_proj.weight"] = ["dense", 8, 16, 128]
+        for role in ["self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj", "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj"] {
+            plan["model.layers.7.\(role).weight"] = ["excluded", 0, 16, 128]
+        }
         let want = try numpyFigures(plan: plan)
 
         let got = try report(["--plan", planPath])
@@ -243,6 +252,53 @@ final class PlanCommandTests: XCTestCase {
         XCTAssertLessThanOrEqual(try XCTUnwrap(error["relative_error"] as? Double), 0.1 + 1e-12)
     }
 
+    /// The default rule (relative errors, half the uniform rank as a floor) is stated and kept; `--out-uniform`
+    /// writes the uniform plan that numpy evaluates to the figures the report gives it; the other objectives and
+    /// `--min-rank 0` are honoured and written into the plan file.
+    func testObjectiveMinimumRankAndUniformPlan() throws {
+        let out = Self.directory + "/relative.json"
+        let uniformOut = Self.directory + "/uniform.json"
+        let text = try run(["--target-params", "15M", "--out", out, "--out-uniform", uniformOut])
+        XCTAssertEqual(text.status, 0, text.stderr)
+        XCTAssertTrue(text.stdout.contains("rule: minimise the RMS of the matrices' relative errors (objective relative); "
+                                           + "every free matrix at least rank 50% of its uniform rank (50%u)"), text.stdout)
+        XCTAssertTrue(text.stdout.contains("× the allocated error, in the allocator's proxy (RMS of the matrices' relative errors; not a measured quality"),
+                      text.stdout)
+        XCTAssertTrue(text.stdout.contains("uniform plan written to \(uniformOut)"), text.stdout)
+        func ranks(_ path: String) throws -> [String: Int] {
+            let saved = try XCTUnwrap(Harness.json(String(contentsOfFile: path, encoding: .utf8)) as? [String: Any])
+            XCTAssertEqual((saved["defaults"] as? [String: Any])?["objective"] as? String, path == out || path == uniformOut ? "relative" : "squared-error")
+            return try XCTUnwrap(saved["overrides"] as? [String: [String: Any]]).compactMapValues { $0["rank"] as? Int }
+        }
+        let allocated = try ranks(out)
+        let uniform = try ranks(uniformOut)
+        XCTAssertFalse(uniform.isEmpty)
+        for (name, rank) in uniform {
+            XCTAssertGreaterThanOrEqual(allocated[name] ?? Int.max, (rank + 1) / 2, name)
+            XCTAssertGreaterThan(allocated[name] ?? Int.max, 0, name)
+        }
+        let json = try report(["--target-params", "15M"])
+        let allocation = try XCTUnwrap(json["allocation"] as? [String: Any])
+        XCTAssertEqual(allocation["objective"] as? String, "relative")
+        XCTAssertEqual(allocation["min_rank"] as? String, "50%u")
+        let proxy = try XCTUnwrap(allocation["proxy_error"] as? Double)
+        let uniformFigures = try XCTUnwrap(allocation["uniform"] as? [String: Any])
+        XCTAssertEqual(try XCTUnwrap(allocation["error_improvement"] as? Double),
+                       try XCTUnwrap(uniformFigures["proxy_error"] as? Double) / proxy, accuracy: 1e-9)
+        let want = try numpyFigures(plan: uniform.mapValues { ["rank", $0, 16, 128] })
+        XCTAssertEqual(try XCTUnwrap(uniformFigures["relative_error"] as? Double), try XCTUnwrap(want["relative_error"] as? Double), accuracy: 1e-6)
+        XCTAssertEqual(uniformFigures["parameters_after"] as? Int, want["parameters_after"] as? Int)
+
+        let legacyOut = Self.directory + "/squared.json"
+        let legacy = try report(["--target-params", "15M", "--objective", "squared-error", "--min-rank", "0", "--out", legacyOut])
+        XCTAssertEqual((legacy["allocation"] as? [String: Any])?["objective"] as? String, "squared-error")
+        XCTAssertEqual(try XCTUnwrap((legacy["allocation"] as? [String: Any])?["proxy_error"] as? Double),
+                       try XCTUnwrap(model(legacy)["relative_error"] as? Double), accuracy: 1e-12, "squared error: the proxy is the model's relative error")
+        XCTAssertNotEqual(try ranks(legacyOut), allocated)
+        XCTAssertLessThanOrEqual(try XCTUnwrap(model(legacy)["relative_error"] as? Double), try XCTUnwrap(model(json)["relative_error"] as? Double),
+                                 "the squared-error objective minimises the model's relative error")
+    }
+
     /// Bad input: one sentence on standard error, exit 1, no plan written.
     func testErrorsAreOneSentenceAndExitOne() throws {
         let out = Self.directory + "/never.json"
@@ -257,6 +313,9 @@ final class PlanCommandTests: XCTestCase {
             (["--plan", badPlan], "\(badPlan):5: 5 bits"),
             (["--plan", Self.directory + "/missing.json"], "missing.json: no such file."),
             (["--factor-bits", "5"], "--factor-bits 5 is not supported"),
+            (["--target-params", "15M", "--min-rank", "50%x"], "--min-rank '50%x' is not a minimum rank"),
+            (["--target-params", "15M", "--objective", "l1"], "--objective 'l1' is not an objective"),
+            (["--out-uniform", Self.directory + "/never-uniform.json"], "--out-uniform needs a target"),
         ]
         for (arguments, fragment) in cases {
             let outcome = try run(arguments + ["--out", out])
@@ -268,5 +327,59 @@ final class PlanCommandTests: XCTestCase {
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: out))
         XCTAssertEqual(try run(["--target-params", "1B", "--max-error", "0.1"]).status, 2, "two targets is a usage error")
+    }
+
+    /// Spectra only where a figure needs them: a matrix of NaNs would stop any spectrum run, so a
+    /// plan that succeeds with one in the checkpoint computed none for it. Sizes, no plan and
+    /// plans that only exclude answer from the headers; an excluded matrix gets no spectrum even
+    /// under a target, and its energy is in no error total (numpy: Σ‖W‖² is q_proj's alone).
+    func testSpectraOnlyWhereAFigureNeedsThem() throws {
+        let folder = Self.directory + "/nan"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let norm = try XCTUnwrap(Double(PythonOracle.run("""
+        import sys, numpy as np
+        from safetensors.numpy import save_file
+        q = np.random.default_rng(3).standard_normal((24, 32)).astype(np.float32)
+        save_file({"model.layers.0.mlp.up_proj.weight": np.full((40, 32), np.nan, np.float32),
+                   "model.layers.0.self_attn.q_proj.weight": q}, sys.argv[1] + "/model.safetensors")
+        print(repr(float(np.sum(q.astype(np.float64) ** 2))))
+        """, [folder]).trimmingCharacters(in: .whitespacesAndNewlines)))
+        let excludeUp = folder + "/exclude-up.json"
+        let excludeAll = folder + "/exclude-all.json"
+        try #"{"format": "rankscope-plan", "version": 1, "rules": [{"match": "up_proj", "exclude": true}]}"#
+            .write(toFile: excludeUp, atomically: true, encoding: .utf8)
+        try #"{"format": "rankscope-plan", "version": 1, "rules": [{"match": "proj", "exclude": true}]}"#
+            .write(toFile: excludeAll, atomically: true, encoding: .utf8)
+        func plan(_ arguments: [String]) throws -> Harness.Outcome {
+            try Harness.rankscope(["plan", folder] + arguments, cacheHome: folder + "/cache")
+        }
+        for arguments in [[], ["--sparse-params", "1K"], ["--plan", excludeAll, "--sparse-params", "1K"]] {
+            let outcome = try plan(arguments + ["--json"])
+            XCTAssertEqual(outcome.status, 0, "\(arguments): \(outcome.stderr)")
+            let report = try XCTUnwrap(Harness.json(outcome.stdout) as? [String: Any])
+            XCTAssertEqual(try model(report)["parameters_before"] as? Int, 40 * 32 + 24 * 32)
+            XCTAssertTrue(try XCTUnwrap(report["layers"] as? [[String: Any]]).allSatisfy { $0["spectrum_kind"] == nil })
+        }
+        let target = try plan(["--plan", excludeUp, "--target-params", "90%", "--json"])
+        XCTAssertEqual(target.status, 0, target.stderr)
+        let report = try XCTUnwrap(Harness.json(target.stdout) as? [String: Any])
+        XCTAssertEqual(try XCTUnwrap(model(report)["squared_norm"] as? Double), norm, accuracy: 1e-9 * norm)
+        let kinds = try XCTUnwrap(report["layers"] as? [[String: Any]]).map { "\($0["name"]!)=\($0["spectrum_kind"] ?? "none")" }
+        XCTAssertEqual(kinds, ["model.layers.0.mlp.up_proj.weight=none", "model.layers.0.self_attn.q_proj.weight=weights"], "\(kinds)")
+        // compress (and eval --plan) take the spectra plan takes: the same plan with its target compresses q_proj
+        // without touching the excluded NaN matrix's spectrum, and allocates what plan allocated.
+        let targeted = folder + "/exclude-up-target.json"
+        try #"{"format": "rankscope-plan", "version": 1, "target": {"parameters": "90%"}, "rules": [{"match": "up_proj", "exclude": true}]}"#
+            .write(toFile: targeted, atomically: true, encoding: .utf8)
+        let compressed = try Harness.rankscope(["compress", folder, "--plan", targeted, "--out", folder + "/out", "--json"], cacheHome: folder + "/cache")
+        XCTAssertEqual(compressed.status, 0, compressed.stderr)
+        let planned = try XCTUnwrap(try XCTUnwrap(report["layers"] as? [[String: Any]]).first { $0["name"] as? String == "model.layers.0.self_attn.q_proj.weight" })
+        let written = try XCTUnwrap((Harness.json(compressed.stdout) as? [String: Any])?["layers"] as? [[String: Any]])
+        XCTAssertEqual(written.map { $0["name"] as? String }, ["model.layers.0.self_attn.q_proj.weight"])
+        XCTAssertEqual(written.first?["rank"] as? Int, try XCTUnwrap((planned["choice"] as? [String: Any])?["rank"] as? Int))
+        // Not excluded, the NaN matrix is weighed, and its spectrum fails.
+        let weighed = try plan(["--target-params", "90%"])
+        XCTAssertEqual(weighed.status, 1)
+        XCTAssertTrue(weighed.stderr.contains("model.layers.0.mlp.up_proj.weight"), weighed.stderr)
     }
 }

@@ -108,7 +108,8 @@ final class SpectraMetricsTests: XCTestCase {
         let metrics = try Harness.rankscope(["spectra", checkpoint, "--metrics", "--json"], cacheHome: directory + "/cache")
         let details = try XCTUnwrap((Harness.json(metrics.stdout) as? [String: Any])?["details"] as? [[String: Any]])
         let byName = Dictionary(uniqueKeysWithValues: details.compactMap { row in (row["name"] as? String).map { ($0, row) } })
-        let plan = try Harness.rankscope(["plan", checkpoint, "--json"], cacheHome: directory + "/cache")
+        // A target weighs every matrix (with nothing asked, plan computes no spectrum).
+        let plan = try Harness.rankscope(["plan", checkpoint, "--target-params", "90%", "--json"], cacheHome: directory + "/cache")
         XCTAssertEqual(plan.status, 0, plan.stderr)
         let layers = try XCTUnwrap((Harness.json(plan.stdout) as? [String: Any])?["layers"] as? [[String: Any]])
         XCTAssertEqual(layers.count, details.count)
@@ -122,7 +123,7 @@ final class SpectraMetricsTests: XCTestCase {
             if (layer["caution"] as? String ?? "") != "" { cautions += 1 }
         }
         XCTAssertGreaterThan(cautions, 0, "the Cauchy-like v_proj has alpha < 2: \(details.map { ($0["name"] ?? "", $0["alpha"] ?? "") })")
-        let table = try Harness.rankscope(["plan", checkpoint], cacheHome: directory + "/cache")
+        let table = try Harness.rankscope(["plan", checkpoint, "--target-params", "90%"], cacheHome: directory + "/cache")
         XCTAssertTrue(table.stdout.contains("cautions (\(cautions) matrices"), table.stdout)
     }
 

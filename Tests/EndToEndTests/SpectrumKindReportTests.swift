@@ -104,12 +104,12 @@ final class SpectrumKindReportTests: XCTestCase {
 
     func testPlanJSONStatesTheKindStatisticsAndWhitening() throws {
         let expected = try expected()
-        let plain = try run(["plan", model, "--json"])
+        let plain = try run(["plan", model, "--target-params", "90%", "--json"])  // a target weighs every matrix
         XCTAssertEqual(plain["spectrum_kind"] as? String, "weights")
         XCTAssertNil(plain["statistics"])
         XCTAssertTrue(try byName(plain["layers"]).values.allSatisfy { $0["whitening"] == nil && $0["whitening_shift"] == nil })
 
-        let report = try run(["plan", model, "--stats", stats, "--json"])
+        let report = try run(["plan", model, "--stats", stats, "--target-params", "90%", "--json"])
         try assertDataAware(report, try byName(report["layers"]), expected)
     }
 

@@ -56,7 +56,8 @@ public enum CompressedFolder {
                 shape = found
             }
             let layout = StoredLayout(rows: shape[0], columns: shape[1], form: dense ? .plain : entry.form)
-            let decoder = LayerDecoder(source: CheckpointSource(checkpoint: checkpoint), module: module, floatType: entry.dtype)
+            let decoder = LayerDecoder(source: CheckpointSource(checkpoint: checkpoint), module: module, floatType: entry.dtype,
+                                       incoherenceSeed: entry.incoherenceSeed)
             let weight = try decoder.weight(layout)
             guard layers.updateValue(weight.with(bias: try decoder.bias(layout.biasName(module: module), of: layout)),
                                      forKey: module) == nil else {

@@ -23,6 +23,11 @@ public struct DecodedMatrix: Sendable, Equatable {
         self.values = values
     }
 
+    /// `matrix` with each entry rounded once to Float (nearest, ties to even).
+    init(_ matrix: Matrix) {
+        self.init(rows: matrix.rows, columns: matrix.columns, values: matrix.elements.map { Float($0) })
+    }
+
     /// Element (`row`, `column`).
     public subscript(row: Int, column: Int) -> Float { values[row * columns + column] }
 

@@ -53,7 +53,8 @@ public enum InMemoryCompression {
         let layout = StoredLayout(choice: layer.choice, rows: layer.rows, columns: layer.columns,
                                   materializeDense: settings.materializeDense)
         let weight = try LayerDecoder(source: OutputTensorSource(compressed.tensors, label: checkpoint.path), module: layer.module,
-                                      floatType: settings.outputType(forStored: layer.tensor.info.dtype)).weight(layout)
+                                      floatType: settings.outputType(forStored: layer.tensor.info.dtype),
+                                      incoherenceSeed: settings.incoherenceSeed(module: layer.module, choice: layer.choice)).weight(layout)
         let bias = try LayerDecoder(source: CheckpointSource(checkpoint: checkpoint), module: layer.module)
             .bias(layer.module + ".bias", of: layout)
         return weight.with(bias: bias)

@@ -13,6 +13,10 @@ struct LayerDecoder<Source: DecodingSource> {
     let module: String
     /// The dtype of its unquantized (16-bit) tensors, when known (the `dtype` of its entry).
     var floatType: DType? = nil
+    /// The layer's `incoherence_seed`: a CALDERA layer's stored Q + A·B is then `U·W·Vᵀ`
+    /// (``Incoherence``), and the weight returned is `Uᵀ·(Q + A·B)·V`, formed in double and
+    /// rounded once to Float, as a dense layer. Nil for a layer stored as it is.
+    var incoherenceSeed: UInt64? = nil
 
     /// The weight of `layout` (without bias).
     func weight(_ layout: StoredLayout) throws -> DecodedLinear {
@@ -21,21 +25,24 @@ struct LayerDecoder<Source: DecodingSource> {
         case .plain:
             return .dense(weight: try plain(prefix: module, rows: m, columns: n), bias: nil)
         case let .quantized(bits, groupSize):
-            return .dense(weight: try quantized(prefix: module, rows: m, columns: n, bits: bits, groupSize: groupSize), bias: nil)
+            return .dense(weight: DecodedMatrix(try dequantized(prefix: module, rows: m, columns: n, bits: bits, groupSize: groupSize)), bias: nil)
         case let .factors(rank, bits, groupSize, backboneBits):
             let first = FactorNaming.firstFactorPrefix(module: module), second = FactorNaming.secondFactorPrefix(module: module)
-            let b: DecodedMatrix, a: DecodedMatrix
+            let b: Matrix, a: Matrix
             if bits >= 16 {
-                b = try plain(prefix: first, rows: rank, columns: n)
-                a = try plain(prefix: second, rows: m, columns: rank)
+                b = try plain(prefix: first, rows: rank, columns: n).widened
+                a = try plain(prefix: second, rows: m, columns: rank).widened
             } else {
-                b = try quantized(prefix: first, rows: rank, columns: n, bits: bits, groupSize: groupSize)
-                a = try quantized(prefix: second, rows: rank, columns: m, bits: bits, groupSize: groupSize).transposed()
+                b = try dequantized(prefix: first, rows: rank, columns: n, bits: bits, groupSize: groupSize)
+                a = try dequantized(prefix: second, rows: rank, columns: m, bits: bits, groupSize: groupSize).transposed()
             }
-            guard let backboneBits else { return .factored(a: a, b: b, bias: nil) }
-            let q = try quantized(prefix: FactorNaming.backbonePrefix(module: module), rows: m, columns: n,
-                                  bits: backboneBits, groupSize: groupSize)
-            return .caldera(backbone: q, a: a, b: b, bias: nil)
+            guard let backboneBits else { return .factored(a: DecodedMatrix(a), b: DecodedMatrix(b), bias: nil) }
+            let q = try dequantized(prefix: FactorNaming.backbonePrefix(module: module), rows: m, columns: n,
+                                    bits: backboneBits, groupSize: groupSize)
+            guard let incoherenceSeed else { return .caldera(backbone: DecodedMatrix(q), a: DecodedMatrix(a), b: DecodedMatrix(b), bias: nil) }
+            // The parts in double, as the compressor measured them, rounded once at the end.
+            let weight = Incoherence(seed: incoherenceSeed, rows: m, columns: n).unrotated(try q + a.multiplied(by: b))
+            return .dense(weight: DecodedMatrix(weight), bias: nil)
         }
     }
 
@@ -61,8 +68,9 @@ struct LayerDecoder<Source: DecodingSource> {
     }
 
     /// `p.{qweight,scales,zeros}` of an R×C matrix X at `bits` in groups of `groupSize`, dequantized
-    /// as `Float((q − z)·s)` with the product in double (``QuantizedMatrix/dequantized()``'s values).
-    private func quantized(prefix: String, rows: Int, columns: Int, bits: Int, groupSize: Int) throws -> DecodedMatrix {
+    /// as `(q − z)·s` in double (``QuantizedMatrix/dequantized()``'s values); a ``DecodedMatrix`` of
+    /// it holds `Float((q − z)·s)`.
+    private func dequantized(prefix: String, rows: Int, columns: Int, bits: Int, groupSize: Int) throws -> Matrix {
         let codesName = QuantizedLayout.codesName(prefix: prefix)
         let scalesName = QuantizedLayout.scalesName(prefix: prefix), zerosName = QuantizedLayout.zerosName(prefix: prefix)
         let groups = (columns + groupSize - 1) / groupSize
@@ -71,18 +79,18 @@ struct LayerDecoder<Source: DecodingSource> {
         try require(zerosName, shape: [rows, groups], dtypes: [.F16])
         let codes = try source.withBytes(of: codesName) { BitPacking.unpack(Array($0), bits: bits, count: rows * columns) }
         let scales = try halfWords(scalesName), zeros = try halfWords(zerosName)
-        var values = [Float](repeating: 0, count: rows * columns)
+        var values = [Double](repeating: 0, count: rows * columns)
         for row in 0..<rows {
             for group in 0..<groups {
                 let scale = Double(HalfPrecision.float(fromF16: scales[row * groups + group]))
                 let zero = Double(HalfPrecision.float(fromF16: zeros[row * groups + group]))
                 for column in (group * groupSize)..<min(columns, (group + 1) * groupSize) {
                     let index = row * columns + column
-                    values[index] = Float((Double(codes[index]) - zero) * scale)
+                    values[index] = (Double(codes[index]) - zero) * scale
                 }
             }
         }
-        return DecodedMatrix(rows: rows, columns: columns, values: values)
+        return try Matrix(rows: rows, columns: columns, elements: values)
     }
 
     /// Checks that `name` exists with `shape` and one of `dtypes`.

@@ -2,7 +2,7 @@ import SafeTensors
 import StrictJSON
 
 /// One layer of the `rankscope` section of an output's `config.json` (``ConfigSection``), read back:
-/// `method`, `rank`, `bits`, `group_size`, `backbone_bits`, `dtype` and `shape`.
+/// `method`, `rank`, `bits`, `group_size`, `backbone_bits`, `dtype`, `shape` and `incoherence_seed`.
 struct LayerEntry {
     /// Which tensors hold the weight (for a folder not written with `--dense`).
     let form: StoredLayout.Form
@@ -10,6 +10,8 @@ struct LayerEntry {
     let dtype: DType
     /// [m, n], nil when the entry predates the key.
     let shape: [Int]?
+    /// `incoherence_seed`: the stored CALDERA parts are of `U·W·Vᵀ` (``Incoherence``); nil without.
+    let incoherenceSeed: UInt64?
 
     /// Reads `value`, the entry of `module` in `file`.
     ///
@@ -48,6 +50,7 @@ struct LayerEntry {
             throw failure("method \"\(method)\" is not rank, caldera or dense")
         }
         self.dtype = dtype
+        incoherenceSeed = try integer("incoherence_seed").map { UInt64($0) }
         if let member = object["shape"] {
             guard case .array(let items) = member, items.count == 2,
                   case .number(let m) = items[0], case .number(let n) = items[1],

@@ -8,11 +8,14 @@ import StrictJSON
 /// "rankscope": { "format_version": 1, "factor_naming": "sequential-linear-1", "dense": false,
 ///   "layers": { "model.layers.0.mlp.up_proj": { "method": "rank", "rank": 64, "bits": 16, "group_size": 128,
 ///                                               "backbone_bits": 2 (CALDERA only), "dtype": "BF16",
-///                                               "shape": [m, n] } } }
+///                                               "shape": [m, n],
+///                                               "incoherence_seed": s (CALDERA with --incoherence only) } } }
 /// ```
 /// Layers are keyed by module path (`P` of `P.weight`), in checkpoint order. `shape` is the original
 /// weight's [m, n] (rows and columns of the quantized matrices follow from it and the rank), so a
-/// reader (``CompressedFolder``) needs nothing beyond the folder.
+/// reader (``CompressedFolder``) needs nothing beyond the folder. `incoherence_seed` (below 2^53)
+/// means the stored Q + L·R is `U·W·Vᵀ`: the reader regenerates U and V from it (``Incoherence``)
+/// and takes `Ŵ = Uᵀ·(Q̂ + L̂R̂)·V`.
 enum ConfigSection {
     /// The version of the ``FactorNaming`` convention written.
     static let factorNaming = "sequential-linear-1"
@@ -30,6 +33,9 @@ enum ConfigSection {
             if let backbone = row.backboneBits { entry.append(("backbone_bits", .number(JSONNumber(backbone)))) }
             entry.append(("dtype", .string(settings.outputType(forStored: layer.tensor.info.dtype).rawValue)))
             entry.append(("shape", .array([.number(JSONNumber(layer.rows)), .number(JSONNumber(layer.columns))])))
+            if let seed = settings.layerSettings.incoherenceSeed(module: layer.module, choice: layer.choice) {
+                entry.append(("incoherence_seed", .number(JSONNumber(Int(seed)))))
+            }
             described.append((layer.module, .object(JSONObject(entry))))
         }
         let section: JSONObject = [

@@ -172,6 +172,8 @@ struct JobJournal {
             // Absent without --stats, so the descriptions of jobs without statistics are unchanged.
             root.append(JSONObject.Member(key: "statistics_file", value: statisticsValue(statistics)))
         }
+        // Absent without --incoherence, so the descriptions of earlier jobs are unchanged.
+        if settings.incoherence { root.append(key: "incoherence", value: .bool(true)) }
         if let shard = settings.shard { root.append(key: "shard", value: .string(shard.description)) }
         return JSONWriter.bytes(.object(root), pretty: true) + [0x0A]
     }

@@ -14,7 +14,8 @@ extension JobLayer {
                   isCancelled: @escaping () -> Bool) throws -> (compressed: CompressedMatrix, outputError: Double?) {
         let info = tensor.info
         let options = CompressionOptions(factorType: settings.outputType(forStored: info.dtype),
-                                         calderaIterations: settings.calderaIterations, materializeDense: settings.materializeDense)
+                                         calderaIterations: settings.calderaIterations, materializeDense: settings.materializeDense,
+                                         incoherenceSeed: settings.incoherenceSeed(module: module, choice: choice))
         let result: (compressed: CompressedMatrix, outputError: Double?)
         do {
             // Under `ulimit -v`, a layer that cannot fit is a sentence naming the limit, not

@@ -38,6 +38,8 @@ public struct JobSettings: Sendable {
     /// its measured output error ‖(W − Ŵ)·X‖/‖W·X‖, and the file is part of the job's description
     /// (so `--resume` and `merge` refuse other statistics). Nil compresses by weight error alone.
     public var statistics: ActivationStatistics?
+    /// Incoherence processing of CALDERA layers (`compress --incoherence`, ``LayerCompressionSettings/incoherence``).
+    public var incoherence: Bool
 
     /// Hugging Face's default shard size, 5 GB (5·10⁹ bytes).
     public static let defaultMaxShardSize = 5_000_000_000
@@ -49,7 +51,8 @@ public struct JobSettings: Sendable {
     public init(outputFolder: String, force: Bool = false, resume: Bool = false, jobs: Int = 1,
                 memoryLimit: Int = JobSettings.defaultMemoryLimit, maxShardSize: Int = JobSettings.defaultMaxShardSize,
                 factorType: DType? = nil, materializeDense: Bool = false, calderaIterations: Int = 10, planLabel: String? = nil,
-                shard: JobShard? = nil, mergeFrom: [String] = [], statistics: ActivationStatistics? = nil) {
+                shard: JobShard? = nil, mergeFrom: [String] = [], statistics: ActivationStatistics? = nil,
+                incoherence: Bool = false) {
         self.outputFolder = outputFolder
         self.force = force
         self.resume = resume
@@ -63,12 +66,13 @@ public struct JobSettings: Sendable {
         self.shard = shard
         self.mergeFrom = mergeFrom
         self.statistics = statistics
+        self.incoherence = incoherence
     }
 
     /// How each layer is compressed (the settings that decide its bytes).
     public var layerSettings: LayerCompressionSettings {
         LayerCompressionSettings(factorType: factorType, calderaIterations: calderaIterations,
-                                 materializeDense: materializeDense, statistics: statistics)
+                                 materializeDense: materializeDense, statistics: statistics, incoherence: incoherence)
     }
 
     /// The output type for a layer stored as `stored` (``LayerCompressionSettings/outputType(forStored:)``).

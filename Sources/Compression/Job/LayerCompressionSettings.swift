@@ -14,14 +14,26 @@ public struct LayerCompressionSettings: Sendable {
     public var materializeDense: Bool
     /// Activation statistics (`--stats`): low-rank layers are compressed data-aware; nil by weight error.
     public var statistics: ActivationStatistics?
+    /// Incoherence processing of CALDERA layers (`--incoherence`, ``Incoherence``): each is
+    /// compressed as `U·W·Vᵀ` with the randomized Hadamard transforms of its seed.
+    public var incoherence: Bool
 
-    /// `compress`'s defaults: stored types, 10 CALDERA iterations, factors, no statistics.
+    /// `compress`'s defaults: stored types, 10 CALDERA iterations, factors, no statistics, no incoherence processing.
     public init(factorType: DType? = nil, calderaIterations: Int = 10, materializeDense: Bool = false,
-                statistics: ActivationStatistics? = nil) {
+                statistics: ActivationStatistics? = nil, incoherence: Bool = false) {
         self.factorType = factorType
         self.calderaIterations = calderaIterations
         self.materializeDense = materializeDense
         self.statistics = statistics
+        self.incoherence = incoherence
+    }
+
+    /// The incoherence seed of a layer with `choice` at module path `module`: its
+    /// ``Incoherence/layerSeed(module:)`` for a CALDERA choice when ``incoherence`` is on, else nil.
+    /// The one rule for the compressor, the decoder of an in-memory result and `config.json`.
+    func incoherenceSeed(module: String, choice: LayerChoice) -> UInt64? {
+        guard incoherence, case .lowRank(_, _, _, _?) = choice else { return nil }
+        return Incoherence.layerSeed(module: module)
     }
 
     /// The output type for a layer stored as `stored`: `factorType` when set, else

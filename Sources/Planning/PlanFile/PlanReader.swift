@@ -8,7 +8,7 @@ struct PlanReader {
 
     static let topKeys = ["format", "version", "checkpoint", "defaults", "target", "rules", "overrides"]
     static let checkpointKeys = ["path", "tensors", "parameters", "fingerprint"]
-    static let defaultsKeys = ["factor_bits", "group_size", "backbone_bits"]
+    static let defaultsKeys = ["factor_bits", "group_size", "backbone_bits", "objective", "min_rank"]
     static let targetKeys = ["parameters", "bytes", "bits_per_weight", "relative_error"]
     static let settingKeys = ["rank", "keep_dense", "exclude", "bits", "allow_bits", "group_size", "backbone_bits", "dense_bits", "lock", "floor"]
     static let ruleKeys = ["match"] + settingKeys
@@ -98,6 +98,20 @@ struct PlanReader {
         if let bits = try factorBits(reader, "factor_bits") { defaults.factorBits = bits }
         if let size = try groupSize(reader) { defaults.groupSize = size }
         if let backbone = try backboneBits(reader) { defaults.backboneBits = backbone }
+        if let name = try reader.string("objective") {
+            guard let objective = AllocationObjective(name: name) else {
+                throw reader.error("objective", "\"objective\" \(JSONWriter.quoted(name)) is not one of "
+                                   + AllocationObjective.allCases.map { JSONWriter.quoted($0.rawValue) }.joined(separator: ", "))
+            }
+            defaults.objective = objective
+        }
+        if let value = reader.value("min_rank") {
+            let text = value.intValue.map(String.init) ?? value.stringValue
+            guard let text, let minimum = MinimumRank.parse(text) else {
+                throw reader.error("min_rank", "\"min_rank\" \(JSONWriter.string(value)) is not a minimum rank; write 16, \"10%\" (of full rank) or \"50%u\" (of the uniform rank)")
+            }
+            defaults.minimumRank = minimum
+        }
         return defaults
     }
 
