@@ -37,6 +37,19 @@ static inline int rs_mvadd_wch(int y, int x, const cchar_t *c) { return mvadd_wc
 /* Added for TerminalUI's CursesBackend: colours, wide-cell output, extra keys.
    Everything goes through stdscr so no WINDOW type crosses into Swift. */
 static inline int rs_initscr(void) { return initscr() == NULL ? -1 : 0; }
+/* Declared here rather than through <term.h>, whose capability macros (lines, columns, …)
+   would leak into every file that includes this shim. */
+extern int setupterm(const char *term, int filedes, int *errret);
+/* Whether curses can drive the terminal TERM names, asked of terminfo before initscr (which
+   would exit the process with its own message for an unknown TERM): 0 usable, 1 unknown to
+   terminfo, 2 known but unable to move the cursor or clear the screen (dumb, lpr, glasstty). */
+static inline int rs_terminal_support(void) {
+    int status = 0;
+    if (setupterm(NULL, 1, &status) != OK) return 1;
+    char *cup = tigetstr("cup"), *clear_screen = tigetstr("clear");
+    int usable = cup != NULL && cup != (char *)-1 && clear_screen != NULL && clear_screen != (char *)-1;
+    return usable ? 0 : 2;
+}
 static inline int rs_has_colors(void) { return has_colors() ? 1 : 0; }
 static inline int rs_start_color(void) { return start_color(); }
 static inline int rs_use_default_colors(void) { return use_default_colors(); }

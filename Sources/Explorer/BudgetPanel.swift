@@ -46,22 +46,32 @@ public struct BudgetPanel: Equatable, Sendable {
         kind = kinds[(i + (forward ? 1 : kinds.count - 1)) % kinds.count]
     }
 
-    /// Applies one key: Tab and ←/→ change the kind, ↑/↓ the factor bits, PgUp/PgDn the backbone,
-    /// Home/End the group size (smaller/larger), text keys edit the value; Enter submits (run the
-    /// allocator) and Esc cancels (close the panel).
+    /// Applies one key through ``KeyMap/budget`` (Tab and ←/→ the kind, ↑/↓ the factor bits,
+    /// PgUp/PgDn the backbone, Home/End the group size, Enter submits, Esc cancels); printable
+    /// keys type the value.
     public mutating func press(_ key: KeyEvent) -> TextPrompt.Outcome {
-        switch key {
-        case .tab, .right: cycleKind(forward: true)
-        case .backTab, .left: cycleKind(forward: false)
-        case .down: factorBits = ExplorerState.next(after: factorBits, in: ExplorerState.bitCycle)
-        case .up: factorBits = ExplorerState.next(after: factorBits, in: ExplorerState.bitCycle.reversed())
-        case .pageDown: backboneBits = ExplorerState.next(after: backboneBits, in: ExplorerState.backboneCycle)
-        case .pageUp: backboneBits = ExplorerState.next(after: backboneBits, in: ExplorerState.backboneCycle.reversed())
-        case .end: groupSize = BudgetPanel.step(groupSize, larger: true)
-        case .home: groupSize = BudgetPanel.step(groupSize, larger: false)
+        if let action = KeyMap.action(for: key, in: KeyMap.budget) { return apply(action) }
+        var field = TextPrompt(.filter, text: text)
+        let outcome = field.edit(key)
+        text = field.text
+        return outcome
+    }
+
+    /// Applies one budget-panel action; text actions edit the value, Enter submits (run the
+    /// allocator) and Esc cancels (close the panel).
+    public mutating func apply(_ action: ExplorerAction) -> TextPrompt.Outcome {
+        switch action {
+        case .nextKind: cycleKind(forward: true)
+        case .previousKind: cycleKind(forward: false)
+        case .fewerBits: factorBits = ExplorerState.next(after: factorBits, in: ExplorerState.bitCycle)
+        case .moreBits: factorBits = ExplorerState.next(after: factorBits, in: ExplorerState.bitCycle.reversed())
+        case .nextBackbone: backboneBits = ExplorerState.next(after: backboneBits, in: ExplorerState.backboneCycle)
+        case .previousBackbone: backboneBits = ExplorerState.next(after: backboneBits, in: ExplorerState.backboneCycle.reversed())
+        case .largerGroup: groupSize = BudgetPanel.step(groupSize, larger: true)
+        case .smallerGroup: groupSize = BudgetPanel.step(groupSize, larger: false)
         default:
             var field = TextPrompt(.filter, text: text)
-            let outcome = field.edit(key)
+            let outcome = field.apply(action)
             text = field.text
             return outcome
         }

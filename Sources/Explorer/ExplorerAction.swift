@@ -87,7 +87,7 @@ public enum ExplorerAction: Hashable, Sendable {
     case toggleHelp
     /// Quit (asks first when there are unsaved changes).
     case quit
-    /// Close the help screen or the dialog.
+    /// Close the help screen, the budget panel or the dialog; while browsing, clear the filter.
     case back
     /// Quit dialog: confirm quitting.
     case confirm
@@ -95,4 +95,28 @@ public enum ExplorerAction: Hashable, Sendable {
     case switchFocus
     /// Quit dialog: press the focused button.
     case activate
+    /// Prompt and budget panel: use the text (apply the filter, the rank or the path; run the allocator).
+    case submit
+    /// Prompt and budget panel: forget it and close.
+    case cancel
+    /// Prompt and budget panel: erase the last character.
+    case erase
+    /// Prompt and budget panel: erase the whole text.
+    case clearText
+    /// Budget panel: next target kind.
+    case nextKind
+    /// Budget panel: previous target kind.
+    case previousKind
+    /// Budget panel: fewer factor bits (16 → 8 → 4 → 3 → 2, wrapping).
+    case fewerBits
+    /// Budget panel: more factor bits.
+    case moreBits
+    /// Budget panel: next backbone width (none → 4 → 3 → 2, wrapping).
+    case nextBackbone
+    /// Budget panel: previous backbone width.
+    case previousBackbone
+    /// Budget panel: larger quantization groups (32 → 64 → 128 → 256, wrapping).
+    case largerGroup
+    /// Budget panel: smaller quantization groups.
+    case smallerGroup
 }

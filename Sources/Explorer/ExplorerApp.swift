@@ -13,9 +13,13 @@ import TerminalUI
 /// statistics' fingerprint), and a compression job gets `--stats FILE` too.
 ///
 /// Spectra arrive on worker threads and are queued in a locked inbox; only the loop's thread
-/// touches the state. A compression job (the `c` key) runs as a child process through a
-/// ``CompressionRunner`` whose lines are folded in the same way; without a runner the key says
-/// compression is unavailable. Quitting cancels the spectra and the job and restores the terminal.
+/// touches the state. Keys go to ``ExplorerState/press(_:live:)``, whose update lists effects
+/// (save or open a plan, start or cancel the job) that ``perform(_:)`` carries out here, feeding
+/// what came of each back through ``ExplorerState/receive(_:)-(EffectResult)``. Keys that arrive
+/// together (a paste) are applied as one burst with one redraw. A compression job runs as a
+/// child process through a ``CompressionRunner`` whose lines are folded in like spectra; without
+/// a runner the key says compression is unavailable. Quitting cancels the spectra and the job
+/// and restores the terminal.
 public final class ExplorerApp {
     /// The state as of the last frame.
     public private(set) var state: ExplorerState
@@ -31,6 +35,9 @@ public final class ExplorerApp {
     /// How long `run()` waits for a key before looking at the inbox again (milliseconds).
     public static let keyTimeout = 100
 
+    /// The most keys one burst applies before redrawing (a paste arrives as one burst).
+    public static let burstLimit = 65_536
+
     /// An app over `catalog`, drawing on `backend`, caching spectra in `cache` (nil: none),
     /// starting from `plan` when given (applied once the spectra its energy rules need are in),
     /// drawing in `theme`'s colours, compressing through `runner` (nil: no compression).
@@ -43,7 +50,7 @@ public final class ExplorerApp {
                 plan: PlanDocument? = nil, theme: Theme = .builtInDefault, runner: CompressionRunner? = nil,
                 statistics: ActivationStatistics? = nil) {
         self.runner = runner.map { runner in
-            statistics.map { CompressionRunner(command: JobRequest.compressCommand(runner.command, statisticsPath: $0.path)) } ?? runner
+            statistics.map { CompressionRunner(command: CompressionRunner.compressCommand(runner.command, statisticsPath: $0.path)) } ?? runner
         }
         state = ExplorerState(catalog: catalog)
         state.styles = PaneStyles(theme: theme)
@@ -100,19 +107,27 @@ public final class ExplorerApp {
     }
 
     /// One turn of the loop: fold in arrived spectra, redraw if anything changed, then wait up
-    /// to `timeout` ms for one key and apply it.
+    /// to `timeout` ms for a key and apply it with every key already waiting behind it.
     public func step(timeout: Int) {
         absorbSpectra()
         absorbJob()
         if needsRedraw { redraw() }
-        if let key = backend.readKey(timeout: timeout) { handle(key) }
+        guard let key = backend.readKey(timeout: timeout) else { return }
+        var burst = [key]
+        while burst.count < ExplorerApp.burstLimit, let next = backend.readKey(timeout: 0) { burst.append(next) }
+        handle(burst)
     }
 
     /// Applies one key (or resize) and redraws.
-    public func handle(_ key: KeyEvent) {
-        state.press(key)
+    public func handle(_ key: KeyEvent) { handle([key]) }
+
+    /// Applies keys that arrived together, performing their effects, then redraws once. The
+    /// filter prompt filters once, after the last key (``ExplorerState/press(_:live:)``).
+    public func handle(_ keys: [KeyEvent]) {
+        for (i, key) in keys.enumerated() where !state.shouldQuit {
+            perform(state.press(key, live: i == keys.count - 1).effects)
+        }
         needsRedraw = true
-        performJobRequest()
         absorbSpectra()
         absorbJob()
         redraw()
@@ -166,24 +181,42 @@ public final class ExplorerApp {
         return state.job?.isRunning == false
     }
 
-    private func performJobRequest() {
-        guard let request = state.takeJobRequest() else { return }
-        switch request {
-        case .cancel:
-            runner?.cancel()
-        case .start(let folder):
-            guard let runner else {
-                state.jobCouldNotStart("this explorer was opened without the compress command.")
-                return
+    /// Carries out `effects` in order, feeding what came of each back to the state.
+    public func perform(_ effects: [ExplorerEffect]) {
+        for effect in effects {
+            if let result = perform(effect) { state.receive(result) }
+        }
+    }
+
+    private func perform(_ effect: ExplorerEffect) -> EffectResult? {
+        switch effect {
+        case let .savePlan(document, path):
+            do {
+                try document.write(to: path, with: state.outputGuard)
+                return .planSaved(path: path)
+            } catch {
+                return .planNotSaved(path: path, reason: "\(error)")
             }
+        case .openPlan(let path):
+            do {
+                return .planOpened(try PlanDocument.load(path: path))
+            } catch {
+                return .planNotOpened(reason: "\(error)")
+            }
+        case .cancelJob:
+            runner?.cancel()
+            return nil
+        case .startJob(let folder):
+            guard let runner else { return .jobNotStarted(reason: "this explorer was opened without the compress command.") }
             removeJobPlan()
             let planPath = NSTemporaryDirectory() + "rankscope-job-\(getpid())-\(UUID().uuidString.prefix(8)).json"
             do {
                 try state.planDocument(file: planPath).write(to: planPath)
                 jobPlanPath = planPath
                 try runner.start(checkpoint: state.title, planPath: planPath, outputFolder: folder)
+                return nil
             } catch {
-                state.jobCouldNotStart("could not launch \(runner.command.joined(separator: " ")): \(error)")
+                return .jobNotStarted(reason: "could not launch \(runner.command.joined(separator: " ")): \(error)")
             }
         }
     }

@@ -67,11 +67,7 @@ extension ExplorerState {
     }
 
     /// True when row `index`'s tensor name matches the filter (always without one).
-    func matchesFilter(_ index: Int) -> Bool {
-        guard let filterPattern else { return true }
-        let name = entries[index].info.name
-        return filterPattern.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)) != nil
-    }
+    func matchesFilter(_ index: Int) -> Bool { filterMatches?[index] ?? true }
 
     /// Moves the cursor `delta` lines, clamped to the list.
     mutating func move(by delta: Int) {
@@ -97,31 +93,31 @@ extension ExplorerState {
         }
     }
 
-    mutating func toggleFold() {
-        guard let block = selectedBlock else { return }
-        if folded.contains(block) {
+    mutating func toggleFold() -> ExplorerUpdate {
+        guard let block = selectedBlock else { return .none }
+        let unfolding = folded.contains(block)
+        if unfolding {
             folded.remove(block)
-            statusText = "\(ExplorerState.groupTitle(block)) unfolded."
         } else {
             folded.insert(block)
             cursor = .group(block)
-            statusText = "\(ExplorerState.groupTitle(block)) folded."
         }
         rebuildRows()
+        return .say("\(ExplorerState.groupTitle(block)) \(unfolding ? "unfolded" : "folded").")
     }
 
-    mutating func setAllFolded(_ fold: Bool) {
+    mutating func setAllFolded(_ fold: Bool) -> ExplorerUpdate {
         folded = fold ? Set(groups.map(\.block)) : []
         if fold, let block = selectedBlock { cursor = .group(block) }
         rebuildRows()
-        statusText = fold ? "All blocks folded (R unfolds)." : "All blocks unfolded."
+        return .say(fold ? "All blocks folded (R unfolds)." : "All blocks unfolded.")
     }
 
-    mutating func setSort(_ order: LayerSort, reversed: Bool) {
+    mutating func setSort(_ order: LayerSort, reversed: Bool) -> ExplorerUpdate {
         sort = order
         sortReversed = reversed
         rebuildRows()
-        statusText = "Sorted by \(sortLabel)."
+        return .say("Sorted by \(sortLabel).")
     }
 
     /// `name ↑`, `size ↓`: the order and its direction.
@@ -133,29 +129,33 @@ extension ExplorerState {
     /// The title of a block's group: `block 3`, or `other` outside blocks.
     public static func groupTitle(_ block: Int?) -> String { block.map { "block \($0)" } ?? "other" }
 
-    /// Applies a filter regex: an empty text clears it; a bad one leaves the last good filter
-    /// in place and says why.
-    mutating func applyFilter(_ text: String) {
+    /// Applies a filter regex: an empty text clears it; an invalid one, or one whose matching
+    /// takes longer than ``NameFilter/budget`` (a backtracking pattern), leaves the last good
+    /// filter in place and says why.
+    mutating func applyFilter(_ text: String) -> ExplorerUpdate {
         if text.isEmpty {
-            filterPattern = nil
+            filterMatches = nil
             filterText = ""
-            statusText = "Filter cleared."
-        } else {
-            do {
-                filterPattern = try NSRegularExpression(pattern: text)
-                filterText = text
-            } catch {
-                statusText = "Not a valid regular expression: \(text)"
-                return
-            }
+            rebuildRows()
+            return .say("Filter cleared.")
+        }
+        switch NameFilter.matches(text, in: entries.map(\.info.name)) {
+        case .success(let matches):
+            filterMatches = matches
+            filterText = text
+        case .failure(.invalid):
+            return .say("Not a valid regular expression: \(text)")
+        case .failure(.tooSlow):
+            return .say("/\(text)/ takes too long to match (it backtracks); the filter is unchanged.",
+                        tone: .error)
         }
         rebuildRows()
         let shown = rows.filter { $0.layerIndex != nil }.count
-        if !text.isEmpty {
-            statusText = rows.isEmpty ? "No layer matches /\(text)/." : "/\(text)/ matches \(matchCount) layers\(shown < matchCount ? " (\(shown) unfolded)" : "")."
-        }
+        let matched = matchCount
+        return .say(rows.isEmpty ? "No layer matches /\(text)/."
+                                 : "/\(text)/ matches \(matched) layers\(shown < matched ? " (\(shown) unfolded)" : "").")
     }
 
     /// Layers passing the filter (folded or not).
-    var matchCount: Int { entries.indices.filter(matchesFilter).count }
+    var matchCount: Int { filterMatches?.filter { $0 }.count ?? entries.count }
 }

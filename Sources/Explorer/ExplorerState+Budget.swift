@@ -6,21 +6,38 @@ import TerminalUI
 /// group size, the result applied as one undo step. The allocator sees the shown kind's
 /// spectra, so with data-aware spectra it trades output errors.
 extension ExplorerState {
-    mutating func openBudgetPanel() {
-        budgetPanel = budgetPanel ?? BudgetPanel()
-        statusText = "Budget: Tab kind, ↑↓ bits, PgUp/PgDn backbone, Home/End group, Enter allocates."
+    mutating func openBudgetPanel() -> ExplorerUpdate {
+        mode = .budget(budgetPanel ?? BudgetPanel())
+        return .say("Budget: Tab kind, ↑↓ bits, PgUp/PgDn backbone, Home/End group, Enter allocates.")
     }
 
-    mutating func pressInBudgetPanel(_ key: KeyEvent) {
-        guard var panel = budgetPanel else { return }
+    /// One key in the budget panel (``BudgetPanel/press(_:)``), then what its outcome means.
+    mutating func pressInBudgetPanel(_ panel: BudgetPanel, _ key: KeyEvent) -> ExplorerUpdate {
+        var panel = panel
         let outcome = panel.press(key)
-        budgetPanel = panel
+        return finishBudgetEdit(panel, outcome)
+    }
+
+    /// One budget-panel action (``KeyMap/budget``).
+    mutating func reduceBudgetPanel(_ panel: BudgetPanel, _ action: ExplorerAction) -> ExplorerUpdate {
+        var panel = panel
+        let outcome = panel.apply(action)
+        return finishBudgetEdit(panel, outcome)
+    }
+
+    private mutating func finishBudgetEdit(_ panel: BudgetPanel, _ outcome: TextPrompt.Outcome) -> ExplorerUpdate {
         switch outcome {
-        case .editing: break
+        case .editing:
+            mode = .budget(panel)
+            return .none
         case .cancelled:
-            budgetPanel = nil
-            statusText = "Budget panel closed."
-        case .submitted: runBudget()
+            mode = .browsing
+            return .say("Budget panel closed.")
+        case .submitted:
+            var panel = panel
+            let update = runBudget(&panel)
+            mode = .budget(panel)
+            return update
         }
     }
 
@@ -38,21 +55,21 @@ extension ExplorerState {
         return result
     }
 
-    mutating func runBudget() {
-        guard var panel = budgetPanel else { return }
-        defer { budgetPanel = panel }
+    /// Runs the allocator for `panel`'s target and widths, applying the result as one undo step;
+    /// the panel's outcome lines say what came of it.
+    mutating func runBudget(_ panel: inout BudgetPanel) -> ExplorerUpdate {
         panel.failed = true
         let target: BudgetTarget
         switch BudgetEntry.target(panel.kind, panel.text) {
         case .success(let parsed): target = parsed
         case .failure(let error):
             panel.outcome = [error.description]
-            return
+            return .none
         }
         let waiting = entries.indices.filter { settings[$0].mark == .free && statuses[$0].spectrum == nil && isPending($0) }
         guard waiting.isEmpty else {
             panel.outcome = ["\(waiting.count) spectra are still computing; try again when the gauge is full."]
-            return
+            return .none
         }
         let constraints = self.constraints
         let allocation: Allocation
@@ -60,7 +77,7 @@ extension ExplorerState {
             allocation = try panel.allocator.allocate(tensors: plannedTensors, target: target, constraints: constraints)
         } catch {
             panel.outcome = ["\(error)"]
-            return
+            return .none
         }
         var next = settings
         for (i, entry) in entries.enumerated() where constraints[entry.info.name] == .free(floor: 0) {
@@ -70,7 +87,7 @@ extension ExplorerState {
         panel.failed = false
         panel.outcome = ExplorerState.outcomeLines(allocation, widths: panel.widths, kind: spectrumKind)
             + ["\(changed) layers changed; u undoes it all."]
-        statusText = "Budget \(target) allocated" + (spectrumKind == .dataAware ? " on output errors." : ".")
+        return .say("Budget \(target) allocated" + (spectrumKind == .dataAware ? " on output errors." : "."))
     }
 
     private func isPending(_ index: Int) -> Bool {
@@ -104,7 +121,7 @@ extension ExplorerState {
             } else if case .relativeError = allocation.target, let gain = allocation.sizeImprovement {
                 line += String(format: " (×%.2f smaller)", gain)
             } else if let gain = allocation.errorImprovement {
-                line += String(format: " (×%.2f less error)", gain)
+                line += String(format: " (×%.2f less error in the allocator's proxy)", gain)
             }
             lines.append(line)
         } else {

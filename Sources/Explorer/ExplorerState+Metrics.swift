@@ -20,18 +20,18 @@ extension ExplorerState {
         metrics(index).map(SpectralCaution.init(metrics:))
     }
 
-    mutating func toggleMetricColumns() {
+    mutating func toggleMetricColumns() -> ExplorerUpdate {
         showsMetricColumns.toggle()
-        statusText = showsMetricColumns
+        return .say(showsMetricColumns
             ? "Table: alpha, spikes above the MP bulk and caution (heavy-tail α<2, mostly-noise, poor-fit). t hides them."
-            : "Table: metric columns hidden (t shows them)."
+            : "Table: metric columns hidden (t shows them).")
     }
 
-    mutating func toggleHeatmapAlpha() {
+    mutating func toggleHeatmapAlpha() -> ExplorerUpdate {
         heatmapShowsAlpha.toggle()
         if viewMode != .heatmap { viewMode = .heatmap }
-        statusText = heatmapShowsAlpha ? "Heatmap: alpha per block × role (2–6 well trained). A: rank for the energy."
-                                       : "Heatmap: rank for \(ExplorerFormat.trimmedPercent(heatmapEnergy)) of the energy. A: alpha."
+        return .say(heatmapShowsAlpha ? "Heatmap: alpha per block × role (2–6 well trained). A: rank for the energy."
+                                       : "Heatmap: rank for \(ExplorerFormat.trimmedPercent(heatmapEnergy)) of the energy. A: alpha.")
     }
 
     /// Every row inside a block as a heatmap cell carrying its alpha (computed on every core).

@@ -29,44 +29,55 @@ extension ExplorerState {
         return document
     }
 
-    mutating func savePlan(to path: String) {
+    /// Asks the app to write the plan to `path` (trimmed); an empty path saves nothing.
+    func savePlan(to path: String) -> ExplorerUpdate {
         let path = path.trimmingCharacters(in: .whitespaces)
-        guard !path.isEmpty else { statusText = "No path given; nothing saved."; return }
-        do {
-            try planDocument(file: path).write(to: path, with: outputGuard)
-            savedSettings = settings
-            planPath = path
-            statusText = "Saved the plan to \(path)."
-        } catch {
-            announce("Could not save \(path): \(error)", tone: .error)
-        }
+        guard !path.isEmpty else { return .say("No path given; nothing saved.") }
+        return .perform(.savePlan(planDocument(file: path), path: path))
     }
 
-    mutating func openPlan(at path: String) {
-        let path = path.trimmingCharacters(in: .whitespaces)
-        do {
-            let document = try PlanDocument.load(path: path)
+    /// Asks the app to read the plan at `path` (trimmed).
+    func openPlan(at path: String) -> ExplorerUpdate {
+        .perform(.openPlan(path: path.trimmingCharacters(in: .whitespaces)))
+    }
+
+    /// Folds in what came of an effect the app performed.
+    @discardableResult
+    public mutating func receive(_ result: EffectResult) -> ExplorerUpdate {
+        let update: ExplorerUpdate
+        switch result {
+        case .planSaved(let path):
+            savedSettings = settings
             planPath = path
-            apply(document)
-        } catch {
-            announce("\(error)", tone: .error)
+            update = .say("Saved the plan to \(path).")
+        case let .planNotSaved(path, reason):
+            update = .say("Could not save \(path): \(reason)", tone: .error)
+        case .planOpened(let document):
+            planPath = document.file
+            update = apply(document)
+        case .planNotOpened(let reason):
+            update = .say(reason, tone: .error)
+        case .jobNotStarted(let reason):
+            job?.apply(.failed(message: reason))
+            update = .say("Compression failed: \(reason)", tone: .error)
         }
+        show(update.status)
+        return update
     }
 
     /// Applies a loaded plan as one undo step and marks it saved. A plan whose energy rules need
     /// spectra still computing waits (``pendingPlan``) and is applied when they are done.
-    public mutating func apply(_ document: PlanDocument) {
+    @discardableResult
+    public mutating func apply(_ document: PlanDocument) -> ExplorerUpdate {
         let resolved: ResolvedPlan
         do {
             resolved = try document.resolve(tensors: plannedTensors)
         } catch {
-            if !shownSpectraAreDone {
+            guard shownSpectraAreDone else {
                 pendingPlan = document
-                statusText = "\(document.file) will apply when the spectra are computed."
-            } else {
-                statusText = "\(error)"
+                return showing(.say("\(document.file) will apply when the spectra are computed."))
             }
-            return
+            return showing(.say("\(error)"))
         }
         var next = settings
         for (i, entry) in entries.enumerated() {
@@ -81,6 +92,12 @@ extension ExplorerState {
         let changed = commit(next)
         savedSettings = settings
         planPath = document.file
-        statusText = "Loaded \(document.file): \(changed) layers changed." + (resolved.warnings.first.map { " " + $0 } ?? "")
+        return showing(.say("Loaded \(document.file): \(changed) layers changed." + (resolved.warnings.first.map { " " + $0 } ?? "")))
+    }
+
+    /// Shows `update`'s message and returns it (for entry points outside ``reduce(_:)``).
+    mutating func showing(_ update: ExplorerUpdate) -> ExplorerUpdate {
+        show(update.status)
+        return update
     }
 }

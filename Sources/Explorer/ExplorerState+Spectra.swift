@@ -92,14 +92,13 @@ extension ExplorerState {
 
     /// Shows the other kind of spectra (the choices stay; every figure follows), or says that
     /// there are no statistics to compute data-aware spectra from.
-    mutating func toggleSpectrumKind() {
+    mutating func toggleSpectrumKind() -> ExplorerUpdate {
         guard let path = statisticsPath else {
-            announce("No activation statistics: start with --stats FILE for data-aware spectra.", tone: .warning)
-            return
+            return .say("No activation statistics: start with --stats FILE for data-aware spectra.", tone: .warning)
         }
         spectrumKind = spectrumKind.other
         if sort == .error || sort == .energyRank || sort == .alpha { rebuildRows() }
-        if applyPendingPlanIfReady() { return }
+        if applyPendingPlanIfReady() { return .none }
         switch spectrumKind {
         case .dataAware:
             var text = "Data-aware spectra: errors are output errors ‖(W − Ŵ)·X‖/‖W·X‖ ("
@@ -107,9 +106,9 @@ extension ExplorerState {
             if let done = dataAwareProgress, done.completed < done.total {
                 text += " \(done.completed)/\(done.total) computed so far."
             }
-            statusText = text
+            return .say(text)
         case .weights:
-            statusText = "Weight spectra: errors are ‖W − Ŵ‖/‖W‖. D: data-aware."
+            return .say("Weight spectra: errors are ‖W − Ŵ‖/‖W‖. D: data-aware.")
         }
     }
 }

@@ -18,22 +18,28 @@ extension ExplorerState {
     /// ⌈5 % of row `index`'s full rank⌉ (at least 1).
     public func step(for index: Int) -> Int { max(1, (fullRank(index) * 5 + 99) / 100) }
 
-    /// The rows a tuning key acts on, or nil (with the reason in the status line).
-    mutating func editableTargets() -> [Int]? {
+    /// The rows a tuning key acts on, or nil (``noEditableTargets`` says why).
+    func editableTargets() -> [Int]? {
+        switch cursor {
+        case .layer(let index): return settings[index].mark == .free ? [index] : nil
+        case .group(let block):
+            let free = members(ofBlock: block).filter { matchesFilter($0) && settings[$0].mark == .free }
+            return free.isEmpty ? nil : free
+        case nil: return nil
+        }
+    }
+
+    /// Why ``editableTargets()`` is nil: the layer is locked or excluded, or the block has no free layer.
+    var noEditableTargets: ExplorerUpdate {
         switch cursor {
         case .layer(let index):
             switch settings[index].mark {
-            case .free: return [index]
-            case .locked: statusText = "\(displayName(index)) is locked; p unlocks it."
-            case .excluded: statusText = "\(displayName(index)) is excluded; x includes it."
+            case .free: return .none
+            case .locked: return .say("\(displayName(index)) is locked; p unlocks it.")
+            case .excluded: return .say("\(displayName(index)) is excluded; x includes it.")
             }
-            return nil
-        case .group(let block):
-            let free = members(ofBlock: block).filter { matchesFilter($0) && settings[$0].mark == .free }
-            if free.isEmpty { statusText = "\(ExplorerState.groupTitle(block)) has no free layer to change." }
-            return free.isEmpty ? nil : free
-        case nil:
-            return nil
+        case .group(let block): return .say("\(ExplorerState.groupTitle(block)) has no free layer to change.")
+        case nil: return .none
         }
     }
 
@@ -60,16 +66,18 @@ extension ExplorerState {
 
     /// A status sentence after changing `targets`: the single row's new choice (with a break-even
     /// warning when its factors cost at least the dense matrix at their bits), or a count.
-    mutating func report(_ targets: [Int], changed: Int, suffix: String = "") {
+    func report(_ targets: [Int], changed: Int, suffix: String = "") -> ExplorerUpdate {
         if targets.count == 1, let i = targets.first {
-            statusText = "\(displayName(i)): \(ExplorerState.describe(settings[i].choice, fullRank: fullRank(i)))\(suffix)."
+            var text = "\(displayName(i)): \(ExplorerState.describe(settings[i].choice, fullRank: fullRank(i)))\(suffix)."
             if case let .lowRank(_, factorBits, _, _) = settings[i].choice,
                BreakEven.warning(tensor: plannedTensor(i), choice: settings[i].choice) != nil {
-                statusText += " Past break-even: dense at \(factorBits) bits is smaller."
+                text += " Past break-even: dense at \(factorBits) bits is smaller."
             }
+            return .say(text)
         } else if let block = selectedBlock {
-            statusText = "\(ExplorerState.groupTitle(block)): \(changed) layer\(changed == 1 ? "" : "s") changed\(suffix)."
+            return .say("\(ExplorerState.groupTitle(block)): \(changed) layer\(changed == 1 ? "" : "s") changed\(suffix).")
         }
+        return .none
     }
 
     /// `dense`, `dense 8-bit`, `rank 8 of 12`, `rank 8 of 12, 4-bit`, `rank 8 of 12, 4-bit + 3-bit backbone`.
@@ -92,10 +100,10 @@ extension ExplorerState {
         return .lowRank(rank: rank)
     }
 
-    mutating func adjustRank(by delta: Int) { adjustRank { _ in delta } }
+    mutating func adjustRank(by delta: Int) -> ExplorerUpdate { adjustRank { _ in delta } }
 
-    mutating func adjustRank(_ delta: (Int) -> Int) {
-        guard let targets = editableTargets() else { return }
+    mutating func adjustRank(_ delta: (Int) -> Int) -> ExplorerUpdate {
+        guard let targets = editableTargets() else { return noEditableTargets }
         var denseSkipped = false
         let changed = commit(proposal(for: targets) { i, choice in
             let full = fullRank(i)
@@ -105,14 +113,13 @@ extension ExplorerState {
             return ExplorerState.withRank(choice, max(1, full + delta(i)))
         })
         if changed == 0, denseSkipped, targets.count == 1 {
-            statusText = "\(displayName(targets[0])) is dense; - or e chooses a rank."
-            return
+            return .say("\(displayName(targets[0])) is dense; - or e chooses a rank.")
         }
-        report(targets, changed: changed)
+        return report(targets, changed: changed)
     }
 
-    mutating func cycleEnergy() {
-        guard let targets = editableTargets() else { return }
+    mutating func cycleEnergy() -> ExplorerUpdate {
+        guard let targets = editableTargets() else { return noEditableTargets }
         let row = selection
         let step = energyCycle.map { $0.row == row ? ($0.step + 1) % ExplorerState.energyCycleTargets.count : 0 } ?? 0
         let energy = ExplorerState.energyCycleTargets[step]
@@ -124,24 +131,22 @@ extension ExplorerState {
         })
         if missing < targets.count { energyCycle = (row, step) }
         if missing == targets.count {
-            statusText = targets.count == 1 ? "\(displayName(targets[0])): spectrum not computed yet." : "Spectra not computed yet."
-            return
+            return .say(targets.count == 1 ? "\(displayName(targets[0])): spectrum not computed yet." : "Spectra not computed yet.")
         }
         if targets.count == 1, let i = targets.first, let rank = settings[i].choice.rank {
-            statusText = "\(displayName(i)): rank \(rank) keeps \(percent) of the energy (e again: next target)."
-        } else {
-            report(targets, changed: changed, suffix: " to keep \(percent) of the energy")
+            return .say("\(displayName(i)): rank \(rank) keeps \(percent) of the energy (e again: next target).")
         }
+        return report(targets, changed: changed, suffix: " to keep \(percent) of the energy")
     }
 
-    mutating func keepDense() {
-        guard let targets = editableTargets() else { return }
+    mutating func keepDense() -> ExplorerUpdate {
+        guard let targets = editableTargets() else { return noEditableTargets }
         let changed = commit(proposal(for: targets) { _, _ in .keep })
-        report(targets, changed: changed)
+        return report(targets, changed: changed)
     }
 
-    mutating func cycleBits() {
-        guard let targets = editableTargets() else { return }
+    mutating func cycleBits() -> ExplorerUpdate {
+        guard let targets = editableTargets() else { return noEditableTargets }
         let changed = commit(proposal(for: targets) { _, choice in
             switch choice {
             case let .lowRank(rank, factorBits, groupSize, backboneBits):
@@ -152,21 +157,18 @@ extension ExplorerState {
                 return .dense(bits: ExplorerState.next(after: bits, in: cycle), groupSize: groupSize)
             }
         })
-        report(targets, changed: changed)
+        return report(targets, changed: changed)
     }
 
-    mutating func cycleBackbone() {
-        guard let targets = editableTargets() else { return }
+    mutating func cycleBackbone() -> ExplorerUpdate {
+        guard let targets = editableTargets() else { return noEditableTargets }
         let changed = commit(proposal(for: targets) { _, choice in
             guard case let .lowRank(rank, factorBits, groupSize, backboneBits) = choice else { return nil }
             return .lowRank(rank: rank, factorBits: factorBits, groupSize: groupSize,
                             backboneBits: ExplorerState.next(after: backboneBits, in: ExplorerState.backboneCycle))
         })
-        if changed == 0 {
-            statusText = "A backbone needs factors: choose a rank first (-, e or =)."
-            return
-        }
-        report(targets, changed: changed)
+        if changed == 0 { return .say("A backbone needs factors: choose a rank first (-, e or =).") }
+        return report(targets, changed: changed)
     }
 
     static func next<T: Equatable>(after value: T, in cycle: [T]) -> T {
@@ -180,39 +182,33 @@ extension ExplorerState {
         return ExplorerState.withRank(choice, min(rank, fullRank(index)))
     }
 
-    mutating func applyToGroup() {
-        guard case .layer(let source)? = cursor else {
-            statusText = "Select a layer to copy its choice to its block."
-            return
-        }
+    mutating func applyToGroup() -> ExplorerUpdate {
+        guard case .layer(let source)? = cursor else { return .say("Select a layer to copy its choice to its block.") }
         let block = entries[source].name.block
         let targets = members(ofBlock: block).filter { $0 != source && settings[$0].mark == .free }
-        copyChoice(from: source, to: targets, scope: ExplorerState.groupTitle(block))
+        return copyChoice(from: source, to: targets, scope: ExplorerState.groupTitle(block))
     }
 
-    mutating func applyToRole() {
-        guard case .layer(let source)? = cursor else {
-            statusText = "Select a layer to copy its choice to its role."
-            return
-        }
+    mutating func applyToRole() -> ExplorerUpdate {
+        guard case .layer(let source)? = cursor else { return .say("Select a layer to copy its choice to its role.") }
         let role = entries[source].name.role
         let targets = entries.indices.filter { $0 != source && entries[$0].name.role == role && settings[$0].mark == .free }
-        copyChoice(from: source, to: targets, scope: "every \(role)")
+        return copyChoice(from: source, to: targets, scope: "every \(role)")
     }
 
-    private mutating func copyChoice(from source: Int, to targets: [Int], scope: String) {
+    private mutating func copyChoice(from source: Int, to targets: [Int], scope: String) -> ExplorerUpdate {
         let choice = settings[source].choice
         let changed = commit(proposal(for: targets) { i, _ in fitted(choice, to: i) })
         let what = ExplorerState.describe(choice, fullRank: fullRank(source))
-        statusText = "\(what) → \(changed) layer\(changed == 1 ? "" : "s") of \(scope) (locked and excluded kept)."
+        return .say("\(what) → \(changed) layer\(changed == 1 ? "" : "s") of \(scope) (locked and excluded kept).")
     }
 
-    mutating func toggleMark(_ mark: LayerSetting.Mark) {
+    mutating func toggleMark(_ mark: LayerSetting.Mark) -> ExplorerUpdate {
         let targets: [Int]
         switch cursor {
         case .layer(let index): targets = [index]
         case .group(let block): targets = members(ofBlock: block).filter(matchesFilter)
-        case nil: return
+        case nil: return .none
         }
         let allMarked = targets.allSatisfy { settings[$0].mark == mark }
         var next = settings
@@ -221,34 +217,29 @@ extension ExplorerState {
         let word = allMarked ? (mark == .locked ? "unlocked" : "included again")
                              : (mark == .locked ? "locked" : "excluded (kept as stored)")
         let subject = targets.count == 1 ? displayName(targets[0]) : "\(targets.count) layers"
-        statusText = "\(subject) \(word)."
+        return .say("\(subject) \(word).")
     }
 
-    mutating func undo() { travel(history.undo(from: settings), done: "Undone (Ctrl-R redoes).", none: "Nothing to undo.") }
+    mutating func undo() -> ExplorerUpdate { travel(history.undo(from: settings), done: "Undone (Ctrl-R redoes).", none: "Nothing to undo.") }
 
-    mutating func redo() { travel(history.redo(from: settings), done: "Redone.", none: "Nothing to redo.") }
+    mutating func redo() -> ExplorerUpdate { travel(history.redo(from: settings), done: "Redone.", none: "Nothing to redo.") }
 
     /// Moves to `snapshot` taken from the history, or says there is none.
-    private mutating func travel(_ snapshot: [LayerSetting]?, done: String, none: String) {
-        guard let snapshot else {
-            statusText = none
-            return
-        }
+    private mutating func travel(_ snapshot: [LayerSetting]?, done: String, none: String) -> ExplorerUpdate {
+        guard let snapshot else { return .say(none) }
         settings = snapshot
         rebuildRows()
-        statusText = done
+        return .say(done)
     }
 
     /// Applies a typed rank (``RankEntry`` syntax) to the targets.
-    mutating func applyTypedRank(_ text: String) {
+    mutating func applyTypedRank(_ text: String) -> ExplorerUpdate {
         let entry: RankEntry
         switch RankEntry.parse(text) {
         case .success(let parsed): entry = parsed
-        case .failure(let error):
-            statusText = error.description
-            return
+        case .failure(let error): return .say(error.description)
         }
-        guard let targets = editableTargets() else { return }
+        guard let targets = editableTargets() else { return noEditableTargets }
         var problem: String?
         let changed = commit(proposal(for: targets) { i, choice in
             guard case .rule(let rule) = entry else { return .keep }
@@ -262,10 +253,7 @@ extension ExplorerState {
                 return nil
             }
         })
-        if let problem, changed == 0 {
-            statusText = problem
-        } else {
-            report(targets, changed: changed)
-        }
+        if let problem, changed == 0 { return .say(problem) }
+        return report(targets, changed: changed)
     }
 }

@@ -3,39 +3,38 @@ import Planning
 /// The right-hand pane's views (spectrum, overlay, heatmap, sparse vs dense, jobs), their
 /// options, and the inputs each view's pane is drawn from.
 extension ExplorerState {
-    mutating func showView(_ mode: ViewMode) {
+    mutating func showView(_ mode: ViewMode) -> ExplorerUpdate {
         viewMode = mode
-        statusText = "View: \(mode.name)" + (paneFullScreen ? " (f gives the table back)." : ". (f: full screen)")
+        return .say("View: \(mode.name)" + (paneFullScreen ? " (f gives the table back)." : ". (f: full screen)"))
     }
 
-    mutating func toggleFullScreen() {
+    mutating func toggleFullScreen() -> ExplorerUpdate {
         paneFullScreen.toggle()
-        statusText = paneFullScreen ? "The \(viewMode.name) view takes the screen; f gives the table back."
-                                    : "Table and \(viewMode.name) view side by side (on terminals 80 wide or more)."
+        return .say(paneFullScreen ? "The \(viewMode.name) view takes the screen; f gives the table back."
+                                    : "Table and \(viewMode.name) view side by side (on terminals 80 wide or more).")
     }
 
-    mutating func toggleOverlayMark() {
+    mutating func toggleOverlayMark() -> ExplorerUpdate {
         guard case .layer(let index)? = cursor else {
-            announce("Select a layer (not a block) to mark it for the overlay.", tone: .warning)
-            return
+            return .say("Select a layer (not a block) to mark it for the overlay.", tone: .warning)
         }
         if let position = overlayMarks.firstIndex(of: index) {
             overlayMarks.remove(at: position)
-            statusText = "Unmarked \(displayName(index)); \(overlayMarks.count) marked for the overlay."
+            return .say("Unmarked \(displayName(index)); \(overlayMarks.count) marked for the overlay.")
         } else {
             overlayMarks.append(index)
-            statusText = "Marked \(displayName(index)); \(overlayMarks.count) marked for the overlay (2 shows it)."
+            return .say("Marked \(displayName(index)); \(overlayMarks.count) marked for the overlay (2 shows it).")
         }
     }
 
-    mutating func toggleNormalized() {
+    mutating func toggleNormalized() -> ExplorerUpdate {
         overlayNormalized.toggle()
-        statusText = overlayNormalized ? "Overlay: σᵢ/σ₁ (normalised)." : "Overlay: σᵢ."
+        return .say(overlayNormalized ? "Overlay: σᵢ/σ₁ (normalised)." : "Overlay: σᵢ.")
     }
 
-    mutating func cycleHeatmapEnergy() {
+    mutating func cycleHeatmapEnergy() -> ExplorerUpdate {
         heatmapEnergyIndex = (heatmapEnergyIndex + 1) % ViewMode.heatmapEnergies.count
-        statusText = "Heatmap: rank keeping \(ExplorerFormat.trimmedPercent(heatmapEnergy)) of the energy."
+        return .say("Heatmap: rank keeping \(ExplorerFormat.trimmedPercent(heatmapEnergy)) of the energy.")
     }
 
     /// The energy share the heatmap shows.

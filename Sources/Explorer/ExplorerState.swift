@@ -6,10 +6,16 @@ import TerminalUI
 /// Everything the explorer shows, as a plain value: the compressible matrices in catalog
 /// group order, their spectra as they arrive (plain, and data-aware when there are activation
 /// statistics; ``spectrumKind`` says which every figure uses), the setting (choice, lock,
-/// exclusion) of each, the browser's filter, sort and folds, the selection, open prompts and
-/// panels, undo history and the status line. Keys change it only through ``press(_:)`` and
-/// ``reduce(_:)``; spectra arrive through ``receive(_:progress:kind:)``. Rendering (``ExplorerView``) is a pure function of
-/// it, apart from the scroll bookkeeping it writes back.
+/// exclusion) of each, the browser's filter, sort and folds, the selection, the ``mode`` (a
+/// prompt, the budget panel, help or the quit dialog on top of browsing), undo history and the
+/// status line.
+///
+/// Keys change it only through ``press(_:live:)`` and ``reduce(_:)``: each mode's reducer
+/// returns an ``ExplorerUpdate`` (a status message as a value, and effects such as saving a plan
+/// or starting a job, which ``ExplorerApp`` performs and reports back through
+/// ``receive(_:)-(EffectResult)``), so no reducer touches a file or a process. Spectra arrive
+/// through ``receive(_:completed:total:kind:)``. Rendering (``ExplorerView``) is a pure function
+/// of it, apart from the scroll bookkeeping it writes back.
 public struct ExplorerState: Sendable {
     /// The checkpoint's path, shown in the title.
     public let title: String
@@ -40,35 +46,28 @@ public struct ExplorerState: Sendable {
     var hiddenCursor: BrowserRow?
     /// The filter regex as typed (empty: none).
     public internal(set) var filterText = ""
-    /// The compiled filter, nil when there is none.
-    var filterPattern: NSRegularExpression?
+    /// Which rows the filter lets through (by row), nil when there is no filter.
+    var filterMatches: [Bool]?
     /// The sort order.
     public internal(set) var sort = LayerSort.name
     /// True when `S` reversed the sort's natural direction.
     public internal(set) var sortReversed = false
     /// Folded blocks (nil: the group outside blocks).
     public internal(set) var folded: Set<Int?> = []
-    /// The open text prompt (filter, typed rank, plan path), if any.
-    public internal(set) var prompt: TextPrompt?
+    /// Browsing, or the prompt, budget panel, help screen or quit dialog open on top, with its state.
+    public internal(set) var mode = ExplorerMode.browsing
     /// The filter in force when the filter prompt opened: Esc goes back to it.
     var filterBeforePrompt = ""
-    /// The open budget panel, if any.
-    public internal(set) var budgetPanel: BudgetPanel?
     /// The last energy target `e` set, and on which row: pressing `e` again moves to the next.
     var energyCycle: (row: Int, step: Int)?
     /// Where the plan was last saved or loaded from; the default for the next save.
     public internal(set) var planPath: String?
     /// A plan waiting for the spectra its energy rules need; applied when they are all computed.
     public internal(set) var pendingPlan: PlanDocument?
-    /// True while the help screen is shown.
-    public internal(set) var showingHelp = false
-    /// The quit confirmation, when open.
-    public internal(set) var quitDialog: QuitDialog?
     /// True once the user asked to quit and nothing stands in the way.
     public internal(set) var shouldQuit = false
-    /// The status line's text.
-    /// Setting it directly makes the message plain (``StatusTone/info``); ``announce(_:tone:)`` sets both.
-    public internal(set) var statusText: String { didSet { statusTone = .info } }
+    /// The status line's text (set with ``show(_:)`` from the messages reducers return).
+    public internal(set) var statusText: String
     /// Plain spectra done (computed, cached or failed) and requested.
     public internal(set) var progress: (completed: Int, total: Int)
     /// Data-aware spectra done and requested; nil without activation statistics.
@@ -79,8 +78,6 @@ public struct ExplorerState: Sendable {
     public var pageSize = 10
     /// Where the table's lines were drawn in the last frame (for mouse clicks).
     public var tableBody = Rect(x: 0, y: 0, width: 0, height: 0)
-    /// First help line shown while the help screen scrolls.
-    public internal(set) var helpOffset = 0
     /// The panes' colours, from the theme the explorer was opened with.
     public var styles = PaneStyles.standard
     /// How the status line's text reads: plain, success, warning or error.
@@ -104,8 +101,6 @@ public struct ExplorerState: Sendable {
     let metricsMemo = MetricsMemo()
     /// The background compression job, once one was started.
     public internal(set) var job: JobProgress?
-    /// Work for the app: start or cancel a job (taken with ``takeJobRequest()``).
-    public internal(set) var jobRequest: JobRequest?
     /// Refuses plan saves (`w`) over the checkpoint's files or the statistics file.
     public internal(set) var outputGuard = GuardedWriter()
     /// The time the jobs pane computes rate and time left at (tests pin it).
@@ -226,33 +221,68 @@ public struct ExplorerState: Sendable {
 
     // MARK: Input
 
-    /// Applies one key: to the open prompt, budget panel or dialog first, else through ``KeyMap/main``.
-    public mutating func press(_ key: KeyEvent) {
-        guard key != .resize else { return }
-        if case let .click(x, y) = key {
-            click(x: x, y: y)
-            return
+    /// Applies one key in the current ``mode``: a click selects, the prompt and the budget
+    /// panel edit their own state, other modes look the key up in ``ExplorerMode/keyTables``.
+    /// Shows the update's message and returns it, whose effects the app performs.
+    ///
+    /// `live` false defers the filter prompt's live filtering (the app passes it for every key
+    /// of a burst but the last, so a paste of thousands of characters filters once).
+    @discardableResult
+    public mutating func press(_ key: KeyEvent, live: Bool = true) -> ExplorerUpdate {
+        let update: ExplorerUpdate
+        switch (key, mode) {
+        case (.resize, _): return .none
+        case let (.click(x, y), _): update = click(x: x, y: y)
+        case let (_, .prompt(field)): update = editPrompt(field, key, live: live)
+        case let (_, .budget(panel)): update = pressInBudgetPanel(panel, key)
+        case (_, .browsing), (_, .help), (_, .quitting):
+            guard let action = KeyMap.action(for: key, in: mode.keyTables) else { return .none }
+            return reduce(action)
         }
-        if prompt != nil { editPrompt(key); return }
-        if budgetPanel != nil, quitDialog == nil { pressInBudgetPanel(key); return }
-        let bindings = quitDialog != nil ? KeyMap.dialog : KeyMap.main
-        if let action = KeyMap.action(for: key, in: bindings) { reduce(action) }
+        show(update.status)
+        return update
     }
 
-    /// Applies one action.
-    public mutating func reduce(_ action: ExplorerAction) {
-        if quitDialog != nil { reduceDialog(action); return }
-        if showingHelp {
-            switch action {
-            case .toggleHelp, .back: showingHelp = false; return
-            case .moveDown: helpOffset += 1; return
-            case .moveUp: helpOffset = max(0, helpOffset - 1); return
-            case .pageDown: helpOffset += max(1, pageSize); return
-            case .pageUp: helpOffset = max(0, helpOffset - max(1, pageSize)); return
-            case .quit: break
-            default: showingHelp = false
-            }
+    /// Applies one action in the current ``mode``, shows the update's message and returns it.
+    @discardableResult
+    public mutating func reduce(_ action: ExplorerAction) -> ExplorerUpdate {
+        let update: ExplorerUpdate
+        switch mode {
+        case .quitting(let dialog): update = reduceDialog(dialog, action)
+        case .help(let offset): update = reduceHelp(offset: offset, action)
+        case .prompt(let field): update = editPrompt(field, action, live: true)
+        case .budget(let panel): update = reduceBudgetPanel(panel, action)
+        case .browsing: update = reduceBrowsing(action)
         }
+        show(update.status)
+        return update
+    }
+
+    /// Shows `message` in the status line (nil leaves it as it is).
+    public mutating func show(_ message: StatusMessage?) {
+        guard let message else { return }
+        statusText = message.text
+        statusTone = message.tone
+    }
+
+    /// The help screen: Esc and `?` close it, the arrows and pages scroll, any other action
+    /// closes it and acts as while browsing.
+    private mutating func reduceHelp(offset: Int, _ action: ExplorerAction) -> ExplorerUpdate {
+        switch action {
+        case .toggleHelp, .back: mode = .browsing
+        case .moveDown: mode = .help(offset: offset + 1)
+        case .moveUp: mode = .help(offset: max(0, offset - 1))
+        case .pageDown: mode = .help(offset: offset + max(1, pageSize))
+        case .pageUp: mode = .help(offset: max(0, offset - max(1, pageSize)))
+        default:
+            mode = .browsing
+            return reduceBrowsing(action)
+        }
+        return .none
+    }
+
+    /// Browsing: every key of ``KeyMap/main``.
+    private mutating func reduceBrowsing(_ action: ExplorerAction) -> ExplorerUpdate {
         if action != .cycleEnergy { energyCycle = nil }
         switch action {
         case .moveUp: move(by: -1)
@@ -261,84 +291,89 @@ public struct ExplorerState: Sendable {
         case .pageDown: move(by: max(1, pageSize))
         case .top: move(by: -rows.count)
         case .bottom: move(by: rows.count)
-        case .rankUp: adjustRank(by: 1)
-        case .rankDown: adjustRank(by: -1)
-        case .stepUp: adjustRank(by: step)
-        case .stepDown: adjustRank(by: -step)
-        case .cycleEnergy: cycleEnergy()
-        case .typeRank: openPrompt(.rank)
-        case .resetDense: keepDense()
-        case .toggleExclude: toggleMark(.excluded)
-        case .toggleLock: toggleMark(.locked)
-        case .cycleBits: cycleBits()
-        case .cycleBackbone: cycleBackbone()
-        case .applyToGroup: applyToGroup()
-        case .applyToRole: applyToRole()
-        case .undo: undo()
-        case .redo: redo()
-        case .filter: openPrompt(.filter)
-        case .cycleSort: setSort(sort.next, reversed: false)
-        case .reverseSort: setSort(sort, reversed: !sortReversed)
-        case .toggleFold: toggleFold()
-        case .foldAll: setAllFolded(true)
-        case .unfoldAll: setAllFolded(false)
-        case .budget: openBudgetPanel()
-        case .save: openPrompt(.savePath)
-        case .open: openPrompt(.openPath)
-        case .nextView: showView(viewMode.next)
-        case .showView(let mode): showView(mode)
-        case .toggleFullScreen: toggleFullScreen()
-        case .toggleOverlayMark: toggleOverlayMark()
-        case .toggleNormalized: toggleNormalized()
-        case .cycleHeatmapEnergy: cycleHeatmapEnergy()
-        case .compress: openCompressPrompt()
-        case .cancelJob: cancelJob()
-        case .toggleSpectrumKind: toggleSpectrumKind()
-        case .toggleMetricColumns: toggleMetricColumns()
-        case .toggleHeatmapAlpha: toggleHeatmapAlpha()
-        case .toggleHelp:
-            showingHelp = true
-            helpOffset = 0
+        case .rankUp: return adjustRank(by: 1)
+        case .rankDown: return adjustRank(by: -1)
+        case .stepUp: return adjustRank(by: step)
+        case .stepDown: return adjustRank(by: -step)
+        case .cycleEnergy: return cycleEnergy()
+        case .typeRank: return openPrompt(.rank)
+        case .resetDense: return keepDense()
+        case .toggleExclude: return toggleMark(.excluded)
+        case .toggleLock: return toggleMark(.locked)
+        case .cycleBits: return cycleBits()
+        case .cycleBackbone: return cycleBackbone()
+        case .applyToGroup: return applyToGroup()
+        case .applyToRole: return applyToRole()
+        case .undo: return undo()
+        case .redo: return redo()
+        case .filter: return openPrompt(.filter)
+        case .cycleSort: return setSort(sort.next, reversed: false)
+        case .reverseSort: return setSort(sort, reversed: !sortReversed)
+        case .toggleFold: return toggleFold()
+        case .foldAll: return setAllFolded(true)
+        case .unfoldAll: return setAllFolded(false)
+        case .budget: return openBudgetPanel()
+        case .save: return openPrompt(.savePath)
+        case .open: return openPrompt(.openPath)
+        case .nextView: return showView(viewMode.next)
+        case .showView(let view): return showView(view)
+        case .toggleFullScreen: return toggleFullScreen()
+        case .toggleOverlayMark: return toggleOverlayMark()
+        case .toggleNormalized: return toggleNormalized()
+        case .cycleHeatmapEnergy: return cycleHeatmapEnergy()
+        case .compress: return openPrompt(.compressOutput)
+        case .cancelJob: return cancelJob()
+        case .toggleSpectrumKind: return toggleSpectrumKind()
+        case .toggleMetricColumns: return toggleMetricColumns()
+        case .toggleHeatmapAlpha: return toggleHeatmapAlpha()
+        case .toggleHelp: mode = .help(offset: 0)
         case .quit:
-            showingHelp = false
+            mode = .browsing
             let running = job?.isRunning == true
-            if hasUnsavedChanges || running {
-                quitDialog = QuitDialog(unsavedChanges: hasUnsavedChanges, runningJob: running)
-                announce((running ? "A compression job is running" : "Unsaved changes") + ": y quits, Esc or Enter cancels.",
-                         tone: .warning)
-            } else {
+            guard hasUnsavedChanges || running else {
                 shouldQuit = true
+                return .none
             }
+            mode = .quitting(QuitDialog(unsavedChanges: hasUnsavedChanges, runningJob: running))
+            return .say((running ? "A compression job is running" : "Unsaved changes") + ": y quits, Esc or Enter cancels.",
+                        tone: .warning)
         case .back:
-            if budgetPanel != nil { budgetPanel = nil }
-        case .confirm, .switchFocus, .activate: break
+            if !filterText.isEmpty { return applyFilter("") }
+        case .confirm, .switchFocus, .activate, .submit, .cancel, .erase, .clearText, .nextKind, .previousKind,
+             .fewerBits, .moreBits, .nextBackbone, .previousBackbone, .largerGroup, .smallerGroup:
+            break
         }
+        return .none
     }
 
     /// A click on a table line selects it (a click on the selected block header folds it);
-    /// clicks elsewhere, or while a prompt, panel or dialog is open, do nothing.
-    mutating func click(x: Int, y: Int) {
-        guard prompt == nil, budgetPanel == nil, quitDialog == nil, !showingHelp,
-              tableBody.contains(x: x, y: y) else { return }
+    /// clicks elsewhere, or while a prompt, panel, help or dialog is open, do nothing.
+    mutating func click(x: Int, y: Int) -> ExplorerUpdate {
+        guard mode == .browsing, tableBody.contains(x: x, y: y) else { return .none }
         let line = tableOffset + (y - tableBody.y)
-        guard rows.indices.contains(line) else { return }
-        if rows[line] == cursor, case .group = rows[line] { toggleFold(); return }
+        guard rows.indices.contains(line) else { return .none }
+        if rows[line] == cursor, case .group = rows[line] { return toggleFold() }
         select(line: line)
+        return .none
     }
 
-    private mutating func reduceDialog(_ action: ExplorerAction) {
+    /// The quit dialog: `y` quits, Esc cancels, Tab moves the focus, Enter presses the focused button.
+    private mutating func reduceDialog(_ dialog: QuitDialog, _ action: ExplorerAction) -> ExplorerUpdate {
+        var dialog = dialog
         switch action {
         case .confirm:
-            quitDialog = nil
+            mode = .browsing
             shouldQuit = true
         case .back:
-            quitDialog = nil
-            statusText = "Quit cancelled."
+            mode = .browsing
+            return .say("Quit cancelled.")
         case .switchFocus:
-            if let focus = quitDialog?.focus { quitDialog?.focus = focus == .cancel ? .quit : .cancel }
+            dialog.focus = dialog.focus == .cancel ? .quit : .cancel
+            mode = .quitting(dialog)
         case .activate:
-            if quitDialog?.focus == .quit { reduceDialog(.confirm) } else { reduceDialog(.back) }
+            return reduceDialog(dialog, dialog.focus == .quit ? .confirm : .back)
         default: break
         }
+        return .none
     }
 }

@@ -175,18 +175,39 @@ public enum ExplorerView {
                      style: statusStyle(state.statusTone, state.styles), maxWidth: textArea.width)
     }
 
-    /// The help screen's lines, generated from ``KeyMap``.
-    public static func helpLines() -> [String] {
-        let width = KeyMap.main.map { $0.keyLabel.count }.max() ?? 0
-        return KeyMap.main.map { binding in
-            binding.keyLabel + String(repeating: " ", count: width - binding.keyLabel.count + 2) + binding.summary
+    /// One line of the help screen: a mode's title, or a binding's keys and summary.
+    public enum HelpLine: Equatable, Sendable {
+        /// A mode's title (``KeyMap/sections``).
+        case title(String)
+        /// Keys padded to the widest, then what they do.
+        case binding(keys: String, summary: String)
+        /// The gap between modes.
+        case blank
+    }
+
+    /// The help screen's lines, generated from every mode's table in ``KeyMap/sections``.
+    public static func helpLines() -> [HelpLine] {
+        var lines: [HelpLine] = []
+        for (i, section) in KeyMap.sections.enumerated() {
+            if i > 0 { lines.append(.blank) }
+            lines.append(.title(section.title))
+            lines += section.bindings.map { HelpLine.binding(keys: $0.keyLabel, summary: $0.summary) }
         }
+        return lines
     }
 
     /// Draws the help box; when it is taller than the screen it scrolls (j/k) and the title says so.
     static func drawHelp(_ state: inout ExplorerState, into buffer: inout CellBuffer, area: Rect) {
         let lines = helpLines()
-        let width = min(area.width, (lines.map(\.count).max() ?? 0) + 4)
+        let keyWidth = KeyMap.sections.flatMap(\.bindings).map { $0.keyLabel.count }.max() ?? 0
+        let texts: [String] = lines.map {
+            switch $0 {
+            case .title(let title): return title
+            case let .binding(keys, summary): return keys + String(repeating: " ", count: keyWidth - keys.count + 2) + summary
+            case .blank: return ""
+            }
+        }
+        let width = min(area.width, (texts.map(\.count).max() ?? 0) + 4)
         let height = min(area.height, lines.count + 2)
         let box = Rect(x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width: width, height: height)
         buffer.fill(box)
@@ -197,11 +218,16 @@ public enum ExplorerView {
                                          : "Keys (? or Esc closes)", borderStyle: state.styles.border, titleStyle: state.styles.title)
         block.render(into: &buffer, area: box)
         let inner = block.inner(box)
-        let keyWidth = (KeyMap.main.map { $0.keyLabel.count }.max() ?? 0)
-        for (i, line) in lines.dropFirst(state.helpOffset).enumerated() where i < inner.height {
+        for (i, (line, text)) in zip(lines, texts).dropFirst(state.helpOffset).enumerated() where i < inner.height {
             let at = Position(x: inner.x + 1, y: inner.y + i)
-            buffer.write(line, at: at, style: state.styles.text, maxWidth: max(0, inner.width - 1))
-            buffer.setStyle(state.styles.accent, in: Rect(x: at.x, y: at.y, width: min(keyWidth, max(0, inner.width - 1)), height: 1))
+            let room = max(0, inner.width - 1)
+            switch line {
+            case .title: buffer.write(text, at: at, style: state.styles.title, maxWidth: room)
+            case .binding:
+                buffer.write(text, at: at, style: state.styles.text, maxWidth: room)
+                buffer.setStyle(state.styles.accent, in: Rect(x: at.x, y: at.y, width: min(keyWidth, room), height: 1))
+            case .blank: break
+            }
         }
     }
 

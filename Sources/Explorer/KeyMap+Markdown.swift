@@ -1,13 +1,15 @@
-/// The README's key table, generated from ``KeyMap/main`` so the two never drift apart (a test
-/// compares them).
+/// The README's key tables, generated from ``KeyMap/sections`` so the two never drift apart (a
+/// test compares them and rewrites them on request).
 extension KeyMap {
-    /// A Markdown table of every main binding: keys in code spans, then what they do.
+    /// One Markdown table per mode, each under its title in bold: keys in code spans, then what they do.
     public static func markdownTable() -> String {
-        var lines = ["| keys | action |", "|---|---|"]
-        for binding in main {
-            let keys = binding.keys.map { "`" + KeyBinding.label(for: $0).replacingOccurrences(of: "|", with: "\\|") + "`" }
-            lines.append("| " + keys.joined(separator: " ") + " | " + binding.summary.replacingOccurrences(of: "|", with: "\\|") + " |")
-        }
-        return lines.joined(separator: "\n") + "\n"
+        sections.map { section in
+            var lines = ["**\(section.title)**", "", "| keys | action |", "|---|---|"]
+            for binding in section.bindings {
+                let keys = binding.keys.map { "`" + KeyBinding.label(for: $0).replacingOccurrences(of: "|", with: "\\|") + "`" }
+                lines.append("| " + keys.joined(separator: " ") + " | " + binding.summary.replacingOccurrences(of: "|", with: "\\|") + " |")
+            }
+            return lines.joined(separator: "\n") + "\n"
+        }.joined(separator: "\n")
     }
 }

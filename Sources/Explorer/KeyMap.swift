@@ -1,10 +1,11 @@
 import TerminalUI
 
-/// The single table that both dispatches keys and generates the help screen, so the two can
-/// never disagree.
+/// The single table per mode that both dispatches keys and generates the help screen and the
+/// README's key tables, so they can never disagree.
 ///
-/// `main` applies while browsing (and on the help screen); `dialog` applies while the quit
-/// confirmation is open.
+/// `main` applies while browsing; `help` on the help screen (other keys close it and act as in
+/// `main`); `prompt` while typing in the status line; `budget` in the budget panel; `dialog`
+/// while the quit confirmation is open. ``ExplorerMode/keyTables`` says which apply when.
 public enum KeyMap {
     /// Bindings while browsing layers.
     public static let main: [KeyBinding] = [
@@ -55,8 +56,43 @@ public enum KeyMap {
         KeyBinding([.character("c")], .compress, "compress the plan in the background (asks for the folder)"),
         KeyBinding([.character("C")], .cancelJob, "cancel the compression job"),
         KeyBinding([.character("?")], .toggleHelp, "show / hide this help"),
-        KeyBinding([.escape], .back, "close help, panel or dialog"),
+        KeyBinding([.escape], .back, "clear the filter"),
         KeyBinding([.character("q"), .ctrlC], .quit, "quit (asks first if there are unsaved changes or a running job)"),
+    ]
+
+    /// Bindings on the help screen; any other key closes it and acts as in ``main``.
+    public static let help: [KeyBinding] = [
+        KeyBinding([.character("?"), .escape], .back, "close the help"),
+        KeyBinding([.character("k"), .up], .moveUp, "scroll up"),
+        KeyBinding([.character("j"), .down], .moveDown, "scroll down"),
+        KeyBinding([.pageUp, .ctrl("u")], .pageUp, "scroll a page up"),
+        KeyBinding([.pageDown, .ctrl("d")], .pageDown, "scroll a page down"),
+        KeyBinding([.character("q"), .ctrlC], .quit, "quit (asks first if there are unsaved changes or a running job)"),
+    ]
+
+    /// Bindings while typing in the status line (filter, rank, plan path, output folder);
+    /// printable keys type.
+    public static let prompt: [KeyBinding] = [
+        KeyBinding([.enter], .submit, "use the text (the filter applies as you type)"),
+        KeyBinding([.escape, .ctrlC, .ctrl("g")], .cancel, "cancel (the filter goes back to what it was)"),
+        KeyBinding([.backspace, .delete, .ctrl("h")], .erase, "erase the last character"),
+        KeyBinding([.ctrl("u")], .clearText, "erase the whole text"),
+    ]
+
+    /// Bindings in the budget panel; printable keys type the target.
+    public static let budget: [KeyBinding] = [
+        KeyBinding([.tab, .right], .nextKind, "next target: params, bytes, bits/weight, max error"),
+        KeyBinding([.backTab, .left], .previousKind, "previous target"),
+        KeyBinding([.down], .fewerBits, "factor bits 16 → 8 → 4 → 3 → 2"),
+        KeyBinding([.up], .moreBits, "factor bits 2 → 3 → 4 → 8 → 16"),
+        KeyBinding([.pageDown], .nextBackbone, "backbone bits none → 4 → 3 → 2 (CALDERA)"),
+        KeyBinding([.pageUp], .previousBackbone, "backbone bits 2 → 3 → 4 → none"),
+        KeyBinding([.end], .largerGroup, "larger quantization groups (32 → 64 → 128 → 256)"),
+        KeyBinding([.home], .smallerGroup, "smaller quantization groups"),
+        KeyBinding([.enter], .submit, "allocate ranks to the target (u undoes it)"),
+        KeyBinding([.escape, .ctrlC, .ctrl("g")], .cancel, "close the panel"),
+        KeyBinding([.backspace, .delete, .ctrl("h")], .erase, "erase the last character"),
+        KeyBinding([.ctrl("u")], .clearText, "erase the whole target"),
     ]
 
     /// Bindings while the quit confirmation is open (focus starts on Cancel).
@@ -67,8 +103,20 @@ public enum KeyMap {
         KeyBinding([.enter, .character(" ")], .activate, "press the focused button"),
     ]
 
+    /// Every mode's table with its title, in the order help and the README show them.
+    public static let sections: [(title: String, bindings: [KeyBinding])] = [
+        ("Browsing", main), ("Help", help), ("Prompt (filter, rank, paths; printable keys type)", prompt),
+        ("Budget panel (printable keys type the target)", budget), ("Quit dialog", dialog),
+    ]
+
     /// The action `key` triggers in `bindings`, or nil.
     public static func action(for key: KeyEvent, in bindings: [KeyBinding]) -> ExplorerAction? {
         bindings.first { $0.keys.contains(key) }?.action
+    }
+
+    /// The action `key` triggers in the first of `tables` that binds it, or nil.
+    public static func action(for key: KeyEvent, in tables: [[KeyBinding]]) -> ExplorerAction? {
+        for table in tables { if let action = action(for: key, in: table) { return action } }
+        return nil
     }
 }

@@ -11,9 +11,9 @@ public enum StatusTone: Sendable, Equatable {
 }
 
 extension ExplorerState {
-    /// Shows `text` in the status line with `tone`.
+    /// Shows `text` in the status line with `tone` (for events that are not keys: spectra
+    /// and job lines arriving).
     public mutating func announce(_ text: String, tone: StatusTone) {
-        statusText = text
-        statusTone = tone
+        show(StatusMessage(text, tone: tone))
     }
 }

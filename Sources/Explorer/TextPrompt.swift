@@ -49,14 +49,21 @@ public struct TextPrompt: Equatable, Sendable {
         case cancelled
     }
 
-    /// Applies one key to the text.
+    /// Applies one key to the text: ``KeyMap/prompt`` says what Enter, Esc, Backspace and
+    /// Ctrl-U do; printable keys append.
     public mutating func edit(_ key: KeyEvent) -> Outcome {
-        switch key {
-        case .character(let c): text.append(c)
-        case .backspace, .delete, .ctrl("h"): if !text.isEmpty { text.removeLast() }
-        case .ctrl("u"): text = ""
-        case .enter: return .submitted
-        case .escape, .ctrl("c"), .ctrl("g"): return .cancelled
+        if let action = KeyMap.action(for: key, in: KeyMap.prompt) { return apply(action) }
+        if case .character(let c) = key { text.append(c) }
+        return .editing
+    }
+
+    /// Applies a text action (submit, cancel, erase, clear); others leave the text alone.
+    public mutating func apply(_ action: ExplorerAction) -> Outcome {
+        switch action {
+        case .submit: return .submitted
+        case .cancel: return .cancelled
+        case .erase: if !text.isEmpty { text.removeLast() }
+        case .clearText: text = ""
         default: break
         }
         return .editing

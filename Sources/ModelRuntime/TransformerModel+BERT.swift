@@ -33,7 +33,7 @@ extension TransformerModel {
     }
 
     /// The last hidden states of packed `sequences` (`rows × hidden`).
-    func bertHidden(_ sequences: [[Int]]) throws -> FloatBuffer {
+    func bertHidden(_ sequences: [[Int]], from start: BlockState? = nil) throws -> FloatBuffer {
         let h = hyperparameters
         let ranges = Self.packedRanges(sequences)
         let rows = ranges.last?.upperBound ?? 0
@@ -43,19 +43,24 @@ extension TransformerModel {
         }
         let e = prefix + "embeddings."
         let x = FloatBuffer(count: rows * width)
-        try gather(e + "word_embeddings.weight", tokens: sequences.flatMap { $0 }, width: width, into: x.pointer)
-        let positions = tensor(e + "position_embeddings.weight"), type0 = tensor(e + "token_type_embeddings.weight")
-        for range in ranges {
-            for (position, row) in range.enumerated() {
-                let line = x.pointer + row * width
-                for i in 0..<width { line[i] += positions[position * width + i] + type0[i] }
+        if let start {
+            start.restore(into: x, rows: rows, width: width)
+        } else {
+            try gather(e + "word_embeddings.weight", tokens: sequences.flatMap { $0 }, width: width, into: x.pointer)
+            let positions = tensor(e + "position_embeddings.weight"), type0 = tensor(e + "token_type_embeddings.weight")
+            for range in ranges {
+                for (position, row) in range.enumerated() {
+                    let line = x.pointer + row * width
+                    for i in 0..<width { line[i] += positions[position * width + i] + type0[i] }
+                }
             }
+            Normalization.layer(x.pointer, rows: rows, width: width, weight: tensor(e + "LayerNorm.weight"), bias: tensor(e + "LayerNorm.bias"), epsilon: h.epsilon)
         }
-        Normalization.layer(x.pointer, rows: rows, width: width, weight: tensor(e + "LayerNorm.weight"), bias: tensor(e + "LayerNorm.bias"), epsilon: h.epsilon)
         let q = FloatBuffer(count: rows * width), k = FloatBuffer(count: rows * width), v = FloatBuffer(count: rows * width)
         let attended = FloatBuffer(count: rows * width)
         let inner = FloatBuffer(count: rows * h.intermediate)
-        for layer in 0..<h.layers {
+        for layer in (start?.block ?? 0)..<h.layers {
+            observeBlock(layer, x, rows: rows)
             let p = prefix + "encoder.layer.\(layer)."
             linear(p + "attention.self.query", x.pointer, rows: rows, into: q.pointer)
             linear(p + "attention.self.key", x.pointer, rows: rows, into: k.pointer)
@@ -73,6 +78,7 @@ extension TransformerModel {
             Normalization.layer(x.pointer, rows: rows, width: width, weight: tensor(p + "output.LayerNorm.weight"),
                                 bias: tensor(p + "output.LayerNorm.bias"), epsilon: h.epsilon)
         }
+        observeBlock(h.layers, x, rows: rows)
         return x
     }
 }

@@ -33,7 +33,7 @@ extension TransformerModel {
     }
 
     /// The final-normed hidden states of packed `sequences` (`rows × hidden`).
-    func gptHidden(_ sequences: [[Int]]) throws -> FloatBuffer {
+    func gptHidden(_ sequences: [[Int]], from start: BlockState? = nil) throws -> FloatBuffer {
         let h = hyperparameters
         let ranges = Self.packedRanges(sequences)
         let rows = ranges.last?.upperBound ?? 0
@@ -44,12 +44,16 @@ extension TransformerModel {
         }
         let fused = width + 2 * h.keyValueHeads * d
         let x = FloatBuffer(count: rows * width)
-        try gather(prefix + "wte.weight", tokens: sequences.flatMap { $0 }, width: width, into: x.pointer)
-        tensor(prefix + "wpe.weight").withUnsafeBufferPointer { positions in
-            for range in ranges {
-                for (position, row) in range.enumerated() {
-                    let line = x.pointer + row * width, add = positions.baseAddress! + position * width
-                    for i in 0..<width { line[i] += add[i] }
+        if let start {
+            start.restore(into: x, rows: rows, width: width)
+        } else {
+            try gather(prefix + "wte.weight", tokens: sequences.flatMap { $0 }, width: width, into: x.pointer)
+            tensor(prefix + "wpe.weight").withUnsafeBufferPointer { positions in
+                for range in ranges {
+                    for (position, row) in range.enumerated() {
+                        let line = x.pointer + row * width, add = positions.baseAddress! + position * width
+                        for i in 0..<width { line[i] += add[i] }
+                    }
                 }
             }
         }
@@ -57,7 +61,8 @@ extension TransformerModel {
         let qkv = FloatBuffer(count: rows * fused)
         let attended = FloatBuffer(count: rows * width)
         let inner = FloatBuffer(count: rows * h.intermediate)
-        for layer in 0..<h.layers {
+        for layer in (start?.block ?? 0)..<h.layers {
+            observeBlock(layer, x, rows: rows)
             let p = prefix + "h.\(layer)."
             normed.pointer.update(from: x.pointer, count: rows * width)
             Normalization.layer(normed.pointer, rows: rows, width: width, weight: tensor(p + "ln_1.weight"), bias: tensor(p + "ln_1.bias"), epsilon: h.epsilon)
@@ -82,6 +87,7 @@ extension TransformerModel {
             h.activation.apply(inner.pointer, count: rows * h.intermediate)
             linear(p + "mlp.c_proj", inner.pointer, rows: rows, into: x.pointer, accumulate: true)
         }
+        observeBlock(h.layers, x, rows: rows)
         Normalization.layer(x.pointer, rows: rows, width: width, weight: tensor(prefix + "ln_f.weight"), bias: tensor(prefix + "ln_f.bias"), epsilon: h.epsilon)
         return x
     }

@@ -29,20 +29,25 @@ extension TransformerModel {
     }
 
     /// The final-normed hidden states of packed `sequences` (`rows × hidden`).
-    func llamaHidden(_ sequences: [[Int]]) throws -> FloatBuffer {
+    func llamaHidden(_ sequences: [[Int]], from start: BlockState? = nil) throws -> FloatBuffer {
         let h = hyperparameters
         let ranges = Self.packedRanges(sequences)
         let rows = ranges.last?.upperBound ?? 0
         let width = h.hidden, d = h.headDimension
         let qWidth = h.heads * d, kvWidth = h.keyValueHeads * d
         let x = FloatBuffer(count: rows * width)
-        try gather("model.embed_tokens.weight", tokens: sequences.flatMap { $0 }, width: width, into: x.pointer)
+        if let start {
+            start.restore(into: x, rows: rows, width: width)
+        } else {
+            try gather("model.embed_tokens.weight", tokens: sequences.flatMap { $0 }, width: width, into: x.pointer)
+        }
         let normed = FloatBuffer(count: rows * width)
         let q = FloatBuffer(count: rows * qWidth), k = FloatBuffer(count: rows * kvWidth), v = FloatBuffer(count: rows * kvWidth)
         let attended = FloatBuffer(count: rows * qWidth)
         let gate = FloatBuffer(count: rows * h.intermediate), up = FloatBuffer(count: rows * h.intermediate)
         let rope = RotaryEmbedding(dimension: d, theta: h.ropeTheta, scaling: h.ropeScaling)
-        for layer in 0..<h.layers {
+        for layer in (start?.block ?? 0)..<h.layers {
+            observeBlock(layer, x, rows: rows)
             let p = "model.layers.\(layer)."
             normed.pointer.update(from: x.pointer, count: rows * width)
             Normalization.rms(normed.pointer, rows: rows, width: width, weight: tensor(p + "input_layernorm.weight"), epsilon: h.epsilon)
@@ -64,6 +69,7 @@ extension TransformerModel {
             for i in 0..<(rows * h.intermediate) { gate.pointer[i] *= up.pointer[i] }
             linear(p + "mlp.down_proj", gate.pointer, rows: rows, into: x.pointer, accumulate: true)
         }
+        observeBlock(h.layers, x, rows: rows)
         Normalization.rms(x.pointer, rows: rows, width: width, weight: tensor("model.norm.weight"), epsilon: h.epsilon)
         return x
     }

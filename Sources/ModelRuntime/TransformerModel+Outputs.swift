@@ -29,9 +29,12 @@ extension TransformerModel {
     /// The summed negative log-likelihood (natural log, float64) of every token after the first
     /// in each window, and how many tokens it sums over; windows are run together as one batch.
     /// Perplexity is `exp(total / predicted)`.
-    public func negativeLogLikelihood(windows: [[Int]]) throws -> (total: Double, predicted: Int) {
+    ///
+    /// With `start` (the residual stream of these same windows as a block begins, see
+    /// ``BlockState``), only the blocks from there on run.
+    public func negativeLogLikelihood(windows: [[Int]], from start: BlockState? = nil) throws -> (total: Double, predicted: Int) {
         try requireCausal("perplexity")
-        let hidden = try finalHidden(windows)
+        let hidden = try finalHidden(windows, from: start)
         let head = linears["lm_head"]!
         let vocabulary = head.outputCount, width = hyperparameters.hidden
         var targets: [Int] = []   // next token of each row, -1 at a window's end
@@ -63,11 +66,12 @@ extension TransformerModel {
 
     /// Sentence embeddings as sentence-transformers computes them: the mean of each sentence's
     /// last hidden states over its tokens (float64 sums), unit length when `normalize`.
-    public func sentenceEmbeddings(_ sentences: [[Int]], normalize: Bool) throws -> [[Float]] {
+    /// With `start`, only the blocks from there on run (as for ``negativeLogLikelihood(windows:from:)``).
+    public func sentenceEmbeddings(_ sentences: [[Int]], normalize: Bool, from start: BlockState? = nil) throws -> [[Float]] {
         guard hyperparameters.family == .bert else {
             throw ModelRuntimeError.wrongModelKind(operation: "sentence embeddings", modelType: hyperparameters.modelType)
         }
-        let hidden = try finalHidden(sentences)
+        let hidden = try finalHidden(sentences, from: start)
         let width = hyperparameters.hidden
         return Self.packedRanges(sentences).map { range in
             var sums = [Double](repeating: 0, count: width)
@@ -83,12 +87,12 @@ extension TransformerModel {
         }
     }
 
-    /// Runs the family's forward pass.
-    func finalHidden(_ sequences: [[Int]]) throws -> FloatBuffer {
+    /// Runs the family's forward pass, from block `start.block` on when `start` is given.
+    func finalHidden(_ sequences: [[Int]], from start: BlockState? = nil) throws -> FloatBuffer {
         switch hyperparameters.family {
-        case .llama: return try llamaHidden(sequences)
-        case .gpt2, .gptBigCode: return try gptHidden(sequences)
-        case .bert: return try bertHidden(sequences)
+        case .llama: return try llamaHidden(sequences, from: start)
+        case .gpt2, .gptBigCode: return try gptHidden(sequences, from: start)
+        case .bert: return try bertHidden(sequences, from: start)
         }
     }
 

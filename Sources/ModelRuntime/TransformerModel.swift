@@ -13,6 +13,8 @@ public final class TransformerModel {
     /// Called with each linear layer's input just before it runs: module name, rows (tokens ×
     /// width, row-major), token count and width. Activation statistics are collected this way.
     public typealias InputObserver = (_ module: String, _ input: UnsafePointer<Float>, _ rows: Int, _ width: Int) -> Void
+    /// Called with the residual stream (`rows × hidden`, row-major) as block `block` starts.
+    public typealias BlockObserver = (_ block: Int, _ state: UnsafePointer<Float>, _ rows: Int, _ width: Int) -> Void
 
     /// The checkpoint path as given.
     public let path: String
@@ -32,6 +34,9 @@ public final class TransformerModel {
     public let unusedModules: Set<String>
     /// Receives every linear layer's input while set.
     public var inputObserver: InputObserver?
+    /// Receives the residual stream at the start of every block (and, as block `layers`, after the
+    /// last one) while set: what ``BlockState`` keeps to rerun a forward pass from a block on.
+    public var blockObserver: BlockObserver?
 
     /// Loads the model in the checkpoint at `path` (a folder, index or `.safetensors` file with
     /// `config.json` beside it).

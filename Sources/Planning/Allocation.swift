@@ -13,8 +13,69 @@ public struct Allocation: Sendable {
         public let totals: PlanTotals
     }
 
+    /// What an allocation and its uniform fallback share.
+    struct Common {
+        let target: BudgetTarget
+        let objective: AllocationObjective
+        let minimumRank: MinimumRank
+        let multiplier: Double
+        let fillMoves: Int
+        let withoutSpectrum: [String]
+        let uniform: Uniform?
+        let uniformProxyError: Double?
+    }
+
+    /// What a ``MatrixLossModel`` predicts for an allocation made with it (the additive model:
+    /// each matrix's predicted Δloss as if alone, summed).
+    public struct Prediction: Sendable {
+        /// What the loss is ("next-token log-loss", "1 − embedding cosine").
+        public let lossDescription: String
+        /// Σ predicted Δloss of the returned choices.
+        public let lossIncrease: Double
+        /// Σ predicted Δloss of the uniform plan, nil without one.
+        public let uniformLossIncrease: Double?
+        /// Free matrices the model had a figure for (the others stand in by the proxy).
+        public let modelledMatrices: Int
+        /// Free matrices allocated.
+        public let freeMatrices: Int
+
+        /// The same prediction when the uniform plan is returned.
+        func asUniform() -> Prediction {
+            Prediction(lossDescription: lossDescription, lossIncrease: uniformLossIncrease ?? lossIncrease,
+                       uniformLossIncrease: uniformLossIncrease, modelledMatrices: modelledMatrices, freeMatrices: freeMatrices)
+        }
+    }
+
+    init(_ common: Common, choices: [String: LayerChoice], totals: PlanTotals, proxyError: Double,
+         prediction: Prediction? = nil, isUniform: Bool) {
+        self.prediction = prediction
+        target = common.target
+        objective = common.objective
+        minimumRank = common.minimumRank
+        multiplier = common.multiplier
+        fillMoves = common.fillMoves
+        withoutSpectrum = common.withoutSpectrum
+        uniform = common.uniform
+        uniformProxyError = common.uniformProxyError
+        self.choices = choices
+        self.totals = totals
+        self.proxyError = proxyError
+        self.isUniform = isUniform
+    }
+
     /// The target met.
     public let target: BudgetTarget
+    /// How the per-matrix errors were combined (``AllocationObjective/squaredError`` for an error target).
+    public let objective: AllocationObjective
+    /// The least rank every free matrix was given.
+    public let minimumRank: MinimumRank
+    /// The allocator's proxy √(Σ wᵢ·εᵢ²) for ``choices`` (``AllocationObjective``): what it
+    /// minimised, a relative error in 0…1 (weight errors, or output errors with activation statistics).
+    public let proxyError: Double
+    /// The same proxy for the uniform plan, nil without one.
+    public let uniformProxyError: Double?
+    /// With a loss model: the predicted Δloss of this plan and of the uniform plan; nil without one.
+    public let prediction: Prediction?
     /// Choices of every compressible matrix (free, locked and excluded), by tensor name.
     public let choices: [String: LayerChoice]
     /// Totals of the whole model under ``choices``.
@@ -34,11 +95,12 @@ public struct Allocation: Sendable {
     /// effect of a rank or two) and was returned instead.
     public let isUniform: Bool
 
-    /// Uniform relative error / allocated relative error (> 1 when the allocation is better),
-    /// nil without a uniform plan or when the allocation has no error.
+    /// The uniform plan's proxy error / the allocated proxy error (> 1 when the allocation is
+    /// better), both in the allocator's proxy (``proxyError``, ``objective``), not a measured
+    /// quality; nil without a uniform plan or when the allocation has no error.
     public var errorImprovement: Double? {
-        guard let uniform, totals.model.relativeError > 0 else { return nil }
-        return uniform.totals.model.relativeError / totals.model.relativeError
+        guard let uniformProxyError, proxyError > 0 else { return nil }
+        return uniformProxyError / proxyError
     }
 
     /// Uniform bytes / allocated bytes (> 1 when the allocation is smaller), nil without a uniform plan.

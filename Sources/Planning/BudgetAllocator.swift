@@ -1,5 +1,11 @@
-/// Chooses per-matrix ranks that meet one global ``BudgetTarget`` with the least total squared
-/// error (or, for an error target, the fewest bytes), honouring locks, floors and exclusions.
+/// Chooses per-matrix ranks that meet one global ``BudgetTarget`` with the least combined error
+/// (or, for an error target, the fewest bytes), honouring locks, floors and exclusions.
+///
+/// **Rule.** Under a size target the allocator minimises Σ wᵢ·εᵢ², the weights wᵢ set by
+/// ``objective`` (``AllocationObjective``; by default each matrix's error relative to its own
+/// norm, so a layer's norm does not decide its fate), and no free matrix goes below
+/// ``minimumRank`` (by default half its rank in the uniform plan at the same target, never 0).
+/// Below, εᵢ² stands for wᵢ·εᵢ²: the weight scales a matrix's gains and leaves the method as it is.
 ///
 /// **Problem.** Each free matrix i picks a rank kᵢ ≥ floorᵢ, or stays dense (as stored). Its
 /// squared error is the ``LayerEstimate`` model εᵢ²(k) = α·tail(k) + ν·(E − tail(k)) (ν = c_f, or c_Q·c_f for CALDERA), so
@@ -42,6 +48,10 @@ public struct BudgetAllocator: Sendable {
     /// λ, the (rank, bits) minimising ε² + λ·cost over all allowed widths (or dense); the greedy
     /// fill then only steps ranks. The uniform plan keeps ``factorBits``.
     public var allowedFactorBits: [String: Set<Int>] = [:]
+    /// How the per-matrix errors combine under a size target (``AllocationObjective``).
+    public var objective: AllocationObjective = .standard
+    /// The least rank of every free matrix (on top of each constraint's floor).
+    public var minimumRank: MinimumRank = .standard
 
     /// An allocator producing `.lowRank(rank:factorBits:groupSize:backboneBits:)` for free matrices.
     public init(factorBits: Int = 16, groupSize: Int = LayerChoice.defaultGroupSize, backboneBits: Int? = nil) {
@@ -62,13 +72,24 @@ public struct BudgetAllocator: Sendable {
     }
 
     /// Allocates ranks over `tensors` (the whole model). Compressible matrices without an entry in
-    /// `constraints` are free with floor 0; non-compressible tensors are kept as stored.
+    /// `constraints` are free with floor 0; non-compressible tensors are kept as stored. Every free
+    /// matrix's floor is raised to ``minimumRank`` (computed from the uniform plan at the same target
+    /// for `50%u`), and the errors combine by ``objective`` (``AllocationObjective/squaredError``
+    /// for an error target).
+    ///
+    /// With a `lossModel` (a sensitivity profile's prediction), a size target is allocated for
+    /// quality instead: the least sum of predicted Δloss (``QualitySolver``), the proxy standing in
+    /// for matrices the model has no figure for; an error target, stated in weight error, is refused.
     public func allocate(tensors: [PlannedTensor], target: BudgetTarget,
-                         constraints: [String: LayerConstraint] = [:]) throws -> Allocation {
+                         constraints: [String: LayerConstraint] = [:], lossModel: (any MatrixLossModel)? = nil) throws -> Allocation {
         if case .parameterShare = target {
-            return try allocate(tensors: tensors, target: target.resolved(for: tensors), constraints: constraints)
+            return try allocate(tensors: tensors, target: target.resolved(for: tensors), constraints: constraints, lossModel: lossModel)
+        }
+        if case .relativeError = target, lossModel != nil {
+            throw PlanError.invalidTarget("an error target is a relative weight error; allocating for a predicted loss needs a size target (parameters, bytes or bits per weight)")
         }
         let measure: Measure
+        var isErrorTarget = false
         switch target {
         case .parameters(let count):
             guard count >= 0 else { throw PlanError.invalidTarget("a parameter count cannot be negative") }
@@ -84,7 +105,11 @@ public struct BudgetAllocator: Sendable {
         case .relativeError(let error):
             guard error >= 0, error <= 1 else { throw PlanError.invalidTarget("a relative error must lie in 0…1") }
             measure = .bytes
+            isErrorTarget = true
         }
+        // An error target is stated in the model's relative error: its solver works in absolute ε².
+        let objective = isErrorTarget ? AllocationObjective.squaredError : self.objective
+        let proxy = ObjectiveProxy(objective: objective, tensors: tensors)
 
         // Split the model into fixed tensors and free matrices.
         var fixedChoices: [String: LayerChoice] = [:]
@@ -92,7 +117,7 @@ public struct BudgetAllocator: Sendable {
         var fixedError = 0.0
         var totalNorm = 0.0
         var totalParameters = 0
-        var layers: [FreeLayer] = []
+        var free: [(tensor: PlannedTensor, floor: Int, bits: [Int])] = []
         var withoutSpectrum: [String] = []
         for tensor in tensors {
             totalParameters += tensor.elementCount
@@ -105,7 +130,7 @@ public struct BudgetAllocator: Sendable {
                 withoutSpectrum.append(tensor.name)
             case .free(let floor):
                 let allowed = allowedFactorBits[tensor.name].map { [factorBits] + $0.subtracting([factorBits]).sorted(by: >) } ?? [factorBits]
-                layers.append(try FreeLayer(tensor: tensor, floor: floor, measure: measure, allocator: self, bits: allowed))
+                free.append((tensor, floor, allowed))
                 continue
             case .locked(let choice):
                 fixedChoices[tensor.name] = choice
@@ -116,8 +141,36 @@ public struct BudgetAllocator: Sendable {
             fixedCost += measure == .parameters ? estimate.parametersAfter : estimate.bytesAfter
             fixedError += estimate.squaredError ?? 0
         }
+        func freeLayers(floors: [Int]) throws -> [FreeLayer] {
+            try zip(free, floors).map { entry, floor in
+                try FreeLayer(tensor: entry.tensor, floor: floor, measure: measure, allocator: self, bits: entry.bits,
+                              errorWeight: isErrorTarget ? 1 : proxy.weight(of: entry.tensor.name))
+            }
+        }
+        let meets: (PlanFigures) -> Bool = { figures in
+            switch target {
+            case .parameters(let count): return figures.parametersAfter <= count
+            case .parameterShare: return false  // resolved above
+            case .bytes(let count): return figures.bytesAfter <= count
+            case .bitsPerWeight(let bits): return figures.bytesAfter <= BudgetAllocator.bytes(bitsPerWeight: bits, parameters: totalParameters)
+            case .relativeError(let error): return figures.squaredError <= error * error * figures.squaredNorm * (1 + 1e-12)
+            }
+        }
+        // The minimum rank raises the user's floors (from the uniform plan at the same target for `50%u`).
+        let userFloors = free.map(\.floor)
+        var layers = try freeLayers(floors: userFloors)
+        let uniformFraction = minimumRank.needsUniformFraction
+            ? try uniformPlan(tensors: tensors, layers: layers, fixedChoices: fixedChoices, target: target, meets: meets)?.fraction
+            : nil
+        let floors = try zip(free, userFloors).map { entry, floor -> Int in
+            guard let (m, n) = entry.tensor.matrixShape else { return floor }
+            let uniformRank = try uniformFraction.map { try RankRule.fraction($0).rank(tensor: entry.tensor.name, rows: m, columns: n, spectrum: nil) }
+            return max(floor, minimumRank.floor(rows: m, columns: n, uniformRank: uniformRank))
+        }
+        if floors != userFloors { layers = try freeLayers(floors: floors) }
 
         let solver = AllocationSolver(layers: layers)
+        let quality = lossModel.map { QualitySolver(layers: layers, lossModel: $0) }
         var state: [Int]
         var multiplier: Double
         var fillMoves = 0
@@ -158,41 +211,59 @@ public struct BudgetAllocator: Sendable {
             let cheapest = solver.minimalPlan()
             guard solver.cost(of: cheapest) <= budget else {
                 let best = fixedCost + solver.cost(of: cheapest)
-                throw PlanError.targetUnreachable(target: target.description,
+                throw PlanError.targetUnreachable(target: target.description + (floors != userFloors ? " with minimum rank \(minimumRank)" : ""),
                                                   bestAchievable: measure == .parameters ? "\(best) parameters" : ByteCountFormatting.described(best))
             }
-            (state, multiplier) = solver.bestWithin(costBudget: budget)
-            fillMoves = solver.fill(&state, costBudget: budget)
+            if let quality {
+                (state, multiplier, fillMoves) = quality.allocate(costBudget: budget)
+            } else {
+                (state, multiplier) = solver.bestWithin(costBudget: budget)
+                fillMoves = solver.fill(&state, costBudget: budget)
+            }
         }
 
         var choices = fixedChoices
         for (index, layer) in layers.enumerated() { choices[layer.name] = layer.choice(state[index]) }
         let totals = try PlanTotals(tensors: tensors, choices: choices)
-        let uniform = try uniformPlan(tensors: tensors, layers: layers, fixedChoices: fixedChoices, target: target,
-                                      meets: { figures in
-            switch target {
-            case .parameters(let count): return figures.parametersAfter <= count
-            case .parameterShare: return false  // resolved above
-            case .bytes(let count): return figures.bytesAfter <= count
-            case .bitsPerWeight(let bits): return figures.bytesAfter <= BudgetAllocator.bytes(bitsPerWeight: bits, parameters: totalParameters)
-            case .relativeError(let error): return figures.squaredError <= error * error * figures.squaredNorm * (1 + 1e-12)
-            }
-        })
-        // The discrete problem can leave a uniform plan ahead by a rank or two; never return worse than it.
-        if let uniform {
-            let better: Bool
-            if case .relativeError = target {
-                better = uniform.totals.model.bytesAfter < totals.model.bytesAfter
-            } else {
-                better = uniform.totals.model.squaredError < totals.model.squaredError
-            }
-            if better {
-                return Allocation(target: target, choices: uniform.choices, totals: uniform.totals, multiplier: multiplier,
-                                  fillMoves: fillMoves, withoutSpectrum: withoutSpectrum, uniform: uniform, isUniform: true)
+        let uniform = try uniformPlan(tensors: tensors, layers: layers, fixedChoices: fixedChoices, target: target, meets: meets)
+        let proxyError = proxy.value(of: totals)
+        let uniformProxyError = uniform.map { proxy.value(of: $0.totals) }
+        // With a loss model, the predicted Δloss of both plans (the uniform plan's choices are states of the same layers).
+        let predicted = quality.map { $0.loss(of: state) }
+        let uniformPredicted = quality.flatMap { quality in
+            uniform.map { uniform in
+                layers.indices.reduce(0.0) { sum, index in
+                    let layer = layers[index]
+                    let state = layer.states.first { layer.choice($0) == uniform.choices[layer.name] } ?? FreeLayer.dense
+                    return sum + quality.loss(layer: index, state: state)
+                }
             }
         }
-        return Allocation(target: target, choices: choices, totals: totals, multiplier: multiplier,
-                          fillMoves: fillMoves, withoutSpectrum: withoutSpectrum, uniform: uniform, isUniform: false)
+        var prediction: Allocation.Prediction?
+        if let lossModel, let quality, let predicted {
+            prediction = Allocation.Prediction(lossDescription: lossModel.lossDescription, lossIncrease: predicted,
+                                               uniformLossIncrease: uniformPredicted, modelledMatrices: quality.modelledCount,
+                                               freeMatrices: layers.count)
+        }
+        let common = Allocation.Common(target: target, objective: objective, minimumRank: minimumRank, multiplier: multiplier,
+                                       fillMoves: fillMoves, withoutSpectrum: withoutSpectrum, uniform: uniform,
+                                       uniformProxyError: uniformProxyError)
+        // The discrete problem can leave a uniform plan ahead by a rank or two; never return worse than it.
+        if let uniform, let uniformProxyError {
+            let better: Bool
+            if isErrorTarget {
+                better = uniform.totals.model.bytesAfter < totals.model.bytesAfter
+            } else if let predicted, let uniformPredicted {
+                better = uniformPredicted < predicted
+            } else {
+                better = uniformProxyError < proxyError
+            }
+            if better {
+                return Allocation(common, choices: uniform.choices, totals: uniform.totals, proxyError: uniformProxyError,
+                                  prediction: prediction.map { $0.asUniform() }, isUniform: true)
+            }
+        }
+        return Allocation(common, choices: choices, totals: totals, proxyError: proxyError, prediction: prediction, isUniform: false)
     }
 
     /// The uniform plan: bisects the rank fraction f (largest meeting a size target, smallest meeting an error target).

@@ -30,17 +30,23 @@ struct FreeLayer {
     /// The quantized dense candidates (byte budgets only, each cheaper than ``dense``); state −2 − i is the i-th.
     let quantizedDense: [QuantizedDense]
 
-    /// `bits`: the factor bit widths allowed, the allocator's own first.
-    init(tensor: PlannedTensor, floor: Int, measure: BudgetAllocator.Measure, allocator: BudgetAllocator, bits: [Int]) throws {
+    /// The objective's weight of this matrix's squared error: every error below is εᵢ²·wᵢ.
+    let errorWeight: Double
+
+    /// `bits`: the factor bit widths allowed, the allocator's own first; `errorWeight`: the
+    /// objective's weight wᵢ (``AllocationObjective``).
+    init(tensor: PlannedTensor, floor: Int, measure: BudgetAllocator.Measure, allocator: BudgetAllocator, bits: [Int],
+         errorWeight: Double = 1) throws {
         guard let (m, n) = tensor.matrixShape else { throw PlanError.notAMatrix(tensor: tensor.name) }
         guard let spectrum = tensor.spectrum else { throw PlanError.spectrumMissing(tensor: tensor.name) }
         name = tensor.name
         rows = m
         columns = n
         self.floor = floor
+        self.errorWeight = errorWeight
         chains = try bits.map {
             try RankChain(tensor: tensor, spectrum: spectrum, floor: floor, measure: measure, factorBits: $0,
-                          groupSize: allocator.groupSize, backboneBits: allocator.backboneBits)
+                          groupSize: allocator.groupSize, backboneBits: allocator.backboneBits, errorWeight: errorWeight)
         }
         stride = min(m, n) + 1
         denseCost = chains[0].denseCost
@@ -50,7 +56,7 @@ struct FreeLayer {
             for width in bits where width < 16 {
                 let estimate = try LayerEstimate(tensor: tensor, choice: .dense(bits: width, groupSize: allocator.groupSize))
                 if estimate.bytesAfter < chains[0].denseCost, let error = estimate.squaredError {
-                    quantized.append(QuantizedDense(choice: estimate.choice, cost: estimate.bytesAfter, error: error))
+                    quantized.append(QuantizedDense(choice: estimate.choice, cost: estimate.bytesAfter, error: error * errorWeight))
                 }
             }
         }
@@ -90,6 +96,16 @@ struct FreeLayer {
         if state == FreeLayer.dense { return denseChoice }
         let (chain, rank) = decode(state)
         return chain.choice(rank: rank)
+    }
+
+    /// Every state this layer can take: the quantized dense candidates, dense, and each usable
+    /// chain's ranks from the floor to its largest rank cheaper than dense.
+    var states: [Int] {
+        var states = quantizedDense.indices.map { -2 - $0 } + [FreeLayer.dense]
+        for (index, chain) in chains.enumerated() where chain.isUsable {
+            states += (floor...chain.maxRank).map { encode(chain: index, rank: $0) }
+        }
+        return states
     }
 
     /// The state minimising ε² + λ·cost.

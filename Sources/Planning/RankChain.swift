@@ -1,6 +1,7 @@
 /// The ranks one free matrix can take at one factor bit width: rank k ∈ floor…maxRank, with its
-/// error ε²(k) = α·tail(k) + ν·(E − tail(k)) (ν from ``LayerEstimate/errorModel``) and cost (parameters or bytes). A ``FreeLayer``
-/// holds one chain per bit width the matrix may use.
+/// error ε²(k) = α·tail(k) + ν·(E − tail(k)) (ν from ``LayerEstimate/errorModel``) times the
+/// objective's weight of the matrix (``AllocationObjective``), and cost (parameters or bytes). A
+/// ``FreeLayer`` holds one chain per bit width the matrix may use.
 struct RankChain {
     let rows: Int
     let columns: Int
@@ -24,8 +25,9 @@ struct RankChain {
     let backboneBits: Int?
     let backboneCost: Int
 
+    /// `errorWeight`: the objective's weight wᵢ of this matrix's squared error.
     init(tensor: PlannedTensor, spectrum: Spectrum, floor: Int, measure: BudgetAllocator.Measure, factorBits: Int,
-         groupSize: Int, backboneBits: Int?) throws {
+         groupSize: Int, backboneBits: Int?, errorWeight: Double = 1) throws {
         guard let (m, n) = tensor.matrixShape else { throw PlanError.notAMatrix(tensor: tensor.name) }
         try LayerChoice.lowRank(rank: floor, factorBits: factorBits, groupSize: groupSize,
                                 backboneBits: backboneBits).validate(tensor: tensor.name, rows: m, columns: n)
@@ -40,9 +42,9 @@ struct RankChain {
         tailEnergy = spectrum.tailEnergy
         energy = spectrum.tailEnergy[0]
         let model = LayerEstimate.errorModel(rows: m, columns: n, factorBits: factorBits, groupSize: groupSize, backboneBits: backboneBits)
-        alpha = model.residual
-        noise = model.noise
-        weight = model.residual - model.noise
+        alpha = model.residual * errorWeight
+        noise = model.noise * errorWeight
+        weight = (model.residual - model.noise) * errorWeight
         switch measure {
         case .parameters:
             perRank = Double(m + n)

@@ -43,9 +43,15 @@ public final class CursesBackend: TerminalBackend {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             throw TerminalBackendError.notATerminal
         }
-        // curses "works" on a dumb terminal but draws an unusable screen: refuse with a sentence.
+        // curses "works" on a dumb terminal but draws an unusable screen, and initscr exits the
+        // process on a TERM terminfo does not know: ask terminfo first and refuse with a sentence.
         let term = getenv("TERM").map { String(cString: $0) } ?? ""
         guard !term.isEmpty, term != "dumb" else { throw TerminalBackendError.dumbTerminal(term) }
+        switch rs_terminal_support() {
+        case 0: break
+        case 1: throw TerminalBackendError.unknownTerminal(term)
+        default: throw TerminalBackendError.dumbTerminal(term)
+        }
         _ = setlocale(LC_ALL, "")
         TerminationSignals.saveTerminalModes()
         guard rs_initscr() == 0 else { throw TerminalBackendError.initializationFailed }

@@ -6,8 +6,11 @@ public enum TerminalBackendError: Error, Equatable, CustomStringConvertible {
     case initializationFailed
     /// Another `CursesBackend` is already running; there is only one screen.
     case alreadyActive
-    /// `TERM` is unset, empty or `dumb`: a terminal that cannot move the cursor or clear the screen.
+    /// `TERM` is unset, empty or `dumb`, or names a terminal that cannot move the cursor or
+    /// clear the screen (`lpr`, `glasstty`).
     case dumbTerminal(String)
+    /// `TERM` names a terminal type terminfo does not know.
+    case unknownTerminal(String)
 
     /// One sentence describing the problem and what to do.
     public var description: String {
@@ -18,6 +21,8 @@ public enum TerminalBackendError: Error, Equatable, CustomStringConvertible {
             return "The terminal could not be initialised: check that TERM names a terminal type this system knows."
         case .alreadyActive:
             return "A terminal session is already active in this process; restore it before starting another."
+        case .unknownTerminal(let term):
+            return "The interactive view cannot drive this terminal: TERM is '\(term)', which terminfo does not know; set TERM (e.g. xterm-256color), or use inspect, spectra and plan instead."
         case .dumbTerminal(let term):
             return "The interactive view needs a terminal that can move the cursor, and TERM is \(term.isEmpty ? "not set" : "'\(term)'"): set TERM (e.g. xterm-256color), or use inspect, spectra and plan instead."
         }

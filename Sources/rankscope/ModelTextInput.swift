@@ -1,4 +1,6 @@
+import Evaluation
 import Foundation
+import ModelRuntime
 import SafeTensors
 import Tokenizers
 
@@ -43,5 +45,32 @@ enum ModelTextInput {
         guard FileManager.default.fileExists(atPath: file) else { throw ModelInputError.missingTokenizer(path: folder(of: path)) }
         let tokenizer = try Tokenizer(contentsOf: URL(fileURLWithPath: file))
         return { tokenizer.encode($0, addSpecialTokens: true) }
+    }
+
+    /// An encoder's evaluation sentences: one a line of `contents` (blank lines skipped), each
+    /// tokenized and cut to the model's length limit (its first tokens and its last, the end
+    /// marker). At least two are needed.
+    static func sentences(_ contents: String, file: String, encode: (String) -> [Int], model: TransformerModel,
+                          checkpointPath: String) throws -> [[Int]] {
+        let lines = contents.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard lines.count >= 2 else { throw EvaluationError.tooFewSentences(file: file, count: lines.count) }
+        let limit = sentenceLengthLimit(model, checkpointPath: checkpointPath)
+        return lines.map { line -> [Int] in
+            let ids = encode(line)
+            return ids.count > limit ? Array(ids[0..<(limit - 1)]) + [ids.last!] : ids
+        }
+    }
+
+    /// sentence-transformers' `max_seq_length` (sentence_bert_config.json) when given, else the
+    /// model's learned positions.
+    static func sentenceLengthLimit(_ model: TransformerModel, checkpointPath: String) -> Int {
+        let positions = model.hyperparameters.maximumPositions ?? Int.max
+        let file = (folder(of: checkpointPath) as NSString).appendingPathComponent("sentence_bert_config.json")
+        if let data = FileManager.default.contents(atPath: file),
+           let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+           let length = object["max_seq_length"] as? Int, length > 1 {
+            return min(length, positions)
+        }
+        return positions
     }
 }

@@ -52,8 +52,17 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "A plan file to evaluate, or to start the allocation from (its locks, exclusions and floors bind it).")
     var plan: String?
 
+    @Option(help: "With a target: how per-matrix errors combine: relative (default: each matrix's error relative to its own norm, all alike), relative-params (weighted by parameter share) or squared-error (the model's relative error; big-norm matrices win).")
+    var objective: String?
+
+    @Option(name: .customLong("min-rank"), help: "With a target: the least rank of a free matrix: 16 (a rank), 10% (of its full rank) or 50%u (of its rank in the uniform plan at the same target; the default). Only 0 allows removing a matrix.")
+    var minRank: String?
+
     @Option(help: "Write the resulting plan (every choice stated per layer) to this file.")
     var out: String?
+
+    @Option(name: .customLong("out-uniform"), help: "With a target: write the uniform-rank plan at the same target to this file, to evaluate beside the allocated one.")
+    var outUniform: String?
 
     @Option(name: .customLong("sparse-params"), help: "Also compare the sparse formats at this parameter count, e.g. 3B.")
     var sparseParameters: String?
@@ -70,18 +79,23 @@ struct PlanCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Plan with data-aware spectra from this activation-statistics file: errors become relative output errors ‖(W − Ŵ)·X‖/‖W·X‖.", valueName: "file"))
     var stats: String?
 
+    @Option(help: ArgumentHelp("Predict the plan's perplexity (or embedding cosine) from this sensitivity profile (`rankscope sensitivity`).", valueName: "profile"))
+    var sensitivity: String?
+
     func validate() throws {
         let targets = [targetParameters, targetBytes, targetBits, maxError].compactMap { $0 }
         if targets.count > 1 {
             throw ValidationError("Give at most one of --target-params, --target-bytes, --target-bits and --max-error.")
         }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
+        if sensitivity != nil && json { throw ValidationError("--sensitivity prints its prediction with the tables; --json does not carry it yet.") }
     }
 
     func run() throws {
         try BLASLoading.require()
         var document = try plan.map(PlanDocument.load(path:)) ?? PlanDocument()
-        document.defaults = try PlanOptions.defaults(document.defaults, factorBits: factorBits, groupSize: groupSize, backboneBits: backboneBits)
+        document.defaults = try PlanOptions.defaults(document.defaults, factorBits: factorBits, groupSize: groupSize, backboneBits: backboneBits,
+                                                     objective: objective, minimumRank: minRank)
         let target = try PlanOptions.target(parameters: targetParameters, bytes: targetBytes, bits: targetBits, error: maxError) ?? document.target
         let extraSparseCount = try sparseParameters.map { text -> Int in
             guard let count = QuantityParser.parameterCount(text) else { throw PlanOptions.Failure("--sparse-params '\(text)' is not a parameter count (e.g. 3B, 500M)") }
@@ -91,7 +105,9 @@ struct PlanCommand: ParsableCommand {
         let catalog = try checkpoint.openCatalog()
         // Sizes, counts and sparse formats come from the headers; spectra only where an error or the allocation needs one.
         let bare = catalog.groups.flatMap(\.entries).map { PlannedTensor(entry: $0, spectrum: nil) }
-        let needs = try document.spectrumNeeds(tensors: bare, target: target)
+        let profile = try sensitivity.map { try SensitivityOption.profile(path: $0, checkpointPath: catalog.checkpoint.path, shapes: SensitivityOption.shapes(of: catalog)) }
+        // A prediction reads every compressible matrix's spectrum.
+        let needs = sensitivity != nil ? nil : try document.spectrumNeeds(tensors: bare, target: target)
         let (tensors, source) = try SpectrumRun.plannedSpectra(of: catalog, useCache: !noCache, jobs: jobs, purpose: "A plan",
                                                                statistics: stats.map(ActivationStatistics.init(path:)), only: needs,
                                                                fallingBackToWeights: true)
@@ -100,10 +116,19 @@ struct PlanCommand: ParsableCommand {
         if let note = catalog.undecodedNote { Termination.printError("rankscope: " + note) }
         let evaluation = try PlanEvaluation(tensors: tensors, resolved: resolved, defaults: document.defaults, target: target,
                                             allowedBits: allowedBits, extraSparseCount: extraSparseCount)
+        let writer = GuardedWriter(checkpoint: catalog.checkpoint, others: [plan, stats].compactMap { $0 })
+        let reference = PlanCheckpointReference(path: catalog.checkpoint.path, tensors: tensors)
+        if let outUniform {
+            guard let uniform = evaluation.allocation?.uniform else {
+                throw PlanOptions.Failure(evaluation.allocation == nil ? "--out-uniform needs a target (the uniform plan is made at the same target)"
+                                                                       : "--out-uniform: no uniform rank fraction meets this target, so there is no uniform plan to write")
+            }
+            try PlanDocument(checkpoint: reference, defaults: document.defaults, choices: uniform.choices, constraints: resolved.constraints)
+                .write(to: outUniform, with: writer)
+        }
         if let out {
-            try PlanDocument(checkpoint: PlanCheckpointReference(path: catalog.checkpoint.path, tensors: tensors),
-                             defaults: document.defaults, choices: evaluation.choices, constraints: resolved.constraints)
-                .write(to: out, with: GuardedWriter(checkpoint: catalog.checkpoint, others: [plan, stats].compactMap { $0 }))
+            try PlanDocument(checkpoint: reference, defaults: document.defaults, choices: evaluation.choices, constraints: resolved.constraints)
+                .write(to: out, with: writer)
         }
         if json {
             try JSONOutput.print(PlanReport(path: catalog.checkpoint.path, planFile: plan, evaluation: evaluation, resolved: resolved,
@@ -123,7 +148,17 @@ struct PlanCommand: ParsableCommand {
                                  + source.weightFallbacks.joined(separator: ", ") + ".")
                 }
             }
+            if let sensitivity, let profile {
+                let spectra = tensors.compactMap { tensor in tensor.spectrum.map { (tensor.name, $0.singularValues) } }
+                let prediction = SensitivityOption.prediction(profile, profilePath: sensitivity, singularValues: Dictionary(spectra) { first, _ in first },
+                                                              dataAware: stats != nil)
+                lines += [""] + SensitivityOption.lines(prediction.predict(evaluation.choices), profilePath: sensitivity)
+            }
             if let out { lines += ["", "plan written to \(out)"] }
+            if let outUniform {
+                if out == nil { lines.append("") }
+                lines.append("uniform plan written to \(outUniform)")
+            }
             StandardOutput.printLines(lines)
         }
     }

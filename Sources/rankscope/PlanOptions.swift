@@ -51,9 +51,22 @@ enum PlanOptions {
         return widths
     }
 
-    /// `defaults` with the command-line bit widths and group size applied, each checked.
-    static func defaults(_ defaults: PlanDefaults, factorBits: Int?, groupSize: Int?, backboneBits: Int?) throws -> PlanDefaults {
+    /// `defaults` with the command-line bit widths, group size, objective and minimum rank applied, each checked.
+    static func defaults(_ defaults: PlanDefaults, factorBits: Int?, groupSize: Int?, backboneBits: Int?,
+                         objective: String? = nil, minimumRank: String? = nil) throws -> PlanDefaults {
         var result = defaults
+        if let objective {
+            guard let value = AllocationObjective(name: objective) else {
+                throw Failure("--objective '\(objective)' is not an objective; use " + AllocationObjective.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            result.objective = value
+        }
+        if let minimumRank {
+            guard let value = MinimumRank.parse(minimumRank) else {
+                throw Failure("--min-rank '\(minimumRank)' is not a minimum rank; write e.g. 16 (a rank), 10% (of full rank) or 50%u (of the uniform rank)")
+            }
+            result.minimumRank = value
+        }
         if let factorBits {
             guard LayerChoice.supportedFactorBits.contains(factorBits) else {
                 throw Failure("--factor-bits \(factorBits) is not supported; use 16, 8, 4, 3 or 2")

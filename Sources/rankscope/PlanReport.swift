@@ -141,12 +141,19 @@ struct PlanReport: Encodable {
         let parameters_after: Int
         let bytes_after: Int
         let relative_error: Double
+        let proxy_error: Double?
     }
 
     struct AllocationFigures: Encodable {
         let multiplier: Double
         let fill_moves: Int
         let is_uniform: Bool
+        let objective: String
+        let min_rank: String
+        let proxy_error: Double
+        let loss: String?
+        let predicted_loss_increase: Double?
+        let uniform_predicted_loss_increase: Double?
         let error_improvement: Double?
         let size_improvement: Double?
         let uniform: Uniform?
@@ -156,6 +163,8 @@ struct PlanReport: Encodable {
         let factor_bits: Int
         let group_size: Int
         let backbone_bits: Int?
+        let objective: String
+        let min_rank: String
     }
 
     let path: String
@@ -177,7 +186,8 @@ struct PlanReport: Encodable {
         plan_file = planFile
         target = evaluation.target.map(PlanReport.target)
         let d = evaluation.defaults
-        defaults = Defaults(factor_bits: d.factorBits, group_size: d.groupSize, backbone_bits: d.backboneBits)
+        defaults = Defaults(factor_bits: d.factorBits, group_size: d.groupSize, backbone_bits: d.backboneBits,
+                            objective: d.objective.rawValue, min_rank: d.minimumRank.description)
         let totals = evaluation.totals
         self.totals = Totals(model: Figures(totals.model),
                              blocks: totals.byBlock.map { BlockFigures(block: $0.block, figures: Figures($0.figures)) },
@@ -213,10 +223,15 @@ struct PlanReport: Encodable {
         }
         allocation = evaluation.allocation.map { allocation in
             AllocationFigures(multiplier: allocation.multiplier, fill_moves: allocation.fillMoves, is_uniform: allocation.isUniform,
+                              objective: allocation.objective.rawValue, min_rank: allocation.minimumRank.description,
+                              proxy_error: allocation.proxyError, loss: allocation.prediction?.lossDescription,
+                              predicted_loss_increase: allocation.prediction?.lossIncrease,
+                              uniform_predicted_loss_increase: allocation.prediction?.uniformLossIncrease,
                               error_improvement: allocation.errorImprovement, size_improvement: allocation.sizeImprovement,
                               uniform: allocation.uniform.map {
                                   Uniform(fraction: $0.fraction, parameters_after: $0.totals.model.parametersAfter,
-                                          bytes_after: $0.totals.model.bytesAfter, relative_error: $0.totals.model.relativeError)
+                                          bytes_after: $0.totals.model.bytesAfter, relative_error: $0.totals.model.relativeError,
+                                          proxy_error: allocation.uniformProxyError)
                               })
         }
         warnings = resolved.warnings

@@ -11,7 +11,7 @@ struct RankscopeCommand: ParsableCommand {
         malformed command line.
         """,
         version: "0.1.0",
-        subcommands: [TUICommand.self, InspectCommand.self, SpectraCommand.self, PlanCommand.self, CompressCommand.self, MergeCommand.self, StatsCommand.self, EvalCommand.self, DemoCommand.self],
+        subcommands: [TUICommand.self, InspectCommand.self, SpectraCommand.self, PlanCommand.self, CompressCommand.self, MergeCommand.self, StatsCommand.self, EvalCommand.self, SensitivityCommand.self, DemoCommand.self],
         defaultSubcommand: TUICommand.self
     )
 }

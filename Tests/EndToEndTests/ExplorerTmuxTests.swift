@@ -141,17 +141,54 @@ final class ExplorerTmuxTests: XCTestCase {
         XCTAssertEqual(outcome.stderr.split(separator: "\n").count, 1, outcome.stderr)
     }
 
-    /// Issue 21, class 16: `TERM=dumb` in a real terminal is one sentence, not an unusable screen.
-    func testADumbTerminalIsOneSentence() throws {
+    /// Issue 21, class 16: `TERM=dumb`, a terminal terminfo knows but that cannot move the
+    /// cursor (`lpr`), and one it does not know are each one sentence and exit 1, not an
+    /// unusable screen (nor ncurses' own exit message).
+    func testATerminalCursesCannotDriveIsOneSentence() throws {
         let model = directory + "/model.safetensors"
         let header = Array(#"{"model.layers.0.mlp.up_proj.weight":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]}}"#.utf8)
         let bytes = withUnsafeBytes(of: UInt64(header.count).littleEndian, Array.init) + header
             + [Float(1), 0, 0, 1].flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) }
         try Data(bytes).write(to: URL(fileURLWithPath: model))
-        let command = "TERM=dumb \(TmuxServer.quoted(Harness.binary)) tui \(TmuxServer.quoted(model)); echo EXIT=$?; sleep 30"
-        try server.start("dumb", width: 120, height: 20, command: command)
-        let screen = try XCTUnwrap(try server.poll("dumb", for: "EXIT=", timeout: 30))
-        XCTAssertTrue(screen.contains("EXIT=1"), screen)
-        XCTAssertTrue(screen.contains("TERM is 'dumb'"), screen)
+        for (term, says) in [("dumb", "TERM is 'dumb'"), ("lpr", "TERM is 'lpr'"), ("no-such-term", "terminfo does not know")] {
+            let command = "TERM=\(term) \(TmuxServer.quoted(Harness.binary)) tui \(TmuxServer.quoted(model)); echo EXIT=$?; sleep 30"
+            try server.start(term, width: 200, height: 20, command: command)
+            let screen = try XCTUnwrap(try server.poll(term, for: "EXIT=", timeout: 30))
+            XCTAssertTrue(screen.contains("EXIT=1"), screen)
+            XCTAssertTrue(screen.contains(says), screen)
+            XCTAssertFalse(screen.contains("Error opening terminal"), "our sentence, not ncurses' exit: \(screen)")
+        }
+    }
+
+    /// Issue 21, class 16: pasting 16 kB into a prompt arrives as one burst of keys, drawn once,
+    /// so the UI answers within a second or two instead of redrawing 16 000 times.
+    func testPastingSixteenKilobytesIntoAPromptKeepsTheUIResponsive() throws {
+        _ = try openDemo(width: 80, height: 24)
+        _ = try waitFor("All 56 spectra ready")
+        try tmux(["send-keys", "-t", session, "w", "C-u"])
+        _ = try waitFor("save plan to: █")
+        let pasted = String(repeating: "abcdefgh", count: 2_048) + "END"
+        let file = directory + "/paste.txt"
+        try pasted.write(toFile: file, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try tmux(["load-buffer", "-b", "paste", file]).status, 0)
+        let started = Date()
+        try tmux(["paste-buffer", "-b", "paste", "-t", session])
+        _ = try server.waitFor("hEND█", in: session, timeout: 20)
+        let seconds = Date().timeIntervalSince(started)
+        XCTAssertLessThan(seconds, 3, "16 kB pasted in \(seconds) s")
+        print("16 kB paste shown after \(String(format: "%.2f", seconds)) s")
+        try tmux(["send-keys", "-t", session, "Escape"])
+        _ = try waitFor("Cancelled.")
+        try tmux(["send-keys", "-t", session, "/"])
+        _ = try waitFor("\n/█")
+        try tmux(["paste-buffer", "-b", "paste", "-t", session])
+        _ = try waitFor("hEND█")
+        try tmux(["send-keys", "-t", session, "Enter"])
+        _ = try waitFor("No layer matches /abcdefgh")
+        try tmux(["send-keys", "-t", session, "Escape"])
+        _ = try waitFor("Filter cleared.")
+        try tmux(["send-keys", "-t", session, "q"])
+        let text = try waitFor("EXIT=")
+        XCTAssertTrue(text.contains("EXIT=0"), text)
     }
 }

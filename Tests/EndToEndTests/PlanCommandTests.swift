@@ -108,9 +108,9 @@ final class PlanCommandTests: XCTestCase {
         sizes["csr-int64"] += nnz * (16 + 64) + 64 * (m + 1)
         sizes["coo-int64"] += nnz * (16 + 128)
         sizes["index16"] += nnz * (16 + 16) + 32 * (m + 1)
-        sizes["bitmask"] += m * k_n + nnz * 16
+        sizes["bitmask"] += nnz * 16 + 8 * m * -(-k_n // 8) + 64 * m + 128  # compressed-tensors' layout
     out["sparse"] = {k: (v + 7) // 8 for k, v in sizes.items()}
-    out["sparse"]["2:4"] = (sum(m * k_n // 2 * 18 for m, k_n in out["shapes"]) + 7) // 8 if d <= 0.5 else None
+    out["sparse"]["2:4"] = (sum(m * k_n // 2 * 16 + 8 * m * -(-k_n // 8) + 128 for m, k_n in out["shapes"]) + 7) // 8 if d <= 0.5 else None
     del out["shapes"]
     np.savez(saved, **spectra)
     print(json.dumps(out))
@@ -252,6 +252,53 @@ final class PlanCommandTests: XCTestCase {
         XCTAssertLessThanOrEqual(try XCTUnwrap(error["relative_error"] as? Double), 0.1 + 1e-12)
     }
 
+    /// The default rule (relative errors, half the uniform rank as a floor) is stated and kept; `--out-uniform`
+    /// writes the uniform plan that numpy evaluates to the figures the report gives it; the other objectives and
+    /// `--min-rank 0` are honoured and written into the plan file.
+    func testObjectiveMinimumRankAndUniformPlan() throws {
+        let out = Self.directory + "/relative.json"
+        let uniformOut = Self.directory + "/uniform.json"
+        let text = try run(["--target-params", "15M", "--out", out, "--out-uniform", uniformOut])
+        XCTAssertEqual(text.status, 0, text.stderr)
+        XCTAssertTrue(text.stdout.contains("rule: minimise the RMS of the matrices' relative errors (objective relative); "
+                                           + "every free matrix at least rank 50% of its uniform rank (50%u)"), text.stdout)
+        XCTAssertTrue(text.stdout.contains("× the allocated error, in the allocator's proxy (RMS of the matrices' relative errors; not a measured quality"),
+                      text.stdout)
+        XCTAssertTrue(text.stdout.contains("uniform plan written to \(uniformOut)"), text.stdout)
+        func ranks(_ path: String) throws -> [String: Int] {
+            let saved = try XCTUnwrap(Harness.json(String(contentsOfFile: path, encoding: .utf8)) as? [String: Any])
+            XCTAssertEqual((saved["defaults"] as? [String: Any])?["objective"] as? String, path == out || path == uniformOut ? "relative" : "squared-error")
+            return try XCTUnwrap(saved["overrides"] as? [String: [String: Any]]).compactMapValues { $0["rank"] as? Int }
+        }
+        let allocated = try ranks(out)
+        let uniform = try ranks(uniformOut)
+        XCTAssertFalse(uniform.isEmpty)
+        for (name, rank) in uniform {
+            XCTAssertGreaterThanOrEqual(allocated[name] ?? Int.max, (rank + 1) / 2, name)
+            XCTAssertGreaterThan(allocated[name] ?? Int.max, 0, name)
+        }
+        let json = try report(["--target-params", "15M"])
+        let allocation = try XCTUnwrap(json["allocation"] as? [String: Any])
+        XCTAssertEqual(allocation["objective"] as? String, "relative")
+        XCTAssertEqual(allocation["min_rank"] as? String, "50%u")
+        let proxy = try XCTUnwrap(allocation["proxy_error"] as? Double)
+        let uniformFigures = try XCTUnwrap(allocation["uniform"] as? [String: Any])
+        XCTAssertEqual(try XCTUnwrap(allocation["error_improvement"] as? Double),
+                       try XCTUnwrap(uniformFigures["proxy_error"] as? Double) / proxy, accuracy: 1e-9)
+        let want = try numpyFigures(plan: uniform.mapValues { ["rank", $0, 16, 128] })
+        XCTAssertEqual(try XCTUnwrap(uniformFigures["relative_error"] as? Double), try XCTUnwrap(want["relative_error"] as? Double), accuracy: 1e-6)
+        XCTAssertEqual(uniformFigures["parameters_after"] as? Int, want["parameters_after"] as? Int)
+
+        let legacyOut = Self.directory + "/squared.json"
+        let legacy = try report(["--target-params", "15M", "--objective", "squared-error", "--min-rank", "0", "--out", legacyOut])
+        XCTAssertEqual((legacy["allocation"] as? [String: Any])?["objective"] as? String, "squared-error")
+        XCTAssertEqual(try XCTUnwrap((legacy["allocation"] as? [String: Any])?["proxy_error"] as? Double),
+                       try XCTUnwrap(model(legacy)["relative_error"] as? Double), accuracy: 1e-12, "squared error: the proxy is the model's relative error")
+        XCTAssertNotEqual(try ranks(legacyOut), allocated)
+        XCTAssertLessThanOrEqual(try XCTUnwrap(model(legacy)["relative_error"] as? Double), try XCTUnwrap(model(json)["relative_error"] as? Double),
+                                 "the squared-error objective minimises the model's relative error")
+    }
+
     /// Bad input: one sentence on standard error, exit 1, no plan written.
     func testErrorsAreOneSentenceAndExitOne() throws {
         let out = Self.directory + "/never.json"
@@ -266,6 +313,9 @@ final class PlanCommandTests: XCTestCase {
             (["--plan", badPlan], "\(badPlan):5: 5 bits"),
             (["--plan", Self.directory + "/missing.json"], "missing.json: no such file."),
             (["--factor-bits", "5"], "--factor-bits 5 is not supported"),
+            (["--target-params", "15M", "--min-rank", "50%x"], "--min-rank '50%x' is not a minimum rank"),
+            (["--target-params", "15M", "--objective", "l1"], "--objective 'l1' is not an objective"),
+            (["--out-uniform", Self.directory + "/never-uniform.json"], "--out-uniform needs a target"),
         ]
         for (arguments, fragment) in cases {
             let outcome = try run(arguments + ["--out", out])
@@ -316,6 +366,17 @@ final class PlanCommandTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(model(report)["squared_norm"] as? Double), norm, accuracy: 1e-9 * norm)
         let kinds = try XCTUnwrap(report["layers"] as? [[String: Any]]).map { "\($0["name"]!)=\($0["spectrum_kind"] ?? "none")" }
         XCTAssertEqual(kinds, ["model.layers.0.mlp.up_proj.weight=none", "model.layers.0.self_attn.q_proj.weight=weights"], "\(kinds)")
+        // compress (and eval --plan) take the spectra plan takes: the same plan with its target compresses q_proj
+        // without touching the excluded NaN matrix's spectrum, and allocates what plan allocated.
+        let targeted = folder + "/exclude-up-target.json"
+        try #"{"format": "rankscope-plan", "version": 1, "target": {"parameters": "90%"}, "rules": [{"match": "up_proj", "exclude": true}]}"#
+            .write(toFile: targeted, atomically: true, encoding: .utf8)
+        let compressed = try Harness.rankscope(["compress", folder, "--plan", targeted, "--out", folder + "/out", "--json"], cacheHome: folder + "/cache")
+        XCTAssertEqual(compressed.status, 0, compressed.stderr)
+        let planned = try XCTUnwrap(try XCTUnwrap(report["layers"] as? [[String: Any]]).first { $0["name"] as? String == "model.layers.0.self_attn.q_proj.weight" })
+        let written = try XCTUnwrap((Harness.json(compressed.stdout) as? [String: Any])?["layers"] as? [[String: Any]])
+        XCTAssertEqual(written.map { $0["name"] as? String }, ["model.layers.0.self_attn.q_proj.weight"])
+        XCTAssertEqual(written.first?["rank"] as? Int, try XCTUnwrap((planned["choice"] as? [String: Any])?["rank"] as? Int))
         // Not excluded, the NaN matrix is weighed, and its spectrum fails.
         let weighed = try plan(["--target-params", "90%"])
         XCTAssertEqual(weighed.status, 1)

@@ -1,16 +1,55 @@
 import Explorer
 import Foundation
+import TerminalUI
 import XCTest
 
-/// README's key table is the one ``KeyMap/markdownTable()`` generates from the dispatch table.
+/// README's key tables are the ones ``KeyMap/markdownTable()`` generates from every mode's
+/// dispatch table; `RANKSCOPE_RECORD_SNAPSHOTS=1` rewrites them (and fails, so a recording is
+/// never mistaken for a pass).
 final class ExplorerKeyTableTests: XCTestCase {
-    func testReadmeKeyTableMatchesTheKeyMap() throws {
+    static let begin = "<!-- key tables: generated from KeyMap by ExplorerKeyTableTests -->\n"
+    static let end = "<!-- end of key tables -->"
+
+    func testReadmeKeyTablesMatchTheKeyMap() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        let url = root.appendingPathComponent("README.md")
+        let readme = try String(contentsOf: url, encoding: .utf8)
         let table = KeyMap.markdownTable()
-        XCTAssertTrue(readme.contains(table),
-                      "README.md's explorer key table is out of date; replace it with:\n\(table)")
-        XCTAssertEqual(table.split(separator: "\n").count, KeyMap.main.count + 2)
+        let start = try XCTUnwrap(readme.range(of: Self.begin), "README.md lacks the key-table marker")
+        let stop = try XCTUnwrap(readme.range(of: Self.end, range: start.upperBound..<readme.endIndex))
+        let current = String(readme[start.upperBound..<stop.lowerBound])
+        if ProcessInfo.processInfo.environment["RANKSCOPE_RECORD_SNAPSHOTS"] == "1", current != "\n" + table + "\n" {
+            try readme.replacingCharacters(in: start.upperBound..<stop.lowerBound, with: "\n" + table + "\n")
+                .write(to: url, atomically: true, encoding: .utf8)
+            XCTFail("recorded README.md's key tables; run again without RANKSCOPE_RECORD_SNAPSHOTS")
+            return
+        }
+        XCTAssertEqual(current, "\n" + table + "\n",
+                       "README.md's key tables are out of date: RANKSCOPE_RECORD_SNAPSHOTS=1 swift test --filter ExplorerKeyTableTests")
+        let rows = KeyMap.sections.map(\.bindings.count).reduce(0, +)
+        XCTAssertEqual(table.split(separator: "\n").filter { $0.hasPrefix("| `") }.count, rows)
         XCTAssertTrue(table.contains("| `u` | undo |"), table)
+        XCTAssertTrue(table.contains("| `Esc` | clear the filter |"), "browsing's Esc says what it does there: \(table)")
+        XCTAssertTrue(table.contains("| `PgDn` | backbone bits none → 4 → 3 → 2 (CALDERA) |"), "the budget panel's keys are listed")
+    }
+
+    /// Every key the prompt and the budget panel handle specially is a row of their table, so
+    /// help cannot miss one: Esc, Ctrl-C and Ctrl-G cancel both; Enter submits both.
+    func testPromptAndBudgetKeysDispatchThroughTheirTables() {
+        for key in [KeyEvent.escape, .ctrlC, .ctrl("g")] {
+            XCTAssertEqual(KeyMap.action(for: key, in: KeyMap.prompt), .cancel)
+            XCTAssertEqual(KeyMap.action(for: key, in: KeyMap.budget), .cancel)
+        }
+        var field = TextPrompt(.filter, text: "ab")
+        XCTAssertEqual(field.edit(.backspace), .editing)
+        XCTAssertEqual(field.text, "a")
+        XCTAssertEqual(field.edit(.enter), .submitted)
+        var panel = BudgetPanel()
+        XCTAssertEqual(panel.press(.down), .editing)
+        XCTAssertEqual(panel.factorBits, 8, "↓ is fewer bits: 16 → 8")
+        XCTAssertEqual(panel.press(.character("5")), .editing)
+        XCTAssertEqual(panel.text, "5")
+        XCTAssertEqual(panel.press(.ctrl("u")), .editing)
+        XCTAssertEqual(panel.text, "")
     }
 }

@@ -15,6 +15,19 @@ final class ExplorerStateTests: XCTestCase {
         XCTAssertTrue(state.isComputing)
     }
 
+    /// Sizes come from the headers: before the first spectrum lands, the screen already shows the
+    /// model's parameters and bytes and each row's shape and size (issue 17).
+    func testSizesShowBeforeTheFirstSpectrumLands() throws {
+        var state = ExplorerState(catalog: try ExplorerFixture.catalog())
+        XCTAssertTrue(state.isComputing)
+        let screen = ExplorerView.frame(&state, width: 160, height: 30).lines().joined(separator: "\n")
+        // 96 + 12 + 2·(144 + 480) = 1356 parameters of F32: 5424 bytes = 5.3 KiB; an up_proj is 480·4 B = 1.88 KiB.
+        XCTAssertTrue(screen.contains("params 1.4K → 1.4K"), screen)
+        XCTAssertTrue(screen.contains("size 5.3KiB → 5.3KiB"), screen)
+        let row = try XCTUnwrap(screen.split(separator: "\n").first { $0.contains("40×12") }, screen)
+        XCTAssertTrue(row.contains("0 mlp.up_proj") && row.contains("480") && row.contains("1.88KiB"), String(row))
+    }
+
     func testSelectionMovesAndClamps() throws {
         var state = ExplorerState(catalog: try ExplorerFixture.catalog())
         XCTAssertEqual(state.cursor, .layer(0), "the first layer, not its header, is selected at start")

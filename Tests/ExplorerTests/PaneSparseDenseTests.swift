@@ -15,8 +15,9 @@ final class PaneSparseDenseTests: XCTestCase {
     func testTableFiguresFromTheFormatDefinitions() {
         // One 1000×1000 matrix, P = 100 000 kept values of 16 bits (density 10%), sizes in bits:
         // low-rank P·16; dense 10⁶·16; CSR P·80 + 64·1001; COO P·144; index16 P·32 + 32·1001;
-        // bitmask 10⁶ + P·16; 2:4 (10⁶/2)·18. Break-even densities: CSR (16·10⁶ − 64 064)/(80·10⁶),
-        // COO 16/144, index16 (16·10⁶ − 32 032)/(32·10⁶), bitmask 15/16, 2:4 1/2.
+        // bitmask P·16 + 10⁶ + 64 128 (compressed-tensors: bitmask, int64 row offsets, int64 shape);
+        // 2:4 (10⁶/2)·16 + 10⁶ + 128. Break-even densities: CSR (16·10⁶ − 64 064)/(80·10⁶),
+        // COO 16/144, index16 (16·10⁶ − 32 032)/(32·10⁶), bitmask (15·10⁶ − 64 128)/(16·10⁶), 2:4 1/2.
         let lowRank = 100_000.0 * 16 / 8
         let expected: [(String, Double, String)] = [
             ("low-rank A·B", lowRank, "—"),
@@ -24,8 +25,8 @@ final class PaneSparseDenseTests: XCTestCase {
             ("csr-int64", (8_000_000 + 64_064) / 8, T.percent((16e6 - 64_064) / 80e6)),
             ("coo-int64", 14_400_000 / 8, T.percent(16.0 / 144)),
             ("index16", (3_200_000 + 32_032) / 8, T.percent((16e6 - 32_032) / 32e6)),
-            ("bitmask", (1e6 + 1.6e6) / 8, T.percent(15.0 / 16)),
-            ("2:4", 9e6 / 8, T.percent(0.5)),
+            ("bitmask", (1.6e6 + 1e6 + 64_128) / 8, T.percent((15e6 - 64_128) / 16e6)),
+            ("2:4", (8e6 + 1e6 + 128) / 8, T.percent(0.5)),
         ]
         let b = render()
         let lines = b.lines()
@@ -82,7 +83,8 @@ final class PaneSparseDenseTests: XCTestCase {
 extension PaneSparseDenseTests {
     func testSizeCurvesFollowTheFormulas() {
         // Two matrices 100×200 and 300×40 (E = 32 000), 8-bit values; at density d each keeps
-        // d·m·n values. CSR: d·E·72 + 64·(101 + 301) bits; bitmask E + d·E·8; 2:4 (E/2)·10 up to ½.
+        // d·m·n values. CSR: d·E·72 + 64·(101 + 301) bits; bitmask d·E·8 + 8·(100·25 + 300·5) + 64·400 + 2·128;
+        // 2:4 (E/2)·8 + 8·(100·25 + 300·5) + 2·128 up to ½.
         let pane = SparseDensePane(shapes: [(100, 200), (300, 40)], keptParameters: 1000, valueBits: 8)
         let curves = Dictionary(uniqueKeysWithValues: pane.sizeSeries().map { ($0.name, $0.bytes) })
         XCTAssertEqual(Set(curves.keys), ["low-rank", "dense W", "csr-int64", "coo-int64", "index16", "bitmask", "2:4"])
@@ -91,11 +93,11 @@ extension PaneSparseDenseTests {
             let d = Double(i) / 100
             XCTAssertEqual(point.parameters, d * e, accuracy: 1e-9)
             XCTAssertEqual(point.bytes, (d * e * 72 + 64 * 402) / 8, accuracy: 1e-6)
-            XCTAssertEqual(curves["bitmask"]![i].bytes, (e + d * e * 8) / 8, accuracy: 1e-6)
+            XCTAssertEqual(curves["bitmask"]![i].bytes, (d * e * 8 + 32_000 + 25_600 + 256) / 8, accuracy: 1e-6)
             XCTAssertEqual(curves["low-rank"]![i].bytes, d * e, accuracy: 1e-9)
             XCTAssertEqual(curves["dense W"]![i].bytes, e)
             if d <= 0.5 {
-                XCTAssertEqual(curves["2:4"]![i].bytes, e / 2 * 10 / 8)
+                XCTAssertEqual(curves["2:4"]![i].bytes, (e / 2 * 8 + 32_000 + 256) / 8)
             } else {
                 XCTAssertTrue(curves["2:4"]![i].bytes.isNaN)
             }

@@ -39,7 +39,7 @@ final class BreakEvenTests: XCTestCase {
         let storedBytes = tensors.reduce(0) { $0 + $1.storedBytes }
         for bits in [16, 8, 4] {
             for share in [0.3, 0.45, 0.55, 0.7] {
-                let allocator = BudgetAllocator(factorBits: bits, groupSize: 16)
+                let allocator = BudgetAllocator.squaredError(factorBits: bits, groupSize: 16)
                 let allocation = try allocator.allocate(tensors: tensors, target: .bytes(Int(Double(storedBytes) * share)))
                 for tensor in tensors {
                     let choice = try XCTUnwrap(allocation.choices[tensor.name])
@@ -49,7 +49,7 @@ final class BreakEvenTests: XCTestCase {
             }
         }
         // With room for everything dense at 16 bits, nothing is factorized and nothing is lost.
-        let roomy = try BudgetAllocator().allocate(tensors: tensors, target: .bytes(storedBytes / 2))
+        let roomy = try BudgetAllocator.squaredError().allocate(tensors: tensors, target: .bytes(storedBytes / 2))
         XCTAssertEqual(Set(roomy.choices.values), [.dense(bits: 16, groupSize: 128)])
         XCTAssertEqual(roomy.totals.model.relativeError, 0)
     }
@@ -61,7 +61,7 @@ final class BreakEvenTests: XCTestCase {
         let flat = matrix("flat.weight", 48, 32, storedBits: 16, decay: 1e6)
         let steep = matrix("steep.weight", 48, 32, storedBits: 16, decay: 1.5)
         let tensors = [flat, steep]
-        let allocator = BudgetAllocator(factorBits: 8, groupSize: 16)
+        let allocator = BudgetAllocator.squaredError(factorBits: 8, groupSize: 16)
         // 55% of the 16-bit model: 8-bit dense is 62.5% (1920 of 3072 bytes each), and keeping the
         // flat matrix leaves the steep one 3 ranks (error ≈ 2.5 against ≈ 0.05 with the flat at 8 bits).
         let budget = 2 * (2 * 48 * 32) * 55 / 100

@@ -33,9 +33,9 @@ final class BudgetAllocatorBitsTests: XCTestCase {
         let bits = [16, 8, 4]
         let groupSize = 4
         let plans = try everyPlan(tensors, bits: bits, groupSize: groupSize)
-        var allocator = BudgetAllocator(factorBits: 16, groupSize: groupSize)
+        var allocator = BudgetAllocator.squaredError(factorBits: 16, groupSize: groupSize)
         allocator.allowedFactorBits = Dictionary(uniqueKeysWithValues: tensors.map { ($0.name, Set(bits)) })
-        let single = BudgetAllocator(factorBits: 16, groupSize: groupSize)
+        let single = BudgetAllocator.squaredError(factorBits: 16, groupSize: groupSize)
         var quantizedChosen = 0
         var exactPoints = 0
         var strictlyBetter = 0
@@ -66,7 +66,7 @@ final class BudgetAllocatorBitsTests: XCTestCase {
     /// A matrix not named in allowedFactorBits keeps the allocator's factor bits.
     func testOnlyNamedMatricesChooseBits() throws {
         let tensors = [matrix("a", 12, 12, seed: 21), matrix("b", 12, 12, seed: 22)]
-        var allocator = BudgetAllocator(factorBits: 16, groupSize: 4)
+        var allocator = BudgetAllocator.squaredError(factorBits: 16, groupSize: 4)
         allocator.allowedFactorBits = ["a": [2, 4]]
         let allocation = try allocator.allocate(tensors: tensors, target: .bytes(300))
         if case let .lowRank(_, bits, _, _)? = allocation.choices["b"] { XCTAssertEqual(bits, 16) }
@@ -76,7 +76,7 @@ final class BudgetAllocatorBitsTests: XCTestCase {
     func testFreeMatrixWithoutSpectrumIsKeptAndReported() throws {
         let blind = PlannedTensor(name: "blind", block: 0, role: "blind", shape: [8, 8])
         let tensors = [matrix("a", 8, 8, seed: 31), blind]
-        let allocation = try BudgetAllocator().allocate(tensors: tensors, target: .parameters(64 + 40))
+        let allocation = try BudgetAllocator.squaredError().allocate(tensors: tensors, target: .parameters(64 + 40))
         XCTAssertEqual(allocation.withoutSpectrum, ["blind"])
         XCTAssertEqual(allocation.choices["blind"], .keep)
         XCTAssertEqual(allocation.choices["a"], .lowRank(rank: 2), "the 40 parameters left buy rank 2 of 8×8 (16 each)")

@@ -52,7 +52,7 @@ final class BudgetAllocatorTests: XCTestCase {
         let plans = try everyPlan(tensors, free: ["a", "b", "c"])
         for free in 0..<48 {
             let budget = 40 + free
-            let allocation = try BudgetAllocator().allocate(tensors: tensors, target: .parameters(budget))
+            let allocation = try BudgetAllocator.squaredError().allocate(tensors: tensors, target: .parameters(budget))
             let best = try XCTUnwrap(optimum(plans, within: budget, cost: \.parameters))
             XCTAssertLessThanOrEqual(allocation.totals.model.parametersAfter, budget)
             XCTAssertEqual(allocation.totals.model.squaredError, best, accuracy: 1e-9, "budget \(budget)")
@@ -72,7 +72,7 @@ final class BudgetAllocatorTests: XCTestCase {
             var lagrangian = 0
             for budget in fixed...(top + 2) {
                 let target: BudgetTarget = measureBytes ? .bytes(budget) : .parameters(budget)
-                let allocator = BudgetAllocator(factorBits: factorBits, groupSize: groupSize)
+                let allocator = BudgetAllocator.squaredError(factorBits: factorBits, groupSize: groupSize)
                 guard let best = optimum(plans, within: budget, cost: cost) else {
                     XCTAssertThrowsError(try allocator.allocate(tensors: tensors, target: target))
                     continue
@@ -106,7 +106,7 @@ final class BudgetAllocatorTests: XCTestCase {
         var exact = 0
         var count = 0
         for target in stride(from: 0.02, through: 0.9, by: 0.01) {
-            let allocation = try BudgetAllocator().allocate(tensors: tensors, target: .relativeError(target))
+            let allocation = try BudgetAllocator.squaredError().allocate(tensors: tensors, target: .relativeError(target))
             let figures = allocation.totals.model
             XCTAssertLessThanOrEqual(figures.relativeError, target + 1e-12)
             if allocation.fillMoves == 0, !allocation.isUniform {
@@ -123,7 +123,7 @@ final class BudgetAllocatorTests: XCTestCase {
         }
         print("error targets: cheapest at \(exact) of \(count)")
         XCTAssertGreaterThanOrEqual(Double(exact), 0.8 * Double(count))
-        XCTAssertEqual(try BudgetAllocator().allocate(tensors: tensors, target: .relativeError(0)).totals.model.squaredError, 0)
+        XCTAssertEqual(try BudgetAllocator.squaredError().allocate(tensors: tensors, target: .relativeError(0)).totals.model.squaredError, 0)
     }
 
     func testLocksFloorsAndExclusions() throws {
@@ -132,7 +132,7 @@ final class BudgetAllocatorTests: XCTestCase {
         let constraints: [String: LayerConstraint] = ["a": .locked(.lowRank(rank: 1, factorBits: 8, groupSize: 4)),
                                                       "b": .free(floor: 2), "c": .excluded]
         // Budget: embedding 40 + c 48 + a 14 + floor of b 28 + 14 more.
-        let allocation = try BudgetAllocator().allocate(tensors: tensors, target: .parameters(40 + 48 + 14 + 28 + 14),
+        let allocation = try BudgetAllocator.squaredError().allocate(tensors: tensors, target: .parameters(40 + 48 + 14 + 28 + 14),
                                                         constraints: constraints)
         XCTAssertEqual(allocation.choices["a"], .lowRank(rank: 1, factorBits: 8, groupSize: 4))
         XCTAssertEqual(allocation.choices["c"], .keep)
@@ -147,31 +147,31 @@ final class BudgetAllocatorTests: XCTestCase {
     func testBreakEvenLayersGoDense() throws {
         let tensors = [matrix("a", 6, 8, seed: 1), matrix("b", 4, 12, seed: 2)]
         // Everything fits: both dense, no error.
-        let all = try BudgetAllocator().allocate(tensors: tensors, target: .parameters(96))
+        let all = try BudgetAllocator.squaredError().allocate(tensors: tensors, target: .parameters(96))
         XCTAssertEqual(all.choices, ["a": .keep, "b": .keep])
         XCTAssertEqual(all.totals.model.squaredError, 0)
         // A floor past break-even (6×8: rank 4 costs 56 ≥ 48) forces dense.
-        let forced = try BudgetAllocator().allocate(tensors: tensors, target: .parameters(60), constraints: ["a": .free(floor: 4)])
+        let forced = try BudgetAllocator.squaredError().allocate(tensors: tensors, target: .parameters(60), constraints: ["a": .free(floor: 4)])
         XCTAssertEqual(forced.choices["a"], .keep)
         XCTAssertEqual(forced.choices["b"], .lowRank(rank: 0))
     }
 
     func testUnreachableAndInvalidTargets() {
         let tensors = [embedding, matrix("a", 6, 8, seed: 1)]
-        XCTAssertThrowsError(try BudgetAllocator().allocate(tensors: tensors, target: .parameters(39))) { error in
+        XCTAssertThrowsError(try BudgetAllocator.squaredError().allocate(tensors: tensors, target: .parameters(39))) { error in
             XCTAssertEqual(error as? PlanError, .targetUnreachable(target: "39 parameters", bestAchievable: "40 parameters"))
         }
-        XCTAssertThrowsError(try BudgetAllocator().allocate(tensors: tensors, target: .bytes(-1)))
-        XCTAssertThrowsError(try BudgetAllocator().allocate(tensors: tensors, target: .relativeError(1.5)))
-        XCTAssertThrowsError(try BudgetAllocator(factorBits: 5).allocate(tensors: tensors, target: .parameters(60))) { error in
+        XCTAssertThrowsError(try BudgetAllocator.squaredError().allocate(tensors: tensors, target: .bytes(-1)))
+        XCTAssertThrowsError(try BudgetAllocator.squaredError().allocate(tensors: tensors, target: .relativeError(1.5)))
+        XCTAssertThrowsError(try BudgetAllocator.squaredError(factorBits: 5).allocate(tensors: tensors, target: .parameters(60))) { error in
             XCTAssertEqual(error as? PlanError, .unsupportedFactorBits(tensor: "a", bits: 5))
         }
-        XCTAssertThrowsError(try BudgetAllocator().allocate(tensors: tensors, target: .parameters(60), constraints: ["a": .free(floor: 7)])) { error in
+        XCTAssertThrowsError(try BudgetAllocator.squaredError().allocate(tensors: tensors, target: .parameters(60), constraints: ["a": .free(floor: 7)])) { error in
             XCTAssertEqual(error as? PlanError, .rankAboveFullRank(tensor: "a", rank: 7, fullRank: 6))
         }
         // A free matrix without a spectrum is kept as stored (and reported), so it counts in full.
         let blind = [PlannedTensor(name: "x", shape: [4, 4])]
-        XCTAssertThrowsError(try BudgetAllocator().allocate(tensors: blind, target: .parameters(8))) { error in
+        XCTAssertThrowsError(try BudgetAllocator.squaredError().allocate(tensors: blind, target: .parameters(8))) { error in
             XCTAssertEqual(error as? PlanError, .targetUnreachable(target: "8 parameters", bestAchievable: "16 parameters"))
         }
     }
@@ -180,7 +180,7 @@ final class BudgetAllocatorTests: XCTestCase {
         let tensors = [matrix("a", 16, 32, seed: 1), matrix("b", 32, 16, seed: 2)]
         // 4.5 bits per weight over 1024 weights = 576 bytes; CALDERA backbone at 2 bits (groups of 16:
         // 2 + 2 bits per weight, 256 bytes a matrix), factors at 4 bits (one rank: 48·4 + 32·3 bits = 36 bytes).
-        let allocator = BudgetAllocator(factorBits: 4, groupSize: 16, backboneBits: 2)
+        let allocator = BudgetAllocator.squaredError(factorBits: 4, groupSize: 16, backboneBits: 2)
         XCTAssertThrowsError(try allocator.allocate(tensors: tensors, target: .bitsPerWeight(3.9))) { error in
             XCTAssertEqual(error as? PlanError, .targetUnreachable(target: "3.9 bits per weight", bestAchievable: "512 bytes"))
         }
@@ -218,7 +218,7 @@ final class BudgetAllocatorTests: XCTestCase {
         XCTAssertEqual(tensors.count, 560)
         let dense = tensors.reduce(0) { $0 + $1.storedBytes }
         let start = Date()
-        let allocation = try BudgetAllocator(factorBits: 8, groupSize: 128).allocate(tensors: tensors, target: .bytes(dense / 4))
+        let allocation = try BudgetAllocator.squaredError(factorBits: 8, groupSize: 128).allocate(tensors: tensors, target: .bytes(dense / 4))
         let seconds = Date().timeIntervalSince(start)
         XCTAssertLessThanOrEqual(allocation.totals.model.bytesAfter, dense / 4)
         let uniformError = try XCTUnwrap(allocation.uniform).totals.model.relativeError

@@ -71,6 +71,9 @@ final class PlanFileErrorTests: XCTestCase {
         assertError(head + ["  \"rules\": [", "    {\"match\": \"a\",", "     \"bits\": 5}", "  ]", "}"],
                     line: 6, contains: ["5 bits", "not supported", "16, 8, 4, 3 or 2"])
         assertError(head + ["  \"defaults\": {", "    \"backbone_bits\": 8", "  }", "}"], line: 5, contains: ["8 backbone bits", "2, 3 or 4"])
+        assertError(head + ["  \"defaults\": {", "    \"objective\": \"l1\"", "  }", "}"], line: 5, contains: ["\"l1\"", "\"relative\"", "\"squared-error\""])
+        assertError(head + ["  \"defaults\": {", "    \"min_rank\": \"50%x\"", "  }", "}"], line: 5, contains: ["\"50%x\"", "min_rank", "\"50%u\""])
+        assertError(head + ["  \"defaults\": {", "    \"min_rank\": -2", "  }", "}"], line: 5, contains: ["-2", "min_rank"])
         assertError(head + ["  \"overrides\": {", "    \"x.weight\": {\"keep_dense\": true,", "      \"dense_bits\": 6}", "  }", "}"],
                     line: 6, contains: ["6 bits", "dense_bits"])
         assertError(head + ["  \"rules\": [", "    {\"match\": \"a\", \"rank\": {\"energy\": 1.5}}", "  ]", "}"], line: 5, contains: ["outside 0…1"])

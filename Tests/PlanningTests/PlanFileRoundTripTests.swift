@@ -6,7 +6,7 @@ final class PlanFileRoundTripTests: XCTestCase {
     /// A plan using every feature of the format.
     static let everything = PlanDocument(
         checkpoint: PlanCheckpointReference(path: "/models/llama", tensorCount: 291, parameterCount: 6_738_415_616, fingerprint: "00ab12cd34ef5678"),
-        defaults: PlanDefaults(factorBits: 8, groupSize: 64, backboneBits: 2),
+        defaults: PlanDefaults(factorBits: 8, groupSize: 64, backboneBits: 2, objective: .relativeParameters, minimumRank: .shareOfFullRank(0.125)),
         target: .bitsPerWeight(4.25),
         rules: [
             PlanRule(pattern: "mlp\\.(up|gate)_proj", settings: PlanSettings(action: .rank(.fraction(0.25)), factorBits: 4)),
@@ -46,7 +46,9 @@ final class PlanFileRoundTripTests: XCTestCase {
           "defaults": {
             "factor_bits": 16,
             "group_size": 128,
-            "backbone_bits": null
+            "backbone_bits": null,
+            "objective": "relative",
+            "min_rank": "50%u"
           },
           "target": {
             "parameters": 13200000000

@@ -7,18 +7,23 @@ final class SparseFormatTests: XCTestCase {
         XCTAssertEqual(SparseFormat.csr64.bits(rows: 4, columns: 8, nonZeros: 10, valueBits: 16), 10 * 80 + 64 * 5)   // 1120
         XCTAssertEqual(SparseFormat.coo64.bits(rows: 4, columns: 8, nonZeros: 10, valueBits: 16), 10 * 144)          // 1440
         XCTAssertEqual(SparseFormat.index16.bits(rows: 4, columns: 8, nonZeros: 10, valueBits: 16), 10 * 32 + 32 * 5) // 480
-        XCTAssertEqual(SparseFormat.bitmask.bits(rows: 4, columns: 8, nonZeros: 10, valueBits: 16), 32 + 160)        // 192
-        XCTAssertEqual(SparseFormat.semiStructured24.bits(rows: 4, columns: 8, nonZeros: 10, valueBits: 16), 16 * 18) // 288
-        XCTAssertEqual(SparseFormat.semiStructured24.bits(rows: 4, columns: 8, nonZeros: 16, valueBits: 16), 288, "exactly 50%")
+        // compressed-tensors: values + a 4 × ⌈8/8⌉ uint8 bitmask + 4 int64 row offsets + the int64 shape [4, 8].
+        XCTAssertEqual(SparseFormat.bitmask.bits(rows: 4, columns: 8, nonZeros: 10, valueBits: 16), 160 + 32 + 256 + 128) // 576
+        // 2:4: half the values (16) + the same bitmask + the shape.
+        XCTAssertEqual(SparseFormat.semiStructured24.bits(rows: 4, columns: 8, nonZeros: 10, valueBits: 16), 16 * 16 + 32 + 128) // 416
+        XCTAssertEqual(SparseFormat.semiStructured24.bits(rows: 4, columns: 8, nonZeros: 16, valueBits: 16), 416, "exactly 50%")
+        // Rows padded to whole bytes: n = 12 takes 2 bytes a row.
+        XCTAssertEqual(SparseFormat.bitmask.bits(rows: 3, columns: 12, nonZeros: 5, valueBits: 16), 80 + 3 * 16 + 3 * 64 + 128)
+        XCTAssertEqual(SparseFormat.semiStructured24.bits(rows: 3, columns: 12, nonZeros: 5, valueBits: 16), 18 * 16 + 3 * 16 + 128)
         XCTAssertNil(SparseFormat.semiStructured24.bits(rows: 4, columns: 8, nonZeros: 17, valueBits: 16), "above 50%")
         XCTAssertNil(SparseFormat.semiStructured24.bits(rows: 4, columns: 6, nonZeros: 4, valueBits: 16), "columns not a multiple of 4")
         XCTAssertEqual(SparseFormat.csr64.bytes(rows: 4, columns: 8, nonZeros: 1, valueBits: 3), (67 + 320 + 7) / 8)
-        // 4-bit values: CSR 10·68 + 320 = 1000; COO 10·132; 16-bit 10·20 + 160; bitmask 32 + 40; 2:4 16·6.
+        // 4-bit values: CSR 10·68 + 320 = 1000; COO 10·132; 16-bit 10·20 + 160; bitmask 40 + 416; 2:4 64 + 160.
         XCTAssertEqual(SparseFormat.csr64.bits(rows: 4, columns: 8, nonZeros: 10, valueBits: 4), 1000)
         XCTAssertEqual(SparseFormat.coo64.bits(rows: 4, columns: 8, nonZeros: 10, valueBits: 4), 1320)
         XCTAssertEqual(SparseFormat.index16.bits(rows: 4, columns: 8, nonZeros: 10, valueBits: 4), 360)
-        XCTAssertEqual(SparseFormat.bitmask.bits(rows: 4, columns: 8, nonZeros: 10, valueBits: 4), 72)
-        XCTAssertEqual(SparseFormat.semiStructured24.bits(rows: 4, columns: 8, nonZeros: 10, valueBits: 4), 96)
+        XCTAssertEqual(SparseFormat.bitmask.bits(rows: 4, columns: 8, nonZeros: 10, valueBits: 4), 456)
+        XCTAssertEqual(SparseFormat.semiStructured24.bits(rows: 4, columns: 8, nonZeros: 10, valueBits: 4), 224)
     }
 
     func testIndex16TilesWideMatrices() {
@@ -28,13 +33,14 @@ final class SparseFormatTests: XCTestCase {
     }
 
     func testBreakEvenDensitiesByHand() throws {
-        // CSR: (512 − 320)/(32·80) = 0.075; COO 16/144; 16-bit (512 − 160)/(32·32) = 0.34375; bitmask 15/16; 2:4 0.5.
+        // CSR: (512 − 320)/(32·80) = 0.075; COO 16/144; 16-bit (512 − 160)/(32·32) = 0.34375;
+        // bitmask (512 − 416)/(32·16) = 0.1875; 2:4 0.5 (416 ≤ 512).
         XCTAssertEqual(try XCTUnwrap(SparseFormat.csr64.breakEvenDensity(rows: 4, columns: 8, valueBits: 16)), 0.075, accuracy: 1e-15)
         XCTAssertEqual(try XCTUnwrap(SparseFormat.coo64.breakEvenDensity(rows: 4, columns: 8, valueBits: 16)), 1.0 / 9, accuracy: 1e-15)
         XCTAssertEqual(try XCTUnwrap(SparseFormat.index16.breakEvenDensity(rows: 4, columns: 8, valueBits: 16)), 0.34375, accuracy: 1e-15)
-        XCTAssertEqual(try XCTUnwrap(SparseFormat.bitmask.breakEvenDensity(rows: 4, columns: 8, valueBits: 16)), 15.0 / 16, accuracy: 1e-15)
+        XCTAssertEqual(try XCTUnwrap(SparseFormat.bitmask.breakEvenDensity(rows: 4, columns: 8, valueBits: 16)), 0.1875, accuracy: 1e-15)
         XCTAssertEqual(SparseFormat.semiStructured24.breakEvenDensity(rows: 4, columns: 8, valueBits: 16), 0.5)
-        // 1-bit values: 2:4 takes 1.5 bits per element, more than dense: never smaller.
+        // 1-bit values: 2:4 takes 16 + 32 + 128 bits, more than the dense 32: never smaller.
         XCTAssertNil(SparseFormat.semiStructured24.breakEvenDensity(rows: 4, columns: 8, valueBits: 1))
         // A 1×1 matrix at 2 bits: CSR's 128 bits of row pointers never pay off.
         XCTAssertNil(SparseFormat.csr64.breakEvenDensity(rows: 1, columns: 1, valueBits: 2))
@@ -55,10 +61,10 @@ final class SparseFormatTests: XCTestCase {
         XCTAssertEqual(SparseFormat.csr64.overheadBitsPerValue(rows: 4, columns: 8, nonZeros: 10, valueBits: 16), 96)
         XCTAssertEqual(SparseFormat.coo64.overheadBitsPerValue(rows: 4, columns: 8, nonZeros: 10, valueBits: 16), 128)
         XCTAssertEqual(SparseFormat.index16.overheadBitsPerValue(rows: 4, columns: 8, nonZeros: 10, valueBits: 16), 32)
-        XCTAssertEqual(SparseFormat.bitmask.overheadBitsPerValue(rows: 4, columns: 8, nonZeros: 10, valueBits: 16), 3.2)
+        XCTAssertEqual(SparseFormat.bitmask.overheadBitsPerValue(rows: 4, columns: 8, nonZeros: 10, valueBits: 16), 41.6)
         // Equivalent rank: ⌊1120 / (12·16)⌋ = 5 (more than the full rank 4: CSR is larger than dense here).
         XCTAssertEqual(SparseFormat.csr64.equivalentRank(rows: 4, columns: 8, nonZeros: 10, valueBits: 16), 5)
-        XCTAssertEqual(SparseFormat.bitmask.equivalentRank(rows: 4, columns: 8, nonZeros: 10, valueBits: 16), 1)
+        XCTAssertEqual(SparseFormat.bitmask.equivalentRank(rows: 4, columns: 8, nonZeros: 10, valueBits: 16), 3)
 
         // A model of two matrices pruned to 25% at 16 bits: 4×8 keeps 8, 8×12 keeps 24 (P = 32 of 128).
         let comparison = SparseComparison(shapes: [(4, 8), (8, 12)], keptParameters: 32, valueBits: 16)
@@ -69,8 +75,9 @@ final class SparseFormatTests: XCTestCase {
         XCTAssertEqual(byFormat[.csr64]?.bytes, (8 * 80 + 64 * 5 + 24 * 80 + 64 * 9) / 8)
         XCTAssertEqual(byFormat[.coo64]?.bytes, 32 * 144 / 8)
         XCTAssertEqual(byFormat[.index16]?.bytes, (32 * 32 + 32 * 5 + 32 * 9) / 8)
-        XCTAssertEqual(byFormat[.bitmask]?.bytes, (128 + 32 * 16) / 8)
-        XCTAssertEqual(byFormat[.semiStructured24]?.bytes, 64 * 18 / 8)
+        // Bitmasks 4·1 + 8·2 bytes, 4 + 8 row offsets, two shapes.
+        XCTAssertEqual(byFormat[.bitmask]?.bytes, (32 * 16 + 8 * 20 + 64 * 12 + 2 * 128) / 8)
+        XCTAssertEqual(byFormat[.semiStructured24]?.bytes, (64 * 16 + 8 * 20 + 2 * 128) / 8)
         XCTAssertEqual(byFormat[.coo64]?.ratioToDenseValues, 9)
         // Model break-even for CSR: (128·16 − 64·(5 + 9)) / (128·80).
         XCTAssertEqual(try XCTUnwrap(byFormat[.csr64]?.breakEvenDensity), Double(2048 - 896) / 10240, accuracy: 1e-15)

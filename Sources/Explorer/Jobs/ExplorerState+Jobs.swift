@@ -13,41 +13,32 @@ extension ExplorerState {
         return base + "-compressed"
     }
 
-    mutating func openCompressPrompt() {
+    /// Why `c` cannot open its prompt now (a job runs, or the plan changes nothing), nil when it can.
+    var compressRefusal: ExplorerUpdate? {
         if job?.isRunning == true {
-            announce("A compression job is already running (5 shows it, C cancels it).", tone: .warning)
-            return
+            return .say("A compression job is already running (5 shows it, C cancels it).", tone: .warning)
         }
         if settings.allSatisfy({ $0.effectiveChoice == .keep }) {
-            announce("The plan keeps every layer as stored: choose ranks or bits first.", tone: .warning)
-            return
+            return .say("The plan keeps every layer as stored: choose ranks or bits first.", tone: .warning)
         }
-        prompt = TextPrompt(.compressOutput, text: defaultOutputFolder)
+        return nil
     }
 
-    mutating func startJob(outputFolder: String) {
+    /// Starts following a job into `outputFolder` and asks the app to launch it.
+    mutating func startJob(outputFolder: String) -> ExplorerUpdate {
         let folder = outputFolder.trimmingCharacters(in: .whitespaces)
-        guard !folder.isEmpty else { statusText = "No folder given; nothing compressed."; return }
+        guard !folder.isEmpty else { return .say("No folder given; nothing compressed.") }
         job = JobProgress(outputFolder: folder, startedAt: Date())
-        jobRequest = .start(outputFolder: folder)
         viewMode = .jobs
-        statusText = "Compressing into \(folder)… (C cancels; keep browsing)"
+        return .perform(.startJob(outputFolder: folder), saying: "Compressing into \(folder)… (C cancels; keep browsing)")
     }
 
-    mutating func cancelJob() {
-        guard job?.isRunning == true else {
-            announce("No compression job is running.", tone: .warning)
-            return
-        }
+    mutating func cancelJob() -> ExplorerUpdate {
+        guard job?.isRunning == true else { return .say("No compression job is running.", tone: .warning) }
         job?.requestCancel()
-        jobRequest = .cancel
-        announce("Cancelling the job: layers in flight finish first; c with the same folder resumes.", tone: .warning)
-    }
-
-    /// Takes the pending job request, if any.
-    public mutating func takeJobRequest() -> JobRequest? {
-        defer { jobRequest = nil }
-        return jobRequest
+        return ExplorerUpdate(status: StatusMessage("Cancelling the job: layers in flight finish first; c with the same folder resumes.",
+                                                    tone: .warning),
+                              effects: [.cancelJob])
     }
 
     /// Folds in what the job runner reported; completion, cancellation and failure go to the status line.
@@ -72,11 +63,5 @@ extension ExplorerState {
         case .starting, .compressing, .writing:
             break
         }
-    }
-
-    /// Records that the job could not be launched at all.
-    public mutating func jobCouldNotStart(_ why: String) {
-        job?.apply(.failed(message: why))
-        announce("Compression failed: \(why)", tone: .error)
     }
 }

@@ -7,11 +7,18 @@ public struct PlanDefaults: Sendable, Equatable, Hashable {
     public var groupSize: Int
     /// CALDERA backbone bits (2, 3, 4), or nil for plain LoRD factors.
     public var backboneBits: Int?
+    /// How the allocator combines per-matrix errors (plan file `"objective"`).
+    public var objective: AllocationObjective
+    /// The allocator's least rank of a free matrix (plan file `"min_rank"`).
+    public var minimumRank: MinimumRank
 
-    /// Defaults: 16-bit factors, groups of 128, no backbone.
-    public init(factorBits: Int = 16, groupSize: Int = LayerChoice.defaultGroupSize, backboneBits: Int? = nil) {
+    /// Defaults: 16-bit factors, groups of 128, no backbone, the standard objective and minimum rank.
+    public init(factorBits: Int = 16, groupSize: Int = LayerChoice.defaultGroupSize, backboneBits: Int? = nil,
+                objective: AllocationObjective = .standard, minimumRank: MinimumRank = .standard) {
         self.factorBits = factorBits
         self.groupSize = groupSize
         self.backboneBits = backboneBits
+        self.objective = objective
+        self.minimumRank = minimumRank
     }
 }

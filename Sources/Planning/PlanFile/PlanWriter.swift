@@ -23,6 +23,7 @@ enum PlanWriter {
         top.append(key: "defaults", value: .object(JSONObject([
             ("factor_bits", integer(defaults.factorBits)), ("group_size", integer(defaults.groupSize)),
             ("backbone_bits", defaults.backboneBits.map(integer) ?? .null),
+            ("objective", .string(defaults.objective.rawValue)), ("min_rank", minimumRank(defaults.minimumRank)),
         ])))
         if let target = document.target { top.append(key: "target", value: .object(JSONObject([targetMember(target)]))) }
         top.append(key: "rules", value: .array(document.rules.map { rule in
@@ -66,6 +67,12 @@ enum PlanWriter {
         if let bits = settings.denseBits { object.append(key: "dense_bits", value: integer(bits)) }
         if let floor = settings.floor { object.append(key: "floor", value: integer(floor)) }
         if let lock = settings.lock { object.append(key: "lock", value: .bool(lock)) }
+    }
+
+    /// A rank as a number, a share as its text (`"50%u"`).
+    private static func minimumRank(_ minimum: MinimumRank) -> JSONValue {
+        if case .rank(let k) = minimum { return integer(k) }
+        return .string(minimum.description)
     }
 
     private static func integer(_ value: Int) -> JSONValue { .number(JSONNumber(value)) }

@@ -1,0 +1,87 @@
+import Foundation
+import ModelRuntime
+import Planning
+
+/// A model's loss on a fixed text, measured again cheaply after one linear layer changes: the
+/// original pass records every batch's residual stream at the start of each block
+/// (``ModelRuntime/BlockState``), so a probe reruns only the blocks from the changed layer's on.
+///
+/// Causal LMs: the loss is the mean next-token log-loss over the windows (as `eval`'s perplexity,
+/// `ln perplexity`). Encoders: 1 − the mean cosine between each sentence's embedding and the
+/// original model's (0 for the original).
+public final class LossProbe {
+    /// What the loss is measured on.
+    public enum Input: Sendable {
+        /// Windows of a causal LM (``TokenWindows/perplexityWindows(_:length:maximumTokens:file:)``), run 4 a batch.
+        case windows([[Int]])
+        /// Tokenized sentences of an encoder, run 16 a batch.
+        case sentences([[Int]])
+    }
+
+    /// The model probed; its layers are swapped by ``loss(replacing:with:)`` and put back.
+    public let model: TransformerModel
+    /// The original model's loss.
+    public private(set) var originalLoss = 0.0
+    /// Which loss.
+    public let metric: SensitivityProfile.Metric
+    /// Tokens per pass over the text.
+    public let tokens: Int
+    private let batches: [[[Int]]]
+    private var states: [[BlockState]] = []
+    private var originalEmbeddings: [[[Float]]] = []
+
+    /// Runs the original model over `input` once, recording what the probes reuse (memory:
+    /// `(layers + 1) × tokens × hidden` floats).
+    public init(model: TransformerModel, input: Input) throws {
+        self.model = model
+        switch input {
+        case .windows(let windows):
+            metric = .nextTokenLoss
+            batches = stride(from: 0, to: windows.count, by: 4).map { Array(windows[$0..<min($0 + 4, windows.count)]) }
+        case .sentences(let sentences):
+            metric = .oneMinusEmbeddingCosine
+            batches = stride(from: 0, to: sentences.count, by: 16).map { Array(sentences[$0..<min($0 + 16, sentences.count)]) }
+        }
+        tokens = batches.joined().reduce(0) { $0 + $1.count }
+        var total = 0.0, predicted = 0
+        for batch in batches {
+            switch metric {
+            case .nextTokenLoss:
+                let (part, recorded) = try model.recordingBlockStates { try model.negativeLogLikelihood(windows: batch) }
+                total += part.total
+                predicted += part.predicted
+                states.append(recorded)
+            case .oneMinusEmbeddingCosine:
+                let (embeddings, recorded) = try model.recordingBlockStates { try model.sentenceEmbeddings(batch, normalize: true) }
+                originalEmbeddings.append(embeddings)
+                states.append(recorded)
+            }
+        }
+        originalLoss = metric == .nextTokenLoss ? total / Double(max(predicted, 1)) : 0
+    }
+
+    /// The model's loss with linear `module` replaced by `replacement` (every other layer as it
+    /// is), running each batch from `module`'s block on; the original layer is back afterwards.
+    public func loss(replacing module: String, with replacement: any LinearOperator) throws -> Double {
+        guard let original = model.linears[module], let block = model.block(of: module) else {
+            throw ModelRuntimeError.unknownModule(name: module)
+        }
+        try model.replaceLinear(module, with: replacement)
+        defer { try? model.replaceLinear(module, with: original) }
+        var total = 0.0, count = 0
+        for (index, batch) in batches.enumerated() {
+            let start = states[index].first { $0.block == block }
+            switch metric {
+            case .nextTokenLoss:
+                let part = try model.negativeLogLikelihood(windows: batch, from: start)
+                total += part.total
+                count += part.predicted
+            case .oneMinusEmbeddingCosine:
+                let embeddings = try model.sentenceEmbeddings(batch, normalize: true, from: start)
+                for (a, b) in zip(originalEmbeddings[index], embeddings) { total += 1 - EmbeddingComparison.cosine(a, b) }
+                count += batch.count
+            }
+        }
+        return total / Double(max(count, 1))
+    }
+}

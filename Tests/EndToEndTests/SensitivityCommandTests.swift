@@ -1,0 +1,68 @@
+import Foundation
+import PythonOracle
+import XCTest
+
+/// `rankscope sensitivity` on all-MiniLM-L6-v2 over a few sentences: the profile it writes, the
+/// cache serving it again, and a changed text measured anew.
+final class SensitivityCommandTests: XCTestCase {
+    func testProfileIsWrittenCachedAndRemeasuredWhenTheTextChanges() throws {
+        let model: URL, texts: URL
+        do {
+            (model, texts) = (try TestModels.folder(TestModels.miniLM), try TestModels.folder(TestModels.texts))
+        } catch let unavailable as TestModels.Unavailable {
+            throw XCTSkip(unavailable.description)
+        }
+        let folder = NSTemporaryDirectory() + "rankscope-sensitivity-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let lines = try String(contentsOf: texts.appendingPathComponent("sentences.txt"), encoding: .utf8).split(separator: "\n")
+        let text = folder + "/sentences.txt"
+        try lines.prefix(3).joined(separator: "\n").write(toFile: text, atomically: true, encoding: .utf8)
+        let out = folder + "/profile.json", cache = folder + "/cache"
+        let arguments = ["sensitivity", model.path, "--text", text, "--out", out, "--ranks", "0.25"]
+
+        let first = try Harness.rankscope(arguments, cacheHome: cache)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertTrue(first.stdout.contains("sensitivity of 36 matrices") && first.stdout.contains("36 probes"), first.stdout)
+        let profile = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out))) as? [String: Any])
+        XCTAssertEqual(profile["format"] as? String, "rankscope-sensitivity")
+        XCTAssertEqual(profile["metric"] as? String, "one_minus_embedding_cosine")
+        XCTAssertEqual(profile["unused"] as? [String], ["pooler.dense.weight"])
+        let matrices = try XCTUnwrap(profile["matrices"] as? [[String: Any]])
+        XCTAssertEqual(matrices.count, 36)
+        let points = matrices.compactMap { ($0["points"] as? [[String: Any]])?.first }
+        XCTAssertEqual(points.count, 36)
+        XCTAssertTrue(points.allSatisfy { ($0["rank"] as? Int) == 96 && (($0["loss_increase"] as? Double) ?? -1) > 0 }, "\(points)")
+
+        // At the probe ranks the prediction is the sum of the measured increases (additive rule).
+        let plan = folder + "/plan.json"
+        try #"{"format": "rankscope-plan", "version": 1, "rules": [{"match": "^encoder", "rank": 96}]}"#.write(toFile: plan, atomically: true, encoding: .utf8)
+        let sum = points.reduce(0) { $0 + ($1["loss_increase"] as! Double) }
+        let planned = try Harness.rankscope(["plan", model.path, "--plan", plan, "--sensitivity", out], cacheHome: cache)
+        XCTAssertEqual(planned.status, 0, planned.stderr)
+        XCTAssertTrue(planned.stdout.contains(String(format: "embedding cosine to the original %.4f (1 − Σ of the matrices' increases %.4f)", 1 - sum, sum)),
+                      "\(sum) " + planned.stdout)
+        let evaluated = try Harness.rankscope(["eval", model.path, "--text", text, "--plan", plan, "--sensitivity", out], cacheHome: cache)
+        XCTAssertEqual(evaluated.status, 0, evaluated.stderr)
+        XCTAssertTrue(evaluated.stdout.contains(String(format: "predicted mean embedding cosine %.4f, measured 0.", 1 - sum)), evaluated.stdout)
+        let stranger = try Harness.rankscope(["plan", try TestModels.folder(TestModels.smolLM2).path, "--sensitivity", out], cacheHome: cache)
+        XCTAssertEqual(stranger.status, 1)
+        XCTAssertTrue(stranger.stderr.contains("was measured on another checkpoint"), stranger.stderr)
+
+        let again = try Harness.rankscope(arguments, cacheHome: cache)
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertTrue(again.stdout.contains("from the cache"), again.stdout)
+        let served = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out))) as? [String: Any])
+        XCTAssertEqual(served as NSDictionary, profile as NSDictionary)
+
+        try lines.prefix(4).joined(separator: "\n").write(toFile: text, atomically: true, encoding: .utf8)
+        let changed = try Harness.rankscope(arguments, cacheHome: cache)
+        XCTAssertEqual(changed.status, 0, changed.stderr)
+        XCTAssertFalse(changed.stdout.contains("from the cache"), changed.stdout)
+        XCTAssertTrue(changed.stdout.contains("36 probes"), changed.stdout)
+
+        let bad = try Harness.rankscope(["sensitivity", model.path, "--text", text, "--out", out, "--ranks", "0.5,1.5"], cacheHome: cache)
+        XCTAssertEqual(bad.status, 1)
+        XCTAssertTrue(bad.stderr.contains("--ranks '0.5,1.5' must list fractions"), bad.stderr)
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import Planning
+import XCTest
+
+/// The sensitivity curve's interpolation and extrapolation rules and the additive combination of
+/// ``QualityPrediction``, on synthetic profiles whose exact answers follow from the rules.
+final class SensitivityPredictionTests: XCTestCase {
+    func testCurveIsLinearInTailEnergyBetweenProbesAndGrowsAsSquareRootBeyond() {
+        let curve = SensitivityCurve(measured: [(0.4, 0.8), (0.1, 0.1)])
+        XCTAssertEqual(curve.increase(atTail: 0), 0)
+        XCTAssertEqual(curve.increase(atTail: 0.05), 0.05, accuracy: 1e-12)        // origin → (0.1, 0.1)
+        XCTAssertEqual(curve.increase(atTail: 0.1), 0.1, accuracy: 1e-12)
+        XCTAssertEqual(curve.increase(atTail: 0.25), 0.45, accuracy: 1e-12)        // halfway to (0.4, 0.8)
+        XCTAssertEqual(curve.increase(atTail: 0.4), 0.8, accuracy: 1e-12)
+        XCTAssertEqual(curve.increase(atTail: 1.6), 0.8 * 2, accuracy: 1e-12)      // √(1.6/0.4) = 2
+        XCTAssertEqual(SensitivityCurve(measured: [(0.2, -0.01)]).increase(atTail: 0.1), 0)  // noise never predicts a gain
+        XCTAssertEqual(SensitivityCurve(measured: []).increase(atTail: 0.5), 0)
+    }
+
+    func testRelativeTailsOfASpectrum() {
+        XCTAssertEqual(SensitivityCurve.relativeTails([3, 2, 1]), [1, 5.0 / 14, 1.0 / 14, 0])
+        XCTAssertEqual(SensitivityCurve.relativeTails([0, 0]), [0, 0, 0])
+    }
+
+    /// Two 4×4 matrices with known spectra: σ = (2, 1, 1, 0) gives t = (1, 1/3, 1/6, 0, 0); σ = (1, 1, 1, 1)
+    /// gives t = (1, 3/4, 1/2, 1/4, 0).
+    func profile(metric: SensitivityProfile.Metric = .nextTokenLoss, originalLoss: Double = 2) -> SensitivityProfile {
+        let settings = SensitivityProfile.Settings(checkpoint: "m", text: "t", seqLen: 8, maxTokens: 16, tokens: 16, statistics: nil,
+                                                   truncation: .svd, rankFractions: [0.5, 0.25], bits: [4], key: "k")
+        func point(_ rank: Int, _ bits: Int, _ increase: Double) -> SensitivityProfile.Point {
+            SensitivityProfile.Point(rank: rank, factorBits: bits, tailEnergy: -1, loss: originalLoss + increase, lossIncrease: increase)
+        }
+        return SensitivityProfile(metric: metric, originalLoss: originalLoss, seconds: 1, settings: settings, unused: ["pooler.weight"], matrices: [
+            .init(name: "a.weight", rows: 4, columns: 4, points: [point(2, 16, 0.3), point(1, 16, 0.6), point(2, 4, 0.5)]),
+            .init(name: "b.weight", rows: 4, columns: 4, points: [point(2, 16, 0.2)]),
+        ])
+    }
+
+    let spectra: [String: [Double]] = ["a.weight": [2, 1, 1, 0], "b.weight": [1, 1, 1, 1]]
+
+    func testPerMatrixIncreaseFollowsTheSpectrumOfTheGivenSingularValues() throws {
+        let prediction = QualityPrediction(profile: profile(), singularValues: spectra)
+        // a: probes at t(2) = 1/6 → 0.3 and t(1) = 1/3 → 0.6 (the stored tail energies are not used).
+        XCTAssertEqual(try XCTUnwrap(prediction.lossIncrease(matrix: "a.weight", choice: .lowRank(rank: 2))), 0.3, accuracy: 1e-12)
+        XCTAssertEqual(try XCTUnwrap(prediction.lossIncrease(matrix: "a.weight", choice: .lowRank(rank: 3))), 0, accuracy: 1e-12)  // t = 0
+        XCTAssertEqual(try XCTUnwrap(prediction.lossIncrease(matrix: "a.weight", choice: .lowRank(rank: 0))), 0.6 * 3.0.squareRoot(), accuracy: 1e-12)
+        // b: one probe at t(2) = 1/2 → 0.2; rank 3 (t = 1/4) halfway to the origin, rank 1 (t = 3/4) by √(3/2).
+        XCTAssertEqual(try XCTUnwrap(prediction.lossIncrease(matrix: "b.weight", choice: .lowRank(rank: 3))), 0.1, accuracy: 1e-12)
+        XCTAssertEqual(try XCTUnwrap(prediction.lossIncrease(matrix: "b.weight", choice: .lowRank(rank: 1))), 0.2 * 1.5.squareRoot(), accuracy: 1e-12)
+        // Factor bits read their own probes; unprobed bits, dense quantization and CALDERA have no figure.
+        XCTAssertEqual(try XCTUnwrap(prediction.lossIncrease(matrix: "a.weight", choice: .lowRank(rank: 2, factorBits: 4))), 0.5, accuracy: 1e-12)
+        XCTAssertNil(prediction.lossIncrease(matrix: "b.weight", choice: .lowRank(rank: 2, factorBits: 4)))
+        XCTAssertNil(prediction.lossIncrease(matrix: "a.weight", choice: .dense(bits: 4)))
+        XCTAssertNil(prediction.lossIncrease(matrix: "a.weight", choice: .lowRank(rank: 2, backboneBits: 2)))
+        XCTAssertEqual(prediction.lossIncrease(matrix: "a.weight", choice: .keep), 0)
+        XCTAssertEqual(prediction.lossIncrease(matrix: "pooler.weight", choice: .lowRank(rank: 0)), 0)
+        XCTAssertNil(prediction.lossIncrease(matrix: "c.weight", choice: .lowRank(rank: 1)))
+        XCTAssertNil(QualityPrediction(profile: profile(), singularValues: [:]).lossIncrease(matrix: "a.weight", choice: .lowRank(rank: 2)))
+    }
+
+    func testPlanPredictionAddsTheIncreases() throws {
+        let prediction = QualityPrediction(profile: profile(), singularValues: spectra)
+        let quality = prediction.predict(["a.weight": .lowRank(rank: 1), "b.weight": .lowRank(rank: 3), "c.weight": .lowRank(rank: 1)])
+        XCTAssertEqual(quality.lossIncrease, 0.7, accuracy: 1e-12)
+        XCTAssertEqual(quality.loss, 2.7, accuracy: 1e-12)
+        XCTAssertEqual(try XCTUnwrap(quality.perplexity), exp(2.7), accuracy: 1e-9)
+        XCTAssertNil(quality.embeddingCosine)
+        XCTAssertEqual(quality.unpredicted, ["c.weight"])
+        let encoder = QualityPrediction(profile: profile(metric: .oneMinusEmbeddingCosine, originalLoss: 0), singularValues: spectra)
+            .predict(["a.weight": .lowRank(rank: 2), "b.weight": .lowRank(rank: 2)])
+        XCTAssertEqual(try XCTUnwrap(encoder.embeddingCosine), 0.5, accuracy: 1e-12)
+        XCTAssertNil(encoder.perplexity)
+    }
+
+    func testProfileRoundTripsAndABadFileIsOneSentence() throws {
+        let original = profile()
+        let folder = try Fixtures.temporaryDirectory()
+        let path = folder + "/p.json"
+        try original.encoded().write(to: URL(fileURLWithPath: path))
+        XCTAssertEqual(try SensitivityProfile.load(path: path), original)
+        let text = String(decoding: try original.encoded(), as: UTF8.self)
+        XCTAssertTrue(text.contains("\"loss_increase\""), text)
+        for (contents, fragment) in [("{", "is not a valid sensitivity profile (not JSON)"),
+                                     ("{\"format\": \"x\"}", "is not a rankscope sensitivity profile"),
+                                     ("{\"format\": \"rankscope-sensitivity\", \"version\": 9}", "another version"),
+                                     ("{\"format\": \"rankscope-sensitivity\", \"version\": 1}", "missing \"")] {
+            try Data(contents.utf8).write(to: URL(fileURLWithPath: path))
+            XCTAssertThrowsError(try SensitivityProfile.load(path: path)) { error in
+                XCTAssertTrue("\(error)".hasPrefix(path + ": ") && "\(error)".contains(fragment), "\(error)")
+            }
+        }
+        XCTAssertThrowsError(try SensitivityProfile.load(path: folder + "/none.json")) { XCTAssertTrue("\($0)".contains("cannot be read"), "\($0)") }
+    }
+}
