@@ -42,6 +42,12 @@ struct EncodedMatrix {
                                                           bits: quantized.bits, groupSize: quantized.groupSize, transposed: transposed))
     }
 
+    /// An ``E8PMatrix`` under the prefix `prefix` (`p.e8p`, `p.e8p_scales`; no description: no
+    /// reader decodes it yet).
+    init(_ lattice: E8PMatrix, prefix: String) {
+        self.init(tensors: lattice.tensors(prefix: prefix), readBack: lattice.dequantized(), description: nil)
+    }
+
     private init(tensors: [OutputTensor], readBack: Matrix, description: QuantizedTensorDescription?) {
         self.tensors = tensors
         self.readBack = readBack

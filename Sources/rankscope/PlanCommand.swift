@@ -79,12 +79,16 @@ struct PlanCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Plan with data-aware spectra from this activation-statistics file: errors become relative output errors ‖(W − Ŵ)·X‖/‖W·X‖.", valueName: "file"))
     var stats: String?
 
+    @Option(help: ArgumentHelp("Predict the plan's perplexity (or embedding cosine) from this sensitivity profile (`rankscope sensitivity`).", valueName: "profile"))
+    var sensitivity: String?
+
     func validate() throws {
         let targets = [targetParameters, targetBytes, targetBits, maxError].compactMap { $0 }
         if targets.count > 1 {
             throw ValidationError("Give at most one of --target-params, --target-bytes, --target-bits and --max-error.")
         }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
+        if sensitivity != nil && json { throw ValidationError("--sensitivity prints its prediction with the tables; --json does not carry it yet.") }
     }
 
     func run() throws {
@@ -101,7 +105,9 @@ struct PlanCommand: ParsableCommand {
         let catalog = try checkpoint.openCatalog()
         // Sizes, counts and sparse formats come from the headers; spectra only where an error or the allocation needs one.
         let bare = catalog.groups.flatMap(\.entries).map { PlannedTensor(entry: $0, spectrum: nil) }
-        let needs = try document.spectrumNeeds(tensors: bare, target: target)
+        let profile = try sensitivity.map { try SensitivityOption.profile(path: $0, checkpointPath: catalog.checkpoint.path, shapes: SensitivityOption.shapes(of: catalog)) }
+        // A prediction reads every compressible matrix's spectrum.
+        let needs = sensitivity != nil ? nil : try document.spectrumNeeds(tensors: bare, target: target)
         let (tensors, source) = try SpectrumRun.plannedSpectra(of: catalog, useCache: !noCache, jobs: jobs, purpose: "A plan",
                                                                statistics: stats.map(ActivationStatistics.init(path:)), only: needs,
                                                                fallingBackToWeights: true)
@@ -141,6 +147,12 @@ struct PlanCommand: ParsableCommand {
                     lines.append("Weight spectra (no statistics; rel. error is ‖W − Ŵ‖/‖W‖) for \(source.weightFallbacks.count): "
                                  + source.weightFallbacks.joined(separator: ", ") + ".")
                 }
+            }
+            if let sensitivity, let profile {
+                let spectra = tensors.compactMap { tensor in tensor.spectrum.map { (tensor.name, $0.singularValues) } }
+                let prediction = SensitivityOption.prediction(profile, profilePath: sensitivity, singularValues: Dictionary(spectra) { first, _ in first },
+                                                              dataAware: stats != nil)
+                lines += [""] + SensitivityOption.lines(prediction.predict(evaluation.choices), profilePath: sensitivity)
             }
             if let out { lines += ["", "plan written to \(out)"] }
             if let outUniform {

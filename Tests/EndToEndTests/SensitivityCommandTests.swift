@@ -34,6 +34,21 @@ final class SensitivityCommandTests: XCTestCase {
         XCTAssertEqual(points.count, 36)
         XCTAssertTrue(points.allSatisfy { ($0["rank"] as? Int) == 96 && (($0["loss_increase"] as? Double) ?? -1) > 0 }, "\(points)")
 
+        // At the probe ranks the prediction is the sum of the measured increases (additive rule).
+        let plan = folder + "/plan.json"
+        try #"{"format": "rankscope-plan", "version": 1, "rules": [{"match": "^encoder", "rank": 96}]}"#.write(toFile: plan, atomically: true, encoding: .utf8)
+        let sum = points.reduce(0) { $0 + ($1["loss_increase"] as! Double) }
+        let planned = try Harness.rankscope(["plan", model.path, "--plan", plan, "--sensitivity", out], cacheHome: cache)
+        XCTAssertEqual(planned.status, 0, planned.stderr)
+        XCTAssertTrue(planned.stdout.contains(String(format: "embedding cosine to the original %.4f (1 − Σ of the matrices' increases %.4f)", 1 - sum, sum)),
+                      "\(sum) " + planned.stdout)
+        let evaluated = try Harness.rankscope(["eval", model.path, "--text", text, "--plan", plan, "--sensitivity", out], cacheHome: cache)
+        XCTAssertEqual(evaluated.status, 0, evaluated.stderr)
+        XCTAssertTrue(evaluated.stdout.contains(String(format: "predicted mean embedding cosine %.4f, measured 0.", 1 - sum)), evaluated.stdout)
+        let stranger = try Harness.rankscope(["plan", try TestModels.folder(TestModels.smolLM2).path, "--sensitivity", out], cacheHome: cache)
+        XCTAssertEqual(stranger.status, 1)
+        XCTAssertTrue(stranger.stderr.contains("was measured on another checkpoint"), stranger.stderr)
+
         let again = try Harness.rankscope(arguments, cacheHome: cache)
         XCTAssertEqual(again.status, 0, again.stderr)
         XCTAssertTrue(again.stdout.contains("from the cache"), again.stdout)
