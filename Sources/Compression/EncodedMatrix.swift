@@ -32,7 +32,7 @@ struct EncodedMatrix {
         self.init(tensors: [
                       OutputTensor(name: QuantizedLayout.codesName(prefix: prefix), dtype: .U8,
                                    shape: [quantized.packedCodes.count], bytes: quantized.packedCodes),
-                      OutputTensor(name: QuantizedLayout.scalesName(prefix: prefix), dtype: .F16,
+                      OutputTensor(name: QuantizedLayout.scalesName(prefix: prefix), dtype: quantized.scaleFormat.dtype,
                                    shape: groupShape, bytes: StoredFloats.bytes(ofF16: quantized.scales)),
                       OutputTensor(name: QuantizedLayout.zerosName(prefix: prefix), dtype: .F16,
                                    shape: groupShape, bytes: StoredFloats.bytes(ofF16: quantized.zeros)),

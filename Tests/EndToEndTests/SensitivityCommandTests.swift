@@ -55,6 +55,30 @@ final class SensitivityCommandTests: XCTestCase {
         let served = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out))) as? [String: Any])
         XCTAssertEqual(served as NSDictionary, profile as NSDictionary)
 
+        // An interrupted run's partial profile is resumed: the matrices it holds are not measured again.
+        let cacheFolder = cache + "/rankscope"
+        let cached = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: cacheFolder).first { $0.hasPrefix("sensitivity-") && $0.hasSuffix(".json") })
+        var partial = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: cacheFolder + "/" + cached))) as? [String: Any])
+        var kept = matrices.prefix(6).map { $0 }
+        kept[0]["points"] = [["rank": 96, "factor_bits": 16, "tail_energy": 0.5, "loss": 0.125, "loss_increase": 0.125]]
+        partial["matrices"] = kept
+        try JSONSerialization.data(withJSONObject: partial).write(to: URL(fileURLWithPath: cacheFolder + "/" + cached.replacingOccurrences(of: ".json", with: ".partial.json")))
+        try FileManager.default.removeItem(atPath: cacheFolder + "/" + cached)
+        let resumed = try Harness.rankscope(arguments, cacheHome: cache)
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        XCTAssertTrue(resumed.stderr.contains("resuming: 6 of 36 matrices"), resumed.stderr)
+        XCTAssertTrue(resumed.stdout.contains("36 probes"), resumed.stdout)
+        let completed = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out))) as? [String: Any])
+        let resumedMatrices = try XCTUnwrap(completed["matrices"] as? [[String: Any]])
+        XCTAssertEqual(resumedMatrices.count, 36)
+        XCTAssertEqual((resumedMatrices[0]["points"] as? [[String: Any]])?.first?["loss"] as? Double, 0.125, "kept from the partial profile")
+        XCTAssertEqual(resumedMatrices.compactMap { $0["name"] as? String }, matrices.compactMap { $0["name"] as? String })
+        for (again, first) in zip(resumedMatrices[1...], matrices[1...]) {
+            let (a, b) = (((again["points"] as? [[String: Any]])?.first?["loss"] as? Double) ?? -1, ((first["points"] as? [[String: Any]])?.first?["loss"] as? Double) ?? -2)
+            XCTAssertEqual(a, b, accuracy: 1e-6 * abs(b), again["name"] as? String ?? "")
+        }
+        XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: cacheFolder).contains { $0.hasSuffix(".partial.json") })
+
         try lines.prefix(4).joined(separator: "\n").write(toFile: text, atomically: true, encoding: .utf8)
         let changed = try Harness.rankscope(arguments, cacheHome: cache)
         XCTAssertEqual(changed.status, 0, changed.stderr)
