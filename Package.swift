@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "StrictJSON"),
         .target(name: "SafeTensors", dependencies: ["StrictJSON"]),
         // tokenizer.json (byte-level BPE, SentencePiece-style BPE, WordPiece), in Swift.
-        .target(name: "Tokenizers", dependencies: ["StrictJSON"]),
+        .target(name: "Tokenizers", dependencies: ["StrictJSON", "SafeTensors"]),
         .target(name: "LinearAlgebra", dependencies: ["COpenBLAS"]),
         // llama.cpp's format: header, metadata, mmap'd tensors, dequantization (F16 via HalfPrecision).
         .target(name: "GGUF", dependencies: ["SafeTensors", "LinearAlgebra", "StrictJSON"]),

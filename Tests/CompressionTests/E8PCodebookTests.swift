@@ -99,4 +99,24 @@ json.dump({"sameSet": bool(same), "maxDistanceDifference": float(np.abs(dist - o
         let scalar = try! QuantizedMatrix(quantizing: gaussian, bits: 2, groupSize: 128).dequantized()
         XCTAssertLessThan(atDefault, 0.5 * pow(scalar.relativeDistance(to: gaussian), 2), "and far below round-to-nearest groups")
     }
+
+    func testCompressWritesAnE8PBackboneOnlyMaterialized() throws {
+        let weight = CompressionFixtures.gaussian(rows: 40, columns: 64, seed: 12)
+        let choice = LayerChoice.lowRank(rank: 4, factorBits: 4, groupSize: 32, backboneBits: 2)
+        func options(_ codebook: BackboneCodebook, dense: Bool = true) -> CompressionOptions {
+            CompressionOptions(calderaIterations: 2, materializeDense: dense, incoherenceSeed: 3, backboneCodebook: codebook)
+        }
+        let scalar = try MatrixCompressor.compress(weight: weight, name: "m.weight", choice: choice, options: options(.scalar))
+        let lattice = try MatrixCompressor.compress(weight: weight, name: "m.weight", choice: choice, options: options(.e8p))
+        XCTAssertEqual(lattice.tensors.map(\.name), ["m.weight"])
+        XCTAssertEqual(lattice.byteCount, scalar.byteCount, "materialised: the same dense bytes")
+        XCTAssertLessThan(lattice.measuredRelativeError, 0.8 * scalar.measuredRelativeError)
+        XCTAssertThrowsError(try MatrixCompressor.compress(weight: weight, name: "m.weight", choice: choice, options: options(.e8p, dense: false))) {
+            XCTAssertTrue(String(describing: $0).contains("--dense"), "\($0)")
+        }
+        let odd = CompressionFixtures.gaussian(rows: 40, columns: 60, seed: 13)
+        XCTAssertThrowsError(try MatrixCompressor.compress(weight: odd, name: "m.weight", choice: choice, options: options(.e8p))) {
+            XCTAssertTrue(String(describing: $0).contains("multiple of 8"), "\($0)")
+        }
+    }
 }

@@ -20,7 +20,7 @@ final class E8PRealLayerTests: XCTestCase {
                 try Matrix(MatrixSource(base: bytes.baseAddress!, rows: shape[0], columns: shape[1], format: ScalarFormat(tensor.info.dtype)!))
             }
             let incoherence = Incoherence(seed: Incoherence.layerSeed(module: name), rows: shape[0], columns: shape[1])
-            func error(turned: Bool, codebook: Caldera.Codebook) throws -> Double {
+            func error(turned: Bool, codebook: BackboneCodebook) throws -> Double {
                 let caldera = try Caldera(turned ? incoherence.rotated(weight) : weight, rank: 64, module: "m", factorBits: 4,
                                           backboneBits: 2, groupSize: 128, iterations: 1, factorType: .BF16, codebook: codebook)
                 let reconstruction = turned ? incoherence.unrotated(caldera.reconstruction) : caldera.reconstruction

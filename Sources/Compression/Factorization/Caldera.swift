@@ -12,14 +12,6 @@ import SafeTensors
 /// (‖W − Q̂ − L̂R̂‖_F) and the best one is kept: the result is never worse than iteration 1.
 /// A run that starts to diverge stops early (``Alternation``).
 struct Caldera {
-    /// How the backbone Q is quantized.
-    enum Codebook {
-        /// Round-to-nearest groups at the backbone bits (``QuantizedMatrix``), what `compress` writes.
-        case scalar
-        /// QuIP#'s 2-bit E8P lattice, one scale per row (``E8PMatrix``); the backbone bits are then
-        /// 2 whatever is asked. Internal: no file layout reads it yet.
-        case e8p
-    }
 
     /// The backbone Q̂ as written under `P.backbone`.
     let backbone: EncodedMatrix
@@ -32,7 +24,7 @@ struct Caldera {
 
     /// Runs `iterations` (at least 1) alternations and keeps the best iterate.
     init(_ weight: Matrix, rank: Int, module: String, factorBits: Int, backboneBits: Int, groupSize: Int,
-         iterations: Int, factorType: DType, codebook: Codebook = .scalar) throws {
+         iterations: Int, factorType: DType, codebook: BackboneCodebook = .scalar) throws {
         var best: (backbone: EncodedMatrix, factors: EncodedFactors, reconstruction: Matrix, error: Double)?
         var errors: [Double] = []
         var target = weight
