@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "StrictJSON"),
         .target(name: "SafeTensors", dependencies: ["StrictJSON"]),
         // tokenizer.json (byte-level BPE, SentencePiece-style BPE, WordPiece), in Swift.
-        .target(name: "Tokenizers", dependencies: ["StrictJSON"]),
+        .target(name: "Tokenizers", dependencies: ["StrictJSON", "SafeTensors"]),
         .target(name: "LinearAlgebra", dependencies: ["COpenBLAS"]),
         // llama.cpp's format: header, metadata, mmap'd tensors, dequantization (F16 via HalfPrecision).
         .target(name: "GGUF", dependencies: ["SafeTensors", "LinearAlgebra", "StrictJSON"]),
@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "Compression", dependencies: ["SafeTensors", "LinearAlgebra", "Planning", "StrictJSON"]),
         // Perplexity, embedding agreement and activation statistics of models run by ModelRuntime.
         .target(name: "Evaluation", dependencies: ["ModelRuntime", "Compression", "Planning", "LinearAlgebra", "COpenBLAS"]),
-        .target(name: "FuzzTargets", dependencies: ["SafeTensors", "StrictJSON", "GGUF"]),
+        .target(name: "FuzzTargets", dependencies: ["SafeTensors", "StrictJSON", "GGUF", "Planning"]),
         .executableTarget(name: "RankscopeFuzz", dependencies: ["FuzzTargets"]),
         .target(name: "DemoModel", dependencies: ["SafeTensors", "LinearAlgebra", "StrictJSON"]),
         .executableTarget(
@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON"]),
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors", "StrictJSON", "FuzzTargets", "PythonOracle"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "PythonOracle"]),
-        .testTarget(name: "PlanningTests", dependencies: ["Planning", "SafeTensors", "LinearAlgebra", "CheckpointFixtures", "PythonOracle"]),
+        .testTarget(name: "PlanningTests", dependencies: ["Planning", "SafeTensors", "LinearAlgebra", "StrictJSON", "CheckpointFixtures", "PythonOracle"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "TerminalUI", "Planning", "SafeTensors", "LinearAlgebra"]),
         .testTarget(name: "CompressionTests", dependencies: ["Compression", "Planning", "SafeTensors", "LinearAlgebra", "StrictJSON", "PythonOracle"]),

@@ -6,7 +6,7 @@ public enum CompressionError: Error, CustomStringConvertible, Equatable, Sendabl
     case invalidChoice(tensor: String, reason: String)
     /// Unquantized outputs must be BF16, F16 or F32.
     case unsupportedOutputType(String)
-    /// A quantization group's range is too large for an F16 scale.
+    /// A quantization group needs a scale (the value) that no 16-bit scale type stores precisely.
     case unrepresentableScale(Double)
 
     /// One sentence describing the problem.
@@ -19,7 +19,7 @@ public enum CompressionError: Error, CustomStringConvertible, Equatable, Sendabl
         case let .unsupportedOutputType(type):
             return "Output type \(type) is not supported for unquantized tensors (use BF16, F16 or F32)."
         case let .unrepresentableScale(range):
-            return "A quantization group spans \(range), too wide for an F16 scale."
+            return "A quantization group needs a scale of \(range), outside what F16 or BF16 scales store precisely (BF16 keeps 1.2e-38 to 1.7e38); keep this layer unquantized or rescale its weights."
         }
     }
 }

@@ -55,12 +55,20 @@ struct CompressionPipeline {
                                              groupSize: groupSize, factorType: options.factorType)
             return Encoding(parts: [factors.first, factors.second], reconstruction: factors.product)
         case let .lowRank(rank, factorBits, groupSize, backboneBits?):
+            if options.backboneCodebook == .e8p {
+                guard options.materializeDense else {
+                    throw CompressionError.invalidChoice(tensor: name, reason: "an E8P backbone has no file layout yet; write it materialised (--dense)")
+                }
+                guard E8PMatrix.accepts(columns: weight.columns) else {
+                    throw CompressionError.invalidChoice(tensor: name, reason: "an E8P backbone needs a multiple of 8 columns, not \(weight.columns)")
+                }
+            }
             // With incoherence processing CALDERA runs on U·W·Vᵀ and the reader's Ŵ is Uᵀ·Ŵ'·V;
             // Frobenius errors are unchanged by the rotation, so the iterates' errors are W's.
             let incoherence = options.incoherenceSeed.map { Incoherence(seed: $0, rows: weight.rows, columns: weight.columns) }
             let caldera = try Caldera(incoherence?.rotated(weight) ?? weight, rank: rank, module: module, factorBits: factorBits,
                                       backboneBits: backboneBits, groupSize: groupSize, iterations: options.calderaIterations,
-                                      factorType: options.factorType)
+                                      factorType: options.factorType, codebook: options.backboneCodebook)
             return Encoding(parts: [caldera.factors.first, caldera.factors.second, caldera.backbone],
                             reconstruction: incoherence?.unrotated(caldera.reconstruction) ?? caldera.reconstruction,
                             iterateErrors: caldera.iterateErrors)

@@ -64,6 +64,9 @@ public enum DataAwareCompressor {
         let head: (leading: [Double], tailEnergy: Double?)
         let measuredOutputError: Double
         if let backboneBits {
+            guard options.backboneCodebook == .scalar else {
+                throw CompressionError.invalidChoice(tensor: name, reason: "an E8P backbone is not available with statistics yet (no LDLQ for it)")
+            }
             // With incoherence processing: W' = U·W·Vᵀ and inputs V·x (whitening of V·H·Vᵀ); output
             // errors and the whitened spectrum are unchanged by the rotation, Ŵ = Uᵀ·Ŵ'·V.
             let incoherence = options.incoherenceSeed.map { Incoherence(seed: $0, rows: weight.rows, columns: weight.columns) }

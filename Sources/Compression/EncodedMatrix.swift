@@ -32,7 +32,7 @@ struct EncodedMatrix {
         self.init(tensors: [
                       OutputTensor(name: QuantizedLayout.codesName(prefix: prefix), dtype: .U8,
                                    shape: [quantized.packedCodes.count], bytes: quantized.packedCodes),
-                      OutputTensor(name: QuantizedLayout.scalesName(prefix: prefix), dtype: .F16,
+                      OutputTensor(name: QuantizedLayout.scalesName(prefix: prefix), dtype: quantized.scaleFormat.dtype,
                                    shape: groupShape, bytes: StoredFloats.bytes(ofF16: quantized.scales)),
                       OutputTensor(name: QuantizedLayout.zerosName(prefix: prefix), dtype: .F16,
                                    shape: groupShape, bytes: StoredFloats.bytes(ofF16: quantized.zeros)),
@@ -40,6 +40,12 @@ struct EncodedMatrix {
                   readBack: transposed ? dequantized.transposed() : dequantized,
                   description: QuantizedTensorDescription(prefix: prefix, rows: quantized.rows, columns: quantized.columns,
                                                           bits: quantized.bits, groupSize: quantized.groupSize, transposed: transposed))
+    }
+
+    /// An ``E8PMatrix`` under the prefix `prefix` (`p.e8p`, `p.e8p_scales`; no description: no
+    /// reader decodes it yet).
+    init(_ lattice: E8PMatrix, prefix: String) {
+        self.init(tensors: lattice.tensors(prefix: prefix), readBack: lattice.dequantized(), description: nil)
     }
 
     private init(tensors: [OutputTensor], readBack: Matrix, description: QuantizedTensorDescription?) {

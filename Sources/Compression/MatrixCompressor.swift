@@ -50,15 +50,19 @@ public struct CompressionOptions: Sendable {
     /// --incoherence`), nil for none. The seed is the one written as the layer's
     /// `incoherence_seed` in `config.json`.
     public var incoherenceSeed: UInt64? = nil
+    /// How CALDERA backbones are quantized (`compress --e8p`); ``BackboneCodebook/e8p`` only with
+    /// `materializeDense`.
+    public var backboneCodebook: BackboneCodebook = .scalar
 
     /// The defaults: BF16 factors, 10 CALDERA iterations, seed 0, factors not materialised, no incoherence processing.
     public init(factorType: DType = .BF16, calderaIterations: Int = 10, seed: UInt64 = 0, materializeDense: Bool = false,
-                incoherenceSeed: UInt64? = nil) {
+                incoherenceSeed: UInt64? = nil, backboneCodebook: BackboneCodebook = .scalar) {
         self.factorType = factorType
         self.calderaIterations = calderaIterations
         self.seed = seed
         self.materializeDense = materializeDense
         self.incoherenceSeed = incoherenceSeed
+        self.backboneCodebook = backboneCodebook
     }
 }
 

@@ -1,4 +1,5 @@
 import GGUF
+import Planning
 import SafeTensors
 
 /// The input-parsing surface a fuzzer drives: one byte string is read as everything rankscope
@@ -15,6 +16,10 @@ import SafeTensors
 /// - a whole GGUF file image, through ``GGUFHeader/parse(fileImage:file:)`` (the path `GGUFFile`
 ///   takes), then its Hugging Face naming and config, and every dequantizable tensor of at most
 ///   ``maximumDequantizedElements`` elements through ``GGUFDequantizer``.
+/// - a plan file, through ``PlanDocument/init(parsing:file:)`` (JSON, keys, limits and every
+///   rule's regular expression);
+/// - a regular expression (its first ``maximumPatternBytes`` bytes as UTF-8) compiled by
+///   ``BoundedRegex`` and searched for in a few tensor names within a small step budget.
 public enum ParserFuzzTarget {
     /// The file name used in error messages.
     public static let fileName = "fuzz-input"
@@ -50,7 +55,33 @@ public enum ParserFuzzTarget {
         attempt { _ = try ShardedIndex(parsing: bytes, path: fileName) }
         attempt { _ = try ModelConfig(parsing: bytes, path: fileName) }
         attempt { try exerciseGGUF(bytes) }
+        attempt { _ = try PlanDocument(parsing: bytes, file: fileName) }
+        attempt { try exerciseRegex(bytes) }
         return outcome
+    }
+
+    /// Most bytes of an input tried as a pattern (a little over ``BoundedRegex/maximumLength``,
+    /// so the length limit is exercised too).
+    public static let maximumPatternBytes = 1100
+
+    /// A regex failure, named after the input as every other reading's error is.
+    struct RegexFailure: Error, CustomStringConvertible {
+        let problem: String
+        var description: String { "\(ParserFuzzTarget.fileName): \(problem)." }
+    }
+
+    /// Compiles the start of `bytes` as a pattern and searches a few names with it.
+    static func exerciseRegex(_ bytes: UnsafeRawBufferPointer) throws {
+        let pattern = String(decoding: bytes.prefix(maximumPatternBytes), as: UTF8.self)
+        do {
+            let regex = try BoundedRegex(pattern)
+            var budget = RegexStepBudget(steps: 200_000)
+            for name in ["model.layers.0.self_attn.q_proj.weight", "lm_head.weight", "", String(repeating: "a.", count: 200)] {
+                _ = try regex.matches(name, budget: &budget)
+            }
+        } catch let error as BoundedRegexError {
+            throw RegexFailure(problem: error.problem)
+        }
     }
 
     /// Parses `bytes` as a GGUF image, maps its names and config, and decodes its small tensors.

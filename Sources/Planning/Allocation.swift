@@ -25,7 +25,30 @@ public struct Allocation: Sendable {
         let uniformProxyError: Double?
     }
 
-    init(_ common: Common, choices: [String: LayerChoice], totals: PlanTotals, proxyError: Double, isUniform: Bool) {
+    /// What a ``MatrixLossModel`` predicts for an allocation made with it (the additive model:
+    /// each matrix's predicted Δloss as if alone, summed).
+    public struct Prediction: Sendable {
+        /// What the loss is ("next-token log-loss", "1 − embedding cosine").
+        public let lossDescription: String
+        /// Σ predicted Δloss of the returned choices.
+        public let lossIncrease: Double
+        /// Σ predicted Δloss of the uniform plan, nil without one.
+        public let uniformLossIncrease: Double?
+        /// Free matrices the model had a figure for (the others stand in by the proxy).
+        public let modelledMatrices: Int
+        /// Free matrices allocated.
+        public let freeMatrices: Int
+
+        /// The same prediction when the uniform plan is returned.
+        func asUniform() -> Prediction {
+            Prediction(lossDescription: lossDescription, lossIncrease: uniformLossIncrease ?? lossIncrease,
+                       uniformLossIncrease: uniformLossIncrease, modelledMatrices: modelledMatrices, freeMatrices: freeMatrices)
+        }
+    }
+
+    init(_ common: Common, choices: [String: LayerChoice], totals: PlanTotals, proxyError: Double,
+         prediction: Prediction? = nil, isUniform: Bool) {
+        self.prediction = prediction
         target = common.target
         objective = common.objective
         minimumRank = common.minimumRank
@@ -51,6 +74,8 @@ public struct Allocation: Sendable {
     public let proxyError: Double
     /// The same proxy for the uniform plan, nil without one.
     public let uniformProxyError: Double?
+    /// With a loss model: the predicted Δloss of this plan and of the uniform plan; nil without one.
+    public let prediction: Prediction?
     /// Choices of every compressible matrix (free, locked and excluded), by tensor name.
     public let choices: [String: LayerChoice]
     /// Totals of the whole model under ``choices``.

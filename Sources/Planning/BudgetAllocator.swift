@@ -76,10 +76,17 @@ public struct BudgetAllocator: Sendable {
     /// matrix's floor is raised to ``minimumRank`` (computed from the uniform plan at the same target
     /// for `50%u`), and the errors combine by ``objective`` (``AllocationObjective/squaredError``
     /// for an error target).
+    ///
+    /// With a `lossModel` (a sensitivity profile's prediction), a size target is allocated for
+    /// quality instead: the least sum of predicted Δloss (``QualitySolver``), the proxy standing in
+    /// for matrices the model has no figure for; an error target, stated in weight error, is refused.
     public func allocate(tensors: [PlannedTensor], target: BudgetTarget,
-                         constraints: [String: LayerConstraint] = [:]) throws -> Allocation {
+                         constraints: [String: LayerConstraint] = [:], lossModel: (any MatrixLossModel)? = nil) throws -> Allocation {
         if case .parameterShare = target {
-            return try allocate(tensors: tensors, target: target.resolved(for: tensors), constraints: constraints)
+            return try allocate(tensors: tensors, target: target.resolved(for: tensors), constraints: constraints, lossModel: lossModel)
+        }
+        if case .relativeError = target, lossModel != nil {
+            throw PlanError.invalidTarget("an error target is a relative weight error; allocating for a predicted loss needs a size target (parameters, bytes or bits per weight)")
         }
         let measure: Measure
         var isErrorTarget = false
@@ -163,6 +170,7 @@ public struct BudgetAllocator: Sendable {
         if floors != userFloors { layers = try freeLayers(floors: floors) }
 
         let solver = AllocationSolver(layers: layers)
+        let quality = lossModel.map { QualitySolver(layers: layers, lossModel: $0) }
         var state: [Int]
         var multiplier: Double
         var fillMoves = 0
@@ -206,8 +214,12 @@ public struct BudgetAllocator: Sendable {
                 throw PlanError.targetUnreachable(target: target.description + (floors != userFloors ? " with minimum rank \(minimumRank)" : ""),
                                                   bestAchievable: measure == .parameters ? "\(best) parameters" : ByteCountFormatting.described(best))
             }
-            (state, multiplier) = solver.bestWithin(costBudget: budget)
-            fillMoves = solver.fill(&state, costBudget: budget)
+            if let quality {
+                (state, multiplier, fillMoves) = quality.allocate(costBudget: budget)
+            } else {
+                (state, multiplier) = solver.bestWithin(costBudget: budget)
+                fillMoves = solver.fill(&state, costBudget: budget)
+            }
         }
 
         var choices = fixedChoices
@@ -216,6 +228,23 @@ public struct BudgetAllocator: Sendable {
         let uniform = try uniformPlan(tensors: tensors, layers: layers, fixedChoices: fixedChoices, target: target, meets: meets)
         let proxyError = proxy.value(of: totals)
         let uniformProxyError = uniform.map { proxy.value(of: $0.totals) }
+        // With a loss model, the predicted Δloss of both plans (the uniform plan's choices are states of the same layers).
+        let predicted = quality.map { $0.loss(of: state) }
+        let uniformPredicted = quality.flatMap { quality in
+            uniform.map { uniform in
+                layers.indices.reduce(0.0) { sum, index in
+                    let layer = layers[index]
+                    let state = layer.states.first { layer.choice($0) == uniform.choices[layer.name] } ?? FreeLayer.dense
+                    return sum + quality.loss(layer: index, state: state)
+                }
+            }
+        }
+        var prediction: Allocation.Prediction?
+        if let lossModel, let quality, let predicted {
+            prediction = Allocation.Prediction(lossDescription: lossModel.lossDescription, lossIncrease: predicted,
+                                               uniformLossIncrease: uniformPredicted, modelledMatrices: quality.modelledCount,
+                                               freeMatrices: layers.count)
+        }
         let common = Allocation.Common(target: target, objective: objective, minimumRank: minimumRank, multiplier: multiplier,
                                        fillMoves: fillMoves, withoutSpectrum: withoutSpectrum, uniform: uniform,
                                        uniformProxyError: uniformProxyError)
@@ -224,14 +253,17 @@ public struct BudgetAllocator: Sendable {
             let better: Bool
             if isErrorTarget {
                 better = uniform.totals.model.bytesAfter < totals.model.bytesAfter
+            } else if let predicted, let uniformPredicted {
+                better = uniformPredicted < predicted
             } else {
                 better = uniformProxyError < proxyError
             }
             if better {
-                return Allocation(common, choices: uniform.choices, totals: uniform.totals, proxyError: uniformProxyError, isUniform: true)
+                return Allocation(common, choices: uniform.choices, totals: uniform.totals, proxyError: uniformProxyError,
+                                  prediction: prediction.map { $0.asUniform() }, isUniform: true)
             }
         }
-        return Allocation(common, choices: choices, totals: totals, proxyError: proxyError, isUniform: false)
+        return Allocation(common, choices: choices, totals: totals, proxyError: proxyError, prediction: prediction, isUniform: false)
     }
 
     /// The uniform plan: bisects the rank fraction f (largest meeting a size target, smallest meeting an error target).

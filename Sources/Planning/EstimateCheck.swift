@@ -4,8 +4,9 @@ import Foundation
 /// compression report, the `compress` table and events, and the explorer's jobs view.
 ///
 /// Why: quantizing small-magnitude weights (8-bit dense at scale 1e-7 measured 0.173 against an
-/// estimate of 0.0057) finished with exit 0 and no sign of trouble: F16 scales cannot hold such
-/// magnitudes precisely, and the error model does not know it. A layer is flagged when its
+/// estimate of 0.0057) finished with exit 0 and no sign of trouble: F16 scales could not hold such
+/// magnitudes precisely (scales now switch to BF16 there), and the error model did not know it.
+/// Any such gap left is flagged: a layer is flagged when its
 /// measured error exceeds ``ratio`` times the estimate *and* the estimate by more than ``slack``
 /// (so two tiny errors never alarm).
 public enum EstimateCheck {
@@ -25,6 +26,6 @@ public enum EstimateCheck {
         guard isFarAbove(measured: measured, estimate: estimate), let estimate else { return nil }
         let times = estimate > 0 ? String(format: " (%.0f× the estimate)", measured / estimate) : ""
         return String(format: "%@: measured error %.4g is far above the plan's estimate %.4g", name, measured, estimate) + times
-            + "; its magnitudes may be beyond what F16 quantization scales hold — check this layer before using the output."
+            + "; the error model does not fit this layer's values — check this layer before using the output."
     }
 }

@@ -98,6 +98,16 @@ struct FreeLayer {
         return chain.choice(rank: rank)
     }
 
+    /// Every state this layer can take: the quantized dense candidates, dense, and each usable
+    /// chain's ranks from the floor to its largest rank cheaper than dense.
+    var states: [Int] {
+        var states = quantizedDense.indices.map { -2 - $0 } + [FreeLayer.dense]
+        for (index, chain) in chains.enumerated() where chain.isUsable {
+            states += (floor...chain.maxRank).map { encode(chain: index, rank: $0) }
+        }
+        return states
+    }
+
     /// The state minimising ε² + λ·cost.
     func best(at lambda: Double) -> Int {
         var bestState = FreeLayer.dense

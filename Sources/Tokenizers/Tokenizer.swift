@@ -1,4 +1,5 @@
 import Foundation
+import SafeTensors
 import StrictJSON
 
 /// A Hugging Face tokenizer loaded from its `tokenizer.json`, encoding text to the same token
@@ -70,7 +71,7 @@ public final class Tokenizer: Sendable {
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw TokenizerError.unreadable(file: name, reason: (error as NSError).localizedDescription)
+            throw TokenizerError.unreadable(file: name, reason: SystemErrorText.reason(of: error))
         }
         try self.init(json: data, file: name)
     }

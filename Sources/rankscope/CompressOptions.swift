@@ -42,6 +42,9 @@ struct CompressOptions: ParsableArguments {
     @Flag(help: "Incoherence processing for CALDERA layers: quantize U·W·Vᵀ with randomized Hadamard transforms U, V (their seeds go into config.json; readers undo them).")
     var incoherence = false
 
+    @Flag(help: "Quantize CALDERA backbones with QuIP#'s 2-bit E8P lattice codebook (with --dense only for now; best with --incoherence).")
+    var e8p = false
+
     @Flag(help: "Print rankscope-report.json on standard output instead of the table.")
     var json = false
 
@@ -57,6 +60,8 @@ struct CompressOptions: ParsableArguments {
     func validate() throws {
         if jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
         if calderaIterations < 1 { throw ValidationError("--caldera-iterations must be at least 1.") }
+        if e8p && !dense { throw ValidationError("--e8p needs --dense for now: no packed file layout reads an E8P backbone yet.") }
+        if e8p && stats != nil { throw ValidationError("--e8p does not go with --stats yet (no LDLQ for the lattice).") }
         if json && events { throw ValidationError("Give at most one of --json and --events.") }
         if let factorType, CompressOptions.outputType(factorType) == nil {
             throw ValidationError("--factor-type must be bf16, f16 or f32, not '\(factorType)'.")
@@ -89,10 +94,11 @@ struct CompressOptions: ParsableArguments {
         let scope: CompressPlanInput.Scope = shard.map { .part($0) } ?? (mergeFrom.isEmpty ? .whole : .merge)
         let input = try CompressPlanInput.choices(planPath: plan, catalog: catalog, useCache: !noCache, jobs: nil,
                                                   statistics: statistics, scope: scope)
-        let settings = JobSettings(outputFolder: out, force: force, resume: resume, jobs: jobs, memoryLimit: memory,
+        var settings = JobSettings(outputFolder: out, force: force, resume: resume, jobs: jobs, memoryLimit: memory,
                                    maxShardSize: shardSize, factorType: factorType.flatMap(CompressOptions.outputType),
                                    materializeDense: dense, calderaIterations: calderaIterations, planLabel: plan,
                                    shard: shard, mergeFrom: mergeFrom, statistics: statistics, incoherence: incoherence)
+        settings.backboneCodebook = e8p ? .e8p : .scalar
         let job = try CompressionJob(checkpoint: catalog.checkpoint, choices: input.choices,
                                      singularValues: input.singularValues, settings: settings)
         let progress = CompressProgress(linesOnStandardOutput: events)

@@ -38,11 +38,11 @@ enum CompressPlanInput {
         let document = try PlanDocument.load(path: planPath)
         let needed = try spectraNeeded(by: document, catalog: catalog, scope: scope)
         let tensors = try SpectrumRun.plannedTensors(of: catalog, useCache: useCache, jobs: jobs, purpose: "Compression",
-                                                     statistics: statistics, onlyCovered: true, only: needed?.names)
+                                                     statistics: statistics, onlyCovered: true, only: needed.names)
         let evaluation: PlanEvaluation
         do {
             let resolved: ResolvedPlan
-            if let needed, needed.defersRanks {
+            if needed.defersRanks {
                 resolved = try document.resolveDeferringRanks(tensors: tensors)
                 // The part's own layers must be exact; one without a spectrum is the error a whole run gives.
                 if let tensor = catalog.compressibleEntries.map(\.info.name).first(where: { needed.names.contains($0) && resolved.unranked.contains($0) }) {
@@ -62,18 +62,21 @@ enum CompressPlanInput {
         return Input(choices: evaluation.choices, singularValues: Dictionary(spectra) { first, _ in first })
     }
 
-    /// The matrices whose spectra `scope` needs, nil for all of them, and whether the others'
+    /// The matrices whose spectra `scope` needs, and whether the others'
     /// ranks are deferred (a part) rather than all exact (a merge). Found by resolving the plan
     /// without any spectrum, which names the matrices it factorizes and those energy rules rank.
+    /// A whole run needs what `plan` computes for the same plan (``PlanDocument/spectrumNeeds(tensors:target:)``:
+    /// none for an excluded matrix), so an allocation weighs the same spectra in both.
     private static func spectraNeeded(by document: PlanDocument, catalog: LayerCatalog,
-                                      scope: Scope) throws -> (names: Set<String>, defersRanks: Bool)? {
-        if case .whole = scope { return nil }
+                                      scope: Scope) throws -> (names: Set<String>, defersRanks: Bool) {
+        let bare = catalog.groups.flatMap(\.entries).map { PlannedTensor(entry: $0, spectrum: nil) }
+        let asPlanned = try document.spectrumNeeds(tensors: bare, target: document.target)
+        if case .whole = scope { return (asPlanned, false) }
         if document.needsEverySpectrum {
             let run = if case .part = scope { "this part" } else { "the merge" }
-            Termination.printError("rankscope: note: the plan's target is allocated over every layer, so \(run) needs the spectra of all \(catalog.compressibleEntries.count) compressible matrices (computing those missing from the cache); freeze the allocation once with `rankscope plan \(catalog.checkpoint.path) --plan \(document.file) --out FROZEN.json` and give FROZEN.json to the parts and the merge, or share XDG_CACHE_HOME between them, to avoid it.")
-            return nil
+            Termination.printError("rankscope: note: the plan's target is allocated over every layer, so \(run) needs the spectra of all \(asPlanned.count) compressible matrices it does not exclude (computing those missing from the cache); freeze the allocation once with `rankscope plan \(catalog.checkpoint.path) --plan \(document.file) --out FROZEN.json` and give FROZEN.json to the parts and the merge, or share XDG_CACHE_HOME between them, to avoid it.")
+            return (asPlanned, false)
         }
-        let bare = catalog.groups.flatMap(\.entries).map { PlannedTensor(entry: $0, spectrum: nil) }
         let withoutSpectra = try document.resolveDeferringRanks(tensors: bare)
         switch scope {
         case .part(let shard):

@@ -5,6 +5,7 @@ import Foundation
 import GGUF
 import LinearAlgebra
 import ModelRuntime
+import Planning
 import SafeTensors
 
 /// `rankscope eval PATH --text FILE`: runs the model itself over a text and reports perplexity
@@ -52,6 +53,9 @@ struct EvalCommand: ParsableCommand {
     @Flag(help: "Neither read nor write the spectrum cache (--plan).")
     var noCache = false
 
+    @Option(help: ArgumentHelp("With --plan: print the quality the sensitivity profile predicts for the plan beside the measured one.", valueName: "profile"))
+    var sensitivity: String?
+
     @Flag(help: "Print a JSON document instead of the table (schema in the README).")
     var json = false
 
@@ -60,6 +64,8 @@ struct EvalCommand: ParsableCommand {
         if incoherence && plan == nil { throw ValidationError("--incoherence goes with --plan (a compressed folder records its own).") }
         if stats != nil && plan == nil { throw ValidationError("--stats goes with --plan (a compressed folder is already compressed).") }
         if jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
+        if sensitivity != nil && plan == nil { throw ValidationError("--sensitivity goes with --plan (the prediction is of the plan's choices).") }
+        if sensitivity != nil && json { throw ValidationError("--sensitivity prints its prediction with the table; --json does not carry it yet.") }
     }
 
     func run() throws {
@@ -68,15 +74,17 @@ struct EvalCommand: ParsableCommand {
         let model = try TransformerModel(checkpoint: opened)
         let encode = try ModelTextInput.tokenizer(for: opened)
         let contents = try ModelTextInput.readText(text)
+        let planCandidate = plan.map { PlanCandidate(planPath: $0, statisticsPath: stats, checkpointPath: checkpoint.path, useCache: !noCache,
+                                                     jobs: jobs, incoherence: incoherence) }
         let candidate: CandidateModel?
-        if let plan {
-            candidate = PlanCandidate(planPath: plan, statisticsPath: stats, checkpointPath: checkpoint.path, useCache: !noCache, jobs: jobs,
-                                      incoherence: incoherence)
+        if let planCandidate {
+            candidate = planCandidate
         } else if let compressed {
             candidate = CompressedCandidate(folder: compressed)
         } else {
             candidate = nil
         }
+        let prediction = try sensitivity.flatMap { profile in try planCandidate.map { try predictedQuality(profile: profile, candidate: $0) } }
         let decoded = try candidate?.decodedLayers()
         if let decoded { try model.checkInstallable(decoded) }
         let report: EvalReport
@@ -89,6 +97,7 @@ struct EvalCommand: ParsableCommand {
             try JSONOutput.print(report)
         } else {
             print(report.lines().joined(separator: "\n"))
+            if let prediction, let sensitivity { print(predictionLines(prediction, profile: sensitivity, report: report).joined(separator: "\n")) }
         }
     }
 
@@ -103,6 +112,30 @@ struct EvalCommand: ParsableCommand {
         return EvalReport(model: checkpoint.path, modelType: model.hyperparameters.modelType, text: text, metric: "perplexity",
                           candidateSource: candidate?.description, seqLen: seqLen, windows: windows.count, sentences: nil,
                           tokens: windows.count * seqLen, original: original, candidate: candidateFigures, agreement: nil)
+    }
+
+    /// What the profile predicts for the plan's choices, with the plan's spectra.
+    private func predictedQuality(profile: String, candidate: PlanCandidate) throws -> PredictedQuality {
+        let catalog = LayerCatalog(checkpoint: try Checkpoint.opening(path: checkpoint.path))
+        let measured = try SensitivityOption.profile(path: profile, checkpointPath: checkpoint.path, shapes: SensitivityOption.shapes(of: catalog))
+        let (_, statistics, input) = try candidate.resolved()
+        return SensitivityOption.prediction(measured, profilePath: profile, singularValues: input.singularValues,
+                                            dataAware: statistics != nil).predict(input.choices)
+    }
+
+    /// The prediction beside the measurement. For a causal LM the profile's increase is added to
+    /// the original's loss measured here (the profile may have been measured on other tokens).
+    private func predictionLines(_ quality: PredictedQuality, profile: String, report: EvalReport) -> [String] {
+        var lines = [""] + SensitivityOption.lines(quality, profilePath: profile)
+        if let original = report.original.perplexity, let measured = report.candidate?.perplexity {
+            let predicted = original * exp(quality.lossIncrease)
+            lines.append(String(format: "predicted perplexity %@ (original %@ × e^%.4f), measured %@: predicted/measured %.3f",
+                                Formatting.significant(predicted), Formatting.significant(original), quality.lossIncrease,
+                                Formatting.significant(measured), predicted / measured))
+        } else if let cosine = quality.embeddingCosine, let measured = report.agreement?.meanCosine {
+            lines.append(String(format: "predicted mean embedding cosine %.4f, measured %.4f: predicted − measured %+.4f", cosine, measured, cosine - measured))
+        }
+        return lines
     }
 
     /// Both models run with OpenBLAS on every core: the spectra and the in-memory compression of

@@ -19,11 +19,18 @@ struct PlanCandidate: CandidateModel {
         "plan \(planPath)" + (statisticsPath.map { ", data-aware with \($0)" } ?? "") + (incoherence ? ", incoherence processing" : "")
     }
 
-    func decodedLayers() throws -> DecodedModel {
+    /// The plan resolved against the checkpoint as `compress` resolves it: the choices and the
+    /// singular values (data-aware with statistics) of the matrices analysed.
+    func resolved() throws -> (catalog: LayerCatalog, statistics: ActivationStatistics?, input: CompressPlanInput.Input) {
         let catalog = LayerCatalog(checkpoint: try Checkpoint.opening(path: checkpointPath))
         let statistics = try statisticsPath.map(ActivationStatistics.init(path:))
         let input = try CompressPlanInput.choices(planPath: planPath, catalog: catalog, useCache: useCache, jobs: nil,
                                                   statistics: statistics)
+        return (catalog, statistics, input)
+    }
+
+    func decodedLayers() throws -> DecodedModel {
+        let (catalog, statistics, input) = try resolved()
         return try InMemoryCompression.decodedLayers(of: catalog.checkpoint, choices: input.choices,
                                                      singularValues: input.singularValues,
                                                      settings: LayerCompressionSettings(statistics: statistics, incoherence: incoherence),

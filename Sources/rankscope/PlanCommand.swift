@@ -79,12 +79,16 @@ struct PlanCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Plan with data-aware spectra from this activation-statistics file: errors become relative output errors ‖(W − Ŵ)·X‖/‖W·X‖.", valueName: "file"))
     var stats: String?
 
+    @Option(help: ArgumentHelp("Predict the plan's perplexity (or embedding cosine) from this sensitivity profile (`rankscope sensitivity`); with a size target, allocate for the least predicted loss.", valueName: "profile"))
+    var sensitivity: String?
+
     func validate() throws {
         let targets = [targetParameters, targetBytes, targetBits, maxError].compactMap { $0 }
         if targets.count > 1 {
             throw ValidationError("Give at most one of --target-params, --target-bytes, --target-bits and --max-error.")
         }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
+        if sensitivity != nil && json { throw ValidationError("--sensitivity prints its prediction with the tables; --json does not carry it yet.") }
     }
 
     func run() throws {
@@ -101,15 +105,25 @@ struct PlanCommand: ParsableCommand {
         let catalog = try checkpoint.openCatalog()
         // Sizes, counts and sparse formats come from the headers; spectra only where an error or the allocation needs one.
         let bare = catalog.groups.flatMap(\.entries).map { PlannedTensor(entry: $0, spectrum: nil) }
-        let needs = try document.spectrumNeeds(tensors: bare, target: target)
+        let profile = try sensitivity.map { try SensitivityOption.profile(path: $0, checkpointPath: catalog.checkpoint.path, shapes: SensitivityOption.shapes(of: catalog)) }
+        // A prediction reads every compressible matrix's spectrum.
+        let needs = sensitivity != nil ? nil : try document.spectrumNeeds(tensors: bare, target: target)
         let (tensors, source) = try SpectrumRun.plannedSpectra(of: catalog, useCache: !noCache, jobs: jobs, purpose: "A plan",
                                                                statistics: stats.map(ActivationStatistics.init(path:)), only: needs,
                                                                fallingBackToWeights: true)
         let resolved = try document.resolve(tensors: tensors)
         for warning in resolved.warnings { Termination.printError("rankscope: warning: " + warning) }
         if let note = catalog.undecodedNote { Termination.printError("rankscope: " + note) }
+        // With a profile, its prediction is also what a size target is allocated for (the least predicted loss).
+        let prediction = zip2(sensitivity, profile).map { path, profile in
+            SensitivityOption.prediction(profile, profilePath: path, singularValues: Dictionary(tensors.compactMap { tensor in
+                tensor.spectrum.map { (tensor.name, $0.singularValues) }
+            }) { first, _ in first }, dataAware: stats != nil)
+        }
+        let lossModel: QualityPrediction?
+        if case .relativeError? = target { lossModel = nil } else { lossModel = prediction }
         let evaluation = try PlanEvaluation(tensors: tensors, resolved: resolved, defaults: document.defaults, target: target,
-                                            allowedBits: allowedBits, extraSparseCount: extraSparseCount)
+                                            allowedBits: allowedBits, extraSparseCount: extraSparseCount, lossModel: lossModel)
         let writer = GuardedWriter(checkpoint: catalog.checkpoint, others: [plan, stats].compactMap { $0 })
         let reference = PlanCheckpointReference(path: catalog.checkpoint.path, tensors: tensors)
         if let outUniform {
@@ -142,6 +156,9 @@ struct PlanCommand: ParsableCommand {
                                  + source.weightFallbacks.joined(separator: ", ") + ".")
                 }
             }
+            if let sensitivity, let prediction {
+                lines += [""] + SensitivityOption.lines(prediction.predict(evaluation.choices), profilePath: sensitivity)
+            }
             if let out { lines += ["", "plan written to \(out)"] }
             if let outUniform {
                 if out == nil { lines.append("") }
@@ -150,4 +167,10 @@ struct PlanCommand: ParsableCommand {
             StandardOutput.printLines(lines)
         }
     }
+}
+
+/// Both values when both are there.
+private func zip2<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
+    guard let a, let b else { return nil }
+    return (a, b)
 }

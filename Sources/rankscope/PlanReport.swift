@@ -151,6 +151,9 @@ struct PlanReport: Encodable {
         let objective: String
         let min_rank: String
         let proxy_error: Double
+        let loss: String?
+        let predicted_loss_increase: Double?
+        let uniform_predicted_loss_increase: Double?
         let error_improvement: Double?
         let size_improvement: Double?
         let uniform: Uniform?
@@ -221,7 +224,9 @@ struct PlanReport: Encodable {
         allocation = evaluation.allocation.map { allocation in
             AllocationFigures(multiplier: allocation.multiplier, fill_moves: allocation.fillMoves, is_uniform: allocation.isUniform,
                               objective: allocation.objective.rawValue, min_rank: allocation.minimumRank.description,
-                              proxy_error: allocation.proxyError,
+                              proxy_error: allocation.proxyError, loss: allocation.prediction?.lossDescription,
+                              predicted_loss_increase: allocation.prediction?.lossIncrease,
+                              uniform_predicted_loss_increase: allocation.prediction?.uniformLossIncrease,
                               error_improvement: allocation.errorImprovement, size_improvement: allocation.sizeImprovement,
                               uniform: allocation.uniform.map {
                                   Uniform(fraction: $0.fraction, parameters_after: $0.totals.model.parametersAfter,

@@ -121,8 +121,10 @@ enum PlanTables {
     private static func allocationLines(_ allocation: Allocation) -> [String] {
         let model = allocation.totals.model
         let proxy = allocation.objective.proxyDescription
-        var lines = ["allocation (Lagrangian water-filling, λ = \(Formatting.significant(allocation.multiplier)), \(allocation.fillMoves) greedy fill moves):"]
-        lines.append("  rule: minimise the \(proxy) (objective \(allocation.objective.rawValue)); every free matrix at least rank \(minimumRankText(allocation.minimumRank))")
+        let method = allocation.prediction == nil ? "Lagrangian water-filling" : "greedy on each matrix's convex hull of (cost, predicted loss)"
+        var lines = ["allocation (\(method), λ = \(Formatting.significant(allocation.multiplier)), \(allocation.fillMoves) greedy fill moves):"]
+        let goal = allocation.prediction.map { "the predicted \($0.lossDescription) increase" } ?? "the \(proxy) (objective \(allocation.objective.rawValue))"
+        lines.append("  rule: minimise \(goal); every free matrix at least rank \(minimumRankText(allocation.minimumRank))")
         lines.append("  allocated: relative error \(String(format: "%.4f", model.relativeError)), \(proxy) \(String(format: "%.4f", allocation.proxyError)), "
             + "\(Formatting.grouped(model.parametersAfter)) parameters, \(Formatting.bytes(model.bytesAfter))"
             + (allocation.isUniform ? " (the uniform plan was as good and is used)" : ""))
@@ -133,6 +135,12 @@ enum PlanTables {
         let u = uniform.totals.model
         lines.append("  uniform rank (fraction \(String(format: "%.4f", uniform.fraction)) of full rank): relative error \(String(format: "%.4f", u.relativeError)), "
             + "\(proxy) \(String(format: "%.4f", allocation.uniformProxyError ?? 0)), \(Formatting.grouped(u.parametersAfter)) parameters, \(Formatting.bytes(u.bytesAfter))")
+        if let prediction = allocation.prediction {
+            lines.append("  predicted \(prediction.lossDescription) increase (sum over matrices, each as if alone; \(prediction.modelledMatrices) of "
+                         + "\(prediction.freeMatrices) free matrices from the profile, the rest from the proxy): allocated "
+                         + Formatting.significant(prediction.lossIncrease)
+                         + (prediction.uniformLossIncrease.map { ", uniform " + Formatting.significant($0) } ?? ""))
+        }
         if case .relativeError = allocation.target {
             if let gain = allocation.sizeImprovement { lines.append(String(format: "  the uniform plan is %.3f× the allocated size", gain)) }
         } else if let gain = allocation.errorImprovement {

@@ -56,8 +56,8 @@ struct SpectraCommand: ParsableCommand {
 
     func validate() throws {
         if let filter {
-            do { _ = try Regex(filter) } catch {
-                throw ValidationError("--filter '\(filter)' is not a valid regular expression.")
+            do { _ = try BoundedRegex(filter) } catch let error as BoundedRegexError {
+                throw ValidationError("--filter '\(BoundedRegex.excerpt(filter))' is not a valid regular expression: \(error.problem).")
             }
         }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
@@ -99,11 +99,14 @@ struct SpectraCommand: ParsableCommand {
 
     /// The matrices to analyse: compressible ones (or all 2-D float ones with --all), filtered.
     private func select(from catalog: LayerCatalog) throws -> [CatalogEntry] {
-        let regex = try filter.map { try Regex($0) }
+        let regex = try filter.map { try BoundedRegex($0) }
         let candidates = catalog.groups.flatMap(\.entries).filter { all ? $0.hasSpectrum : $0.isCompressible }
-        let selected = candidates.filter { entry in
+        var budget = RegexStepBudget.standard
+        let selected = try candidates.filter { entry in
             guard let regex else { return true }
-            return entry.info.name.contains(regex)
+            do { return try regex.matches(entry.info.name, budget: &budget) } catch let error as BoundedRegexError {
+                throw SelectionError(path: catalog.checkpoint.path, filter: filter, problem: error.problem)
+            }
         }
         if selected.isEmpty {
             throw SelectionError(path: catalog.checkpoint.path, filter: filter)
@@ -139,8 +142,13 @@ struct SpectraCommand: ParsableCommand {
 struct SelectionError: Error, CustomStringConvertible {
     let path: String
     let filter: String?
+    /// Why the filter could not be applied (its step budget ran out); nil when nothing matched.
+    var problem: String? = nil
 
     var description: String {
+        if let filter, let problem {
+            return "\(path): --filter '\(BoundedRegex.excerpt(filter))' cannot be applied: \(problem)."
+        }
         if let filter {
             return "\(path): no matrix matches --filter '\(filter)'."
         }

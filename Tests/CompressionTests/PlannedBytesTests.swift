@@ -75,20 +75,27 @@ final class PlannedBytesTests: XCTestCase {
         }
     }
 
-    /// The forecast follows the job's own settings too: F32 outputs asked for, every layer materialised.
+    /// The forecast and each layer's `estimated_bytes` follow the job's own settings too: F32
+    /// outputs asked for (`--factor-type f32`), every layer materialised (`--dense`).
     func testTheForecastFollowsFactorTypeAndDense() throws {
         let fixture = try JobFixture()
         defer { fixture.remove() }
         let choices: [String: LayerChoice] = [JobFixture.up: .lowRank(rank: 5), JobFixture.query: .lowRank(rank: 3, factorBits: 4, groupSize: 8, backboneBits: 2)]
-        for dense in [false, true] {
-            var settings = fixture.settings(dense ? "dense" : "factors", shardSize: 2_000)
+        for (dense, factorType) in [(false, nil), (true, nil), (false, DType.F32), (true, .F32)] {
+            var settings = fixture.settings("out-\(dense)-\(factorType?.rawValue ?? "default")", shardSize: 2_000)
             settings.materializeDense = dense
+            settings.factorType = factorType
             settings.calderaIterations = 1
             let forecast = try OutputForecast(checkpoint: fixture.checkpoint(), choices: choices, settings: settings)
-            _ = try CompressionJob(checkpoint: fixture.checkpoint(), choices: choices, settings: settings).run()
+            let report = try CompressionJob(checkpoint: fixture.checkpoint(), choices: choices, settings: settings).run()
             let output = try Checkpoint(path: settings.outputFolder)
             XCTAssertEqual(forecast.shardBytes, output.files.reduce(0) { $0 + $1.fileSize }, "dense: \(dense)")
             XCTAssertEqual(forecast.tensorBytes, output.totalBytes, "dense: \(dense)")
+            XCTAssertEqual(report.layers.count, 2)
+            for layer in report.layers {
+                XCTAssertEqual(layer.estimatedBytes, layer.bytesWritten, "dense: \(dense), \(factorType?.rawValue ?? "default"): \(layer.name)")
+            }
+            XCTAssertEqual(report.totals.estimatedBytes, report.totals.bytesWritten)
             let indexSize = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: settings.outputFolder + "/" + Checkpoint.standardIndexName)[.size] as? Int)
             XCTAssertEqual(forecast.indexBytes, indexSize)
         }

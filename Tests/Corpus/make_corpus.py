@@ -200,3 +200,6 @@ def main():
 
 if __name__ == "__main__":
     main()
+    import make_plan_corpus  # the plan corpus and its seeds
+
+    make_plan_corpus.main()

@@ -366,6 +366,17 @@ final class PlanCommandTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(model(report)["squared_norm"] as? Double), norm, accuracy: 1e-9 * norm)
         let kinds = try XCTUnwrap(report["layers"] as? [[String: Any]]).map { "\($0["name"]!)=\($0["spectrum_kind"] ?? "none")" }
         XCTAssertEqual(kinds, ["model.layers.0.mlp.up_proj.weight=none", "model.layers.0.self_attn.q_proj.weight=weights"], "\(kinds)")
+        // compress (and eval --plan) take the spectra plan takes: the same plan with its target compresses q_proj
+        // without touching the excluded NaN matrix's spectrum, and allocates what plan allocated.
+        let targeted = folder + "/exclude-up-target.json"
+        try #"{"format": "rankscope-plan", "version": 1, "target": {"parameters": "90%"}, "rules": [{"match": "up_proj", "exclude": true}]}"#
+            .write(toFile: targeted, atomically: true, encoding: .utf8)
+        let compressed = try Harness.rankscope(["compress", folder, "--plan", targeted, "--out", folder + "/out", "--json"], cacheHome: folder + "/cache")
+        XCTAssertEqual(compressed.status, 0, compressed.stderr)
+        let planned = try XCTUnwrap(try XCTUnwrap(report["layers"] as? [[String: Any]]).first { $0["name"] as? String == "model.layers.0.self_attn.q_proj.weight" })
+        let written = try XCTUnwrap((Harness.json(compressed.stdout) as? [String: Any])?["layers"] as? [[String: Any]])
+        XCTAssertEqual(written.map { $0["name"] as? String }, ["model.layers.0.self_attn.q_proj.weight"])
+        XCTAssertEqual(written.first?["rank"] as? Int, try XCTUnwrap((planned["choice"] as? [String: Any])?["rank"] as? Int))
         // Not excluded, the NaN matrix is weighed, and its spectrum fails.
         let weighed = try plan(["--target-params", "90%"])
         XCTAssertEqual(weighed.status, 1)

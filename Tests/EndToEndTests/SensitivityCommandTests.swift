@@ -34,11 +34,50 @@ final class SensitivityCommandTests: XCTestCase {
         XCTAssertEqual(points.count, 36)
         XCTAssertTrue(points.allSatisfy { ($0["rank"] as? Int) == 96 && (($0["loss_increase"] as? Double) ?? -1) > 0 }, "\(points)")
 
+        // At the probe ranks the prediction is the sum of the measured increases (additive rule).
+        let plan = folder + "/plan.json"
+        try #"{"format": "rankscope-plan", "version": 1, "rules": [{"match": "^encoder", "rank": 96}]}"#.write(toFile: plan, atomically: true, encoding: .utf8)
+        let sum = points.reduce(0) { $0 + ($1["loss_increase"] as! Double) }
+        let planned = try Harness.rankscope(["plan", model.path, "--plan", plan, "--sensitivity", out], cacheHome: cache)
+        XCTAssertEqual(planned.status, 0, planned.stderr)
+        XCTAssertTrue(planned.stdout.contains(String(format: "embedding cosine to the original %.4f (1 − Σ of the matrices' increases %.4f)", 1 - sum, sum)),
+                      "\(sum) " + planned.stdout)
+        let evaluated = try Harness.rankscope(["eval", model.path, "--text", text, "--plan", plan, "--sensitivity", out], cacheHome: cache)
+        XCTAssertEqual(evaluated.status, 0, evaluated.stderr)
+        XCTAssertTrue(evaluated.stdout.contains(String(format: "predicted mean embedding cosine %.4f, measured 0.", 1 - sum)), evaluated.stdout)
+        let stranger = try Harness.rankscope(["plan", try TestModels.folder(TestModels.smolLM2).path, "--sensitivity", out], cacheHome: cache)
+        XCTAssertEqual(stranger.status, 1)
+        XCTAssertTrue(stranger.stderr.contains("was measured on another checkpoint"), stranger.stderr)
+
         let again = try Harness.rankscope(arguments, cacheHome: cache)
         XCTAssertEqual(again.status, 0, again.stderr)
         XCTAssertTrue(again.stdout.contains("from the cache"), again.stdout)
         let served = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out))) as? [String: Any])
         XCTAssertEqual(served as NSDictionary, profile as NSDictionary)
+
+        // An interrupted run's partial profile is resumed: the matrices it holds are not measured again.
+        let cacheFolder = cache + "/rankscope"
+        let cached = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: cacheFolder).first { $0.hasPrefix("sensitivity-") && $0.hasSuffix(".json") })
+        var partial = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: cacheFolder + "/" + cached))) as? [String: Any])
+        var kept = matrices.prefix(6).map { $0 }
+        kept[0]["points"] = [["rank": 96, "factor_bits": 16, "tail_energy": 0.5, "loss": 0.125, "loss_increase": 0.125]]
+        partial["matrices"] = kept
+        try JSONSerialization.data(withJSONObject: partial).write(to: URL(fileURLWithPath: cacheFolder + "/" + cached.replacingOccurrences(of: ".json", with: ".partial.json")))
+        try FileManager.default.removeItem(atPath: cacheFolder + "/" + cached)
+        let resumed = try Harness.rankscope(arguments, cacheHome: cache)
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        XCTAssertTrue(resumed.stderr.contains("resuming: 6 of 36 matrices"), resumed.stderr)
+        XCTAssertTrue(resumed.stdout.contains("36 probes"), resumed.stdout)
+        let completed = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out))) as? [String: Any])
+        let resumedMatrices = try XCTUnwrap(completed["matrices"] as? [[String: Any]])
+        XCTAssertEqual(resumedMatrices.count, 36)
+        XCTAssertEqual((resumedMatrices[0]["points"] as? [[String: Any]])?.first?["loss"] as? Double, 0.125, "kept from the partial profile")
+        XCTAssertEqual(resumedMatrices.compactMap { $0["name"] as? String }, matrices.compactMap { $0["name"] as? String })
+        for (again, first) in zip(resumedMatrices[1...], matrices[1...]) {
+            let (a, b) = (((again["points"] as? [[String: Any]])?.first?["loss"] as? Double) ?? -1, ((first["points"] as? [[String: Any]])?.first?["loss"] as? Double) ?? -2)
+            XCTAssertEqual(a, b, accuracy: 1e-6 * abs(b), again["name"] as? String ?? "")
+        }
+        XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: cacheFolder).contains { $0.hasSuffix(".partial.json") })
 
         try lines.prefix(4).joined(separator: "\n").write(toFile: text, atomically: true, encoding: .utf8)
         let changed = try Harness.rankscope(arguments, cacheHome: cache)

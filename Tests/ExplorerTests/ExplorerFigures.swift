@@ -23,9 +23,10 @@ enum ExplorerFigures {
         for ((m, n), rank) in zip(shapes, ranks) { total += rank.map { $0 * (m + n) } ?? m * n }
         return total
     }
-    /// Model relative error with 16-bit factors: √(Σ tail(kᵢ) / 4E) (the four matrices have equal spectra).
-    static func relativeError(_ ranks: [Int?]) -> Double {
-        (ranks.reduce(0) { $0 + ($1.map(tail) ?? 0) } / (4 * energy)).squareRoot()
+    /// Model relative error with 16-bit factors: √(Σ tail(kᵢ) / (matrices·E)) over the matrices counted (the four
+    /// have equal spectra; an excluded one counts in no error total).
+    static func relativeError(_ ranks: [Int?], matrices: Int = 4) -> Double {
+        (ranks.reduce(0) { $0 + ($1.map(tail) ?? 0) } / (Double(matrices) * energy)).squareRoot()
     }
     /// `8.70%`.
     static func percent(_ fraction: Double) -> String { String(format: "%.2f%%", fraction * 100) }

@@ -46,7 +46,7 @@ final class MalformedGGUFTests: XCTestCase {
         for name in seeds {
             let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Self.corpus + "/seeds/" + name)))
             let result = ParserFuzzTarget.exercise(bytes)
-            XCTAssertTrue(result.messages.allSatisfy { $0.hasPrefix(ParserFuzzTarget.fileName + ": ") }, name)
+            XCTAssertTrue(result.messages.allSatisfy { $0.hasPrefix(ParserFuzzTarget.fileName + ":") }, name)
             // Every prefix of the valid file is refused or read, never a crash.
             if name == "gguf-valid.gguf" {
                 for end in stride(from: 0, to: bytes.count, by: 7) { ParserFuzzTarget.exercise(Array(bytes[..<end])) }

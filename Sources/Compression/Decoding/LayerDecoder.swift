@@ -75,14 +75,15 @@ struct LayerDecoder<Source: DecodingSource> {
         let scalesName = QuantizedLayout.scalesName(prefix: prefix), zerosName = QuantizedLayout.zerosName(prefix: prefix)
         let groups = (columns + groupSize - 1) / groupSize
         try require(codesName, shape: [(rows * columns * bits + 7) / 8], dtypes: [.U8])
-        try require(scalesName, shape: [rows, groups], dtypes: [.F16])
+        try require(scalesName, shape: [rows, groups], dtypes: [.F16, .BF16])
+        let scaleFormat = ScaleFormat(dtype: source.info(of: scalesName)!.dtype)!  // required just above
         try require(zerosName, shape: [rows, groups], dtypes: [.F16])
         let codes = try source.withBytes(of: codesName) { BitPacking.unpack(Array($0), bits: bits, count: rows * columns) }
         let scales = try halfWords(scalesName), zeros = try halfWords(zerosName)
         var values = [Double](repeating: 0, count: rows * columns)
         for row in 0..<rows {
             for group in 0..<groups {
-                let scale = Double(HalfPrecision.float(fromF16: scales[row * groups + group]))
+                let scale = scaleFormat.value(scales[row * groups + group])
                 let zero = Double(HalfPrecision.float(fromF16: zeros[row * groups + group]))
                 for column in (group * groupSize)..<min(columns, (group + 1) * groupSize) {
                     let index = row * columns + column
@@ -105,7 +106,7 @@ struct LayerDecoder<Source: DecodingSource> {
         }
     }
 
-    /// The little-endian 16-bit words of an F16 tensor.
+    /// The little-endian 16-bit words of an F16 or BF16 tensor.
     private func halfWords(_ name: String) throws -> [UInt16] {
         try source.withBytes(of: name) { bytes in
             (0..<(bytes.count / 2)).map { UInt16(bytes[2 * $0]) | UInt16(bytes[2 * $0 + 1]) << 8 }

@@ -12,6 +12,7 @@ import SafeTensors
 /// (‖W − Q̂ − L̂R̂‖_F) and the best one is kept: the result is never worse than iteration 1.
 /// A run that starts to diverge stops early (``Alternation``).
 struct Caldera {
+
     /// The backbone Q̂ as written under `P.backbone`.
     let backbone: EncodedMatrix
     /// The factors as written.
@@ -23,7 +24,7 @@ struct Caldera {
 
     /// Runs `iterations` (at least 1) alternations and keeps the best iterate.
     init(_ weight: Matrix, rank: Int, module: String, factorBits: Int, backboneBits: Int, groupSize: Int,
-         iterations: Int, factorType: DType) throws {
+         iterations: Int, factorType: DType, codebook: BackboneCodebook = .scalar) throws {
         var best: (backbone: EncodedMatrix, factors: EncodedFactors, reconstruction: Matrix, error: Double)?
         var errors: [Double] = []
         var target = weight
@@ -32,8 +33,14 @@ struct Caldera {
             do {
                 factors = try EncodedFactors(truncating: target, rank: rank, module: module, bits: factorBits,
                                              groupSize: groupSize, factorType: factorType)
-                backbone = try EncodedMatrix(weight - factors.product, prefix: FactorNaming.backbonePrefix(module: module), bits: backboneBits,
-                                             groupSize: groupSize, groupDownColumns: false, factorType: factorType)
+                let prefix = FactorNaming.backbonePrefix(module: module)
+                switch codebook {
+                case .scalar:
+                    backbone = try EncodedMatrix(weight - factors.product, prefix: prefix, bits: backboneBits,
+                                                 groupSize: groupSize, groupDownColumns: false, factorType: factorType)
+                case .e8p:
+                    backbone = EncodedMatrix(E8PMatrix(quantizing: weight - factors.product), prefix: prefix)
+                }
             } catch CompressionError.unrepresentableScale where best != nil {
                 break  // the alternation ran away (see ``Alternation``); keep the best iterate
             }

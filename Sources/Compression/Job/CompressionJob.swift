@@ -203,7 +203,7 @@ public final class CompressionJob: @unchecked Sendable {
     /// The report of the layers in `results`; `written` is nil for a `--shard` part, which writes
     /// no checkpoint (no shards, model bytes after 0).
     private func makeReport(results: [Int: LayerResult], written: CheckpointAssembler.Written?, elapsed: Double) -> JobReport {
-        let rows = layers.compactMap { layer in results[layer.ordinal].map { JobReport.Layer(layer, $0) } }
+        let rows = layers.compactMap { layer in results[layer.ordinal].map { JobReport.Layer(layer, $0, settings: settings.layerSettings) } }
         let totals = JobReport.Totals(
             layers: rows.count, bytesBefore: rows.reduce(0) { $0 + $1.bytesBefore },
             estimatedBytes: rows.reduce(0) { $0 + $1.estimatedBytes }, bytesWritten: rows.reduce(0) { $0 + $1.bytesWritten },

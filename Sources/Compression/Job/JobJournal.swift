@@ -174,6 +174,9 @@ struct JobJournal {
         }
         // Absent without --incoherence, so the descriptions of earlier jobs are unchanged.
         if settings.incoherence { root.append(key: "incoherence", value: .bool(true)) }
+        if settings.backboneCodebook != .scalar {
+            root.append(key: "backbone_codebook", value: .string(settings.backboneCodebook.rawValue))
+        }
         if let shard = settings.shard { root.append(key: "shard", value: .string(shard.description)) }
         return JSONWriter.bytes(.object(root), pretty: true) + [0x0A]
     }

@@ -15,7 +15,8 @@ extension JobLayer {
         let info = tensor.info
         let options = CompressionOptions(factorType: settings.outputType(forStored: info.dtype),
                                          calderaIterations: settings.calderaIterations, materializeDense: settings.materializeDense,
-                                         incoherenceSeed: settings.incoherenceSeed(module: module, choice: choice))
+                                         incoherenceSeed: settings.incoherenceSeed(module: module, choice: choice),
+                                         backboneCodebook: settings.backboneCodebook)
         let result: (compressed: CompressedMatrix, outputError: Double?)
         do {
             // Under `ulimit -v`, a layer that cannot fit is a sentence naming the limit, not

@@ -38,4 +38,10 @@ extension JobLayer {
         }
         return specs.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
     }
+
+    /// The bytes of ``plannedOutputs(settings:)``: what the job writes for this layer's weight
+    /// with these settings (output type, `--dense`), the report's `estimated_bytes`.
+    func plannedBytes(settings: LayerCompressionSettings) -> Int {
+        plannedOutputs(settings: settings).reduce(0) { $0 + $1.shape.reduce(1, *) * $1.dtype.byteWidth }
+    }
 }

@@ -99,14 +99,14 @@ public struct JobReport: Sendable, Equatable, Encodable {
 }
 
 extension JobReport.Layer {
-    /// The report row of `layer` with its result.
-    init(_ layer: JobLayer, _ result: LayerResult) {
+    /// The report row of `layer` with its result, its estimated bytes those `settings` write
+    /// (the plan's figure under default settings; `--dense` and `--factor-type` change it).
+    init(_ layer: JobLayer, _ result: LayerResult, settings: LayerCompressionSettings) {
         let info = layer.tensor.info
         let summary = ChoiceSummary(layer.choice, storedBits: info.dtype.byteWidth * 8)
-        let planned = PlannedTensor(name: info.name, shape: info.shape, storedBits: info.dtype.byteWidth * 8)
         self.init(name: info.name, rows: info.shape[0], columns: info.shape[1], method: summary.method, rank: summary.rank,
                   bits: summary.bits, backboneBits: summary.backboneBits, groupSize: summary.groupSize, bytesBefore: info.byteCount,
-                  estimatedBytes: (try? LayerEstimate(tensor: planned, choice: layer.choice).bytesAfter) ?? 0,
+                  estimatedBytes: layer.plannedBytes(settings: settings),
                   estimatedRelativeError: result.estimatedRelativeError, measuredRelativeError: result.measuredRelativeError,
                   measuredOutputError: result.measuredOutputError, bytesWritten: result.bytesWritten, seconds: result.seconds, resumed: result.resumed,
                   warning: result.estimateWarning)

@@ -40,6 +40,8 @@ public struct JobSettings: Sendable {
     public var statistics: ActivationStatistics?
     /// Incoherence processing of CALDERA layers (`compress --incoherence`, ``LayerCompressionSettings/incoherence``).
     public var incoherence: Bool
+    /// How CALDERA backbones are quantized (`compress --e8p`, with `--dense` only).
+    public var backboneCodebook: BackboneCodebook = .scalar
 
     /// Hugging Face's default shard size, 5 GB (5·10⁹ bytes).
     public static let defaultMaxShardSize = 5_000_000_000
@@ -71,8 +73,10 @@ public struct JobSettings: Sendable {
 
     /// How each layer is compressed (the settings that decide its bytes).
     public var layerSettings: LayerCompressionSettings {
-        LayerCompressionSettings(factorType: factorType, calderaIterations: calderaIterations,
-                                 materializeDense: materializeDense, statistics: statistics, incoherence: incoherence)
+        var settings = LayerCompressionSettings(factorType: factorType, calderaIterations: calderaIterations,
+                                                materializeDense: materializeDense, statistics: statistics, incoherence: incoherence)
+        settings.backboneCodebook = backboneCodebook
+        return settings
     }
 
     /// The output type for a layer stored as `stored` (``LayerCompressionSettings/outputType(forStored:)``).

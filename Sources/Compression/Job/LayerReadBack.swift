@@ -40,12 +40,14 @@ enum LayerReadBack {
             guard let description = descriptions[prefix],
                   let codes = tensors[QuantizedLayout.codesName(prefix: prefix)],
                   let scales = tensors[QuantizedLayout.scalesName(prefix: prefix)],
-                  let zeros = tensors[QuantizedLayout.zerosName(prefix: prefix)] else { return nil }
+                  let zeros = tensors[QuantizedLayout.zerosName(prefix: prefix)],
+                  let scaleFormat = ScaleFormat(dtype: scales.dtype) else { return nil }
             let count = description.rows * description.columns
             let quantized = QuantizedMatrix(rows: description.rows, columns: description.columns, bits: description.bits,
                                             groupSize: description.groupSize,
                                             codes: BitPacking.unpack(codes.bytes, bits: description.bits, count: count),
-                                            scales: Self.halfWords(scales.bytes), zeros: Self.halfWords(zeros.bytes))
+                                            scales: Self.halfWords(scales.bytes), scaleFormat: scaleFormat,
+                                            zeros: Self.halfWords(zeros.bytes))
             let stored = quantized.dequantized()
             return description.transposed ? stored.transposed() : stored
         }

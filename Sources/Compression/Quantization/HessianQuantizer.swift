@@ -3,7 +3,7 @@ import Planning
 
 /// GPTQ / LDLQ quantization of a matrix `W` (m×n, `y = W·x`) for its layer's inputs: the codes
 /// minimise the output error `‖(W − Ŵ)·X‖` column by column instead of rounding each weight on its
-/// own, and are written in exactly ``QuantizedMatrix``'s layout (groups along a row, F16 scales
+/// own, and are written in exactly ``QuantizedMatrix``'s layout (groups along a row, F16 or BF16 scales
 /// and zero points, the same per-group rule, ``QuantizationGroup``), so any reader of the
 /// round-to-nearest output decodes them unchanged.
 ///
@@ -95,6 +95,8 @@ struct HessianQuantizer {
         var codes = [UInt8](repeating: 0, count: m * n)
         var scales = [UInt16](repeating: 0, count: m * groups)
         var zeros = [UInt16](repeating: 0, count: m * groups)
+        // The scale type follows the matrix as given; the error feedback moves group ranges only a little.
+        let format = try ScaleFormat.choose(for: matrix.elements, rows: m, columns: n, groupSize: groupSize, levels: levels)
         var rules: [QuantizationGroup] = []
         var start = 0
         while start < n {
@@ -102,7 +104,7 @@ struct HessianQuantizer {
             var errors = [Double](repeating: 0, count: (end - start) * m)
             for j in start..<end {
                 if j % groupSize == 0 {
-                    rules = try Self.groupRules(work, rows: m, columns: j..<min(j + groupSize, n), levels: levels)
+                    rules = try Self.groupRules(work, rows: m, columns: j..<min(j + groupSize, n), levels: levels, format: format)
                     for row in 0..<m {
                         scales[row * groups + j / groupSize] = rules[row].scaleBits
                         zeros[row * groups + j / groupSize] = rules[row].zeroBits
@@ -131,7 +133,8 @@ struct HessianQuantizer {
             }
             start = end
         }
-        return QuantizedMatrix(rows: m, columns: n, bits: bits, groupSize: groupSize, codes: codes, scales: scales, zeros: zeros)
+        return QuantizedMatrix(rows: m, columns: n, bits: bits, groupSize: groupSize, codes: codes, scales: scales,
+                               scaleFormat: format, zeros: zeros)
     }
 
     /// The end of the block starting at column `start`: up to ``blockWidth`` columns, cut before
@@ -144,7 +147,8 @@ struct HessianQuantizer {
     }
 
     /// Each row's group over `columns` of the (error-updated) transposed work matrix.
-    private static func groupRules(_ work: [Double], rows: Int, columns: Range<Int>, levels: Double) throws -> [QuantizationGroup] {
+    private static func groupRules(_ work: [Double], rows: Int, columns: Range<Int>, levels: Double,
+                                   format: ScaleFormat) throws -> [QuantizationGroup] {
         var low = Array(work[(columns.lowerBound * rows)..<(columns.lowerBound * rows + rows)])
         var high = low
         for column in columns.dropFirst() {
@@ -154,6 +158,6 @@ struct HessianQuantizer {
                 high[row] = max(high[row], value)
             }
         }
-        return try (0..<rows).map { try QuantizationGroup(low: low[$0], high: high[$0], levels: levels) }
+        return try (0..<rows).map { try QuantizationGroup(low: low[$0], high: high[$0], levels: levels, format: format) }
     }
 }

@@ -5,9 +5,10 @@ import LinearAlgebra
 /// (GPTQ/LDLQ), so both write exactly the same kind of group.
 ///
 /// A value `x` becomes the code `q = clamp(round(x/s + z), 0, 2^b − 1)` (ties to even) and reads
-/// back as `x̂ = (q − z)·s`, with `s` and `z` the F16 values as stored, widened to double.
+/// back as `x̂ = (q − z)·s`, with `s` (in the matrix's ``ScaleFormat``) and `z` (F16) as stored,
+/// widened to double.
 struct QuantizationGroup {
-    /// F16 bits of the scale s.
+    /// Bits of the scale s, in the matrix's ``ScaleFormat``.
     let scaleBits: UInt16
     /// F16 bits of the zero point z.
     let zeroBits: UInt16
@@ -18,13 +19,13 @@ struct QuantizationGroup {
     /// The largest code, 2^b − 1.
     let levels: Double
 
-    /// The group for values spanning `low…high` at `levels` = 2^b − 1
-    /// (``QuantizedMatrix/scaleAndZero(low:high:levels:)`` chooses s and z).
+    /// The group for values spanning `low…high` at `levels` = 2^b − 1, its scale stored in
+    /// `format` (``QuantizedMatrix/scaleAndZero(low:high:levels:format:)`` chooses s and z).
     ///
-    /// - Throws: ``CompressionError/unrepresentableScale(_:)`` when the range overflows F16.
-    init(low: Double, high: Double, levels: Double) throws {
-        (scaleBits, zeroBits) = try QuantizedMatrix.scaleAndZero(low: low, high: high, levels: levels)
-        scale = Double(HalfPrecision.float(fromF16: scaleBits))
+    /// - Throws: ``CompressionError/unrepresentableScale(_:)`` when the range overflows `format`.
+    init(low: Double, high: Double, levels: Double, format: ScaleFormat) throws {
+        (scaleBits, zeroBits) = try QuantizedMatrix.scaleAndZero(low: low, high: high, levels: levels, format: format)
+        scale = format.value(scaleBits)
         zero = Double(HalfPrecision.float(fromF16: zeroBits))
         self.levels = levels
     }

@@ -6,7 +6,7 @@
 /// - `p.qweight`: U8, shape `[⌈R·C·b/8⌉]`: the codes of X in row-major order as one little-endian
 ///   bitstream (code i in stream bits i·b … i·b+b−1, least significant bit first; stream bit t
 ///   is bit t mod 8 of byte ⌊t/8⌋; no padding between rows; see ``BitPacking``);
-/// - `p.scales`: F16, shape `[R, ⌈C/g⌉]`: one scale s per group;
+/// - `p.scales`: F16 or BF16 (``ScaleFormat``, per matrix), shape `[R, ⌈C/g⌉]`: one scale s per group;
 /// - `p.zeros`: F16, shape `[R, ⌈C/g⌉]`: one zero point z per group.
 ///
 /// Groups are g consecutive elements along a row (the last group of a row holds C mod g elements
@@ -26,7 +26,7 @@
 public enum QuantizedLayout {
     /// `p.qweight`: the packed codes.
     public static func codesName(prefix: String) -> String { "\(prefix).qweight" }
-    /// `p.scales`: the F16 scales.
+    /// `p.scales`: the F16 or BF16 scales.
     public static func scalesName(prefix: String) -> String { "\(prefix).scales" }
     /// `p.zeros`: the F16 zero points.
     public static func zerosName(prefix: String) -> String { "\(prefix).zeros" }

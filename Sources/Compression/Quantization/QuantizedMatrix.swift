@@ -2,14 +2,15 @@ import LinearAlgebra
 
 /// A matrix quantized group-wise, asymmetric, round-to-nearest, in the layout of
 /// ``QuantizedLayout``: groups of `groupSize` consecutive elements along each row (the last group
-/// of a row may be shorter), `bits`-bit codes, one F16 scale and one F16 zero point per group.
+/// of a row may be shorter), `bits`-bit codes, one scale (F16 or BF16 for the whole matrix:
+/// ``ScaleFormat``) and one F16 zero point per group.
 ///
-/// Element `x` of a group with scale `s` and zero point `z` (both as stored, in F16) is stored as
+/// Element `x` of a group with scale `s` and zero point `z` (both as stored) is stored as
 /// `q = clamp(round(x/s + z), 0, 2^b − 1)` and read back as `x̂ = (q − z)·s`, evaluated in double.
 /// The scale is about `(max − min)/(2^b − 1)` and the zero point about `−min/s`, both rounded to
-/// F16 before the codes are computed (so the codes compensate for that rounding) and chosen so the
-/// rounding never clamps a code (see ``scaleAndZero(low:high:levels:)``). A constant group is
-/// reproduced exactly. One group's rule is ``QuantizationGroup``, shared with ``HessianQuantizer``.
+/// their stored types before the codes are computed (so the codes compensate for that rounding) and chosen so the
+/// rounding never clamps a code (see ``scaleAndZero(low:high:levels:format:)``). A constant group is
+/// reproduced exactly when its value is an F16 number and the scales are F16. One group's rule is ``QuantizationGroup``, shared with ``HessianQuantizer``.
 public struct QuantizedMatrix: Sendable {
     /// Rows of the quantized matrix.
     public let rows: Int
@@ -21,8 +22,10 @@ public struct QuantizedMatrix: Sendable {
     public let groupSize: Int
     /// The codes, row-major, packed by ``BitPacking`` into `⌈rows·columns·bits/8⌉` bytes.
     public let packedCodes: [UInt8]
-    /// F16 bit patterns of the scales, `rows × groupsPerRow`, row-major.
+    /// Bit patterns of the scales in ``scaleFormat``, `rows × groupsPerRow`, row-major.
     public let scales: [UInt16]
+    /// The type of ``scales``: F16 unless the scales need BF16's range.
+    public let scaleFormat: ScaleFormat
     /// F16 bit patterns of the zero points, `rows × groupsPerRow`, row-major.
     public let zeros: [UInt16]
 
@@ -34,7 +37,8 @@ public struct QuantizedMatrix: Sendable {
 
     /// Quantizes `matrix` at `bits` ∈ 2…8 with groups of `groupSize` ≥ 1 along each row.
     ///
-    /// - Throws: ``CompressionError/unrepresentableScale(_:)`` when a group's range overflows F16.
+    /// - Throws: ``CompressionError/unrepresentableScale(_:)`` when a group's scale lies outside
+    ///   BF16's normal range (see ``ScaleFormat``), before anything is encoded.
     public init(quantizing matrix: Matrix, bits: Int, groupSize: Int) throws {
         precondition(bits >= 2 && bits <= 8 && groupSize >= 1, "invalid quantization \(bits) bits, groups of \(groupSize)")
         let rows = matrix.rows, columns = matrix.columns
@@ -43,6 +47,7 @@ public struct QuantizedMatrix: Sendable {
         var codes = [UInt8](repeating: 0, count: rows * columns)
         var scales = [UInt16](repeating: 0, count: rows * groups)
         var zeros = [UInt16](repeating: 0, count: rows * groups)
+        let format = try ScaleFormat.choose(for: matrix.elements, rows: rows, columns: columns, groupSize: groupSize, levels: levels)
         try matrix.elements.withUnsafeBufferPointer { x in
             for row in 0..<rows {
                 for group in 0..<groups {
@@ -50,19 +55,22 @@ public struct QuantizedMatrix: Sendable {
                     let end = row * columns + min(columns, (group + 1) * groupSize)
                     var low = x[start], high = x[start]
                     for i in start..<end { low = min(low, x[i]); high = max(high, x[i]) }
-                    let rule = try QuantizationGroup(low: low, high: high, levels: levels)
+                    let rule = try QuantizationGroup(low: low, high: high, levels: levels, format: format)
                     scales[row * groups + group] = rule.scaleBits
                     zeros[row * groups + group] = rule.zeroBits
                     for i in start..<end { codes[i] = rule.code(x[i]) }
                 }
             }
         }
-        self.init(rows: rows, columns: columns, bits: bits, groupSize: groupSize, codes: codes, scales: scales, zeros: zeros)
+        self.init(rows: rows, columns: columns, bits: bits, groupSize: groupSize, codes: codes, scales: scales,
+                  scaleFormat: format, zeros: zeros)
     }
 
-    /// Wraps codes (one per element, row-major, each at most 2^bits − 1) and the F16 bits of the
-    /// groups' scales and zero points (`rows × groupsPerRow`), as another quantizer chose them.
-    init(rows: Int, columns: Int, bits: Int, groupSize: Int, codes: [UInt8], scales: [UInt16], zeros: [UInt16]) {
+    /// Wraps codes (one per element, row-major, each at most 2^bits − 1), the bits of the groups'
+    /// scales in `scaleFormat` and the F16 bits of their zero points (`rows × groupsPerRow`), as
+    /// another quantizer chose them or a reader found them.
+    init(rows: Int, columns: Int, bits: Int, groupSize: Int, codes: [UInt8], scales: [UInt16], scaleFormat: ScaleFormat,
+         zeros: [UInt16]) {
         let groups = (columns + groupSize - 1) / groupSize
         precondition(codes.count == rows * columns && scales.count == rows * groups && zeros.count == rows * groups,
                      "codes, scales or zero points do not match a \(rows)×\(columns) matrix with groups of \(groupSize)")
@@ -72,38 +80,44 @@ public struct QuantizedMatrix: Sendable {
         self.groupSize = groupSize
         packedCodes = BitPacking.pack(codes, bits: bits)
         self.scales = scales
+        self.scaleFormat = scaleFormat
         self.zeros = zeros
     }
 
-    /// F16 bits of the scale and zero point for a group spanning `low…high`, chosen so that the
-    /// rounding of both to F16 never pushes a code outside `0…levels`:
+    /// The scale a group spanning `low…high` needs before rounding (nil for a group of zeros,
+    /// whose scale 1 every format stores): ``ScaleFormat`` is chosen from these.
+    static func idealScale(low: Double, high: Double, levels: Double) -> Double? {
+        let largest = max(abs(low), abs(high))
+        guard high > low else { return largest > 0 ? largest : nil }
+        return max((high - low) / levels, largest / (128 * levels))
+    }
+
+    /// The bits of the scale (in `format`) and the F16 bits of the zero point for a group
+    /// spanning `low…high`, chosen so that their rounding never pushes a code outside `0…levels`:
     /// - the zero point is stored with a spacing u (twice F16's spacing near it), so the scale is
-    ///   `range/(levels − u)`, rounded *up* to F16, leaving u/2 codes of slack at each end, and the
-    ///   zero point `−low/s + u/2` is centred in it;
+    ///   `range/(levels − u)`, rounded *up* in `format`, leaving u/2 codes of slack at each end,
+    ///   and the zero point `−low/s + u/2` is centred in it;
     /// - a narrow group far from 0 would need a zero point beyond F16's precision: the scale is
     ///   at least `largest/(128·levels)`, which keeps |z| ≤ 128·levels and u ≤ levels/4.
-    /// A constant group c gets `s = |c|` (1 for 0) and `z = −c/s` = ∓1 (0), both exact, unless
-    /// |c| is below F16's smallest subnormal, where s is that subnormal.
-    static func scaleAndZero(low: Double, high: Double, levels: Double) throws -> (UInt16, UInt16) {
+    /// A constant group c gets `s = |c|` (1 for 0) and `z = −c/s` ≈ ∓1 (0), unless |c| is below
+    /// the format's smallest subnormal, where s is that subnormal.
+    static func scaleAndZero(low: Double, high: Double, levels: Double, format: ScaleFormat) throws -> (UInt16, UInt16) {
         let largest = max(abs(low), abs(high))
         guard high > low else {
             let scale = largest > 0 ? largest : 1
-            var scaleBits = HalfPrecision.f16Bits(from: Float(scale))
-            guard scaleBits & 0x7C00 != 0x7C00 else { throw CompressionError.unrepresentableScale(largest) }
-            // Below F16's smallest subnormal the scale would round to 0 and every code divide by
+            // Below the smallest subnormal the scale would round to 0 and every code divide by
             // it (NaN, a trap): keep the smallest subnormal instead.
+            var scaleBits = format.bits(nearest: scale)
+            guard format.value(scaleBits).isFinite else { throw CompressionError.unrepresentableScale(largest) }
             if scaleBits & 0x7FFF == 0 { scaleBits = 0x0001 }
-            let stored = Double(HalfPrecision.float(fromF16: scaleBits))
-            return (scaleBits, HalfPrecision.f16Bits(from: Float(-low / stored)))
+            return (scaleBits, HalfPrecision.f16Bits(from: Float(-low / format.value(scaleBits))))
         }
         let widest = max((high - low) / levels, largest / (128 * levels))
         let spacing = 2 * f16Spacing(at: abs(low) / widest + levels)
         let scale = max((high - low) / (levels - spacing), largest / (128 * levels))
-        var scaleBits = HalfPrecision.f16Bits(from: Float(scale))
-        if scaleBits & 0x7FFF == 0 { scaleBits = 0x0001 }  // underflow: the smallest subnormal
-        if Double(HalfPrecision.float(fromF16: scaleBits)) < scale { scaleBits += 1 }  // round up
-        let storedScale = Double(HalfPrecision.float(fromF16: scaleBits))
-        guard storedScale.isFinite else { throw CompressionError.unrepresentableScale(high - low) }
+        let scaleBits = format.bits(roundingUp: scale)
+        let storedScale = format.value(scaleBits)
+        guard storedScale.isFinite else { throw CompressionError.unrepresentableScale(scale) }
         let zeroBits = HalfPrecision.f16Bits(from: Float(-low / storedScale + spacing / 2))
         return (scaleBits, zeroBits)
     }
@@ -125,7 +139,7 @@ public struct QuantizedMatrix: Sendable {
         for row in 0..<rows {
             for column in 0..<columns {
                 let group = row * groups + column / groupSize
-                let scale = Double(HalfPrecision.float(fromF16: scales[group]))
+                let scale = scaleFormat.value(scales[group])
                 let zero = Double(HalfPrecision.float(fromF16: zeros[group]))
                 values[row * columns + column] = (Double(codes[row * columns + column]) - zero) * scale
             }

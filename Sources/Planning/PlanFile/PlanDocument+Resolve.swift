@@ -30,11 +30,12 @@ extension PlanDocument {
 
     private func resolve(tensors: [PlannedTensor], deferringRanksWithoutSpectrum deferring: Bool) throws -> ResolvedPlan {
         let regexes = try rules.enumerated().map { index, rule in
-            do { return try Regex(rule.pattern) } catch {
+            do { return try BoundedRegex(rule.pattern) } catch let error as BoundedRegexError {
                 throw PlanFileError(file: file, line: rule.line.line,
-                                    problem: "\"match\" in rule \(index + 1), \(rule.pattern), is not a valid regular expression")
+                                    problem: "\"match\" in rule \(index + 1), \(BoundedRegex.excerpt(rule.pattern)), is not a valid regular expression: \(error.problem)")
             }
         }
+        var budget = RegexStepBudget.standard
         let byName = Dictionary(tensors.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         var overridesByName: [String: PlanOverride] = [:]
         for override in overrides {
@@ -63,7 +64,7 @@ extension PlanDocument {
         var ruleUsed = [Bool](repeating: false, count: rules.count)
         for tensor in tensors where tensor.isCompressible {
             var merged = MergedSettings(defaults: defaults)
-            for (index, rule) in rules.enumerated() where tensor.name.contains(regexes[index]) {
+            for (index, rule) in rules.enumerated() where try matches(regexes[index], tensor.name, &budget) {
                 merged.apply(rule.settings, from: .rule(number: index + 1, line: rule.line.line))
                 ruleUsed[index] = true
             }
@@ -83,6 +84,16 @@ extension PlanDocument {
         }
         return ResolvedPlan(choices: choices, constraints: constraints, allowedBits: allowedBits, decidedBy: decidedBy, warnings: warnings,
                             unranked: unranked)
+    }
+}
+
+extension PlanDocument {
+    /// Whether `regex` finds a match in `name`, within `budget`; an exhausted budget is a
+    /// ``PlanFileError`` saying the rules are too complex for this checkpoint.
+    fileprivate func matches(_ regex: BoundedRegex, _ name: String, _ budget: inout RegexStepBudget) throws -> Bool {
+        do { return try regex.matches(name, budget: &budget) } catch let error as BoundedRegexError {
+            throw PlanFileError(file: file, line: nil, problem: "the rules cannot be applied to this checkpoint: \(error.problem)")
+        }
     }
 }
 

@@ -47,6 +47,10 @@ public struct PlanDocument: Sendable, Equatable {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw PlanFileError(file: path, line: nil, problem: "no such file")
         }
+        if !isDirectory.boolValue, let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int,
+           size > PlanReader.maximumBytes {
+            throw PlanReader.tooLarge(file: path, bytes: size)
+        }
         guard !isDirectory.boolValue, let data = FileManager.default.contents(atPath: path) else {
             throw PlanFileError(file: path, line: nil, problem: isDirectory.boolValue ? "is a folder, not a plan file" : "the file could not be read")
         }

@@ -12,8 +12,13 @@ struct PlanReader {
     static let targetKeys = ["parameters", "bytes", "bits_per_weight", "relative_error"]
     static let settingKeys = ["rank", "keep_dense", "exclude", "bits", "allow_bits", "group_size", "backbone_bits", "dense_bits", "lock", "floor"]
     static let ruleKeys = ["match"] + settingKeys
+    /// Most rules a plan may hold: applying them costs rules × matrices searches.
+    static let maximumRules = 1000
+    /// Largest plan file read, 16 MiB (a plan for the largest models is well under 1 MiB).
+    static let maximumBytes = 16 << 20
 
     func read<Bytes: Collection>(_ bytes: Bytes) throws -> PlanDocument where Bytes.Element == UInt8 {
+        guard bytes.count <= PlanReader.maximumBytes else { throw PlanReader.tooLarge(file: file, bytes: bytes.count) }
         let value: JSONValue
         do {
             value = try JSONParser.parse(bytes)
@@ -45,6 +50,9 @@ struct PlanReader {
         }
         if let rules = top.value("rules") {
             guard let elements = rules.arrayValue else { throw top.typeError("rules", "an array", found: rules) }
+            guard elements.count <= PlanReader.maximumRules else {
+                throw top.error("rules", "the plan has \(elements.count) rules; at most \(PlanReader.maximumRules) are allowed")
+            }
             for (index, element) in elements.enumerated() {
                 let name = "rule \(index + 1)"
                 guard let object = element.objectValue, !object.isEmpty else {
@@ -67,6 +75,12 @@ struct PlanReader {
             }
         }
         return document
+    }
+
+    /// The error for a plan file of `bytes` bytes, above ``maximumBytes``.
+    static func tooLarge(file: String, bytes: Int) -> PlanFileError {
+        PlanFileError(file: file, line: nil,
+                      problem: "the plan file is \(bytes) bytes; at most \(maximumBytes) (16 MiB) are read, and a plan needs far less")
     }
 
     private func readCheckpoint(_ reader: PlanObjectReader) throws -> PlanCheckpointReference {
@@ -136,9 +150,9 @@ struct PlanReader {
         guard let pattern = try reader.string("match") else { throw reader.error(nil, "\(reader.name) has no \"match\"") }
         guard !pattern.isEmpty else { throw reader.error("match", "\"match\" in \(reader.name) is empty; use \".*\" to match every matrix") }
         do {
-            _ = try Regex(pattern)
-        } catch {
-            throw reader.error("match", "\"match\" in \(reader.name), \(JSONWriter.quoted(pattern)), is not a valid regular expression")
+            _ = try BoundedRegex(pattern)
+        } catch let error as BoundedRegexError {
+            throw reader.error("match", "\"match\" in \(reader.name), \(JSONWriter.quoted(BoundedRegex.excerpt(pattern))), is not a valid regular expression: \(error.problem)")
         }
         return PlanRule(pattern: pattern, settings: try readSettings(reader), line: reader.line)
     }

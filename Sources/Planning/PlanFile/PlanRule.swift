@@ -2,7 +2,8 @@
 /// (searched anywhere in the name, as `grep` and llama.cpp's `--override-tensor` do; anchor with
 /// `^…$` for a full match). Rules apply in file order, later ones winning field by field.
 public struct PlanRule: Sendable, Equatable, Hashable {
-    /// The regular expression (Swift `Regex` syntax, a superset of PCRE's common subset).
+    /// The regular expression, in the syntax ``BoundedRegex`` runs (the common subset of PCRE,
+    /// Python and Swift: no backreferences or lookaround).
     public var pattern: String
     /// What the rule sets.
     public var settings: PlanSettings

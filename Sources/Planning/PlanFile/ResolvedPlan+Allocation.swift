@@ -7,8 +7,10 @@ extension ResolvedPlan {
     ///
     /// - Returns: the choices and, with a target, the allocation that made them.
     /// - Throws: ``PlanError`` when the allocator cannot meet the target or a spectrum is missing.
+    /// `lossModel`: a sensitivity profile's prediction; with it a size target is allocated for the
+    /// least predicted Δloss (``BudgetAllocator/allocate(tensors:target:constraints:lossModel:)``).
     public func applied(to tensors: [PlannedTensor], defaults: PlanDefaults, target: BudgetTarget?,
-                        allowedBits: Set<Int>? = nil) throws -> (choices: [String: LayerChoice], allocation: Allocation?) {
+                        allowedBits: Set<Int>? = nil, lossModel: (any MatrixLossModel)? = nil) throws -> (choices: [String: LayerChoice], allocation: Allocation?) {
         guard let target else { return (choices, nil) }
         var allocator = BudgetAllocator(factorBits: defaults.factorBits, groupSize: defaults.groupSize, backboneBits: defaults.backboneBits)
         allocator.allowedFactorBits = self.allowedBits
@@ -19,7 +21,7 @@ extension ResolvedPlan {
                 if case .free = constraint { allocator.allowedFactorBits[name, default: []].formUnion(allowedBits) }
             }
         }
-        let allocation = try allocator.allocate(tensors: tensors, target: target, constraints: constraints)
+        let allocation = try allocator.allocate(tensors: tensors, target: target, constraints: constraints, lossModel: lossModel)
         return (allocation.choices, allocation)
     }
 }

@@ -1,0 +1,117 @@
+/// QuIP#'s 2-bit lattice codebook "E8P" (Tseng et al. 2024): 2^16 codewords in 8 dimensions,
+/// one 16-bit code per 8 weights, all of them points of the shifted E8 lattice `E8 + ¼·1`.
+///
+/// **Construction** (from the paper's description; the table of padding vectors is this
+/// implementation's own rule, see below):
+/// - the *absolute grid*: the 227 distinct vectors `|x|` for x in `D8 + ½` (half-integer entries
+///   with an even sum, a coset of D8 inside E8) with `‖x‖² ≤ 10`, padded to 256 with 29 vectors of
+///   norm² 12 having five entries 3/2 and three 1/2 — here the first 29 of the 56 such patterns in
+///   increasing lexicographic order (QuIP# lists its own 29; the choice only touches the outermost
+///   shell, 7,424 of the 65,536 codewords);
+/// - *signs*: every sign pattern `s` with `Σ sᵢ·aᵢ` even (so `s⊙a ∈ D8 + ½ ⊂ E8`): each entry of a
+///   is a half-integer, so flipping one sign changes the parity of the sum, and 7 free signs fix
+///   the 8th: 2^7 patterns;
+/// - *shift*: `±¼` added to every entry.
+///
+/// **Code layout** (16 bits): bits 0–7 the index of `a` in ``absoluteGrid``, bits 8–14 the signs
+/// of entries 0–6 (bit set = negative), bit 15 the shift (clear: +¼, set: −¼). The sign of entry 7
+/// is the one that makes `Σ sᵢ·aᵢ` even.
+///
+/// **Nearest codeword** (``nearest(_:)``), exact: for each shift and each `a`, the best signs
+/// follow `y = x ∓ ¼` entry by entry, at squared distance `Σ(|yᵢ| − aᵢ)²`; when their sum has the
+/// wrong parity, the cheapest single flip costs `minᵢ 4·|yᵢ|·aᵢ` (flipping more signs only adds
+/// cost, and any odd number of flips restores parity, one being cheapest). 2·256 candidates of
+/// 8 entries each.
+enum E8PCodebook {
+    /// Entries per code.
+    static let dimension = 8
+    /// The 256 absolute vectors a, each 8 entries (row-major, 256·8 values).
+    static let absoluteGrid: [Double] = {
+        var vectors: Set<[Int]> = []  // in units of ½: odd entries
+        // x ∈ D8 + ½ with ‖x‖² ≤ 10 and x even-summed: in units of ½, odd entries e with Σe ≡ 0 (mod 4)
+        // and Σe² ≤ 40; entries range over ±1, ±3, ±5 (|x| ≤ √10 < 7/2).
+        let odd = [-5, -3, -1, 1, 3, 5]
+        var entries = [Int](repeating: 0, count: 8)
+        func fill(_ position: Int, _ squares: Int) {
+            if position == 8 {
+                if entries.reduce(0, +) % 4 == 0 { vectors.insert(entries.map(abs)) }
+                return
+            }
+            for value in odd where squares + value * value <= 40 {
+                entries[position] = value
+                fill(position + 1, squares + value * value)
+            }
+        }
+        fill(0, 0)
+        precondition(vectors.count == 227, "the D8 + ½ shell of norm² ≤ 10 has 227 absolute vectors")
+        // Five 3/2 and three 1/2, as units of ½: the first 29 patterns in lexicographic order.
+        var padding: [[Int]] = []
+        for mask in 0..<256 where mask.nonzeroBitCount == 3 {
+            padding.append((0..<8).map { mask >> (7 - $0) & 1 == 1 ? 1 : 3 })
+        }
+        padding.sort { $0.lexicographicallyPrecedes($1) }
+        let grid = vectors.sorted { $0.lexicographicallyPrecedes($1) } + padding.prefix(29)
+        return grid.flatMap { $0.map { Double($0) / 2 } }
+    }()
+
+    /// The codeword of `code` (8 entries).
+    static func codeword(_ code: UInt16) -> [Double] {
+        let base = Int(code & 0xFF) * dimension
+        var values = [Double](repeating: 0, count: dimension)
+        var sum = 0.0
+        for i in 0..<7 {
+            let value = code >> (8 + UInt16(i)) & 1 == 1 ? -absoluteGrid[base + i] : absoluteGrid[base + i]
+            values[i] = value
+            sum += value
+        }
+        let last = absoluteGrid[base + 7]
+        values[7] = isEven(sum + last) ? last : -last
+        let shift = code >> 15 == 1 ? -0.25 : 0.25
+        return values.map { $0 + shift }
+    }
+
+    /// The code of the codeword nearest to `x` (8 entries, squared Euclidean distance), and that distance.
+    static func nearest(_ x: ArraySlice<Double>) -> (code: UInt16, distance: Double) {
+        precondition(x.count == dimension, "E8P quantizes 8 entries at a time")
+        let start = x.startIndex
+        var best = (code: UInt16(0), distance: Double.infinity)
+        for shiftBit in 0..<2 {
+            let shift = shiftBit == 0 ? 0.25 : -0.25
+            var y = [Double](repeating: 0, count: dimension), magnitude = y
+            for i in 0..<dimension {
+                y[i] = x[start + i] - shift
+                magnitude[i] = abs(y[i])
+            }
+            absoluteGrid.withUnsafeBufferPointer { grid in
+                for index in 0..<256 {
+                    let base = index * dimension
+                    var distance = 0.0, sum = 0.0, cheapest = Double.infinity, cheapestAt = 0
+                    for i in 0..<dimension {
+                        let a = grid[base + i]
+                        let gap = magnitude[i] - a
+                        distance += gap * gap
+                        sum += y[i] < 0 ? -a : a
+                        let flip = 4 * magnitude[i] * a
+                        if flip < cheapest { cheapest = flip; cheapestAt = i }
+                    }
+                    let parityOK = isEven(sum)
+                    if !parityOK { distance += cheapest }
+                    guard distance < best.distance else { continue }
+                    var code = UInt16(index) | UInt16(shiftBit) << 15
+                    for i in 0..<7 {
+                        var negative = y[i] < 0
+                        if !parityOK && i == cheapestAt { negative.toggle() }
+                        if negative { code |= 1 << (8 + UInt16(i)) }
+                    }
+                    best = (code, distance)
+                }
+            }
+        }
+        return best
+    }
+
+    /// True when `value` (an integer in double, as sums of eight half-integers are) is even.
+    private static func isEven(_ value: Double) -> Bool {
+        value.remainder(dividingBy: 2) == 0
+    }
+}

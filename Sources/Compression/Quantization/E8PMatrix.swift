@@ -1,0 +1,76 @@
+import LinearAlgebra
+import SafeTensors
+
+/// A matrix quantized with the ``E8PCodebook`` (2 bits per weight): each run of 8 entries along a
+/// row is one 16-bit code, each row has one F16 scale `s`, and an entry reads back as
+/// `s·codeword[i]`. Meant for an incoherence-processed CALDERA backbone (``Incoherence``), whose
+/// rows are near-Gaussian: `s = RMS(row) / ``scaleFactor``` puts them where the lattice is dense.
+///
+/// Bits per weight: `2 + 16/n` (one scale per row), below round-to-nearest 2-bit groups of g
+/// (`2 + 32/g`). Internal for now: no plan field, file layout or reader uses it yet.
+struct E8PMatrix {
+    /// Rows.
+    let rows: Int
+    /// Columns (a multiple of 8).
+    let columns: Int
+    /// `rows × columns/8` codes, row-major.
+    let codes: [UInt16]
+    /// F16 bits of each row's scale.
+    let scales: [UInt16]
+
+    /// RMS(row)/scale is the lattice's unit: chosen on Gaussian rows (`E8PCodebookTests`, relative
+    /// squared error 0.0988 at 0.9, 0.0916 at 1.0, 0.0927 at 1.1, 0.0996 at 1.2; a scalar 2-bit
+    /// Lloyd–Max grid: 0.1175).
+    static let scaleFactor = 1.0
+
+    /// True when a matrix with `columns` columns can be quantized (whole runs of 8).
+    static func accepts(columns: Int) -> Bool { columns % E8PCodebook.dimension == 0 }
+
+    /// Quantizes `matrix` (columns a multiple of 8) to the nearest codewords at each row's scale.
+    init(quantizing matrix: Matrix, scaleFactor: Double = E8PMatrix.scaleFactor) {
+        precondition(Self.accepts(columns: matrix.columns), "E8P needs a multiple of 8 columns, not \(matrix.columns)")
+        rows = matrix.rows
+        columns = matrix.columns
+        let blocks = columns / E8PCodebook.dimension
+        var codes = [UInt16](repeating: 0, count: rows * blocks)
+        var scales = [UInt16](repeating: 0, count: rows)
+        let x = matrix.elements
+        for row in 0..<rows {
+            let slice = x[(row * columns)..<((row + 1) * columns)]
+            let rms = (slice.reduce(0) { $0 + $1 * $1 } / Double(max(columns, 1))).squareRoot()
+            let scaleBits = HalfPrecision.f16Bits(from: Float(rms / scaleFactor))
+            scales[row] = scaleBits
+            let scale = Double(HalfPrecision.float(fromF16: scaleBits))
+            guard scale > 0, scale.isFinite else { continue }  // a zero row reads back as 0 whatever its codes
+            var block = [Double](repeating: 0, count: E8PCodebook.dimension)
+            for b in 0..<blocks {
+                for i in 0..<E8PCodebook.dimension { block[i] = x[row * columns + b * E8PCodebook.dimension + i] / scale }
+                codes[row * blocks + b] = E8PCodebook.nearest(block[...]).code
+            }
+        }
+        self.codes = codes
+        self.scales = scales
+    }
+
+    /// What a reader reconstructs: `s·codeword` per run of 8.
+    func dequantized() -> Matrix {
+        let blocks = columns / E8PCodebook.dimension
+        var values = [Double](repeating: 0, count: rows * columns)
+        for row in 0..<rows {
+            let scale = Double(HalfPrecision.float(fromF16: scales[row]))
+            for b in 0..<blocks {
+                let word = E8PCodebook.codeword(codes[row * blocks + b])
+                for i in 0..<E8PCodebook.dimension { values[row * columns + b * E8PCodebook.dimension + i] = scale * word[i] }
+            }
+        }
+        return try! Matrix(rows: rows, columns: columns, elements: values)  // count is rows·columns
+    }
+
+    /// The tensors under `prefix`: `p.e8p` (U16 [rows, columns/8], little-endian codes) and
+    /// `p.e8p_scales` (F16 [rows]).
+    func tensors(prefix: String) -> [OutputTensor] {
+        let codeBytes = codes.flatMap { [UInt8(truncatingIfNeeded: $0), UInt8(truncatingIfNeeded: $0 >> 8)] }
+        return [OutputTensor(name: prefix + ".e8p", dtype: .U16, shape: [rows, columns / E8PCodebook.dimension], bytes: codeBytes),
+                OutputTensor(name: prefix + ".e8p_scales", dtype: .F16, shape: [rows], bytes: StoredFloats.bytes(ofF16: scales))]
+    }
+}

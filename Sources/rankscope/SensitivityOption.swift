@@ -1,0 +1,59 @@
+import Foundation
+import Planning
+
+/// `--sensitivity PROFILE` of `plan` and `eval`: the profile read and checked against the
+/// checkpoint, and the predicted-quality lines printed beside the plan's size or the measured figure.
+enum SensitivityOption {
+    /// The profile at `profilePath`, checked against the checkpoint whose compressible matrices
+    /// have `shapes` (before any spectrum is computed).
+    ///
+    /// - Throws: ``Planning/SensitivityProfileError`` for an unreadable profile, a failure naming a
+    ///   matrix the checkpoint does not have (or has in another shape).
+    static func profile(path profilePath: String, checkpointPath: String, shapes: [String: (rows: Int, columns: Int)]) throws -> SensitivityProfile {
+        let profile = try SensitivityProfile.load(path: profilePath)
+        for matrix in profile.matrices {
+            guard let shape = shapes[matrix.name] else {
+                throw PlanOptions.Failure("\(profilePath) was measured on another checkpoint: \(checkpointPath) has no compressible matrix \(matrix.name)")
+            }
+            guard shape.rows == matrix.rows, shape.columns == matrix.columns else {
+                throw PlanOptions.Failure("\(profilePath) was measured on another checkpoint: its \(matrix.name) is \(matrix.rows)×\(matrix.columns), \(checkpointPath)'s is \(shape.rows)×\(shape.columns)")
+            }
+        }
+        return profile
+    }
+
+    /// The shapes of `catalog`'s compressible matrices, by name.
+    static func shapes(of catalog: LayerCatalog) -> [String: (rows: Int, columns: Int)] {
+        Dictionary(uniqueKeysWithValues: catalog.compressibleEntries.compactMap { entry in entry.matrixShape.map { (entry.info.name, $0) } })
+    }
+
+    /// The prediction of `profile` (read from `profilePath`) over `singularValues` (all of them,
+    /// of the kind the plan uses: data-aware when `dataAware`; a mismatch with the profile's
+    /// truncation is warned about).
+    static func prediction(_ profile: SensitivityProfile, profilePath: String, singularValues: [String: [Double]], dataAware: Bool) -> QualityPrediction {
+        let profiledDataAware = profile.settings.truncation == .dataAware
+        if profiledDataAware != dataAware {
+            Termination.printError("rankscope: warning: \(profilePath) was measured with " + (profiledDataAware ? "data-aware truncation (--stats) but the plan uses weight spectra; give --stats too" : "plain truncation but the plan uses data-aware spectra (--stats); measure the profile with --stats too")
+                                   + ", or the prediction reads the wrong tail energies.")
+        }
+        return QualityPrediction(profile: profile, singularValues: singularValues)
+    }
+
+    /// What the prediction says of a plan, in the loss's own terms: perplexity for a causal LM,
+    /// embedding cosine for an encoder, and how many matrices have no figure.
+    static func lines(_ quality: PredictedQuality, profilePath: String) -> [String] {
+        let figure: String
+        if let perplexity = quality.perplexity {
+            figure = String(format: "perplexity %@ (original %@; next-token log-loss %.4f + %.4f)",
+                            Formatting.significant(perplexity), Formatting.significant(exp(quality.originalLoss)), quality.originalLoss, quality.lossIncrease)
+        } else {
+            figure = String(format: "embedding cosine to the original %.4f (1 − Σ of the matrices' increases %.4f)", quality.embeddingCosine ?? 0, quality.lossIncrease)
+        }
+        var lines = ["Predicted quality (sensitivity profile \(profilePath), increases added over matrices): " + figure + "."]
+        if !quality.unpredicted.isEmpty {
+            lines.append("No figure for \(quality.unpredicted.count) matrices (dense quantized, CALDERA, factor bits not probed, or not in the profile), left out: "
+                         + quality.unpredicted.prefix(3).joined(separator: ", ") + (quality.unpredicted.count > 3 ? ", …" : "") + ".")
+        }
+        return lines
+    }
+}
