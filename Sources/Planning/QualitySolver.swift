@@ -7,8 +7,8 @@
 /// each allowed width below 16 bits (byte budgets), and dense. A state's Δloss is the model's
 /// figure for its choice; where the model has none, the allocator's proxy error (weighted
 /// εᵢ², ``AllocationObjective``) times a conversion c, fitted so the proxy and the model agree in
-/// total over the modelled matrices at their cheapest states (c = Σ Δloss / Σ proxy there; 1 when
-/// no matrix is modelled). Dense as stored has Δloss 0 unless the model says otherwise.
+/// total over the modelled matrices (those with a figure for some state) at the cheapest state
+/// each has a figure for (c = Σ Δloss / Σ proxy there; 1 when no matrix is modelled). Dense as stored has Δloss 0 unless the model says otherwise.
 ///
 /// **Method.** Each matrix's candidates are reduced to their lower convex hull in (cost, Δloss)
 /// (``LossHull``); every matrix starts at its cheapest point, and moves along the hulls are taken
@@ -39,11 +39,11 @@ struct QualitySolver {
             for state in layer.states {
                 if let figure = lossModel.lossIncrease(matrix: layer.name, choice: layer.choice(state)) { table[state] = max(0, figure) }
             }
-            let minimal = layer.minimalState
-            if let figure = table[minimal] {
+            // Modelled: a figure for some state; the conversion compares model and proxy at the cheapest of those.
+            if let cheapest = table.keys.min(by: { (layer.cost($0), $0) < (layer.cost($1), $1) }), let figure = table[cheapest] {
                 modelled += 1
                 modelledLoss += figure
-                modelledProxy += layer.error(minimal)
+                modelledProxy += layer.error(cheapest)
             }
             figures.append(table)
         }

@@ -79,7 +79,7 @@ struct PlanCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Plan with data-aware spectra from this activation-statistics file: errors become relative output errors ‖(W − Ŵ)·X‖/‖W·X‖.", valueName: "file"))
     var stats: String?
 
-    @Option(help: ArgumentHelp("Predict the plan's perplexity (or embedding cosine) from this sensitivity profile (`rankscope sensitivity`).", valueName: "profile"))
+    @Option(help: ArgumentHelp("Predict the plan's perplexity (or embedding cosine) from this sensitivity profile (`rankscope sensitivity`); with a size target, allocate for the least predicted loss.", valueName: "profile"))
     var sensitivity: String?
 
     func validate() throws {
@@ -114,8 +114,16 @@ struct PlanCommand: ParsableCommand {
         let resolved = try document.resolve(tensors: tensors)
         for warning in resolved.warnings { Termination.printError("rankscope: warning: " + warning) }
         if let note = catalog.undecodedNote { Termination.printError("rankscope: " + note) }
+        // With a profile, its prediction is also what a size target is allocated for (the least predicted loss).
+        let prediction = zip2(sensitivity, profile).map { path, profile in
+            SensitivityOption.prediction(profile, profilePath: path, singularValues: Dictionary(tensors.compactMap { tensor in
+                tensor.spectrum.map { (tensor.name, $0.singularValues) }
+            }) { first, _ in first }, dataAware: stats != nil)
+        }
+        let lossModel: QualityPrediction?
+        if case .relativeError? = target { lossModel = nil } else { lossModel = prediction }
         let evaluation = try PlanEvaluation(tensors: tensors, resolved: resolved, defaults: document.defaults, target: target,
-                                            allowedBits: allowedBits, extraSparseCount: extraSparseCount)
+                                            allowedBits: allowedBits, extraSparseCount: extraSparseCount, lossModel: lossModel)
         let writer = GuardedWriter(checkpoint: catalog.checkpoint, others: [plan, stats].compactMap { $0 })
         let reference = PlanCheckpointReference(path: catalog.checkpoint.path, tensors: tensors)
         if let outUniform {
@@ -148,10 +156,7 @@ struct PlanCommand: ParsableCommand {
                                  + source.weightFallbacks.joined(separator: ", ") + ".")
                 }
             }
-            if let sensitivity, let profile {
-                let spectra = tensors.compactMap { tensor in tensor.spectrum.map { (tensor.name, $0.singularValues) } }
-                let prediction = SensitivityOption.prediction(profile, profilePath: sensitivity, singularValues: Dictionary(spectra) { first, _ in first },
-                                                              dataAware: stats != nil)
+            if let sensitivity, let prediction {
                 lines += [""] + SensitivityOption.lines(prediction.predict(evaluation.choices), profilePath: sensitivity)
             }
             if let out { lines += ["", "plan written to \(out)"] }
@@ -162,4 +167,10 @@ struct PlanCommand: ParsableCommand {
             StandardOutput.printLines(lines)
         }
     }
+}
+
+/// Both values when both are there.
+private func zip2<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
+    guard let a, let b else { return nil }
+    return (a, b)
 }

@@ -28,12 +28,13 @@ struct PlanEvaluation {
     /// The matrices that have a spectrum (those whose error or allocation was asked for).
     let measured: Set<String>
 
-    /// `allowedBits`: factor bit widths every free matrix may choose among (from `--allow-bits`), on top of the plan's `allow_bits`.
+    /// `allowedBits`: factor bit widths every free matrix may choose among (from `--allow-bits`), on top of the plan's `allow_bits`;
+    /// `lossModel`: a sensitivity profile's prediction, which a size target is then allocated for.
     init(tensors: [PlannedTensor], resolved: ResolvedPlan, defaults: PlanDefaults, target: BudgetTarget?,
-         allowedBits: Set<Int>? = nil, extraSparseCount: Int?) throws {
+         allowedBits: Set<Int>? = nil, extraSparseCount: Int?, lossModel: (any MatrixLossModel)? = nil) throws {
         self.target = target
         self.defaults = defaults
-        let applied = try resolved.applied(to: tensors, defaults: defaults, target: target, allowedBits: allowedBits)
+        let applied = try resolved.applied(to: tensors, defaults: defaults, target: target, allowedBits: allowedBits, lossModel: lossModel)
         allocation = applied.allocation
         choices = applied.choices
         totals = try applied.allocation?.totals ?? PlanTotals(tensors: tensors, choices: applied.choices)

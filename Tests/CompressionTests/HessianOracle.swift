@@ -88,7 +88,9 @@ for c in cases:
     M = np.fromfile(d + "/" + c["name"] + ".h", "<f8").reshape(n, n) + c["shift"] * np.eye(n)
     swift_codes = np.fromfile(d + "/" + c["name"] + ".codes", "<u1").reshape(m, n).astype(np.int64)
     swift_q = np.fromfile(d + "/" + c["name"] + ".q", "<f8").reshape(m, n)
-    swift_s = np.fromfile(d + "/" + c["name"] + ".s", "<f2").reshape(m, -1)
+    swift_s = np.fromfile(d + "/" + c["name"] + ".s", "<f2" if c["scaleType"] == "F16" else "<u2").reshape(m, -1)
+    if c["scaleType"] == "BF16":
+        swift_s = (swift_s.astype(np.uint32) << 16).view(np.float32)
     swift_z = np.fromfile(d + "/" + c["name"] + ".z", "<f2").reshape(m, -1)
     # GPTQ (fasterquant, blocksize = 1, no act_order): H += percdamp·mean(diag H)·I,
     # Hinv = cholesky(cholesky_inverse(cholesky(H)), upper=True).
@@ -145,6 +147,7 @@ json.dump(out, open(d + "/results.json", "w"))
                 try Data(StoredFloats.bytes(ofF16: item.quantized.zeros)).write(to: URL(fileURLWithPath: base + ".z"))
                 manifest.append(["name": item.name, "rows": item.weight.rows, "columns": item.weight.columns,
                                  "bits": item.quantized.bits, "groupSize": item.quantized.groupSize,
+                                 "scaleType": item.quantized.scaleFormat.rawValue,
                                  "shift": item.shift, "dampening": item.dampening])
             }
             try JSONSerialization.data(withJSONObject: manifest).write(to: directory.appendingPathComponent("cases.json"))
