@@ -129,9 +129,9 @@ extension ExplorerState {
     /// The title of a block's group: `block 3`, or `other` outside blocks.
     public static func groupTitle(_ block: Int?) -> String { block.map { "block \($0)" } ?? "other" }
 
-    /// Applies a filter regex: an empty text clears it; an invalid one, or one whose matching
-    /// takes longer than ``NameFilter/budget`` (a backtracking pattern), leaves the last good
-    /// filter in place and says why.
+    /// Applies a filter regex (``NameFilter``): an empty text clears it; an invalid one, or one
+    /// whose matching runs past ``NameFilter/stepBudget``, leaves the last good filter in place
+    /// and says why.
     mutating func applyFilter(_ text: String) -> ExplorerUpdate {
         if text.isEmpty {
             filterMatches = nil
@@ -143,11 +143,10 @@ extension ExplorerState {
         case .success(let matches):
             filterMatches = matches
             filterText = text
-        case .failure(.invalid):
-            return .say("Not a valid regular expression: \(text)")
-        case .failure(.tooSlow):
-            return .say("/\(text)/ takes too long to match (it backtracks); the filter is unchanged.",
-                        tone: .error)
+        case .failure(.invalid(let problem)):
+            return .say("Not a valid regular expression: /\(BoundedRegex.excerpt(text))/: \(problem).")
+        case .failure(.tooSlow(let problem)):
+            return .say("/\(BoundedRegex.excerpt(text))/ cannot be applied: \(problem); the filter is unchanged.", tone: .error)
         }
         rebuildRows()
         let shown = rows.filter { $0.layerIndex != nil }.count

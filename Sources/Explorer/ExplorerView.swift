@@ -179,8 +179,8 @@ public enum ExplorerView {
     public enum HelpLine: Equatable, Sendable {
         /// A mode's title (``KeyMap/sections``).
         case title(String)
-        /// Keys padded to the widest, then what they do.
-        case binding(keys: String, summary: String)
+        /// Keys padded to `keyWidth` (the widest of their mode), then what they do.
+        case binding(keys: String, summary: String, keyWidth: Int)
         /// The gap between modes.
         case blank
     }
@@ -191,7 +191,8 @@ public enum ExplorerView {
         for (i, section) in KeyMap.sections.enumerated() {
             if i > 0 { lines.append(.blank) }
             lines.append(.title(section.title))
-            lines += section.bindings.map { HelpLine.binding(keys: $0.keyLabel, summary: $0.summary) }
+            let width = section.bindings.map(\.keyLabel.count).max() ?? 0
+            lines += section.bindings.map { HelpLine.binding(keys: $0.keyLabel, summary: $0.summary, keyWidth: width) }
         }
         return lines
     }
@@ -199,11 +200,10 @@ public enum ExplorerView {
     /// Draws the help box; when it is taller than the screen it scrolls (j/k) and the title says so.
     static func drawHelp(_ state: inout ExplorerState, into buffer: inout CellBuffer, area: Rect) {
         let lines = helpLines()
-        let keyWidth = KeyMap.sections.flatMap(\.bindings).map { $0.keyLabel.count }.max() ?? 0
         let texts: [String] = lines.map {
             switch $0 {
             case .title(let title): return title
-            case let .binding(keys, summary): return keys + String(repeating: " ", count: keyWidth - keys.count + 2) + summary
+            case let .binding(keys, summary, keyWidth): return keys + String(repeating: " ", count: keyWidth - keys.count + 2) + summary
             case .blank: return ""
             }
         }
@@ -223,7 +223,7 @@ public enum ExplorerView {
             let room = max(0, inner.width - 1)
             switch line {
             case .title: buffer.write(text, at: at, style: state.styles.title, maxWidth: room)
-            case .binding:
+            case .binding(_, _, let keyWidth):
                 buffer.write(text, at: at, style: state.styles.text, maxWidth: room)
                 buffer.setStyle(state.styles.accent, in: Rect(x: at.x, y: at.y, width: min(keyWidth, room), height: 1))
             case .blank: break

@@ -1,42 +1,35 @@
-import Foundation
+import Planning
 
-/// The browser's filter: a regular expression over tensor names, matched once per name when it
-/// is applied, with its matching bounded in time so a backtracking pattern such as
-/// `^(\w+\.?)*$x` cannot pin the UI (it would take minutes). The time is checked through
-/// `NSRegularExpression`'s progress reports, which ICU makes during a long match, so a single
-/// slow name is stopped inside its match, not after it.
+/// The browser's filter: a ``BoundedRegex`` over tensor names (the dialect plan rules and
+/// `spectra --filter` use, so a pattern means the same everywhere), matched once per name when
+/// it is applied. BoundedRegex never backtracks, so `^(\w+\.?)*$x` costs what `x` costs; its
+/// steps are still counted against ``stepBudget`` for all names together, so no pattern the
+/// dialect accepts can hold the UI for long.
 enum NameFilter {
-    /// The time all names together may take (seconds).
-    static let budget: TimeInterval = 0.25
+    /// Steps all names together may take (well under a tenth of a second).
+    static let stepBudget = 20_000_000
 
-    /// Why a pattern was refused.
+    /// Why a pattern was refused: one clause from ``BoundedRegexError``.
     enum Refusal: Error, Equatable {
-        /// Not a regular expression.
-        case invalid
-        /// Matching took longer than the budget.
-        case tooSlow
+        /// Not a pattern the dialect accepts (syntax, or beyond its limits).
+        case invalid(String)
+        /// Matching took more than ``stepBudget`` steps.
+        case tooSlow(String)
     }
 
-    /// Which of `names` `pattern` matches (anywhere in the name), or why it is refused, within
-    /// `budget` seconds for all names together.
-    static func matches(_ pattern: String, in names: [String], budget: TimeInterval = budget) -> Result<[Bool], Refusal> {
-        guard let regex = try? NSRegularExpression(pattern: pattern) else { return .failure(.invalid) }
-        let deadline = Date().addingTimeInterval(budget)
+    /// Which of `names` `pattern` matches (anywhere in the name), or why it is refused.
+    static func matches(_ pattern: String, in names: [String], steps: Int = stepBudget) -> Result<[Bool], Refusal> {
+        let regex: BoundedRegex
+        do { regex = try BoundedRegex(pattern) } catch {
+            return .failure(.invalid((error as? BoundedRegexError)?.problem ?? "\(error)"))
+        }
+        var budget = RegexStepBudget(steps: steps)
         var result: [Bool] = []
         result.reserveCapacity(names.count)
         for name in names {
-            var found = false, late = false
-            regex.enumerateMatches(in: name, options: [.reportProgress], range: NSRange(name.startIndex..., in: name)) { match, _, stop in
-                if match != nil {
-                    found = true
-                    stop.pointee = true
-                } else if Date() > deadline {
-                    late = true
-                    stop.pointee = true
-                }
+            do { result.append(try regex.matches(name, budget: &budget)) } catch {
+                return .failure(.tooSlow((error as? BoundedRegexError)?.problem ?? "\(error)"))
             }
-            if late || (!found && Date() > deadline) { return .failure(.tooSlow) }
-            result.append(found)
         }
         return .success(result)
     }
