@@ -80,7 +80,8 @@ public struct Allocation: Sendable {
     public let choices: [String: LayerChoice]
     /// Totals of the whole model under ``choices``.
     public let totals: PlanTotals
-    /// The Lagrange multiplier λ (squared error per cost unit) of the water level.
+    /// The Lagrange multiplier λ of the water level: weighted squared error (``objective``) per cost
+    /// unit, or, with a loss model, predicted Δloss per cost unit.
     public let multiplier: Double
     /// Moves made greedily after the water level: added to use the size budget left, or given back
     /// while an error target still holds. 0 means the plan is an exact Lagrangian point, hence
