@@ -7,18 +7,8 @@ import XCTest
 /// the unused pooler excluded), embedding cosine to the original over 16 sentences.
 final class AllocationRealModelTests: XCTestCase {
     func testDefaultAllocationBeatsUniformRanksOnMiniLM() throws {
-        let model: URL, texts: URL
-        do {
-            (model, texts) = (try TestModels.folder(TestModels.miniLM), try TestModels.folder(TestModels.texts))
-        } catch let unavailable as TestModels.Unavailable {
-            throw XCTSkip(unavailable.description)
-        }
-        let folder = NSTemporaryDirectory() + "rankscope-allocation-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let (model, folder, text) = try miniLMWorkspace(sentences: 16)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let lines = try String(contentsOf: texts.appendingPathComponent("sentences.txt"), encoding: .utf8).split(separator: "\n")
-        let text = folder + "/sentences.txt"
-        try lines.prefix(16).joined(separator: "\n").write(toFile: text, atomically: true, encoding: .utf8)
         let base = folder + "/base.json"
         try #"{"format": "rankscope-plan", "version": 1, "rules": [{"match": "^pooler\\.", "exclude": true}]}"#
             .write(toFile: base, atomically: true, encoding: .utf8)
@@ -43,18 +33,8 @@ final class AllocationRealModelTests: XCTestCase {
     /// `plan --sensitivity` with a size target allocates for the least predicted loss: the rule says so, and the
     /// predicted increase of the allocation is at most the uniform plan's, by the same profile.
     func testASensitivityProfileAllocatesForPredictedLoss() throws {
-        let model: URL, texts: URL
-        do {
-            (model, texts) = (try TestModels.folder(TestModels.miniLM), try TestModels.folder(TestModels.texts))
-        } catch let unavailable as TestModels.Unavailable {
-            throw XCTSkip(unavailable.description)
-        }
-        let folder = NSTemporaryDirectory() + "rankscope-allocation-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let (model, folder, text) = try miniLMWorkspace(sentences: 4)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let lines = try String(contentsOf: texts.appendingPathComponent("sentences.txt"), encoding: .utf8).split(separator: "\n")
-        let text = folder + "/sentences.txt"
-        try lines.prefix(4).joined(separator: "\n").write(toFile: text, atomically: true, encoding: .utf8)
         let cache = folder + "/cache", profile = folder + "/profile.json"
         let measured = try Harness.rankscope(["sensitivity", model.path, "--text", text, "--out", profile, "--ranks", "0.5,0.25"], cacheHome: cache)
         XCTAssertEqual(measured.status, 0, measured.stderr)
@@ -66,5 +46,22 @@ final class AllocationRealModelTests: XCTestCase {
         let allocated = try XCTUnwrap(figures.first ?? nil), uniform = try XCTUnwrap(figures.last ?? nil)
         XCTAssertLessThan(allocated, uniform, String(line))
         XCTAssertTrue(line.contains("37 of 37 free matrices from the profile"), String(line))
+    }
+
+    /// all-MiniLM-L6-v2's folder, a new scratch folder (the caller removes it) and a text file in it holding the
+    /// first `sentences` evaluation sentences; skips the test when the model cannot be fetched.
+    private func miniLMWorkspace(sentences: Int) throws -> (model: URL, folder: String, text: String) {
+        let model: URL, texts: URL
+        do {
+            (model, texts) = (try TestModels.folder(TestModels.miniLM), try TestModels.folder(TestModels.texts))
+        } catch let unavailable as TestModels.Unavailable {
+            throw XCTSkip(unavailable.description)
+        }
+        let folder = NSTemporaryDirectory() + "rankscope-allocation-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let lines = try String(contentsOf: texts.appendingPathComponent("sentences.txt"), encoding: .utf8).split(separator: "\n")
+        let text = folder + "/sentences.txt"
+        try lines.prefix(sentences).joined(separator: "\n").write(toFile: text, atomically: true, encoding: .utf8)
+        return (model, folder, text)
     }
 }
