@@ -40,6 +40,9 @@ static inline int rs_initscr(void) { return initscr() == NULL ? -1 : 0; }
 /* Declared here rather than through <term.h>, whose capability macros (lines, columns, …)
    would leak into every file that includes this shim. */
 extern int setupterm(const char *term, int filedes, int *errret);
+struct term;
+extern struct term *set_curterm(struct term *terminal);
+extern int del_curterm(struct term *terminal);
 /* Whether curses can drive the terminal TERM names, asked of terminfo before initscr (which
    would exit the process with its own message for an unknown TERM): 0 usable, 1 unknown to
    terminfo, 2 known but unable to move the cursor or clear the screen (dumb, lpr, glasstty). */
@@ -48,6 +51,8 @@ static inline int rs_terminal_support(void) {
     if (setupterm(NULL, 1, &status) != OK) return 1;
     char *cup = tigetstr("cup"), *clear_screen = tigetstr("clear");
     int usable = cup != NULL && cup != (char *)-1 && clear_screen != NULL && clear_screen != (char *)-1;
+    /* The question's terminal is not the one initscr sets up: free it (LeakSanitizer saw it). */
+    del_curterm(set_curterm(NULL));
     return usable ? 0 : 2;
 }
 static inline int rs_has_colors(void) { return has_colors() ? 1 : 0; }
