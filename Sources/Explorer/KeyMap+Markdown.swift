@@ -1,4 +1,4 @@
-/// The README's key tables, generated from ``KeyMap/sections`` so the two never drift apart (a
+/// The key tables of docs/explorer.md, generated from ``KeyMap/sections`` so the two never drift apart (a
 /// test compares them and rewrites them on request).
 extension KeyMap {
     /// One Markdown table per mode, each under its title in bold: keys in code spans, then what they do.

@@ -1,7 +1,7 @@
 import TerminalUI
 
 /// The single table per mode that both dispatches keys and generates the help screen and the
-/// README's key tables, so they can never disagree.
+/// key tables in docs/explorer.md, so they can never disagree.
 ///
 /// `main` applies while browsing; `help` on the help screen (other keys close it and act as in
 /// `main`); `prompt` while typing in the status line; `budget` in the budget panel; `dialog`
@@ -103,7 +103,7 @@ public enum KeyMap {
         KeyBinding([.enter, .character(" ")], .activate, "press the focused button"),
     ]
 
-    /// Every mode's table with its title, in the order help and the README show them.
+    /// Every mode's table with its title, in the order help and docs/explorer.md show them.
     public static let sections: [(title: String, bindings: [KeyBinding])] = [
         ("Browsing", main), ("Help", help), ("Prompt (filter, rank, paths; printable keys type)", prompt),
         ("Budget panel (printable keys type the target)", budget), ("Quit dialog", dialog),

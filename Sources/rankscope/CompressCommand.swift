@@ -16,7 +16,7 @@ struct CompressCommand: ParsableCommand {
         other tensor is copied byte for byte. An existing DIR is refused unless --force (replace it) \
         or --resume (finish the interrupted job there, reusing its finished layers; a missing DIR \
         starts afresh). Ctrl-C stops cleanly (exit 130) and keeps the finished layers for --resume. \
-        --events prints the JSON-lines progress protocol on standard output (README, "Compressed checkpoints"). \
+        --events prints the JSON-lines progress protocol on standard output (docs/compression.md). \
         --stats FILE compresses low-rank layers data-aware (minimising the output error on the \
         statistics' inputs) and reports each layer's output error beside its weight error.
         """
@@ -24,7 +24,7 @@ struct CompressCommand: ParsableCommand {
 
     @OptionGroup var options: CompressOptions
 
-    @Option(help: "Compress only the layers at positions I, I+N, I+2N, … (0 ≤ I < N) into --out and stop there, computing only their spectra (every one when the plan has a target); `rankscope merge` assembles the parts (for job arrays: README, \"Compressing on many machines\").")
+    @Option(help: "Compress only the layers at positions I, I+N, I+2N, … (0 ≤ I < N) into --out and stop there, computing only their spectra (every one when the plan has a target); `rankscope merge` assembles the parts (for job arrays: docs/compression.md, \"Compressing on many machines\").")
     var shard: String?
 
     func validate() throws {

@@ -48,7 +48,7 @@ struct CompressOptions: ParsableArguments {
     @Flag(help: "Print rankscope-report.json on standard output instead of the table.")
     var json = false
 
-    @Flag(help: "Print progress as JSON lines on standard output (protocol in the README).")
+    @Flag(help: "Print progress as JSON lines on standard output (protocol in docs/compression.md).")
     var events = false
 
     @Flag(help: "Neither read nor write the spectrum cache.")

@@ -56,7 +56,7 @@ struct EvalCommand: ParsableCommand {
     @Option(help: ArgumentHelp("With --plan: print the quality the sensitivity profile predicts for the plan beside the measured one.", valueName: "profile"))
     var sensitivity: String?
 
-    @Flag(help: "Print a JSON document instead of the table (schema in the README).")
+    @Flag(help: "Print a JSON document instead of the table (schema in docs/evaluation.md).")
     var json = false
 
     func validate() throws {

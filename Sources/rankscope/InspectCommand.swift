@@ -13,7 +13,7 @@ struct InspectCommand: ParsableCommand {
 
     @OptionGroup var checkpoint: CheckpointArgument
 
-    @Flag(help: "Print a JSON document instead of the table (schema in the README).")
+    @Flag(help: "Print a JSON document instead of the table (schema in docs/checkpoints.md).")
     var json = false
 
     func run() throws {

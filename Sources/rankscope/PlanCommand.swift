@@ -19,7 +19,7 @@ struct PlanCommand: ParsableCommand {
         its bytes). Counts: 13.2B = 13.2·10⁹ parameters (K, M, B/G, T); sizes: 8GB = 8·10⁹ bytes \
         (K/KB, M/MB, G/GB, T/TB decimal; KiB, MiB, GiB, TiB binary). Spectra are computed as by \
         `spectra` and share its cache, only for the matrices whose error or allocation is asked \
-        for (none for sizes alone, or with every matrix kept or excluded). The plan file format and the --json schema are in the README.
+        for (none for sizes alone, or with every matrix kept or excluded). The plan file format and the --json schema are in docs/planning.md.
         """
     )
 
@@ -67,7 +67,7 @@ struct PlanCommand: ParsableCommand {
     @Option(name: .customLong("sparse-params"), help: "Also compare the sparse formats at this parameter count, e.g. 3B.")
     var sparseParameters: String?
 
-    @Flag(help: "Print a JSON document instead of the tables (schema in the README).")
+    @Flag(help: "Print a JSON document instead of the tables (schema in docs/planning.md).")
     var json = false
 
     @Flag(help: "Neither read nor write the spectrum cache.")

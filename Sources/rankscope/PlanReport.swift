@@ -1,6 +1,6 @@
 import Planning
 
-/// The `rankscope plan --json` document (schema in the README, "rankscope plan --json").
+/// The `rankscope plan --json` document (schema in docs/planning.md).
 /// Keys whose value does not apply (a block outside blocks, a rank of a dense matrix, no
 /// target, no allocation, the statistics and whitening of plain spectra) are left out rather
 /// than written as null. `spectrum_kind` says which spectra the errors come from (see

@@ -22,7 +22,7 @@ struct SensitivityCommand: ParsableCommand {
         one a line) to the original's. One forward pass per probe runs only the blocks from the \
         truncated matrix's on (the others' inputs are recorded once). Profiles are cached beside \
         the spectra, keyed by the checkpoint's files, the text and the statistics; Ctrl-C keeps \
-        the matrices done and the next run resumes. The profile's JSON layout is in the README.
+        the matrices done and the next run resumes. The profile's JSON layout is in docs/evaluation.md.
         """
     )
 

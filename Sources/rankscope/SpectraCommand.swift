@@ -36,7 +36,7 @@ struct SpectraCommand: ParsableCommand {
     @Flag(help: "Heavy-tailed metrics as WeightWatcher computes them (alpha, xmin, D, num_spikes, mp_softrank, log_norm, ...): the table, --csv and --json (as \"details\") use its column names.")
     var metrics = false
 
-    @Flag(help: "Print a JSON document instead of the table (schema in the README).")
+    @Flag(help: "Print a JSON document instead of the table (schema in docs/spectra.md).")
     var json = false
 
     @Flag(help: "With --json, include every singular value.")
@@ -51,7 +51,7 @@ struct SpectraCommand: ParsableCommand {
     @Option(help: "Worker threads (default: one per core; with --stats, fewer when memory is short).")
     var jobs: Int?
 
-    @Option(help: ArgumentHelp("Show data-aware spectra: of W·S, whitened by this activation-statistics file (layout in the README).", valueName: "file"))
+    @Option(help: ArgumentHelp("Show data-aware spectra: of W·S, whitened by this activation-statistics file (layout in docs/data-aware.md).", valueName: "file"))
     var stats: String?
 
     func validate() throws {

@@ -15,7 +15,7 @@ struct StatsCommand: ParsableCommand {
         Tokenizes FILE with the checkpoint's tokenizer.json, runs the model over chunks of --seq-len \
         tokens (the last one shorter) of the first --max-tokens, and writes, per linear module, \
         X·Xᵀ/T in float64 (or only its diagonal with --diagonal-only) and T, in the layout \
-        described in the README ("Data-aware spectra: --stats"), to a temporary name renamed when \
+        described in docs/data-aware.md, to a temporary name renamed when \
         complete. The same chunks through scripts/collect-stats.py give the same file.
         """
     )

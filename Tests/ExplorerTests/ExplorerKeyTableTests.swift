@@ -3,29 +3,29 @@ import Foundation
 import TerminalUI
 import XCTest
 
-/// README's key tables are the ones ``KeyMap/markdownTable()`` generates from every mode's
+/// The key tables in docs/explorer.md are the ones ``KeyMap/markdownTable()`` generates from every mode's
 /// dispatch table; `RANKSCOPE_RECORD_SNAPSHOTS=1` rewrites them (and fails, so a recording is
 /// never mistaken for a pass).
 final class ExplorerKeyTableTests: XCTestCase {
     static let begin = "<!-- key tables: generated from KeyMap by ExplorerKeyTableTests -->\n"
     static let end = "<!-- end of key tables -->"
 
-    func testReadmeKeyTablesMatchTheKeyMap() throws {
+    func testDocsKeyTablesMatchTheKeyMap() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let url = root.appendingPathComponent("README.md")
-        let readme = try String(contentsOf: url, encoding: .utf8)
+        let url = root.appendingPathComponent("docs/explorer.md")
+        let page = try String(contentsOf: url, encoding: .utf8)
         let table = KeyMap.markdownTable()
-        let start = try XCTUnwrap(readme.range(of: Self.begin), "README.md lacks the key-table marker")
-        let stop = try XCTUnwrap(readme.range(of: Self.end, range: start.upperBound..<readme.endIndex))
-        let current = String(readme[start.upperBound..<stop.lowerBound])
+        let start = try XCTUnwrap(page.range(of: Self.begin), "docs/explorer.md lacks the key-table marker")
+        let stop = try XCTUnwrap(page.range(of: Self.end, range: start.upperBound..<page.endIndex))
+        let current = String(page[start.upperBound..<stop.lowerBound])
         if ProcessInfo.processInfo.environment["RANKSCOPE_RECORD_SNAPSHOTS"] == "1", current != "\n" + table + "\n" {
-            try readme.replacingCharacters(in: start.upperBound..<stop.lowerBound, with: "\n" + table + "\n")
+            try page.replacingCharacters(in: start.upperBound..<stop.lowerBound, with: "\n" + table + "\n")
                 .write(to: url, atomically: true, encoding: .utf8)
-            XCTFail("recorded README.md's key tables; run again without RANKSCOPE_RECORD_SNAPSHOTS")
+            XCTFail("recorded docs/explorer.md's key tables; run again without RANKSCOPE_RECORD_SNAPSHOTS")
             return
         }
         XCTAssertEqual(current, "\n" + table + "\n",
-                       "README.md's key tables are out of date: RANKSCOPE_RECORD_SNAPSHOTS=1 swift test --filter ExplorerKeyTableTests")
+                       "docs/explorer.md's key tables are out of date: RANKSCOPE_RECORD_SNAPSHOTS=1 swift test --filter ExplorerKeyTableTests")
         let rows = KeyMap.sections.map(\.bindings.count).reduce(0, +)
         XCTAssertEqual(table.split(separator: "\n").filter { $0.hasPrefix("| `") }.count, rows)
         XCTAssertTrue(table.contains("| `u` | undo |"), table)
