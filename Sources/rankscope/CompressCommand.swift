@@ -16,7 +16,8 @@ struct CompressCommand: ParsableCommand {
         other tensor is copied byte for byte. An existing DIR is refused unless --force (replace it) \
         or --resume (finish the interrupted job there, reusing its finished layers; a missing DIR \
         starts afresh). Ctrl-C stops cleanly (exit 130) and keeps the finished layers for --resume. \
-        --events prints the JSON-lines progress protocol on standard output (docs/compression.md). \
+        --json prints rankscope-report.json on standard output instead of the table; --events \
+        prints the JSON-lines progress protocol there (both in docs/compression.md). \
         --stats FILE compresses low-rank layers data-aware (minimising the output error on the \
         statistics' inputs) and reports each layer's output error beside its weight error.
         """

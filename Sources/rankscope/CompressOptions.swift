@@ -21,8 +21,7 @@ struct CompressOptions: ParsableArguments {
     @Flag(help: "Continue the interrupted job in the output folder.")
     var resume = false
 
-    @Option(help: "Layers compressed in parallel (within --memory-limit).")
-    var jobs = 1
+    @OptionGroup var parallelLayers: ParallelLayersOption
 
     @Option(help: "Memory the layers in flight may use together, about 40 bytes per weight each, e.g. 4GB (4·10⁹ bytes) or 4GiB (4·2³⁰).")
     var memoryLimit = "4GB"
@@ -45,24 +44,20 @@ struct CompressOptions: ParsableArguments {
     @Flag(help: "Quantize CALDERA backbones with QuIP#'s 2-bit E8P lattice codebook (with --dense only for now; best with --incoherence).")
     var e8p = false
 
-    @Flag(help: "Print rankscope-report.json on standard output instead of the table.")
-    var json = false
+    @OptionGroup var json: JSONFlag
 
     @Flag(help: "Print progress as JSON lines on standard output (protocol in docs/compression.md).")
     var events = false
 
-    @Flag(help: "Neither read nor write the spectrum cache.")
-    var noCache = false
+    @OptionGroup var cache: CacheOption
 
-    @Option(help: ArgumentHelp("Compress data-aware with this activation-statistics file: low-rank layers minimise the output error ‖(W − Ŵ)·X‖/‖W·X‖, which the report measures beside the weight error.", valueName: "file"))
-    var stats: String?
+    @OptionGroup var statisticsOption: StatisticsOption
 
     func validate() throws {
-        if jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
         if calderaIterations < 1 { throw ValidationError("--caldera-iterations must be at least 1.") }
         if e8p && !dense { throw ValidationError("--e8p needs --dense for now: no packed file layout reads an E8P backbone yet.") }
-        if e8p && stats != nil { throw ValidationError("--e8p does not go with --stats yet (no LDLQ for the lattice).") }
-        if json && events { throw ValidationError("Give at most one of --json and --events.") }
+        if e8p && statisticsOption.isGiven { throw ValidationError("--e8p does not go with --stats yet (no LDLQ for the lattice).") }
+        if json.isOn && events { throw ValidationError("Give at most one of --json and --events.") }
         if let factorType, CompressOptions.outputType(factorType) == nil {
             throw ValidationError("--factor-type must be bf16, f16 or f32, not '\(factorType)'.")
         }
@@ -90,11 +85,11 @@ struct CompressOptions: ParsableArguments {
         // disk, instead of the process being killed by SIGXFSZ.
         signal(SIGXFSZ, SIG_IGN)
         let catalog = try checkpoint.openCatalog()
-        let statistics = try stats.map(ActivationStatistics.init(path:))
+        let statistics = try statisticsOption.open()
         let scope: CompressPlanInput.Scope = shard.map { .part($0) } ?? (mergeFrom.isEmpty ? .whole : .merge)
-        let input = try CompressPlanInput.choices(planPath: plan, catalog: catalog, useCache: !noCache, jobs: nil,
+        let input = try CompressPlanInput.choices(planPath: plan, catalog: catalog, useCache: cache.useCache, jobs: nil,
                                                   statistics: statistics, scope: scope)
-        var settings = JobSettings(outputFolder: out, force: force, resume: resume, jobs: jobs, memoryLimit: memory,
+        var settings = JobSettings(outputFolder: out, force: force, resume: resume, jobs: parallelLayers.count, memoryLimit: memory,
                                    maxShardSize: shardSize, factorType: factorType.flatMap(CompressOptions.outputType),
                                    materializeDense: dense, calderaIterations: calderaIterations, planLabel: plan,
                                    shard: shard, mergeFrom: mergeFrom, statistics: statistics, incoherence: incoherence)
@@ -118,7 +113,7 @@ struct CompressOptions: ParsableArguments {
         }
         // Loud on every output mode: standard error, whatever standard output carries.
         for warning in report.layers.compactMap(\.warning) { Termination.printError("rankscope: warning: " + warning) }
-        if json {
+        if json.isOn {
             StandardOutput.write(try report.encoded())
         } else if !events {
             StandardOutput.printLines(CompressTable.render(report))

@@ -20,26 +20,29 @@ struct EvalCommand: ParsableCommand {
         (BERT): FILE holds one sentence a line; each is embedded (mean pooling, unit length) and \
         the candidate is compared with the original: cosine per sentence and the correlation of \
         pairwise similarities. The text is tokenized with the checkpoint's tokenizer.json. The \
-        runtime is float32 on OpenBLAS; it holds 4 bytes per parameter.
+        runtime is float32 on OpenBLAS; it holds 4 bytes per parameter. With --plan, --stats \
+        compresses data-aware as `compress --stats` does, and --parallel-layers compresses that \
+        many layers at once; --stats and --incoherence go with --plan only.
         """
     )
 
+    /// `eval`'s text and windows.
+    enum TextDefaults: ModelTextDefaults {
+        static let textHelp = "The evaluation text (UTF-8); for an encoder, one sentence a line."
+        static let sequenceLength = 512
+        static let sequenceLengthHelp = "Tokens per window (causal models)."
+        static let maximumTokens: Int? = 65_536
+        static let maximumTokensHelp = "Use at most this many tokens of the text (causal models; default 65536)."
+    }
+
     @OptionGroup var checkpoint: CheckpointArgument
 
-    @Option(help: ArgumentHelp("The evaluation text (UTF-8); for an encoder, one sentence a line.", valueName: "file"))
-    var text: String
-
-    @Option(help: "Tokens per window (causal models).")
-    var seqLen = 512
-
-    @Option(help: "Use at most this many tokens of the text (causal models).")
-    var maxTokens = 65_536
+    @OptionGroup var input: ModelTextOptions<TextDefaults>
 
     @Option(help: ArgumentHelp("Evaluate this plan too: each layer compressed in memory exactly as `compress` would write it, no checkpoint written.", valueName: "file"))
     var plan: String?
 
-    @Option(help: ArgumentHelp("With --plan: compress data-aware with this activation-statistics file, as `compress --stats` does.", valueName: "file"))
-    var stats: String?
+    @OptionGroup var statistics: StatisticsOption
 
     @Option(help: ArgumentHelp("Evaluate this `rankscope compress` output folder too (its layers run as stored: factors as two matmuls).", valueName: "dir"))
     var compressed: String?
@@ -47,35 +50,29 @@ struct EvalCommand: ParsableCommand {
     @Flag(help: "With --plan: incoherence processing for CALDERA layers, as `compress --incoherence` does.")
     var incoherence = false
 
-    @Option(help: "Layers compressed in parallel for --plan.")
-    var jobs = 1
+    @OptionGroup var parallelLayers: ParallelLayersOption
 
-    @Flag(help: "Neither read nor write the spectrum cache (--plan).")
-    var noCache = false
+    @OptionGroup var cache: CacheOption
 
     @Option(help: ArgumentHelp("With --plan: print the quality the sensitivity profile predicts for the plan beside the measured one.", valueName: "profile"))
     var sensitivity: String?
 
-    @Flag(help: "Print a JSON document instead of the table (schema in docs/evaluation.md).")
-    var json = false
+    @OptionGroup var json: JSONFlag
 
     func validate() throws {
         if plan != nil && compressed != nil { throw ValidationError("Give at most one of --plan and --compressed.") }
         if incoherence && plan == nil { throw ValidationError("--incoherence goes with --plan (a compressed folder records its own).") }
-        if stats != nil && plan == nil { throw ValidationError("--stats goes with --plan (a compressed folder is already compressed).") }
-        if jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
+        if statistics.isGiven && plan == nil { throw ValidationError("--stats goes with --plan (a compressed folder is already compressed).") }
         if sensitivity != nil && plan == nil { throw ValidationError("--sensitivity goes with --plan (the prediction is of the plan's choices).") }
-        if sensitivity != nil && json { throw ValidationError("--sensitivity prints its prediction with the table; --json does not carry it yet.") }
+        if sensitivity != nil && json.isOn { throw ValidationError("--sensitivity prints its prediction with the table; --json does not carry it yet.") }
     }
 
     func run() throws {
         try BLASLoading.require()
-        let opened = try Checkpoint.opening(path: checkpoint.path)
-        let model = try TransformerModel(checkpoint: opened)
-        let encode = try ModelTextInput.tokenizer(for: opened)
-        let contents = try ModelTextInput.readText(text)
-        let planCandidate = plan.map { PlanCandidate(planPath: $0, statisticsPath: stats, checkpointPath: checkpoint.path, useCache: !noCache,
-                                                     jobs: jobs, incoherence: incoherence) }
+        let opened = try input.open(checkpoint)
+        let (model, encode, contents) = (opened.model, opened.encode, opened.contents)
+        let planCandidate = plan.map { PlanCandidate(planPath: $0, statisticsPath: statistics.path, checkpointPath: checkpoint.path,
+                                                     useCache: cache.useCache, jobs: parallelLayers.count, incoherence: incoherence) }
         let candidate: CandidateModel?
         if let planCandidate {
             candidate = planCandidate
@@ -93,7 +90,7 @@ struct EvalCommand: ParsableCommand {
         } else {
             report = try evaluateEmbeddings(model, contents: contents, encode: encode, candidate: candidate, decoded: decoded)
         }
-        if json {
+        if json.isOn {
             try JSONOutput.print(report)
         } else {
             print(report.lines().joined(separator: "\n"))
@@ -102,7 +99,8 @@ struct EvalCommand: ParsableCommand {
     }
 
     private func evaluatePerplexity(_ model: TransformerModel, ids: [Int], candidate: CandidateModel?, decoded: DecodedModel?) throws -> EvalReport {
-        let windows = try TokenWindows.perplexityWindows(ids, length: seqLen, maximumTokens: maxTokens, file: text)
+        let (text, seqLen) = (input.text, input.seqLen)
+        let windows = try TokenWindows.perplexityWindows(ids, length: seqLen, maximumTokens: input.tokenLimit!, file: text)
         let original = try runPerplexity(model, windows: windows, label: "original")
         var candidateFigures: EvalReport.Figures?
         if let decoded {
@@ -146,10 +144,10 @@ struct EvalCommand: ParsableCommand {
 
     private func runPerplexity(_ model: TransformerModel, windows: [[Int]], label: String) throws -> EvalReport.Figures {
         useEveryCore()
-        let progress = ProgressLine(enabled: !json && isatty(STDERR_FILENO) == 1)
+        let progress = ProgressLine(enabled: !json.isOn && isatty(STDERR_FILENO) == 1)
         let start = Date()
         let result = try PerplexityEvaluator.evaluate(model, windows: windows) { done, total in
-            let rate = Double(done * seqLen) / max(Date().timeIntervalSince(start), 1e-9)
+            let rate = Double(done * input.seqLen) / max(Date().timeIntervalSince(start), 1e-9)
             progress.update(completed: done, total: total, note: String(format: "%@ · %.0f tok/s", label, rate))
         }
         progress.finish()
@@ -159,6 +157,7 @@ struct EvalCommand: ParsableCommand {
 
     private func evaluateEmbeddings(_ model: TransformerModel, contents: String, encode: (String) -> [Int],
                                     candidate: CandidateModel?, decoded: DecodedModel?) throws -> EvalReport {
+        let text = input.text
         let sentences = try ModelTextInput.sentences(contents, file: text, encode: encode, model: model, checkpointPath: checkpoint.path)
         let original = try runEmbeddings(model, sentences: sentences, label: "original")
         var candidateFigures: EvalReport.Figures?
@@ -179,7 +178,7 @@ struct EvalCommand: ParsableCommand {
 
     private func runEmbeddings(_ model: TransformerModel, sentences: [[Int]], label: String) throws -> (figures: EvalReport.Figures, embeddings: [[Float]]) {
         useEveryCore()
-        let progress = ProgressLine(enabled: !json && isatty(STDERR_FILENO) == 1)
+        let progress = ProgressLine(enabled: !json.isOn && isatty(STDERR_FILENO) == 1)
         let result = try EmbeddingEvaluator.embed(model, sentences: sentences) { done, total in
             progress.update(completed: done, total: total, note: label)
         }

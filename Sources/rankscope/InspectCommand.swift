@@ -13,12 +13,11 @@ struct InspectCommand: ParsableCommand {
 
     @OptionGroup var checkpoint: CheckpointArgument
 
-    @Flag(help: "Print a JSON document instead of the table (schema in docs/checkpoints.md).")
-    var json = false
+    @OptionGroup var json: JSONFlag
 
     func run() throws {
         let catalog = try checkpoint.openCatalog()
-        if json {
+        if json.isOn {
             try JSONOutput.print(InspectReport(catalog: catalog))
             return
         }

@@ -19,7 +19,10 @@ struct PlanCommand: ParsableCommand {
         its bytes). Counts: 13.2B = 13.2·10⁹ parameters (K, M, B/G, T); sizes: 8GB = 8·10⁹ bytes \
         (K/KB, M/MB, G/GB, T/TB decimal; KiB, MiB, GiB, TiB binary). Spectra are computed as by \
         `spectra` and share its cache, only for the matrices whose error or allocation is asked \
-        for (none for sizes alone, or with every matrix kept or excluded). The plan file format and the --json schema are in docs/planning.md.
+        for (none for sizes alone, or with every matrix kept or excluded). With --stats FILE the \
+        spectra are data-aware and every error is a relative output error ‖(W − Ŵ)·X‖/‖W·X‖ (a \
+        matrix the file does not cover keeps its weight spectrum, with a warning). The plan file \
+        format and the --json schema are in docs/planning.md.
         """
     )
 
@@ -67,17 +70,13 @@ struct PlanCommand: ParsableCommand {
     @Option(name: .customLong("sparse-params"), help: "Also compare the sparse formats at this parameter count, e.g. 3B.")
     var sparseParameters: String?
 
-    @Flag(help: "Print a JSON document instead of the tables (schema in docs/planning.md).")
-    var json = false
+    @OptionGroup var json: JSONFlag
 
-    @Flag(help: "Neither read nor write the spectrum cache.")
-    var noCache = false
+    @OptionGroup var cache: CacheOption
 
-    @Option(help: "Worker threads for spectra (default: one per core).")
-    var jobs: Int?
+    @OptionGroup var spectrumThreads: SpectrumThreadsOption
 
-    @Option(help: ArgumentHelp("Plan with data-aware spectra from this activation-statistics file: errors become relative output errors ‖(W − Ŵ)·X‖/‖W·X‖.", valueName: "file"))
-    var stats: String?
+    @OptionGroup var statistics: StatisticsOption
 
     @Option(help: ArgumentHelp("Predict the plan's perplexity (or embedding cosine) from this sensitivity profile (`rankscope sensitivity`); with a size target, allocate for the least predicted loss.", valueName: "profile"))
     var sensitivity: String?
@@ -87,8 +86,7 @@ struct PlanCommand: ParsableCommand {
         if targets.count > 1 {
             throw ValidationError("Give at most one of --target-params, --target-bytes, --target-bits and --max-error.")
         }
-        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
-        if sensitivity != nil && json { throw ValidationError("--sensitivity prints its prediction with the tables; --json does not carry it yet.") }
+        if sensitivity != nil && json.isOn { throw ValidationError("--sensitivity prints its prediction with the tables; --json does not carry it yet.") }
     }
 
     func run() throws {
@@ -108,8 +106,9 @@ struct PlanCommand: ParsableCommand {
         let profile = try sensitivity.map { try SensitivityOption.profile(path: $0, checkpointPath: catalog.checkpoint.path, shapes: SensitivityOption.shapes(of: catalog)) }
         // A prediction reads every compressible matrix's spectrum.
         let needs = sensitivity != nil ? nil : try document.spectrumNeeds(tensors: bare, target: target)
-        let (tensors, source) = try SpectrumRun.plannedSpectra(of: catalog, useCache: !noCache, jobs: jobs, purpose: "A plan",
-                                                               statistics: stats.map(ActivationStatistics.init(path:)), only: needs,
+        let stats = statistics.path
+        let (tensors, source) = try SpectrumRun.plannedSpectra(of: catalog, useCache: cache.useCache, jobs: spectrumThreads.count, purpose: "A plan",
+                                                               statistics: statistics.open(), only: needs,
                                                                fallingBackToWeights: true)
         let resolved = try document.resolve(tensors: tensors)
         for warning in resolved.warnings { Termination.printError("rankscope: warning: " + warning) }
@@ -138,7 +137,7 @@ struct PlanCommand: ParsableCommand {
             try PlanDocument(checkpoint: reference, defaults: document.defaults, choices: evaluation.choices, constraints: resolved.constraints)
                 .write(to: out, with: writer)
         }
-        if json {
+        if json.isOn {
             try JSONOutput.print(PlanReport(path: catalog.checkpoint.path, planFile: plan, evaluation: evaluation, resolved: resolved,
                                             source: source))
         } else {

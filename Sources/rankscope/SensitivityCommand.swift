@@ -26,16 +26,23 @@ struct SensitivityCommand: ParsableCommand {
         """
     )
 
+    /// `sensitivity`'s text and windows.
+    enum TextDefaults: ModelTextDefaults {
+        static let textHelp = "The text (UTF-8) the loss is measured on; for an encoder, one sentence a line."
+        static let sequenceLength = 128
+        static let sequenceLengthHelp = "Tokens per window (causal models)."
+        static let maximumTokens: Int? = nil
+        static let maximumTokensHelp = "Use at most this many tokens of the text (causal models: default 256; encoders: whole sentences up to this many tokens, default all)."
+    }
+
     @OptionGroup var checkpoint: CheckpointArgument
 
-    @Option(help: ArgumentHelp("The text (UTF-8) the loss is measured on; for an encoder, one sentence a line.", valueName: "file"))
-    var text: String
+    @OptionGroup var input: ModelTextOptions<TextDefaults>
 
     @Option(help: ArgumentHelp("The profile to write (JSON).", valueName: "profile"))
     var out: String
 
-    @Option(help: ArgumentHelp("Truncate data-aware with this activation-statistics file, as `compress --stats` does.", valueName: "file"))
-    var stats: String?
+    @OptionGroup var statistics: StatisticsOption
 
     @Option(help: "Probe ranks as fractions of each matrix's full rank, e.g. 0.75,0.5,0.3.")
     var ranks = "0.75,0.5,0.3"
@@ -43,36 +50,28 @@ struct SensitivityCommand: ParsableCommand {
     @Option(help: "Factor bit widths to probe besides 16, e.g. 8,4.")
     var bits: String?
 
-    @Option(help: "Tokens per window (causal models).")
-    var seqLen = 128
-
-    @Option(help: "Use at most this many tokens of the text (causal models: default 256; encoders: whole sentences up to this many tokens, default all).")
-    var maxTokens: Int?
-
-    @Flag(help: "Neither read nor write the profile and spectrum caches.")
-    var noCache = false
+    @OptionGroup var cache: CacheOption
 
     func run() throws {
         try BLASLoading.require()
         let fractions = try Self.fractions(ranks)
         let widths = try [16] + (bits.map(PlanOptions.bitWidths)?.subtracting([16]).sorted(by: >) ?? [])
-        let catalog = try checkpoint.openCatalog()
-        let opened = catalog.checkpoint
-        let statistics = try stats.map(ActivationStatistics.init(path:))
-        let contents = try ModelTextInput.readText(text)
+        let run = try self.input.open(checkpoint)
+        let (opened, model, encode, contents) = (run.checkpoint, run.model, run.encode, run.contents)
+        let catalog = LayerCatalog(checkpoint: opened)
+        let statistics = try self.statistics.open()
+        let (text, seqLen, stats) = (self.input.text, self.input.seqLen, self.statistics.path)
         let textBytes = Data(contents.utf8)
-        let model = try TransformerModel(checkpoint: opened)
         let causal = model.hyperparameters.family.isCausal
-        let tokenLimit = maxTokens ?? (causal ? 256 : nil)
+        let tokenLimit = self.input.maxTokens ?? (causal ? 256 : nil)
         let key = SensitivityCache.key(checkpoint: opened, text: textBytes, statisticsFingerprint: statistics?.fingerprint,
                                        seqLen: causal ? seqLen : nil, maxTokens: tokenLimit, rankFractions: fractions,
                                        bits: Array(widths.dropFirst()))
-        let cache = noCache ? nil : SensitivityCache()
+        let cache = self.cache.useCache ? SensitivityCache() : nil
         if let cached = cache?.profile(forKey: key) {
             try write(cached, note: "from the cache")
             return
         }
-        let encode = try ModelTextInput.tokenizer(for: opened)
         let input: LossProbe.Input
         if causal {
             input = .windows(try TokenWindows.perplexityWindows(encode(contents), length: seqLen, maximumTokens: tokenLimit!, file: text))
@@ -92,7 +91,7 @@ struct SensitivityCommand: ParsableCommand {
         let entries = catalog.compressibleEntries
         let unused = entries.map(\.info.name).filter { model.unusedModules.contains(String($0.dropLast(".weight".count))) }
         let probed = entries.filter { model.block(of: String($0.info.name.dropLast(".weight".count))) != nil }
-        let tensors = try SpectrumRun.plannedTensors(of: catalog, useCache: !noCache, jobs: nil, purpose: "A sensitivity profile",
+        let tensors = try SpectrumRun.plannedTensors(of: catalog, useCache: self.cache.useCache, jobs: nil, purpose: "A sensitivity profile",
                                                      statistics: statistics, onlyCovered: statistics != nil,
                                                      only: Set(probed.map(\.info.name)))
         BLASThreads.count = ProcessInfo.processInfo.activeProcessorCount

@@ -14,7 +14,9 @@ struct SpectraCommand: ParsableCommand {
         LAPACK dsyevd) and cached under $XDG_CACHE_HOME/rankscope, so a second run is instant. \
         Columns: Frobenius norm, spectral norm σ1, stable rank ‖W‖F²/σ1², effective rank \
         (entropy), the ranks keeping 90/99/99.9% of the energy Σσ², and the break-even rank \
-        below which k·(m+n) < m·n. Ctrl-C stops early and keeps what was computed in the cache.
+        below which k·(m+n) < m·n. Ctrl-C stops early and keeps what was computed in the cache. \
+        With --stats FILE the spectra are data-aware, of W·S whitened by the statistics (layout in \
+        docs/data-aware.md): norms are of the outputs and ranks are output-error ranks.
         """
     )
 
@@ -36,8 +38,7 @@ struct SpectraCommand: ParsableCommand {
     @Flag(help: "Heavy-tailed metrics as WeightWatcher computes them (alpha, xmin, D, num_spikes, mp_softrank, log_norm, ...): the table, --csv and --json (as \"details\") use its column names.")
     var metrics = false
 
-    @Flag(help: "Print a JSON document instead of the table (schema in docs/spectra.md).")
-    var json = false
+    @OptionGroup var json: JSONFlag
 
     @Flag(help: "With --json, include every singular value.")
     var values = false
@@ -45,14 +46,11 @@ struct SpectraCommand: ParsableCommand {
     @Flag(help: "Also analyse matrices excluded from compression by default (embeddings, output head).")
     var all = false
 
-    @Flag(help: "Neither read nor write the spectrum cache.")
-    var noCache = false
+    @OptionGroup var cache: CacheOption
 
-    @Option(help: "Worker threads (default: one per core; with --stats, fewer when memory is short).")
-    var jobs: Int?
+    @OptionGroup var spectrumThreads: SpectrumThreadsOption
 
-    @Option(help: ArgumentHelp("Show data-aware spectra: of W·S, whitened by this activation-statistics file (layout in docs/data-aware.md).", valueName: "file"))
-    var stats: String?
+    @OptionGroup var statisticsOption: StatisticsOption
 
     func validate() throws {
         if let filter {
@@ -60,16 +58,16 @@ struct SpectraCommand: ParsableCommand {
                 throw ValidationError("--filter '\(BoundedRegex.excerpt(filter))' is not a valid regular expression: \(error.problem).")
             }
         }
-        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
     }
 
     func run() throws {
         try BLASLoading.require()
         let catalog = try checkpoint.openCatalog()
         let selected = try select(from: catalog)
-        let statistics = try stats.map(ActivationStatistics.init(path:))
+        let stats = statisticsOption.path
+        let statistics = try statisticsOption.open()
         try statistics?.requireStatistics(for: selected, of: catalog.checkpoint)
-        let run = SpectrumRun(selected, of: catalog.checkpoint, useCache: !noCache, jobs: jobs, statistics: statistics)
+        let run = SpectrumRun(selected, of: catalog.checkpoint, useCache: cache.useCache, jobs: spectrumThreads.count, statistics: statistics)
         let (results, failures) = (run.results, run.failures)
         if let csv {
             let writer = GuardedWriter(checkpoint: catalog.checkpoint, others: [stats].compactMap { $0 })
@@ -79,7 +77,7 @@ struct SpectraCommand: ParsableCommand {
                 try SpectraCSV.write(results, kind: run.source.kind, to: csv, with: writer)
             }
         }
-        if json {
+        if json.isOn {
             try JSONOutput.print(SpectraReport(path: catalog.checkpoint.path, source: run.source, results: results,
                                                failures: failures, includeValues: values, includeMetrics: metrics))
         } else if metrics {

@@ -20,30 +20,32 @@ struct StatsCommand: ParsableCommand {
         """
     )
 
+    /// `stats`' text and chunks.
+    enum TextDefaults: ModelTextDefaults {
+        static let textHelp = "The calibration text (UTF-8)."
+        static let sequenceLength = 2048
+        static let sequenceLengthHelp = "Tokens per forward pass."
+        static let maximumTokens: Int? = 65_536
+        static let maximumTokensHelp = "Use at most this many tokens of the text (default 65536)."
+    }
+
     @OptionGroup var checkpoint: CheckpointArgument
 
-    @Option(help: ArgumentHelp("The calibration text (UTF-8).", valueName: "file"))
-    var text: String
+    @OptionGroup var input: ModelTextOptions<TextDefaults>
 
     @Option(help: ArgumentHelp("The statistics file to write (.safetensors); keep it outside the checkpoint folder.", valueName: "stats"))
     var out: String
-
-    @Option(help: "Tokens per forward pass.")
-    var seqLen = 2048
-
-    @Option(help: "Use at most this many tokens of the text.")
-    var maxTokens = 65_536
 
     @Flag(help: "Keep only each input channel's mean square (n values per layer instead of n²).")
     var diagonalOnly = false
 
     func run() throws {
         try BLASLoading.require()
-        let opened = try Checkpoint.opening(path: checkpoint.path)
-        let model = try TransformerModel(checkpoint: opened)
-        let encode = try ModelTextInput.tokenizer(for: opened)
-        let ids = encode(try ModelTextInput.readText(text))
-        let chunks = try TokenWindows.statisticsChunks(ids, length: seqLen, maximumTokens: maxTokens, file: text)
+        let opened = try input.open(checkpoint)
+        let model = opened.model
+        let ids = opened.encode(opened.contents)
+        let seqLen = input.seqLen
+        let chunks = try TokenWindows.statisticsChunks(ids, length: seqLen, maximumTokens: input.tokenLimit!, file: input.text)
         let collector = StatisticsCollector(diagonalOnly: diagonalOnly)
         let progress = ProgressLine()
         let start = Date()

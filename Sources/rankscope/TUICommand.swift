@@ -13,7 +13,8 @@ struct TUICommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tui",
         abstract: "Browse a checkpoint's layers and spectra and tune ranks in a full-screen terminal UI.",
-        discussion: "Keys: " + KeyMap.main.map { "\($0.keyLabel) \($0.summary)" }.joined(separator: "; ") + "."
+        discussion: "With --stats FILE, data-aware spectra of W·S are computed too and D switches between the kinds. Keys: "
+            + KeyMap.main.map { "\($0.keyLabel) \($0.summary)" }.joined(separator: "; ") + "."
     )
 
     @OptionGroup var checkpoint: CheckpointArgument
@@ -21,8 +22,7 @@ struct TUICommand: ParsableCommand {
     @Option(name: .long, help: "A plan file to start from (saved with w in the explorer).")
     var plan: String?
 
-    @Option(help: ArgumentHelp("Also compute data-aware spectra from this activation-statistics file (D switches): errors become relative output errors ‖(W − Ŵ)·X‖/‖W·X‖.", valueName: "file"))
-    var stats: String?
+    @OptionGroup var statisticsOption: StatisticsOption
 
     @OptionGroup var themeOption: ThemeOption
 
@@ -30,7 +30,7 @@ struct TUICommand: ParsableCommand {
         let catalog = try checkpoint.openCatalog()
         let document = try plan.map(PlanDocument.load(path:))
         if let document { try TUICommand.check(document, against: catalog) }
-        let statistics = try stats.map(ActivationStatistics.init(path:))
+        let statistics = try statisticsOption.open()
         try statistics?.requireStatistics(for: catalog.compressibleEntries, of: catalog.checkpoint)
         let theme = try themeOption.resolve()
         try BLASLoading.require()

@@ -1,0 +1,59 @@
+import ArgumentParser
+import Evaluation
+import Foundation
+import ModelRuntime
+import SafeTensors
+
+/// What differs between the commands that run the model over a text (`eval`, `stats`,
+/// `sensitivity`): what the text is for and the window defaults.
+protocol ModelTextDefaults {
+    /// The `--text` help: what the text is used for.
+    static var textHelp: String { get }
+    /// `--seq-len`'s default.
+    static var sequenceLength: Int { get }
+    /// `--seq-len`'s help.
+    static var sequenceLengthHelp: String { get }
+    /// `--max-tokens`'s default, nil when it depends on the model (then the help says how).
+    static var maximumTokens: Int? { get }
+    /// `--max-tokens`'s help.
+    static var maximumTokensHelp: String { get }
+}
+
+/// `--text FILE`, `--seq-len N` and `--max-tokens N` of the commands that run the model over a
+/// text, and the opening they share: the checkpoint, its runtime model, its tokenizer and the text.
+/// `Defaults` gives each command its own help and window length.
+struct ModelTextOptions<Defaults: ModelTextDefaults>: ParsableArguments {
+    @Option(help: ArgumentHelp(Defaults.textHelp, valueName: "file"))
+    var text: String
+
+    @Option(help: ArgumentHelp(Defaults.sequenceLengthHelp))
+    var seqLen: Int = Defaults.sequenceLength
+
+    @Option(help: ArgumentHelp(Defaults.maximumTokensHelp))
+    var maxTokens: Int?
+
+    /// `--max-tokens`, or the command's default (nil when the command decides by the model).
+    var tokenLimit: Int? { maxTokens ?? Defaults.maximumTokens }
+
+    /// The checkpoint, its model, its tokenizer and the text, opened in that order (so the first
+    /// problem reported is the checkpoint's, then the model's, the tokenizer's, the text's).
+    func open(_ checkpoint: CheckpointArgument) throws -> ModelText {
+        let opened = try Checkpoint.opening(path: checkpoint.path)
+        let model = try TransformerModel(checkpoint: opened)
+        let encode = try ModelTextInput.tokenizer(for: opened)
+        let contents = try ModelTextInput.readText(text)
+        return ModelText(checkpoint: opened, model: model, encode: encode, contents: contents)
+    }
+}
+
+/// A checkpoint opened to run over a text: what ``ModelTextOptions/open(_:)`` returns.
+struct ModelText {
+    /// The checkpoint (headers read).
+    let checkpoint: Checkpoint
+    /// Its runtime model, weights loaded.
+    let model: TransformerModel
+    /// Its tokenizer: text to ids, special tokens added.
+    let encode: (String) -> [Int]
+    /// The text, UTF-8 decoded.
+    let contents: String
+}
