@@ -10,7 +10,7 @@ import SafeTensors
 
 /// `rankscope eval PATH --text FILE`: runs the model itself over a text and reports perplexity
 /// (causal models) or sentence-embedding agreement (encoders), the original beside a candidate.
-struct EvalCommand: ParsableCommand {
+struct EvalCommand: ParsableCommand, ModelTextCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Run the model over a text: perplexity, or sentence-embedding agreement, and tokens/s.",
@@ -26,18 +26,14 @@ struct EvalCommand: ParsableCommand {
         """
     )
 
-    /// `eval`'s text and windows.
-    enum TextDefaults: ModelTextDefaults {
-        static let textHelp = "The evaluation text (UTF-8); for an encoder, one sentence a line."
-        static let sequenceLength = 512
-        static let sequenceLengthHelp = "Tokens per window (causal models)."
-        static let maximumTokens: Int? = 65_536
-        static let maximumTokensHelp = "Use at most this many tokens of the text (causal models; default 65536)."
-    }
+    static let textDefaults = ModelTextDefaults(
+        textHelp: "The evaluation text (UTF-8); for an encoder, one sentence a line.",
+        sequenceLength: 512, sequenceLengthHelp: "Tokens per window (causal models).",
+        maximumTokens: 65_536, maximumTokensHelp: "Use at most this many tokens of the text (causal models; default 65536).")
 
     @OptionGroup var checkpoint: CheckpointArgument
 
-    @OptionGroup var input: ModelTextOptions<TextDefaults>
+    @OptionGroup var input: ModelTextOptions<EvalCommand>
 
     @Option(help: ArgumentHelp("Evaluate this plan too: each layer compressed in memory exactly as `compress` would write it, no checkpoint written.", valueName: "file"))
     var plan: String?
@@ -167,7 +163,7 @@ struct EvalCommand: ParsableCommand {
             let result = try runEmbeddings(model, sentences: sentences, label: "candidate")
             candidateFigures = result.figures
             let comparison = EmbeddingComparison(original: original.embeddings, candidate: result.embeddings)
-            agreement = EvalReport.Agreement(meanCosine: comparison.meanCosine, minimumCosine: comparison.minimumCosine,
+            agreement = EvalReport.Agreement(meanCosine: comparison.meanCosine, minCosine: comparison.minimumCosine,
                                              similarityCorrelation: comparison.similarityCorrelation)
         }
         return EvalReport(model: checkpoint.path, modelType: model.hyperparameters.modelType, text: text, metric: "embedding",

@@ -9,7 +9,7 @@ import SafeTensors
 /// `rankscope sensitivity PATH --text FILE --out PROFILE`: measures how the model's loss grows
 /// when only one matrix at a time is truncated, at a few ranks, and writes the sensitivity
 /// profile that `plan --sensitivity` and `eval --sensitivity` predict quality from.
-struct SensitivityCommand: ParsableCommand {
+struct SensitivityCommand: ParsableCommand, ModelTextCommand {
     static let configuration = CommandConfiguration(
         commandName: "sensitivity",
         abstract: "Measure each matrix's effect on the model's loss when truncated alone (a sensitivity profile).",
@@ -26,18 +26,14 @@ struct SensitivityCommand: ParsableCommand {
         """
     )
 
-    /// `sensitivity`'s text and windows.
-    enum TextDefaults: ModelTextDefaults {
-        static let textHelp = "The text (UTF-8) the loss is measured on; for an encoder, one sentence a line."
-        static let sequenceLength = 128
-        static let sequenceLengthHelp = "Tokens per window (causal models)."
-        static let maximumTokens: Int? = nil
-        static let maximumTokensHelp = "Use at most this many tokens of the text (causal models: default 256; encoders: whole sentences up to this many tokens, default all)."
-    }
+    static let textDefaults = ModelTextDefaults(
+        textHelp: "The text (UTF-8) the loss is measured on; for an encoder, one sentence a line.",
+        sequenceLength: 128, sequenceLengthHelp: "Tokens per window (causal models).",
+        maximumTokens: nil, maximumTokensHelp: "Use at most this many tokens of the text (causal models: default 256; encoders: whole sentences up to this many tokens, default all).")
 
     @OptionGroup var checkpoint: CheckpointArgument
 
-    @OptionGroup var input: ModelTextOptions<TextDefaults>
+    @OptionGroup var input: ModelTextOptions<SensitivityCommand>
 
     @Option(help: ArgumentHelp("The profile to write (JSON).", valueName: "profile"))
     var out: String
