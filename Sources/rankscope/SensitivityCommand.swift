@@ -31,8 +31,6 @@ struct SensitivityCommand: ParsableCommand, ModelTextCommand {
         sequenceLength: 128, sequenceLengthHelp: "Tokens per window (causal models).",
         maximumTokens: nil, maximumTokensHelp: "Use at most this many tokens of the text (causal models: default 256; encoders: whole sentences up to this many tokens, default all).")
 
-    @OptionGroup var checkpoint: CheckpointArgument
-
     @OptionGroup var input: ModelTextOptions<SensitivityCommand>
 
     @Option(help: ArgumentHelp("The profile to write (JSON).", valueName: "profile"))
@@ -52,7 +50,7 @@ struct SensitivityCommand: ParsableCommand, ModelTextCommand {
         try BLASLoading.require()
         let fractions = try Self.fractions(ranks)
         let widths = try [16] + (bits.map(PlanOptions.bitWidths)?.subtracting([16]).sorted(by: >) ?? [])
-        let run = try self.input.open(checkpoint)
+        let run = try self.input.open()
         let (opened, model, encode, contents) = (run.checkpoint, run.model, run.encode, run.contents)
         let catalog = LayerCatalog(checkpoint: opened)
         let statistics = try self.statistics.open()

@@ -25,8 +25,6 @@ struct StatsCommand: ParsableCommand, ModelTextCommand {
         sequenceLength: 2048, sequenceLengthHelp: "Tokens per forward pass.",
         maximumTokens: 65_536, maximumTokensHelp: "Use at most this many tokens of the text (default 65536).")
 
-    @OptionGroup var checkpoint: CheckpointArgument
-
     @OptionGroup var input: ModelTextOptions<StatsCommand>
 
     @Option(help: ArgumentHelp("The statistics file to write (.safetensors); keep it outside the checkpoint folder.", valueName: "stats"))
@@ -37,7 +35,7 @@ struct StatsCommand: ParsableCommand, ModelTextCommand {
 
     func run() throws {
         try BLASLoading.require()
-        let opened = try input.open(checkpoint)
+        let opened = try input.open()
         let model = opened.model
         let ids = opened.encode(opened.contents)
         let seqLen = input.seqLen

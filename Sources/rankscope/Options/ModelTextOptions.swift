@@ -22,10 +22,12 @@ protocol ModelTextCommand {
     static var textDefaults: ModelTextDefaults { get }
 }
 
-/// `--text FILE`, `--seq-len N` and `--max-tokens N` of the commands that run the model over a
-/// text, and the opening they share: the checkpoint, its runtime model, its tokenizer and the text.
-/// `Command` gives each command its own help and window length.
+/// The checkpoint `PATH`, `--text FILE`, `--seq-len N` and `--max-tokens N` of the commands that
+/// run the model over a text, and the opening they share: the checkpoint, its runtime model, its
+/// tokenizer and the text. `Command` gives each command its own help and window length.
 struct ModelTextOptions<Command: ModelTextCommand>: ParsableArguments {
+    @OptionGroup var checkpoint: CheckpointArgument
+
     @Option(help: ArgumentHelp(Command.textDefaults.textHelp, valueName: "file"))
     var text: String
 
@@ -40,7 +42,7 @@ struct ModelTextOptions<Command: ModelTextCommand>: ParsableArguments {
 
     /// The checkpoint, its model, its tokenizer and the text, opened in that order (so the first
     /// problem reported is the checkpoint's, then the model's, the tokenizer's, the text's).
-    func open(_ checkpoint: CheckpointArgument) throws -> ModelText {
+    func open() throws -> ModelText {
         let opened = try Checkpoint.opening(path: checkpoint.path)
         let model = try TransformerModel(checkpoint: opened)
         let encode = try ModelTextInput.tokenizer(for: opened)
