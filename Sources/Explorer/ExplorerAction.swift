@@ -119,4 +119,7 @@ public enum ExplorerAction: Hashable, Sendable {
     case largerGroup
     /// Budget panel: smaller quantization groups.
     case smallerGroup
+    /// Budget panel: the next set of factor widths free layers may also choose among, as
+    /// `plan --allow-bits` (none → 16,8 → 16,8,4 → 16,8,4,3 → 16,8,4,3,2, wrapping).
+    case nextAllowedBits
 }

@@ -89,6 +89,7 @@ public enum KeyMap {
         KeyBinding([.pageUp], .previousBackbone, "backbone bits 2 → 3 → 4 → none"),
         KeyBinding([.end], .largerGroup, "larger quantization groups (32 → 64 → 128 → 256)"),
         KeyBinding([.home], .smallerGroup, "smaller quantization groups"),
+        KeyBinding([.ctrl("o")], .nextAllowedBits, "let free layers also choose factor bits among 16,8 → 16,8,4 → … → none (plan --allow-bits)"),
         KeyBinding([.enter], .submit, "allocate ranks to the target (u undoes it)"),
         KeyBinding([.escape, .ctrlC, .ctrl("g")], .cancel, "close the panel"),
         KeyBinding([.backspace, .delete, .ctrl("h")], .erase, "erase the last character"),
