@@ -49,7 +49,7 @@ struct SensitivityCommand: ParsableCommand, ModelTextCommand {
     func run() throws {
         try BLASLoading.require()
         let fractions = try Self.fractions(ranks)
-        let widths = try [16] + (bits.map(PlanOptions.bitWidths)?.subtracting([16]).sorted(by: >) ?? [])
+        let widths = try [16] + (bits.map { try PlanOptions.bitWidths($0, option: "--bits") }?.subtracting([16]).sorted(by: >) ?? [])
         let run = try self.input.open()
         let (opened, model, encode, contents) = (run.checkpoint, run.model, run.encode, run.contents)
         let catalog = LayerCatalog(checkpoint: opened)
