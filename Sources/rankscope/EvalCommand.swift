@@ -10,7 +10,7 @@ import SafeTensors
 
 /// `rankscope eval PATH --text FILE`: runs the model itself over a text and reports perplexity
 /// (causal models) or sentence-embedding agreement (encoders), the original beside a candidate.
-struct EvalCommand: ParsableCommand {
+struct EvalCommand: ParsableCommand, ModelTextCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Run the model over a text: perplexity, or sentence-embedding agreement, and tokens/s.",
@@ -28,18 +28,12 @@ struct EvalCommand: ParsableCommand {
         """
     )
 
-    /// `eval`'s text and windows.
-    enum TextDefaults: ModelTextDefaults {
-        static let textHelp = "The evaluation text (UTF-8); for an encoder, one sentence a line."
-        static let sequenceLength = 512
-        static let sequenceLengthHelp = "Tokens per window (causal models)."
-        static let maximumTokens: Int? = 65_536
-        static let maximumTokensHelp = "Use at most this many tokens of the text (causal models; default 65536)."
-    }
+    static let textDefaults = ModelTextDefaults(
+        textHelp: "The evaluation text (UTF-8); for an encoder, one sentence a line.",
+        sequenceLength: 512, sequenceLengthHelp: "Tokens per window (causal models).",
+        maximumTokens: 65_536, maximumTokensHelp: "Use at most this many tokens of the text (causal models; default 65536).")
 
-    @OptionGroup var checkpoint: CheckpointArgument
-
-    @OptionGroup var input: ModelTextOptions<TextDefaults>
+    @OptionGroup var input: ModelTextOptions<EvalCommand>
 
     @Option(help: ArgumentHelp("Evaluate this plan too: each layer compressed in memory exactly as `compress` would write it, no checkpoint written.", valueName: "file"))
     var plan: String?
@@ -90,9 +84,9 @@ struct EvalCommand: ParsableCommand {
     private func evaluate() throws {
         let start = Date()
         try BLASLoading.require()
-        let opened = try input.open(checkpoint)
+        let opened = try input.open()
         let (model, encode, contents) = (opened.model, opened.encode, opened.contents)
-        let planCandidate = plan.map { PlanCandidate(planPath: $0, statisticsPath: statistics.path, checkpointPath: checkpoint.path,
+        let planCandidate = plan.map { PlanCandidate(planPath: $0, statisticsPath: statistics.path, checkpointPath: input.checkpoint.path,
                                                      useCache: cache.useCache, jobs: parallelLayers.count, incoherence: incoherence) }
         let candidate: CandidateModel?
         if let planCandidate {
@@ -135,15 +129,15 @@ struct EvalCommand: ParsableCommand {
             try model.install(decoded)
             candidateFigures = try runPerplexity(model, windows: windows, label: "candidate")
         }
-        return EvalReport(model: checkpoint.path, modelType: model.hyperparameters.modelType, text: text, metric: "perplexity",
+        return EvalReport(model: input.checkpoint.path, modelType: model.hyperparameters.modelType, text: text, metric: "perplexity",
                           candidateSource: candidate?.description, seqLen: seqLen, windows: windows.count, sentences: nil,
                           tokens: windows.count * seqLen, original: original, candidate: candidateFigures, agreement: nil)
     }
 
     /// What the profile predicts for the plan's choices, with the plan's spectra.
     private func predictedQuality(profile: String, candidate: PlanCandidate) throws -> PredictedQuality {
-        let catalog = LayerCatalog(checkpoint: try Checkpoint.opening(path: checkpoint.path))
-        let measured = try SensitivityOption.profile(path: profile, checkpointPath: checkpoint.path, shapes: SensitivityOption.shapes(of: catalog))
+        let catalog = LayerCatalog(checkpoint: try Checkpoint.opening(path: input.checkpoint.path))
+        let measured = try SensitivityOption.profile(path: profile, checkpointPath: input.checkpoint.path, shapes: SensitivityOption.shapes(of: catalog))
         let (_, statistics, input) = try candidate.resolved()
         return SensitivityOption.prediction(measured, profilePath: profile, singularValues: input.singularValues,
                                             dataAware: statistics != nil).predict(input.choices)
@@ -187,7 +181,7 @@ struct EvalCommand: ParsableCommand {
     private func evaluateEmbeddings(_ model: TransformerModel, contents: String, encode: (String) -> [Int],
                                     candidate: CandidateModel?, decoded: DecodedModel?) throws -> EvalReport {
         let text = input.text
-        let sentences = try ModelTextInput.sentences(contents, file: text, encode: encode, model: model, checkpointPath: checkpoint.path)
+        let sentences = try ModelTextInput.sentences(contents, file: text, encode: encode, model: model, checkpointPath: input.checkpoint.path)
         let original = try runEmbeddings(model, sentences: sentences, label: "original")
         var candidateFigures: EvalReport.Figures?
         var agreement: EvalReport.Agreement?
@@ -196,10 +190,10 @@ struct EvalCommand: ParsableCommand {
             let result = try runEmbeddings(model, sentences: sentences, label: "candidate")
             candidateFigures = result.figures
             let comparison = EmbeddingComparison(original: original.embeddings, candidate: result.embeddings)
-            agreement = EvalReport.Agreement(meanCosine: comparison.meanCosine, minimumCosine: comparison.minimumCosine,
+            agreement = EvalReport.Agreement(meanCosine: comparison.meanCosine, minCosine: comparison.minimumCosine,
                                              similarityCorrelation: comparison.similarityCorrelation)
         }
-        return EvalReport(model: checkpoint.path, modelType: model.hyperparameters.modelType, text: text, metric: "embedding",
+        return EvalReport(model: input.checkpoint.path, modelType: model.hyperparameters.modelType, text: text, metric: "embedding",
                           candidateSource: candidate?.description, seqLen: nil, windows: nil, sentences: sentences.count,
                           tokens: sentences.reduce(0) { $0 + $1.count }, original: original.figures, candidate: candidateFigures,
                           agreement: agreement)
