@@ -43,7 +43,7 @@ enum EvalEvent {
             ]
             if let agreement = report.agreement {
                 fields.append(key: "mean_cosine", value: EvalEvent.number(agreement.meanCosine))
-                fields.append(key: "min_cosine", value: EvalEvent.number(agreement.minimumCosine))
+                fields.append(key: "min_cosine", value: EvalEvent.number(agreement.minCosine))
             }
             fields.append(key: "linear_parameters", value: .number(JSONNumber(report.original.linearParameters)))
             if let candidate = report.candidate {
