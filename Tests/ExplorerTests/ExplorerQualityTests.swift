@@ -98,20 +98,20 @@ final class ExplorerQualityTests: XCTestCase {
         var text = backend.lines().joined(separator: "\n")
         XCTAssertTrue(text.contains("Sensitivity at the plan"), text)
         XCTAssertTrue(text.contains("Δ next-token log-loss at the plan's choices"), text)
-        XCTAssertTrue(text.contains(".100"), text)
+        XCTAssertTrue(text.contains("mlp.up_proj █.10 ░.00"), text)
         app.handle(.character("A"))
         XCTAssertEqual(app.state.heatmapContent, .lossAtProbe)
         let atProbe = app.state.heatmapLossCells(.lossAtProbe).map { $0.loss ?? -1 }
         XCTAssertEqual(atProbe, [0.4, 0.08, 0.2, 0.9], "the rank-3 probes, the lowest")
         text = backend.lines().joined(separator: "\n")
         XCTAssertTrue(text.contains("at rank 25% of full"), text)
-        XCTAssertTrue(text.contains(".900") && text.contains(".080"), text)
+        XCTAssertTrue(text.contains("attn.q_proj ▓.08 █.90"), text)
         app.handle(.character("A"))
         XCTAssertEqual(app.state.heatmapContent, .rank)
     }
 
-    func testLossTextFitsFiveCells() {
-        XCTAssertEqual([0.0004, 0.0123, 0.5, 1.234, 12.34, 123.4, 1e6].map(HeatmapPane.lossText),
-                       ["<.001", ".012", ".500", "1.23", "12.3", "123", "big"])
+    func testLossTextFitsThreeColumns() {
+        XCTAssertEqual([0.0004, 0.0123, 0.5, 0.999, 1.234, 12.34, 123.4, 1e6].map(HeatmapPane.lossText),
+                       [".00", ".01", ".50", "1.0", "1.2", "12", "123", "1k+"])
     }
 }

@@ -127,14 +127,12 @@ public struct HeatmapPane: Widget {
         }
     }
 
-    /// A loss increase in at most five cells: `<.001`, `.012`, `1.23`, `12.3`, `123`.
+    /// A loss increase in the three columns a cell's text has: `.00`, `.08`, `.50`, `1.2`, `12`, `123`, `1k+`.
     public static func lossText(_ loss: Double) -> String {
         guard loss.isFinite else { return "" }
-        if loss < 0.001 { return "<.001" }
-        if loss < 1 { return String(String(format: "%.3f", loss).dropFirst()) }
-        if loss < 10 { return String(format: "%.2f", loss) }
-        if loss < 100 { return String(format: "%.1f", loss) }
-        return loss < 100_000 ? String(format: "%.0f", loss) : "big"
+        if loss < 0.995 { return String(String(format: "%.2f", max(0, loss)).dropFirst()) }
+        if loss < 9.95 { return String(format: "%.1f", loss) }
+        return loss < 999.5 ? String(format: "%.0f", loss) : "1k+"
     }
 
     /// The grid shown and its colour range.
