@@ -12,7 +12,7 @@ import Foundation
 ///
 /// **Combination rule: additive.** The model's predicted loss is the original loss plus the sum of
 /// the matrices' increases, `L = L₀ + Σᵢ Δᵢ`; perplexity is `exp(L)`, the encoder's embedding
-/// cosine `1 − Σᵢ Δᵢ`. Interactions between matrices are ignored; the README measures how far
+/// cosine `1 − Σᵢ Δᵢ`. Interactions between matrices are ignored; docs/evaluation.md measures how far
 /// that takes the prediction off.
 public struct QualityPrediction: MatrixLossModel {
     /// The measurements.
