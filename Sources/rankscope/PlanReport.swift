@@ -177,10 +177,14 @@ struct PlanReport: Encodable {
     let layers: [Layer]
     let sparse: [Sparse]
     let allocation: AllocationFigures?
+    /// With `--sensitivity`: the predicted quality of the plan and the uniform plan.
+    let prediction: PredictionReport?
     let warnings: [String]
 
-    init(path: String, planFile: String?, evaluation: PlanEvaluation, resolved: ResolvedPlan, source: SpectraSource = .weights) {
+    init(path: String, planFile: String?, evaluation: PlanEvaluation, resolved: ResolvedPlan, source: SpectraSource = .weights,
+         prediction: PredictionReport? = nil) {
         self.path = path
+        self.prediction = prediction
         spectrum_kind = source.kind
         statistics = source.statistics
         plan_file = planFile
