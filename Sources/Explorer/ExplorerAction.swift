@@ -78,11 +78,13 @@ public enum ExplorerAction: Hashable, Sendable {
     /// Table: show or hide the heavy-tailed metric columns (alpha, spikes above the MP bulk, caution).
     case toggleMetricColumns
     /// Heatmap: alpha per block × role instead of the rank for an energy share (or back).
-    case toggleHeatmapAlpha
+    case cycleHeatmapContent
     /// Start compressing the current plan in the background (asks for the output folder).
     case compress
-    /// Cancel the running compression job.
+    /// Cancel the running compression job and measurement.
     case cancelJob
+    /// Measure the current plan with `rankscope eval` in the background (needs `--text`).
+    case measure
     /// Show or hide the key bindings.
     case toggleHelp
     /// Quit (asks first when there are unsaved changes).

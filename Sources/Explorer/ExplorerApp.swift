@@ -31,6 +31,8 @@ public final class ExplorerApp {
     private var needsRedraw = true
     private let runner: CompressionRunner?
     private var jobPlanPath: String?
+    private let evaluator: EvaluationRunner?
+    private var measurePlanPath: String?
 
     /// How long `run()` waits for a key before looking at the inbox again (milliseconds).
     public static let keyTimeout = 100
@@ -46,15 +48,23 @@ public final class ExplorerApp {
     /// `ActivationStatistics.requireStatistics(for:of:)`), data-aware spectra are computed after
     /// the plain ones, cached in `cache`'s directory under the statistics' fingerprint, `D`
     /// switches between the kinds, and `runner`'s command gets `--stats FILE`.
+    ///
+    /// With `evaluator` (`rankscope eval` over a text), `v` measures the current plan in the
+    /// background (data-aware with `statistics`, as the compression job); with `sensitivity` (a
+    /// profile checked against the checkpoint), the top line and the budget panel show the
+    /// predicted quality.
     public init(catalog: LayerCatalog, backend: TerminalBackend, cache: SpectrumCache?, workers: Int? = nil,
                 plan: PlanDocument? = nil, theme: Theme = .builtInDefault, runner: CompressionRunner? = nil,
-                statistics: ActivationStatistics? = nil) {
+                statistics: ActivationStatistics? = nil, evaluator: EvaluationRunner? = nil, sensitivity: SensitivityProfile? = nil) {
         self.runner = runner.map { runner in
             statistics.map { CompressionRunner(command: CompressionRunner.compressCommand(runner.command, statisticsPath: $0.path)) } ?? runner
         }
+        self.evaluator = evaluator.map { evaluator in statistics.map { evaluator.with(statisticsPath: $0.path) } ?? evaluator }
         state = ExplorerState(catalog: catalog)
         state.styles = PaneStyles(theme: theme)
         if let statistics { state.expectDataAwareSpectra(statisticsPath: statistics.path) }
+        if let evaluator { state.expectMeasurements(textPath: evaluator.textPath) }
+        if let sensitivity { state.expectPredictions(from: sensitivity) }
         if let plan { state.apply(plan) }
         self.backend = backend
         engine = SpectrumEngine(checkpoint: catalog.checkpoint, cache: cache, workers: workers)
@@ -111,6 +121,7 @@ public final class ExplorerApp {
     public func step(timeout: Int) {
         absorbSpectra()
         absorbJob()
+        absorbMeasurement()
         if needsRedraw { redraw() }
         guard let key = backend.readKey(timeout: timeout) else { return }
         var burst = [key]
@@ -130,6 +141,7 @@ public final class ExplorerApp {
         needsRedraw = true
         absorbSpectra()
         absorbJob()
+        absorbMeasurement()
         redraw()
     }
 
@@ -159,10 +171,12 @@ public final class ExplorerApp {
         engine.cancel()
         dataAware?.cancel()
         runner?.cancel()
+        evaluator?.cancel()
         backend.restore()
         let jobDeadline = Date().addingTimeInterval(10)
-        while runner?.isRunning == true && Date() < jobDeadline { usleep(10_000) }
+        while (runner?.isRunning == true || evaluator?.isRunning == true) && Date() < jobDeadline { usleep(10_000) }
         removeJobPlan()
+        removeMeasurePlan()
         guard started else { return }
         let deadline = Date().addingTimeInterval(10)
         while !inbox.isComplete && Date() < deadline { usleep(5_000) }
@@ -179,6 +193,19 @@ public final class ExplorerApp {
         }
         redraw()
         return state.job?.isRunning == false
+    }
+
+    /// Blocks until the running measurement ends (or `timeout` seconds pass), folds in its lines
+    /// and redraws; returns true when none runs. Meant for tests and scripted use.
+    @discardableResult
+    public func waitForMeasurement(timeout: TimeInterval = 120) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while state.runningMeasurement != nil && Date() < deadline {
+            absorbMeasurement()
+            usleep(10_000)
+        }
+        redraw()
+        return state.runningMeasurement == nil
     }
 
     /// Carries out `effects` in order, feeding what came of each back to the state.
@@ -218,7 +245,36 @@ public final class ExplorerApp {
             } catch {
                 return .jobNotStarted(reason: "could not launch \(runner.command.joined(separator: " ")): \(error)")
             }
+        case .measurePlan(let document):
+            guard let evaluator else { return .measurementNotStarted(reason: "this explorer was opened without the eval command.") }
+            removeMeasurePlan()
+            let planPath = NSTemporaryDirectory() + "rankscope-measure-\(getpid())-\(UUID().uuidString.prefix(8)).json"
+            do {
+                try document.write(to: planPath)
+                measurePlanPath = planPath
+                try evaluator.start(checkpoint: state.title, planPath: planPath)
+                return nil
+            } catch {
+                return .measurementNotStarted(reason: "could not launch \(evaluator.command.joined(separator: " ")): \(error)")
+            }
+        case .cancelMeasurement:
+            evaluator?.cancel()
+            return nil
         }
+    }
+
+    private func absorbMeasurement() {
+        guard let evaluator else { return }
+        let messages = evaluator.drain()
+        guard !messages.isEmpty else { return }
+        for message in messages { state.receive(message) }
+        if state.runningMeasurement == nil { removeMeasurePlan() }
+        needsRedraw = true
+    }
+
+    private func removeMeasurePlan() {
+        if let path = measurePlanPath { try? FileManager.default.removeItem(atPath: path) }
+        measurePlanPath = nil
     }
 
     private func absorbJob() {

@@ -10,7 +10,7 @@ import SafeTensors
 
 /// `rankscope eval PATH --text FILE`: runs the model itself over a text and reports perplexity
 /// (causal models) or sentence-embedding agreement (encoders), the original beside a candidate.
-struct EvalCommand: ParsableCommand {
+struct EvalCommand: ParsableCommand, ModelTextCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Run the model over a text: perplexity, or sentence-embedding agreement, and tokens/s.",
@@ -22,22 +22,18 @@ struct EvalCommand: ParsableCommand {
         pairwise similarities. The text is tokenized with the checkpoint's tokenizer.json. The \
         runtime is float32 on OpenBLAS; it holds 4 bytes per parameter. With --plan, --stats \
         compresses data-aware as `compress --stats` does, and --parallel-layers compresses that \
-        many layers at once; --stats and --incoherence go with --plan only.
+        many layers at once; --stats and --incoherence go with --plan only. --events prints the \
+        JSON-lines progress protocol on standard output instead of the table (docs/evaluation.md); \
+        the explorer's measure key reads it.
         """
     )
 
-    /// `eval`'s text and windows.
-    enum TextDefaults: ModelTextDefaults {
-        static let textHelp = "The evaluation text (UTF-8); for an encoder, one sentence a line."
-        static let sequenceLength = 512
-        static let sequenceLengthHelp = "Tokens per window (causal models)."
-        static let maximumTokens: Int? = 65_536
-        static let maximumTokensHelp = "Use at most this many tokens of the text (causal models; default 65536)."
-    }
+    static let textDefaults = ModelTextDefaults(
+        textHelp: "The evaluation text (UTF-8); for an encoder, one sentence a line.",
+        sequenceLength: 512, sequenceLengthHelp: "Tokens per window (causal models).",
+        maximumTokens: 65_536, maximumTokensHelp: "Use at most this many tokens of the text (causal models; default 65536).")
 
-    @OptionGroup var checkpoint: CheckpointArgument
-
-    @OptionGroup var input: ModelTextOptions<TextDefaults>
+    @OptionGroup var input: ModelTextOptions<EvalCommand>
 
     @Option(help: ArgumentHelp("Evaluate this plan too: each layer compressed in memory exactly as `compress` would write it, no checkpoint written.", valueName: "file"))
     var plan: String?
@@ -59,19 +55,38 @@ struct EvalCommand: ParsableCommand {
 
     @OptionGroup var json: JSONFlag
 
+    @Flag(help: "Print JSON-lines progress events on standard output instead of the table (docs/evaluation.md).")
+    var events = false
+
     func validate() throws {
         if plan != nil && compressed != nil { throw ValidationError("Give at most one of --plan and --compressed.") }
         if incoherence && plan == nil { throw ValidationError("--incoherence goes with --plan (a compressed folder records its own).") }
         if statistics.isGiven && plan == nil { throw ValidationError("--stats goes with --plan (a compressed folder is already compressed).") }
         if sensitivity != nil && plan == nil { throw ValidationError("--sensitivity goes with --plan (the prediction is of the plan's choices).") }
         if sensitivity != nil && json.isOn { throw ValidationError("--sensitivity prints its prediction with the table; --json does not carry it yet.") }
+        if events && json.isOn { throw ValidationError("Give at most one of --json and --events.") }
+        if events && sensitivity != nil { throw ValidationError("--sensitivity prints its prediction with the table; --events does not carry it.") }
     }
 
     func run() throws {
+        do {
+            try evaluate()
+        } catch let error where events && !(error is ExitCode) {
+            // Problems found before the model runs (checkpoint, text, plan) are protocol lines too.
+            EvalEvent.failed(error).emit()
+            throw error
+        }
+    }
+
+    /// True when progress goes to a terminal bar on standard error (neither --json nor --events).
+    private var showsBar: Bool { !json.isOn && !events && isatty(STDERR_FILENO) == 1 }
+
+    private func evaluate() throws {
+        let start = Date()
         try BLASLoading.require()
-        let opened = try input.open(checkpoint)
+        let opened = try input.open()
         let (model, encode, contents) = (opened.model, opened.encode, opened.contents)
-        let planCandidate = plan.map { PlanCandidate(planPath: $0, statisticsPath: statistics.path, checkpointPath: checkpoint.path,
+        let planCandidate = plan.map { PlanCandidate(planPath: $0, statisticsPath: statistics.path, checkpointPath: input.checkpoint.path,
                                                      useCache: cache.useCache, jobs: parallelLayers.count, incoherence: incoherence) }
         let candidate: CandidateModel?
         if let planCandidate {
@@ -82,6 +97,11 @@ struct EvalCommand: ParsableCommand {
             candidate = nil
         }
         let prediction = try sensitivity.flatMap { profile in try planCandidate.map { try predictedQuality(profile: profile, candidate: $0) } }
+        if events {
+            EvalEvent.started(metric: model.hyperparameters.family.isCausal ? "perplexity" : "embedding",
+                              candidate: candidate?.description).emit()
+            if candidate != nil { EvalEvent.compressing.emit() }
+        }
         let decoded = try candidate?.decodedLayers()
         if let decoded { try model.checkInstallable(decoded) }
         let report: EvalReport
@@ -90,7 +110,9 @@ struct EvalCommand: ParsableCommand {
         } else {
             report = try evaluateEmbeddings(model, contents: contents, encode: encode, candidate: candidate, decoded: decoded)
         }
-        if json.isOn {
+        if events {
+            EvalEvent.finished(report, seconds: Date().timeIntervalSince(start)).emit()
+        } else if json.isOn {
             try JSONOutput.print(report)
         } else {
             print(report.lines().joined(separator: "\n"))
@@ -107,15 +129,15 @@ struct EvalCommand: ParsableCommand {
             try model.install(decoded)
             candidateFigures = try runPerplexity(model, windows: windows, label: "candidate")
         }
-        return EvalReport(model: checkpoint.path, modelType: model.hyperparameters.modelType, text: text, metric: "perplexity",
+        return EvalReport(model: input.checkpoint.path, modelType: model.hyperparameters.modelType, text: text, metric: "perplexity",
                           candidateSource: candidate?.description, seqLen: seqLen, windows: windows.count, sentences: nil,
                           tokens: windows.count * seqLen, original: original, candidate: candidateFigures, agreement: nil)
     }
 
     /// What the profile predicts for the plan's choices, with the plan's spectra.
     private func predictedQuality(profile: String, candidate: PlanCandidate) throws -> PredictedQuality {
-        let catalog = LayerCatalog(checkpoint: try Checkpoint.opening(path: checkpoint.path))
-        let measured = try SensitivityOption.profile(path: profile, checkpointPath: checkpoint.path, shapes: SensitivityOption.shapes(of: catalog))
+        let catalog = LayerCatalog(checkpoint: try Checkpoint.opening(path: input.checkpoint.path))
+        let measured = try SensitivityOption.profile(path: profile, checkpointPath: input.checkpoint.path, shapes: SensitivityOption.shapes(of: catalog))
         let (_, statistics, input) = try candidate.resolved()
         return SensitivityOption.prediction(measured, profilePath: profile, singularValues: input.singularValues,
                                             dataAware: statistics != nil).predict(input.choices)
@@ -144,9 +166,10 @@ struct EvalCommand: ParsableCommand {
 
     private func runPerplexity(_ model: TransformerModel, windows: [[Int]], label: String) throws -> EvalReport.Figures {
         useEveryCore()
-        let progress = ProgressLine(enabled: !json.isOn && isatty(STDERR_FILENO) == 1)
+        let progress = ProgressLine(enabled: showsBar)
         let start = Date()
         let result = try PerplexityEvaluator.evaluate(model, windows: windows) { done, total in
+            if events { EvalEvent.progress(model: label, completed: done, total: total).emit() }
             let rate = Double(done * input.seqLen) / max(Date().timeIntervalSince(start), 1e-9)
             progress.update(completed: done, total: total, note: String(format: "%@ · %.0f tok/s", label, rate))
         }
@@ -158,7 +181,7 @@ struct EvalCommand: ParsableCommand {
     private func evaluateEmbeddings(_ model: TransformerModel, contents: String, encode: (String) -> [Int],
                                     candidate: CandidateModel?, decoded: DecodedModel?) throws -> EvalReport {
         let text = input.text
-        let sentences = try ModelTextInput.sentences(contents, file: text, encode: encode, model: model, checkpointPath: checkpoint.path)
+        let sentences = try ModelTextInput.sentences(contents, file: text, encode: encode, model: model, checkpointPath: input.checkpoint.path)
         let original = try runEmbeddings(model, sentences: sentences, label: "original")
         var candidateFigures: EvalReport.Figures?
         var agreement: EvalReport.Agreement?
@@ -167,10 +190,10 @@ struct EvalCommand: ParsableCommand {
             let result = try runEmbeddings(model, sentences: sentences, label: "candidate")
             candidateFigures = result.figures
             let comparison = EmbeddingComparison(original: original.embeddings, candidate: result.embeddings)
-            agreement = EvalReport.Agreement(meanCosine: comparison.meanCosine, minimumCosine: comparison.minimumCosine,
+            agreement = EvalReport.Agreement(meanCosine: comparison.meanCosine, minCosine: comparison.minimumCosine,
                                              similarityCorrelation: comparison.similarityCorrelation)
         }
-        return EvalReport(model: checkpoint.path, modelType: model.hyperparameters.modelType, text: text, metric: "embedding",
+        return EvalReport(model: input.checkpoint.path, modelType: model.hyperparameters.modelType, text: text, metric: "embedding",
                           candidateSource: candidate?.description, seqLen: nil, windows: nil, sentences: sentences.count,
                           tokens: sentences.reduce(0) { $0 + $1.count }, original: original.figures, candidate: candidateFigures,
                           agreement: agreement)
@@ -178,8 +201,9 @@ struct EvalCommand: ParsableCommand {
 
     private func runEmbeddings(_ model: TransformerModel, sentences: [[Int]], label: String) throws -> (figures: EvalReport.Figures, embeddings: [[Float]]) {
         useEveryCore()
-        let progress = ProgressLine(enabled: !json.isOn && isatty(STDERR_FILENO) == 1)
+        let progress = ProgressLine(enabled: showsBar)
         let result = try EmbeddingEvaluator.embed(model, sentences: sentences) { done, total in
+            if events { EvalEvent.progress(model: label, completed: done, total: total).emit() }
             progress.update(completed: done, total: total, note: label)
         }
         progress.finish()

@@ -9,7 +9,7 @@ import SafeTensors
 /// `rankscope sensitivity PATH --text FILE --out PROFILE`: measures how the model's loss grows
 /// when only one matrix at a time is truncated, at a few ranks, and writes the sensitivity
 /// profile that `plan --sensitivity` and `eval --sensitivity` predict quality from.
-struct SensitivityCommand: ParsableCommand {
+struct SensitivityCommand: ParsableCommand, ModelTextCommand {
     static let configuration = CommandConfiguration(
         commandName: "sensitivity",
         abstract: "Measure each matrix's effect on the model's loss when truncated alone (a sensitivity profile).",
@@ -26,18 +26,12 @@ struct SensitivityCommand: ParsableCommand {
         """
     )
 
-    /// `sensitivity`'s text and windows.
-    enum TextDefaults: ModelTextDefaults {
-        static let textHelp = "The text (UTF-8) the loss is measured on; for an encoder, one sentence a line."
-        static let sequenceLength = 128
-        static let sequenceLengthHelp = "Tokens per window (causal models)."
-        static let maximumTokens: Int? = nil
-        static let maximumTokensHelp = "Use at most this many tokens of the text (causal models: default 256; encoders: whole sentences up to this many tokens, default all)."
-    }
+    static let textDefaults = ModelTextDefaults(
+        textHelp: "The text (UTF-8) the loss is measured on; for an encoder, one sentence a line.",
+        sequenceLength: 128, sequenceLengthHelp: "Tokens per window (causal models).",
+        maximumTokens: nil, maximumTokensHelp: "Use at most this many tokens of the text (causal models: default 256; encoders: whole sentences up to this many tokens, default all).")
 
-    @OptionGroup var checkpoint: CheckpointArgument
-
-    @OptionGroup var input: ModelTextOptions<TextDefaults>
+    @OptionGroup var input: ModelTextOptions<SensitivityCommand>
 
     @Option(help: ArgumentHelp("The profile to write (JSON).", valueName: "profile"))
     var out: String
@@ -55,8 +49,8 @@ struct SensitivityCommand: ParsableCommand {
     func run() throws {
         try BLASLoading.require()
         let fractions = try Self.fractions(ranks)
-        let widths = try [16] + (bits.map(PlanOptions.bitWidths)?.subtracting([16]).sorted(by: >) ?? [])
-        let run = try self.input.open(checkpoint)
+        let widths = try [16] + (bits.map { try PlanOptions.bitWidths($0, option: "--bits") }?.subtracting([16]).sorted(by: >) ?? [])
+        let run = try self.input.open()
         let (opened, model, encode, contents) = (run.checkpoint, run.model, run.encode, run.contents)
         let catalog = LayerCatalog(checkpoint: opened)
         let statistics = try self.statistics.open()

@@ -7,7 +7,7 @@ import SafeTensors
 
 /// `rankscope stats PATH --text FILE --out STATS`: runs the model over a calibration text and
 /// writes every linear layer's input statistics (the file `--stats` reads), natively.
-struct StatsCommand: ParsableCommand {
+struct StatsCommand: ParsableCommand, ModelTextCommand {
     static let configuration = CommandConfiguration(
         commandName: "stats",
         abstract: "Collect activation statistics (input second moments of every linear layer) over a text.",
@@ -20,18 +20,12 @@ struct StatsCommand: ParsableCommand {
         """
     )
 
-    /// `stats`' text and chunks.
-    enum TextDefaults: ModelTextDefaults {
-        static let textHelp = "The calibration text (UTF-8)."
-        static let sequenceLength = 2048
-        static let sequenceLengthHelp = "Tokens per forward pass."
-        static let maximumTokens: Int? = 65_536
-        static let maximumTokensHelp = "Use at most this many tokens of the text (default 65536)."
-    }
+    static let textDefaults = ModelTextDefaults(
+        textHelp: "The calibration text (UTF-8).",
+        sequenceLength: 2048, sequenceLengthHelp: "Tokens per forward pass.",
+        maximumTokens: 65_536, maximumTokensHelp: "Use at most this many tokens of the text (default 65536).")
 
-    @OptionGroup var checkpoint: CheckpointArgument
-
-    @OptionGroup var input: ModelTextOptions<TextDefaults>
+    @OptionGroup var input: ModelTextOptions<StatsCommand>
 
     @Option(help: ArgumentHelp("The statistics file to write (.safetensors); keep it outside the checkpoint folder.", valueName: "stats"))
     var out: String
@@ -41,7 +35,7 @@ struct StatsCommand: ParsableCommand {
 
     func run() throws {
         try BLASLoading.require()
-        let opened = try input.open(checkpoint)
+        let opened = try input.open()
         let model = opened.model
         let ids = opened.encode(opened.contents)
         let seqLen = input.seqLen

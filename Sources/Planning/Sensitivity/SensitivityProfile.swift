@@ -7,7 +7,7 @@ import Foundation
 /// The loss is the model's own: mean next-token log-loss in nats for a causal LM, 1 − mean
 /// embedding cosine to the original for an encoder (0 for the original). Each point is one probe:
 /// only that matrix replaced by its rank-k truncation (plain SVD, or data-aware with the
-/// statistics), every other matrix as stored. The JSON layout is in the README ("Sensitivity
+/// statistics), every other matrix as stored. The JSON layout is in docs/evaluation.md ("Sensitivity
 /// profile").
 public struct SensitivityProfile: Codable, Sendable, Equatable {
     /// The file format's name.

@@ -6,38 +6,43 @@ import SafeTensors
 
 /// What differs between the commands that run the model over a text (`eval`, `stats`,
 /// `sensitivity`): what the text is for and the window defaults.
-protocol ModelTextDefaults {
+struct ModelTextDefaults {
     /// The `--text` help: what the text is used for.
-    static var textHelp: String { get }
-    /// `--seq-len`'s default.
-    static var sequenceLength: Int { get }
-    /// `--seq-len`'s help.
-    static var sequenceLengthHelp: String { get }
-    /// `--max-tokens`'s default, nil when it depends on the model (then the help says how).
-    static var maximumTokens: Int? { get }
-    /// `--max-tokens`'s help.
-    static var maximumTokensHelp: String { get }
+    let textHelp: String
+    /// `--seq-len`'s default and help.
+    let sequenceLength: Int
+    let sequenceLengthHelp: String
+    /// `--max-tokens`'s default, nil when it depends on the model (then its help says how).
+    let maximumTokens: Int?
+    let maximumTokensHelp: String
 }
 
-/// `--text FILE`, `--seq-len N` and `--max-tokens N` of the commands that run the model over a
-/// text, and the opening they share: the checkpoint, its runtime model, its tokenizer and the text.
-/// `Defaults` gives each command its own help and window length.
-struct ModelTextOptions<Defaults: ModelTextDefaults>: ParsableArguments {
-    @Option(help: ArgumentHelp(Defaults.textHelp, valueName: "file"))
+/// A command that runs the model over a text, naming its ``ModelTextDefaults``.
+protocol ModelTextCommand {
+    static var textDefaults: ModelTextDefaults { get }
+}
+
+/// The checkpoint `PATH`, `--text FILE`, `--seq-len N` and `--max-tokens N` of the commands that
+/// run the model over a text, and the opening they share: the checkpoint, its runtime model, its
+/// tokenizer and the text. `Command` gives each command its own help and window length.
+struct ModelTextOptions<Command: ModelTextCommand>: ParsableArguments {
+    @OptionGroup var checkpoint: CheckpointArgument
+
+    @Option(help: ArgumentHelp(Command.textDefaults.textHelp, valueName: "file"))
     var text: String
 
-    @Option(help: ArgumentHelp(Defaults.sequenceLengthHelp))
-    var seqLen: Int = Defaults.sequenceLength
+    @Option(help: ArgumentHelp(Command.textDefaults.sequenceLengthHelp))
+    var seqLen: Int = Command.textDefaults.sequenceLength
 
-    @Option(help: ArgumentHelp(Defaults.maximumTokensHelp))
+    @Option(help: ArgumentHelp(Command.textDefaults.maximumTokensHelp))
     var maxTokens: Int?
 
     /// `--max-tokens`, or the command's default (nil when the command decides by the model).
-    var tokenLimit: Int? { maxTokens ?? Defaults.maximumTokens }
+    var tokenLimit: Int? { maxTokens ?? Command.textDefaults.maximumTokens }
 
     /// The checkpoint, its model, its tokenizer and the text, opened in that order (so the first
     /// problem reported is the checkpoint's, then the model's, the tokenizer's, the text's).
-    func open(_ checkpoint: CheckpointArgument) throws -> ModelText {
+    func open() throws -> ModelText {
         let opened = try Checkpoint.opening(path: checkpoint.path)
         let model = try TransformerModel(checkpoint: opened)
         let encode = try ModelTextInput.tokenizer(for: opened)

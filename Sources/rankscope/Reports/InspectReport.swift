@@ -6,25 +6,26 @@ import SafeTensors
 /// ```
 /// { "path": String, "kind": "file" | "folder" | "sharded" | "gguf", "files": [String],
 ///   "config": { "architecture", "model_type", "layers", "hidden_size", "intermediate_size",
-///               "attention_heads", "key_value_heads", "vocab_size" } | null   (each may be null),
-///   "metadata": { String: String } | null,
-///   "groups": [ { "title": String, "block": Int | null, "parameters": Int, "bytes": Int,
+///               "attention_heads", "key_value_heads", "vocab_size" } (each left out when unknown),
+///   "metadata": { String: String },
+///   "groups": [ { "title": String, "block": Int, "parameters": Int, "bytes": Int,
 ///                 "tensors": [ { "name", "role", "kind", "compressible": Bool, "dtype",
 ///                                "shape": [Int], "parameters", "bytes", "bits_per_weight": Double,
 ///                                "file" } ] } ],
-/// ("dtype" is a GGUF tensor's own type, e.g. "Q4_K", and "bytes" and "bits_per_weight" its real storage)
 ///   "totals": { "tensors", "parameters", "bytes", "compressible_parameters" } }
 /// ```
+/// ("dtype" is a GGUF tensor's own type, e.g. "Q4_K", and "bytes" and "bits_per_weight" its real
+/// storage.) `config`, `metadata` and a group's `block` are left out when there are none.
 struct InspectReport: Encodable {
     struct Config: Encodable {
         let architecture: String?
-        let model_type: String?
+        let modelType: String?
         let layers: Int?
-        let hidden_size: Int?
-        let intermediate_size: Int?
-        let attention_heads: Int?
-        let key_value_heads: Int?
-        let vocab_size: Int?
+        let hiddenSize: Int?
+        let intermediateSize: Int?
+        let attentionHeads: Int?
+        let keyValueHeads: Int?
+        let vocabSize: Int?
     }
 
     struct Tensor: Encodable {
@@ -36,7 +37,7 @@ struct InspectReport: Encodable {
         let shape: [Int]
         let parameters: Int
         let bytes: Int
-        let bits_per_weight: Double
+        let bitsPerWeight: Double
         let file: String
     }
 
@@ -52,7 +53,7 @@ struct InspectReport: Encodable {
         let tensors: Int
         let parameters: Int
         let bytes: Int
-        let compressible_parameters: Int
+        let compressibleParameters: Int
     }
 
     let path: String
@@ -69,10 +70,9 @@ struct InspectReport: Encodable {
         kind = InspectCommand.kindName(checkpoint.kind)
         files = checkpoint.source == nil ? checkpoint.files.map(\.path) : [checkpoint.path]
         config = checkpoint.config.map {
-            Config(architecture: $0.architecture, model_type: $0.modelType, layers: $0.layerCount,
-                   hidden_size: $0.hiddenSize, intermediate_size: $0.intermediateSize,
-                   attention_heads: $0.attentionHeads, key_value_heads: $0.keyValueHeads,
-                   vocab_size: $0.vocabSize)
+            Config(architecture: $0.architecture, modelType: $0.modelType, layers: $0.layerCount, hiddenSize: $0.hiddenSize,
+                   intermediateSize: $0.intermediateSize, attentionHeads: $0.attentionHeads, keyValueHeads: $0.keyValueHeads,
+                   vocabSize: $0.vocabSize)
         }
         metadata = checkpoint.metadata
         groups = catalog.groups.map { group in
@@ -81,10 +81,11 @@ struct InspectReport: Encodable {
                       Tensor(name: entry.info.name, role: entry.name.role, kind: entry.kind.rawValue,
                              compressible: entry.isCompressible, dtype: entry.tensor.typeName,
                              shape: entry.info.shape, parameters: entry.info.elementCount,
-                             bytes: entry.tensor.byteCount, bits_per_weight: entry.tensor.bitsPerWeight, file: checkpoint.file(of: entry.tensor)?.path ?? checkpoint.path)
+                             bytes: entry.tensor.byteCount, bitsPerWeight: entry.tensor.bitsPerWeight,
+                             file: checkpoint.file(of: entry.tensor)?.path ?? checkpoint.path)
                   })
         }
         totals = Totals(tensors: catalog.entries.count, parameters: catalog.parameterCount,
-                        bytes: catalog.byteCount, compressible_parameters: catalog.compressibleParameterCount)
+                        bytes: catalog.byteCount, compressibleParameters: catalog.compressibleParameterCount)
     }
 }

@@ -1,30 +1,31 @@
 import Planning
 
 /// `plan --json --sensitivity`'s `prediction`: what the profile predicts for the plan and for the
-/// uniform plan at the same target (the JSON layout is in docs/planning.md).
+/// uniform plan at the same target (the JSON layout is in docs/planning.md; camelCase properties
+/// are written as snake_case keys by ``JSONOutput``).
 struct PredictionReport: Encodable {
     /// One plan's predicted quality.
     struct Figures: Encodable {
-        let loss_increase: Double
-        let additive_loss_increase: Double
+        let lossIncrease: Double
+        let additiveLossIncrease: Double
         let loss: Double
         let perplexity: Double?
-        let embedding_cosine: Double?
+        let embeddingCosine: Double?
         let unpredicted: [String]
 
         init(_ quality: PredictedQuality) {
-            loss_increase = quality.lossIncrease
-            additive_loss_increase = quality.additiveIncrease
+            lossIncrease = quality.lossIncrease
+            additiveLossIncrease = quality.additiveIncrease
             loss = quality.loss
             perplexity = quality.perplexity
-            embedding_cosine = quality.embeddingCosine
+            embeddingCosine = quality.embeddingCosine
             unpredicted = quality.unpredicted
         }
     }
 
     let profile: String
     let metric: String
-    let original_loss: Double
+    let originalLoss: Double
     let interaction: Double
     let plan: Figures
     let uniform: Figures?
@@ -35,7 +36,7 @@ struct PredictionReport: Encodable {
         let quality = model.predict(choices)
         profile = profilePath
         metric = model.profile.metric.rawValue
-        original_loss = quality.originalLoss
+        originalLoss = quality.originalLoss
         interaction = quality.combination.interaction
         plan = Figures(quality)
         uniform = uniformChoices.map { Figures(model.predict($0)) }

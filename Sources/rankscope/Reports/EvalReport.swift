@@ -1,4 +1,5 @@
-/// What `rankscope eval` measured, printed as a table or, with `--json`, as this document.
+/// What `rankscope eval` measured, printed as a table or, with `--json`, as this document (keys
+/// are the properties in snake_case, written by ``JSONOutput``; nil ones are left out).
 struct EvalReport: Encodable {
     /// One model's figures.
     struct Figures: Encodable {
@@ -10,25 +11,14 @@ struct EvalReport: Encodable {
         var seconds: Double
         /// Parameters of the linear layers as run (factored layers count their factors).
         var linearParameters: Int
-
-        enum CodingKeys: String, CodingKey {
-            case perplexity, seconds
-            case tokensPerSecond = "tokens_per_second"
-            case linearParameters = "linear_parameters"
-        }
     }
 
     /// An encoder candidate's agreement with the original.
     struct Agreement: Encodable {
         var meanCosine: Double
-        var minimumCosine: Double
+        /// The smallest cosine over the sentences (`min_cosine`).
+        var minCosine: Double
         var similarityCorrelation: Double
-
-        enum CodingKeys: String, CodingKey {
-            case meanCosine = "mean_cosine"
-            case minimumCosine = "min_cosine"
-            case similarityCorrelation = "similarity_correlation"
-        }
     }
 
     var model: String
@@ -46,13 +36,6 @@ struct EvalReport: Encodable {
     var original: Figures
     var candidate: Figures?
     var agreement: Agreement?
-
-    enum CodingKeys: String, CodingKey {
-        case model, text, metric, windows, sentences, tokens, original, candidate, agreement
-        case modelType = "model_type"
-        case candidateSource = "candidate_source"
-        case seqLen = "seq_len"
-    }
 
     /// The plain-text report.
     func lines() -> [String] {
@@ -86,7 +69,7 @@ struct EvalReport: Encodable {
         }
         if let agreement {
             lines.append(String(format: "embedding cosine (candidate vs original): mean %.6f, min %.6f; correlation of pairwise similarities %.6f",
-                                agreement.meanCosine, agreement.minimumCosine, agreement.similarityCorrelation))
+                                agreement.meanCosine, agreement.minCosine, agreement.similarityCorrelation))
         }
         return lines
     }
