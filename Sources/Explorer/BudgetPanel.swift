@@ -8,6 +8,8 @@ import TerminalUI
 public struct BudgetPanel: Equatable, Sendable {
     /// The group sizes Home/End step through (any size ≥ 1 is valid in a plan file).
     public static let groupSizes = [32, 64, 128, 256]
+    /// The minimum ranks Ctrl-N cycles through, the default first.
+    public static let minimumRanks: [MinimumRank] = [.standard, .shareOfUniform(0.75), .shareOfUniform(0.25), .shareOfFullRank(0.1), .rank(1), .rank(0)]
 
     /// What the target measures.
     public var kind: BudgetEntry.Kind = .parameters
@@ -19,6 +21,10 @@ public struct BudgetPanel: Equatable, Sendable {
     /// Quantization group size of the factors and backbone below 16 bits (Home/End step
     /// through ``groupSizes``).
     public var groupSize = LayerChoice.defaultGroupSize
+    /// How the allocator combines the matrices' errors (`plan --objective`).
+    public var objective = AllocationObjective.standard
+    /// The floor of every free matrix's rank (`plan --min-rank`).
+    public var minimumRank = MinimumRank.standard
     /// The value as typed.
     public var text = ""
     /// The lines describing the last run (empty before the first).
@@ -31,7 +37,10 @@ public struct BudgetPanel: Equatable, Sendable {
 
     /// The allocator the form describes: its factor bits, backbone and group size.
     public var allocator: BudgetAllocator {
-        BudgetAllocator(factorBits: factorBits, groupSize: groupSize, backboneBits: backboneBits)
+        var allocator = BudgetAllocator(factorBits: factorBits, groupSize: groupSize, backboneBits: backboneBits)
+        allocator.objective = objective
+        allocator.minimumRank = minimumRank
+        return allocator
     }
 
     /// `factors 4-bit · backbone 3-bit · group 32` (`backbone none` without one).
@@ -69,6 +78,12 @@ public struct BudgetPanel: Equatable, Sendable {
         case .previousBackbone: backboneBits = ExplorerState.next(after: backboneBits, in: ExplorerState.backboneCycle.reversed())
         case .largerGroup: groupSize = BudgetPanel.step(groupSize, larger: true)
         case .smallerGroup: groupSize = BudgetPanel.step(groupSize, larger: false)
+        case .nextObjective:
+            let all = AllocationObjective.allCases
+            objective = all[((all.firstIndex(of: objective) ?? 0) + 1) % all.count]
+        case .nextMinimumRank:
+            let floors = BudgetPanel.minimumRanks
+            minimumRank = floors[((floors.firstIndex(of: minimumRank) ?? -1) + 1) % floors.count]
         default:
             var field = TextPrompt(.filter, text: text)
             let outcome = field.apply(action)

@@ -121,4 +121,8 @@ public enum ExplorerAction: Hashable, Sendable {
     case largerGroup
     /// Budget panel: smaller quantization groups.
     case smallerGroup
+    /// Budget panel: the next allocation objective (relative → relative-params → squared-error).
+    case nextObjective
+    /// Budget panel: the next minimum rank (50%u → 75%u → 25%u → 10% → 1 → 0).
+    case nextMinimumRank
 }

@@ -74,7 +74,10 @@ extension ExplorerState {
         let constraints = self.constraints
         let allocation: Allocation
         do {
-            allocation = try panel.allocator.allocate(tensors: plannedTensors, target: target, constraints: constraints)
+            // With a sensitivity profile a size target is allocated for the predicted loss, as `plan --sensitivity` does.
+            var lossModel = qualityModel
+            if case .relativeError = target { lossModel = nil }
+            allocation = try panel.allocator.allocate(tensors: plannedTensors, target: target, constraints: constraints, lossModel: lossModel)
         } catch {
             panel.outcome = ["\(error)"]
             return .none
@@ -83,10 +86,18 @@ extension ExplorerState {
         for (i, entry) in entries.enumerated() where constraints[entry.info.name] == .free(floor: 0) {
             next[i].choice = allocation.choices[entry.info.name] ?? .keep
         }
+        var uniform = next
+        for (i, entry) in entries.enumerated() where constraints[entry.info.name] == .free(floor: 0) {
+            uniform[i].choice = allocation.uniform?.choices[entry.info.name] ?? .keep
+        }
+        let predicted = predictedQuality(of: next).map { quality in
+            "predicted " + ExplorerFormat.quality(quality)
+                + (allocation.uniform != nil ? predictedQuality(of: uniform).map { "  uniform ranks: " + ExplorerFormat.quality($0) } ?? "" : "")
+        }
         let changed = commit(next)
         panel.failed = false
         panel.outcome = ExplorerState.outcomeLines(allocation, widths: panel.widths, kind: spectrumKind)
-            + ["\(changed) layers changed; u undoes it all."]
+            + (predicted.map { [$0] } ?? []) + ["\(changed) layers changed; u undoes it all."]
         return .say("Budget \(target) allocated" + (spectrumKind == .dataAware ? " on output errors." : "."))
     }
 

@@ -351,7 +351,8 @@ public struct ExplorerState: Sendable {
         case .back:
             if !filterText.isEmpty { return applyFilter("") }
         case .confirm, .switchFocus, .activate, .submit, .cancel, .erase, .clearText, .nextKind, .previousKind,
-             .fewerBits, .moreBits, .nextBackbone, .previousBackbone, .largerGroup, .smallerGroup:
+             .fewerBits, .moreBits, .nextBackbone, .previousBackbone, .largerGroup, .smallerGroup,
+             .nextObjective, .nextMinimumRank:
             break
         }
         return .none
