@@ -175,7 +175,7 @@ struct EvalCommand: ParsableCommand, ModelTextCommand {
         }
         progress.finish()
         return EvalReport.Figures(perplexity: result.perplexity, tokensPerSecond: result.tokensPerSecond,
-                                  seconds: result.seconds, linearParameters: model.linearParameterCount)
+                                  seconds: result.seconds, linearParameters: model.blockLinearParameterCount)
     }
 
     private func evaluateEmbeddings(_ model: TransformerModel, contents: String, encode: (String) -> [Int],
@@ -208,6 +208,6 @@ struct EvalCommand: ParsableCommand, ModelTextCommand {
         }
         progress.finish()
         return (EvalReport.Figures(perplexity: nil, tokensPerSecond: result.tokensPerSecond, seconds: result.seconds,
-                                   linearParameters: model.linearParameterCount), result.embeddings)
+                                   linearParameters: model.blockLinearParameterCount), result.embeddings)
     }
 }
