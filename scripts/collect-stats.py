@@ -9,7 +9,7 @@ each linear layer `<module>` (its weight is `<module>.weight`), in float64 accum
     <module>.tokens                [1]     I64, the number of input vectors seen
 
 with __metadata__ {"format": "rankscope-activation-stats", "version": "1"} (the layout
-documented in the README and in rankscope's ActivationStatistics). With --diagonal-only,
+documented in docs/data-aware.md and in rankscope's ActivationStatistics). With --diagonal-only,
 only the mean squares are written (n values per layer instead of n²).
 
     python3 scripts/collect-stats.py MODEL calibration.txt stats.safetensors \

@@ -9,7 +9,9 @@ import TerminalUI
 public struct BudgetPanel: Equatable, Sendable {
     /// The group sizes Home/End step through (any size ≥ 1 is valid in a plan file).
     public static let groupSizes = [32, 64, 128, 256]
-    /// The sets of extra factor widths Ctrl-O steps through (the first allows none).
+    /// The minimum ranks Ctrl-N cycles through, the default first.
+    public static let minimumRanks: [MinimumRank] = [.standard, .shareOfUniform(0.75), .shareOfUniform(0.25), .shareOfFullRank(0.1), .rank(1), .rank(0)]
+    /// The sets of extra factor widths Ctrl-E steps through (the first allows none).
     public static let allowedBitSets: [Set<Int>] = [[], [16, 8], [16, 8, 4], [16, 8, 4, 3], [16, 8, 4, 3, 2]]
 
     /// What the target measures.
@@ -17,7 +19,7 @@ public struct BudgetPanel: Equatable, Sendable {
     /// The defaults a run allocates at, as `plan`'s `--factor-bits`, `--group-size`,
     /// `--backbone-bits`, `--objective` and `--min-rank` state them.
     public var defaults = PlanDefaults()
-    /// Factor widths every free layer may also choose among (`--allow-bits`; Ctrl-O steps through ``allowedBitSets``).
+    /// Factor widths every free layer may also choose among (`--allow-bits`; Ctrl-E steps through ``allowedBitSets``).
     public var allowedBits: Set<Int> = []
     /// The value as typed.
     public var text = ""
@@ -52,10 +54,24 @@ public struct BudgetPanel: Equatable, Sendable {
         set { defaults.groupSize = newValue }
     }
 
+    /// How the allocator combines the matrices' errors (`plan --objective`; Ctrl-O cycles).
+    public var objective: AllocationObjective {
+        get { defaults.objective }
+        set { defaults.objective = newValue }
+    }
+
+    /// The floor of every free matrix's rank (`plan --min-rank`; Ctrl-N cycles through ``minimumRanks``).
+    public var minimumRank: MinimumRank {
+        get { defaults.minimumRank }
+        set { defaults.minimumRank = newValue }
+    }
+
     /// The settings a run of the form for `target` resolves the rows with
     /// (``Planning/ResolvedPlan/resolution(of:settings:)``), as `plan` runs with its options.
-    public func settings(target: BudgetTarget) -> PlanRunSettings {
-        PlanRunSettings(defaults: defaults, target: target, allowedBits: allowedBits)
+    /// `lossModel`: the explorer's sensitivity prediction (`tui --sensitivity`), which a size
+    /// target is then allocated for, as `plan --sensitivity` does.
+    public func settings(target: BudgetTarget, lossModel: (any MatrixLossModel)? = nil) -> PlanRunSettings {
+        PlanRunSettings(defaults: defaults, target: target, allowedBits: allowedBits, lossModel: lossModel)
     }
 
     /// `factors 4-bit · backbone 3-bit · group 32` (`backbone none` without one), then
@@ -78,7 +94,7 @@ public struct BudgetPanel: Equatable, Sendable {
     }
 
     /// Applies one key through ``KeyMap/budget`` (Tab and ←/→ the kind, ↑/↓ the factor bits,
-    /// PgUp/PgDn the backbone, Home/End the group size, Ctrl-O the extra widths, Enter submits, Esc cancels); printable
+    /// PgUp/PgDn the backbone, Home/End the group size, Ctrl-O the objective, Ctrl-N the minimum rank, Ctrl-E the extra widths, Enter submits, Esc cancels); printable
     /// keys type the value.
     public mutating func press(_ key: KeyEvent) -> TextPrompt.Outcome {
         if let action = KeyMap.action(for: key, in: KeyMap.budget) { return apply(action) }
@@ -103,6 +119,12 @@ public struct BudgetPanel: Equatable, Sendable {
         case .nextAllowedBits:
             let sets = BudgetPanel.allowedBitSets
             allowedBits = sets[((sets.firstIndex(of: allowedBits) ?? 0) + 1) % sets.count]
+        case .nextObjective:
+            let all = AllocationObjective.allCases
+            objective = all[((all.firstIndex(of: objective) ?? 0) + 1) % all.count]
+        case .nextMinimumRank:
+            let floors = BudgetPanel.minimumRanks
+            minimumRank = floors[((floors.firstIndex(of: minimumRank) ?? -1) + 1) % floors.count]
         default:
             var field = TextPrompt(.filter, text: text)
             let outcome = field.apply(action)

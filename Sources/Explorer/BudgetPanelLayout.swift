@@ -1,5 +1,5 @@
 /// The budget panel's lines below its target line, fitted to the box: the value being typed,
-/// the settings (row counts and the widths, each with its keys) packed into as few lines as the
+/// the current plan's size and predicted quality (with a sensitivity profile), the settings (row counts and the widths, each with its keys) packed into as few lines as the
 /// width allows, a gap, and the outcome of the last run wrapped at its figure boundaries. When
 /// the rows run short it gives up, in order, the gap, the row counts (the table's marks show
 /// them), the outcome's last line (how many layers changed) and its line repeating the widths
@@ -12,16 +12,17 @@ struct BudgetPanelLayout: Equatable {
     /// The outcome lines, wrapped.
     var outcome: [String]
 
-    /// The layout of `value`, `counts` and `widths` (settings pieces, joined with ` · `) and the
-    /// `outcome` lines in `width` columns and `rows` lines; `shown` is the outcome line that only
-    /// repeats what the form shows, if any.
-    static func fit(value: String, counts: [String], widths: [String], outcome: [String], shown: String? = nil,
+    /// The layout of `value`, the `now` line (the plan as it stands, nil for none), `counts` and
+    /// `widths` (settings pieces, joined with ` · `) and the `outcome` lines in `width` columns and
+    /// `rows` lines; `shown` is the outcome line that only repeats what the form shows, if any.
+    static func fit(value: String, now: String? = nil, counts: [String], widths: [String], outcome: [String], shown: String? = nil,
                     width: Int, rows: Int) -> BudgetPanelLayout {
         var wrapped = outcome.map { wrap($0, width: width) }
-        var layout = BudgetPanelLayout(form: [value] + pack(counts + widths, separator: " · ", width: width),
+        let head = [value] + (now.map { [$0] } ?? [])
+        var layout = BudgetPanelLayout(form: head + pack(counts + widths, separator: " · ", width: width),
                                        gap: !outcome.isEmpty, outcome: wrapped.flatMap { $0 })
         if layout.rows > rows { layout.gap = false }
-        if layout.rows > rows { layout.form = [value] + pack(widths, separator: " · ", width: width) }
+        if layout.rows > rows { layout.form = head + pack(widths, separator: " · ", width: width) }
         if layout.rows > rows, wrapped.count > 1 {
             wrapped.removeLast()
             layout.outcome = wrapped.flatMap { $0 }

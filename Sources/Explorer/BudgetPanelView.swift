@@ -5,16 +5,26 @@ import TerminalUI
 /// and the outcome of the last run; the title says when the allocation works on data-aware
 /// output errors.
 enum BudgetPanelView {
+    /// `now  size 200MB · predicted ppl 88.6`: the plan as it stands, with the quality the
+    /// sensitivity profile predicts (updated as ranks change); nil without a profile.
+    static func nowLine(_ state: ExplorerState) -> String? {
+        guard let quality = state.predictedQuality else { return nil }
+        return "now  size \(ExplorerFormat.bytes(state.totals.model.bytesAfter)) · predicted " + ExplorerFormat.quality(quality)
+    }
+
     static func draw(_ panel: BudgetPanel, _ state: ExplorerState, into buffer: inout CellBuffer, area: Rect) {
         let width = min(area.width, 72)
         let free = state.settings.filter { $0.mark == .free }.count
         let locked = state.settings.filter { $0.mark == .locked }.count
         let excluded = state.settings.filter { $0.mark == .excluded }.count
+        let now = nowLine(state)
         let layout = BudgetPanelLayout.fit(
-            value: "value  \(panel.text)█   (e.g. \(panel.kind.example))",
+            value: "value  \(panel.text)█   (e.g. \(panel.kind.example))", now: now,
             counts: ["free \(free)", "locked \(locked) (p)", "excluded \(excluded) (x)"],
             widths: ["factors \(panel.factorBits)-bit (↑↓)", "backbone \(panel.backboneBits.map { "\($0)-bit" } ?? "none") (PgUp/PgDn)",
-                     "group \(panel.groupSize) (Home/End)", "also " + (panel.allowedBits.isEmpty ? "none" : panel.allowedBitsText + "-bit") + " (^O)"],
+                     "group \(panel.groupSize) (Home/End)", "objective \(panel.objective.rawValue) (^O)",
+                     "min rank \(panel.minimumRank) (^N)",
+                     "also " + (panel.allowedBits.isEmpty ? "none" : panel.allowedBitsText + "-bit") + " (^E)"],
             outcome: panel.outcome, shown: ExplorerState.widthsLine(panel.widths), width: max(1, width - 4), rows: max(0, area.height - 3))
         let height = min(area.height, 3 + layout.rows)
         let box = Rect(x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width: width, height: height)
@@ -47,7 +57,8 @@ enum BudgetPanelView {
         }
         if !fits { buffer.write("(Tab)", at: Position(x: x, y: y), style: styles.dim, maxWidth: max(0, inner.maxX - x)) }
         y += 1
-        for (i, text) in layout.form.enumerated() { line(text, style: i == 0 ? styles.text : styles.dim) }
+        let emphasised = now == nil ? 1 : 2
+        for (i, text) in layout.form.enumerated() { line(text, style: i < emphasised ? styles.text : styles.dim) }
         if layout.gap { y += 1 }
         for text in layout.outcome {
             line(text, style: panel.failed ? styles.error : styles.ok)

@@ -78,11 +78,13 @@ public enum ExplorerAction: Hashable, Sendable {
     /// Table: show or hide the heavy-tailed metric columns (alpha, spikes above the MP bulk, caution).
     case toggleMetricColumns
     /// Heatmap: alpha per block × role instead of the rank for an energy share (or back).
-    case toggleHeatmapAlpha
+    case cycleHeatmapContent
     /// Start compressing the current plan in the background (asks for the output folder).
     case compress
-    /// Cancel the running compression job.
+    /// Cancel the running compression job and measurement.
     case cancelJob
+    /// Measure the current plan with `rankscope eval` in the background (needs `--text`).
+    case measure
     /// Show or hide the key bindings.
     case toggleHelp
     /// Quit (asks first when there are unsaved changes).
@@ -119,6 +121,10 @@ public enum ExplorerAction: Hashable, Sendable {
     case largerGroup
     /// Budget panel: smaller quantization groups.
     case smallerGroup
+    /// Budget panel: the next allocation objective (relative → relative-params → squared-error).
+    case nextObjective
+    /// Budget panel: the next minimum rank (50%u → 75%u → 25%u → 10% → 1 → 0).
+    case nextMinimumRank
     /// Budget panel: the next set of factor widths free layers may also choose among, as
     /// `plan --allow-bits` (none → 16,8 → 16,8,4 → 16,8,4,3 → 16,8,4,3,2, wrapping).
     case nextAllowedBits

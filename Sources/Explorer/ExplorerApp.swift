@@ -8,9 +8,10 @@ import TerminalUI
 /// folds their results into the ``ExplorerState`` each frame, dispatches keys through
 /// ``KeyMap``, and redraws after every key, resize or batch of results.
 ///
-/// With activation statistics, the data-aware spectra (of `W·S`) follow the plain ones on a
-/// background thread of their own (``DataAwareSpectrumEngine``, cached apart by the
-/// statistics' fingerprint), and a compression job gets `--stats FILE` too.
+/// One ``SpectrumFeed`` computes every spectrum: the weights' and, with activation statistics,
+/// the data-aware ones (of `W·S`, cached apart by the statistics' fingerprint) queued after
+/// them, with the selected row of the shown kind moved to the front of the queue as the cursor
+/// moves; with statistics, a compression job gets `--stats FILE` too.
 ///
 /// Spectra arrive on worker threads and are queued in a locked inbox; only the loop's thread
 /// touches the state. Keys go to ``ExplorerState/press(_:live:)``, whose update lists effects
@@ -24,13 +25,16 @@ public final class ExplorerApp {
     /// The state as of the last frame.
     public private(set) var state: ExplorerState
     private let backend: TerminalBackend
-    private let engine: SpectrumEngine
-    private let dataAware: DataAwareSpectrumFeed?
+    private let feed: SpectrumFeed
+    /// The row and kind last moved to the front of the queue.
+    private var prioritized: (name: String, kind: SpectrumKind)?
     private let inbox = SpectrumInbox()
     private var started = false
     private var needsRedraw = true
     private let runner: CompressionRunner?
     private var jobPlanPath: String?
+    private let evaluator: EvaluationRunner?
+    private var measurePlanPath: String?
 
     /// How long `run()` waits for a key before looking at the inbox again (milliseconds).
     public static let keyTimeout = 100
@@ -43,26 +47,30 @@ public final class ExplorerApp {
     /// drawing in `theme`'s colours, compressing through `runner` (nil: no compression).
     ///
     /// With `statistics` (checked against the checkpoint beforehand, see
-    /// `ActivationStatistics.requireStatistics(for:of:)`), data-aware spectra are computed after
-    /// the plain ones, cached in `cache`'s directory under the statistics' fingerprint, `D`
+    /// `ActivationStatistics.requireStatistics(for:of:)`), data-aware spectra are queued after
+    /// the plain ones, cached in `cache` under the statistics' fingerprint, `D`
     /// switches between the kinds, and `runner`'s command gets `--stats FILE`.
+    ///
+    /// With `evaluator` (`rankscope eval` over a text), `v` measures the current plan in the
+    /// background (data-aware with `statistics`, as the compression job); with `sensitivity` (a
+    /// profile checked against the checkpoint), the top line and the budget panel show the
+    /// predicted quality.
     public init(catalog: LayerCatalog, backend: TerminalBackend, cache: SpectrumCache?, workers: Int? = nil,
                 plan: PlanDocument? = nil, theme: Theme = .builtInDefault, runner: CompressionRunner? = nil,
-                statistics: ActivationStatistics? = nil) {
+                statistics: ActivationStatistics? = nil, evaluator: EvaluationRunner? = nil, sensitivity: SensitivityProfile? = nil) {
         self.runner = runner.map { runner in
             statistics.map { CompressionRunner(command: CompressionRunner.compressCommand(runner.command, statisticsPath: $0.path)) } ?? runner
         }
+        self.evaluator = evaluator.map { evaluator in statistics.map { evaluator.with(statisticsPath: $0.path) } ?? evaluator }
         state = ExplorerState(catalog: catalog)
         state.styles = PaneStyles(theme: theme)
         if let statistics { state.expectDataAwareSpectra(statisticsPath: statistics.path) }
+        if let evaluator { state.expectMeasurements(textPath: evaluator.textPath) }
+        if let sensitivity { state.expectPredictions(from: sensitivity) }
         if let plan { state.apply(plan) }
         self.backend = backend
-        engine = SpectrumEngine(checkpoint: catalog.checkpoint, cache: cache, workers: workers)
-        dataAware = statistics.map { statistics in
-            let whitenedCache = cache.map { SpectrumCache(directory: $0.directory, statisticsFingerprint: statistics.fingerprint) }
-            return DataAwareSpectrumFeed(engine: DataAwareSpectrumEngine(checkpoint: catalog.checkpoint, statistics: statistics,
-                                                                    cache: whitenedCache))
-        }
+        feed = SpectrumFeed(engine: SpectrumEngine(checkpoint: catalog.checkpoint, cache: cache, statistics: statistics, workers: workers),
+                            kinds: statistics == nil ? [.weights] : [.weights, .dataAware])
     }
 
     /// Opens `path` and runs the explorer on `backend` until the user quits, with the default
@@ -81,20 +89,22 @@ public final class ExplorerApp {
                     cache: SpectrumCache(directory: SpectrumCache.defaultDirectory())).run()
     }
 
-    /// Starts the background spectra (once): plain, then data-aware when there are statistics.
+    /// Starts the background spectra (once): plain, then data-aware when there are statistics,
+    /// the selected row first.
     public func start() {
         guard !started else { return }
         started = true
-        let inbox = self.inbox
-        let entries = state.entries
-        let dataAware = self.dataAware
-        engine.start(entries, onEvent: { event, progress in
-                         inbox.push(event, completed: progress.completed, total: progress.total, kind: .weights)
-                     },
-                     onCompletion: { _ in
-                         guard let dataAware else { return inbox.markComplete() }
-                         dataAware.start(entries, into: inbox, onCompletion: { inbox.markComplete() })
-                     })
+        feed.start(state.entries, into: inbox)
+        prioritizeSelection()
+    }
+
+    /// Moves the selected row's spectrum of the shown kind to the front of the queue when the
+    /// selection or the kind changed since the last call.
+    private func prioritizeSelection() {
+        guard started, let name = state.selectedEntry?.info.name else { return }
+        if let last = prioritized, last.name == name, last.kind == state.spectrumKind { return }
+        prioritized = (name, state.spectrumKind)
+        feed.prioritize(name, kind: state.spectrumKind)
     }
 
     /// Runs until the user quits, then cancels the spectra and restores the terminal.
@@ -111,6 +121,7 @@ public final class ExplorerApp {
     public func step(timeout: Int) {
         absorbSpectra()
         absorbJob()
+        absorbMeasurement()
         if needsRedraw { redraw() }
         guard let key = backend.readKey(timeout: timeout) else { return }
         var burst = [key]
@@ -127,9 +138,11 @@ public final class ExplorerApp {
         for (i, key) in keys.enumerated() where !state.shouldQuit {
             perform(state.press(key, live: i == keys.count - 1).effects)
         }
+        prioritizeSelection()
         needsRedraw = true
         absorbSpectra()
         absorbJob()
+        absorbMeasurement()
         redraw()
     }
 
@@ -156,13 +169,14 @@ public final class ExplorerApp {
     /// stop and the engine to write the spectra computed so far to the cache, so quitting
     /// mid-computation loses no finished work.
     public func finish() {
-        engine.cancel()
-        dataAware?.cancel()
+        feed.cancel()
         runner?.cancel()
+        evaluator?.cancel()
         backend.restore()
         let jobDeadline = Date().addingTimeInterval(10)
-        while runner?.isRunning == true && Date() < jobDeadline { usleep(10_000) }
+        while (runner?.isRunning == true || evaluator?.isRunning == true) && Date() < jobDeadline { usleep(10_000) }
         removeJobPlan()
+        removeMeasurePlan()
         guard started else { return }
         let deadline = Date().addingTimeInterval(10)
         while !inbox.isComplete && Date() < deadline { usleep(5_000) }
@@ -179,6 +193,19 @@ public final class ExplorerApp {
         }
         redraw()
         return state.job?.isRunning == false
+    }
+
+    /// Blocks until the running measurement ends (or `timeout` seconds pass), folds in its lines
+    /// and redraws; returns true when none runs. Meant for tests and scripted use.
+    @discardableResult
+    public func waitForMeasurement(timeout: TimeInterval = 120) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while state.runningMeasurement != nil && Date() < deadline {
+            absorbMeasurement()
+            usleep(10_000)
+        }
+        redraw()
+        return state.runningMeasurement == nil
     }
 
     /// Carries out `effects` in order, feeding what came of each back to the state.
@@ -218,7 +245,36 @@ public final class ExplorerApp {
             } catch {
                 return .jobNotStarted(reason: "could not launch \(runner.command.joined(separator: " ")): \(error)")
             }
+        case .measurePlan(let document):
+            guard let evaluator else { return .measurementNotStarted(reason: "this explorer was opened without the eval command.") }
+            removeMeasurePlan()
+            let planPath = NSTemporaryDirectory() + "rankscope-measure-\(getpid())-\(UUID().uuidString.prefix(8)).json"
+            do {
+                try document.write(to: planPath)
+                measurePlanPath = planPath
+                try evaluator.start(checkpoint: state.title, planPath: planPath)
+                return nil
+            } catch {
+                return .measurementNotStarted(reason: "could not launch \(evaluator.command.joined(separator: " ")): \(error)")
+            }
+        case .cancelMeasurement:
+            evaluator?.cancel()
+            return nil
         }
+    }
+
+    private func absorbMeasurement() {
+        guard let evaluator else { return }
+        let messages = evaluator.drain()
+        guard !messages.isEmpty else { return }
+        for message in messages { state.receive(message) }
+        if state.runningMeasurement == nil { removeMeasurePlan() }
+        needsRedraw = true
+    }
+
+    private func removeMeasurePlan() {
+        if let path = measurePlanPath { try? FileManager.default.removeItem(atPath: path) }
+        measurePlanPath = nil
     }
 
     private func absorbJob() {

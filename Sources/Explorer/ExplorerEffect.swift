@@ -13,6 +13,10 @@ public enum ExplorerEffect: Equatable, Sendable {
     case startJob(outputFolder: String)
     /// Stop the running compression job.
     case cancelJob
+    /// Measure `document` (the current plan) with `rankscope eval --plan` as a child process.
+    case measurePlan(PlanDocument)
+    /// Stop the running measurement.
+    case cancelMeasurement
 }
 
 /// What came of an ``ExplorerEffect``, as the app reports it back to the state.
@@ -27,4 +31,6 @@ public enum EffectResult: Equatable, Sendable {
     case planNotOpened(reason: String)
     /// The compression job could not be launched; `reason` says why.
     case jobNotStarted(reason: String)
+    /// The measurement could not be launched; `reason` says why.
+    case measurementNotStarted(reason: String)
 }

@@ -8,7 +8,7 @@ import TerminalUI
 extension ExplorerState {
     mutating func openBudgetPanel() -> ExplorerUpdate {
         mode = .budget(budgetPanel ?? BudgetPanel(defaults: planDefaults))
-        return .say("Budget: Tab kind, ↑↓ bits, PgUp/PgDn backbone, Home/End group, ^O more bits, Enter allocates.")
+        return .say("Budget: Tab kind, ↑↓ bits, PgUp/PgDn backbone, Home/End group, ^E more bits, Enter allocates.")
     }
 
     /// One key in the budget panel (``BudgetPanel/press(_:)``), then what its outcome means.
@@ -84,7 +84,8 @@ extension ExplorerState {
         let plan = resolvedPlan
         let resolution: PlanResolution
         do {
-            resolution = try plan.resolution(of: plannedTensors, settings: panel.settings(target: target))
+            // With a sensitivity profile a size target is allocated for the predicted loss, as `plan --sensitivity` does.
+            resolution = try plan.resolution(of: plannedTensors, settings: panel.settings(target: target, lossModel: qualityModel))
         } catch {
             panel.outcome = ["\(error)"]
             return .none
@@ -95,10 +96,18 @@ extension ExplorerState {
             if case .free? = plan.constraints[entry.info.name] { next[i].choice = allocation.choices[entry.info.name] ?? .keep }
         }
         planDefaults = panel.defaults
+        var uniform = next
+        for (i, entry) in entries.enumerated() {
+            if case .free? = plan.constraints[entry.info.name] { uniform[i].choice = allocation.uniform?.choices[entry.info.name] ?? .keep }
+        }
+        let predicted = predictedQuality(of: next).map { quality in
+            "predicted " + ExplorerFormat.quality(quality)
+                + (allocation.uniform != nil ? predictedQuality(of: uniform).map { "  uniform ranks: " + ExplorerFormat.quality($0) } ?? "" : "")
+        }
         let changed = commit(next)
         panel.failed = false
         panel.outcome = ExplorerState.outcomeLines(allocation, widths: panel.widths, kind: spectrumKind)
-            + ["\(changed) layers changed; u undoes it all."]
+            + (predicted.map { [$0] } ?? []) + ["\(changed) layers changed; u undoes it all."]
         return .say("Budget \(target) allocated" + (spectrumKind == .dataAware ? " on output errors." : "."))
     }
 

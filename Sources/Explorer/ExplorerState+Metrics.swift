@@ -27,13 +27,6 @@ extension ExplorerState {
             : "Table: metric columns hidden (t shows them).")
     }
 
-    mutating func toggleHeatmapAlpha() -> ExplorerUpdate {
-        heatmapShowsAlpha.toggle()
-        if viewMode != .heatmap { viewMode = .heatmap }
-        return .say(heatmapShowsAlpha ? "Heatmap: alpha per block × role (2–6 well trained). A: rank for the energy."
-                                       : "Heatmap: rank for \(ExplorerFormat.trimmedPercent(heatmapEnergy)) of the energy. A: alpha.")
-    }
-
     /// Every row inside a block as a heatmap cell carrying its alpha (computed on every core).
     public var heatmapAlphaCells: [HeatmapPane.Cell] {
         let metrics = allMetrics()

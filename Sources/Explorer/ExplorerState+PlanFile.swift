@@ -49,6 +49,9 @@ extension ExplorerState {
         case .jobNotStarted(let reason):
             job?.apply(.failed(message: reason))
             update = .say("Compression failed: \(reason)", tone: .error)
+        case .measurementNotStarted(let reason):
+            if let index = measurements.lastIndex(where: { $0.isRunning }) { measurements[index].apply(.failed(message: reason)) }
+            update = .say("Measurement failed: \(reason)", tone: .error)
         }
         show(update.status)
         return update

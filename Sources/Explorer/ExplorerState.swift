@@ -101,13 +101,22 @@ public struct ExplorerState: Sendable {
     public internal(set) var heatmapEnergyIndex = 1
     /// Whether the table shows the heavy-tailed metric columns (`t`).
     public internal(set) var showsMetricColumns = false
-    /// Whether the heatmap shows alpha instead of the rank for an energy share (`A`).
-    public internal(set) var heatmapShowsAlpha = false
+    /// What the heatmap shows: rank for an energy share, alpha, or loss increases (`A` cycles).
+    public internal(set) var heatmapContent = HeatmapContent.rank
     /// Heavy-tailed metrics computed so far, shared by copies of the state (a pure function of
     /// each spectrum, so sharing is safe).
     let metricsMemo = MetricsMemo()
     /// The background compression job, once one was started.
     public internal(set) var job: JobProgress?
+    /// The evaluation text the measure key runs `rankscope eval` over; nil when the explorer was
+    /// opened without `--text` (see ``expectMeasurements(textPath:)``).
+    public internal(set) var measureTextPath: String?
+    /// The plans measured (or being measured) in this session, oldest first, one per plan content.
+    public internal(set) var measurements: [Measurement] = []
+    /// The sensitivity profile behind the predicted quality, nil without `--sensitivity`.
+    public internal(set) var sensitivity: SensitivityProfile?
+    /// The quality prediction over the spectra received so far, shared by copies of the state.
+    let qualityMemo = QualityMemo()
     /// Refuses plan saves (`w`) over the checkpoint's files or the statistics file.
     public internal(set) var outputGuard = GuardedWriter()
     /// The time the jobs pane computes rate and time left at (tests pin it).
@@ -331,9 +340,10 @@ public struct ExplorerState: Sendable {
         case .cycleHeatmapEnergy: return cycleHeatmapEnergy()
         case .compress: return openPrompt(.compressOutput)
         case .cancelJob: return cancelJob()
+        case .measure: return measure()
         case .toggleSpectrumKind: return toggleSpectrumKind()
         case .toggleMetricColumns: return toggleMetricColumns()
-        case .toggleHeatmapAlpha: return toggleHeatmapAlpha()
+        case .cycleHeatmapContent: return cycleHeatmapContent()
         case .toggleHelp: mode = .help(offset: 0)
         case .quit:
             mode = .browsing
@@ -348,7 +358,8 @@ public struct ExplorerState: Sendable {
         case .back:
             if !filterText.isEmpty { return applyFilter("") }
         case .confirm, .switchFocus, .activate, .submit, .cancel, .erase, .clearText, .nextKind, .previousKind,
-             .fewerBits, .moreBits, .nextBackbone, .previousBackbone, .largerGroup, .smallerGroup, .nextAllowedBits:
+             .fewerBits, .moreBits, .nextBackbone, .previousBackbone, .largerGroup, .smallerGroup,
+             .nextObjective, .nextMinimumRank, .nextAllowedBits:
             break
         }
         return .none

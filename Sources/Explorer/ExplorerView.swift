@@ -73,31 +73,35 @@ public enum ExplorerView {
         }
     }
 
-    /// The model figures, most important first: parameters, error, size, bits per weight,
+    /// The model figures, most important first, each with its place in reading order:
+    /// parameters, the predicted quality (with a sensitivity profile: `ppl 88.6` or `cos 0.953`,
+    /// read right after the size), error (read last, where the eye ends), size, bits per weight,
     /// memory-bound speed-up; `wide` adds the before → after of the size. The error reads
     /// `out-err` when it is a data-aware output error (`kind`).
-    static func titleFigures(_ model: PlanFigures, wide: Bool, kind: SpectrumKind = .weights) -> [String] {
+    static func titleFigures(_ model: PlanFigures, wide: Bool, kind: SpectrumKind = .weights,
+                             quality: PredictedQuality? = nil) -> [(text: String, place: Int)] {
         let change = model.parametersBefore > 0
             ? Double(model.parametersAfter - model.parametersBefore) / Double(model.parametersBefore) : 0
         let sign = change < 0 ? "−" : "+"
-        return [
-            "params \(ExplorerFormat.count(model.parametersBefore)) → \(ExplorerFormat.count(model.parametersAfter))"
-                + " (\(sign)\(ExplorerFormat.percent(abs(change))))",
-            (kind == .dataAware ? "out-err " : "err ") + ExplorerFormat.percent(model.relativeError)
-                + (model.unknownErrorCount > 0 ? "+?" : ""),
-            "size " + (wide ? "\(ExplorerFormat.bytes(model.bytesBefore)) → " : "") + ExplorerFormat.bytes(model.bytesAfter),
-            String(format: "%.2f b/w", model.bitsPerWeight),
-            String(format: "speed-up ×%.2f", model.memoryBoundSpeedup),
+        let params = "params \(ExplorerFormat.count(model.parametersBefore)) → \(ExplorerFormat.count(model.parametersAfter))"
+            + " (\(sign)\(ExplorerFormat.percent(abs(change))))"
+        let error = (kind == .dataAware ? "out-err " : "err ") + ExplorerFormat.percent(model.relativeError)
+            + (model.unknownErrorCount > 0 ? "+?" : "")
+        return [(params, 0)] + (quality.map { [(ExplorerFormat.quality($0), 2)] } ?? []) + [
+            (error, 9),
+            ("size " + (wide ? "\(ExplorerFormat.bytes(model.bytesBefore)) → " : "") + ExplorerFormat.bytes(model.bytesAfter), 1),
+            (String(format: "%.2f b/w", model.bitsPerWeight), 3),
+            (String(format: "speed-up ×%.2f", model.memoryBoundSpeedup), 4),
         ]
     }
 
-    /// The figures that fit in `width` cells, in reading order (error last, where the eye ends).
-    static func fittingFigures(_ model: PlanFigures, width: Int, wide: Bool, kind: SpectrumKind = .weights) -> String {
-        var pieces = titleFigures(model, wide: wide, kind: kind)
-        while pieces.count > 1, pieces.joined(separator: "  ").count > width { pieces.removeLast() }
-        if pieces[0].count > width, pieces[0].hasPrefix("params ") { pieces[0].removeFirst(7) }
-        let order = pieces.count > 2 ? [pieces[0]] + pieces[2...] + [pieces[1]] : pieces
-        return order.joined(separator: "  ")
+    /// The most important figures that fit in `width` cells, in reading order.
+    static func fittingFigures(_ model: PlanFigures, width: Int, wide: Bool, kind: SpectrumKind = .weights,
+                               quality: PredictedQuality? = nil) -> String {
+        var pieces = titleFigures(model, wide: wide, kind: kind, quality: quality)
+        while pieces.count > 1, pieces.map(\.text).joined(separator: "  ").count > width { pieces.removeLast() }
+        if pieces[0].text.count > width, pieces[0].text.hasPrefix("params ") { pieces[0].text.removeFirst(7) }
+        return pieces.sorted { $0.place < $1.place }.map(\.text).joined(separator: "  ")
     }
 
     /// The title bar (program, checkpoint, `[+]` when unsaved, the spectrum kind when statistics
@@ -109,15 +113,16 @@ public enum ExplorerView {
         buffer.fill(bar, style: barStyle)
         var right = ""
         let kind = state.spectrumKind
+        let quality = state.predictedQuality
         if area.height >= 2 {
-            let figures = fittingFigures(model, width: area.width - 1, wide: true, kind: kind)
+            let figures = fittingFigures(model, width: area.width - 1, wide: true, kind: kind, quality: quality)
             buffer.write(figures, at: Position(x: area.x + 1, y: area.y + 1), style: state.styles.title, maxWidth: area.width - 1)
             var parts: [String] = []
             if state.statisticsPath != nil { parts.append(kind.label) }
             if let plan = state.planPath { parts.append("plan " + (plan as NSString).lastPathComponent) }
             right = parts.joined(separator: "  ")
         } else {
-            right = fittingFigures(model, width: max(0, area.width - min(32, area.width / 3)), wide: false, kind: kind)
+            right = fittingFigures(model, width: max(0, area.width - min(32, area.width / 3)), wide: false, kind: kind, quality: quality)
         }
         let rightWidth = min(right.count, area.width)
         let x = bar.maxX - rightWidth
@@ -131,8 +136,8 @@ public enum ExplorerView {
     public static func titleBarStyle(_ styles: PaneStyles) -> Style { styles.accent.reversed }
 
     /// What the status line's gauge shows: plain spectra while they compute, then data-aware
-    /// ones (labelled `W·S`), else a running compression job's layers, so it shows whichever
-    /// view is up; nil for no gauge.
+    /// ones (labelled `W·S`), else a running compression job's layers, else a running
+    /// measurement's forward passes (labelled `eval`), so it shows whichever view is up; nil for no gauge.
     static func statusProgress(_ state: ExplorerState) -> (done: Int, total: Int, what: String)? {
         let plain = state.progress
         if plain.completed < plain.total { return (plain.completed, plain.total, "") }
@@ -141,6 +146,10 @@ public enum ExplorerView {
         }
         if let job = state.job, job.isRunning, job.total > 0 {
             return (job.completed, job.total, "job ")
+        }
+        if case let .running(model, completed, total)? = state.runningMeasurement?.phase, total > 0 {
+            // The original model's passes, then the candidate's: one bar over both.
+            return (completed + (model == "candidate" ? total : 0), 2 * total, "eval ")
         }
         return nil
     }

@@ -30,11 +30,22 @@ enum ViewPaneView {
         case .heatmap:
             let energy = ExplorerFormat.trimmedPercent(state.heatmapEnergy)
             var pane = HeatmapPane(title: prefix.isEmpty ? "Rank for \(energy) energy (E cycles)" : "Data-aware rank for \(energy) (E)",
-                                   cells: state.heatmapShowsAlpha ? state.heatmapAlphaCells : state.heatmapCells,
-                                   energy: state.heatmapEnergy, styles: styles)
-            if state.heatmapShowsAlpha {
-                pane.showsAlpha = true
-                pane.title = prefix + "Alpha per block × role (A: rank)"
+                                   cells: state.heatmapCells, energy: state.heatmapEnergy, styles: styles)
+            let metric = state.sensitivity?.metric.description ?? "loss"
+            switch state.heatmapContent {
+            case .rank: break
+            case .alpha:
+                pane.cells = state.heatmapAlphaCells
+                pane.content = .alpha
+                pane.title = prefix + "Alpha per block × role (A: next)"
+            case .lossAtPlan:
+                pane.cells = state.heatmapLossCells(.lossAtPlan)
+                pane.content = .loss(caption: "Δ \(metric) at the plan's choices")
+                pane.title = "Sensitivity at the plan (A: next)"
+            case .lossAtProbe:
+                pane.cells = state.heatmapLossCells(.lossAtProbe)
+                pane.content = .loss(caption: "Δ \(metric) at rank \(state.lowestProbeLabel) of full")
+                pane.title = "Sensitivity at the lowest probe (A: next)"
             }
             pane.render(into: &buffer, area: area)
         case .sparseDense:
@@ -50,7 +61,17 @@ enum ViewPaneView {
             SparseDensePane(shapes: inputs.shapes, keptParameters: inputs.kept, valueBits: inputs.bits, styles: styles)
                 .render(into: &buffer, area: area)
         case .jobs:
-            JobsPane(job: state.job, now: state.clock(), styles: styles).render(into: &buffer, area: area)
+            let measurements = MeasurementsPane(measurements: state.measurements, textPath: state.measureTextPath, styles: styles)
+            let jobs = JobsPane(job: state.job, now: state.clock(), styles: styles)
+            if state.measurements.isEmpty && state.measureTextPath == nil {
+                jobs.render(into: &buffer, area: area)
+            } else if state.job == nil {
+                measurements.render(into: &buffer, area: area)
+            } else {
+                let halves = area.rows([.fraction(0.5), .remainder])
+                jobs.render(into: &buffer, area: halves[0])
+                measurements.render(into: &buffer, area: halves[1])
+            }
         case .esd:
             let index = state.selection
             let selected = state.selectedEntry != nil

@@ -22,7 +22,9 @@ struct EvalCommand: ParsableCommand, ModelTextCommand {
         pairwise similarities. The text is tokenized with the checkpoint's tokenizer.json. The \
         runtime is float32 on OpenBLAS; it holds 4 bytes per parameter. With --plan, --stats \
         compresses data-aware as `compress --stats` does, and --parallel-layers compresses that \
-        many layers at once; --stats and --incoherence go with --plan only.
+        many layers at once; --stats and --incoherence go with --plan only. --events prints the \
+        JSON-lines progress protocol on standard output instead of the table (docs/evaluation.md); \
+        the explorer's measure key reads it.
         """
     )
 
@@ -53,15 +55,34 @@ struct EvalCommand: ParsableCommand, ModelTextCommand {
 
     @OptionGroup var json: JSONFlag
 
+    @Flag(help: "Print JSON-lines progress events on standard output instead of the table (docs/evaluation.md).")
+    var events = false
+
     func validate() throws {
         if plan != nil && compressed != nil { throw ValidationError("Give at most one of --plan and --compressed.") }
         if incoherence && plan == nil { throw ValidationError("--incoherence goes with --plan (a compressed folder records its own).") }
         if statistics.isGiven && plan == nil { throw ValidationError("--stats goes with --plan (a compressed folder is already compressed).") }
         if sensitivity != nil && plan == nil { throw ValidationError("--sensitivity goes with --plan (the prediction is of the plan's choices).") }
         if sensitivity != nil && json.isOn { throw ValidationError("--sensitivity prints its prediction with the table; --json does not carry it yet.") }
+        if events && json.isOn { throw ValidationError("Give at most one of --json and --events.") }
+        if events && sensitivity != nil { throw ValidationError("--sensitivity prints its prediction with the table; --events does not carry it.") }
     }
 
     func run() throws {
+        do {
+            try evaluate()
+        } catch let error where events && !(error is ExitCode) {
+            // Problems found before the model runs (checkpoint, text, plan) are protocol lines too.
+            EvalEvent.failed(error).emit()
+            throw error
+        }
+    }
+
+    /// True when progress goes to a terminal bar on standard error (neither --json nor --events).
+    private var showsBar: Bool { !json.isOn && !events && isatty(STDERR_FILENO) == 1 }
+
+    private func evaluate() throws {
+        let start = Date()
         try BLASLoading.require()
         let opened = try input.open()
         let (model, encode, contents) = (opened.model, opened.encode, opened.contents)
@@ -76,6 +97,11 @@ struct EvalCommand: ParsableCommand, ModelTextCommand {
             candidate = nil
         }
         let prediction = try sensitivity.flatMap { profile in try planCandidate.map { try predictedQuality(profile: profile, candidate: $0) } }
+        if events {
+            EvalEvent.started(metric: model.hyperparameters.family.isCausal ? "perplexity" : "embedding",
+                              candidate: candidate?.description).emit()
+            if candidate != nil { EvalEvent.compressing.emit() }
+        }
         let decoded = try candidate?.decodedLayers()
         if let decoded { try model.checkInstallable(decoded) }
         let report: EvalReport
@@ -84,7 +110,9 @@ struct EvalCommand: ParsableCommand, ModelTextCommand {
         } else {
             report = try evaluateEmbeddings(model, contents: contents, encode: encode, candidate: candidate, decoded: decoded)
         }
-        if json.isOn {
+        if events {
+            EvalEvent.finished(report, seconds: Date().timeIntervalSince(start)).emit()
+        } else if json.isOn {
             try JSONOutput.print(report)
         } else {
             print(report.lines().joined(separator: "\n"))
@@ -138,15 +166,16 @@ struct EvalCommand: ParsableCommand, ModelTextCommand {
 
     private func runPerplexity(_ model: TransformerModel, windows: [[Int]], label: String) throws -> EvalReport.Figures {
         useEveryCore()
-        let progress = ProgressLine(enabled: !json.isOn && isatty(STDERR_FILENO) == 1)
+        let progress = ProgressLine(enabled: showsBar)
         let start = Date()
         let result = try PerplexityEvaluator.evaluate(model, windows: windows) { done, total in
+            if events { EvalEvent.progress(model: label, completed: done, total: total).emit() }
             let rate = Double(done * input.seqLen) / max(Date().timeIntervalSince(start), 1e-9)
             progress.update(completed: done, total: total, note: String(format: "%@ · %.0f tok/s", label, rate))
         }
         progress.finish()
         return EvalReport.Figures(perplexity: result.perplexity, tokensPerSecond: result.tokensPerSecond,
-                                  seconds: result.seconds, linearParameters: model.linearParameterCount)
+                                  seconds: result.seconds, linearParameters: model.blockLinearParameterCount)
     }
 
     private func evaluateEmbeddings(_ model: TransformerModel, contents: String, encode: (String) -> [Int],
@@ -172,12 +201,13 @@ struct EvalCommand: ParsableCommand, ModelTextCommand {
 
     private func runEmbeddings(_ model: TransformerModel, sentences: [[Int]], label: String) throws -> (figures: EvalReport.Figures, embeddings: [[Float]]) {
         useEveryCore()
-        let progress = ProgressLine(enabled: !json.isOn && isatty(STDERR_FILENO) == 1)
+        let progress = ProgressLine(enabled: showsBar)
         let result = try EmbeddingEvaluator.embed(model, sentences: sentences) { done, total in
+            if events { EvalEvent.progress(model: label, completed: done, total: total).emit() }
             progress.update(completed: done, total: total, note: label)
         }
         progress.finish()
         return (EvalReport.Figures(perplexity: nil, tokensPerSecond: result.tokensPerSecond, seconds: result.seconds,
-                                   linearParameters: model.linearParameterCount), result.embeddings)
+                                   linearParameters: model.blockLinearParameterCount), result.embeddings)
     }
 }

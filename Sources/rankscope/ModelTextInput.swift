@@ -47,6 +47,16 @@ enum ModelTextInput {
         return { tokenizer.encode($0, addSpecialTokens: true) }
     }
 
+    /// Checks, without loading the weights, that `eval` can run `checkpoint` over the text in
+    /// `file`: its config names an architecture the runtime has, its tokenizer and the text read.
+    /// The explorer's `--text` checks this before taking the screen; its measure key runs `eval`.
+    static func checkEvaluable(_ checkpoint: Checkpoint, text file: String) throws {
+        guard let config = checkpoint.config else { throw ModelRuntimeError.missingConfig(folder: folder(of: checkpoint.path)) }
+        _ = try ModelHyperparameters(config: config)
+        _ = try tokenizer(for: checkpoint)
+        _ = try readText(file)
+    }
+
     /// An encoder's evaluation sentences: one a line of `contents` (blank lines skipped), each
     /// tokenized and cut to the model's length limit (its first tokens and its last, the end
     /// marker). At least two are needed.

@@ -55,7 +55,7 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "A plan file to evaluate, or to start the allocation from (its locks, exclusions and floors bind it).")
     var plan: String?
 
-    @Option(help: "With a target: how per-matrix errors combine: relative (default: each matrix's error relative to its own norm, all alike), relative-params (weighted by parameter share) or squared-error (the model's relative error; big-norm matrices win).")
+    @Option(help: "With a target: how per-matrix errors combine: relative (default: each matrix's error relative to its own norm, all alike), relative-params (weighted by parameter share), retained (Σ −ln(1 − r²) of the relative errors r: deep cuts spread out) or squared-error (the model's relative error; big-norm matrices win).")
     var objective: String?
 
     @Option(name: .customLong("min-rank"), help: "With a target: the least rank of a free matrix: 16 (a rank), 10% (of its full rank) or 50%u (of its rank in the uniform plan at the same target; the default). Only 0 allows removing a matrix.")
@@ -86,7 +86,6 @@ struct PlanCommand: ParsableCommand {
         if targets.count > 1 {
             throw ValidationError("Give at most one of --target-params, --target-bytes, --target-bits and --max-error.")
         }
-        if sensitivity != nil && json.isOn { throw ValidationError("--sensitivity prints its prediction with the tables; --json does not carry it yet.") }
     }
 
     func run() throws {
@@ -137,8 +136,11 @@ struct PlanCommand: ParsableCommand {
             try resolution.document(checkpoint: reference).write(to: out, with: writer)
         }
         if json.isOn {
+            let predicted = zip2(sensitivity, prediction).map { path, model in
+                PredictionReport(model, profilePath: path, choices: evaluation.choices, uniformChoices: evaluation.allocation?.uniform?.choices)
+            }
             try JSONOutput.print(PlanReport(path: catalog.checkpoint.path, planFile: plan, evaluation: evaluation, resolved: resolved,
-                                            source: source))
+                                            source: source, prediction: predicted))
         } else {
             var lines = PlanTables.render(evaluation, path: catalog.checkpoint.path, planFile: plan, document: document)
             if let forecast = try? OutputForecast(checkpoint: catalog.checkpoint, choices: evaluation.choices,
@@ -156,6 +158,10 @@ struct PlanCommand: ParsableCommand {
             }
             if let sensitivity, let prediction {
                 lines += [""] + SensitivityOption.lines(prediction.predict(evaluation.choices), profilePath: sensitivity)
+                if let uniform = evaluation.allocation?.uniform {
+                    lines.append(String(format: "Uniform ranks at the same target (%.1f%% of each matrix's full rank): predicted ", 100 * uniform.fraction)
+                                 + SensitivityOption.figure(prediction.predict(uniform.choices)) + ".")
+                }
             }
             if let out { lines += ["", "plan written to \(out)"] }
             if let outUniform {

@@ -38,13 +38,16 @@ enum PlanOptions {
         return nil
     }
 
-    /// `16,8,4` → {16, 8, 4}, every width supported.
-    static func bitWidths(_ text: String) throws -> Set<Int> {
+    /// `--allow-bits 16,8,4` → {16, 8, 4}, every width supported.
+    static func bitWidths(_ text: String) throws -> Set<Int> { try bitWidths(text, option: "--allow-bits") }
+
+    /// `16,8,4` → {16, 8, 4}, every width supported; a problem names `option`, the option given.
+    static func bitWidths(_ text: String, option: String) throws -> Set<Int> {
         let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         var widths = Set<Int>()
         for part in parts {
             guard let bits = Int(part), LayerChoice.supportedFactorBits.contains(bits) else {
-                throw Failure("--allow-bits '\(text)' must list bit widths from 16, 8, 4, 3 and 2, separated by commas")
+                throw Failure("\(option) '\(text)' must list bit widths from 16, 8, 4, 3 and 2, separated by commas")
             }
             widths.insert(bits)
         }

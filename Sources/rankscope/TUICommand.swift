@@ -4,11 +4,12 @@ import Explorer
 import Planning
 import TerminalUI
 
-/// `rankscope tui PATH [--plan FILE] [--stats FILE]`: the full-screen explorer.
+/// `rankscope tui PATH [--plan FILE] [--stats FILE] [--text FILE] [--sensitivity PROFILE]`: the
+/// full-screen explorer.
 ///
-/// The checkpoint (and the plan and activation statistics, when given) are opened and checked
-/// before curses takes the terminal, so a bad path, plan or statistics file prints as one
-/// sentence on a normal screen; the terminal is restored on every way out.
+/// The checkpoint (and the plan, activation statistics, evaluation text and sensitivity profile,
+/// when given) are opened and checked before curses takes the terminal, so a bad path or file
+/// prints as one sentence on a normal screen; the terminal is restored on every way out.
 struct TUICommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tui",
@@ -24,6 +25,12 @@ struct TUICommand: ParsableCommand {
 
     @OptionGroup var statisticsOption: StatisticsOption
 
+    @Option(help: ArgumentHelp("An evaluation text, as for `eval`: v measures the current plan's perplexity (encoders: embedding cosine) over it with rankscope eval, in the background.", valueName: "file"))
+    var text: String?
+
+    @Option(help: ArgumentHelp("A sensitivity profile (`rankscope sensitivity`): the top line and the budget panel show the plan's predicted perplexity or embedding cosine.", valueName: "profile"))
+    var sensitivity: String?
+
     @OptionGroup var themeOption: ThemeOption
 
     func run() throws {
@@ -32,19 +39,35 @@ struct TUICommand: ParsableCommand {
         if let document { try TUICommand.check(document, against: catalog) }
         let statistics = try statisticsOption.open()
         try statistics?.requireStatistics(for: catalog.compressibleEntries, of: catalog.checkpoint)
+        if let text { try ModelTextInput.checkEvaluable(catalog.checkpoint, text: text) }
+        let profile = try sensitivity.map { path in
+            try TUICommand.profile(path: path, catalog: catalog, checkpointPath: checkpoint.path, hasStatistics: statistics != nil)
+        }
         let theme = try themeOption.resolve()
         try BLASLoading.require()
         let backend = try CursesBackend()
         defer { backend.restore() }
         let app = ExplorerApp(catalog: catalog, backend: backend,
                               cache: SpectrumCache(directory: SpectrumCache.defaultDirectory()), plan: document, theme: theme,
-                              runner: CompressionRunner(command: [TUICommand.executablePath, "compress"]), statistics: statistics)
+                              runner: CompressionRunner(command: [TUICommand.executablePath, "compress"]), statistics: statistics,
+                              evaluator: text.map { EvaluationRunner(command: [TUICommand.executablePath, "eval"], textPath: $0) },
+                              sensitivity: profile)
         app.run()
     }
 
     /// This program's own executable, for the explorer's background `compress` child process.
     static var executablePath: String {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
+    /// The sensitivity profile at `path`, checked against the checkpoint; a profile measured
+    /// data-aware needs `--stats` too, whose spectra its curves read.
+    static func profile(path: String, catalog: LayerCatalog, checkpointPath: String, hasStatistics: Bool) throws -> SensitivityProfile {
+        let profile = try SensitivityOption.profile(path: path, checkpointPath: checkpointPath, shapes: SensitivityOption.shapes(of: catalog))
+        if profile.settings.truncation == .dataAware && !hasStatistics {
+            throw PlanOptions.Failure("\(path) was measured with data-aware truncation (--stats): give --stats too, or the prediction reads the wrong tail energies")
+        }
+        return profile
     }
 
     /// Throws the plan's first problem with this checkpoint (unknown layer, rank above full rank, …)

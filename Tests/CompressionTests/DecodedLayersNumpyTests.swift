@@ -6,7 +6,7 @@ import PythonOracle
 import SafeTensors
 @testable import Compression
 
-/// numpy decodes each folder `compress`'s job wrote from the README alone (the `rankscope` section
+/// numpy decodes each folder `compress`'s job wrote from docs/compression.md alone (the `rankscope` section
 /// of config.json, the factor names and the "Quantized tensor layout" `dequantize`), and finds the
 /// float32 matrices ``CompressedFolder`` gives bit for bit, and the report's error.
 final class DecodedLayersNumpyTests: XCTestCase {
@@ -69,7 +69,7 @@ def dequantize(qweight, scales, zeros, R, C, b, g):
     group = np.arange(C) // g
     return (codes - zeros.astype(np.float64)[:, group]) * scales.astype(np.float64)[:, group]
 
-def splitmix_signs(seed, count):               # README "Incoherence processing": SplitMix64, top bit set -> -1
+def splitmix_signs(seed, count):               # docs/compression.md "Incoherence processing": SplitMix64, top bit set -> -1
     mask, s, out = (1 << 64) - 1, seed, []
     for _ in range(count):
         s = (s + 0x9E3779B97F4A7C15) & mask

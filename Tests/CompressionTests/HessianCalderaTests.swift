@@ -68,7 +68,7 @@ final class HessianCalderaTests: XCTestCase {
     }
 
     /// The tensors, written to a `.safetensors` file, load with the `safetensors` package and decode
-    /// with the README's numpy function to Q̂ + Â·B̂ whose errors on W and on X are the reported ones.
+    /// with docs/compression.md's numpy function to Q̂ + Â·B̂ whose errors on W and on X are the reported ones.
     func testWrittenTensorsDecodeInNumpyToTheReportedErrors() throws {
         let x = try HessianOracle.activations(channels: 64, tokens: 256, seed: 94)
         let whitening = try HessianOracle.whitening(of: x)

@@ -9,7 +9,7 @@ import SafeTensors
 /// numpy's side of the Hessian-weighted tests: an independent GPTQ/LDLQ written from the paper's
 /// recipe (GPTQ's own `cholesky → inverse → upper cholesky`, one column at a time, no lazy blocks),
 /// and a reader that loads a written `.safetensors` file with the `safetensors` package and decodes
-/// it with the README's `dequantize` verbatim.
+/// it with docs/compression.md's `dequantize` verbatim.
 enum HessianOracle {
     /// Anisotropic, correlated inputs `X = diag(d)·M·G` (n channels, `tokens` columns) with
     /// `d` spanning three orders of magnitude (`10^(3·π(i)/n − 1.5)`, π a seeded permutation, so
@@ -68,7 +68,7 @@ def f16(x):
     return np.float16(np.float32(x))          # Swift: Float(x), then F16 round-to-nearest-even
 def spacing(v):                                # distance between F16 numbers around v >= 0
     return 2.0 ** -24 if v < 2.0 ** -14 else 2.0 ** (math.frexp(v)[1] - 1 - 10)
-def scale_zero(low, high, levels):             # the README's / QuantizedMatrix's group rule
+def scale_zero(low, high, levels):             # docs/compression.md's / QuantizedMatrix's group rule
     largest = max(abs(low), abs(high))
     if not high > low:
         s = f16(largest if largest > 0 else 1.0)
@@ -168,7 +168,7 @@ from safetensors.numpy import load_file
 d = sys.argv[1]
 c = json.load(open(d + "/case.json"))
 t = load_file(d + "/model.safetensors")
-# The README's decoder, verbatim.
+# docs/compression.md's decoder, verbatim.
 def dequantize(qweight, scales, zeros, R, C, b, g):
     bits = np.unpackbits(qweight, bitorder="little")[: R * C * b].reshape(R * C, b)
     codes = (bits.astype(np.int64) << np.arange(b)).sum(axis=1).reshape(R, C)

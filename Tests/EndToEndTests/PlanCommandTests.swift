@@ -3,7 +3,7 @@ import PythonOracle
 import XCTest
 
 /// `rankscope plan` on the demo checkpoint, checked against figures numpy derives from the
-/// checkpoint's own bytes with the README's formulas.
+/// checkpoint's own bytes with docs/planning.md's formulas.
 final class PlanCommandTests: XCTestCase {
     private static var directory = ""
     private var demo: String { Self.directory + "/demo" }
@@ -34,7 +34,7 @@ final class PlanCommandTests: XCTestCase {
     n = int.from_bytes(raw[:8], "little")
     header = {k: v for k, v in json.loads(raw[8:8 + n]).items() if k != "__metadata__"}
     def c_group(bits, g):
-        # README's noise model: (g − 2 + 6u²)/g · ρ₂(g)² / (12·(2^b − 1 − u)²), u the zero-point slack.
+        # docs/planning.md's noise model: (g − 2 + 6u²)/g · ρ₂(g)² / (12·(2^b − 1 − u)²), u the zero-point slack.
         if bits >= 16 or g <= 2: return 0.0
         u = 2 * 2.0 ** (math.floor(math.log2(1.5 * (2 ** bits - 1))) - 10)
         rho = 2 * norm.ppf((g - 0.4225) / (g + 0.155))

@@ -79,6 +79,10 @@ final class SharedOptionsTests: XCTestCase {
         }
         XCTAssertEqual(outputs[0], outputs[1])
         XCTAssertTrue(outputs[0].contains("\"singular_values\""))
+        let bits = try Harness.rankscope(["sensitivity", model, "--text", model, "--out", directory + "/profile.json", "--bits", "5"],
+                                         cacheHome: directory + "/cache")
+        XCTAssertEqual(bits.status, 1)
+        XCTAssertTrue(bits.stderr.hasPrefix("rankscope: --bits '5' must list bit widths"), "names the option given: \(bits.stderr)")
         for spelling in ["--jobs", "--parallel-layers"] {
             let zero = try Harness.rankscope(["compress", model, "--plan", directory + "/none.json", "--out", directory + "/out", spelling, "0"],
                                              cacheHome: directory + "/cache")

@@ -6,7 +6,7 @@ import TerminalUI
 import XCTest
 
 /// The budget panel and plan opening go through Planning's one resolution (``PlanResolution``):
-/// the panel honours `--allow-bits` (Ctrl-O) and a loaded plan's defaults and `allow_bits`, and a
+/// the panel honours `--allow-bits` (Ctrl-E) and a loaded plan's defaults and `allow_bits`, and a
 /// plan made in the panel and saved is byte for byte what `rankscope plan --out` writes at the
 /// same settings. Expected allocations come from a ``BudgetAllocator`` configured by hand.
 final class ExplorerResolutionTests: XCTestCase {
@@ -35,9 +35,9 @@ final class ExplorerResolutionTests: XCTestCase {
 
     func testTheBudgetPanelHonoursAllowBits() throws {
         let (app, backend) = try ExplorerFixture.readyApp(width: 120, height: 30)
-        openPanel(app, tabs: 1, value: "900", keys: [.ctrl("o"), .ctrl("o")])
+        openPanel(app, tabs: 1, value: "900", keys: [.ctrl("e"), .ctrl("e")])
         XCTAssertEqual(app.state.budgetPanel?.allowedBits, [16, 8, 4], "none → 16,8 → 16,8,4")
-        XCTAssertTrue(backend.lines().joined().contains("also 16,8,4-bit (^O)"), backend.lines().joined(separator: "\n"))
+        XCTAssertTrue(backend.lines().joined().contains("also 16,8,4-bit (^E)"), backend.lines().joined(separator: "\n"))
         app.handle(.enter)
         XCTAssertFalse(app.state.budgetPanel?.failed ?? true, app.state.budgetPanel?.outcome.joined(separator: "\n") ?? "")
         let names = app.state.entries.map(\.info.name)
@@ -48,9 +48,9 @@ final class ExplorerResolutionTests: XCTestCase {
         XCTAssertTrue(app.state.settings.contains { (bits($0.choice) ?? 16) < 16 }, "some layer took narrower factors")
         XCTAssertTrue(app.state.budgetPanel?.outcome.first?.hasSuffix("· also 16,8,4-bit") ?? false, "the outcome repeats the widths")
 
-        // Without them (Ctrl-O wraps back to none) every factor is 16-bit, and the error is larger.
+        // Without them (Ctrl-E wraps back to none) every factor is 16-bit, and the error is larger.
         let narrow = app.state.totals.model.relativeError
-        ExplorerScreens.type(app, [.ctrl("o"), .ctrl("o"), .ctrl("o"), .enter])
+        ExplorerScreens.type(app, [.ctrl("e"), .ctrl("e"), .ctrl("e"), .enter])
         XCTAssertEqual(app.state.budgetPanel?.allowedBits, [])
         XCTAssertTrue(app.state.settings.allSatisfy { (bits($0.choice) ?? 16) == 16 })
         XCTAssertGreaterThan(app.state.totals.model.relativeError, narrow)
@@ -64,7 +64,7 @@ final class ExplorerResolutionTests: XCTestCase {
         ExplorerScreens.type(app, text: "5")
         ExplorerScreens.type(app, [.enter, .character("p"), .end, .character("x"), .home])
         // Factor bits 8, groups of 32, also 16 and 8 bits; 2 kB.
-        openPanel(app, tabs: 1, value: "2KB", keys: [.down, .home, .home, .ctrl("o")])
+        openPanel(app, tabs: 1, value: "2KB", keys: [.down, .home, .home, .ctrl("e")])
         app.handle(.enter)
         XCTAssertFalse(app.state.budgetPanel?.failed ?? true, app.state.budgetPanel?.outcome.joined(separator: "\n") ?? "")
         let saved = app.state.planDocument(file: "panel.json")

@@ -66,7 +66,7 @@ final class ByteCountFormattingTests: XCTestCase {
             XCTAssertEqual(ByteCountFormatting.described(n), want[2], "described(\(n))")
             XCTAssertLessThanOrEqual(ByteCountFormatting.compact(n).count, n < 1 << 60 ? 7 : 8, "compact(\(n)) fits a 7-cell column")
         }
-        // What the README and the task promise, spelled out: the same checkpoint in both forms.
+        // What docs/planning.md and the task promise, spelled out: the same checkpoint in both forms.
         XCTAssertEqual(ByteCountFormatting.text(1_048_575), "1.00 MiB", "never 1024.00 KiB")
         XCTAssertEqual(ByteCountFormatting.compact(1_048_064), "1MiB", "never 1024KiB")
     }

@@ -8,7 +8,7 @@ final class PowerLawFitTests: XCTestCase {
     func testPrunedSearchEqualsExhaustiveSearch() {
         var generator = SeededGenerator(seed: 18)
         var spectra: [[Double]] = []
-        for size in [20, 21, 64, 300, 1000] {
+        for size in [20, 21, 64, 300, 1000, 4000] {
             // Power laws with a plateau (the 70B bench's shape), Pareto samples, uniform bulks
             // with a few spikes, and exact duplicates.
             for exponent in [0.3, 0.6, 0.9] {

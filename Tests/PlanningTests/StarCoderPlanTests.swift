@@ -61,7 +61,7 @@ final class StarCoderPlanTests: XCTestCase {
     }
 
     /// At densities where every nnz is whole (½ and ¼ of each matrix), each format's size is its
-    /// README formula summed over the 160 matrices, and each break-even density its closed form.
+    /// docs/planning.md formula summed over the 160 matrices, and each break-even density its closed form.
     func testSparseFormatSizesFollowTheDocumentedFormulas() {
         let shapes = Self.tensors.compactMap { $0.isCompressible ? $0.matrixShape : nil }
         XCTAssertEqual(shapes.count, 160)

@@ -4,7 +4,7 @@ import LinearAlgebra
 /// element (i, j) is `values[i·columns + j]`.
 ///
 /// Values decoded from 16-bit and F32 tensors are exact (every F16, BF16 and F32 number is a
-/// Float). A quantized matrix holds `Float((q − z)·s)`, the dequantized value of the README's
+/// Float). A quantized matrix holds `Float((q − z)·s)`, the dequantized value of docs/compression.md's
 /// layout computed in double (as the report's measured error is) and rounded once to Float.
 public struct DecodedMatrix: Sendable, Equatable {
     /// Rows.

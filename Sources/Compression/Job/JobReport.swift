@@ -2,7 +2,7 @@ import Foundation
 import Planning
 
 /// `rankscope-report.json`: per compressed layer the plan's estimate and what was measured and
-/// written, and the totals. The schema is in the README ("Compressed checkpoints"); keys are
+/// written, and the totals. The schema is in docs/compression.md ("Report"); keys are
 /// snake_case, unknown figures are absent.
 public struct JobReport: Sendable, Equatable, Encodable {
     /// One compressed layer.

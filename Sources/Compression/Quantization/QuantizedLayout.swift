@@ -1,4 +1,4 @@
-/// How a quantized matrix is written to the output checkpoint (the README's
+/// How a quantized matrix is written to the output checkpoint (docs/compression.md's
 /// "Quantized tensor layout" section says the same).
 ///
 /// A quantized matrix X (R rows × C columns, bits b ∈ {2, 3, 4, 8}, group size g) under the name

@@ -19,9 +19,7 @@ public final class CompressionRunner: @unchecked Sendable {
 
     /// The command prefix (executable and subcommand).
     public let command: [String]
-    private let lock = NSLock()
-    private var messages: [Message] = []
-    private var process: Process?
+    private let child = ChildProcessLines()
 
     /// A runner calling `command` (executable first).
     public init(command: [String]) {
@@ -30,66 +28,24 @@ public final class CompressionRunner: @unchecked Sendable {
 
     /// Launches the job; throws when the executable cannot be started.
     public func start(checkpoint: String, planPath: String, outputFolder: String) throws {
-        guard let executable = command.first else { throw CocoaError(.executableNotLoadable) }
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: executable)
         // `--out=FOLDER` and `-- CHECKPOINT`: a folder or checkpoint named like an option (`-x`)
         // stays a value instead of being parsed as one.
-        child.arguments = Array(command.dropFirst()) + ["--plan=" + planPath, "--out=" + outputFolder, "--resume", "--events", "--", checkpoint]
-        let output = Pipe()
-        child.standardOutput = output
-        child.standardError = FileHandle.nullDevice
-        child.standardInput = FileHandle.nullDevice
-        try child.run()
-        lock.lock()
-        process = child
-        lock.unlock()
-        let reader = Thread { [weak self] in
-            var pending = Data()
-            let handle = output.fileHandleForReading
-            while true {
-                let chunk = handle.availableData
-                if chunk.isEmpty { break }
-                pending.append(chunk)
-                while let newline = pending.firstIndex(of: 0x0A) {
-                    let lineData = pending[pending.startIndex..<newline]
-                    pending.removeSubrange(pending.startIndex...newline)
-                    if let text = String(data: lineData, encoding: .utf8), let line = JobLine(text) { self?.push(.line(line)) }
-                }
-            }
-            child.waitUntilExit()
-            self?.push(.exited(child.terminationStatus))
-        }
-        reader.start()
+        try child.start(command + ["--plan=" + planPath, "--out=" + outputFolder, "--resume", "--events", "--", checkpoint])
     }
 
     /// Asks the job to stop (SIGTERM): layers in flight finish and are journaled, then it exits.
-    public func cancel() {
-        lock.lock()
-        let child = process
-        lock.unlock()
-        if let child, child.isRunning { child.terminate() }
-    }
+    public func cancel() { child.cancel() }
 
     /// True while the child process runs.
-    public var isRunning: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return process?.isRunning ?? false
-    }
+    public var isRunning: Bool { child.isRunning }
 
-    /// Takes every message queued so far.
+    /// Takes every message queued so far (lines that are not protocol lines are skipped).
     public func drain() -> [Message] {
-        lock.lock()
-        defer { lock.unlock() }
-        let taken = messages
-        messages = []
-        return taken
-    }
-
-    private func push(_ message: Message) {
-        lock.lock()
-        messages.append(message)
-        lock.unlock()
+        child.drain().compactMap { message in
+            switch message {
+            case .line(let text): return JobLine(text).map(Message.line)
+            case .exited(let status): return .exited(status)
+            }
+        }
     }
 }

@@ -33,12 +33,15 @@ extension ExplorerState {
         return .perform(.startJob(outputFolder: folder), saying: "Compressing into \(folder)… (C cancels; keep browsing)")
     }
 
+    /// `C`: cancels the compression job and the measurement, whichever run.
     mutating func cancelJob() -> ExplorerUpdate {
-        guard job?.isRunning == true else { return .say("No compression job is running.", tone: .warning) }
+        guard job?.isRunning == true else { return cancelMeasurement() }
         job?.requestCancel()
-        return ExplorerUpdate(status: StatusMessage("Cancelling the job: layers in flight finish first; c with the same folder resumes.",
-                                                    tone: .warning),
-                              effects: [.cancelJob])
+        var update = ExplorerUpdate(status: StatusMessage("Cancelling the job: layers in flight finish first; c with the same folder resumes.",
+                                                          tone: .warning),
+                                    effects: [.cancelJob])
+        if runningMeasurement != nil { update.effects += cancelMeasurement().effects }
+        return update
     }
 
     /// Folds in what the job runner reported; completion, cancellation and failure go to the status line.

@@ -21,13 +21,9 @@ public enum JobLine: Equatable, Sendable {
 
     /// Parses one protocol line; nil for blank, malformed or unknown lines.
     public init?(_ line: String) {
-        guard let data = line.data(using: .utf8),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let event = object["event"] as? String else { return nil }
-        func int(_ key: String) -> Int? { (object[key] as? NSNumber)?.intValue }
-        func double(_ key: String) -> Double? { (object[key] as? NSNumber)?.doubleValue }
-        func string(_ key: String) -> String? { object[key] as? String }
-        switch event {
+        guard let object = ProtocolObject(line) else { return nil }
+        let (int, double, string) = (object.int, object.double, object.string)
+        switch object.event {
         case "started":
             guard let layers = int("layers") else { return nil }
             self = .started(layers: layers, resumed: int("resumed") ?? 0, output: string("output") ?? "")

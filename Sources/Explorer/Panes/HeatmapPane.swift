@@ -3,7 +3,8 @@ import Planning
 import TerminalUI
 
 /// Block × role grid of the rank each matrix needs to keep a chosen share of its energy, as a
-/// fraction of its full rank: where the model is low-rank, at a glance.
+/// fraction of its full rank: where the model is low-rank, at a glance. It can show instead each
+/// matrix's alpha, or its loss increase from a sensitivity profile (``Content``).
 ///
 /// A pure function of its inputs. Call:
 /// ```swift
@@ -30,14 +31,27 @@ public struct HeatmapPane: Widget {
         public var spectrum: Spectrum?
         /// WeightWatcher's alpha of the spectrum (−1 when the fit failed); nil while unknown.
         public var alpha: Double?
+        /// The model's loss increase from this matrix (sensitivity profile); nil while unknown.
+        public var loss: Double?
 
         /// Creates a cell.
-        public init(block: Int, role: String, spectrum: Spectrum?, alpha: Double? = nil) {
+        public init(block: Int, role: String, spectrum: Spectrum?, alpha: Double? = nil, loss: Double? = nil) {
             self.block = block
             self.role = role
             self.spectrum = spectrum
             self.alpha = alpha
+            self.loss = loss
         }
+    }
+
+    /// What the cells show.
+    public enum Content: Equatable, Sendable {
+        /// The rank for the energy share, as a fraction of full rank.
+        case rank
+        /// Alpha, on ``alphaRange``.
+        case alpha
+        /// The loss increase (``Cell/loss``) on a log scale over ``lossRange``; `caption` says which.
+        case loss(caption: String)
     }
 
     /// Text in the border.
@@ -49,13 +63,15 @@ public struct HeatmapPane: Widget {
     /// Colours and attributes.
     public var styles: PaneStyles
 
-    /// Show each cell's alpha (on ``alphaRange``) instead of its rank fraction.
-    public var showsAlpha = false
+    /// What the cells show: the rank fraction unless set.
+    public var content = Content.rank
 
     /// Cell width at which percentages are written in the cells.
     public static let numberedCellWidth = 5
     /// The alpha colour scale: 1 (heaviest tails) to 8; well-trained layers sit at 2–6.
     public static let alphaRange = 1.0...8.0
+    /// The loss colour scale, in powers of ten: 10⁻⁴ (or less) to 1 (or more).
+    public static let lossRange = -4.0...0.0
 
     /// Creates the pane.
     public init(title: String = "Rank heatmap", cells: [Cell], energy: Double, styles: PaneStyles = .standard) {
@@ -74,31 +90,58 @@ public struct HeatmapPane: Widget {
         return cells.map(\.role).filter { seen.insert($0).inserted }
     }
 
-    /// The grid of fractions r(energy)/s by role, then block; NaN where unknown.
-    public var fractions: [[Double]] {
+    /// The grid of `value(cell)` by role, then block; NaN where it is nil.
+    func grid(_ value: (Cell) -> Double?) -> [[Double]] {
         let blocks = self.blocks, roles = self.roles
         var grid = [[Double]](repeating: [Double](repeating: .nan, count: blocks.count), count: roles.count)
         let column = Dictionary(uniqueKeysWithValues: blocks.enumerated().map { ($0.element, $0.offset) })
         let row = Dictionary(uniqueKeysWithValues: roles.enumerated().map { ($0.element, $0.offset) })
         for cell in cells {
-            guard let spectrum = cell.spectrum, !spectrum.singularValues.isEmpty,
-                  let j = column[cell.block], let i = row[cell.role] else { continue }
-            grid[i][j] = Double(HeatmapPane.rank(spectrum, keeping: energy)) / Double(spectrum.singularValues.count)
+            guard let figure = value(cell), let j = column[cell.block], let i = row[cell.role] else { continue }
+            grid[i][j] = figure
         }
         return grid
     }
 
-    /// The grid of alphas by role, then block; NaN where unknown or where the fit failed.
-    public var alphas: [[Double]] {
-        let blocks = self.blocks, roles = self.roles
-        var grid = [[Double]](repeating: [Double](repeating: .nan, count: blocks.count), count: roles.count)
-        let column = Dictionary(uniqueKeysWithValues: blocks.enumerated().map { ($0.element, $0.offset) })
-        let row = Dictionary(uniqueKeysWithValues: roles.enumerated().map { ($0.element, $0.offset) })
-        for cell in cells {
-            guard let alpha = cell.alpha, alpha >= 0, let j = column[cell.block], let i = row[cell.role] else { continue }
-            grid[i][j] = alpha
+    /// The grid of fractions r(energy)/s by role, then block; NaN where unknown.
+    public var fractions: [[Double]] {
+        grid { cell in
+            guard let spectrum = cell.spectrum, !spectrum.singularValues.isEmpty else { return nil }
+            return Double(HeatmapPane.rank(spectrum, keeping: energy)) / Double(spectrum.singularValues.count)
         }
-        return grid
+    }
+
+    /// The grid of alphas by role, then block; NaN where unknown or where the fit failed.
+    public var alphas: [[Double]] { grid { cell in cell.alpha.flatMap { $0 >= 0 ? $0 : nil } } }
+
+    /// The loss increases as given, by role, then block; NaN where unknown.
+    var rawLosses: [[Double]] { grid { $0.loss } }
+
+    /// The grid of log₁₀ loss increases by role, then block (clamped to ``lossRange``); NaN where unknown.
+    public var losses: [[Double]] {
+        rawLosses.map { row in
+            row.map { loss in
+                guard loss.isFinite else { return .nan }
+                return min(max(log10(max(loss, 1e-12)), HeatmapPane.lossRange.lowerBound), HeatmapPane.lossRange.upperBound)
+            }
+        }
+    }
+
+    /// A loss increase in the three columns a cell's text has: `.00`, `.08`, `.50`, `1.2`, `12`, `123`, `1k+`.
+    public static func lossText(_ loss: Double) -> String {
+        guard loss.isFinite else { return "" }
+        if loss < 0.995 { return String(String(format: "%.2f", max(0, loss)).dropFirst()) }
+        if loss < 9.95 { return String(format: "%.1f", loss) }
+        return loss < 999.5 ? String(format: "%.0f", loss) : "1k+"
+    }
+
+    /// The grid shown and its colour range.
+    var shownGrid: (values: [[Double]], range: ClosedRange<Double>) {
+        switch content {
+        case .rank: return (fractions, 0...1)
+        case .alpha: return (alphas, HeatmapPane.alphaRange)
+        case .loss: return (losses, HeatmapPane.lossRange)
+        }
     }
 
     /// The smallest k whose truncation keeps `fraction` of the energy: the summary's figure for
@@ -138,21 +181,36 @@ public struct HeatmapPane: Widget {
         let cellWidth = blocks.count * HeatmapPane.numberedCellWidth <= room
             ? HeatmapPane.numberedCellWidth : max(1, min(3, room / blocks.count))
         let shown = min(blocks.count, max(0, room / cellWidth))
-        let grid = (showsAlpha ? alphas : fractions).map { Array($0.prefix(shown)) }
+        let (fullGrid, colourRange) = shownGrid
+        let grid = fullGrid.map { Array($0.prefix(shown)) }
         let digits = "\(blocks[..<shown].max() ?? 0)".count
         let range = shown < blocks.count ? " \(blocks[0])–\(blocks[shown - 1]) of \(blocks.count)" : ""
+        let what: String
+        switch content {
+        case .rank: what = "rank for \(ExplorerFormat.trimmedPercent(energy)) energy ÷ full rank"
+        case .alpha: what = "alpha of the λ = σ² tail"
+        case .loss(let caption): what = caption
+        }
         let caption = Legend(items: [
-            LegendItem(text: showsAlpha ? "alpha of the λ = σ² tail" : "rank for \(ExplorerFormat.trimmedPercent(energy)) energy ÷ full rank"),
+            LegendItem(text: what),
             LegendItem(text: "rows: role"),
             LegendItem(text: "columns: block" + range),
         ], textStyle: styles.text)
         let captionRows = min(caption.height(width: inner.width), inner.height)
         caption.render(into: &buffer, area: inner.resized(height: captionRows))
-        var map = Heatmap(values: grid, rowLabels: roles, range: showsAlpha ? HeatmapPane.alphaRange : 0...1, ramp: styles.heatRamp,
+        var map = Heatmap(values: grid, rowLabels: roles, range: colourRange, ramp: styles.heatRamp,
                           cellWidth: cellWidth, labelStyle: styles.text)
         if cellWidth >= HeatmapPane.numberedCellWidth {
-            map.cellTexts = grid.map { row in
-                row.map { !$0.isFinite ? "" : showsAlpha ? String(format: "%.1f", $0) : "\(Int(($0 * 100).rounded()))" }
+            let lossGrid = cells.isEmpty ? [] : rawLosses.map { Array($0.prefix(shown)) }
+            map.cellTexts = grid.enumerated().map { i, row in
+                row.enumerated().map { j, value in
+                    guard value.isFinite else { return "" }
+                    switch content {
+                    case .rank: return "\(Int((value * 100).rounded()))"
+                    case .alpha: return String(format: "%.1f", value)
+                    case .loss: return HeatmapPane.lossText(lossGrid[i][j])
+                    }
+                }
             }
         }
         let headerY = inner.y + captionRows
@@ -177,7 +235,12 @@ public struct HeatmapPane: Widget {
     func drawScale(into buffer: inout CellBuffer, x: Int, y: Int, width: Int) {
         let steps = 12
         var cursor = x
-        let (low, high) = showsAlpha ? ("α 1 ", " 8 (2–6 well trained)  · unknown") : ("0% ", " 100% of full rank  · unknown")
+        let (low, high): (String, String)
+        switch content {
+        case .rank: (low, high) = ("0% ", " 100% of full rank  · unknown")
+        case .alpha: (low, high) = ("α 1 ", " 8 (2–6 well trained)  · unknown")
+        case .loss: (low, high) = ("Δ≤1e-4 ", " ≥1 (log scale)  · unknown")
+        }
         cursor += buffer.write(low, at: Position(x: cursor, y: y), style: styles.text, maxWidth: max(0, x + width - cursor))
         let scale = Heatmap(values: [(0..<steps).map { Double($0) / Double(steps - 1) }], range: 0...1,
                             ramp: styles.heatRamp, cellWidth: 1)

@@ -3,7 +3,7 @@ import SafeTensors
 
 /// A compression plan as a person edits it: a versioned JSON file holding the checkpoint it was
 /// made for, defaults, ordered regular-expression rules, exact per-layer overrides and an
-/// optional global target for the budget allocator. The format is documented in the README
+/// optional global target for the budget allocator. The format is documented in docs/planning.md
 /// ("Plan files").
 ///
 /// - ``load(path:)`` and ``init(parsing:file:)`` read a file; every problem is a

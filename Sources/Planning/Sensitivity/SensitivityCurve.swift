@@ -5,7 +5,7 @@
 /// increase is linear in `t`; beyond the largest measured `t` (ranks below the smallest probe) it
 /// grows as `√t`: `Δ(t) = Δ_last·√(t / t_last)`. Loss grows roughly linearly with the squared
 /// output error for small cuts, and more slowly than that once a matrix is cut deep (measured on
-/// SmolLM2-135M and all-MiniLM-L6-v2; see the README). Predictions are never negative (a probe
+/// SmolLM2-135M and all-MiniLM-L6-v2; see docs/evaluation.md). Predictions are never negative (a probe
 /// can measure a tiny decrease, which is noise).
 public struct SensitivityCurve: Sendable, Equatable {
     /// `(t, Δ)` sorted by `t`, the origin first; points at the same `t` averaged.

@@ -15,8 +15,9 @@ import Foundation
 ///
 /// The search is exact but prunes, so large spectra cost far less than the n²/2 terms
 /// WeightWatcher evaluates: a screening pass with `exp` instead of `pow` keeps only the candidates
-/// within 10⁻⁹ of the best estimate (a coarse pass over every 32nd candidate sets its bound first),
-/// and the exact search runs over those; in both, each
+/// within 10⁻⁹ of the best estimate (a coarse pass over every 32nd candidate, then strides of
+/// ÷8 around the best so far, set its bound first), and the exact search runs over those; in
+/// both, candidates are visited from the largest x_min down (short tails first), each
 /// candidate's terms are visited outwards from the eigenvalue where the previous candidate's
 /// evaluation stopped (neighbours deviate most at nearly the same place), and the evaluation
 /// stops as soon as its running maximum loses: about 20 terms per candidate instead of n/2. A candidate
@@ -53,9 +54,17 @@ public struct PowerLawFit: Sendable, Equatable, Codable {
     /// Fits eigenvalues given in ascending order; nil when WeightWatcher's fit fails (fewer than
     /// two eigenvalues above the threshold), where it reports −1 for every figure.
     public static func fit(ascendingEigenvalues eigenvalues: [Double]) -> PowerLawFit? {
-        let data = eigenvalues.filter { $0 > eigenvalueThreshold }
+        fit(ascendingEigenvalues: eigenvalues, logs: eigenvalues.map { Foundation.log($0) })
+    }
+
+    /// ``fit(ascendingEigenvalues:)`` given the natural logarithm of every eigenvalue too
+    /// (callers that need them for more keep one pass of `log`).
+    public static func fit(ascendingEigenvalues eigenvalues: [Double], logs allLogs: [Double]) -> PowerLawFit? {
+        // Ascending, so the eigenvalues above the threshold are a suffix.
+        let first = eigenvalues.firstIndex { $0 > eigenvalueThreshold } ?? eigenvalues.count
+        let data = Array(eigenvalues[first...])
         guard data.count >= 2 else { return nil }
-        let logs = data.map { Foundation.log($0) }
+        let logs = Array(allLogs[first...])
         // Σ_{j≥i} ln λⱼ, summed from the large end.
         var suffix = [Double](repeating: 0, count: data.count + 1)
         for index in stride(from: data.count - 1, through: 0, by: -1) { suffix[index] = suffix[index + 1] + logs[index] }
@@ -99,7 +108,8 @@ public struct PowerLawFit: Sendable, Equatable, Codable {
     /// with exp((1−α)·(ln λⱼ − ln λᵢ)) instead of `pow` (within ``screeningSlack`` of the exact
     /// terms, and several times cheaper), pruned as the exact search is but against the best
     /// estimate plus the slack, so a candidate dropped here is strictly worse than the argmin.
-    /// A coarse pass over every 32nd candidate sets the bound first.
+    /// A coarse pass over every 32nd candidate and a narrowing one around its best set the bound
+    /// first; the order only changes the cost, never the shortlist's argmin.
     private static func screened(_ data: [Double], logs: [Double], alphas: [Double]) -> [Int] {
         let candidates = alphas.count
         var estimates = [Double](repeating: .infinity, count: candidates)
@@ -136,8 +146,21 @@ public struct PowerLawFit: Sendable, Equatable, Codable {
             estimates[index] = largest
             if !lost { bound = min(bound, largest) }
         }
-        for index in stride(from: 0, to: candidates, by: max(1, candidates / 32)) { estimate(index) }
-        for index in 0..<candidates { estimate(index) }
+        // Largest x_min first: a candidate whose estimate sets a new bound costs its whole tail,
+        // and tails are shortest there.
+        var step = max(1, candidates / 32)
+        for index in stride(from: (candidates - 1) / step * step, through: 0, by: -step) { estimate(index) }
+        // Then narrow in around the best estimate so far (strides ÷8), so that the full pass
+        // below meets a bound close to the minimum and few new bests.
+        while step > 1 {
+            var centre = 0
+            for index in 0..<candidates where estimates[index] < estimates[centre] { centre = index }
+            step = max(1, step / 8)
+            for index in stride(from: min(candidates - 1, centre + 8 * step), through: max(0, centre - 8 * step), by: -step) {
+                estimate(index)
+            }
+        }
+        for index in stride(from: candidates - 1, through: 0, by: -1) { estimate(index) }
         return (0..<candidates).filter { estimates[$0] <= bound + screeningSlack }
     }
 

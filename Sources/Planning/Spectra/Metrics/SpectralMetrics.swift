@@ -76,6 +76,9 @@ public struct SpectralMetrics: Sendable, Equatable, Codable {
     public static let entropyEpsilon = 1e-10
 
     /// The metrics of an m×n matrix from its singular values (any order).
+    ///
+    /// One logarithm per eigenvalue serves the power-law fit and Σ λ^α (as exp(α·ln λ), within a
+    /// few ulps of `pow`); the counts are loops, not filtered copies.
     public init(singularValues: [Double], rows: Int, columns: Int) {
         self.rows = rows
         self.columns = columns
@@ -89,14 +92,15 @@ public struct SpectralMetrics: Sendable, Equatable, Codable {
         stableRank = norm / spectralNorm
         largestSingularValue = ascendingSingular.last ?? 0
         smallestSingularValue = max(0, ascendingSingular.first ?? 0)
-        weakRankLoss = eigenvalues.filter { $0 < SpectralMetrics.weakRankTolerance }.count
+        weakRankLoss = SpectralMetrics.count(eigenvalues) { $0 < SpectralMetrics.weakRankTolerance }
 
-        let fit = PowerLawFit.fit(ascendingEigenvalues: eigenvalues)
+        let logs = eigenvalues.map { Foundation.log($0) }
+        let fit = PowerLawFit.fit(ascendingEigenvalues: eigenvalues, logs: logs)
         powerLaw = fit
         let alpha = fit?.alpha ?? -1
-        powerLawTailCount = fit.map { fit in eigenvalues.filter { $0 >= fit.xmin }.count } ?? -1
+        powerLawTailCount = fit.map { fit in SpectralMetrics.count(eigenvalues) { $0 >= fit.xmin } } ?? -1
         alphaWeighted = alpha * logSpectralNorm
-        logAlphaNorm = Foundation.log10(eigenvalues.reduce(0) { $0 + Foundation.pow($1, alpha) })
+        logAlphaNorm = Foundation.log10(logs.reduce(0) { $0 + Foundation.exp(alpha * $1) })
 
         let roots = eigenvalues.map { $0.squareRoot() }
         matrixRank = SpectralMetrics.rank(roots, largerDimension: larger)
@@ -106,20 +110,27 @@ public struct SpectralMetrics: Sendable, Equatable, Codable {
         warning = SpectralWarning(alpha: alpha, ksDistance: fit?.ksDistance ?? -1, tailCount: powerLawTailCount)
     }
 
+    /// How many values satisfy `condition`.
+    @inline(__always)
+    static func count(_ values: [Double], where condition: (Double) -> Bool) -> Int {
+        var total = 0
+        for value in values where condition(value) { total += 1 }
+        return total
+    }
+
     /// numpy's `matrix_rank` from singular values: #{σ > max σ · N · ε}.
     static func rank(_ values: [Double], largerDimension: Int) -> Int {
         guard let largest = values.max() else { return 0 }
         let tolerance = largest * Double(largerDimension) * Double.ulpOfOne
-        return values.filter { $0 > tolerance }.count
+        return count(values) { $0 > tolerance }
     }
 
     /// WeightWatcher's `matrix_entropy`.
     static func entropy(_ roots: [Double], rank: Int) -> Double {
-        let energies = roots.map { $0 * $0 }
-        let total = energies.reduce(0, +)
+        let total = roots.reduce(0) { $0 + $1 * $1 }
         var sum = 0.0
-        for energy in energies {
-            let p = energy / total + entropyEpsilon
+        for root in roots {
+            let p = root * root / total + entropyEpsilon
             sum += p * Foundation.log(p)
         }
         return -sum / Foundation.log(Double(rank) + entropyEpsilon)

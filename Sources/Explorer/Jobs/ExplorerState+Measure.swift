@@ -1,0 +1,86 @@
+import Foundation
+import Planning
+
+/// Measuring the current plan from the explorer (`v`): `rankscope eval --plan` over the text
+/// given with `--text`, in the background, one ``Measurement`` per plan content so several tries
+/// can be compared in the jobs view, each with the sensitivity profile's prediction beside it.
+extension ExplorerState {
+    /// Lets the measure key evaluate plans over the text at `textPath`.
+    public mutating func expectMeasurements(textPath: String) {
+        measureTextPath = textPath
+    }
+
+    /// The measurement running now, if any.
+    public var runningMeasurement: Measurement? { measurements.last { $0.isRunning } }
+
+    /// Starts measuring the current plan, or says why not (no text, one already running, nothing
+    /// to compress); a plan measured before is not run again: its figures are shown.
+    mutating func measure() -> ExplorerUpdate {
+        guard let text = measureTextPath else {
+            return .say("Measuring needs an evaluation text: open the explorer with --text FILE (and --sensitivity PROFILE to predict).",
+                        tone: .warning)
+        }
+        if runningMeasurement != nil {
+            return .say("A measurement is already running (5 shows it, C cancels it).", tone: .warning)
+        }
+        if settings.allSatisfy({ $0.effectiveChoice == .keep }) {
+            return .say("The plan keeps every layer as stored: choose ranks or bits first.", tone: .warning)
+        }
+        let document = planDocument(file: planPath ?? "explorer plan")
+        let key = document.text
+        viewMode = .jobs
+        if let done = measurements.first(where: { $0.planKey == key }), let measured = done.measured {
+            return .say("This plan was measured already: " + ExplorerState.describe(measured, predicted: done.predicted) + ".")
+        }
+        measurements.removeAll { $0.planKey == key }
+        let figures = totals.model
+        measurements.append(Measurement(planKey: key, summary: Measurement.summary(of: settings.map(\.effectiveChoice)),
+                                        parameters: figures.parametersAfter, bytes: figures.bytesAfter,
+                                        predicted: predictedQuality, startedAt: clock()))
+        return .perform(.measurePlan(document),
+                        saying: "Measuring the plan: rankscope eval over \((text as NSString).lastPathComponent)… (C cancels; keep tuning)")
+    }
+
+    /// Asks the running measurement to stop.
+    mutating func cancelMeasurement() -> ExplorerUpdate {
+        guard let index = measurements.lastIndex(where: { $0.isRunning }) else {
+            return .say("Nothing is running: no compression job, no measurement.", tone: .warning)
+        }
+        measurements[index].requestCancel()
+        return ExplorerUpdate(status: StatusMessage("Cancelling the measurement.", tone: .warning), effects: [.cancelMeasurement])
+    }
+
+    /// Folds in what the evaluation runner reported; the outcome goes to the status line.
+    public mutating func receive(_ message: EvaluationRunner.Message) {
+        guard let index = measurements.lastIndex(where: { $0.isRunning }) else { return }
+        switch message {
+        case .line(let line): measurements[index].apply(line)
+        case .exited(let status): measurements[index].exited(status: status)
+        }
+        let measurement = measurements[index]
+        guard !measurement.isRunning, quitDialog == nil else { return }
+        switch measurement.phase {
+        case .finished(let measured):
+            announce("Measured " + measurement.summary + ": " + ExplorerState.describe(measured, predicted: measurement.predicted) + ".",
+                     tone: .ok)
+        case .cancelled:
+            announce("Measurement cancelled.", tone: .warning)
+        case .failed(let why):
+            announce("Measurement failed: \(why)", tone: .error)
+        case .starting, .compressing, .running:
+            break
+        }
+    }
+
+    /// `perplexity 88.6 (original 20.7; predicted 90.1)` or `embedding cosine 0.953 (predicted 0.960)`.
+    static func describe(_ measured: MeasuredQuality, predicted: PredictedQuality?) -> String {
+        if let perplexity = measured.perplexity {
+            var notes: [String] = []
+            if let original = measured.originalPerplexity { notes.append("original " + ExplorerFormat.perplexityFigure(original)) }
+            if let predicted = predicted?.perplexity { notes.append("predicted " + ExplorerFormat.perplexityFigure(predicted)) }
+            return "perplexity " + ExplorerFormat.perplexityFigure(perplexity) + (notes.isEmpty ? "" : " (" + notes.joined(separator: "; ") + ")")
+        }
+        let cosine = String(format: "embedding cosine %.3f", measured.meanCosine ?? .nan)
+        return cosine + (predicted?.embeddingCosine.map { String(format: " (predicted %.3f)", $0) } ?? "")
+    }
+}

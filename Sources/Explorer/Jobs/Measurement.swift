@@ -1,0 +1,117 @@
+import Foundation
+import Planning
+
+/// One plan measured with `rankscope eval` from the explorer (the measure key): what the plan was
+/// (its content, a summary, its size), what the sensitivity profile predicted for it, and how far
+/// the evaluation got, folded from ``EvaluationLine``s, ending in the measured figure.
+public struct Measurement: Equatable, Sendable {
+    /// Where the evaluation is.
+    public enum Phase: Equatable, Sendable {
+        /// Waiting for the first line (the child opens the model and text).
+        case starting
+        /// The plan's layers are being compressed in memory.
+        case compressing
+        /// `completed` of `total` windows (or sentences) of `model` (`original` or `candidate`) done.
+        case running(model: String, completed: Int, total: Int)
+        /// Done.
+        case finished(MeasuredQuality)
+        /// Stopped on request.
+        case cancelled
+        /// Failed, with one sentence.
+        case failed(String)
+    }
+
+    /// The plan file's text: two tries with the same content are the same plan.
+    public let planKey: String
+    /// A short description of the plan (``summary(of:)``).
+    public let summary: String
+    /// The model's parameters under the plan.
+    public let parameters: Int
+    /// The model's bytes under the plan.
+    public let bytes: Int
+    /// What the sensitivity profile predicted, nil without one.
+    public let predicted: PredictedQuality?
+    /// When the evaluation was started.
+    public let startedAt: Date
+    /// The phase.
+    public internal(set) var phase = Phase.starting
+    /// True once the user asked to cancel.
+    public internal(set) var cancelRequested = false
+
+    /// A measurement of the plan `planKey` just launched.
+    public init(planKey: String, summary: String, parameters: Int, bytes: Int, predicted: PredictedQuality?, startedAt: Date) {
+        self.planKey = planKey
+        self.summary = summary
+        self.parameters = parameters
+        self.bytes = bytes
+        self.predicted = predicted
+        self.startedAt = startedAt
+    }
+
+    /// True until the evaluation finished, failed or was cancelled.
+    public var isRunning: Bool {
+        switch phase {
+        case .starting, .compressing, .running: return true
+        case .finished, .cancelled, .failed: return false
+        }
+    }
+
+    /// The measured figure, once finished.
+    public var measured: MeasuredQuality? {
+        if case .finished(let quality) = phase { return quality }
+        return nil
+    }
+
+    /// Share of the forward passes done, 0…1: the original model's first half, the candidate's second.
+    public var fraction: Double {
+        switch phase {
+        case .starting, .compressing, .cancelled, .failed: return 0
+        case let .running(model, completed, total):
+            let part = total > 0 ? Double(completed) / Double(total) : 0
+            return (model == "candidate" ? 0.5 : 0) + part / 2
+        case .finished: return 1
+        }
+    }
+
+    /// Folds in one protocol line.
+    public mutating func apply(_ line: EvaluationLine) {
+        guard isRunning else { return }
+        switch line {
+        case .started: break
+        case .compressing: phase = .compressing
+        case let .progress(model, completed, total): phase = .running(model: model, completed: completed, total: total)
+        case .finished(let quality): phase = .finished(quality)
+        case .failed(let message): phase = .failed(message)
+        }
+    }
+
+    /// The process ended with `status`: an evaluation still running without a final line failed
+    /// (or was cancelled, when the user asked).
+    public mutating func exited(status: Int32) {
+        guard isRunning else { return }
+        phase = cancelRequested ? .cancelled : .failed("rankscope eval stopped with exit status \(status) before finishing.")
+    }
+
+    /// Records that the user asked to cancel.
+    mutating func requestCancel() { cancelRequested = true }
+
+    /// `88 low-rank r8–384, 4 dense q8`: how many matrices are factorized and their rank range,
+    /// how many are kept dense at fewer bits, and how many are excluded, from the plan's choices.
+    public static func summary(of choices: [LayerChoice]) -> String {
+        var ranks: [Int] = []
+        var quantized = 0
+        for choice in choices {
+            switch choice {
+            case .lowRank(let rank, _, _, _): ranks.append(rank)
+            case .dense(let bits?, _) where bits != 16: quantized += 1
+            case .dense: break
+            }
+        }
+        var parts: [String] = []
+        if let low = ranks.min(), let high = ranks.max() {
+            parts.append("\(ranks.count) low-rank r" + (low == high ? "\(low)" : "\(low)–\(high)"))
+        }
+        if quantized > 0 { parts.append("\(quantized) dense quantized") }
+        return parts.isEmpty ? "as stored" : parts.joined(separator: ", ")
+    }
+}

@@ -1,0 +1,73 @@
+import StrictJSON
+
+/// The JSON-lines progress protocol of `rankscope eval --events`, read by the explorer's measure
+/// key: one compact JSON object per line on standard output, flushed as it happens, each with an
+/// `"event"` key:
+///
+/// | event | other keys |
+/// |---|---|
+/// | `started` | `metric` (`perplexity` or `embedding`), `candidate` (what is compared, or null) |
+/// | `compressing` | none: the plan's layers are being compressed in memory |
+/// | `progress` | `model` (`original` or `candidate`), `completed`, `total` (windows or sentences) |
+/// | `finished` | `metric`, `original` and `candidate` (perplexities, null for encoders), `mean_cosine` and `min_cosine` (encoders with a candidate), `linear_parameters` and `candidate_linear_parameters`, `seconds` |
+/// | `failed` | `message` (one sentence naming the file; exit status 1) |
+///
+/// Readers should ignore keys and events they do not know.
+enum EvalEvent {
+    /// The model and text are open.
+    case started(metric: String, candidate: String?)
+    /// The plan's layers are being compressed in memory.
+    case compressing
+    /// `completed` of `total` windows (or sentences) of `model` done.
+    case progress(model: String, completed: Int, total: Int)
+    /// The measurement.
+    case finished(EvalReport, seconds: Double)
+    /// The command stopped on `error`.
+    case failed(Error)
+
+    /// The event as one protocol line (without the newline).
+    var jsonLine: String {
+        switch self {
+        case let .started(metric, candidate):
+            return EvalEvent.line("started", ["metric": .string(metric), "candidate": candidate.map(JSONValue.string) ?? .null])
+        case .compressing:
+            return EvalEvent.line("compressing", [:])
+        case let .progress(model, completed, total):
+            return EvalEvent.line("progress", ["model": .string(model), "completed": .number(JSONNumber(completed)),
+                                               "total": .number(JSONNumber(total))])
+        case let .finished(report, seconds):
+            var fields: JSONObject = [
+                "metric": .string(report.metric),
+                "original": EvalEvent.number(report.original.perplexity),
+                "candidate": EvalEvent.number(report.candidate?.perplexity),
+            ]
+            if let agreement = report.agreement {
+                fields.append(key: "mean_cosine", value: EvalEvent.number(agreement.meanCosine))
+                fields.append(key: "min_cosine", value: EvalEvent.number(agreement.minCosine))
+            }
+            fields.append(key: "linear_parameters", value: .number(JSONNumber(report.original.linearParameters)))
+            if let candidate = report.candidate {
+                fields.append(key: "candidate_linear_parameters", value: .number(JSONNumber(candidate.linearParameters)))
+            }
+            fields.append(key: "seconds", value: EvalEvent.number(seconds))
+            return EvalEvent.line("finished", fields)
+        case .failed(let error):
+            return EvalEvent.line("failed", ["message": .string(String(describing: error))])
+        }
+    }
+
+    /// Writes the line and a newline to standard output at once.
+    func emit() {
+        StandardOutput.write(jsonLine + "\n", flush: true)
+    }
+
+    private static func line(_ event: String, _ fields: JSONObject) -> String {
+        var object: JSONObject = ["event": .string(event)]
+        for member in fields { object.append(member) }
+        return JSONWriter.string(.object(object))
+    }
+
+    private static func number(_ value: Double?) -> JSONValue {
+        value.flatMap { JSONNumber($0) }.map(JSONValue.number) ?? .null
+    }
+}
