@@ -136,8 +136,8 @@ public enum ExplorerView {
     public static func titleBarStyle(_ styles: PaneStyles) -> Style { styles.accent.reversed }
 
     /// What the status line's gauge shows: plain spectra while they compute, then data-aware
-    /// ones (labelled `W·S`), else a running compression job's layers, so it shows whichever
-    /// view is up; nil for no gauge.
+    /// ones (labelled `W·S`), else a running compression job's layers, else a running
+    /// measurement's forward passes (labelled `eval`), so it shows whichever view is up; nil for no gauge.
     static func statusProgress(_ state: ExplorerState) -> (done: Int, total: Int, what: String)? {
         let plain = state.progress
         if plain.completed < plain.total { return (plain.completed, plain.total, "") }
@@ -146,6 +146,10 @@ public enum ExplorerView {
         }
         if let job = state.job, job.isRunning, job.total > 0 {
             return (job.completed, job.total, "job ")
+        }
+        if case let .running(model, completed, total)? = state.runningMeasurement?.phase, total > 0 {
+            // The original model's passes, then the candidate's: one bar over both.
+            return (completed + (model == "candidate" ? total : 0), 2 * total, "eval ")
         }
         return nil
     }

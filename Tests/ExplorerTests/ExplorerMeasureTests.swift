@@ -117,9 +117,16 @@ final class ExplorerMeasureTests: XCTestCase {
         XCTAssertEqual(app.state.measurements.count, 1)
         app.finish()
 
-        (app, _) = try self.app(evaluator(#"echo '{"event":"started","metric":"perplexity"}'; exec sleep 30"#))
+        let running = #"echo '{"event":"started","metric":"perplexity"}'; echo '{"event":"progress","model":"candidate","completed":1,"total":2}'; exec sleep 30"#
+        var backend: InMemoryBackend
+        (app, backend) = try self.app(evaluator(running))
         defer { app.finish() }
-        ExplorerScreens.type(app, [.character("e"), .character("v"), .character("v")])
+        ExplorerScreens.type(app, [.character("e"), .character("v")])
+        let deadline = Date().addingTimeInterval(10)
+        while app.state.runningMeasurement?.fraction != 0.75 && Date() < deadline { app.step(timeout: 10) }
+        XCTAssertTrue(backend.lines().last?.contains("eval 3/4") == true, "the status gauge: the original's 2 passes and 1 of the candidate's\n"
+                      + screen(backend))
+        app.handle(.character("v"))
         XCTAssertEqual(app.state.statusText, "A measurement is already running (5 shows it, C cancels it).")
         app.handle(.character("C"))
         XCTAssertEqual(app.state.statusText, "Cancelling the measurement.")
