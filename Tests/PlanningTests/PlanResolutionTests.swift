@@ -181,4 +181,41 @@ final class PlanResolutionTests: XCTestCase {
         XCTAssertEqual(written.overrides.first { $0.tensor == q0 }?.settings.lock, false)
         XCTAssertEqual(try written.resolve(tensors: tensors).constraints[q0], .free(floor: 0), "it opens free, as it was")
     }
+
+    func testWithoutATargetTheChoicesAreTheResolvedOnes() throws {
+        let document = try plan(#""rules": [{"match": "q_proj", "rank": 5}, {"match": "up_proj", "rank": {"energy": 0.99}, "bits": 4}]"#)
+        let resolved = try document.resolve(tensors: tensors)
+        let applied = try resolved.resolution(of: tensors, settings: PlanRunSettings(defaults: document.defaults))
+        XCTAssertNil(applied.allocation)
+        XCTAssertEqual(applied.choices, resolved.choices)
+        XCTAssertEqual(try document.choices(for: tensors), resolved.choices)
+        XCTAssertEqual(applied.choices["model.layers.1.self_attn.q_proj.weight"], .lowRank(rank: 5))
+        XCTAssertEqual(applied.choices["model.layers.0.mlp.down_proj.weight"], .keep)
+    }
+
+    func testATargetIsAllocatedUnderTheResolvedConstraintsAndDefaults() throws {
+        let document = try plan("""
+        "defaults": {"factor_bits": 8, "group_size": 32},
+        "target": {"parameters": 4000},
+        "overrides": {"model.layers.0.self_attn.q_proj.weight": {"rank": 3, "lock": true},
+                      "model.layers.1.mlp.down_proj.weight": {"exclude": true}}
+        """)
+        let resolved = try document.resolve(tensors: tensors)
+        let applied = try resolved.resolution(of: tensors, settings: PlanRunSettings(document))
+        var allocator = BudgetAllocator(factorBits: 8, groupSize: 32)
+        let expected = try allocator.allocate(tensors: tensors, target: XCTUnwrap(document.target), constraints: resolved.constraints)
+        XCTAssertEqual(applied.choices, expected.choices)
+        XCTAssertEqual(try document.choices(for: tensors), expected.choices)
+        XCTAssertEqual(applied.choices["model.layers.0.self_attn.q_proj.weight"], .lowRank(rank: 3, factorBits: 8, groupSize: 32), "locked")
+        XCTAssertEqual(applied.choices["model.layers.1.mlp.down_proj.weight"], .keep, "excluded")
+        XCTAssertNotEqual(applied.choices, resolved.choices, "the allocation chose ranks the file did not state")
+        XCTAssertLessThanOrEqual(try XCTUnwrap(applied.allocation).totals.model.parametersAfter, 4000, "the target is met")
+        // --allow-bits widens every free matrix's bit widths on top of the plan's.
+        allocator.allowedFactorBits = Dictionary(uniqueKeysWithValues: resolved.constraints.compactMap { name, constraint in
+            if case .free = constraint { return (name, Set([4])) } else { return nil }
+        })
+        let widened = try resolved.resolution(of: tensors, settings: PlanRunSettings(defaults: document.defaults, target: document.target, allowedBits: [4]))
+        XCTAssertEqual(widened.choices, try allocator.allocate(tensors: tensors, target: XCTUnwrap(document.target),
+                                                               constraints: resolved.constraints).choices)
+    }
 }
