@@ -123,6 +123,6 @@ public enum ExplorerAction: Hashable, Sendable {
     case smallerGroup
     /// Budget panel: the next allocation objective (relative → relative-params → squared-error).
     case nextObjective
-    /// Budget panel: the next minimum rank (50%u → 75%u → 25%u → 10% → 1 → 0).
+    /// Budget panel: the next minimum rank (auto → 50%u → 75%u → 25%u → 10% → 1 → 0).
     case nextMinimumRank
 }
