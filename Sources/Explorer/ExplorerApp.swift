@@ -8,9 +8,10 @@ import TerminalUI
 /// folds their results into the ``ExplorerState`` each frame, dispatches keys through
 /// ``KeyMap``, and redraws after every key, resize or batch of results.
 ///
-/// With activation statistics, the data-aware spectra (of `W·S`) follow the plain ones on a
-/// background thread of their own (``DataAwareSpectrumEngine``, cached apart by the
-/// statistics' fingerprint), and a compression job gets `--stats FILE` too.
+/// One ``SpectrumFeed`` computes every spectrum: the weights' and, with activation statistics,
+/// the data-aware ones (of `W·S`, cached apart by the statistics' fingerprint) queued after
+/// them, with the selected row of the shown kind moved to the front of the queue as the cursor
+/// moves; with statistics, a compression job gets `--stats FILE` too.
 ///
 /// Spectra arrive on worker threads and are queued in a locked inbox; only the loop's thread
 /// touches the state. Keys go to ``ExplorerState/press(_:live:)``, whose update lists effects
@@ -24,8 +25,9 @@ public final class ExplorerApp {
     /// The state as of the last frame.
     public private(set) var state: ExplorerState
     private let backend: TerminalBackend
-    private let engine: SpectrumEngine
-    private let dataAware: DataAwareSpectrumFeed?
+    private let feed: SpectrumFeed
+    /// The row and kind last moved to the front of the queue.
+    private var prioritized: (name: String, kind: SpectrumKind)?
     private let inbox = SpectrumInbox()
     private var started = false
     private var needsRedraw = true
@@ -45,8 +47,8 @@ public final class ExplorerApp {
     /// drawing in `theme`'s colours, compressing through `runner` (nil: no compression).
     ///
     /// With `statistics` (checked against the checkpoint beforehand, see
-    /// `ActivationStatistics.requireStatistics(for:of:)`), data-aware spectra are computed after
-    /// the plain ones, cached in `cache`'s directory under the statistics' fingerprint, `D`
+    /// `ActivationStatistics.requireStatistics(for:of:)`), data-aware spectra are queued after
+    /// the plain ones, cached in `cache` under the statistics' fingerprint, `D`
     /// switches between the kinds, and `runner`'s command gets `--stats FILE`.
     ///
     /// With `evaluator` (`rankscope eval` over a text), `v` measures the current plan in the
@@ -67,12 +69,8 @@ public final class ExplorerApp {
         if let sensitivity { state.expectPredictions(from: sensitivity) }
         if let plan { state.apply(plan) }
         self.backend = backend
-        engine = SpectrumEngine(checkpoint: catalog.checkpoint, cache: cache, workers: workers)
-        dataAware = statistics.map { statistics in
-            let whitenedCache = cache.map { SpectrumCache(directory: $0.directory, statisticsFingerprint: statistics.fingerprint) }
-            return DataAwareSpectrumFeed(engine: DataAwareSpectrumEngine(checkpoint: catalog.checkpoint, statistics: statistics,
-                                                                    cache: whitenedCache))
-        }
+        feed = SpectrumFeed(engine: SpectrumEngine(checkpoint: catalog.checkpoint, cache: cache, statistics: statistics, workers: workers),
+                            kinds: statistics == nil ? [.weights] : [.weights, .dataAware])
     }
 
     /// Opens `path` and runs the explorer on `backend` until the user quits, with the default
@@ -91,20 +89,23 @@ public final class ExplorerApp {
                     cache: SpectrumCache(directory: SpectrumCache.defaultDirectory())).run()
     }
 
-    /// Starts the background spectra (once): plain, then data-aware when there are statistics.
+    /// Starts the background spectra (once): plain, then data-aware when there are statistics,
+    /// the selected row first.
     public func start() {
         guard !started else { return }
         started = true
-        let inbox = self.inbox
-        let entries = state.entries
-        let dataAware = self.dataAware
-        engine.start(entries, onEvent: { event, progress in
-                         inbox.push(event, completed: progress.completed, total: progress.total, kind: .weights)
-                     },
-                     onCompletion: { _ in
-                         guard let dataAware else { return inbox.markComplete() }
-                         dataAware.start(entries, into: inbox, onCompletion: { inbox.markComplete() })
-                     })
+        let selected = state.selectedEntry.map { (name: $0.info.name, kind: state.spectrumKind) }
+        prioritized = selected
+        feed.start(state.entries, into: inbox, first: selected)
+    }
+
+    /// Moves the selected row's spectrum of the shown kind to the front of the queue when the
+    /// selection or the kind changed since the last call.
+    private func prioritizeSelection() {
+        guard started, let name = state.selectedEntry?.info.name else { return }
+        if let last = prioritized, last.name == name, last.kind == state.spectrumKind { return }
+        prioritized = (name, state.spectrumKind)
+        feed.prioritize(name, kind: state.spectrumKind)
     }
 
     /// Runs until the user quits, then cancels the spectra and restores the terminal.
@@ -138,6 +139,7 @@ public final class ExplorerApp {
         for (i, key) in keys.enumerated() where !state.shouldQuit {
             perform(state.press(key, live: i == keys.count - 1).effects)
         }
+        prioritizeSelection()
         needsRedraw = true
         absorbSpectra()
         absorbJob()
@@ -168,8 +170,7 @@ public final class ExplorerApp {
     /// stop and the engine to write the spectra computed so far to the cache, so quitting
     /// mid-computation loses no finished work.
     public func finish() {
-        engine.cancel()
-        dataAware?.cancel()
+        feed.cancel()
         runner?.cancel()
         evaluator?.cancel()
         backend.restore()

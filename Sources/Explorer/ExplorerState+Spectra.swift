@@ -2,7 +2,7 @@ import Foundation
 import Planning
 import SafeTensors
 
-/// Spectra arriving from the background engines, plain and data-aware, and the `D` key that
+/// Spectra arriving from the background feed, plain and data-aware, and the `D` key that
 /// switches which kind is shown. Choices never change with the kind: only the figures do, since
 /// every estimate is built from the shown kind's spectrum (``plannedTensor(_:)``).
 extension ExplorerState {
@@ -61,6 +61,12 @@ extension ExplorerState {
         if kind == spectrumKind, sort == .error || sort == .energyRank || sort == .alpha { rebuildRows() }
         if applyPendingPlanIfReady() { return }
         guard spectraAreDone(kind), quitDialog == nil, prompt == nil else { return }
+        // Both kinds share one queue, so either may finish last: the status line speaks once
+        // both are in, of the data-aware spectra when there are any.
+        if kind == .dataAware, !spectraAreDone(.weights) { return }
+        if kind == .weights, let dataAware = dataAwareProgress, !isComputingDataAware {
+            return announceDone(.dataAware, total: dataAware.total)
+        }
         announceDone(kind, total: total)
     }
 

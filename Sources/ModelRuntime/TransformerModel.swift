@@ -111,6 +111,15 @@ public final class TransformerModel {
     /// Parameters of all linear layers as they are now (compressed layers count their factors).
     public var linearParameterCount: Int { linears.values.reduce(0) { $0 + $1.parameterCount } }
 
+    /// Parameters (weights and biases) of the linear layers inside the transformer blocks: the
+    /// matrices a plan compresses, without the output head (`lm_head`, often the tied embedding).
+    public var blockLinearParameterCount: Int {
+        linears.reduce(0) { sum, entry in
+            guard let block = block(of: entry.key), block < hyperparameters.layers else { return sum }
+            return sum + entry.value.parameterCount
+        }
+    }
+
     /// Runs linear `module` on `rows` rows of `input` into `output` (adding when `accumulate`),
     /// telling the observer first.
     func linear(_ module: String, _ input: UnsafePointer<Float>, rows: Int, into output: UnsafeMutablePointer<Float>, accumulate: Bool = false) {

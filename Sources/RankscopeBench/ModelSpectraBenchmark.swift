@@ -9,7 +9,7 @@ import SafeTensors
 /// pool and no cache, as achieved GFLOP/s beside the rate one large `cblas_dgemm` reaches on
 /// the same machine in the same run.
 ///
-/// Flops counted are those the method needs, `SpectrumEngine.flops(rows:columns:)`: for an m×n
+/// Flops counted are those the method needs, `GramSpectrumMethod.flops(rows:columns:)`: for an m×n
 /// matrix with s = min(m, n) and l = max(m, n), s²·l for the Gram matrix (`dsyrk` computes one
 /// triangle: half of the 2·s²·l a general product would) plus 4s³/3 for `dsyevd`'s reduction to
 /// tridiagonal form (the eigenvalues of the tridiagonal matrix cost O(s²), not counted).
@@ -21,7 +21,7 @@ enum ModelSpectraBenchmark {
         let folder = try GaussianCheckpoint.folder("llama-\(model.hiddenSize)x\(model.blockCount)", model: model, options: options)
         let checkpoint = try Checkpoint(path: folder)
         let entries = LayerCatalog(checkpoint: checkpoint).entries.filter(\.hasSpectrum)
-        let flops = entries.compactMap(\.matrixShape).reduce(0) { $0 + SpectrumEngine.flops(rows: $1.rows, columns: $1.columns) }
+        let flops = entries.compactMap(\.matrixShape).reduce(0) { $0 + GramSpectrumMethod().flops(rows: $1.rows, columns: $1.columns) }
 
         var failures = 0
         let spectra = Timing(runs: options.quick ? options.heavyRuns : 1, warmUp: false) {

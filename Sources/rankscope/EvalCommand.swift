@@ -100,9 +100,11 @@ struct EvalCommand: ParsableCommand, ModelTextCommand {
         if events {
             EvalEvent.started(metric: model.hyperparameters.family.isCausal ? "perplexity" : "embedding",
                               candidate: candidate?.description).emit()
-            if candidate != nil { EvalEvent.compressing.emit() }
+            if candidate != nil { EvalEvent.compressing().emit() }
         }
-        let decoded = try candidate?.decodedLayers()
+        let decoded = try candidate?.decodedLayers(onLayer: { done, total in
+            if events { EvalEvent.compressing(completed: done, total: total).emit() }
+        })
         if let decoded { try model.checkInstallable(decoded) }
         let report: EvalReport
         if model.hyperparameters.family.isCausal {
@@ -175,7 +177,7 @@ struct EvalCommand: ParsableCommand, ModelTextCommand {
         }
         progress.finish()
         return EvalReport.Figures(perplexity: result.perplexity, tokensPerSecond: result.tokensPerSecond,
-                                  seconds: result.seconds, linearParameters: model.linearParameterCount)
+                                  seconds: result.seconds, linearParameters: model.blockLinearParameterCount)
     }
 
     private func evaluateEmbeddings(_ model: TransformerModel, contents: String, encode: (String) -> [Int],
@@ -208,6 +210,6 @@ struct EvalCommand: ParsableCommand, ModelTextCommand {
         }
         progress.finish()
         return (EvalReport.Figures(perplexity: nil, tokensPerSecond: result.tokensPerSecond, seconds: result.seconds,
-                                   linearParameters: model.linearParameterCount), result.embeddings)
+                                   linearParameters: model.blockLinearParameterCount), result.embeddings)
     }
 }

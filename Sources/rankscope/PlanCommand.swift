@@ -55,7 +55,7 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "A plan file to evaluate, or to start the allocation from (its locks, exclusions and floors bind it).")
     var plan: String?
 
-    @Option(help: "With a target: how per-matrix errors combine: relative (default: each matrix's error relative to its own norm, all alike), relative-params (weighted by parameter share) or squared-error (the model's relative error; big-norm matrices win).")
+    @Option(help: "With a target: how per-matrix errors combine: relative (default: each matrix's error relative to its own norm, all alike), relative-params (weighted by parameter share), retained (Σ −ln(1 − r²) of the relative errors r: deep cuts spread out) or squared-error (the model's relative error; big-norm matrices win).")
     var objective: String?
 
     @Option(name: .customLong("min-rank"), help: "With a target: the least rank of a free matrix: 16 (a rank), 10% (of its full rank) or 50%u (of its rank in the uniform plan at the same target; the default). Only 0 allows removing a matrix.")
@@ -86,7 +86,6 @@ struct PlanCommand: ParsableCommand {
         if targets.count > 1 {
             throw ValidationError("Give at most one of --target-params, --target-bytes, --target-bits and --max-error.")
         }
-        if sensitivity != nil && json.isOn { throw ValidationError("--sensitivity prints its prediction with the tables; --json does not carry it yet.") }
     }
 
     func run() throws {
@@ -110,7 +109,9 @@ struct PlanCommand: ParsableCommand {
         let (tensors, source) = try SpectrumRun.plannedSpectra(of: catalog, useCache: cache.useCache, jobs: spectrumThreads.count, purpose: "A plan",
                                                                statistics: statistics.open(), only: needs,
                                                                fallingBackToWeights: true)
-        let resolved = try document.resolve(tensors: tensors)
+        // The two steps of ``PlanDocument/resolution(of:settings:exactFor:)``, the rules' warnings first.
+        var settings = PlanRunSettings(defaults: document.defaults, target: target, allowedBits: allowedBits ?? [])
+        let resolved = try document.resolved(for: tensors, settings: settings)
         for warning in resolved.warnings { Termination.printError("rankscope: warning: " + warning) }
         if let note = catalog.undecodedNote { Termination.printError("rankscope: " + note) }
         // With a profile, its prediction is also what a size target is allocated for (the least predicted loss).
@@ -119,27 +120,27 @@ struct PlanCommand: ParsableCommand {
                 tensor.spectrum.map { (tensor.name, $0.singularValues) }
             }) { first, _ in first }, dataAware: stats != nil)
         }
-        let lossModel: QualityPrediction?
-        if case .relativeError? = target { lossModel = nil } else { lossModel = prediction }
-        let evaluation = try PlanEvaluation(tensors: tensors, resolved: resolved, defaults: document.defaults, target: target,
-                                            allowedBits: allowedBits, extraSparseCount: extraSparseCount, lossModel: lossModel)
+        settings.lossModel = prediction
+        let resolution = try resolved.resolution(of: tensors, settings: settings)
+        let evaluation = try PlanEvaluation(tensors: tensors, resolution: resolution, extraSparseCount: extraSparseCount)
         let writer = GuardedWriter(checkpoint: catalog.checkpoint, others: [plan, stats].compactMap { $0 })
         let reference = PlanCheckpointReference(path: catalog.checkpoint.path, tensors: tensors)
         if let outUniform {
-            guard let uniform = evaluation.allocation?.uniform else {
+            guard let uniform = resolution.uniformDocument(checkpoint: reference) else {
                 throw PlanOptions.Failure(evaluation.allocation == nil ? "--out-uniform needs a target (the uniform plan is made at the same target)"
                                                                        : "--out-uniform: no uniform rank fraction meets this target, so there is no uniform plan to write")
             }
-            try PlanDocument(checkpoint: reference, defaults: document.defaults, choices: uniform.choices, constraints: resolved.constraints)
-                .write(to: outUniform, with: writer)
+            try uniform.write(to: outUniform, with: writer)
         }
         if let out {
-            try PlanDocument(checkpoint: reference, defaults: document.defaults, choices: evaluation.choices, constraints: resolved.constraints)
-                .write(to: out, with: writer)
+            try resolution.document(checkpoint: reference).write(to: out, with: writer)
         }
         if json.isOn {
+            let predicted = zip2(sensitivity, prediction).map { path, model in
+                PredictionReport(model, profilePath: path, choices: evaluation.choices, uniformChoices: evaluation.allocation?.uniform?.choices)
+            }
             try JSONOutput.print(PlanReport(path: catalog.checkpoint.path, planFile: plan, evaluation: evaluation, resolved: resolved,
-                                            source: source))
+                                            source: source, prediction: predicted))
         } else {
             var lines = PlanTables.render(evaluation, path: catalog.checkpoint.path, planFile: plan, document: document)
             if let forecast = try? OutputForecast(checkpoint: catalog.checkpoint, choices: evaluation.choices,
@@ -157,6 +158,10 @@ struct PlanCommand: ParsableCommand {
             }
             if let sensitivity, let prediction {
                 lines += [""] + SensitivityOption.lines(prediction.predict(evaluation.choices), profilePath: sensitivity)
+                if let uniform = evaluation.allocation?.uniform {
+                    lines.append(String(format: "Uniform ranks at the same target (%.1f%% of each matrix's full rank): predicted ", 100 * uniform.fraction)
+                                 + SensitivityOption.figure(prediction.predict(uniform.choices)) + ".")
+                }
             }
             if let out { lines += ["", "plan written to \(out)"] }
             if let outUniform {

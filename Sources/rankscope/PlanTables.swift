@@ -136,7 +136,7 @@ enum PlanTables {
         lines.append("  uniform rank (fraction \(String(format: "%.4f", uniform.fraction)) of full rank): relative error \(String(format: "%.4f", u.relativeError)), "
             + "\(proxy) \(String(format: "%.4f", allocation.uniformProxyError ?? 0)), \(Formatting.grouped(u.parametersAfter)) parameters, \(Formatting.bytes(u.bytesAfter))")
         if let prediction = allocation.prediction {
-            lines.append("  predicted \(prediction.lossDescription) increase (sum over matrices, each as if alone; \(prediction.modelledMatrices) of "
+            lines.append("  predicted \(prediction.lossDescription) increase (each matrix as if alone, combined by the profile's rule; \(prediction.modelledMatrices) of "
                          + "\(prediction.freeMatrices) free matrices from the profile, the rest from the proxy): allocated "
                          + Formatting.significant(prediction.lossIncrease)
                          + (prediction.uniformLossIncrease.map { ", uniform " + Formatting.significant($0) } ?? ""))

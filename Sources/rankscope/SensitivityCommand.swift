@@ -62,7 +62,8 @@ struct SensitivityCommand: ParsableCommand, ModelTextCommand {
                                        seqLen: causal ? seqLen : nil, maxTokens: tokenLimit, rankFractions: fractions,
                                        bits: Array(widths.dropFirst()))
         let cache = self.cache.useCache ? SensitivityCache() : nil
-        if let cached = cache?.profile(forKey: key) {
+        let cached = cache?.profile(forKey: key)
+        if let cached, Self.hasJointProbes(cached, fractions: fractions) {
             try write(cached, note: "from the cache")
             return
         }
@@ -103,17 +104,23 @@ struct SensitivityCommand: ParsableCommand, ModelTextCommand {
                                                    maxTokens: tokenLimit ?? probe.tokens, tokens: probe.tokens, statistics: stats,
                                                    truncation: statistics == nil ? .svd : .dataAware, rankFractions: fractions,
                                                    bits: Array(widths.dropFirst()), key: key)
-        let resumed = cache?.partial(forKey: key)
+        // A cached profile from before joint probes existed keeps its matrices and gains the joint probes.
+        let resumed = cached ?? cache?.partial(forKey: key)
         var done = Dictionary(uniqueKeysWithValues: (resumed?.matrices ?? []).map { ($0.name, $0) })
+        var joint = resumed?.joint ?? []
         let earlierSeconds = resumed?.seconds ?? 0
         func profile() -> SensitivityProfile {
             SensitivityProfile(metric: probe.metric, originalLoss: probe.originalLoss,
                                seconds: earlierSeconds + Date().timeIntervalSince(started), settings: settings, unused: unused,
-                               matrices: matrices.compactMap { done[$0.name] })
+                               matrices: matrices.compactMap { done[$0.name] }, joint: joint)
         }
-        let total = matrices.reduce(0) { $0 + measurement.probeCount(fullRank: min($1.rows, $1.columns)) }
+        let total = matrices.reduce(0) { $0 + measurement.probeCount(fullRank: min($1.rows, $1.columns)) } + fractions.count
         var completed = matrices.filter { done[$0.name] != nil }.reduce(0) { $0 + measurement.probeCount(fullRank: min($1.rows, $1.columns)) }
-        if !done.isEmpty { Termination.printError("rankscope: resuming: \(done.count) of \(matrices.count) matrices were measured by an interrupted run.") }
+        if cached != nil {
+            Termination.printError("rankscope: the cached profile has no joint probes (all matrices truncated at once); measuring them.")
+        } else if !done.isEmpty {
+            Termination.printError("rankscope: resuming: \(done.count) of \(matrices.count) matrices were measured by an interrupted run.")
+        }
         let progress = ProgressLine()
         let cancel = CancellationFlag()
         let interrupt = InterruptHandler { cancel.cancel() }
@@ -134,8 +141,20 @@ struct SensitivityCommand: ParsableCommand, ModelTextCommand {
                 Termination.printError("rankscope: warning: the partial profile could not be cached (\(SystemErrorText.reason(of: error))); an interrupted run will start over.")
             }
         }
+        completed += joint.count
+        for fraction in fractions where !joint.contains(where: { $0.rankFraction == fraction }) {
+            if cancel.isCancelled || done.count < matrices.count { break }
+            do {
+                joint.append(try measurement.measureJoint(matrices, fraction: fraction, isCancelled: { cancel.isCancelled }))
+            } catch LinearAlgebraError.cancelled {
+                break
+            }
+            completed += 1
+            progress.update(completed: completed, total: total, note: "all matrices at once")
+            try? cache?.storePartial(profile())
+        }
         progress.finish()
-        if cancel.isCancelled && done.count < matrices.count {
+        if cancel.isCancelled && (done.count < matrices.count || joint.count < fractions.count) {
             Termination.printError("rankscope: interrupted after \(done.count) of \(matrices.count) matrices; " + (cache == nil ? "nothing is kept (--no-cache)." : "the next run resumes from there."))
             throw ExitCode(130)
         }
@@ -144,6 +163,11 @@ struct SensitivityCommand: ParsableCommand, ModelTextCommand {
             Termination.printError("rankscope: warning: the profile could not be cached (\(SystemErrorText.reason(of: error))).")
         }
         try write(finished, note: "\(total) probes")
+    }
+
+    /// Whether `profile` has a joint probe at every fraction.
+    static func hasJointProbes(_ profile: SensitivityProfile, fractions: [Double]) -> Bool {
+        fractions.allSatisfy { fraction in profile.joint?.contains { $0.rankFraction == fraction } ?? false }
     }
 
     /// Writes the profile to `--out` and prints one line about it.

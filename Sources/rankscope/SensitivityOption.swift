@@ -39,17 +39,23 @@ enum SensitivityOption {
         return QualityPrediction(profile: profile, singularValues: singularValues)
     }
 
+    /// The predicted figure in the loss's own terms: perplexity (with the log-loss) or embedding cosine.
+    static func figure(_ quality: PredictedQuality) -> String {
+        if let perplexity = quality.perplexity {
+            return String(format: "perplexity %@ (original %@; next-token log-loss %.4f + %.4f)",
+                          Formatting.significant(perplexity), Formatting.significant(exp(quality.originalLoss)), quality.originalLoss, quality.lossIncrease)
+        }
+        return String(format: "embedding cosine to the original %.4f (1 − the matrices' combined increase %.4f)", quality.embeddingCosine ?? 0, quality.lossIncrease)
+    }
+
     /// What the prediction says of a plan, in the loss's own terms: perplexity for a causal LM,
     /// embedding cosine for an encoder, and how many matrices have no figure.
     static func lines(_ quality: PredictedQuality, profilePath: String) -> [String] {
-        let figure: String
-        if let perplexity = quality.perplexity {
-            figure = String(format: "perplexity %@ (original %@; next-token log-loss %.4f + %.4f)",
-                            Formatting.significant(perplexity), Formatting.significant(exp(quality.originalLoss)), quality.originalLoss, quality.lossIncrease)
-        } else {
-            figure = String(format: "embedding cosine to the original %.4f (1 − Σ of the matrices' increases %.4f)", quality.embeddingCosine ?? 0, quality.lossIncrease)
-        }
-        var lines = ["Predicted quality (sensitivity profile \(profilePath), increases added over matrices): " + figure + "."]
+        let figure = Self.figure(quality)
+        let rule = quality.combination == .additive
+            ? "increases added over matrices"
+            : String(format: "increases combined with interaction κ = %.4g fitted to its joint probes; added: %.4f", quality.combination.interaction, quality.additiveIncrease)
+        var lines = ["Predicted quality (sensitivity profile \(profilePath), \(rule)): " + figure + "."]
         if !quality.unpredicted.isEmpty {
             lines.append("No figure for \(quality.unpredicted.count) matrices (dense quantized, CALDERA, factor bits not probed, or not in the profile), left out: "
                          + quality.unpredicted.prefix(3).joined(separator: ", ") + (quality.unpredicted.count > 3 ? ", …" : "") + ".")

@@ -18,9 +18,8 @@ struct SpectrumRun {
 
     /// Runs the engine over `entries` of `checkpoint` (the cache under `$XDG_CACHE_HOME/rankscope`
     /// unless `useCache` is false; `jobs` worker threads, default one per core). With
-    /// `statistics`, the spectra are data-aware (of W·S, see ``Whitening``), computed by the
-    /// ``DataAwareSpectrumEngine`` (also with `jobs` workers, fewer when memory is short) and
-    /// cached apart from plain spectra.
+    /// `statistics`, the spectra are data-aware (of W·S, see ``Whitening``; fewer workers when
+    /// memory is short) and cached apart from plain spectra.
     init(_ entries: [CatalogEntry], of checkpoint: Checkpoint, useCache: Bool, jobs: Int?, statistics: ActivationStatistics? = nil) {
         let directory = SpectrumCache.defaultDirectory()
         let progressLine = ProgressLine()
@@ -30,26 +29,19 @@ struct SpectrumRun {
             progressLine.update(completed: progress.completed, total: progress.total,
                                 note: String(format: "%d cached  %.1f GFLOP/s", progress.fromCache, rate))
         }
-        let events: [SpectrumEngine.Event], cacheWriteError: Error?
-        if let statistics {
-            let cache = useCache ? SpectrumCache(directory: directory, statisticsFingerprint: statistics.fingerprint) : nil
-            let engine = DataAwareSpectrumEngine(checkpoint: checkpoint, statistics: statistics, cache: cache, workers: jobs)
-            let interrupt = InterruptHandler { engine.cancel() }
-            events = engine.run(entries, onProgress: onProgress)
-            interrupt.restore()
-            (cacheWriteError, isCancelled) = (engine.cacheWriteError, engine.isCancelled)
-            source = SpectraSource(statistics: SpectraSource.Statistics(path: statistics.path, fingerprint: statistics.fingerprint),
-                                   whitenings: Dictionary(uniqueKeysWithValues: entries.compactMap { entry in
-                                       engine.whitening(of: entry.info.name).map { (entry.info.name, $0) }
-                                   }))
-        } else {
-            source = .weights
-            let engine = SpectrumEngine(checkpoint: checkpoint, cache: useCache ? SpectrumCache(directory: directory) : nil, workers: jobs)
-            let interrupt = InterruptHandler { engine.cancel() }
-            events = engine.run(entries, onProgress: onProgress)
-            interrupt.restore()
-            (cacheWriteError, isCancelled) = (engine.cacheWriteError, engine.isCancelled)
-        }
+        let engine = SpectrumEngine(checkpoint: checkpoint, cache: useCache ? SpectrumCache(directory: directory) : nil,
+                                    statistics: statistics, workers: jobs)
+        let interrupt = InterruptHandler { engine.cancel() }
+        let events = engine.run(entries, kind: statistics == nil ? .weights : .dataAware, onProgress: onProgress)
+        interrupt.restore()
+        let cacheWriteError = engine.cacheWriteError
+        isCancelled = engine.isCancelled
+        source = statistics.map { statistics in
+            SpectraSource(statistics: SpectraSource.Statistics(path: statistics.path, fingerprint: statistics.fingerprint),
+                          whitenings: Dictionary(uniqueKeysWithValues: entries.compactMap { entry in
+                              engine.whitening(of: entry.info.name).map { (entry.info.name, $0) }
+                          }))
+        } ?? .weights
         progressLine.finish()
         if let cacheError = cacheWriteError {
             Termination.printError("rankscope: warning: the spectrum cache could not be written (\(SystemErrorText.reason(of: cacheError))); results are unaffected.")

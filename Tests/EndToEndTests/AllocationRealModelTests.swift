@@ -41,7 +41,7 @@ final class AllocationRealModelTests: XCTestCase {
         let plan = try Harness.rankscope(["plan", model.path, "--target-params", "75%lin", "--sensitivity", profile], cacheHome: cache)
         XCTAssertEqual(plan.status, 0, plan.stderr)
         XCTAssertTrue(plan.stdout.contains("rule: minimise the predicted 1 − embedding cosine increase"), plan.stdout)
-        let line = try XCTUnwrap(plan.stdout.split(separator: "\n").first { $0.contains("predicted 1 − embedding cosine increase (sum over matrices") })
+        let line = try XCTUnwrap(plan.stdout.split(separator: "\n").first { $0.contains("predicted 1 − embedding cosine increase (each matrix as if alone, combined") })
         let figures = line.split(separator: ":").last!.split(separator: ",").map { $0.split(separator: " ").last.flatMap { Double($0) } }
         let allocated = try XCTUnwrap(figures.first ?? nil), uniform = try XCTUnwrap(figures.last ?? nil)
         XCTAssertLessThan(allocated, uniform, String(line))

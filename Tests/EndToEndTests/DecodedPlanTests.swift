@@ -27,11 +27,8 @@ final class DecodedPlanTests: CompressTestCase {
     private func tensors(_ checkpoint: Checkpoint, statistics: ActivationStatistics? = nil) throws -> [PlannedTensor] {
         let catalog = LayerCatalog(checkpoint: checkpoint)
         let entries = catalog.compressibleEntries
-        let events = if let statistics {
-            DataAwareSpectrumEngine(checkpoint: checkpoint, statistics: statistics, cache: nil).run(entries)
-        } else {
-            SpectrumEngine(checkpoint: checkpoint, cache: nil).run(entries)
-        }
+        let events = SpectrumEngine(checkpoint: checkpoint, cache: nil, statistics: statistics)
+            .run(entries, kind: statistics == nil ? .weights : .dataAware)
         var spectra: [String: Spectrum] = [:]
         for event in events {
             guard case .finished(let spectrum, _) = event else { XCTFail("\(event)"); continue }

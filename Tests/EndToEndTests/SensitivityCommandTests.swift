@@ -23,7 +23,7 @@ final class SensitivityCommandTests: XCTestCase {
 
         let first = try Harness.rankscope(arguments, cacheHome: cache)
         XCTAssertEqual(first.status, 0, first.stderr)
-        XCTAssertTrue(first.stdout.contains("sensitivity of 36 matrices") && first.stdout.contains("36 probes"), first.stdout)
+        XCTAssertTrue(first.stdout.contains("sensitivity of 36 matrices") && first.stdout.contains("37 probes"), first.stdout)
         let profile = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out))) as? [String: Any])
         XCTAssertEqual(profile["format"] as? String, "rankscope-sensitivity")
         XCTAssertEqual(profile["metric"] as? String, "one_minus_embedding_cosine")
@@ -34,17 +34,35 @@ final class SensitivityCommandTests: XCTestCase {
         XCTAssertEqual(points.count, 36)
         XCTAssertTrue(points.allSatisfy { ($0["rank"] as? Int) == 96 && (($0["loss_increase"] as? Double) ?? -1) > 0 }, "\(points)")
 
-        // At the probe ranks the prediction is the sum of the measured increases (additive rule).
+        // The joint probe: every matrix at rank 96 at once, measured below the sum of the matrices alone.
+        let joint = try XCTUnwrap((profile["joint"] as? [[String: Any]])?.first)
+        XCTAssertEqual(joint["rank_fraction"] as? Double, 0.25)
+        let together = try XCTUnwrap(joint["loss_increase"] as? Double)
+        let sum = points.reduce(0) { $0 + ($1["loss_increase"] as! Double) }
+        XCTAssertGreaterThan(together, 0)
+        XCTAssertNotEqual(together, sum, accuracy: 1e-3)
+
+        // The plan of the joint probe's ranks: the rule fitted to that one probe predicts it exactly,
+        // and eval on the same text measures the same cosine.
         let plan = folder + "/plan.json"
         try #"{"format": "rankscope-plan", "version": 1, "rules": [{"match": "^encoder", "rank": 96}]}"#.write(toFile: plan, atomically: true, encoding: .utf8)
-        let sum = points.reduce(0) { $0 + ($1["loss_increase"] as! Double) }
         let planned = try Harness.rankscope(["plan", model.path, "--plan", plan, "--sensitivity", out], cacheHome: cache)
         XCTAssertEqual(planned.status, 0, planned.stderr)
-        XCTAssertTrue(planned.stdout.contains(String(format: "embedding cosine to the original %.4f (1 − Σ of the matrices' increases %.4f)", 1 - sum, sum)),
-                      "\(sum) " + planned.stdout)
+        XCTAssertTrue(planned.stdout.contains(String(format: "fitted to its joint probes; added: %.4f)", sum)), "\(sum) " + planned.stdout)
+        XCTAssertTrue(planned.stdout.contains(String(format: "embedding cosine to the original %.4f (1 − the matrices' combined increase %.4f)", 1 - together, together)),
+                      "\(together) " + planned.stdout)
+        let planJSON = try Harness.rankscope(["plan", model.path, "--plan", plan, "--sensitivity", out, "--json"], cacheHome: cache)
+        XCTAssertEqual(planJSON.status, 0, planJSON.stderr)
+        let predicted = try XCTUnwrap((try Harness.json(planJSON.stdout) as? [String: Any])?["prediction"] as? [String: Any])
+        XCTAssertEqual(predicted["metric"] as? String, "one_minus_embedding_cosine")
+        let figures = try XCTUnwrap(predicted["plan"] as? [String: Any])
+        XCTAssertEqual(try XCTUnwrap(figures["loss_increase"] as? Double), together, accuracy: 1e-6)
+        XCTAssertEqual(try XCTUnwrap(figures["additive_loss_increase"] as? Double), sum, accuracy: 1e-9)
+        XCTAssertEqual(try XCTUnwrap(figures["embedding_cosine"] as? Double), 1 - together, accuracy: 1e-6)
+        XCTAssertNil(predicted["uniform"] as? [String: Any], "no target, no uniform plan")
         let evaluated = try Harness.rankscope(["eval", model.path, "--text", text, "--plan", plan, "--sensitivity", out], cacheHome: cache)
         XCTAssertEqual(evaluated.status, 0, evaluated.stderr)
-        XCTAssertTrue(evaluated.stdout.contains(String(format: "predicted mean embedding cosine %.4f, measured 0.", 1 - sum)), evaluated.stdout)
+        XCTAssertTrue(evaluated.stdout.contains(String(format: "predicted mean embedding cosine %.4f, measured %.4f", 1 - together, 1 - together)), evaluated.stdout)
         let stranger = try Harness.rankscope(["plan", try TestModels.folder(TestModels.smolLM2).path, "--sensitivity", out], cacheHome: cache)
         XCTAssertEqual(stranger.status, 1)
         XCTAssertTrue(stranger.stderr.contains("was measured on another checkpoint"), stranger.stderr)
@@ -67,7 +85,7 @@ final class SensitivityCommandTests: XCTestCase {
         let resumed = try Harness.rankscope(arguments, cacheHome: cache)
         XCTAssertEqual(resumed.status, 0, resumed.stderr)
         XCTAssertTrue(resumed.stderr.contains("resuming: 6 of 36 matrices"), resumed.stderr)
-        XCTAssertTrue(resumed.stdout.contains("36 probes"), resumed.stdout)
+        XCTAssertTrue(resumed.stdout.contains("37 probes"), resumed.stdout)
         let completed = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out))) as? [String: Any])
         let resumedMatrices = try XCTUnwrap(completed["matrices"] as? [[String: Any]])
         XCTAssertEqual(resumedMatrices.count, 36)
@@ -79,11 +97,22 @@ final class SensitivityCommandTests: XCTestCase {
         }
         XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: cacheFolder).contains { $0.hasSuffix(".partial.json") })
 
+        // A profile cached before joint probes existed keeps its matrices and gains them.
+        var older = completed
+        older["joint"] = nil
+        try JSONSerialization.data(withJSONObject: older).write(to: URL(fileURLWithPath: cacheFolder + "/" + cached))
+        let upgraded = try Harness.rankscope(arguments, cacheHome: cache)
+        XCTAssertEqual(upgraded.status, 0, upgraded.stderr)
+        XCTAssertTrue(upgraded.stderr.contains("has no joint probes"), upgraded.stderr)
+        let gained = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out))) as? [String: Any])
+        XCTAssertEqual((gained["matrices"] as? [[String: Any]])?.count, 36)
+        XCTAssertEqual(((gained["joint"] as? [[String: Any]])?.first?["loss_increase"] as? Double) ?? -1, together, accuracy: 1e-6 * together)
+
         try lines.prefix(4).joined(separator: "\n").write(toFile: text, atomically: true, encoding: .utf8)
         let changed = try Harness.rankscope(arguments, cacheHome: cache)
         XCTAssertEqual(changed.status, 0, changed.stderr)
         XCTAssertFalse(changed.stdout.contains("from the cache"), changed.stdout)
-        XCTAssertTrue(changed.stdout.contains("36 probes"), changed.stdout)
+        XCTAssertTrue(changed.stdout.contains("37 probes"), changed.stdout)
 
         let bad = try Harness.rankscope(["sensitivity", model.path, "--text", text, "--out", out, "--ranks", "0.5,1.5"], cacheHome: cache)
         XCTAssertEqual(bad.status, 1)

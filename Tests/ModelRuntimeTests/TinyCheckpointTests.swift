@@ -34,6 +34,11 @@ final class TinyCheckpointTests: XCTestCase {
             let path = folder.appendingPathComponent("llama-gqa").path
             let ids = [3, 14, 15, 9, 26, 5, 35, 8, 9, 7]
             let model = try TransformerModel(path: path)
+            // The blocks' linear parameters leave out the (untied) head; the sum over all includes it.
+            let head = try XCTUnwrap(model.linears["lm_head"]).parameterCount
+            let blocks = model.linears.filter { $0.key.hasPrefix("model.layers.") }.values.reduce(0) { $0 + $1.parameterCount }
+            XCTAssertEqual(model.blockLinearParameterCount, blocks)
+            XCTAssertEqual(model.linearParameterCount, blocks + head)
             let dense = try model.logits(ids)
             let module = "model.layers.1.mlp.up_proj"
             let weight = (model.linears[module] as! DenseLinear).weight
@@ -54,6 +59,7 @@ final class TinyCheckpointTests: XCTestCase {
             let summed = try model.logits(ids)
             XCTAssertLessThan(NumpyTransformer.relativeDifference(summed, dense.map(Double.init)), 1e-5)
             XCTAssertEqual(model.linears[module]?.parameterCount, m * n + k * (m + n))
+            XCTAssertEqual(model.blockLinearParameterCount, blocks + k * (m + n))
             XCTAssertThrowsError(try model.replaceLinear(module, with: FactoredLinear(left: b, right: a, outputs: n, inputs: m, rank: k))) { error in
                 XCTAssertEqual(String(describing: error), "the replacement for \(module) maps 48 inputs to 32 outputs, but the layer maps 32 to 48.")
             }

@@ -26,8 +26,8 @@ final class ActivationStatisticsCacheTests: XCTestCase {
     }
 
     private func dataAware(_ statistics: ActivationStatistics, _ catalog: LayerCatalog) throws -> (values: [Double], cached: Bool) {
-        let cache = SpectrumCache(directory: directory + "/cache", statisticsFingerprint: statistics.fingerprint)
-        let events = DataAwareSpectrumEngine(checkpoint: catalog.checkpoint, statistics: statistics, cache: cache).run(catalog.compressibleEntries)
+        let events = SpectrumEngine(checkpoint: catalog.checkpoint, cache: SpectrumCache(directory: directory + "/cache"), statistics: statistics)
+            .run(catalog.compressibleEntries, kind: .dataAware)
         guard case .finished(let spectrum, let fromCache)? = events.first else { throw XCTSkip("no spectrum: \(events)") }
         return (spectrum.singularValues, fromCache)
     }
@@ -66,12 +66,11 @@ final class ActivationStatisticsCacheTests: XCTestCase {
         XCTAssertNotEqual(loudFirst.values, quietFirst.values)
     }
 
-    func testPlainCacheFileNameIsUnchanged() {
-        let plain = SpectrumCache(directory: "/c"), whitened = SpectrumCache(directory: "/c", statisticsFingerprint: "1-2-3-4")
-        XCTAssertEqual(plain.method, SpectrumCache.methodTag)
-        XCTAssertEqual(plain.cachePath(forRealPath: "/m.safetensors"), "/c/spectra-" + String(FNV1a.hash("/m.safetensors"), radix: 16) + ".safetensors")
-        XCTAssertTrue(whitened.method.hasPrefix(SpectrumCache.whitenedMethodTag))
-        XCTAssertTrue(whitened.method.hasSuffix("1-2-3-4"))
-        XCTAssertNotEqual(whitened.cachePath(forRealPath: "/m.safetensors"), plain.cachePath(forRealPath: "/m.safetensors"))
+    func testCacheFileNamesAreUnchanged() {
+        let cache = SpectrumCache(directory: "/c"), whitened = SpectrumCache.whitenedMethodTag + ":1-2-3-4"
+        XCTAssertEqual(GramSpectrumMethod().cacheTag, SpectrumCache.methodTag)
+        XCTAssertEqual(cache.cachePath(forRealPath: "/m.safetensors"), "/c/spectra-" + String(FNV1a.hash("/m.safetensors"), radix: 16) + ".safetensors")
+        XCTAssertEqual(cache.cachePath(forRealPath: "/m.safetensors", method: whitened),
+                       "/c/spectra-whitened-" + String(FNV1a.hash("/m.safetensors\n" + whitened), radix: 16) + ".safetensors")
     }
 }

@@ -72,8 +72,29 @@ final class SensitivityPredictionTests: XCTestCase {
         XCTAssertNil(encoder.perplexity)
     }
 
+    /// A profile with a joint probe at fraction 0.5 (both matrices at rank 2, alone 0.3 and 0.2):
+    /// measured 0.4 together fits κ from 1 − 0.4κ = (1 − 0.3κ)(1 − 0.2κ), κ = 0.1/0.06; the plan's
+    /// prediction follows that rule, and an allocator's additive costs give the same increase.
+    func testJointProbesFitTheCombinationThePlanPredictionUses() throws {
+        var measured = profile()
+        measured.joint = [.init(rankFraction: 0.5, factorBits: 16, loss: 2.4, lossIncrease: 0.4)]
+        let prediction = QualityPrediction(profile: measured, singularValues: spectra)
+        XCTAssertEqual(prediction.combination.interaction, 0.1 / 0.06, accuracy: 1e-6)
+        let joint = prediction.predict(["a.weight": .lowRank(rank: 2), "b.weight": .lowRank(rank: 2)])
+        XCTAssertEqual(joint.lossIncrease, 0.4, accuracy: 1e-6)
+        XCTAssertEqual(joint.additiveIncrease, 0.5, accuracy: 1e-12)
+        let other = prediction.predict(["a.weight": .lowRank(rank: 1), "b.weight": .lowRank(rank: 3)])  // alone 0.6 and 0.1
+        let kappa = prediction.combination.interaction
+        XCTAssertEqual(other.lossIncrease, (1 - (1 - kappa * 0.6) * (1 - kappa * 0.1)) / kappa, accuracy: 1e-9)
+        XCTAssertEqual(prediction.increase(ofCost: prediction.cost(ofIncrease: 0.6) + prediction.cost(ofIncrease: 0.1)), other.lossIncrease, accuracy: 1e-9)
+        // A joint probe whose matrices lack a probe at its rank is not used.
+        measured.joint = [.init(rankFraction: 0.3, factorBits: 16, loss: 2.4, lossIncrease: 0.4)]
+        XCTAssertEqual(QualityPrediction(profile: measured, singularValues: spectra).combination, .additive)
+    }
+
     func testProfileRoundTripsAndABadFileIsOneSentence() throws {
-        let original = profile()
+        var original = profile()
+        original.joint = [.init(rankFraction: 0.5, factorBits: 16, loss: 2.4, lossIncrease: 0.4)]
         let folder = try Fixtures.temporaryDirectory()
         let path = folder + "/p.json"
         try original.encoded().write(to: URL(fileURLWithPath: path))

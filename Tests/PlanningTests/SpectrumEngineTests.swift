@@ -117,7 +117,7 @@ final class SpectrumEngineTests: XCTestCase {
         let engine = SpectrumEngine(checkpoint: catalog.checkpoint, cache: nil, workers: 2)
         let finished = expectation(description: "completion")
         let seen = Counter()
-        engine.start(catalog.compressibleEntries, onEvent: { _, _ in
+        engine.start(catalog.compressibleEntries.map { SpectrumRequest($0, kind: .weights) }, onEvent: { _, _, _ in
             if seen.increment() == 3 { engine.cancel() }
         }, onCompletion: { progress in
             XCTAssertLessThan(progress.completed, 40)

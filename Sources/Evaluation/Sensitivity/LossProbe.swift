@@ -63,11 +63,24 @@ public final class LossProbe {
     /// The model's loss with linear `module` replaced by `replacement` (every other layer as it
     /// is), running each batch from `module`'s block on; the original layer is back afterwards.
     public func loss(replacing module: String, with replacement: any LinearOperator) throws -> Double {
-        guard let original = model.linears[module], let block = model.block(of: module) else {
-            throw ModelRuntimeError.unknownModule(name: module)
+        try loss(replacing: [module: replacement])
+    }
+
+    /// The model's loss with each linear module in `replacements` replaced at once (every other
+    /// layer as it is), running each batch from the earliest replaced block on; the original
+    /// layers are back afterwards.
+    public func loss(replacing replacements: [String: any LinearOperator]) throws -> Double {
+        var originals: [String: any LinearOperator] = [:]
+        var block = Int.max
+        for module in replacements.keys {
+            guard let original = model.linears[module], let index = model.block(of: module) else {
+                throw ModelRuntimeError.unknownModule(name: module)
+            }
+            originals[module] = original
+            block = min(block, index)
         }
-        try model.replaceLinear(module, with: replacement)
-        defer { try? model.replaceLinear(module, with: original) }
+        defer { for (module, original) in originals { try? model.replaceLinear(module, with: original) } }
+        for (module, replacement) in replacements { try model.replaceLinear(module, with: replacement) }
         var total = 0.0, count = 0
         for (index, batch) in batches.enumerated() {
             let start = states[index].first { $0.block == block }

@@ -55,7 +55,7 @@ public struct SensitivityMeasurement {
     /// The probe ranks of a matrix of full rank `fullRank`: each fraction rounded, at least 1, no repeats.
     public func ranks(fullRank: Int) -> [Int] {
         var seen = Set<Int>()
-        return rankFractions.map { min(fullRank, max(1, Int((Double(fullRank) * $0).rounded()))) }.filter { seen.insert($0).inserted }
+        return rankFractions.map { SensitivityProfile.probeRank(fraction: $0, fullRank: fullRank) }.filter { seen.insert($0).inserted }
     }
 
     /// Probes per matrix of full rank `fullRank`.
@@ -82,5 +82,22 @@ public struct SensitivityMeasurement {
             }
         }
         return SensitivityProfile.MatrixProbes(name: matrix.name, rows: matrix.rows, columns: matrix.columns, points: points)
+    }
+
+    /// Measures every matrix of `matrices` truncated at once at `fraction` of its full rank
+    /// (``SensitivityProfile/probeRank(fraction:fullRank:)``, the rank its own probe used) with
+    /// 16-bit factors: the joint probe the combination rule is fitted to.
+    public func measureJoint(_ matrices: [Matrix], fraction: Double, isCancelled: @escaping @Sendable () -> Bool = { false }) throws -> SensitivityProfile.JointProbe {
+        let choices = Dictionary(uniqueKeysWithValues: matrices.map { matrix in
+            (matrix.name, LayerChoice.lowRank(rank: SensitivityProfile.probeRank(fraction: fraction, fullRank: min(matrix.rows, matrix.columns)), factorBits: 16))
+        })
+        let decoded = try InMemoryCompression.decodedLayers(of: checkpoint, choices: choices,
+                                                            singularValues: Dictionary(uniqueKeysWithValues: matrices.map { ($0.name, $0.singularValues) }),
+                                                            settings: LayerCompressionSettings(statistics: statistics), isCancelled: isCancelled)
+        let replacements = Dictionary(uniqueKeysWithValues: matrices.map { matrix in
+            (matrix.module, decoded.layers[matrix.module]!.linearOperator(storedTransposed: probe.model.storesWeightTransposed(matrix.module)))
+        })
+        let loss = try probe.loss(replacing: replacements)
+        return SensitivityProfile.JointProbe(rankFraction: fraction, factorBits: 16, loss: loss, lossIncrease: loss - probe.originalLoss)
     }
 }

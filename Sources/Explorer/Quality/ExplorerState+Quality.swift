@@ -21,16 +21,19 @@ extension ExplorerState {
         profileIsDataAware ? dataAwareStatuses ?? weightStatuses : weightStatuses
     }
 
+    /// The profile's prediction over the spectra received so far (the loss model the budget
+    /// panel allocates a size target for), nil without a profile.
+    var qualityModel: QualityPrediction? {
+        sensitivity.map { qualityMemo.prediction(profile: $0, statuses: predictionStatuses, dataAware: profileIsDataAware && dataAwareStatuses != nil) }
+    }
+
     /// The prediction for the current settings, nil without a profile.
     public var predictedQuality: PredictedQuality? { predictedQuality(of: settings) }
 
     /// The prediction for `settings` (one per row), nil without a profile. Rows whose spectrum is
     /// not computed yet have no figure (``Planning/PredictedQuality/unpredicted``).
     public func predictedQuality(of settings: [LayerSetting]) -> PredictedQuality? {
-        guard let sensitivity else { return nil }
-        let statuses = predictionStatuses
-        let prediction = qualityMemo.prediction(profile: sensitivity, statuses: statuses,
-                                                dataAware: profileIsDataAware && dataAwareStatuses != nil)
+        guard let prediction = qualityModel else { return nil }
         var choices: [String: LayerChoice] = [:]
         for (i, entry) in entries.enumerated() { choices[entry.info.name] = settings[i].effectiveChoice }
         return prediction.predict(choices)

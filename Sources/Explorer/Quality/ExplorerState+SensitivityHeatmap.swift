@@ -26,10 +26,7 @@ extension ExplorerState {
     /// current choice (``HeatmapContent/lossAtPlan``), else at its lowest-rank probe with 16-bit factors.
     public func heatmapLossCells(_ content: HeatmapContent) -> [HeatmapPane.Cell] {
         guard let sensitivity else { return [] }
-        let prediction = content == .lossAtPlan
-            ? qualityMemo.prediction(profile: sensitivity, statuses: predictionStatuses,
-                                     dataAware: profileIsDataAware && dataAwareStatuses != nil)
-            : nil
+        let prediction = content == .lossAtPlan ? qualityModel : nil
         return entries.indices.compactMap { i in
             guard let block = entries[i].name.block else { return nil }
             let name = entries[i].info.name

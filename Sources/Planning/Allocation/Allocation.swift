@@ -25,14 +25,14 @@ public struct Allocation: Sendable {
         let uniformProxyError: Double?
     }
 
-    /// What a ``MatrixLossModel`` predicts for an allocation made with it (the additive model:
-    /// each matrix's predicted Δloss as if alone, summed).
+    /// What a ``MatrixLossModel`` predicts for an allocation made with it (each matrix's predicted
+    /// Δloss as if alone, combined by the model's rule).
     public struct Prediction: Sendable {
         /// What the loss is ("next-token log-loss", "1 − embedding cosine").
         public let lossDescription: String
-        /// Σ predicted Δloss of the returned choices.
+        /// The predicted Δloss of the returned choices.
         public let lossIncrease: Double
-        /// Σ predicted Δloss of the uniform plan, nil without one.
+        /// The predicted Δloss of the uniform plan, nil without one.
         public let uniformLossIncrease: Double?
         /// Free matrices the model had a figure for (the others stand in by the proxy).
         public let modelledMatrices: Int

@@ -170,7 +170,13 @@ public struct BudgetAllocator: Sendable {
         if floors != userFloors { layers = try freeLayers(floors: floors) }
 
         let solver = AllocationSolver(layers: layers)
+        // A loss model, or an objective that is not the weighted errors' sum, allocates by its per-state figures.
+        let matrixCount = proxy.weights.count
         let quality = lossModel.map { QualitySolver(layers: layers, lossModel: $0) }
+            ?? (objective.allocationCost(weightedError: 0, count: matrixCount) == nil ? nil
+                : QualitySolver(layers: layers, increaseOfCost: { $0 }) { layer, state in
+                    objective.allocationCost(weightedError: layer.error(state), count: matrixCount)
+                })
         var state: [Int]
         var multiplier: Double
         var fillMoves = 0
@@ -232,11 +238,7 @@ public struct BudgetAllocator: Sendable {
         let predicted = quality.map { $0.loss(of: state) }
         let uniformPredicted = quality.flatMap { quality in
             uniform.map { uniform in
-                layers.indices.reduce(0.0) { sum, index in
-                    let layer = layers[index]
-                    let state = layer.states.first { layer.choice($0) == uniform.choices[layer.name] } ?? FreeLayer.dense
-                    return sum + quality.loss(layer: index, state: state)
-                }
+                quality.loss(of: layers.map { layer in layer.states.first { layer.choice($0) == uniform.choices[layer.name] } ?? FreeLayer.dense })
             }
         }
         var prediction: Allocation.Prediction?

@@ -1,6 +1,8 @@
 /// The allocation for quality: with a ``MatrixLossModel``, the free matrices' choices that
-/// minimise the sum of predicted Δloss under a cost budget (the additive model: each matrix's
-/// predicted increase as if it alone were changed, summed).
+/// minimise the model's predicted Δloss under a cost budget. The model combines each matrix's
+/// increase (as if it alone were changed) through an additive cost and a monotone map back
+/// (``MatrixLossModel/cost(ofIncrease:)``), so the least Σ cost is the least predicted Δloss; below,
+/// "Δloss" of a state means its cost.
 ///
 /// **Candidates.** Every state of each ``FreeLayer``: each rank from its floor at each allowed
 /// factor bit width (CALDERA too, when the allocator has a backbone), the matrix quantized dense at
@@ -21,6 +23,8 @@
 struct QualitySolver {
     let layers: [FreeLayer]
     let hulls: [LossHull]
+    /// The combined Δloss of a total cost (the loss model's rule; the identity for a proxy objective).
+    private let increaseOfCost: @Sendable (Double) -> Double
     /// Per layer: the predicted Δloss of a state (model figure, or c × proxy).
     private let lossTables: [[Int: Double]]
     /// How many layers the model had a figure for.
@@ -29,7 +33,16 @@ struct QualitySolver {
     let conversion: Double
 
     init(layers: [FreeLayer], lossModel: any MatrixLossModel) {
+        self.init(layers: layers, increaseOfCost: { lossModel.increase(ofCost: $0) }) { layer, state in
+            lossModel.lossIncrease(matrix: layer.name, choice: layer.choice(state)).map { lossModel.cost(ofIncrease: max(0, $0)) }
+        }
+    }
+
+    /// The solver for a per-state additive `figure` (nil: none, the converted proxy stands in) whose
+    /// total maps to Δloss by `increaseOfCost`.
+    init(layers: [FreeLayer], increaseOfCost: @escaping @Sendable (Double) -> Double, figure: (FreeLayer, Int) -> Double?) {
         self.layers = layers
+        self.increaseOfCost = increaseOfCost
         var figures: [[Int: Double]] = []  // the model's figures; a state it has none for is absent
         var modelledLoss = 0.0
         var modelledProxy = 0.0
@@ -37,7 +50,7 @@ struct QualitySolver {
         for layer in layers {
             var table: [Int: Double] = [:]
             for state in layer.states {
-                if let figure = lossModel.lossIncrease(matrix: layer.name, choice: layer.choice(state)) { table[state] = max(0, figure) }
+                if let figure = figure(layer, state) { table[state] = figure }
             }
             // Modelled: a figure for some state; the conversion compares model and proxy at the cheapest of those.
             if let cheapest = table.keys.min(by: { (layer.cost($0), $0) < (layer.cost($1), $1) }), let figure = table[cheapest] {
@@ -58,11 +71,13 @@ struct QualitySolver {
         }
     }
 
-    /// The predicted Δloss of `state` of layer `index`.
-    func loss(layer index: Int, state: Int) -> Double { lossTables[index][state] ?? 0 }
+    /// The additive cost of `state` of layer `index`.
+    func cost(layer index: Int, state: Int) -> Double { lossTables[index][state] ?? 0 }
 
-    /// Σ predicted Δloss of a plan (one state per layer).
-    func loss(of states: [Int]) -> Double { states.indices.reduce(0.0) { $0 + loss(layer: $1, state: states[$1]) } }
+    /// The model's predicted Δloss of a plan (one state per layer).
+    func loss(of states: [Int]) -> Double {
+        increaseOfCost(states.indices.reduce(0.0) { $0 + cost(layer: $1, state: states[$1]) })
+    }
 
     /// The cost of the cheapest plan.
     var minimalCost: Int { hulls.reduce(0) { $0 + $1.frontier[0].cost } }

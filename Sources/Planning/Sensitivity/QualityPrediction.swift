@@ -10,16 +10,19 @@ import Foundation
 /// use; a matrix without probes or spectrum, a choice at factor bits that were not probed, dense
 /// quantization and CALDERA have no figure (nil).
 ///
-/// **Combination rule: additive.** The model's predicted loss is the original loss plus the sum of
-/// the matrices' increases, `L = L₀ + Σᵢ Δᵢ`; perplexity is `exp(L)`, the encoder's embedding
-/// cosine `1 − Σᵢ Δᵢ`. Interactions between matrices are ignored; docs/evaluation.md measures how far
-/// that takes the prediction off.
+/// **Combination rule** (``LossCombination``): `1 − κΔ = Πᵢ(1 − κΔᵢ)`, with the interaction κ
+/// fitted to the profile's joint probes (every matrix truncated at once, measured on the profile's
+/// text); plain addition `Δ = ΣᵢΔᵢ` for a profile without them. The model's predicted loss is
+/// `L = L₀ + Δ`; perplexity is `exp(L)`, the encoder's embedding cosine `1 − Δ`. docs/evaluation.md
+/// measures how far each rule is off on real models.
 public struct QualityPrediction: MatrixLossModel {
     /// The measurements.
     public let profile: SensitivityProfile
     private let curves: [String: [Int: SensitivityCurve]]
     private let tails: [String: [Double]]
     private let unused: Set<String>
+    /// How the matrices' increases combine (fitted to the profile's joint probes).
+    public let combination: LossCombination
 
     /// The prediction from `profile` and the singular values (descending, all of them) of the
     /// matrices to predict, by tensor name.
@@ -41,7 +44,27 @@ public struct QualityPrediction: MatrixLossModel {
         }
         self.curves = curves
         self.tails = tails
+        combination = Self.combination(profile)
     }
+
+    /// The rule fitted to `profile`'s joint probes: each probe's matrices at their own measured
+    /// point at the probe's rank (no spectrum needed), against the measured joint increase.
+    public static func combination(_ profile: SensitivityProfile) -> LossCombination {
+        let probes = (profile.joint ?? []).compactMap { joint -> (increases: [Double], measured: Double)? in
+            let increases = profile.matrices.compactMap { matrix -> Double? in
+                let rank = SensitivityProfile.probeRank(fraction: joint.rankFraction, fullRank: min(matrix.rows, matrix.columns))
+                return matrix.points.first { $0.rank == rank && $0.factorBits == joint.factorBits }.map { max(0, $0.lossIncrease) }
+            }
+            return increases.count == profile.matrices.count ? (increases, joint.lossIncrease) : nil
+        }
+        return LossCombination.fitted(to: probes)
+    }
+
+    /// ``LossCombination/cost(ofIncrease:)`` of the fitted rule.
+    public func cost(ofIncrease increase: Double) -> Double { combination.cost(ofIncrease: increase) }
+
+    /// ``LossCombination/increase(ofCost:)`` of the fitted rule.
+    public func increase(ofCost cost: Double) -> Double { combination.increase(ofCost: cost) }
 
     /// The profile's loss, for people.
     public var lossDescription: String { profile.metric.description }
@@ -61,16 +84,17 @@ public struct QualityPrediction: MatrixLossModel {
 
     /// The predicted quality of a whole plan (every matrix not in `choices` kept as stored).
     public func predict(_ choices: [String: LayerChoice]) -> PredictedQuality {
-        var total = 0.0
+        var increases: [Double] = []
         var missing: [String] = []
         for (name, choice) in choices.sorted(by: { $0.key < $1.key }) {
             if let increase = lossIncrease(matrix: name, choice: choice) {
-                total += increase
+                increases.append(increase)
             } else {
                 missing.append(name)
             }
         }
-        return PredictedQuality(metric: profile.metric, originalLoss: profile.originalLoss, lossIncrease: total, unpredicted: missing)
+        return PredictedQuality(metric: profile.metric, originalLoss: profile.originalLoss, lossIncrease: combination.combine(increases),
+                                additiveIncrease: increases.reduce(0, +), combination: combination, unpredicted: missing)
     }
 }
 
@@ -80,10 +104,25 @@ public struct PredictedQuality: Sendable, Equatable {
     public let metric: SensitivityProfile.Metric
     /// The original model's loss.
     public let originalLoss: Double
-    /// Σ of the matrices' predicted increases.
+    /// The matrices' predicted increases combined by ``combination``.
     public let lossIncrease: Double
-    /// Matrices whose choice has no figure (left out of the sum).
+    /// Their plain sum (what addition would predict).
+    public let additiveIncrease: Double
+    /// The rule that combined them.
+    public let combination: LossCombination
+    /// Matrices whose choice has no figure (left out).
     public let unpredicted: [String]
+
+    /// A prediction (``QualityPrediction/predict(_:)``).
+    public init(metric: SensitivityProfile.Metric, originalLoss: Double, lossIncrease: Double, additiveIncrease: Double? = nil,
+                combination: LossCombination = .additive, unpredicted: [String]) {
+        self.metric = metric
+        self.originalLoss = originalLoss
+        self.lossIncrease = lossIncrease
+        self.additiveIncrease = additiveIncrease ?? lossIncrease
+        self.combination = combination
+        self.unpredicted = unpredicted
+    }
 
     /// The predicted loss, `originalLoss + lossIncrease`.
     public var loss: Double { originalLoss + lossIncrease }

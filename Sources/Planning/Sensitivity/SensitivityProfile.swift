@@ -130,6 +130,36 @@ public struct SensitivityProfile: Codable, Sendable, Equatable {
         }
     }
 
+    /// Every probed matrix truncated at once at one rank fraction: the measurement the combination
+    /// rule's interaction is fitted to (``LossCombination``).
+    public struct JointProbe: Codable, Sendable, Equatable {
+        /// The fraction of each matrix's full rank kept (``SensitivityProfile/probeRank(fraction:fullRank:)``).
+        public var rankFraction: Double
+        /// The factors' bit width.
+        public var factorBits: Int
+        /// The model's loss with all of them truncated.
+        public var loss: Double
+        /// `loss − originalLoss`.
+        public var lossIncrease: Double
+
+        enum CodingKeys: String, CodingKey {
+            case rankFraction = "rank_fraction", factorBits = "factor_bits", loss, lossIncrease = "loss_increase"
+        }
+
+        /// One joint measurement.
+        public init(rankFraction: Double, factorBits: Int, loss: Double, lossIncrease: Double) {
+            self.rankFraction = rankFraction
+            self.factorBits = factorBits
+            self.loss = loss
+            self.lossIncrease = lossIncrease
+        }
+    }
+
+    /// The rank a probe at `fraction` keeps of a matrix of full rank `fullRank`: rounded, at least 1.
+    public static func probeRank(fraction: Double, fullRank: Int) -> Int {
+        min(fullRank, max(1, Int((Double(fullRank) * fraction).rounded())))
+    }
+
     /// ``format``.
     public var format: String
     /// ``version``.
@@ -148,14 +178,18 @@ public struct SensitivityProfile: Codable, Sendable, Equatable {
     public var unused: [String]
     /// Every probed matrix.
     public var matrices: [MatrixProbes]
+    /// All matrices truncated together, one probe per rank fraction (nil in profiles measured
+    /// before joint probes existed: those predict by plain addition).
+    public var joint: [JointProbe]?
 
     enum CodingKeys: String, CodingKey {
         case format, version, metric, originalLoss = "original_loss", originalPerplexity = "original_perplexity", seconds
-        case settings, unused, matrices
+        case settings, unused, matrices, joint
     }
 
     /// A profile (``format`` and ``version`` filled in).
-    public init(metric: Metric, originalLoss: Double, seconds: Double, settings: Settings, unused: [String], matrices: [MatrixProbes]) {
+    public init(metric: Metric, originalLoss: Double, seconds: Double, settings: Settings, unused: [String], matrices: [MatrixProbes],
+                joint: [JointProbe]? = nil) {
         format = Self.format
         version = Self.version
         self.metric = metric
@@ -165,6 +199,7 @@ public struct SensitivityProfile: Codable, Sendable, Equatable {
         self.settings = settings
         self.unused = unused
         self.matrices = matrices
+        self.joint = joint
     }
 
     /// The probes of `name`, if measured.

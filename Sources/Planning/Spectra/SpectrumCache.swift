@@ -12,10 +12,14 @@ import SafeTensors
 /// ``SafeTensors/ContentChecksum`` over the whole file is verified on load: a damaged cache file
 /// is ignored (and rewritten) rather than served.
 ///
-/// Data-aware spectra (whitened by activation statistics) live in cache files of their own: their
-/// method is ``whitenedMethodTag`` followed by the statistics file's fingerprint, which is part of
-/// both the record and the cache file's name, so plain and data-aware spectra (or spectra from two
-/// statistics files) never overwrite or serve each other.
+/// One cache serves every kind of spectrum: each ``SpectrumMethod`` has cache files of its own,
+/// named and recorded by its ``SpectrumMethod/cacheTag`` (the key is checkpoint shard, tensor and
+/// method). Weight spectra keep the original file name `spectra-<hash>.safetensors`; data-aware
+/// spectra (whitened by activation statistics) use ``whitenedMethodTag`` followed by the
+/// statistics file's fingerprint, which is part of both the record and the file's name
+/// (`spectra-whitened-<hash>.safetensors`), so plain and data-aware spectra (or spectra from two
+/// statistics files) never overwrite or serve each other. The methods default to
+/// ``methodTag``, the weights'.
 public final class SpectrumCache: @unchecked Sendable {
     /// Where cache files live.
     public let directory: String
@@ -24,11 +28,15 @@ public final class SpectrumCache: @unchecked Sendable {
     /// The method of data-aware spectra (singular values of W·S by dgesdd in double), before the
     /// statistics fingerprint.
     public static let whitenedMethodTag = "whitened-dgesdd-f64-v1"
-    /// The method this cache records: ``methodTag``, or ``whitenedMethodTag`` + `:` + fingerprint.
-    public let method: String
 
     private let lock = NSLock()
-    private var shards: [String: ShardCache] = [:]
+    /// Loaded cache files by method tag and the shard's real path.
+    private var shards: [ShardKey: ShardCache] = [:]
+
+    private struct ShardKey: Hashable {
+        var method: String
+        var realPath: String
+    }
 
     private struct ShardCache {
         var record: [String: String]
@@ -36,11 +44,9 @@ public final class SpectrumCache: @unchecked Sendable {
         var isDirty: Bool
     }
 
-    /// Uses the given directory (created on first write); with `statisticsFingerprint` (see
-    /// ``ActivationStatistics/fingerprint``), a cache of data-aware spectra for that file.
-    public init(directory: String, statisticsFingerprint: String? = nil) {
+    /// Uses the given directory (created on first write).
+    public init(directory: String) {
         self.directory = directory
-        self.method = statisticsFingerprint.map { Self.whitenedMethodTag + ":" + $0 } ?? Self.methodTag
     }
 
     /// `$XDG_CACHE_HOME/rankscope`, falling back to `$HOME/.cache/rankscope`.
@@ -52,28 +58,30 @@ public final class SpectrumCache: @unchecked Sendable {
         return home + "/.cache/rankscope"
     }
 
-    /// The cached singular values of `tensorName` in `file`, if a valid cache holds them.
-    public func singularValues(of tensorName: String, in file: SafeTensorsFile) -> [Double]? {
-        singularValues(of: tensorName, in: file.identity)
+    /// The cached singular values of `tensorName` in `file` by `method` (a ``SpectrumMethod/cacheTag``),
+    /// if a valid cache holds them.
+    public func singularValues(of tensorName: String, in file: SafeTensorsFile, method: String = methodTag) -> [Double]? {
+        singularValues(of: tensorName, in: file.identity, method: method)
     }
 
-    /// Records freshly computed singular values of a tensor of `file`; see ``store(_:of:in:)-(_,_,FileIdentity)``.
-    public func store(_ values: [Double], of tensorName: String, in file: SafeTensorsFile) {
-        store(values, of: tensorName, in: file.identity)
+    /// Records freshly computed singular values of a tensor of `file`; see ``store(_:of:in:method:)-(_,_,FileIdentity,_)``.
+    public func store(_ values: [Double], of tensorName: String, in file: SafeTensorsFile, method: String = methodTag) {
+        store(values, of: tensorName, in: file.identity, method: method)
     }
 
-    /// The cached singular values of `tensorName` in the file `file` identifies, if a valid cache holds them.
-    public func singularValues(of tensorName: String, in file: FileIdentity) -> [Double]? {
+    /// The cached singular values of `tensorName` in the file `file` identifies, computed by
+    /// `method`, if a valid cache holds them.
+    public func singularValues(of tensorName: String, in file: FileIdentity, method: String = methodTag) -> [Double]? {
         lock.lock()
         defer { lock.unlock() }
-        return shards[loadedShardKey(for: file)]?.values[tensorName]
+        return shards[loadedShardKey(for: file, method: method)]?.values[tensorName]
     }
 
     /// Records freshly computed singular values; they reach the disk on the next ``flush()``.
-    public func store(_ values: [Double], of tensorName: String, in file: FileIdentity) {
+    public func store(_ values: [Double], of tensorName: String, in file: FileIdentity, method: String = methodTag) {
         lock.lock()
         defer { lock.unlock() }
-        let key = loadedShardKey(for: file)
+        let key = loadedShardKey(for: file, method: method)
         shards[key]?.values[tensorName] = values
         shards[key]?.isDirty = true
     }
@@ -90,13 +98,13 @@ public final class SpectrumCache: @unchecked Sendable {
             }
             var metadata = shard.record
             metadata[ContentChecksum.key] = ContentChecksum.of(tensors: tensors, metadata: metadata)
-            try SafeTensorsWriter.write(path: cachePath(forRealPath: key), tensors: tensors, metadata: metadata)
+            try SafeTensorsWriter.write(path: cachePath(forRealPath: key.realPath, method: key.method), tensors: tensors, metadata: metadata)
             shards[key]?.isDirty = false
         }
     }
 
-    /// The cache file for a shard at the given real path.
-    public func cachePath(forRealPath path: String) -> String {
+    /// The cache file of `method`'s spectra for a shard at the given real path.
+    public func cachePath(forRealPath path: String, method: String = methodTag) -> String {
         if method == Self.methodTag {
             return directory + "/spectra-" + String(FNV1a.hash(path), radix: 16) + ".safetensors"
         }
@@ -104,7 +112,7 @@ public final class SpectrumCache: @unchecked Sendable {
     }
 
     /// What a valid cache file must record about its shard.
-    func record(for file: FileIdentity, realPath: String) -> [String: String] {
+    func record(for file: FileIdentity, realPath: String, method: String) -> [String: String] {
         [
             "format": "rankscope-spectra",
             "method": method,
@@ -117,13 +125,14 @@ public final class SpectrumCache: @unchecked Sendable {
         ]
     }
 
-    /// The key of the shard's in-memory cache (its real path), loading the cache from disk on
-    /// first use, so callers mutate `shards[key]` in place. Caller holds the lock.
-    private func loadedShardKey(for file: FileIdentity) -> String {
-        let key = SpectrumCache.realPath(file.path)
+    /// The key of the shard's in-memory cache of `method` (with its real path), loading the cache
+    /// from disk on first use, so callers mutate `shards[key]` in place. Caller holds the lock.
+    private func loadedShardKey(for file: FileIdentity, method: String) -> ShardKey {
+        let key = ShardKey(method: method, realPath: SpectrumCache.realPath(file.path))
         if shards[key] == nil {
-            let record = record(for: file, realPath: key)
-            shards[key] = ShardCache(record: record, values: readValues(path: cachePath(forRealPath: key), expecting: record), isDirty: false)
+            let record = record(for: file, realPath: key.realPath, method: method)
+            shards[key] = ShardCache(record: record, values: readValues(path: cachePath(forRealPath: key.realPath, method: method), expecting: record),
+                                     isDirty: false)
         }
         return key
     }

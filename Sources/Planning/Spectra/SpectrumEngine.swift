@@ -2,15 +2,35 @@ import Foundation
 import LinearAlgebra
 import SafeTensors
 
-/// Computes spectra of many matrices on a pool of background worker threads, serving cached
-/// ones first, reporting each result and the running progress, and stopping early on request.
+/// Computes spectra of any ``SpectrumKind`` (weights, data-aware) of many matrices on one pool
+/// of background worker threads fed by one work queue, serving cached ones first from one
+/// ``SpectrumCache`` keyed by checkpoint shard, tensor and kind's method, reporting each result
+/// with its kind's progress, and stopping early on request.
 ///
-/// Threads: OpenBLAS's thread count is process-wide, so the engine chooses both numbers
-/// together. With at least as many matrices to compute as cores, each of `cores` workers runs
-/// BLAS single-threaded (independent matrices scale better than one threaded BLAS call);
-/// with fewer matrices, fewer workers each get a share of the cores.
+/// Each kind is computed by its ``SpectrumMethod``: ``GramSpectrumMethod`` for the weights and,
+/// when the engine has activation statistics, ``WhitenedSpectrumMethod`` for data-aware spectra
+/// (``whitening(of:)`` tells what each was whitened with). A request of a kind the engine has no
+/// method for fails with a sentence saying so.
+///
+/// **Order.** Requests are computed in the order given, except that ``prioritize(_:kind:)``
+/// moves a matrix still waiting to the front of the queue (the explorer's selected row).
+///
+/// **Workers and memory.** A run uses up to `workers` threads (default one per core), but only as
+/// many as fit both the address-space limit (``AddressSpace/workersThatFit(_:bytesPerWorker:)``)
+/// and the memory budget (default half the physical memory) for the largest matrix to compute,
+/// by its method's ``SpectrumMethod/bytes(rows:columns:)``. OpenBLAS's thread count is
+/// process-wide, so the engine chooses both numbers together: `cores / workers` BLAS threads
+/// each, so with as many matrices as cores each worker runs BLAS single-threaded (independent
+/// matrices scale better than one threaded BLAS call), and the two levels never oversubscribe.
+///
+/// **Cancellation.** ``cancel()`` ends the run within ``pollInterval``: workers stop at the next
+/// point their method polls, the cache is flushed and `onCompletion` is called. A worker caught
+/// inside a call that cannot be interrupted (the eigen- or singular-value solve, a Cholesky
+/// factorisation) finishes it in the background, holding its memory and BLAS threads until
+/// then, and drops the result. A spectrum finished after the cancellation is neither reported
+/// nor cached; one finished before it is both.
 public final class SpectrumEngine: @unchecked Sendable {
-    /// How far a run has come.
+    /// How far a run (or one kind of it) has come.
     public struct Progress: Sendable, Equatable {
         /// Matrices requested.
         public var total: Int
@@ -20,11 +40,14 @@ public final class SpectrumEngine: @unchecked Sendable {
         public var fromCache: Int
         /// Of those, failed.
         public var failed: Int
-        /// Floating-point operations spent so far on computed matrices (Gram + eigenvalues).
+        /// Floating-point operations spent so far on computed matrices (by their methods' counts).
         public var flops: Double
 
         /// True when every requested matrix is done.
         public var isComplete: Bool { completed == total }
+
+        /// Nothing requested, nothing done.
+        public static let none = Progress(total: 0, completed: 0, fromCache: 0, failed: 0, flops: 0)
     }
 
     /// One matrix done.
@@ -35,83 +58,84 @@ public final class SpectrumEngine: @unchecked Sendable {
         case failed(SpectrumError)
     }
 
+    /// How often a cancelled run checks whether to stop waiting for its workers, in seconds.
+    public static let pollInterval = 0.02
+
     private let checkpoint: Checkpoint
     private let cache: SpectrumCache?
+    private let methods: [SpectrumKind: any SpectrumMethod]
     private let requestedWorkers: Int?
-    private let lock = NSLock()
+    private let memoryBudget: Double?
     private let cancellation = CancellationFlag()
-    private var progress = Progress(total: 0, completed: 0, fromCache: 0, failed: 0, flops: 0)
-    private let group = DispatchGroup()
+    private let lock = NSLock()
+    private var batch: SpectrumBatch?
+    private var whitenings: [String: WhiteningSummary] = [:]
+    private var lastCacheWriteError: Error?
 
-    /// Set when the last run could not write the cache (the spectra themselves are fine).
-    public private(set) var cacheWriteError: Error?
-
-    /// An engine reading `checkpoint`, using `cache` when given, with at most `workers` threads
-    /// (default: one per core).
-    public init(checkpoint: Checkpoint, cache: SpectrumCache?, workers: Int? = nil) {
+    /// An engine reading `checkpoint`, computing each kind by one of `methods`, using `cache`
+    /// when given.
+    ///
+    /// - Parameters:
+    ///   - workers: at most this many matrices at once (default: one per core).
+    ///   - memoryBudget: bytes the concurrent matrices may use together, by their methods'
+    ///     ``SpectrumMethod/bytes(rows:columns:)`` (default: half the physical memory). One
+    ///     matrix always runs.
+    public init(checkpoint: Checkpoint, cache: SpectrumCache?, methods: [any SpectrumMethod],
+                workers: Int? = nil, memoryBudget: Double? = nil) {
         self.checkpoint = checkpoint
         self.cache = cache
+        self.methods = Dictionary(methods.map { ($0.kind, $0) }, uniquingKeysWith: { first, _ in first })
         self.requestedWorkers = workers
+        self.memoryBudget = memoryBudget
     }
 
-    /// Starts analysing `entries` (those without a spectrum are reported as failed) and returns
-    /// at once. `onEvent` is called from worker threads, once per entry, with the progress
-    /// including that entry; `onCompletion` once after the last, also when cancelled.
-    public func start(_ entries: [CatalogEntry],
-                      onEvent: @escaping @Sendable (Event, Progress) -> Void,
-                      onCompletion: @escaping @Sendable (Progress) -> Void = { _ in }) {
+    /// An engine computing weight spectra and, with `statistics`, data-aware ones whitened by
+    /// them; see ``init(checkpoint:cache:methods:workers:memoryBudget:)``.
+    public convenience init(checkpoint: Checkpoint, cache: SpectrumCache?, statistics: ActivationStatistics? = nil,
+                            workers: Int? = nil, memoryBudget: Double? = nil) {
+        let whitened = statistics.map { [WhitenedSpectrumMethod(statistics: $0) as any SpectrumMethod] } ?? []
+        self.init(checkpoint: checkpoint, cache: cache, methods: [GramSpectrumMethod()] + whitened,
+                  workers: workers, memoryBudget: memoryBudget)
+    }
+
+    /// The method computing `kind`, nil when this engine cannot compute it.
+    public func method(for kind: SpectrumKind) -> (any SpectrumMethod)? { methods[kind] }
+
+    /// Set when the last run could not write the cache (the spectra themselves are fine).
+    public var cacheWriteError: Error? {
         lock.lock()
-        progress = Progress(total: entries.count, completed: 0, fromCache: 0, failed: 0, flops: 0)
+        defer { lock.unlock() }
+        return lastCacheWriteError
+    }
+
+    /// Starts computing `requests` (those of matrices without a spectrum are reported as
+    /// failed) and returns at once; cached spectra are reported before it returns. `onEvent` is
+    /// called once per request, from worker threads, with the request's kind and the progress
+    /// of that kind including it; `onCompletion` once after the last, also when cancelled, with
+    /// the progress of the whole run, after the cache was flushed.
+    public func start(_ requests: [SpectrumRequest],
+                      onEvent: @escaping @Sendable (Event, SpectrumKind, Progress) -> Void,
+                      onCompletion: @escaping @Sendable (Progress) -> Void = { _ in }) {
+        begin(requests, deliver: { index, event, progress in onEvent(event, requests[index].kind, progress) },
+              onCompletion: onCompletion)
+    }
+
+    /// Moves the spectra of `tensorName` still waiting in the current run to the front of the
+    /// queue: of `kind` only, or of every kind in the order they were requested. Returns how
+    /// many moved (none when they are done, under way or were never asked for).
+    @discardableResult
+    public func prioritize(_ tensorName: String, kind: SpectrumKind? = nil) -> Int {
+        lock.lock()
+        let batch = self.batch
         lock.unlock()
-        let pending = entries.filter { entry in
-            guard let values = cachedValues(entry), let shape = entry.matrixShape else { return true }
-            let spectrum = Spectrum(tensorName: entry.info.name, rows: shape.rows, columns: shape.columns, singularValues: values)
-            report(.finished(spectrum, fromCache: true), onEvent)
-            return false
-        }
-        let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        let largestWork = pending.compactMap(\.matrixShape).map { shape -> Double in
-            let s = Double(min(shape.rows, shape.columns)), long = max(shape.rows, shape.columns)
-            return 8 * s * (s + Double(min(long, SingularValues.automaticPanelWidth(smallerSide: Int(s)))))
-        }.max() ?? 0
-        let workers = AddressSpace.workersThatFit(max(1, min(requestedWorkers ?? cores, pending.count)),
-                                                  bytesPerWorker: largestWork)
-        BLASThreads.count = max(1, cores / workers)
-        let queue = WorkQueue(pending)
-        for _ in 0..<workers {
-            group.enter()
-            let thread = Thread { [self] in
-                defer { group.leave() }
-                while !isCancelled, let entry = queue.next() {
-                    if let event = analyse(entry) { report(event, onEvent) }
-                }
-            }
-            thread.stackSize = 8 << 20
-            thread.start()
-        }
-        group.notify(queue: DispatchQueue.global()) { [self] in
-            cacheWriteError = nil
-            do { try cache?.flush() } catch { cacheWriteError = error }
-            onCompletion(currentProgress)
+        guard let batch else { return 0 }
+        return batch.queue.prioritize { index in
+            let request = batch.requests[index]
+            return request.entry.info.name == tensorName && (kind == nil || request.kind == kind)
         }
     }
 
-    /// Runs `entries` to completion (or cancellation), blocking the calling thread, and returns
-    /// every event in the order the entries were given. The cache is flushed before it returns.
-    public func run(_ entries: [CatalogEntry], onProgress: @escaping @Sendable (Progress) -> Void = { _ in }) -> [Event] {
-        let collected = EventCollector()
-        let done = DispatchSemaphore(value: 0)
-        start(entries, onEvent: { event, progress in
-            collected.append(event)
-            onProgress(progress)
-        }, onCompletion: { _ in done.signal() })
-        done.wait()
-        let order = Dictionary(uniqueKeysWithValues: entries.enumerated().map { ($1.info.name, $0) })
-        return collected.events.sorted { order[Self.name(of: $0)] ?? 0 < order[Self.name(of: $1)] ?? 0 }
-    }
-
-    /// Asks the workers to stop after their current matrix (or sooner: the Gram accumulation
-    /// checks between panels).
+    /// Asks the run to stop: it ends within ``pollInterval`` (see the type's documentation).
     public func cancel() {
         cancellation.cancel()
     }
@@ -119,107 +143,139 @@ public final class SpectrumEngine: @unchecked Sendable {
     /// True once ``cancel()`` was called.
     public var isCancelled: Bool { cancellation.isCancelled }
 
-    /// The progress so far.
+    /// The progress of the current (or last) run, all kinds together.
     public var currentProgress: Progress {
         lock.lock()
+        let batch = self.batch
+        lock.unlock()
+        return batch?.total ?? .none
+    }
+
+    /// What the data-aware spectrum of `tensorName` delivered by a run was whitened with (also
+    /// for spectra served from the cache); nil for a matrix not delivered.
+    public func whitening(of tensorName: String) -> WhiteningSummary? {
+        lock.lock()
         defer { lock.unlock() }
-        return progress
+        return whitenings[tensorName]
     }
 
-    /// Flops of the Gram-plus-eigenvalues method on an m×n matrix, s = min(m, n):
-    /// s²·max(m, n) for the symmetric rank-k update and 4s³/3 for the tridiagonal reduction.
-    public static func flops(rows: Int, columns: Int) -> Double {
-        let small = Double(min(rows, columns))
-        let large = Double(max(rows, columns))
-        return small * small * large + 4.0 / 3.0 * small * small * small
-    }
-
-    private static func name(of event: Event) -> String {
-        switch event {
-        case .finished(let spectrum, _): return spectrum.tensorName
-        case .failed(let error): return error.tensorName
+    /// Starts a run: `deliver` hears each event with its request's index.
+    func begin(_ requests: [SpectrumRequest],
+               deliver: @escaping @Sendable (Int, Event, Progress) -> Void,
+               onCompletion: @escaping @Sendable (Progress) -> Void) {
+        let batch = SpectrumBatch(requests, deliver: deliver)
+        lock.lock()
+        self.batch = batch
+        lock.unlock()
+        var pending: [Int] = []
+        for (index, request) in requests.enumerated() {
+            if let event = cachedEvent(request) { batch.report(index, event) } else { pending.append(index) }
+        }
+        batch.queue.enqueue(pending)
+        let workers = workerCount(for: pending.map { requests[$0] })
+        if workers > 0 { BLASThreads.count = max(1, ProcessInfo.processInfo.activeProcessorCount / workers) }
+        batch.workersStarted(workers)
+        for _ in 0..<workers {
+            let thread = Thread { [self] in
+                defer { batch.workerExited() }
+                while !isCancelled, let index = batch.queue.next() {
+                    let request = requests[index]
+                    guard let outcome = analyse(request), !isCancelled else { continue }
+                    batch.report(index, outcome.event, flops: outcome.flops) { store(outcome.values, of: request) }
+                }
+            }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+        DispatchQueue.global().async { [self] in
+            batch.close(whenDoneOr: { isCancelled }, pollInterval: Self.pollInterval)
+            var writeError: Error?
+            do { try cache?.flush() } catch { writeError = error }
+            lock.lock()
+            lastCacheWriteError = writeError
+            lock.unlock()
+            onCompletion(batch.total)
         }
     }
 
-    private func cachedValues(_ entry: CatalogEntry) -> [Double]? {
-        guard let cache, let shape = entry.matrixShape, let file = checkpoint.identity(of: entry.tensor) else { return nil }
-        guard let values = cache.singularValues(of: entry.info.name, in: file),
-              values.count == min(shape.rows, shape.columns) else { return nil }
-        return values
+    /// Threads for `pending`: as the type's documentation says; none for nothing to compute.
+    private func workerCount(for pending: [SpectrumRequest]) -> Int {
+        guard !pending.isEmpty else { return 0 }
+        let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let largest = pending.compactMap { request -> Double? in
+            guard let shape = request.entry.matrixShape, let method = methods[request.kind] else { return nil }
+            return method.bytes(rows: shape.rows, columns: shape.columns)
+        }.max() ?? 0
+        var workers = AddressSpace.workersThatFit(max(1, min(requestedWorkers ?? cores, pending.count)), bytesPerWorker: largest)
+        if largest > 0 {
+            let budget = memoryBudget ?? Double(ProcessInfo.processInfo.physicalMemory) / 2
+            let fitting = (budget / largest).rounded(.down)
+            workers = max(1, min(workers, fitting.isFinite ? Int(max(0, fitting)) : workers))
+        }
+        return workers
     }
 
-    /// The event for one matrix; nil when the run was cancelled while computing it.
-    private func analyse(_ entry: CatalogEntry) -> Event? {
-        let name = entry.info.name
+    /// The cached spectrum of `request`, when the cache holds its values (and its whitening,
+    /// for a method that records one).
+    private func cachedEvent(_ request: SpectrumRequest) -> Event? {
+        let entry = request.entry, name = entry.info.name
+        guard let cache, let method = methods[request.kind], entry.hasSpectrum, let shape = entry.matrixShape,
+              let file = checkpoint.identity(of: entry.tensor),
+              let values = cache.singularValues(of: name, in: file, method: method.cacheTag),
+              values.count == min(shape.rows, shape.columns) else { return nil }
+        if method.recordsWhitening {
+            guard let whitening = cache.whitening(of: name, in: file, method: method.cacheTag) else { return nil }
+            record(whitening, of: name)
+        }
+        return .finished(Spectrum(tensorName: name, rows: shape.rows, columns: shape.columns, singularValues: values), fromCache: true)
+    }
+
+    /// Caches freshly computed `values` of `request` and notes their whitening.
+    private func store(_ values: SpectrumValues?, of request: SpectrumRequest) {
+        guard let values, let method = methods[request.kind] else { return }
+        let name = request.entry.info.name
+        if let file = checkpoint.identity(of: request.entry.tensor) {
+            cache?.store(values.singularValues, of: name, in: file, method: method.cacheTag)
+            if let whitening = values.whitening { cache?.store(whitening, of: name, in: file, method: method.cacheTag) }
+        }
+        if let whitening = values.whitening { record(whitening, of: name) }
+    }
+
+    private func record(_ whitening: WhiteningSummary, of name: String) {
+        lock.lock()
+        whitenings[name] = whitening
+        lock.unlock()
+    }
+
+    /// The event for one request, with the values to cache and the flops spent; nil when the
+    /// run was cancelled while computing it.
+    private func analyse(_ request: SpectrumRequest) -> (event: Event, values: SpectrumValues?, flops: Double)? {
+        let entry = request.entry, name = entry.info.name
+        func failure(_ problem: String) -> (Event, SpectrumValues?, Double) {
+            (.failed(SpectrumError(tensorName: name, problem: problem)), nil, 0)
+        }
+        guard let method = methods[request.kind] else {
+            return failure("has no \(request.kind.name) spectrum here: computing one needs activation statistics")
+        }
         guard entry.hasSpectrum, let shape = entry.matrixShape, let format = ScalarFormat(entry.info.dtype) else {
-            return .failed(SpectrumError(tensorName: name, problem: "is a \(entry.tensor.typeName) tensor of shape \(entry.info.shape), not a floating-point matrix, so it has no spectrum"))
+            return failure("is a \(entry.tensor.typeName) tensor of shape \(entry.info.shape), not a floating-point matrix, so it has no spectrum")
         }
         do {
-            let values = try checkpoint.withBytes(of: entry.tensor) { bytes -> [Double] in
-                guard let base = bytes.baseAddress, shape.rows > 0, shape.columns > 0 else { return [] }
+            let values = try checkpoint.withBytes(of: entry.tensor) { bytes -> SpectrumValues in
+                guard let base = bytes.baseAddress, shape.rows > 0, shape.columns > 0 else { return SpectrumValues(singularValues: []) }
                 let source = MatrixSource(base: base, rows: shape.rows, columns: shape.columns, format: format)
-                return try SingularValues.compute(source, isCancelled: { [self] in isCancelled })
+                return try method.compute(source, tensorName: name, isCancelled: { [cancellation] in cancellation.isCancelled })
             }
-            if let file = checkpoint.identity(of: entry.tensor) { cache?.store(values, of: name, in: file) }
-            lock.lock()
-            progress.flops += Self.flops(rows: shape.rows, columns: shape.columns)
-            lock.unlock()
-            return .finished(Spectrum(tensorName: name, rows: shape.rows, columns: shape.columns, singularValues: values), fromCache: false)
+            let spectrum = Spectrum(tensorName: name, rows: shape.rows, columns: shape.columns, singularValues: values.singularValues)
+            return (.finished(spectrum, fromCache: false), values, method.flops(rows: shape.rows, columns: shape.columns))
         } catch LinearAlgebraError.cancelled {
             return nil
+        } catch let error as SpectrumError {
+            return (.failed(error), nil, 0)
         } catch let error as LinearAlgebraError {
-            return .failed(SpectrumError(tensorName: name, problem: error.description))
+            return failure(error.description)
         } catch {
-            return .failed(SpectrumError(tensorName: name, problem: String(describing: error)))
+            return failure(String(describing: error))
         }
-    }
-
-    private func report(_ event: Event, _ onEvent: @Sendable (Event, Progress) -> Void) {
-        lock.lock()
-        progress.completed += 1
-        switch event {
-        case .finished(_, let fromCache): if fromCache { progress.fromCache += 1 }
-        case .failed: progress.failed += 1
-        }
-        let snapshot = progress
-        lock.unlock()
-        onEvent(event, snapshot)
-    }
-}
-
-/// Hands out entries to worker threads, each exactly once.
-private final class WorkQueue: @unchecked Sendable {
-    private let lock = NSLock()
-    private let entries: [CatalogEntry]
-    private var nextIndex = 0
-
-    init(_ entries: [CatalogEntry]) {
-        self.entries = entries
-    }
-
-    func next() -> CatalogEntry? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard nextIndex < entries.count else { return nil }
-        nextIndex += 1
-        return entries[nextIndex - 1]
-    }
-}
-
-/// Collects events delivered from several threads.
-private final class EventCollector: @unchecked Sendable {
-    private let lock = NSLock()
-    private var storage: [SpectrumEngine.Event] = []
-
-    func append(_ event: SpectrumEngine.Event) {
-        lock.lock()
-        storage.append(event)
-        lock.unlock()
-    }
-
-    var events: [SpectrumEngine.Event] {
-        lock.lock()
-        defer { lock.unlock() }
-        return storage
     }
 }

@@ -159,6 +159,8 @@ struct PlanReport: ReportObject {
         let layers: [Layer]
         let sparse: [Sparse]
         let allocation: AllocationFigures?
+        /// With `--sensitivity`: the predicted quality of the plan and the uniform plan.
+        let prediction: PredictionReport?
         let warnings: [String]
     }
 
@@ -166,7 +168,8 @@ struct PlanReport: ReportObject {
     let contents: Contents
     var parts: [any Encodable] { [header, contents] }
 
-    init(path: String, planFile: String?, evaluation: PlanEvaluation, resolved: ResolvedPlan, source: SpectraSource = .weights) {
+    init(path: String, planFile: String?, evaluation: PlanEvaluation, resolved: ResolvedPlan, source: SpectraSource = .weights,
+         prediction: PredictionReport? = nil) {
         header = ReportHeader(path: path, source: source)
         let d = evaluation.defaults
         let totals = evaluation.totals
@@ -219,7 +222,7 @@ struct PlanReport: ReportObject {
                             totals: Totals(model: Figures(totals.model),
                                            blocks: totals.byBlock.map { BlockFigures(block: $0.block, figures: Figures($0.figures)) },
                                            roles: totals.byRole.map { RoleFigures(role: $0.role, figures: Figures($0.figures)) }),
-                            layers: layers, sparse: sparse, allocation: allocation, warnings: resolved.warnings)
+                            layers: layers, sparse: sparse, allocation: allocation, prediction: prediction, warnings: resolved.warnings)
     }
 
     private static func target(_ target: BudgetTarget) -> Target {

@@ -4,10 +4,10 @@ import LinearAlgebra
 import SafeTensors
 import XCTest
 
-/// The data-aware engine's worker pool (same spectra as one worker, events in input order),
-/// its whitening summaries, its row-panel whitening, and a cancellation that returns long before
-/// the matrix in flight would have finished.
-final class DataAwareSpectrumEngineTests: XCTestCase {
+/// The engine's data-aware spectra: its worker pool (same spectra as one worker, events in input
+/// order), the whitening summaries, the method's row-panel whitening, and a cancellation that
+/// returns long before the matrix in flight would have finished.
+final class SpectrumEngineDataAwareTests: XCTestCase {
     private var directory = ""
 
     override func setUpWithError() throws {
@@ -77,11 +77,11 @@ final class DataAwareSpectrumEngineTests: XCTestCase {
         // Reverse model order, so the input order is not something the workers could fall into.
         let entries = Array(catalog.compressibleEntries.reversed())
         XCTAssertEqual(entries.count, shapes.count)
-        let serialEngine = DataAwareSpectrumEngine(checkpoint: catalog.checkpoint, statistics: statistics, cache: nil, workers: 1)
-        let serial = serialEngine.run(entries)
-        let engine = DataAwareSpectrumEngine(checkpoint: catalog.checkpoint, statistics: statistics, cache: nil, workers: 3)
+        let serialEngine = SpectrumEngine(checkpoint: catalog.checkpoint, cache: nil, statistics: statistics, workers: 1)
+        let serial = serialEngine.run(entries, kind: .dataAware)
+        let engine = SpectrumEngine(checkpoint: catalog.checkpoint, cache: nil, statistics: statistics, workers: 3)
         var delivered: [String] = [], completed: [Int] = []
-        let concurrent = engine.run(entries, onProgress: { completed.append($0.completed) }, onEvent: { delivered.append(Self.name($0)) })
+        let concurrent = engine.run(entries, kind: .dataAware, onProgress: { completed.append($0.completed) }, onEvent: { delivered.append(Self.name($0)) })
 
         let names = entries.map(\.info.name)
         XCTAssertEqual(serial.map(Self.name), names)
@@ -116,11 +116,11 @@ final class DataAwareSpectrumEngineTests: XCTestCase {
 
     func testWhiteningsComeBackWithCachedSpectra() throws {
         let (catalog, statistics) = try writeModel()
-        let cache = { SpectrumCache(directory: self.directory + "/cache", statisticsFingerprint: statistics.fingerprint) }
-        let first = DataAwareSpectrumEngine(checkpoint: catalog.checkpoint, statistics: statistics, cache: cache(), workers: 2)
-        let computed = first.run(catalog.compressibleEntries)
-        let second = DataAwareSpectrumEngine(checkpoint: catalog.checkpoint, statistics: statistics, cache: cache())
-        let cached = second.run(catalog.compressibleEntries)
+        let cache = { SpectrumCache(directory: self.directory + "/cache") }
+        let first = SpectrumEngine(checkpoint: catalog.checkpoint, cache: cache(), statistics: statistics, workers: 2)
+        let computed = first.run(catalog.compressibleEntries, kind: .dataAware)
+        let second = SpectrumEngine(checkpoint: catalog.checkpoint, cache: cache(), statistics: statistics)
+        let cached = second.run(catalog.compressibleEntries, kind: .dataAware)
         XCTAssertEqual(cached.count, computed.count)
         for (event, again) in zip(computed, cached) {
             guard case .finished(let spectrum, false) = event, case .finished(let cachedSpectrum, true) = again else {
@@ -138,7 +138,7 @@ final class DataAwareSpectrumEngineTests: XCTestCase {
         let whitening = Whitening.cholesky(try RegularisedCholesky(try secondMoment(width: columns, tokens: 30, seed: 6)))
         let whole = try whitening.whiten(try Matrix(rows: rows, columns: columns, elements: weight))
         let panels = try weight.withUnsafeBytes { bytes in
-            try DataAwareSpectrumEngine.whitenedElements(
+            try WhitenedSpectrumMethod.whitenedElements(
                 of: MatrixSource(base: bytes.baseAddress!, rows: rows, columns: columns, format: .f64),
                 by: whitening, rowsPerPanel: 3, isCancelled: { false })
         }
@@ -148,7 +148,7 @@ final class DataAwareSpectrumEngineTests: XCTestCase {
 
         weight[8 * columns + 2] = .nan
         XCTAssertThrowsError(try weight.withUnsafeBytes { bytes in
-            try DataAwareSpectrumEngine.whitenedElements(
+            try WhitenedSpectrumMethod.whitenedElements(
                 of: MatrixSource(base: bytes.baseAddress!, rows: rows, columns: columns, format: .f64),
                 by: whitening, rowsPerPanel: 3, isCancelled: { false })
         }) { XCTAssertEqual($0 as? LinearAlgebraError, .nonFinite(row: 8, column: 2)) }
@@ -168,16 +168,15 @@ final class DataAwareSpectrumEngineTests: XCTestCase {
         let entries = catalog.compressibleEntries
 
         var started = Date()
-        let full = DataAwareSpectrumEngine(checkpoint: catalog.checkpoint, statistics: statistics, cache: nil).run(entries)
+        let full = SpectrumEngine(checkpoint: catalog.checkpoint, cache: nil, statistics: statistics).run(entries, kind: .dataAware)
         let fullTime = Date().timeIntervalSince(started)
         XCTAssertEqual(full.count, 1)
 
         let cacheDirectory = directory + "/cache"
-        let engine = DataAwareSpectrumEngine(checkpoint: catalog.checkpoint, statistics: statistics,
-                                             cache: SpectrumCache(directory: cacheDirectory, statisticsFingerprint: statistics.fingerprint))
+        let engine = SpectrumEngine(checkpoint: catalog.checkpoint, cache: SpectrumCache(directory: cacheDirectory), statistics: statistics)
         started = Date()
         DispatchQueue.global().asyncAfter(deadline: .now() + fullTime / 10) { engine.cancel() }
-        let cancelled = engine.run(entries)
+        let cancelled = engine.run(entries, kind: .dataAware)
         let cancelledTime = Date().timeIntervalSince(started)
         XCTAssertTrue(engine.isCancelled)
         XCTAssertTrue(cancelled.isEmpty, "a matrix cancelled in flight is not delivered")
@@ -186,7 +185,8 @@ final class DataAwareSpectrumEngineTests: XCTestCase {
         // Nothing half-done reaches the cache, now or when the abandoned worker finishes.
         Thread.sleep(forTimeInterval: fullTime)
         _ = engine.run([])  // flushes whatever the cache holds
-        let reread = SpectrumCache(directory: cacheDirectory, statisticsFingerprint: statistics.fingerprint)
-        XCTAssertNil(reread.singularValues(of: module + ".weight", in: catalog.checkpoint.files[0]))
+        let reread = SpectrumCache(directory: cacheDirectory)
+        XCTAssertNil(reread.singularValues(of: module + ".weight", in: catalog.checkpoint.files[0],
+                                           method: WhitenedSpectrumMethod(statistics: statistics).cacheTag))
     }
 }

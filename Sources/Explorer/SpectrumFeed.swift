@@ -1,0 +1,41 @@
+import Foundation
+import Planning
+
+/// The explorer's one feed of spectra: one ``SpectrumEngine`` run over every row for each kind
+/// the explorer shows (weights first, then data-aware when there are activation statistics),
+/// each event reaching the ``SpectrumInbox`` tagged with its kind and that kind's progress as
+/// soon as a worker finishes it. The selected row of the shown kind can jump the queue
+/// (``prioritize(_:kind:)``). The engine flushes the cache when the run ends, also when
+/// cancelled (quitting cancels it: the run ends within the engine's poll interval).
+final class SpectrumFeed: @unchecked Sendable {
+    private let engine: SpectrumEngine
+    /// The kinds computed, in queue order.
+    let kinds: [SpectrumKind]
+
+    /// Runs `kinds` (in this order) over `engine`.
+    init(engine: SpectrumEngine, kinds: [SpectrumKind]) {
+        self.engine = engine
+        self.kinds = kinds
+    }
+
+    /// Starts computing every kind of `entries`, `first` (a matrix and kind) before the rest,
+    /// pushing each event into `inbox` and marking it complete after the last (also when cancelled).
+    func start(_ entries: [CatalogEntry], into inbox: SpectrumInbox, first: (name: String, kind: SpectrumKind)? = nil) {
+        let requests = kinds.flatMap { kind in entries.map { SpectrumRequest($0, kind: kind) } }
+        let isFirst = { (request: SpectrumRequest) in request.entry.info.name == first?.name && request.kind == first?.kind }
+        engine.start(requests.filter(isFirst) + requests.filter { !isFirst($0) }, onEvent: { event, kind, progress in
+            inbox.push(event, completed: progress.completed, total: progress.total, kind: kind)
+        }, onCompletion: { _ in inbox.markComplete() })
+    }
+
+    /// Computes the `kind` spectrum of `tensorName` next, if it is still waiting.
+    @discardableResult
+    func prioritize(_ tensorName: String, kind: SpectrumKind) -> Bool {
+        engine.prioritize(tensorName, kind: kind) > 0
+    }
+
+    /// Asks the engine to stop; spectra finished so far are kept and cached.
+    func cancel() {
+        engine.cancel()
+    }
+}
