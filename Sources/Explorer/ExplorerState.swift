@@ -60,6 +60,13 @@ public struct ExplorerState: Sendable {
     var energyCycle: (row: Int, step: Int)?
     /// Where the plan was last saved or loaded from; the default for the next save.
     public internal(set) var planPath: String?
+    /// The defaults of the plan being edited: a loaded plan's, or the widths, objective and
+    /// minimum rank the last budget run allocated at. A save writes them, as `plan --out` writes
+    /// the defaults it ran with, and the budget panel opens with them.
+    public internal(set) var planDefaults = PlanDefaults()
+    /// The factor widths a loaded plan's `allow_bits` lets its free matrices choose among
+    /// (``ResolvedPlan/allowedBits``), which budget runs honour as `plan --plan` does.
+    public internal(set) var planAllowedBits: [String: Set<Int>] = [:]
     /// A plan waiting for the spectra its energy rules need; applied when they are all computed.
     public internal(set) var pendingPlan: PlanDocument?
     /// True once the user asked to quit and nothing stands in the way.
@@ -356,7 +363,7 @@ public struct ExplorerState: Sendable {
             if !filterText.isEmpty { return applyFilter("") }
         case .confirm, .switchFocus, .activate, .submit, .cancel, .erase, .clearText, .nextKind, .previousKind,
              .fewerBits, .moreBits, .nextBackbone, .previousBackbone, .largerGroup, .smallerGroup,
-             .nextObjective, .nextMinimumRank:
+             .nextObjective, .nextMinimumRank, .nextAllowedBits:
             break
         }
         return .none
