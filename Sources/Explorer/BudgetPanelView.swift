@@ -23,7 +23,8 @@ enum BudgetPanelView {
             counts: ["free \(free)", "locked \(locked) (p)", "excluded \(excluded) (x)"],
             widths: ["factors \(panel.factorBits)-bit (↑↓)", "backbone \(panel.backboneBits.map { "\($0)-bit" } ?? "none") (PgUp/PgDn)",
                      "group \(panel.groupSize) (Home/End)", "objective \(panel.objective.rawValue) (^O)",
-                     "min rank \(panel.minimumRank) (^N)"],
+                     "min rank \(panel.minimumRank) (^N)",
+                     "also " + (panel.allowedBits.isEmpty ? "none" : panel.allowedBitsText + "-bit") + " (^E)"],
             outcome: panel.outcome, shown: ExplorerState.widthsLine(panel.widths), width: max(1, width - 4), rows: max(0, area.height - 3))
         let height = min(area.height, 3 + layout.rows)
         let box = Rect(x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width: width, height: height)

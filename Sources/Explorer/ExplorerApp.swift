@@ -94,8 +94,9 @@ public final class ExplorerApp {
     public func start() {
         guard !started else { return }
         started = true
-        feed.start(state.entries, into: inbox)
-        prioritizeSelection()
+        let selected = state.selectedEntry.map { (name: $0.info.name, kind: state.spectrumKind) }
+        prioritized = selected
+        feed.start(state.entries, into: inbox, first: selected)
     }
 
     /// Moves the selected row's spectrum of the shown kind to the front of the queue when the

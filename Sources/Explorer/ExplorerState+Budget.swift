@@ -7,8 +7,8 @@ import TerminalUI
 /// spectra, so with data-aware spectra it trades output errors.
 extension ExplorerState {
     mutating func openBudgetPanel() -> ExplorerUpdate {
-        mode = .budget(budgetPanel ?? BudgetPanel())
-        return .say("Budget: Tab kind, ↑↓ bits, PgUp/PgDn backbone, Home/End group, Enter allocates.")
+        mode = .budget(budgetPanel ?? BudgetPanel(defaults: planDefaults))
+        return .say("Budget: Tab kind, ↑↓ bits, PgUp/PgDn backbone, Home/End group, ^E more bits, Enter allocates.")
     }
 
     /// One key in the budget panel (``BudgetPanel/press(_:)``), then what its outcome means.
@@ -44,6 +44,14 @@ extension ExplorerState {
     /// Every tensor of the model as the allocator sees it.
     public var plannedTensors: [PlannedTensor] { otherTensors + entries.indices.map(plannedTensor) }
 
+    /// The rows as a resolved plan, for ``Planning/ResolvedPlan/resolution(of:settings:)``: each
+    /// row's choice (as stored when excluded) and constraint, and the widths a loaded plan allows
+    /// its free matrices (``planAllowedBits``).
+    public var resolvedPlan: ResolvedPlan {
+        ResolvedPlan(choices: Dictionary(uniqueKeysWithValues: zip(entries.map(\.info.name), settings.map(\.effectiveChoice))),
+                     constraints: constraints, allowedBits: planAllowedBits)
+    }
+
     /// The allocator's constraint per row: free rows whose spectrum failed are held as they are.
     public var constraints: [String: LayerConstraint] {
         var result: [String: LayerConstraint] = [:]
@@ -55,8 +63,10 @@ extension ExplorerState {
         return result
     }
 
-    /// Runs the allocator for `panel`'s target and widths, applying the result as one undo step;
-    /// the panel's outcome lines say what came of it.
+    /// Runs the allocator for `panel`'s target and settings over the rows (``resolvedPlan``)
+    /// through the resolution `plan` uses (``Planning/ResolvedPlan/resolution(of:settings:)``),
+    /// applying the result as one undo step; the panel's defaults become the plan's
+    /// (``planDefaults``). The panel's outcome lines say what came of it.
     mutating func runBudget(_ panel: inout BudgetPanel) -> ExplorerUpdate {
         panel.failed = true
         let target: BudgetTarget
@@ -71,24 +81,24 @@ extension ExplorerState {
             panel.outcome = ["\(waiting.count) spectra are still computing; try again when the gauge is full."]
             return .none
         }
-        let constraints = self.constraints
-        let allocation: Allocation
+        let plan = resolvedPlan
+        let resolution: PlanResolution
         do {
             // With a sensitivity profile a size target is allocated for the predicted loss, as `plan --sensitivity` does.
-            var lossModel = qualityModel
-            if case .relativeError = target { lossModel = nil }
-            allocation = try panel.allocator.allocate(tensors: plannedTensors, target: target, constraints: constraints, lossModel: lossModel)
+            resolution = try plan.resolution(of: plannedTensors, settings: panel.settings(target: target, lossModel: qualityModel))
         } catch {
             panel.outcome = ["\(error)"]
             return .none
         }
+        guard let allocation = resolution.allocation else { return .none }  // a target always allocates
         var next = settings
-        for (i, entry) in entries.enumerated() where constraints[entry.info.name] == .free(floor: 0) {
-            next[i].choice = allocation.choices[entry.info.name] ?? .keep
+        for (i, entry) in entries.enumerated() {
+            if case .free? = plan.constraints[entry.info.name] { next[i].choice = allocation.choices[entry.info.name] ?? .keep }
         }
+        planDefaults = panel.defaults
         var uniform = next
-        for (i, entry) in entries.enumerated() where constraints[entry.info.name] == .free(floor: 0) {
-            uniform[i].choice = allocation.uniform?.choices[entry.info.name] ?? .keep
+        for (i, entry) in entries.enumerated() {
+            if case .free? = plan.constraints[entry.info.name] { uniform[i].choice = allocation.uniform?.choices[entry.info.name] ?? .keep }
         }
         let predicted = predictedQuality(of: next).map { quality in
             "predicted " + ExplorerFormat.quality(quality)

@@ -2,31 +2,20 @@ import Foundation
 import Planning
 import SafeTensors
 
-/// Saving and loading plan files (``PlanDocument``): every row's choice, lock and exclusion.
+/// Saving and loading plan files (``PlanDocument``): every row's choice, lock, exclusion and
+/// floor, with the plan's defaults (``planDefaults``).
 ///
-/// A plan file's `keep_dense` binds the allocator unless it says `"lock": false`, so a free row
-/// kept dense at some bits (`d` then `b`) is written with `"lock": false`; without it the row
-/// would come back locked (``LayerSetting/Mark``) although the user never locked it.
+/// A save writes what `rankscope plan --out` writes for the same choices
+/// (``Planning/PlanDocument/init(checkpoint:defaults:target:choices:constraints:file:)``); an
+/// open resolves the file as `compress` does (``Planning/PlanDocument/resolution(of:settings:exactFor:)``),
+/// allocating its target if it states one.
 extension ExplorerState {
     /// The current settings as a plan document for this checkpoint.
     public func planDocument(file: String) -> PlanDocument {
-        var choices: [String: LayerChoice] = [:]
-        var constraints: [String: LayerConstraint] = [:]
-        var freeDense: Set<String> = []
-        for (i, entry) in entries.enumerated() {
-            choices[entry.info.name] = settings[i].effectiveChoice
-            if settings[i].mark != .free { constraints[entry.info.name] = settings[i].constraint }
-            if settings[i].mark == .free, case .dense(_?, _) = settings[i].choice {
-                freeDense.insert(entry.info.name)
-            }
-        }
-        var document = PlanDocument(checkpoint: PlanCheckpointReference(path: title, tensors: plannedTensors),
-                                    choices: choices, constraints: constraints, file: file)
-        for (index, override) in document.overrides.enumerated()
-        where freeDense.contains(override.tensor) && override.settings.action == .keepDense {
-            document.overrides[index].settings.lock = false
-        }
-        return document
+        let names = entries.map(\.info.name)
+        return PlanDocument(checkpoint: PlanCheckpointReference(path: title, tensors: plannedTensors), defaults: planDefaults,
+                            choices: Dictionary(uniqueKeysWithValues: zip(names, settings.map(\.effectiveChoice))),
+                            constraints: Dictionary(uniqueKeysWithValues: zip(names, settings.map(\.constraint))), file: file)
     }
 
     /// Asks the app to write the plan to `path` (trimmed); an empty path saves nothing.
@@ -68,13 +57,18 @@ extension ExplorerState {
         return update
     }
 
-    /// Applies a loaded plan as one undo step and marks it saved. A plan whose energy rules need
-    /// spectra still computing waits (``pendingPlan``) and is applied when they are done.
+    /// Applies a loaded plan as one undo step and marks it saved: resolved, and allocated for its
+    /// target, as `compress` applies it. A plan whose energy rules or target need spectra still
+    /// computing waits (``pendingPlan``) and is applied when they are done.
     @discardableResult
     public mutating func apply(_ document: PlanDocument) -> ExplorerUpdate {
-        let resolved: ResolvedPlan
+        if document.needsEverySpectrum && !shownSpectraAreDone {
+            pendingPlan = document
+            return showing(.say("\(document.file) will apply when the spectra are computed."))
+        }
+        let resolution: PlanResolution
         do {
-            resolved = try document.resolve(tensors: plannedTensors)
+            resolution = try document.resolution(of: plannedTensors)
         } catch {
             guard shownSpectraAreDone else {
                 pendingPlan = document
@@ -85,17 +79,21 @@ extension ExplorerState {
         var next = settings
         for (i, entry) in entries.enumerated() {
             let name = entry.info.name
-            let choice = resolved.choices[name] ?? .keep
-            switch resolved.constraints[name] ?? .free(floor: 0) {
+            let choice = resolution.choices[name] ?? .keep
+            switch resolution.plan.constraints[name] ?? .free(floor: 0) {
             case .excluded: next[i] = LayerSetting(choice: choice, mark: .excluded)
             case .locked(let locked): next[i] = LayerSetting(choice: locked, mark: .locked)
-            case .free: next[i] = LayerSetting(choice: choice, mark: .free)
+            case .free(let floor): next[i] = LayerSetting(choice: choice, mark: .free, floor: floor)
             }
         }
         let changed = commit(next)
         savedSettings = settings
         planPath = document.file
-        return showing(.say("Loaded \(document.file): \(changed) layers changed." + (resolved.warnings.first.map { " " + $0 } ?? "")))
+        planDefaults = document.defaults
+        planAllowedBits = resolution.plan.allowedBits
+        let allocated = resolution.settings.target.map { " Allocated for its target \($0)." } ?? ""
+        return showing(.say("Loaded \(document.file): \(changed) layers changed." + allocated
+                            + (resolution.plan.warnings.first.map { " " + $0 } ?? "")))
     }
 
     /// Shows `update`'s message and returns it (for entry points outside ``reduce(_:)``).

@@ -136,8 +136,8 @@ public enum ExplorerView {
     public static func titleBarStyle(_ styles: PaneStyles) -> Style { styles.accent.reversed }
 
     /// What the status line's gauge shows: plain spectra while they compute, then data-aware
-    /// ones (labelled `W·S`), else a running compression job's layers, so it shows whichever
-    /// view is up; nil for no gauge.
+    /// ones (labelled `W·S`), else a running compression job's layers, else a running
+    /// measurement's layers (`compress`) then forward passes (`eval`), so it shows whichever view is up; nil for no gauge.
     static func statusProgress(_ state: ExplorerState) -> (done: Int, total: Int, what: String)? {
         let plain = state.progress
         if plain.completed < plain.total { return (plain.completed, plain.total, "") }
@@ -147,7 +147,15 @@ public enum ExplorerView {
         if let job = state.job, job.isRunning, job.total > 0 {
             return (job.completed, job.total, "job ")
         }
-        return nil
+        switch state.runningMeasurement?.phase {
+        case let .compressing(completed, total)? where total > 0:
+            return (completed, total, "compress ")
+        case let .running(model, completed, total)? where total > 0:
+            // The original model's passes, then the candidate's: one bar over both.
+            return (completed + (model == "candidate" ? total : 0), 2 * total, "eval ")
+        default:
+            return nil
+        }
     }
 
     /// The status line's style for a message of `tone`.

@@ -17,11 +17,14 @@ public struct LayerSetting: Hashable, Sendable {
     public var choice: LayerChoice
     /// Lock or exclusion.
     public var mark: Mark
+    /// The least rank a budget allocation may give the row while it is free (a plan file's `floor`).
+    public var floor: Int
 
-    /// A setting; by default dense as stored and free.
-    public init(choice: LayerChoice = .keep, mark: Mark = .free) {
+    /// A setting; by default dense as stored, free, with no floor.
+    public init(choice: LayerChoice = .keep, mark: Mark = .free, floor: Int = 0) {
         self.choice = choice
         self.mark = mark
+        self.floor = floor
     }
 
     /// The choice the plan uses: the stored tensor when excluded.
@@ -30,7 +33,7 @@ public struct LayerSetting: Hashable, Sendable {
     /// The allocator's constraint for this row.
     public var constraint: LayerConstraint {
         switch mark {
-        case .free: return .free(floor: 0)
+        case .free: return .free(floor: floor)
         case .locked: return .locked(choice)
         case .excluded: return .excluded
         }

@@ -18,11 +18,12 @@ final class SpectrumFeed: @unchecked Sendable {
         self.kinds = kinds
     }
 
-    /// Starts computing every kind of `entries`, pushing each event into `inbox` and marking it
-    /// complete after the last (also when cancelled).
-    func start(_ entries: [CatalogEntry], into inbox: SpectrumInbox) {
+    /// Starts computing every kind of `entries`, `first` (a matrix and kind) before the rest,
+    /// pushing each event into `inbox` and marking it complete after the last (also when cancelled).
+    func start(_ entries: [CatalogEntry], into inbox: SpectrumInbox, first: (name: String, kind: SpectrumKind)? = nil) {
         let requests = kinds.flatMap { kind in entries.map { SpectrumRequest($0, kind: kind) } }
-        engine.start(requests, onEvent: { event, kind, progress in
+        let isFirst = { (request: SpectrumRequest) in request.entry.info.name == first?.name && request.kind == first?.kind }
+        engine.start(requests.filter(isFirst) + requests.filter { !isFirst($0) }, onEvent: { event, kind, progress in
             inbox.push(event, completed: progress.completed, total: progress.total, kind: kind)
         }, onCompletion: { _ in inbox.markComplete() })
     }

@@ -7,4 +7,12 @@ import Compression
 protocol CandidateModel: CustomStringConvertible {
     /// The candidate's compressed layers.
     func decodedLayers() throws -> DecodedModel
+
+    /// The candidate's compressed layers, calling `onLayer(done, total)` as each is ready.
+    func decodedLayers(onLayer: @escaping (_ done: Int, _ total: Int) -> Void) throws -> DecodedModel
+}
+
+extension CandidateModel {
+    /// Without progress: ``decodedLayers()`` (a folder is read, not computed).
+    func decodedLayers(onLayer: @escaping (_ done: Int, _ total: Int) -> Void) throws -> DecodedModel { try decodedLayers() }
 }

@@ -39,27 +39,18 @@ enum CompressPlanInput {
         let needed = try spectraNeeded(by: document, catalog: catalog, scope: scope)
         let tensors = try SpectrumRun.plannedTensors(of: catalog, useCache: useCache, jobs: jobs, purpose: "Compression",
                                                      statistics: statistics, onlyCovered: true, only: needed.names)
-        let evaluation: PlanEvaluation
+        let resolution: PlanResolution
         do {
-            let resolved: ResolvedPlan
-            if needed.defersRanks {
-                resolved = try document.resolveDeferringRanks(tensors: tensors)
-                // The part's own layers must be exact; one without a spectrum is the error a whole run gives.
-                if let tensor = catalog.compressibleEntries.map(\.info.name).first(where: { needed.names.contains($0) && resolved.unranked.contains($0) }) {
-                    throw PlanError.spectrumMissing(tensor: tensor)
-                }
-            } else {
-                resolved = try document.resolve(tensors: tensors)
-            }
+            // The part's own layers must be exact; one without a spectrum is the error a whole run gives.
+            let resolved = try document.resolved(for: tensors, exactFor: needed.defersRanks ? needed.names : nil)
             for warning in resolved.warnings { Termination.printError("rankscope: warning: " + warning) }
-            evaluation = try PlanEvaluation(tensors: tensors, resolved: resolved, defaults: document.defaults,
-                                            target: document.target, extraSparseCount: nil)
+            resolution = try resolved.resolution(of: tensors, settings: PlanRunSettings(document))
         } catch PlanError.spectrumMissing(let tensor) where statistics.map({ !$0.hasStatistics(forWeight: tensor) }) ?? false {
             try statistics?.requireStatistics(for: catalog.compressibleEntries.filter { $0.info.name == tensor }, of: catalog.checkpoint)
             throw PlanError.spectrumMissing(tensor: tensor)
         }
         let spectra = tensors.compactMap { tensor in tensor.spectrum.map { (tensor.name, $0.singularValues) } }
-        return Input(choices: evaluation.choices, singularValues: Dictionary(spectra) { first, _ in first })
+        return Input(choices: resolution.choices, singularValues: Dictionary(spectra) { first, _ in first })
     }
 
     /// The matrices whose spectra `scope` needs, and whether the others'

@@ -100,9 +100,11 @@ struct EvalCommand: ParsableCommand, ModelTextCommand {
         if events {
             EvalEvent.started(metric: model.hyperparameters.family.isCausal ? "perplexity" : "embedding",
                               candidate: candidate?.description).emit()
-            if candidate != nil { EvalEvent.compressing.emit() }
+            if candidate != nil { EvalEvent.compressing().emit() }
         }
-        let decoded = try candidate?.decodedLayers()
+        let decoded = try candidate?.decodedLayers(onLayer: { done, total in
+            if events { EvalEvent.compressing(completed: done, total: total).emit() }
+        })
         if let decoded { try model.checkInstallable(decoded) }
         let report: EvalReport
         if model.hyperparameters.family.isCausal {

@@ -7,7 +7,7 @@ import StrictJSON
 /// | event | other keys |
 /// |---|---|
 /// | `started` | `metric` (`perplexity` or `embedding`), `candidate` (what is compared, or null) |
-/// | `compressing` | none: the plan's layers are being compressed in memory |
+/// | `compressing` | the plan's layers are being compressed in memory: first without keys, then `completed` and `total` (layers) after each |
 /// | `progress` | `model` (`original` or `candidate`), `completed`, `total` (windows or sentences) |
 /// | `finished` | `metric`, `original` and `candidate` (perplexities, null for encoders), `mean_cosine` and `min_cosine` (encoders with a candidate), `linear_parameters` and `candidate_linear_parameters`, `seconds` |
 /// | `failed` | `message` (one sentence naming the file; exit status 1) |
@@ -16,8 +16,8 @@ import StrictJSON
 enum EvalEvent {
     /// The model and text are open.
     case started(metric: String, candidate: String?)
-    /// The plan's layers are being compressed in memory.
-    case compressing
+    /// The plan's layers are being compressed in memory: `completed` of `total` (nil at the start).
+    case compressing(completed: Int? = nil, total: Int? = nil)
     /// `completed` of `total` windows (or sentences) of `model` done.
     case progress(model: String, completed: Int, total: Int)
     /// The measurement.
@@ -30,8 +30,9 @@ enum EvalEvent {
         switch self {
         case let .started(metric, candidate):
             return EvalEvent.line("started", ["metric": .string(metric), "candidate": candidate.map(JSONValue.string) ?? .null])
-        case .compressing:
-            return EvalEvent.line("compressing", [:])
+        case let .compressing(completed, total):
+            guard let completed, let total else { return EvalEvent.line("compressing", [:]) }
+            return EvalEvent.line("compressing", ["completed": .number(JSONNumber(completed)), "total": .number(JSONNumber(total))])
         case let .progress(model, completed, total):
             return EvalEvent.line("progress", ["model": .string(model), "completed": .number(JSONNumber(completed)),
                                                "total": .number(JSONNumber(total))])

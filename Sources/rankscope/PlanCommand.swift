@@ -109,7 +109,9 @@ struct PlanCommand: ParsableCommand {
         let (tensors, source) = try SpectrumRun.plannedSpectra(of: catalog, useCache: cache.useCache, jobs: spectrumThreads.count, purpose: "A plan",
                                                                statistics: statistics.open(), only: needs,
                                                                fallingBackToWeights: true)
-        let resolved = try document.resolve(tensors: tensors)
+        // The two steps of ``PlanDocument/resolution(of:settings:exactFor:)``, the rules' warnings first.
+        var settings = PlanRunSettings(defaults: document.defaults, target: target, allowedBits: allowedBits ?? [])
+        let resolved = try document.resolved(for: tensors, settings: settings)
         for warning in resolved.warnings { Termination.printError("rankscope: warning: " + warning) }
         if let note = catalog.undecodedNote { Termination.printError("rankscope: " + note) }
         // With a profile, its prediction is also what a size target is allocated for (the least predicted loss).
@@ -118,23 +120,20 @@ struct PlanCommand: ParsableCommand {
                 tensor.spectrum.map { (tensor.name, $0.singularValues) }
             }) { first, _ in first }, dataAware: stats != nil)
         }
-        let lossModel: QualityPrediction?
-        if case .relativeError? = target { lossModel = nil } else { lossModel = prediction }
-        let evaluation = try PlanEvaluation(tensors: tensors, resolved: resolved, defaults: document.defaults, target: target,
-                                            allowedBits: allowedBits, extraSparseCount: extraSparseCount, lossModel: lossModel)
+        settings.lossModel = prediction
+        let resolution = try resolved.resolution(of: tensors, settings: settings)
+        let evaluation = try PlanEvaluation(tensors: tensors, resolution: resolution, extraSparseCount: extraSparseCount)
         let writer = GuardedWriter(checkpoint: catalog.checkpoint, others: [plan, stats].compactMap { $0 })
         let reference = PlanCheckpointReference(path: catalog.checkpoint.path, tensors: tensors)
         if let outUniform {
-            guard let uniform = evaluation.allocation?.uniform else {
+            guard let uniform = resolution.uniformDocument(checkpoint: reference) else {
                 throw PlanOptions.Failure(evaluation.allocation == nil ? "--out-uniform needs a target (the uniform plan is made at the same target)"
                                                                        : "--out-uniform: no uniform rank fraction meets this target, so there is no uniform plan to write")
             }
-            try PlanDocument(checkpoint: reference, defaults: document.defaults, choices: uniform.choices, constraints: resolved.constraints)
-                .write(to: outUniform, with: writer)
+            try uniform.write(to: outUniform, with: writer)
         }
         if let out {
-            try PlanDocument(checkpoint: reference, defaults: document.defaults, choices: evaluation.choices, constraints: resolved.constraints)
-                .write(to: out, with: writer)
+            try resolution.document(checkpoint: reference).write(to: out, with: writer)
         }
         if json.isOn {
             let predicted = zip2(sensitivity, prediction).map { path, model in

@@ -28,16 +28,14 @@ struct PlanEvaluation {
     /// The matrices that have a spectrum (those whose error or allocation was asked for).
     let measured: Set<String>
 
-    /// `allowedBits`: factor bit widths every free matrix may choose among (from `--allow-bits`), on top of the plan's `allow_bits`;
-    /// `lossModel`: a sensitivity profile's prediction, which a size target is then allocated for.
-    init(tensors: [PlannedTensor], resolved: ResolvedPlan, defaults: PlanDefaults, target: BudgetTarget?,
-         allowedBits: Set<Int>? = nil, extraSparseCount: Int?, lossModel: (any MatrixLossModel)? = nil) throws {
-        self.target = target
-        self.defaults = defaults
-        let applied = try resolved.applied(to: tensors, defaults: defaults, target: target, allowedBits: allowedBits, lossModel: lossModel)
-        allocation = applied.allocation
-        choices = applied.choices
-        totals = try applied.allocation?.totals ?? PlanTotals(tensors: tensors, choices: applied.choices)
+    /// `resolution`: the plan run over `tensors` (``PlanResolution``, as `compress` runs it);
+    /// `extraSparseCount`: `--sparse-params`.
+    init(tensors: [PlannedTensor], resolution: PlanResolution, extraSparseCount: Int?) throws {
+        target = resolution.settings.target
+        defaults = resolution.settings.defaults
+        allocation = resolution.allocation
+        choices = resolution.choices
+        totals = try resolution.allocation?.totals ?? PlanTotals(tensors: tensors, choices: resolution.choices)
         let compressibleNames = Set(tensors.filter(\.isCompressible).map(\.name))
         let compressible = totals.estimates.filter { compressibleNames.contains($0.name) }
         lowRankBytes = compressible.reduce(0) { $0 + $1.bytesAfter }
@@ -50,7 +48,7 @@ struct PlanEvaluation {
         self.measured = Set(measured.map(\.name))
         metrics = Dictionary(uniqueKeysWithValues: zip(measured.map(\.name), SpectralMetrics.compute(measured.compactMap(\.spectrum))))
         sparse = ([lowRankParameters] + (extraSparseCount.map { [$0] } ?? [])).map {
-            SparseComparison(shapes: shapes, keptParameters: $0, valueBits: defaults.factorBits)
+            SparseComparison(shapes: shapes, keptParameters: $0, valueBits: resolution.settings.defaults.factorBits)
         }
     }
 }

@@ -24,7 +24,12 @@ final class EvalEventsTests: XCTestCase {
             let names = parsed.map { $0["event"] as? String ?? "?" }
             XCTAssertEqual(Array(names.prefix(2)), ["started", "compressing"])
             XCTAssertEqual(names.last, "finished")
-            XCTAssertEqual(Set(names.dropFirst(2).dropLast()), ["progress"], "\(names)")
+            // One `compressing` line per layer the plan changes, counting up, then the passes.
+            let layers = parsed.dropFirst(2).prefix { $0["event"] as? String == "compressing" }
+            XCTAssertFalse(layers.isEmpty, "\(names)")
+            XCTAssertEqual(layers.map { $0["completed"] as? Int ?? -1 }, Array(1...layers.count))
+            XCTAssertTrue(layers.allSatisfy { $0["total"] as? Int == layers.count }, "\(layers)")
+            XCTAssertEqual(Set(names.dropFirst(2 + layers.count).dropLast()), ["progress"], "\(names)")
             XCTAssertEqual(parsed[0]["metric"] as? String, "perplexity")
             XCTAssertEqual(parsed[0]["candidate"] as? String, "plan " + plan)
             let progress = parsed.filter { $0["event"] as? String == "progress" }

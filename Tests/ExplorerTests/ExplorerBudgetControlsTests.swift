@@ -34,8 +34,9 @@ final class ExplorerBudgetControlsTests: XCTestCase {
         _ = panel.press(.ctrl("o"))
         _ = panel.press(.ctrl("n"))
         _ = panel.press(.ctrl("n"))
-        XCTAssertEqual(panel.allocator.objective, .relativeParameters)
-        XCTAssertEqual(panel.allocator.minimumRank, .shareOfUniform(0.75))
+        let allocator = panel.settings(target: .parameters(0)).allocator(for: ResolvedPlan(choices: [:], constraints: [:]))
+        XCTAssertEqual(allocator.objective, .relativeParameters)
+        XCTAssertEqual(allocator.minimumRank, .shareOfUniform(0.75))
         XCTAssertEqual(panel.text, "", "control keys do not type")
 
         // The explorer's allocation is the allocator's with those settings over the same tensors.

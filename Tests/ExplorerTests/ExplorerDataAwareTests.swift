@@ -190,6 +190,24 @@ final class ExplorerDataAwareTests: XCTestCase {
         XCTAssertTrue(lines[1].contains("Layers 2/6  name ↑  data-aware"), "a narrow table names the kind: \(lines[1])")
     }
 
+    func testDataAwareSpectraFinishingFirstAreAnnouncedOnceTheWeightsAreIn() throws {
+        // Both kinds share the engine's one queue, so the data-aware ones may finish first.
+        var state = ExplorerState(catalog: try ExplorerFixture.catalog())
+        state.expectDataAwareSpectra(statisticsPath: "/data/stats.safetensors")
+        let before = state.statusText
+        func spectrum(_ i: Int) -> SpectrumEngine.Event {
+            let shape = state.entries[i].matrixShape!
+            return .finished(Spectrum(tensorName: state.entries[i].info.name, rows: shape.rows, columns: shape.columns,
+                                      singularValues: (0..<12).map { pow(2.0, -Double($0 + i)) }), fromCache: false)
+        }
+        for i in 0..<4 { state.receive(spectrum(i), completed: i + 1, total: 4, kind: .dataAware) }
+        XCTAssertEqual(state.statusText, before, "nothing to announce while the weights' spectra compute")
+        XCTAssertTrue(state.isComputing)
+        for i in 0..<4 { state.receive(spectrum(i), completed: i + 1, total: 4, kind: .weights) }
+        XCTAssertFalse(state.isComputing)
+        XCTAssertEqual(state.statusText, "All 4 data-aware spectra ready (D shows them).")
+    }
+
     func testACompressionJobGetsTheStatistics() throws {
         let directory = NSTemporaryDirectory() + "rankscope-jobs-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

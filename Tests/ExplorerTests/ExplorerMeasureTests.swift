@@ -42,6 +42,7 @@ final class ExplorerMeasureTests: XCTestCase {
         """
         echo '{"event":"started","metric":"perplexity","candidate":"plan p"}'
         echo '{"event":"compressing"}'
+        echo '{"event":"compressing","completed":1,"total":1}'
         echo '{"event":"progress","model":"original","completed":1,"total":2}'
         echo '{"event":"something_new","x":1}'
         echo '{"event":"progress","model":"candidate","completed":2,"total":2}'
@@ -66,11 +67,13 @@ final class ExplorerMeasureTests: XCTestCase {
         XCTAssertEqual(first.measured, MeasuredQuality(originalPerplexity: 20.7, perplexity: 88.6, linearParameters: 600, seconds: 1.5))
         let predicted = try XCTUnwrap(first.predicted?.perplexity)
         XCTAssertEqual(predicted, exp(3.0 + 0.1), accuracy: 1e-9, "the probe at rank 6 of 0 up_proj is read exactly")
-        XCTAssertEqual(app.state.statusText, "Measured 1 low-rank r6: perplexity 88.6 (original 20.7; predicted 22.2).")
+        // Predicted beside measured: the profile's increase on the original measured in the same run, 20.7·e^0.1 = 22.88.
+        XCTAssertEqual(try XCTUnwrap(first.predictedPerplexity), 20.7 * exp(0.1), accuracy: 1e-9)
+        XCTAssertEqual(app.state.statusText, "Measured 1 low-rank r6: perplexity 88.6 (original 20.7; predicted 22.9).")
         var text = screen(backend)
         XCTAssertTrue(text.contains("Measured plans: perplexity"), text)
         XCTAssertTrue(text.contains("#1 1 low-rank r6"), text)
-        XCTAssertTrue(text.contains("pred 22.2  meas 88.6"), text)
+        XCTAssertTrue(text.contains("pred 22.9  meas 88.6"), text)
 
         // What the child got: the text, the plan (the explorer's own plan document), --events, then the checkpoint.
         let arguments = try String(contentsOfFile: directory + "/args.txt", encoding: .utf8).split(separator: "\n").map(String.init)
@@ -85,7 +88,7 @@ final class ExplorerMeasureTests: XCTestCase {
 
         // The same plan again: not run again, its figures are repeated.
         app.handle(.character("v"))
-        XCTAssertEqual(app.state.statusText, "This plan was measured already: perplexity 88.6 (original 20.7; predicted 22.2).")
+        XCTAssertEqual(app.state.statusText, "This plan was measured already: perplexity 88.6 (original 20.7; predicted 22.9).")
         XCTAssertEqual(app.state.measurements.count, 1)
 
         // Another plan: a second try, listed above the first.
@@ -117,9 +120,18 @@ final class ExplorerMeasureTests: XCTestCase {
         XCTAssertEqual(app.state.measurements.count, 1)
         app.finish()
 
-        (app, _) = try self.app(evaluator(#"echo '{"event":"started","metric":"perplexity"}'; exec sleep 30"#))
+        let running = #"echo '{"event":"started","metric":"perplexity"}'; echo '{"event":"progress","model":"candidate","completed":1,"total":2}'; exec sleep 30"#
+        var backend: InMemoryBackend
+        (app, backend) = try self.app(evaluator(running))
         defer { app.finish() }
-        ExplorerScreens.type(app, [.character("e"), .character("v"), .character("v")])
+        ExplorerScreens.type(app, [.character("e"), .character("v")])
+        let deadline = Date().addingTimeInterval(10)
+        while app.state.runningMeasurement?.phase != .running(model: "candidate", completed: 1, total: 2) && Date() < deadline {
+            app.step(timeout: 10)
+        }
+        XCTAssertTrue(backend.lines().last?.contains("eval 3/4") == true, "the status gauge: the original's 2 passes and 1 of the candidate's\n"
+                      + screen(backend))
+        app.handle(.character("v"))
         XCTAssertEqual(app.state.statusText, "A measurement is already running (5 shows it, C cancels it).")
         app.handle(.character("C"))
         XCTAssertEqual(app.state.statusText, "Cancelling the measurement.")
@@ -158,6 +170,8 @@ final class ExplorerMeasureTests: XCTestCase {
     }
 
     func testProtocolLinesParseAndFold() {
+        XCTAssertEqual(EvaluationLine(#"{"event":"compressing"}"#), .compressing(completed: 0, total: 0))
+        XCTAssertEqual(EvaluationLine(#"{"event":"compressing","completed":2,"total":9}"#), .compressing(completed: 2, total: 9))
         XCTAssertEqual(EvaluationLine(#"{"event":"progress","model":"candidate","completed":3,"total":8}"#),
                        .progress(model: "candidate", completed: 3, total: 8))
         XCTAssertEqual(EvaluationLine(#"{"event":"finished","metric":"embedding","original":null,"candidate":null,"mean_cosine":0.93,"min_cosine":0.5,"linear_parameters":10,"candidate_linear_parameters":6,"seconds":2}"#),
@@ -167,10 +181,14 @@ final class ExplorerMeasureTests: XCTestCase {
         XCTAssertNil(EvaluationLine("not json"))
         var measurement = Measurement(planKey: "k", summary: "s", parameters: 1, bytes: 2, predicted: nil, startedAt: Date())
         XCTAssertEqual(measurement.fraction, 0)
+        measurement.apply(.compressing(completed: 0, total: 0))
+        XCTAssertEqual(measurement.fraction, 0)
+        measurement.apply(.compressing(completed: 3, total: 4))
+        XCTAssertEqual(measurement.fraction, 0.25, accuracy: 1e-12)
         measurement.apply(.progress(model: "original", completed: 1, total: 4))
-        XCTAssertEqual(measurement.fraction, 0.125)
+        XCTAssertEqual(measurement.fraction, 1.0 / 3 + 1.0 / 12, accuracy: 1e-12)
         measurement.apply(.progress(model: "candidate", completed: 2, total: 4))
-        XCTAssertEqual(measurement.fraction, 0.75)
+        XCTAssertEqual(measurement.fraction, 5.0 / 6, accuracy: 1e-12)
         measurement.apply(.finished(MeasuredQuality(perplexity: 5)))
         measurement.apply(.failed(message: "late"))
         measurement.exited(status: 1)
@@ -197,10 +215,10 @@ final class ExplorerMeasureTests: XCTestCase {
         XCTAssertEqual(wide.lines(), [
             "┌─Measured plans: perplexity─────────────────────────────────────────┐",
             "│ #2 candidate model 1/2                                             │",
-            "│ ███████████████████████████████75%███████████████▌                 │",
+            "│ ███████████████████████████████83%█████████████████████            │",
             "│ plan                           params     size predicted  measured │",
-            "│ #2 2 low-rank r3                  900  1.46KiB         —     … 75% │",
-            "│ #1 4 low-rank r6–7               1.2K     2KiB      22.2      25.0 │",
+            "│ #2 2 low-rank r3                  900  1.46KiB         —     … 83% │",
+            "│ #1 4 low-rank r6–7               1.2K     2KiB      22.9      25.0 │",
             "└────────────────────────────────────────────────────────────────────┘",
         ])
         var narrow = CellBuffer(width: 36, height: 9)
@@ -208,11 +226,11 @@ final class ExplorerMeasureTests: XCTestCase {
         XCTAssertEqual(narrow.lines(), [
             "┌─Measured plans: perplexity───────┐",
             "│ #2 candidate model 1/2           │",
-            "│ ██████████████75%███████         │",
+            "│ ██████████████83%█████████▋      │",
             "│ #2 2 low-rank r3                 │",
-            "│   900  pred —  meas … 75%        │",
+            "│   900  pred —  meas … 83%        │",
             "│ #1 4 low-rank r6–7               │",
-            "│   1.2K  pred 22.2  meas 25.0     │",
+            "│   1.2K  pred 22.9  meas 25.0     │",
             "│                                  │",
             "└──────────────────────────────────┘",
         ])

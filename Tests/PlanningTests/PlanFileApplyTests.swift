@@ -2,7 +2,7 @@ import Foundation
 import Planning
 import XCTest
 
-/// ``PlanDocument/choices(for:)`` and ``ResolvedPlan/applied(to:defaults:target:allowedBits:)``:
+/// ``PlanDocument/choices(for:)`` and ``ResolvedPlan/resolution(of:settings:)``:
 /// the one rule by which `plan --plan`, `compress` and `eval --plan` turn a plan into choices.
 final class PlanFileApplyTests: XCTestCase {
     /// Two blocks of three matrices with decaying spectra σᵢ = 0.8^i, one of them faster.
@@ -26,7 +26,7 @@ final class PlanFileApplyTests: XCTestCase {
     func testWithoutATargetTheChoicesAreTheResolvedOnes() throws {
         let document = try plan(#""rules": [{"match": "q_proj", "rank": 5}, {"match": "up_proj", "rank": {"energy": 0.99}, "bits": 4}]"#)
         let resolved = try document.resolve(tensors: tensors)
-        let applied = try resolved.applied(to: tensors, defaults: document.defaults, target: nil)
+        let applied = try resolved.resolution(of: tensors, settings: PlanRunSettings(defaults: document.defaults))
         XCTAssertNil(applied.allocation)
         XCTAssertEqual(applied.choices, resolved.choices)
         XCTAssertEqual(try document.choices(for: tensors), resolved.choices)
@@ -42,7 +42,7 @@ final class PlanFileApplyTests: XCTestCase {
                       "model.layers.1.mlp.down_proj.weight": {"exclude": true}}
         """)
         let resolved = try document.resolve(tensors: tensors)
-        let applied = try resolved.applied(to: tensors, defaults: document.defaults, target: document.target)
+        let applied = try resolved.resolution(of: tensors, settings: PlanRunSettings(document))
         var allocator = BudgetAllocator(factorBits: 8, groupSize: 32)
         let expected = try allocator.allocate(tensors: tensors, target: XCTUnwrap(document.target), constraints: resolved.constraints)
         XCTAssertEqual(applied.choices, expected.choices)
@@ -55,7 +55,7 @@ final class PlanFileApplyTests: XCTestCase {
         allocator.allowedFactorBits = Dictionary(uniqueKeysWithValues: resolved.constraints.compactMap { name, constraint in
             if case .free = constraint { return (name, Set([4])) } else { return nil }
         })
-        let widened = try resolved.applied(to: tensors, defaults: document.defaults, target: document.target, allowedBits: [4])
+        let widened = try resolved.resolution(of: tensors, settings: PlanRunSettings(defaults: document.defaults, target: document.target, allowedBits: [4]))
         XCTAssertEqual(widened.choices, try allocator.allocate(tensors: tensors, target: XCTUnwrap(document.target),
                                                                constraints: resolved.constraints).choices)
     }

@@ -26,19 +26,22 @@ public enum InMemoryCompression {
     /// - Throws: ``JobError`` as ``CompressionJob`` would (an unknown or incompressible layer, an
     ///   impossible choice, missing statistics for a low-rank layer, a failed layer), before
     ///   anything is computed where it can; `LinearAlgebraError.cancelled` when `isCancelled` turns true.
+    ///
+    /// `onLayer(done, total)` is called after each layer (one call at a time), for progress.
     public static func decodedLayers(of checkpoint: Checkpoint, choices: [String: LayerChoice],
                                      singularValues: [String: [Double]] = [:], settings: LayerCompressionSettings = LayerCompressionSettings(),
                                      jobs: Int = 1, memoryLimit: Int = JobSettings.defaultMemoryLimit,
-                                     isCancelled: @escaping @Sendable () -> Bool = { false }) throws -> DecodedModel {
+                                     isCancelled: @escaping @Sendable () -> Bool = { false },
+                                     onLayer: @escaping (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws -> DecodedModel {
         let layers = try JobLayer.layers(of: checkpoint, choices: choices, singularValues: singularValues)
         if let statistics = settings.statistics { try CompressionJob.requireStatistics(statistics, for: layers, of: checkpoint) }
         let dataAware = settings.statistics != nil
         let results = try LayerWorkers.run(layers, workers: jobs, memoryLimit: memoryLimit,
                                            need: { dataAware ? CompressionJob.dataAwareMemoryNeeded(rows: $0.rows, columns: $0.columns)
                                                              : CompressionJob.memoryNeeded(rows: $0.rows, columns: $0.columns) },
-                                           isCancelled: isCancelled) { layer in
+                                           isCancelled: isCancelled, work: { layer in
             try decode(layer, of: checkpoint, settings: settings, isCancelled: isCancelled)
-        }
+        }, finished: { _, _, done in onLayer(done, layers.count) })
         if results.count < layers.count { throw LinearAlgebraError.cancelled }
         return DecodedModel(checkpoint: checkpoint,
                             layers: Dictionary(uniqueKeysWithValues: layers.map { ($0.module, results[$0.ordinal]!) }),
@@ -51,7 +54,7 @@ public enum InMemoryCompression {
                        isCancelled: @escaping () -> Bool) throws -> DecodedLinear {
         let (compressed, _) = try layer.compress(from: checkpoint, settings: settings, isCancelled: isCancelled)
         let layout = StoredLayout(choice: layer.choice, rows: layer.rows, columns: layer.columns,
-                                  materializeDense: settings.materializeDense)
+                                  materializeDense: settings.materializeDense, backboneCodebook: settings.backboneCodebook)
         let weight = try LayerDecoder(source: OutputTensorSource(compressed.tensors, label: checkpoint.path), module: layer.module,
                                       floatType: settings.outputType(forStored: layer.tensor.info.dtype),
                                       incoherenceSeed: settings.incoherenceSeed(module: layer.module, choice: layer.choice)).weight(layout)

@@ -6,8 +6,8 @@ import Foundation
 public enum EvaluationLine: Equatable, Sendable {
     /// The model and text are open; `metric` is `perplexity` or `embedding`.
     case started(metric: String)
-    /// The plan's layers are being compressed in memory.
-    case compressing
+    /// The plan's layers are being compressed in memory, `completed` of `total` (0 of 0 before the first).
+    case compressing(completed: Int, total: Int)
     /// `completed` of `total` windows (or sentences) of `model` (`original` or `candidate`) done.
     case progress(model: String, completed: Int, total: Int)
     /// The measurement: perplexities (causal models) or the mean embedding cosine (encoders).
@@ -23,7 +23,7 @@ public enum EvaluationLine: Equatable, Sendable {
         case "started":
             self = .started(metric: string("metric") ?? "")
         case "compressing":
-            self = .compressing
+            self = .compressing(completed: int("completed") ?? 0, total: int("total") ?? 0)
         case "progress":
             guard let model = string("model"), let completed = int("completed"), let total = int("total") else { return nil }
             self = .progress(model: model, completed: completed, total: total)

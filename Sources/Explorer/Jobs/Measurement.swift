@@ -9,8 +9,8 @@ public struct Measurement: Equatable, Sendable {
     public enum Phase: Equatable, Sendable {
         /// Waiting for the first line (the child opens the model and text).
         case starting
-        /// The plan's layers are being compressed in memory.
-        case compressing
+        /// The plan's layers are being compressed in memory, `completed` of `total` (0 of 0 at first).
+        case compressing(completed: Int, total: Int)
         /// `completed` of `total` windows (or sentences) of `model` (`original` or `candidate`) done.
         case running(model: String, completed: Int, total: Int)
         /// Done.
@@ -62,13 +62,14 @@ public struct Measurement: Equatable, Sendable {
         return nil
     }
 
-    /// Share of the forward passes done, 0…1: the original model's first half, the candidate's second.
+    /// Share of the work done, 0…1, in thirds: compressing the layers, the original model's
+    /// passes, the candidate's.
     public var fraction: Double {
+        func share(_ completed: Int, _ total: Int) -> Double { total > 0 ? Double(completed) / Double(total) : 0 }
         switch phase {
-        case .starting, .compressing, .cancelled, .failed: return 0
-        case let .running(model, completed, total):
-            let part = total > 0 ? Double(completed) / Double(total) : 0
-            return (model == "candidate" ? 0.5 : 0) + part / 2
+        case .starting, .cancelled, .failed: return 0
+        case let .compressing(completed, total): return share(completed, total) / 3
+        case let .running(model, completed, total): return (model == "candidate" ? 2 : 1) / 3 + share(completed, total) / 3
         case .finished: return 1
         }
     }
@@ -78,7 +79,7 @@ public struct Measurement: Equatable, Sendable {
         guard isRunning else { return }
         switch line {
         case .started: break
-        case .compressing: phase = .compressing
+        case let .compressing(completed, total): phase = .compressing(completed: completed, total: total)
         case let .progress(model, completed, total): phase = .running(model: model, completed: completed, total: total)
         case .finished(let quality): phase = .finished(quality)
         case .failed(let message): phase = .failed(message)
@@ -90,6 +91,14 @@ public struct Measurement: Equatable, Sendable {
     public mutating func exited(status: Int32) {
         guard isRunning else { return }
         phase = cancelRequested ? .cancelled : .failed("rankscope eval stopped with exit status \(status) before finishing.")
+    }
+
+    /// The predicted perplexity beside the measured one: the profile's increase on the original's
+    /// loss measured in the same run (as `eval --sensitivity` prints it; the profile may have been
+    /// measured on other tokens), else the profile's own figure; nil for encoders or without a profile.
+    public var predictedPerplexity: Double? {
+        guard let predicted, let own = predicted.perplexity else { return nil }
+        return measured?.originalPerplexity.map { $0 * exp(predicted.lossIncrease) } ?? own
     }
 
     /// Records that the user asked to cancel.

@@ -36,17 +36,20 @@ public struct MeasurementsPane: Widget {
         case .finished(let quality):
             if let perplexity = quality.perplexity { return ExplorerFormat.perplexityFigure(perplexity) }
             return quality.meanCosine.map { String(format: "%.3f", $0) } ?? "—"
-        case .starting, .compressing, .running: return "… " + ExplorerFormat.trimmedPercent(measurement.fraction)
+        case .starting, .compressing, .running: return "… " + percent(measurement.fraction)
         case .cancelled: return "cancelled"
         case .failed: return "failed"
         }
     }
 
+    /// A share done in whole percent, rounded down (`83%`).
+    static func percent(_ fraction: Double) -> String { "\(Int((max(0, min(1, fraction)) * 100).rounded(.down)))%" }
+
     /// The predicted figure of a try as its cell (`—` without a profile).
     public static func predictedCell(_ measurement: Measurement) -> String {
         guard let predicted = measurement.predicted else { return "—" }
         let unknown = predicted.unpredicted.isEmpty ? "" : "+?"
-        if let perplexity = predicted.perplexity { return ExplorerFormat.perplexityFigure(perplexity) + unknown }
+        if let perplexity = measurement.predictedPerplexity { return ExplorerFormat.perplexityFigure(perplexity) + unknown }
         return String(format: "%.3f", predicted.embeddingCosine ?? .nan) + unknown
     }
 
@@ -63,7 +66,8 @@ public struct MeasurementsPane: Widget {
     public static func stage(_ measurement: Measurement) -> String {
         switch measurement.phase {
         case .starting: return "opening the model and text…"
-        case .compressing: return "compressing the plan in memory…"
+        case let .compressing(completed, total):
+            return "compressing the plan in memory" + (total > 0 ? " \(completed)/\(total)" : "…")
         case let .running(model, completed, total): return "\(model) model \(completed)/\(total)"
         case .finished, .cancelled, .failed: return ""
         }
@@ -92,7 +96,7 @@ public struct MeasurementsPane: Widget {
                          at: Position(x: inner.x, y: y), style: styles.text, maxWidth: inner.width)
             y += 1
             if y < inner.maxY {
-                Gauge(ratio: running.fraction, label: ExplorerFormat.trimmedPercent(running.fraction), barStyle: styles.dense,
+                Gauge(ratio: running.fraction, label: MeasurementsPane.percent(running.fraction), barStyle: styles.dense,
                       labelStyle: styles.text.bolded)
                     .render(into: &buffer, area: Rect(x: inner.x, y: y, width: inner.width, height: 1))
                 y += 1

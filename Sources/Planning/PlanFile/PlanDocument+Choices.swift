@@ -4,7 +4,8 @@ extension PlanDocument {
     /// - a low-rank choice → `rank` (with `bits`, `group_size`, `backbone_bits` where they differ from `defaults`);
     /// - a dense choice other than as-stored → `keep_dense` (with `dense_bits`, `group_size`);
     /// - kept as stored (`.dense(bits: nil, …)`, whatever its group size) → no override, unless `constraints` excludes, locks or floors the matrix;
-    /// - `.locked` adds `"lock": true`, `.excluded` writes `"exclude": true`, `.free(floor: f > 0)` writes `floor`.
+    /// - `.locked` adds `"lock": true`, `.excluded` writes `"exclude": true`, `.free(floor: f > 0)` writes `floor`, and `.free`
+    ///   of a matrix kept dense at some bits writes `"lock": false` (a `keep_dense` binds the allocator otherwise).
     ///
     /// Loading the result and resolving it against the same tensors gives back `choices` (and, for
     /// the matrices named, `constraints`).
@@ -35,6 +36,8 @@ extension PlanDocument {
                 if settings.action != .keepDense { settings.lock = true }
             case .free(let floor)?:
                 if floor > 0 { settings.floor = floor }
+                // keep_dense binds the allocator unless it says otherwise.
+                if settings.action == .keepDense { settings.lock = false }
             case nil:
                 break
             }

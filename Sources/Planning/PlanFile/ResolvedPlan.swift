@@ -16,4 +16,17 @@ public struct ResolvedPlan: Sendable {
     /// Matrices whose energy rule found no spectrum, resolved by
     /// ``PlanDocument/resolveDeferringRanks(tensors:)`` to a stand-in rank (empty otherwise).
     public var unranked: Set<String> = []
+
+    /// A resolution from its parts: what the explorer's rows state (a choice and a constraint per
+    /// row, the widths a loaded plan allows its free matrices), to run through
+    /// ``resolution(of:settings:)`` as a plan file's is.
+    public init(choices: [String: LayerChoice], constraints: [String: LayerConstraint], allowedBits: [String: Set<Int>] = [:],
+                decidedBy: [String: PlanSource] = [:], warnings: [String] = [], unranked: Set<String> = []) {
+        self.choices = choices
+        self.constraints = constraints
+        self.allowedBits = allowedBits
+        self.decidedBy = decidedBy
+        self.warnings = warnings
+        self.unranked = unranked
+    }
 }

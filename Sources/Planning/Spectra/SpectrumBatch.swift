@@ -22,7 +22,7 @@ final class SpectrumBatch: @unchecked Sendable {
         self.deliver = deliver
         queue = SpectrumQueue()
         for request in requests {
-            progress[request.kind, default: SpectrumEngine.Progress(total: 0, completed: 0, fromCache: 0, failed: 0, flops: 0)].total += 1
+            progress[request.kind, default: .none].total += 1
         }
     }
 
@@ -80,14 +80,14 @@ final class SpectrumBatch: @unchecked Sendable {
     func progress(of kind: SpectrumKind) -> SpectrumEngine.Progress {
         condition.lock()
         defer { condition.unlock() }
-        return progress[kind] ?? SpectrumEngine.Progress(total: 0, completed: 0, fromCache: 0, failed: 0, flops: 0)
+        return progress[kind] ?? .none
     }
 
     /// The progress of every request together.
     var total: SpectrumEngine.Progress {
         condition.lock()
         defer { condition.unlock() }
-        return progress.values.reduce(SpectrumEngine.Progress(total: 0, completed: 0, fromCache: 0, failed: 0, flops: 0)) {
+        return progress.values.reduce(SpectrumEngine.Progress.none) {
             SpectrumEngine.Progress(total: $0.total + $1.total, completed: $0.completed + $1.completed,
                                     fromCache: $0.fromCache + $1.fromCache, failed: $0.failed + $1.failed, flops: $0.flops + $1.flops)
         }

@@ -16,7 +16,8 @@ extension SpectrumEngine {
             slots.skipPending()
             done.signal()
         })
-        var progress = Progress(total: requests.count, completed: 0, fromCache: 0, failed: 0, flops: 0)
+        var progress = Progress.none
+        progress.total = requests.count
         var events: [Event] = []
         for index in requests.indices {
             guard let event = slots.wait(for: index) else { continue }

@@ -45,6 +45,9 @@ public final class SpectrumEngine: @unchecked Sendable {
 
         /// True when every requested matrix is done.
         public var isComplete: Bool { completed == total }
+
+        /// Nothing requested, nothing done.
+        public static let none = Progress(total: 0, completed: 0, fromCache: 0, failed: 0, flops: 0)
     }
 
     /// One matrix done.
@@ -145,7 +148,7 @@ public final class SpectrumEngine: @unchecked Sendable {
         lock.lock()
         let batch = self.batch
         lock.unlock()
-        return batch?.total ?? Progress(total: 0, completed: 0, fromCache: 0, failed: 0, flops: 0)
+        return batch?.total ?? .none
     }
 
     /// What the data-aware spectrum of `tensorName` delivered by a run was whitened with (also
