@@ -156,7 +156,6 @@ enum PlanTables {
         case .rank(let k): return String(k)
         case .shareOfFullRank: return "\(minimum) of its full rank"
         case .shareOfUniform: return "\(minimum.description.dropLast()) of its uniform rank (\(minimum))"
-        case .deepening: return "a share of its uniform rank growing with the cut: 50% while the free matrices keep 75% of their size, 100% at 50% (auto)"
         }
     }
 }

@@ -21,18 +21,17 @@ final class ExplorerBudgetControlsTests: XCTestCase {
     func testControlsCycleAndReachTheAllocator() throws {
         var panel = BudgetPanel()
         XCTAssertEqual(panel.objective, .relative)
-        XCTAssertEqual(panel.minimumRank, .deepening)
+        XCTAssertEqual(panel.minimumRank, .shareOfUniform(0.5))
         XCTAssertEqual(panel.press(.ctrl("o")), .editing)
         XCTAssertEqual(panel.objective, .relativeParameters)
         _ = panel.press(.ctrl("o"))
         _ = panel.press(.ctrl("o"))
         XCTAssertEqual(panel.objective, .relative, "wraps")
-        for expected in ["50%u", "75%u", "25%u", "10%", "1", "0", "auto"] {
+        for expected in ["75%u", "25%u", "10%", "1", "0", "50%u"] {
             _ = panel.press(.ctrl("n"))
             XCTAssertEqual(panel.minimumRank.description, expected)
         }
         _ = panel.press(.ctrl("o"))
-        _ = panel.press(.ctrl("n"))
         _ = panel.press(.ctrl("n"))
         let allocator = panel.settings(target: .parameters(0)).allocator(for: ResolvedPlan(choices: [:], constraints: [:]))
         XCTAssertEqual(allocator.objective, .relativeParameters)
@@ -42,7 +41,7 @@ final class ExplorerBudgetControlsTests: XCTestCase {
         // The explorer's allocation is the allocator's with those settings over the same tensors.
         let (app, backend) = try ExplorerFixture.readyApp(width: 120, height: 30)
         defer { app.finish() }
-        allocate(app, [.ctrl("o"), .ctrl("o"), .ctrl("n"), .ctrl("n"), .ctrl("n"), .ctrl("n"), .ctrl("n"), .ctrl("n")], target: "70%")
+        allocate(app, [.ctrl("o"), .ctrl("o"), .ctrl("n"), .ctrl("n"), .ctrl("n"), .ctrl("n"), .ctrl("n")], target: "70%")
         let text = backend.lines().joined(separator: "\n")
         XCTAssertTrue(text.contains("objective squared-error (^O)") && text.contains("min rank 0 (^N)"), text)
         var direct = BudgetAllocator()
