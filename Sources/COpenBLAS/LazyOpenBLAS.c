@@ -11,7 +11,7 @@
 /* Every routine the forwarders call, resolved together. */
 #define RANKSCOPE_OPENBLAS_ROUTINES(X) \
     X(openblas_set_num_threads) X(openblas_get_num_threads) \
-    X(cblas_dgemm) X(cblas_sgemm) X(cblas_dsyrk) X(cblas_dtrmm) X(cblas_dtrsm) \
+    X(cblas_dgemm) X(cblas_sgemm) X(cblas_dsyrk) X(cblas_ssyrk) X(cblas_dtrmm) X(cblas_dtrsm) \
     X(dsyevd_) X(dsyevr_) X(dgesdd_) X(dgeqrf_) X(dorgqr_) X(dpotrf_)
 
 #define RANKSCOPE_DECLARE_POINTER(name) static __typeof__(&name) real_##name;
@@ -111,6 +111,13 @@ void cblas_dsyrk(const enum CBLAS_ORDER order, const enum CBLAS_UPLO uplo, const
                  const double beta, double *c, const blasint ldc) {
     ensure_loaded();
     real_cblas_dsyrk(order, uplo, trans, n, k, alpha, a, lda, beta, c, ldc);
+}
+
+void cblas_ssyrk(const enum CBLAS_ORDER order, const enum CBLAS_UPLO uplo, const enum CBLAS_TRANSPOSE trans,
+                 const blasint n, const blasint k, const float alpha, const float *a, const blasint lda,
+                 const float beta, float *c, const blasint ldc) {
+    ensure_loaded();
+    real_cblas_ssyrk(order, uplo, trans, n, k, alpha, a, lda, beta, c, ldc);
 }
 
 void cblas_dtrmm(const enum CBLAS_ORDER order, const enum CBLAS_SIDE side, const enum CBLAS_UPLO uplo,

@@ -56,9 +56,6 @@ struct CompressionPipeline {
             return Encoding(parts: [factors.first, factors.second], reconstruction: factors.product)
         case let .lowRank(rank, factorBits, groupSize, backboneBits?):
             if options.backboneCodebook == .e8p {
-                guard options.materializeDense else {
-                    throw CompressionError.invalidChoice(tensor: name, reason: "an E8P backbone has no file layout yet; write it materialised (--dense)")
-                }
                 guard E8PMatrix.accepts(columns: weight.columns) else {
                     throw CompressionError.invalidChoice(tensor: name, reason: "an E8P backbone needs a multiple of 8 columns, not \(weight.columns)")
                 }

@@ -42,8 +42,8 @@ struct EncodedMatrix {
                                                           bits: quantized.bits, groupSize: quantized.groupSize, transposed: transposed))
     }
 
-    /// An ``E8PMatrix`` under the prefix `prefix` (`p.e8p`, `p.e8p_scales`; no description: no
-    /// reader decodes it yet).
+    /// An ``E8PMatrix`` under the prefix `prefix` (`p.e8p`, `p.e8p_scales`; no group-quantized
+    /// description: ``LayerDecoder`` reads it from the layer's `backbone_codebook`).
     init(_ lattice: E8PMatrix, prefix: String) {
         self.init(tensors: lattice.tensors(prefix: prefix), readBack: lattice.dequantized(), description: nil)
     }

@@ -50,8 +50,7 @@ public struct CompressionOptions: Sendable {
     /// --incoherence`), nil for none. The seed is the one written as the layer's
     /// `incoherence_seed` in `config.json`.
     public var incoherenceSeed: UInt64? = nil
-    /// How CALDERA backbones are quantized (`compress --e8p`); ``BackboneCodebook/e8p`` only with
-    /// `materializeDense`.
+    /// How CALDERA backbones are quantized (`compress --e8p`).
     public var backboneCodebook: BackboneCodebook = .scalar
 
     /// The defaults: BF16 factors, 10 CALDERA iterations, seed 0, factors not materialised, no incoherence processing.

@@ -12,27 +12,20 @@ extension ExplorerState {
     public mutating func expectDataAwareSpectra(statisticsPath path: String) {
         statisticsPath = path
         outputGuard.protect(file: path)
-        dataAwareStatuses = Array(repeating: .pending, count: entries.count)
-        dataAwareProgress = (0, entries.count)
+        spectra[.dataAware] = KindSpectra(count: entries.count)
     }
 
     /// Row `index`'s spectrum of `kind`, when it is ready (nil without statistics for data-aware).
     public func spectrum(_ index: Int, of kind: SpectrumKind) -> Spectrum? {
-        switch kind {
-        case .weights: return weightStatuses[index].spectrum
-        case .dataAware: return dataAwareStatuses?[index].spectrum
-        }
+        spectra[kind]?.statuses[index].spectrum
     }
 
     /// True when every spectrum of the shown kind is done (computed, cached or failed).
     public var shownSpectraAreDone: Bool { spectraAreDone(spectrumKind) }
 
-    /// True when every spectrum of `kind` is done (computed, cached or failed).
+    /// True when every spectrum of `kind` is done (computed, cached or failed), or none is expected.
     func spectraAreDone(_ kind: SpectrumKind) -> Bool {
-        switch kind {
-        case .weights: return progress.completed >= progress.total
-        case .dataAware: return !isComputingDataAware
-        }
+        spectra[kind]?.isDone ?? true
     }
 
     /// Records one finished (or failed) spectrum of `kind` and the progress that came with it.
@@ -49,15 +42,9 @@ extension ExplorerState {
         case .finished(let spectrum, _): (name, status) = (spectrum.tensorName, .ready(spectrum))
         case .failed(let error): (name, status) = (error.tensorName, .failed(error.description))
         }
-        switch kind {
-        case .weights:
-            if let i = indexByName[name] { weightStatuses[i] = status }
-            progress = (min(max(progress.completed, completed), total), total)
-        case .dataAware:
-            guard dataAwareStatuses != nil else { return }
-            if let i = indexByName[name] { dataAwareStatuses?[i] = status }
-            dataAwareProgress = (min(max(dataAwareProgress?.completed ?? 0, completed), total), total)
-        }
+        guard spectra[kind] != nil else { return }
+        if let i = indexByName[name] { spectra[kind]?.statuses[i] = status }
+        spectra[kind]?.advance(to: completed, of: total)
         if kind == spectrumKind, sort == .error || sort == .energyRank || sort == .alpha { rebuildRows() }
         if applyPendingPlanIfReady() { return }
         guard spectraAreDone(kind), quitDialog == nil, prompt == nil else { return }
@@ -72,7 +59,7 @@ extension ExplorerState {
 
     /// The status line once every spectrum of `kind` is in.
     private mutating func announceDone(_ kind: SpectrumKind, total: Int) {
-        let statuses = kind == .weights ? weightStatuses : dataAwareStatuses ?? []
+        let statuses = spectra[kind]?.statuses ?? []
         let failed = statuses.filter { if case .failed = $0 { return true } else { return false } }.count
         switch kind {
         case .weights where isComputingDataAware:

@@ -23,11 +23,9 @@ public struct ExplorerState: Sendable {
     public let entries: [CatalogEntry]
     /// Every tensor that is not a row (embeddings, norms, head, …): counted in the totals as stored.
     public let otherTensors: [PlannedTensor]
-    /// Plain spectrum status per row (singular values of the weights W).
-    public internal(set) var weightStatuses: [SpectrumStatus]
-    /// Data-aware spectrum status per row (singular values of W·S); nil when the explorer was
-    /// opened without activation statistics (see ``expectDataAwareSpectra(statisticsPath:)``).
-    public internal(set) var dataAwareStatuses: [SpectrumStatus]?
+    /// Spectra by kind: always the weights'; data-aware ones once
+    /// ``expectDataAwareSpectra(statisticsPath:)`` asked for them.
+    public internal(set) var spectra: [SpectrumKind: KindSpectra]
     /// The activation-statistics file the data-aware spectra come from, nil without one.
     public internal(set) var statisticsPath: String?
     /// Which spectra are shown, and so which every estimate, total and allocation uses.
@@ -75,10 +73,6 @@ public struct ExplorerState: Sendable {
     public internal(set) var shouldQuit = false
     /// The status line's text (set with ``show(_:)`` from the messages reducers return).
     public internal(set) var statusText: String
-    /// Plain spectra done (computed, cached or failed) and requested.
-    public internal(set) var progress: (completed: Int, total: Int)
-    /// Data-aware spectra done and requested; nil without activation statistics.
-    public internal(set) var dataAwareProgress: (completed: Int, total: Int)?
     /// First table line shown, kept by the view between frames.
     public var tableOffset = 0
     /// Body lines the table showed in the last frame: the PageUp/PageDown distance.
@@ -141,10 +135,9 @@ public struct ExplorerState: Sendable {
         entries = rows
         otherTensors = others.filter { !rowNames.contains($0.info.name) }
             .map { PlannedTensor(entry: $0, spectrum: nil) }
-        weightStatuses = Array(repeating: .pending, count: rows.count)
+        spectra = [.weights: KindSpectra(count: rows.count)]
         settings = Array(repeating: LayerSetting(), count: rows.count)
         savedSettings = settings
-        progress = (0, rows.count)
         var index: [String: Int] = [:]
         var groups: [(block: Int?, members: [Int])] = []
         for (i, entry) in rows.enumerated() {
@@ -168,16 +161,27 @@ public struct ExplorerState: Sendable {
     /// True when the settings differ from the last saved or loaded plan.
     public var hasUnsavedChanges: Bool { settings != savedSettings }
 
-    /// True while spectra (of either kind) are still being computed.
-    public var isComputing: Bool { progress.completed < progress.total || isComputingDataAware }
+    /// True while spectra (of any kind) are still being computed.
+    public var isComputing: Bool { spectra.values.contains { !$0.isDone } }
 
     /// True while data-aware spectra are still being computed.
-    public var isComputingDataAware: Bool { dataAwareProgress.map { $0.completed < $0.total } ?? false }
+    public var isComputingDataAware: Bool { !spectraAreDone(.dataAware) }
 
     /// Spectrum status per row, of the kind shown (``spectrumKind``).
-    public var statuses: [SpectrumStatus] {
-        spectrumKind == .dataAware ? dataAwareStatuses ?? weightStatuses : weightStatuses
-    }
+    public var statuses: [SpectrumStatus] { (spectra[spectrumKind] ?? spectra[.weights])?.statuses ?? [] }
+
+    /// Plain spectrum status per row (singular values of the weights W).
+    public var weightStatuses: [SpectrumStatus] { spectra[.weights]?.statuses ?? [] }
+
+    /// Data-aware spectrum status per row (singular values of W·S); nil when the explorer was
+    /// opened without activation statistics (see ``expectDataAwareSpectra(statisticsPath:)``).
+    public var dataAwareStatuses: [SpectrumStatus]? { spectra[.dataAware]?.statuses }
+
+    /// Plain spectra done (computed, cached or failed) and requested.
+    public var progress: (completed: Int, total: Int) { (spectra[.weights]?.completed ?? 0, spectra[.weights]?.total ?? 0) }
+
+    /// Data-aware spectra done and requested; nil without activation statistics.
+    public var dataAwareProgress: (completed: Int, total: Int)? { spectra[.dataAware].map { ($0.completed, $0.total) } }
 
     /// The row whose spectrum is shown: the selected layer, or the first layer of the selected block.
     public var selection: Int {

@@ -90,7 +90,7 @@ public enum KeyMap {
         KeyBinding([.pageUp], .previousBackbone, "backbone bits 2 → 3 → 4 → none"),
         KeyBinding([.end], .largerGroup, "larger quantization groups (32 → 64 → 128 → 256)"),
         KeyBinding([.home], .smallerGroup, "smaller quantization groups"),
-        KeyBinding([.ctrl("o")], .nextObjective, "objective: relative → relative-params → squared-error (as plan --objective)"),
+        KeyBinding([.ctrl("o")], .nextObjective, "objective: the next of plan --objective's (relative, relative-params, …)"),
         KeyBinding([.ctrl("n")], .nextMinimumRank, "minimum rank: 50%u → 75%u → 25%u → 10% → 1 → 0 (as plan --min-rank)"),
         KeyBinding([.ctrl("e")], .nextAllowedBits, "let free layers also choose factor bits among 16,8 → 16,8,4 → … → none (plan --allow-bits)"),
         KeyBinding([.enter], .submit, "allocate ranks to the target (u undoes it)"),

@@ -8,10 +8,13 @@ extension MatrixSource {
     /// `destination[0..<count]`, multiplied by `scale` (a power of two, so the scaling is exact).
     ///
     /// - Returns: the column of the first non-finite element in the run, or `nil`.
+    ///
+    /// Generic over the destination so the single-precision Gram path shares it; callers convert
+    /// `f64` sources to `Double` only (a `Float` destination would round them).
     @inline(__always)
-    func convertRun(row: Int, column: Int, count: Int, scale: Double,
-                    into destination: UnsafeMutablePointer<Double>,
-                    f16Table: UnsafeBufferPointer<Float>) -> Int? {
+    func convertRun<Element: BinaryFloatingPoint>(row: Int, column: Int, count: Int, scale: Double,
+                                                  into destination: UnsafeMutablePointer<Element>,
+                                                  f16Table: UnsafeBufferPointer<Float>) -> Int? {
         let width = format.byteWidth
         let start = base + (row * columns + column) * width
         var allFinite = true
@@ -20,25 +23,25 @@ extension MatrixSource {
             for k in 0..<count {
                 let value = start.loadUnaligned(fromByteOffset: k &* 8, as: Double.self)
                 allFinite = allFinite && value.isFinite
-                destination[k] = value * scale
+                destination[k] = Element(value * scale)
             }
         case .f32:
             for k in 0..<count {
                 let value = start.loadUnaligned(fromByteOffset: k &* 4, as: Float.self)
                 allFinite = allFinite && value.isFinite
-                destination[k] = Double(value)
+                destination[k] = Element(value)
             }
         case .f16:
             for k in 0..<count {
                 let bits = start.loadUnaligned(fromByteOffset: k &* 2, as: UInt16.self)
                 allFinite = allFinite && (bits & 0x7C00) != 0x7C00
-                destination[k] = Double(f16Table[Int(bits)])
+                destination[k] = Element(f16Table[Int(bits)])
             }
         case .bf16:
             for k in 0..<count {
                 let bits = start.loadUnaligned(fromByteOffset: k &* 2, as: UInt16.self)
                 allFinite = allFinite && (bits & 0x7F80) != 0x7F80
-                destination[k] = Double(Float(bitPattern: UInt32(bits) << 16))
+                destination[k] = Element(Float(bitPattern: UInt32(bits) << 16))
             }
         }
         if allFinite { return nil }

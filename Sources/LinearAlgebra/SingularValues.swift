@@ -3,7 +3,7 @@ import Foundation
 
 /// All singular values of a checkpoint matrix, in double precision, without a double copy of it.
 ///
-/// ``compute(_:panelWidth:isCancelled:progress:)`` works on the smaller side `s = min(m, n)`: it builds
+/// ``compute(_:panelWidth:isCancelled:progress:precision:stages:)`` works on the smaller side `s = min(m, n)`: it builds
 /// the `s × s` Gram matrix `G` (`W·Wᵀ` when `m ≤ n`, `Wᵀ·W` otherwise) by converting panels of
 /// the source to `Double` on the fly and accumulating each panel with `cblas_dsyrk`, then takes
 /// the eigenvalues of `G` with `dsyevd` (`jobz = "N"`), clamps tiny negative ones to zero and
@@ -61,9 +61,14 @@ public enum SingularValues {
     ///   ``LinearAlgebraError/insufficientAddressSpace(purpose:needed:available:limit:)`` when an
     ///   address-space limit leaves no room for the work (see ``AddressSpace``),
     ///   ``LinearAlgebraError/lapackFailure(routine:info:)`` if `dsyevd` fails.
+    ///   - precision: ``GramPrecision/double`` (the default) or ``GramPrecision/single`` (see
+    ///     there; `f64` sources always take the double path).
+    ///   - stages: called once at the end with the seconds spent in each stage (for benchmarks).
     public static func compute(_ source: MatrixSource, panelWidth: Int? = nil,
                                isCancelled: () -> Bool = { false },
-                               progress: (Double) -> Void = { _ in }) throws -> [Double] {
+                               progress: (Double) -> Void = { _ in },
+                               precision: GramPrecision = .double,
+                               stages: (StageSeconds) -> Void = { _ in }) throws -> [Double] {
         _ = try source.validatedElementCount()
         let m = source.rows, n = source.columns
         let s = min(m, n), long = max(m, n)
@@ -71,7 +76,9 @@ public enum SingularValues {
         try requireMemory(bytes: 8 * Double(s) * Double(s), for: "the \(s)×\(s) Gram matrix")
         if isCancelled() { throw LinearAlgebraError.cancelled }
         let width = min(long, max(1, panelWidth ?? automaticPanelWidth(smallerSide: s)))
-        try AddressSpace.requireHeadroom(bytes: 8 * Double(s) * Double(s + width),
+        let single = precision == .single && source.format != .f64
+        // Double: the Gram matrix and one panel; single: the float Gram matrix and its widened copy.
+        try AddressSpace.requireHeadroom(bytes: single ? Double(s) * Double(12 * s + 4 * width) : 8 * Double(s) * Double(s + width),
                                          for: "The \(m)×\(n) spectrum")
 
         var scale = 1.0
@@ -83,8 +90,46 @@ public enum SingularValues {
 
         // Work in units of "one panel column/row of dsyrk"; dsyevd counts as 3.2·s of them.
         let totalWork = Double(long) + 3.2 * Double(s)
-        var gram = [Double](repeating: 0, count: s * s)
-        var panel = [Double](repeating: 0, count: s * width)
+        var seconds = StageSeconds()
+        var clock = StageSeconds.Clock()
+        var gram: [Double]
+        if single {
+            var singleGram = [Float](repeating: 0, count: s * s)
+            try accumulate(source, into: &singleGram, width: width, scale: 1, seconds: &seconds, clock: &clock,
+                           isCancelled: isCancelled, progress: { progress($0 / totalWork) }) { trans, k, panel, lda, gram in
+                cblas_ssyrk(CblasRowMajor, CblasUpper, trans, order, k, 1, panel, lda, 1, gram, order)
+            }
+            gram = singleGram.map(Double.init)
+        } else {
+            gram = [Double](repeating: 0, count: s * s)
+            try accumulate(source, into: &gram, width: width, scale: scale, seconds: &seconds, clock: &clock,
+                           isCancelled: isCancelled, progress: { progress($0 / totalWork) }) { trans, k, panel, lda, gram in
+                cblas_dsyrk(CblasRowMajor, CblasUpper, trans, order, k, 1, panel, lda, 1, gram, order)
+            }
+        }
+        if isCancelled() { throw LinearAlgebraError.cancelled }
+        // dsyrk filled the row-major upper triangle, which is what the wrapper reads.
+        _ = clock.lap()
+        let eigenvalues = try LAPACK.symmetricEigenvalues(&gram, order: s)
+        seconds.eigenvalues = clock.lap()
+        stages(seconds)
+        progress(1)
+        let unscale = 1 / scale
+        return eigenvalues.reversed().map { max($0, 0).squareRoot() * unscale }
+    }
+
+    /// Accumulates the upper triangle of the row-major Gram matrix of `source`'s smaller side
+    /// into `gram`, converting `width` columns (or rows) at a time into a panel of `Element` and
+    /// handing it to `syrk(transpose, k, panel, leading dimension, gram)`.
+    private static func accumulate<Element: BinaryFloatingPoint>(
+        _ source: MatrixSource, into gram: inout [Element], width: Int, scale: Double,
+        seconds: inout StageSeconds, clock: inout StageSeconds.Clock, isCancelled: () -> Bool,
+        progress: (Double) -> Void,
+        syrk: (CBLAS_TRANSPOSE, Int32, UnsafePointer<Element>, Int32, UnsafeMutablePointer<Element>) -> Void
+    ) throws {
+        let m = source.rows, n = source.columns
+        let s = min(m, n), long = max(m, n)
+        var panel = [Element](repeating: 0, count: s * width)
         try HalfPrecision.f16Table.withUnsafeBufferPointer { table in
             try panel.withUnsafeMutableBufferPointer { panelBuffer in
                 try gram.withUnsafeMutableBufferPointer { gramBuffer in
@@ -105,8 +150,8 @@ public enum SingularValues {
                                     throw LinearAlgebraError.nonFinite(row: row, column: column)
                                 }
                             }
-                            cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, order, k,
-                                        1, panelStart, k, 1, gramStart, order)
+                            seconds.conversion += clock.lap()
+                            syrk(CblasNoTrans, k, panelStart, k, gramStart)
                         } else {
                             // Rows start..<start+count, contiguous → row-major count × n panel P;
                             // G += Pᵀ·P.
@@ -117,22 +162,16 @@ public enum SingularValues {
                                     throw LinearAlgebraError.nonFinite(row: start + offset, column: column)
                                 }
                             }
-                            cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, order, k,
-                                        1, panelStart, order, 1, gramStart, order)
+                            seconds.conversion += clock.lap()
+                            syrk(CblasTrans, k, panelStart, Int32(s), gramStart)
                         }
+                        seconds.gram += clock.lap()
                         start += count
-                        progress(Double(start) / totalWork)
+                        progress(Double(start))
                     }
                 }
             }
         }
-        panel = []
-        if isCancelled() { throw LinearAlgebraError.cancelled }
-        // dsyrk filled the row-major upper triangle, which is what the wrapper reads.
-        let eigenvalues = try LAPACK.symmetricEigenvalues(&gram, order: s)
-        progress(1)
-        let unscale = 1 / scale
-        return eigenvalues.reversed().map { max($0, 0).squareRoot() * unscale }
     }
 
     /// All `min(m, n)` singular values of `source`, descending, by `dgesdd` (`jobz = "N"`) on a
@@ -140,8 +179,8 @@ public enum SingularValues {
     /// to `σ_max·ε` rather than `σ_max·√ε`.
     ///
     /// Needs `8·m·n` bytes plus `dgesdd`'s workspace; meant for small matrices and as a
-    /// cross-check of ``compute(_:panelWidth:isCancelled:progress:)``.
-    /// - Throws: as ``compute(_:panelWidth:isCancelled:progress:)``; cancellation is polled during the
+    /// cross-check of ``compute(_:panelWidth:isCancelled:progress:precision:stages:)``.
+    /// - Throws: as ``compute(_:panelWidth:isCancelled:progress:precision:stages:)``; cancellation is polled during the
     ///   conversion only.
     public static func computeExactly(_ source: MatrixSource,
                                       isCancelled: () -> Bool = { false }) throws -> [Double] {
@@ -151,6 +190,47 @@ public enum SingularValues {
         var elements = try source.convertedElements(isCancelled: isCancelled)
         if isCancelled() { throw LinearAlgebraError.cancelled }
         return try LAPACK.singularValues(&elements, rows: source.rows, columns: source.columns)
+    }
+
+    /// The precision the Gram matrix is accumulated in; the eigenvalues are always taken in double.
+    ///
+    /// `.single` converts panels to `Float` (exact for f32, bf16 and f16 weights) and accumulates
+    /// them with `ssyrk`, which runs at about 1.7–2× `dsyrk`'s rate on this machine; the
+    /// eigenvalues of the widened matrix then carry the float accumulation's error, about
+    /// √l·2⁻²⁴·σ₁² per entry for inner dimension l (l·2⁻²⁴·‖W‖²_F at worst), instead of double's
+    /// 2⁻⁵³. Nothing in rankscope chooses it yet: the bench and the tests compare its energy ranks
+    /// and errors with the double path's (see docs/performance.md).
+    public enum GramPrecision: Sendable {
+        /// `dsyrk` on `Double` panels: singular values within ~10⁻⁸·σ₁ of a backward-stable SVD.
+        case double
+        /// `ssyrk` on `Float` panels.
+        case single
+    }
+
+    /// Seconds spent in each stage of ``compute(_:panelWidth:isCancelled:progress:precision:stages:)``:
+    /// converting panels to `Double`, accumulating them into the Gram matrix (`dsyrk`), and the
+    /// eigenvalues (`dsyevd`).
+    public struct StageSeconds: Sendable, Equatable {
+        /// Converting source panels to `Double`.
+        public var conversion = 0.0
+        /// Accumulating the Gram matrix.
+        public var gram = 0.0
+        /// The eigenvalues of the Gram matrix.
+        public var eigenvalues = 0.0
+
+        /// All zero.
+        public init() {}
+
+        /// A monotonic stopwatch whose ``lap()`` gives the seconds since the previous lap.
+        struct Clock {
+            private var last = DispatchTime.now().uptimeNanoseconds
+
+            mutating func lap() -> Double {
+                let now = DispatchTime.now().uptimeNanoseconds
+                defer { last = now }
+                return Double(now - last) / 1e9
+            }
+        }
     }
 
     /// Refuses allocations larger than the machine's physical memory (which would end in the

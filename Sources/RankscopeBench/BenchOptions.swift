@@ -7,6 +7,12 @@ struct BenchOptions {
     var runs = 25
     /// Smaller matrices and checkpoints, for a check that the bench works (`--quick`).
     var quick = false
+    /// Every dimension of the `whole-model` shapes divided by this (`--scale N`, 1 by default).
+    var scale = 1
+    /// The models the `whole-model` section runs (`--shapes starcoder,llama`), nil for all.
+    var shapes: Set<String>?
+    /// The `whole-model` section also runs the single-precision Gram path (`--single-gram`).
+    var singleGram = false
     /// Folder of generated matrices and checkpoints, reused when already there
     /// (`RANKSCOPE_BENCH_DATA`, default `.build-bench/bench-data` under the working directory).
     var dataDirectory = ProcessInfo.processInfo.environment["RANKSCOPE_BENCH_DATA"] ?? ".build-bench/bench-data"

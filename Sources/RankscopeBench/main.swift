@@ -1,7 +1,7 @@
 import Foundation
 import LinearAlgebra
 
-// rankscope-bench [SECTION…] [--runs N] [--quick]: timings with the figures they produced, each
+// rankscope-bench [SECTION…] [--runs N] [--quick] [--scale N] [--shapes starcoder,llama] [--single-gram]: timings with the figures they produced, each
 // beside an anchor measured in the same run, and PASS/MISS against the targets of issue 6.
 // Sections run in the order below. Not part of the test suite; `scripts/bench` builds it in
 // release mode and runs it from the repository root (the Python anchors live in
@@ -18,21 +18,37 @@ let sections: [(String, (BenchOptions) throws -> [String])] = [
     ("tokenizer", TokenizerBenchmark.run),
     ("forward", ForwardBenchmark.run),
     ("metrics", MetricsBenchmark.run),
+    ("whole-model", WholeModelBenchmark.run),
 ]
 let names = sections.map(\.0)
 var arguments = Array(CommandLine.arguments.dropFirst())
 var options = BenchOptions()
-if let index = arguments.firstIndex(of: "--quick") {
-    options.quick = true
-    arguments.remove(at: index)
-}
-if let index = arguments.firstIndex(of: "--runs") {
-    guard index + 1 < arguments.count, let value = Int(arguments[index + 1]), value > 0 else {
-        FileHandle.standardError.write(Data("rankscope-bench: --runs needs a positive whole number.\n".utf8))
+/// Removes `flag` and the value after it from `arguments`: nil when absent; exits 2 with one
+/// sentence (`needs`) when the value is missing or `parse` rejects it.
+func takeValue<T>(_ flag: String, needs: String, _ parse: (String) -> T?) -> T? {
+    guard let index = arguments.firstIndex(of: flag) else { return nil }
+    guard index + 1 < arguments.count, let value = parse(arguments[index + 1]) else {
+        FileHandle.standardError.write(Data("rankscope-bench: \(flag) \(needs).\n".utf8))
         exit(2)
     }
-    options.runs = value
     arguments.removeSubrange(index...(index + 1))
+    return value
+}
+/// Removes `flag` from `arguments`, saying whether it was there.
+func takeFlag(_ flag: String) -> Bool {
+    guard let index = arguments.firstIndex(of: flag) else { return false }
+    arguments.remove(at: index)
+    return true
+}
+let positive = { (text: String) in Int(text).flatMap { $0 > 0 ? $0 : nil } }
+let models = Set(WholeModelBenchmark.models.map(\.name))
+options.quick = takeFlag("--quick")
+options.singleGram = takeFlag("--single-gram")
+options.runs = takeValue("--runs", needs: "needs a positive whole number", positive) ?? options.runs
+options.scale = takeValue("--scale", needs: "needs a positive whole number", positive) ?? options.scale
+options.shapes = takeValue("--shapes", needs: "takes a comma-separated list of \(models.sorted().joined(separator: ", "))") { text in
+    let chosen = Set(text.split(separator: ",").map(String.init))
+    return !chosen.isEmpty && chosen.isSubset(of: models) ? chosen : nil
 }
 if let unknown = arguments.first(where: { !names.contains($0) }) {
     FileHandle.standardError.write(Data("rankscope-bench: unknown section '\(unknown)'; sections: \(names.joined(separator: ", ")).\n".utf8))

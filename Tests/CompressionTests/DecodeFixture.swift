@@ -54,9 +54,10 @@ struct DecodeFixture {
 
     /// Runs `compress`'s job into `name` and returns the report.
     func compress(_ choices: [String: LayerChoice], into name: String, settings: LayerCompressionSettings) throws -> JobReport {
-        let job = JobSettings(outputFolder: directory + "/" + name, jobs: 2, maxShardSize: 3_000, factorType: settings.factorType,
+        var job = JobSettings(outputFolder: directory + "/" + name, jobs: 2, maxShardSize: 3_000, factorType: settings.factorType,
                               materializeDense: settings.materializeDense, calderaIterations: settings.calderaIterations,
                               statistics: settings.statistics, incoherence: settings.incoherence)
+        job.backboneCodebook = settings.backboneCodebook
         return try CompressionJob(checkpoint: checkpoint(), choices: choices, settings: job).run()
     }
 

@@ -45,6 +45,8 @@ def load(path):
         kind = t["dtype"]
         if kind == "U8":
             a = np.frombuffer(b, np.uint8)
+        elif kind == "U16":
+            a = np.frombuffer(b, "<u2")
         elif kind == "F32":
             a = np.frombuffer(b, "<f4")
         elif kind == "F16":
@@ -68,6 +70,18 @@ def dequantize(qweight, scales, zeros, R, C, b, g):
     codes = (bits.astype(np.int64) << np.arange(b)).sum(axis=1).reshape(R, C)
     group = np.arange(C) // g
     return (codes - zeros.astype(np.float64)[:, group]) * scales.astype(np.float64)[:, group]
+
+import itertools                               # docs/compression.md "E8P backbone layout"
+grid = np.array([a for a in itertools.product([0.5, 1.5, 2.5], repeat=8) if np.dot(a, a) <= 10]
+                + sorted(set(itertools.permutations([0.5] * 3 + [1.5] * 5)))[:29])      # 256 x 8
+def e8p_decode(codes, scales):             # P.backbone.e8p [m, n/8] (uint16), P.backbone.e8p_scales [m]
+    c = codes.astype(np.int64)[..., None]
+    a = grid[c[..., 0] & 0xFF]
+    s = np.ones(a.shape)
+    s[..., :7] = 1 - 2 * ((c >> (8 + np.arange(7))) & 1)
+    s[..., 7] = np.where(((s[..., :7] * a[..., :7]).sum(-1) + a[..., 7]) % 2 == 0, 1, -1)
+    words = s * a + np.where((c[..., 0] >> 15) & 1, -0.25, 0.25)[..., None]
+    return words.reshape(len(codes), -1) * scales.astype(np.float64)[:, None]
 
 def splitmix_signs(seed, count):               # docs/compression.md "Incoherence processing": SplitMix64, top bit set -> -1
     mask, s, out = (1 << 64) - 1, seed, []
@@ -106,7 +120,9 @@ for run in manifest["runs"]:
         else:
             k = e["rank"]
             parts = {"b": matrix(module + ".0", k, n, e["bits"]), "a": matrix(module + ".1", k, m, e["bits"], transposed=True)}
-            if e["method"] == "caldera":
+            if e["method"] == "caldera" and e.get("backbone_codebook") == "e8p":
+                parts["q"] = e8p_decode(state[module + ".backbone.e8p"], state[module + ".backbone.e8p_scales"])
+            elif e["method"] == "caldera":
                 parts["q"] = matrix(module + ".backbone", m, n, e["backbone_bits"])
             bias = module + ".1.bias"
             what = parts["a"] @ parts["b"] + parts.get("q", 0)

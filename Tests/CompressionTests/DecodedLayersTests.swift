@@ -34,6 +34,9 @@ final class DecodedLayersTests: XCTestCase {
                                 DecodeFixture.up: .lowRank(rank: 4, factorBits: 4, groupSize: 16, backboneBits: 3),
                                 DecodeFixture.down: .lowRank(rank: 6, factorBits: 8, groupSize: 32, backboneBits: 4)],
          LayerCompressionSettings(calderaIterations: 3, incoherence: true)),
+        // The E8P backbone (every column count here is a multiple of 8), packed, with and without incoherence processing.
+        ("caldera-e8p", calderaChoices, e8p(incoherence: false)),
+        ("caldera-e8p-incoherent", calderaChoices, e8p(incoherence: true)),
         ("dense", [DecodeFixture.query: .dense(bits: 4, groupSize: 16), DecodeFixture.up: .dense(bits: 8, groupSize: 16),
                    DecodeFixture.down: .dense(bits: 16, groupSize: 128)], LayerCompressionSettings(factorType: .F32)),
         // Rank 0 deletes a matrix (the allocator gives it to an unused pooler): [0, n] and [m, 0] factors.
@@ -42,6 +45,59 @@ final class DecodedLayersTests: XCTestCase {
         ("materialized", [DecodeFixture.query: .lowRank(rank: 6), DecodeFixture.up: .lowRank(rank: 5, factorBits: 4, groupSize: 16),
                           DecodeFixture.down: .dense(bits: 3, groupSize: 16)], LayerCompressionSettings(materializeDense: true)),
     ]
+
+    /// CALDERA choices at 2 backbone bits with 16-, 4- and 8-bit factors.
+    static let calderaChoices: [String: LayerChoice] = [
+        DecodeFixture.query: .lowRank(rank: 4, factorBits: 16, groupSize: 16, backboneBits: 2),
+        DecodeFixture.up: .lowRank(rank: 4, factorBits: 4, groupSize: 16, backboneBits: 2),
+        DecodeFixture.down: .lowRank(rank: 6, factorBits: 8, groupSize: 32, backboneBits: 2),
+    ]
+
+    /// `compress --e8p` settings (2 CALDERA iterations), with or without `--incoherence`.
+    static func e8p(incoherence: Bool, factorType: DType? = nil, dense: Bool = false) -> LayerCompressionSettings {
+        var settings = LayerCompressionSettings(factorType: factorType, calderaIterations: 2, materializeDense: dense, incoherence: incoherence)
+        settings.backboneCodebook = .e8p
+        return settings
+    }
+
+    /// The packed E8P layout reads back as exactly the W `--dense` writes (F32, so nothing is rounded
+    /// beyond the one rounding to Float both share), and its tensors are the documented ones.
+    func testAPackedE8PFolderReadsBackAsTheDenseOutputBitForBit() throws {
+        for incoherence in [true, false] {
+            let label = incoherence ? "incoherent" : "plain"
+            let packedReport = try fixture.compress(Self.calderaChoices, into: "packed-" + label, settings: Self.e8p(incoherence: incoherence, factorType: .F32))
+            let denseReport = try fixture.compress(Self.calderaChoices, into: "dense-" + label,
+                                                   settings: Self.e8p(incoherence: incoherence, factorType: .F32, dense: true))
+            let packed = try CompressedFolder.read(fixture.directory + "/packed-" + label)
+            let dense = try CompressedFolder.read(fixture.directory + "/dense-" + label)
+            for module in dense.replacedModules {
+                let expected = try XCTUnwrap(dense.layers[module]), found = try XCTUnwrap(packed.layers[module])
+                if incoherence {
+                    XCTAssertEqual(found, expected, "\(module): the packed layer is the dense one")
+                } else {
+                    guard case .caldera = found else { return XCTFail("\(module) reads back as Q, A, B: \(found)") }
+                    // Q, A and B are each rounded to Float; the dense W is Float(Q + A·B): within a few Float ulps.
+                    let difference = try found.reconstruction().relativeDistance(to: expected.reconstruction())
+                    XCTAssertLessThan(difference, 1e-6, module)
+                }
+                XCTAssertEqual(found.bias, expected.bias, module)
+            }
+            // The dense report measures its F32-rounded W; the packed one the double Ŵ.
+            for (packedLayer, denseLayer) in zip(packedReport.layers, denseReport.layers) {
+                XCTAssertEqual(packedLayer.measuredRelativeError, denseLayer.measuredRelativeError,
+                               accuracy: 1e-6 * denseLayer.measuredRelativeError, "\(label) \(packedLayer.name)")
+            }
+            let output = try Checkpoint(path: fixture.directory + "/packed-" + label)
+            let prefix = "model.layers.0.mlp.up_proj.backbone"
+            XCTAssertEqual(output.tensor(named: prefix + ".e8p")?.info.shape, [40, 3])
+            XCTAssertEqual(output.tensor(named: prefix + ".e8p")?.info.dtype, .U16)
+            XCTAssertEqual(output.tensor(named: prefix + ".e8p_scales")?.info.shape, [40])
+            XCTAssertNil(output.tensor(named: prefix + ".qweight"))
+            for layer in packedReport.layers {
+                XCTAssertEqual(layer.estimatedBytes, layer.bytesWritten, layer.name)
+            }
+        }
+    }
 
     func testInMemoryLayersEqualTheFolderReadBackBitForBitAndReconstructTheReportedError() throws {
         for (label, choices, settings) in Self.cases {

@@ -100,7 +100,7 @@ json.dump({"sameSet": bool(same), "maxDistanceDifference": float(np.abs(dist - o
         XCTAssertLessThan(atDefault, 0.5 * pow(scalar.relativeDistance(to: gaussian), 2), "and far below round-to-nearest groups")
     }
 
-    func testCompressWritesAnE8PBackboneOnlyMaterialized() throws {
+    func testCompressWritesAnE8PBackbonePackedOrMaterialized() throws {
         let weight = CompressionFixtures.gaussian(rows: 40, columns: 64, seed: 12)
         let choice = LayerChoice.lowRank(rank: 4, factorBits: 4, groupSize: 32, backboneBits: 2)
         func options(_ codebook: BackboneCodebook, dense: Bool = true) -> CompressionOptions {
@@ -111,9 +111,11 @@ json.dump({"sameSet": bool(same), "maxDistanceDifference": float(np.abs(dist - o
         XCTAssertEqual(lattice.tensors.map(\.name), ["m.weight"])
         XCTAssertEqual(lattice.byteCount, scalar.byteCount, "materialised: the same dense bytes")
         XCTAssertLessThan(lattice.measuredRelativeError, 0.8 * scalar.measuredRelativeError)
-        XCTAssertThrowsError(try MatrixCompressor.compress(weight: weight, name: "m.weight", choice: choice, options: options(.e8p, dense: false))) {
-            XCTAssertTrue(String(describing: $0).contains("--dense"), "\($0)")
-        }
+        let packed = try MatrixCompressor.compress(weight: weight, name: "m.weight", choice: choice, options: options(.e8p, dense: false))
+        XCTAssertEqual(packed.measuredRelativeError, lattice.measuredRelativeError, accuracy: 0.01 * lattice.measuredRelativeError,
+                       "packed: the same Ŵ, without the dense output's BF16 rounding")
+        XCTAssertEqual(packed.tensors.filter { $0.name.hasPrefix("m.backbone") }.map(\.name), ["m.backbone.e8p", "m.backbone.e8p_scales"])
+        XCTAssertEqual(packed.tensors.first { $0.name == "m.backbone.e8p" }?.bytes.count, 40 * 64 / 4, "2 bits per weight")
         let odd = CompressionFixtures.gaussian(rows: 40, columns: 60, seed: 13)
         XCTAssertThrowsError(try MatrixCompressor.compress(weight: odd, name: "m.weight", choice: choice, options: options(.e8p))) {
             XCTAssertTrue(String(describing: $0).contains("multiple of 8"), "\($0)")

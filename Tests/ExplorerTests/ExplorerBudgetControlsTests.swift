@@ -20,13 +20,17 @@ final class ExplorerBudgetControlsTests: XCTestCase {
 
     func testControlsCycleAndReachTheAllocator() throws {
         var panel = BudgetPanel()
-        XCTAssertEqual(panel.objective, .relative)
+        XCTAssertEqual(panel.objective, .standard)
         XCTAssertEqual(panel.minimumRank, .shareOfUniform(0.5))
-        XCTAssertEqual(panel.press(.ctrl("o")), .editing)
-        XCTAssertEqual(panel.objective, .relativeParameters)
-        _ = panel.press(.ctrl("o"))
-        _ = panel.press(.ctrl("o"))
-        XCTAssertEqual(panel.objective, .relative, "wraps")
+        // Every objective `plan --objective` takes, in its order, then back to the first.
+        let all = AllocationObjective.allCases
+        var seen = [panel.objective]
+        for _ in all.indices {
+            XCTAssertEqual(panel.press(.ctrl("o")), .editing)
+            seen.append(panel.objective)
+        }
+        let start = all.firstIndex(of: .standard)!
+        XCTAssertEqual(seen, (0...all.count).map { all[(start + $0) % all.count] }, "wraps")
         for expected in ["75%u", "25%u", "10%", "1", "0", "50%u"] {
             _ = panel.press(.ctrl("n"))
             XCTAssertEqual(panel.minimumRank.description, expected)
@@ -34,7 +38,7 @@ final class ExplorerBudgetControlsTests: XCTestCase {
         _ = panel.press(.ctrl("o"))
         _ = panel.press(.ctrl("n"))
         let allocator = panel.settings(target: .parameters(0)).allocator(for: ResolvedPlan(choices: [:], constraints: [:]))
-        XCTAssertEqual(allocator.objective, .relativeParameters)
+        XCTAssertEqual(allocator.objective, all[(start + 1) % all.count])
         XCTAssertEqual(allocator.minimumRank, .shareOfUniform(0.75))
         XCTAssertEqual(panel.text, "", "control keys do not type")
 

@@ -67,11 +67,13 @@ final class ExplorerMeasureTests: XCTestCase {
         XCTAssertEqual(first.measured, MeasuredQuality(originalPerplexity: 20.7, perplexity: 88.6, linearParameters: 600, seconds: 1.5))
         let predicted = try XCTUnwrap(first.predicted?.perplexity)
         XCTAssertEqual(predicted, exp(3.0 + 0.1), accuracy: 1e-9, "the probe at rank 6 of 0 up_proj is read exactly")
-        XCTAssertEqual(app.state.statusText, "Measured 1 low-rank r6: perplexity 88.6 (original 20.7; predicted 22.2).")
+        // Predicted beside measured: the profile's increase on the original measured in the same run, 20.7·e^0.1 = 22.88.
+        XCTAssertEqual(try XCTUnwrap(first.predictedPerplexity), 20.7 * exp(0.1), accuracy: 1e-9)
+        XCTAssertEqual(app.state.statusText, "Measured 1 low-rank r6: perplexity 88.6 (original 20.7; predicted 22.9).")
         var text = screen(backend)
         XCTAssertTrue(text.contains("Measured plans: perplexity"), text)
         XCTAssertTrue(text.contains("#1 1 low-rank r6"), text)
-        XCTAssertTrue(text.contains("pred 22.2  meas 88.6"), text)
+        XCTAssertTrue(text.contains("pred 22.9  meas 88.6"), text)
 
         // What the child got: the text, the plan (the explorer's own plan document), --events, then the checkpoint.
         let arguments = try String(contentsOfFile: directory + "/args.txt", encoding: .utf8).split(separator: "\n").map(String.init)
@@ -86,7 +88,7 @@ final class ExplorerMeasureTests: XCTestCase {
 
         // The same plan again: not run again, its figures are repeated.
         app.handle(.character("v"))
-        XCTAssertEqual(app.state.statusText, "This plan was measured already: perplexity 88.6 (original 20.7; predicted 22.2).")
+        XCTAssertEqual(app.state.statusText, "This plan was measured already: perplexity 88.6 (original 20.7; predicted 22.9).")
         XCTAssertEqual(app.state.measurements.count, 1)
 
         // Another plan: a second try, listed above the first.
@@ -216,7 +218,7 @@ final class ExplorerMeasureTests: XCTestCase {
             "│ ███████████████████████████████83%█████████████████████            │",
             "│ plan                           params     size predicted  measured │",
             "│ #2 2 low-rank r3                  900  1.46KiB         —     … 83% │",
-            "│ #1 4 low-rank r6–7               1.2K     2KiB      22.2      25.0 │",
+            "│ #1 4 low-rank r6–7               1.2K     2KiB      22.9      25.0 │",
             "└────────────────────────────────────────────────────────────────────┘",
         ])
         var narrow = CellBuffer(width: 36, height: 9)
@@ -228,7 +230,7 @@ final class ExplorerMeasureTests: XCTestCase {
             "│ #2 2 low-rank r3                 │",
             "│   900  pred —  meas … 83%        │",
             "│ #1 4 low-rank r6–7               │",
-            "│   1.2K  pred 22.2  meas 25.0     │",
+            "│   1.2K  pred 22.9  meas 25.0     │",
             "│                                  │",
             "└──────────────────────────────────┘",
         ])

@@ -37,41 +37,6 @@ final class QualityAllocationTests: XCTestCase {
         return best
     }
 
-    /// The `retained` objective minimises Σ −ln(1 − rᵢ²) over the matrices' relative errors, without a
-    /// profile: against enumeration of every plan, and at a deep cut its worst matrix keeps more than
-    /// under `relative` (which minimises Σ rᵢ² and empties the matrix whose tail is cheapest).
-    func testRetainedObjectiveMinimisesTheLogOfRetainedEnergyAgainstEnumeration() throws {
-        func spectrum(_ name: String, _ values: [Double]) -> PlannedTensor {
-            PlannedTensor(name: name, shape: [12, 48], spectrum: Spectrum(tensorName: name, rows: 12, columns: 48, singularValues: values))
-        }
-        let tensors = [spectrum("flat", (0..<12).map { 3 - 0.1 * Double($0) }), spectrum("steep", (0..<12).map { 4 * pow(0.6, Double($0)) }),
-                       spectrum("linear", (0..<12).map { Double(12 - $0) * 0.5 })]
-        let tails = Dictionary(uniqueKeysWithValues: tensors.map { ($0.name, SensitivityCurve.relativeTails($0.spectrum!.singularValues)) })
-        let cost: @Sendable (String, LayerChoice) -> Double = { name, choice in
-            guard let k = choice.rank else { return 0 }
-            return -log(max(1e-300, 1 - tails[name]![k]))
-        }
-        var retained = unfloored(), relative = unfloored()
-        retained.objective = .retained
-        relative.objective = .relative
-        for ranks in 3...20 {
-            let budget = ranks * 60
-            let allocation = try retained.allocate(tensors: tensors, target: .parameters(budget))
-            XCTAssertNil(allocation.prediction, "no profile, no prediction")
-            XCTAssertLessThanOrEqual(allocation.totals.model.parametersAfter, budget)
-            let priced = tensors.reduce(0.0) { $0 + cost($1.name, allocation.choices[$1.name] ?? .keep) }
-            let best = bruteForce(tensors.map(\.name), budget: budget, loss: cost)
-            XCTAssertGreaterThanOrEqual(priced, best - 1e-9, "budget \(budget)")
-            XCTAssertLessThanOrEqual(priced, best + 0.5, "budget \(budget)")
-        }
-        let deep = 6 * 60
-        func worst(_ allocation: Allocation) -> Double {
-            tensors.map { tails[$0.name]![allocation.choices[$0.name]?.rank ?? 12] }.max()!
-        }
-        let spread = try retained.allocate(tensors: tensors, target: .parameters(deep)), summed = try relative.allocate(tensors: tensors, target: .parameters(deep))
-        XCTAssertLessThan(worst(spread), worst(summed), "retained: \(spread.choices), relative: \(summed.choices)")
-    }
-
     /// Per-matrix sensitivities unrelated to the spectra: convex curves (exact at every budget below two dense
     /// matrices) and a curve that only drops at rank 4 (the hull skips ranks 1–3; never better than the optimum,
     /// never worse by more than one move), against enumeration.

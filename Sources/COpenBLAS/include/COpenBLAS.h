@@ -63,6 +63,12 @@ RANKSCOPE_BLAS_API void cblas_dsyrk(const enum CBLAS_ORDER order, const enum CBL
                                     const double alpha, const double *a, const blasint lda, const double beta,
                                     double *c, const blasint ldc);
 
+/* The single-precision twin of cblas_dsyrk. */
+RANKSCOPE_BLAS_API void cblas_ssyrk(const enum CBLAS_ORDER order, const enum CBLAS_UPLO uplo,
+                                    const enum CBLAS_TRANSPOSE trans, const blasint n, const blasint k,
+                                    const float alpha, const float *a, const blasint lda, const float beta,
+                                    float *c, const blasint ldc);
+
 /* B = alpha·op(A)·B or alpha·B·op(A), A triangular. */
 RANKSCOPE_BLAS_API void cblas_dtrmm(const enum CBLAS_ORDER order, const enum CBLAS_SIDE side,
                                     const enum CBLAS_UPLO uplo, const enum CBLAS_TRANSPOSE transA,

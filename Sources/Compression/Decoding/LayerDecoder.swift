@@ -26,7 +26,7 @@ struct LayerDecoder<Source: DecodingSource> {
             return .dense(weight: try plain(prefix: module, rows: m, columns: n), bias: nil)
         case let .quantized(bits, groupSize):
             return .dense(weight: DecodedMatrix(try dequantized(prefix: module, rows: m, columns: n, bits: bits, groupSize: groupSize)), bias: nil)
-        case let .factors(rank, bits, groupSize, backboneBits):
+        case let .factors(rank, bits, groupSize, backboneBits, backboneCodebook):
             let first = FactorNaming.firstFactorPrefix(module: module), second = FactorNaming.secondFactorPrefix(module: module)
             let b: Matrix, a: Matrix
             if bits >= 16 {
@@ -37,8 +37,10 @@ struct LayerDecoder<Source: DecodingSource> {
                 a = try dequantized(prefix: second, rows: rank, columns: m, bits: bits, groupSize: groupSize).transposed()
             }
             guard let backboneBits else { return .factored(a: DecodedMatrix(a), b: DecodedMatrix(b), bias: nil) }
-            let q = try dequantized(prefix: FactorNaming.backbonePrefix(module: module), rows: m, columns: n,
-                                    bits: backboneBits, groupSize: groupSize)
+            let backbonePrefix = FactorNaming.backbonePrefix(module: module)
+            let q = backboneCodebook == .e8p
+                ? try lattice(prefix: backbonePrefix, rows: m, columns: n)
+                : try dequantized(prefix: backbonePrefix, rows: m, columns: n, bits: backboneBits, groupSize: groupSize)
             guard let incoherenceSeed else { return .caldera(backbone: DecodedMatrix(q), a: DecodedMatrix(a), b: DecodedMatrix(b), bias: nil) }
             // The parts in double, as the compressor measured them, rounded once at the end.
             let weight = Incoherence(seed: incoherenceSeed, rows: m, columns: n).unrotated(try q + a.multiplied(by: b))
@@ -94,6 +96,18 @@ struct LayerDecoder<Source: DecodingSource> {
         return try Matrix(rows: rows, columns: columns, elements: values)
     }
 
+    /// `p.{e8p,e8p_scales}` of an R×C E8P matrix (``E8PMatrix``), read back as `s·codeword` in double
+    /// (``E8PMatrix/dequantized()``'s values).
+    private func lattice(prefix: String, rows: Int, columns: Int) throws -> Matrix {
+        guard E8PMatrix.accepts(columns: columns) else {
+            throw DecodingError.tensorMismatch(file: source.file(of: module + ".weight"), tensor: E8PMatrix.codesName(prefix: prefix),
+                                               expected: "an E8P backbone of a multiple of 8 columns", found: "\(columns) columns")
+        }
+        let specs = E8PMatrix.specs(prefix: prefix, rows: rows, columns: columns)
+        for spec in specs { try require(spec.name, shape: spec.shape, dtypes: [spec.dtype]) }
+        return E8PMatrix(rows: rows, columns: columns, codes: try halfWords(specs[0].name), scales: try halfWords(specs[1].name)).dequantized()
+    }
+
     /// Checks that `name` exists with `shape` and one of `dtypes`.
     private func require(_ name: String, shape: [Int], dtypes: [DType]) throws {
         guard let info = source.info(of: name) else {
@@ -106,7 +120,7 @@ struct LayerDecoder<Source: DecodingSource> {
         }
     }
 
-    /// The little-endian 16-bit words of an F16 or BF16 tensor.
+    /// The little-endian 16-bit words of a U16, F16 or BF16 tensor.
     private func halfWords(_ name: String) throws -> [UInt16] {
         try source.withBytes(of: name) { bytes in
             (0..<(bytes.count / 2)).map { UInt16(bytes[2 * $0]) | UInt16(bytes[2 * $0 + 1]) << 8 }

@@ -2,7 +2,7 @@ import SafeTensors
 import StrictJSON
 
 /// One layer of the `rankscope` section of an output's `config.json` (``ConfigSection``), read back:
-/// `method`, `rank`, `bits`, `group_size`, `backbone_bits`, `dtype`, `shape` and `incoherence_seed`.
+/// `method`, `rank`, `bits`, `group_size`, `backbone_bits`, `backbone_codebook`, `dtype`, `shape` and `incoherence_seed`.
 struct LayerEntry {
     /// Which tensors hold the weight (for a folder not written with `--dense`).
     let form: StoredLayout.Form
@@ -45,7 +45,15 @@ struct LayerEntry {
             if method == "caldera" {
                 guard let backbone, quantizable.contains(backbone) else { throw failure("a caldera layer needs \"backbone_bits\" 2–8") }
             }
-            form = .factors(rank: rank, bits: bits, groupSize: groupSize, backboneBits: method == "caldera" ? backbone : nil)
+            var codebook = BackboneCodebook.scalar
+            if let member = object["backbone_codebook"], member != .null {
+                guard method == "caldera", case .string(let name) = member, let known = BackboneCodebook(rawValue: name) else {
+                    throw failure("its \"backbone_codebook\" is not \"scalar\" or \"e8p\" on a caldera layer")
+                }
+                codebook = known
+            }
+            form = .factors(rank: rank, bits: bits, groupSize: groupSize, backboneBits: method == "caldera" ? backbone : nil,
+                            backboneCodebook: codebook)
         default:
             throw failure("method \"\(method)\" is not rank, caldera or dense")
         }

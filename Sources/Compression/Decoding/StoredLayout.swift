@@ -5,15 +5,16 @@ import Planning
 /// - ``Form/plain``: `P.weight` [m, n] at F32/F16/BF16 (a dense choice at 16 bits, or any layer of a
 ///   `--dense` output);
 /// - ``Form/quantized(bits:groupSize:)``: `P.{qweight,scales,zeros}` with X = W (R = m, C = n);
-/// - ``Form/factors(rank:bits:groupSize:backboneBits:)``: B under `P.0` and A under `P.1` (plain
-///   `.weight` at 16 bits, else quantized with X = B and X = Aᵀ), plus the backbone Q under
-///   `P.backbone` (quantized, X = Q) for CALDERA. The bias then lives at `P.1.bias`.
+/// - ``Form/factors(rank:bits:groupSize:backboneBits:backboneCodebook:)``: B under `P.0` and A under
+///   `P.1` (plain `.weight` at 16 bits, else quantized with X = B and X = Aᵀ), plus the backbone Q
+///   under `P.backbone` for CALDERA: quantized with X = Q, or `P.backbone.{e8p,e8p_scales}`
+///   (``E8PMatrix``) with the E8P codebook. The bias then lives at `P.1.bias`.
 struct StoredLayout: Equatable, Sendable {
     /// The tensors holding the weight.
     enum Form: Equatable, Sendable {
         case plain
         case quantized(bits: Int, groupSize: Int)
-        case factors(rank: Int, bits: Int, groupSize: Int, backboneBits: Int?)
+        case factors(rank: Int, bits: Int, groupSize: Int, backboneBits: Int?, backboneCodebook: BackboneCodebook = .scalar)
     }
 
     /// m (output features).
@@ -23,8 +24,9 @@ struct StoredLayout: Equatable, Sendable {
     /// Which tensors.
     let form: Form
 
-    /// The layout a job writes for `choice` on an m×n weight (``MatrixCompressor``'s rules).
-    init(choice: LayerChoice, rows: Int, columns: Int, materializeDense: Bool) {
+    /// The layout a job writes for `choice` on an m×n weight (``MatrixCompressor``'s rules), CALDERA
+    /// backbones quantized with `backboneCodebook`.
+    init(choice: LayerChoice, rows: Int, columns: Int, materializeDense: Bool, backboneCodebook: BackboneCodebook = .scalar) {
         self.rows = rows
         self.columns = columns
         if materializeDense {
@@ -35,7 +37,8 @@ struct StoredLayout: Equatable, Sendable {
         case let .dense(bits, groupSize):
             form = (bits ?? 16) >= 16 ? .plain : .quantized(bits: bits!, groupSize: groupSize)
         case let .lowRank(rank, factorBits, groupSize, backboneBits):
-            form = .factors(rank: rank, bits: factorBits, groupSize: groupSize, backboneBits: backboneBits)
+            form = .factors(rank: rank, bits: factorBits, groupSize: groupSize, backboneBits: backboneBits,
+                            backboneCodebook: backboneBits == nil ? .scalar : backboneCodebook)
         }
     }
 

@@ -7,7 +7,8 @@ import StrictJSON
 /// ```
 /// "rankscope": { "format_version": 1, "factor_naming": "sequential-linear-1", "dense": false,
 ///   "layers": { "model.layers.0.mlp.up_proj": { "method": "rank", "rank": 64, "bits": 16, "group_size": 128,
-///                                               "backbone_bits": 2 (CALDERA only), "dtype": "BF16",
+///                                               "backbone_bits": 2 (CALDERA only),
+///                                               "backbone_codebook": "e8p" (CALDERA with --e8p only), "dtype": "BF16",
 ///                                               "shape": [m, n],
 ///                                               "incoherence_seed": s (CALDERA with --incoherence only) } } }
 /// ```
@@ -30,7 +31,10 @@ enum ConfigSection {
             if let rank = row.rank { entry.append(("rank", .number(JSONNumber(rank)))) }
             entry.append(("bits", .number(JSONNumber(row.bits))))
             entry.append(("group_size", .number(JSONNumber(row.groupSize))))
-            if let backbone = row.backboneBits { entry.append(("backbone_bits", .number(JSONNumber(backbone)))) }
+            if let backbone = row.backboneBits {
+                entry.append(("backbone_bits", .number(JSONNumber(backbone))))
+                if settings.backboneCodebook != .scalar { entry.append(("backbone_codebook", .string(settings.backboneCodebook.rawValue))) }
+            }
             entry.append(("dtype", .string(settings.outputType(forStored: layer.tensor.info.dtype).rawValue)))
             entry.append(("shape", .array([.number(JSONNumber(layer.rows)), .number(JSONNumber(layer.columns))])))
             if let seed = settings.layerSettings.incoherenceSeed(module: layer.module, choice: layer.choice) {

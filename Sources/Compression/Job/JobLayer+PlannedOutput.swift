@@ -32,7 +32,9 @@ extension JobLayer {
                 specs = quantized(FactorNaming.firstFactorPrefix(module: module), rows: rank, columns: n, bits: factorBits, groupSize: groupSize)
                     + quantized(FactorNaming.secondFactorPrefix(module: module), rows: rank, columns: m, bits: factorBits, groupSize: groupSize)
             }
-            if let backboneBits {
+            if settings.backboneCodebook == .e8p, backboneBits != nil {
+                specs += E8PMatrix.specs(prefix: FactorNaming.backbonePrefix(module: module), rows: m, columns: n)
+            } else if let backboneBits {
                 specs += quantized(FactorNaming.backbonePrefix(module: module), rows: m, columns: n, bits: backboneBits, groupSize: groupSize)
             }
         }

@@ -40,7 +40,7 @@ public struct JobSettings: Sendable {
     public var statistics: ActivationStatistics?
     /// Incoherence processing of CALDERA layers (`compress --incoherence`, ``LayerCompressionSettings/incoherence``).
     public var incoherence: Bool
-    /// How CALDERA backbones are quantized (`compress --e8p`, with `--dense` only).
+    /// How CALDERA backbones are quantized (`compress --e8p`).
     public var backboneCodebook: BackboneCodebook = .scalar
 
     /// Hugging Face's default shard size, 5 GB (5·10⁹ bytes).

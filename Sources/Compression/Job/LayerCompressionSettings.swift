@@ -17,7 +17,7 @@ public struct LayerCompressionSettings: Sendable {
     /// Incoherence processing of CALDERA layers (`--incoherence`, ``Incoherence``): each is
     /// compressed as `U·W·Vᵀ` with the randomized Hadamard transforms of its seed.
     public var incoherence: Bool
-    /// How CALDERA backbones are quantized (`--e8p`: ``BackboneCodebook/e8p``, with `materializeDense` only).
+    /// How CALDERA backbones are quantized (`--e8p`: ``BackboneCodebook/e8p``).
     public var backboneCodebook: BackboneCodebook = .scalar
 
     /// `compress`'s defaults: stored types, 10 CALDERA iterations, factors, no statistics, no incoherence processing.

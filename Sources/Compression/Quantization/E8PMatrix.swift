@@ -7,7 +7,8 @@ import SafeTensors
 /// rows are near-Gaussian: `s = RMS(row) / ``scaleFactor``` puts them where the lattice is dense.
 ///
 /// Bits per weight: `2 + 16/n` (one scale per row), below round-to-nearest 2-bit groups of g
-/// (`2 + 32/g`). Internal for now: no plan field, file layout or reader uses it yet.
+/// (`2 + 32/g`). Stored as `p.e8p` and `p.e8p_scales` (``tensors(prefix:)``; docs/compression.md,
+/// "E8P backbone layout"), read back by ``LayerDecoder`` through ``init(rows:columns:codes:scales:)``.
 struct E8PMatrix {
     /// Rows.
     let rows: Int
@@ -25,6 +26,27 @@ struct E8PMatrix {
 
     /// True when a matrix with `columns` columns can be quantized (whole runs of 8).
     static func accepts(columns: Int) -> Bool { columns % E8PCodebook.dimension == 0 }
+
+    /// The codes tensor's name under `prefix`: `p.e8p`.
+    static func codesName(prefix: String) -> String { prefix + ".e8p" }
+    /// The scales tensor's name under `prefix`: `p.e8p_scales`.
+    static func scalesName(prefix: String) -> String { prefix + ".e8p_scales" }
+
+    /// The tensors' specs of a `rows`×`columns` matrix under `prefix`, in the order ``tensors(prefix:)`` gives them.
+    static func specs(prefix: String, rows: Int, columns: Int) -> [TensorSpec] {
+        [TensorSpec(name: codesName(prefix: prefix), dtype: .U16, shape: [rows, columns / E8PCodebook.dimension]),
+         TensorSpec(name: scalesName(prefix: prefix), dtype: .F16, shape: [rows])]
+    }
+
+    /// A matrix from stored codes (`rows × columns/8`, row-major) and F16 row scales (`rows`), as read from a file.
+    init(rows: Int, columns: Int, codes: [UInt16], scales: [UInt16]) {
+        precondition(Self.accepts(columns: columns) && codes.count == rows * columns / E8PCodebook.dimension && scales.count == rows,
+                     "\(codes.count) codes and \(scales.count) scales do not fit a \(rows)×\(columns) E8P matrix")
+        self.rows = rows
+        self.columns = columns
+        self.codes = codes
+        self.scales = scales
+    }
 
     /// Quantizes `matrix` (columns a multiple of 8) to the nearest codewords at each row's scale.
     init(quantizing matrix: Matrix, scaleFactor: Double = E8PMatrix.scaleFactor) {
@@ -69,8 +91,9 @@ struct E8PMatrix {
     /// The tensors under `prefix`: `p.e8p` (U16 [rows, columns/8], little-endian codes) and
     /// `p.e8p_scales` (F16 [rows]).
     func tensors(prefix: String) -> [OutputTensor] {
+        let specs = Self.specs(prefix: prefix, rows: rows, columns: columns)
         let codeBytes = codes.flatMap { [UInt8(truncatingIfNeeded: $0), UInt8(truncatingIfNeeded: $0 >> 8)] }
-        return [OutputTensor(name: prefix + ".e8p", dtype: .U16, shape: [rows, columns / E8PCodebook.dimension], bytes: codeBytes),
-                OutputTensor(name: prefix + ".e8p_scales", dtype: .F16, shape: [rows], bytes: StoredFloats.bytes(ofF16: scales))]
+        return [OutputTensor(name: specs[0].name, dtype: specs[0].dtype, shape: specs[0].shape, bytes: codeBytes),
+                OutputTensor(name: specs[1].name, dtype: specs[1].dtype, shape: specs[1].shape, bytes: StoredFloats.bytes(ofF16: scales))]
     }
 }

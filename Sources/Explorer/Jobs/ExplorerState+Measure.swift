@@ -29,8 +29,8 @@ extension ExplorerState {
         let document = planDocument(file: planPath ?? "explorer plan")
         let key = document.text
         viewMode = .jobs
-        if let done = measurements.first(where: { $0.planKey == key }), let measured = done.measured {
-            return .say("This plan was measured already: " + ExplorerState.describe(measured, predicted: done.predicted) + ".")
+        if let done = measurements.first(where: { $0.planKey == key }), done.measured != nil {
+            return .say("This plan was measured already: " + ExplorerState.describe(done) + ".")
         }
         measurements.removeAll { $0.planKey == key }
         let figures = totals.model
@@ -60,9 +60,8 @@ extension ExplorerState {
         let measurement = measurements[index]
         guard !measurement.isRunning, quitDialog == nil else { return }
         switch measurement.phase {
-        case .finished(let measured):
-            announce("Measured " + measurement.summary + ": " + ExplorerState.describe(measured, predicted: measurement.predicted) + ".",
-                     tone: .ok)
+        case .finished:
+            announce("Measured " + measurement.summary + ": " + ExplorerState.describe(measurement) + ".", tone: .ok)
         case .cancelled:
             announce("Measurement cancelled.", tone: .warning)
         case .failed(let why):
@@ -72,12 +71,15 @@ extension ExplorerState {
         }
     }
 
-    /// `perplexity 88.6 (original 20.7; predicted 90.1)` or `embedding cosine 0.953 (predicted 0.960)`.
-    static func describe(_ measured: MeasuredQuality, predicted: PredictedQuality?) -> String {
+    /// A finished try's figures: `perplexity 88.6 (original 20.7; predicted 90.1)` or
+    /// `embedding cosine 0.953 (predicted 0.960)`.
+    static func describe(_ measurement: Measurement) -> String {
+        guard let measured = measurement.measured else { return "not measured" }
+        let predicted = measurement.predicted
         if let perplexity = measured.perplexity {
             var notes: [String] = []
             if let original = measured.originalPerplexity { notes.append("original " + ExplorerFormat.perplexityFigure(original)) }
-            if let predicted = predicted?.perplexity { notes.append("predicted " + ExplorerFormat.perplexityFigure(predicted)) }
+            if let predicted = measurement.predictedPerplexity { notes.append("predicted " + ExplorerFormat.perplexityFigure(predicted)) }
             return "perplexity " + ExplorerFormat.perplexityFigure(perplexity) + (notes.isEmpty ? "" : " (" + notes.joined(separator: "; ") + ")")
         }
         let cosine = String(format: "embedding cosine %.3f", measured.meanCosine ?? .nan)

@@ -93,6 +93,14 @@ public struct Measurement: Equatable, Sendable {
         phase = cancelRequested ? .cancelled : .failed("rankscope eval stopped with exit status \(status) before finishing.")
     }
 
+    /// The predicted perplexity beside the measured one: the profile's increase on the original's
+    /// loss measured in the same run (as `eval --sensitivity` prints it; the profile may have been
+    /// measured on other tokens), else the profile's own figure; nil for encoders or without a profile.
+    public var predictedPerplexity: Double? {
+        guard let predicted, let own = predicted.perplexity else { return nil }
+        return measured?.originalPerplexity.map { $0 * exp(predicted.lossIncrease) } ?? own
+    }
+
     /// Records that the user asked to cancel.
     mutating func requestCancel() { cancelRequested = true }
 

@@ -49,7 +49,7 @@ public struct MeasurementsPane: Widget {
     public static func predictedCell(_ measurement: Measurement) -> String {
         guard let predicted = measurement.predicted else { return "—" }
         let unknown = predicted.unpredicted.isEmpty ? "" : "+?"
-        if let perplexity = predicted.perplexity { return ExplorerFormat.perplexityFigure(perplexity) + unknown }
+        if let perplexity = measurement.predictedPerplexity { return ExplorerFormat.perplexityFigure(perplexity) + unknown }
         return String(format: "%.3f", predicted.embeddingCosine ?? .nan) + unknown
     }
 

@@ -1,5 +1,3 @@
-import Foundation
-
 /// How the ``BudgetAllocator`` combines the per-matrix errors it minimises under a size target.
 ///
 /// Each matrix i has a squared error εᵢ² (its weight error, or its output error with activation
@@ -14,11 +12,6 @@ import Foundation
 ///   the ranks and small-norm ones are cut hardest (the allocator's rule before version 1 of the
 ///   objective; kept for comparison).
 ///
-/// - ``retained``: the weights of ``relative``, but the allocator minimises Σᵢ −ln(1 − rᵢ²) over the
-///   matrices' relative errors rᵢ (the log of the product of the energy fractions each keeps)
-///   instead of Σᵢ rᵢ². Mild cuts weigh the same (−ln(1 − r²) ≈ r²); a matrix cut towards nothing
-///   costs ever more, so deep cuts spread over the matrices rather than emptying a few.
-///
 /// An error target (`--max-error`) is stated in the model's relative error, so it always allocates
 /// in ``squaredError``. The sums run over the compressible matrices with a known spectrum.
 public enum AllocationObjective: String, Sendable, CaseIterable, Equatable, Hashable {
@@ -28,8 +21,6 @@ public enum AllocationObjective: String, Sendable, CaseIterable, Equatable, Hash
     case relativeParameters = "relative-params"
     /// The model's relative error √(Σε²/ΣE).
     case squaredError = "squared-error"
-    /// Σ −ln(1 − rᵢ²) over the matrices' relative errors rᵢ.
-    case retained = "retained"
 
     /// The default objective.
     public static let standard = AllocationObjective.relative
@@ -41,7 +32,7 @@ public enum AllocationObjective: String, Sendable, CaseIterable, Equatable, Hash
     /// matrices of `totalParameters` parameters and `totalEnergy` energy; 0 for a matrix with no energy.
     public func weight(energy: Double, parameters: Int, count: Int, totalParameters: Int, totalEnergy: Double) -> Double {
         switch self {
-        case .relative, .retained:
+        case .relative:
             return energy > 0 && count > 0 ? 1 / (Double(count) * energy) : 0
         case .relativeParameters:
             return energy > 0 && totalParameters > 0 ? Double(parameters) / (Double(totalParameters) * energy) : 0
@@ -53,18 +44,9 @@ public enum AllocationObjective: String, Sendable, CaseIterable, Equatable, Hash
     /// The proxy's name, for people: "RMS relative error over the matrices", ….
     public var proxyDescription: String {
         switch self {
-        case .relative, .retained: return "RMS of the matrices' relative errors"
+        case .relative: return "RMS of the matrices' relative errors"
         case .relativeParameters: return "parameter-weighted RMS of the matrices' relative errors"
         case .squaredError: return "the model's relative error √(Σε²/Σ‖W‖²)"
         }
-    }
-
-    /// What the allocator minimises for a matrix whose weighted error is `weightedError` (εᵢ²·wᵢ)
-    /// among `count` matrices, when that is not the weighted error itself: ``retained``'s
-    /// −ln(1 − rᵢ²)/N with rᵢ² = N·εᵢ²·wᵢ (capped just below 1), nil for the other objectives.
-    public func allocationCost(weightedError: Double, count: Int) -> Double? {
-        guard self == .retained, count > 0 else { return nil }
-        let share = min(max(0, Double(count) * weightedError), 1 - 1e-9)
-        return -log1p(-share) / Double(count)
     }
 }

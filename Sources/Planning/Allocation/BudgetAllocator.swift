@@ -170,13 +170,7 @@ public struct BudgetAllocator: Sendable {
         if floors != userFloors { layers = try freeLayers(floors: floors) }
 
         let solver = AllocationSolver(layers: layers)
-        // A loss model, or an objective that is not the weighted errors' sum, allocates by its per-state figures.
-        let matrixCount = proxy.weights.count
         let quality = lossModel.map { QualitySolver(layers: layers, lossModel: $0) }
-            ?? (objective.allocationCost(weightedError: 0, count: matrixCount) == nil ? nil
-                : QualitySolver(layers: layers, increaseOfCost: { $0 }) { layer, state in
-                    objective.allocationCost(weightedError: layer.error(state), count: matrixCount)
-                })
         var state: [Int]
         var multiplier: Double
         var fillMoves = 0
