@@ -13,11 +13,20 @@ enum Termination {
     static let userError: Int32 = 1
     /// Exit status for a command-line usage error.
     static let usageError: Int32 = 2
+    /// Exit status after Ctrl-C or SIGTERM (128 + SIGINT), as shells report it.
+    static let interrupted: Int32 = 130
 
     /// Prints what the error means and exits with its status.
     static func exit(for error: Error) -> Never {
         fflush(stdout)
         if let code = error as? ExitCode {
+            if code.rawValue == interrupted {
+                // An interrupted run may return while a cancelled worker is still inside a BLAS
+                // call; OpenBLAS's exit handler then joins its thread pool and can wait forever
+                // (seen in `spectra` under Ctrl-C). Everything kept (cache, journal) is already on
+                // disk and standard output is flushed above, so skip the exit handlers.
+                _exit(code.rawValue)
+            }
             Foundation.exit(code.rawValue)
         }
         let parserCode = RankscopeCommand.exitCode(for: error)
