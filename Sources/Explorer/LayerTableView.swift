@@ -113,11 +113,12 @@ enum LayerTableView {
         }
     }
 
-    /// `16`, `4`, `4+2` (factors + backbone), or the dense width.
+    /// `16`, `4`, `4+2` (factors + backbone), `4+e8p` (factors + E8P backbone), or the dense width.
     static func bitsText(_ choice: LayerChoice, storedBits: Int) -> String {
         switch choice {
         case .dense(let bits, _): return "\(bits ?? storedBits)"
-        case let .lowRank(_, factorBits, _, backboneBits): return "\(factorBits)" + (backboneBits.map { "+\($0)" } ?? "")
+        case let .lowRank(_, factorBits, _, backboneBits, codebook):
+            return "\(factorBits)" + (backboneBits.map { codebook == .e8p ? "+e8p" : "+\($0)" } ?? "")
         }
     }
 

@@ -28,7 +28,7 @@ final class ExplorerResolutionTests: XCTestCase {
     /// The bits of a low-rank layer's factors or of a quantized dense layer, nil when stored as is.
     private func bits(_ choice: LayerChoice) -> Int? {
         switch choice {
-        case let .lowRank(_, bits, _, _): return bits
+        case let .lowRank(_, bits, _, _, _): return bits
         case let .dense(bits, _): return bits
         }
     }
