@@ -43,8 +43,7 @@ public struct LayerCompressionSettings: Sendable {
     /// asks for it, for a CALDERA choice; scalar otherwise. The one rule for the compressor, the
     /// planned outputs, the decoder of an in-memory result and `config.json`.
     public func codebook(for choice: LayerChoice) -> BackboneCodebook {
-        guard case let .lowRank(_, _, _, backbone?, codebook) = choice else { return .scalar }
-        _ = backbone
+        guard case let .lowRank(_, _, _, _?, codebook) = choice else { return .scalar }
         return codebook == .e8p || backboneCodebook == .e8p ? .e8p : .scalar
     }
 
