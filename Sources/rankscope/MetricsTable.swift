@@ -30,7 +30,7 @@ enum MetricsTable {
                 + "num_spikes: λ above the Marchenko–Pastur bulk edge fitted to the aspect ratio; -1: fit failed.",
             "flag: under-trained alpha > 6, over-trained alpha < 2, poor-fit D > 1.358/√num_pl_spikes. "
                 + "caution: poor-fit (fit failed or poor), heavy-tail (alpha < 2), "
-                + "mostly-noise (num_spikes ≤ 1% of the eigenvalues); neither predicts sensitivity (docs/spectra.md).",
+                + "mostly-noise (num_spikes ≤ 1% of the eigenvalues); the marks do not predict sensitivity (docs/spectra.md).",
         ]
     }
 
