@@ -58,7 +58,7 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "With a target: how per-matrix errors combine: relative (default: each matrix's error relative to its own norm, all alike), relative-params (weighted by parameter share) or squared-error (the model's relative error; big-norm matrices win).")
     var objective: String?
 
-    @Option(name: .customLong("min-rank"), help: "With a target: the least rank of a free matrix: 16 (a rank), 10% (of its full rank) or 50%u (of its rank in the uniform plan at the same target; the default). Only 0 allows removing a matrix.")
+    @Option(name: .customLong("min-rank"), help: "With a target: the least rank of a free matrix: 16 (a rank), 10% (of its full rank) 50%u (of its rank in the uniform plan at the same target) or auto (the default: 50%u while the free matrices keep 75% of their size, rising to the uniform rank at 50%). Only 0 allows removing a matrix.")
     var minRank: String?
 
     @Option(help: "Write the resulting plan (every choice stated per layer) to this file.")

@@ -66,7 +66,7 @@ enum PlanOptions {
         }
         if let minimumRank {
             guard let value = MinimumRank.parse(minimumRank) else {
-                throw Failure("--min-rank '\(minimumRank)' is not a minimum rank; write e.g. 16 (a rank), 10% (of full rank) or 50%u (of the uniform rank)")
+                throw Failure("--min-rank '\(minimumRank)' is not a minimum rank; write e.g. 16 (a rank), 10% (of full rank), 50%u (of the uniform rank) or auto")
             }
             result.minimumRank = value
         }

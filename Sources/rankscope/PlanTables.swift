@@ -128,6 +128,9 @@ enum PlanTables {
         lines.append("  allocated: relative error \(String(format: "%.4f", model.relativeError)), \(proxy) \(String(format: "%.4f", allocation.proxyError)), "
             + "\(Formatting.grouped(model.parametersAfter)) parameters, \(Formatting.bytes(model.bytesAfter))"
             + (allocation.isUniform ? " (the uniform plan was as good and is used)" : ""))
+        if allocation.isUniform && allocation.prediction == nil {
+            lines.append("  without a sensitivity profile this cut gets uniform ranks; `rankscope sensitivity` measures one (then plan --sensitivity) to allocate better")
+        }
         guard let uniform = allocation.uniform else {
             lines.append("  uniform rank: no single rank fraction meets this target")
             return lines
@@ -156,6 +159,7 @@ enum PlanTables {
         case .rank(let k): return String(k)
         case .shareOfFullRank: return "\(minimum) of its full rank"
         case .shareOfUniform: return "\(minimum.description.dropLast()) of its uniform rank (\(minimum))"
+        case .deepening: return "a share of its uniform rank growing with the cut: 50% while the free matrices keep 75% of their size, 100% at 50% (auto)"
         }
     }
 }

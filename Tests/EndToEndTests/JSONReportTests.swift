@@ -175,7 +175,7 @@ final class JSONReportTests: XCTestCase {
     if sorted(r['role'] for r in plan['totals']['roles']) != sorted({role(n) for n in names}):
         problems.append(f"plan roles {[r['role'] for r in plan['totals']['roles']]}")
     compare('plan.top', {'path': model, 'spectrum_kind': 'weights', 'plan_file': out + '/plan.json',
-                         'defaults': {'factor_bits': 16, 'group_size': 128, 'objective': 'relative', 'min_rank': '50%u'},
+                         'defaults': {'factor_bits': 16, 'group_size': 128, 'objective': 'relative', 'min_rank': 'auto'},
                          'warnings': []},
             {k: plan.get(k) for k in ('path', 'spectrum_kind', 'plan_file', 'defaults', 'warnings')}, rel=0)
     if set(plan) != {'path', 'spectrum_kind', 'plan_file', 'defaults', 'totals', 'layers', 'sparse', 'warnings'}:

@@ -90,11 +90,15 @@ final class QualityAllocationTests: XCTestCase {
             guard let k = choice.rank else { return 0 }
             return (name == "a" ? 100 : 1) * (1 - Double(k) / 12)
         }
-        let byProxy = try BudgetAllocator().allocate(tensors: tensors, target: .parameters(8 * 60))
-        let byModel = try BudgetAllocator().allocate(tensors: tensors, target: .parameters(8 * 60), lossModel: model)
+        var halfUniform = BudgetAllocator()
+        halfUniform.minimumRank = .shareOfUniform(0.5)
+        let byProxy = try halfUniform.allocate(tensors: tensors, target: .parameters(8 * 60))
+        let byModel = try halfUniform.allocate(tensors: tensors, target: .parameters(8 * 60), lossModel: model)
         XCTAssertEqual(byProxy.choices["a"]?.rank, byProxy.choices["b"]?.rank, "equal relative spectra: equal ranks by the proxy")
         XCTAssertEqual(byModel.choices["a"]?.rank, 6, "all but b's floor (half its uniform rank 4)")
-        XCTAssertEqual(byModel.choices["b"]?.rank, 2, "the default floor still holds")
+        XCTAssertEqual(byModel.choices["b"]?.rank, 2, "the 50%u floor still holds")
+        let byDefault = try BudgetAllocator().allocate(tensors: tensors, target: .parameters(8 * 60), lossModel: model)
+        XCTAssertEqual(byDefault.choices, byModel.choices, "with a loss model the default floor (auto) is 50%u however deep the cut")
         XCTAssertNil(byProxy.prediction)
     }
 

@@ -108,7 +108,7 @@ struct PlanReader {
         if let value = reader.value("min_rank") {
             let text = value.intValue.map(String.init) ?? value.stringValue
             guard let text, let minimum = MinimumRank.parse(text) else {
-                throw reader.error("min_rank", "\"min_rank\" \(JSONWriter.string(value)) is not a minimum rank; write 16, \"10%\" (of full rank) or \"50%u\" (of the uniform rank)")
+                throw reader.error("min_rank", "\"min_rank\" \(JSONWriter.string(value)) is not a minimum rank; write 16, \"10%\" (of full rank), \"50%u\" (of the uniform rank) or \"auto\"")
             }
             defaults.minimumRank = minimum
         }
