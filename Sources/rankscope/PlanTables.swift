@@ -64,8 +64,8 @@ enum PlanTables {
         }
         guard count > 0 else { return [] }
         return ["cautions (\(count) matrices; WeightWatcher metrics of their spectra): poor-fit = power-law fit failed or KS D > 1.358/√n_tail, "
-                + "do not read alpha; heavy-tail = alpha < 2, compress last; mostly-noise = num_spikes ≤ max(1, 1% of M) above the "
-                + "Marchenko–Pastur bulk, cheap to truncate:"] + table.render()
+                + "do not read alpha; heavy-tail = alpha < 2; mostly-noise = num_spikes ≤ max(1, 1% of M) above the "
+                + "Marchenko–Pastur bulk; the marks did not predict measured sensitivity (docs/spectra.md):"] + table.render()
     }
 
     static func describe(_ target: BudgetTarget) -> String {
