@@ -52,6 +52,9 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "Bits of a CALDERA backbone Q (W ≈ Q + L·R): 2, 3 or 4 (default: the plan file's, else none).")
     var backboneBits: Int?
 
+    @Flag(help: "CALDERA backbones in QuIP#'s 2-bit E8P lattice codebook (implies --backbone-bits 2; written into the plan, so `compress --plan` writes them so).")
+    var e8p = false
+
     @Option(help: "A plan file to evaluate, or to start the allocation from (its locks, exclusions and floors bind it).")
     var plan: String?
 
@@ -92,7 +95,7 @@ struct PlanCommand: ParsableCommand {
         try BLASLoading.require()
         var document = try plan.map(PlanDocument.load(path:)) ?? PlanDocument()
         document.defaults = try PlanOptions.defaults(document.defaults, factorBits: factorBits, groupSize: groupSize, backboneBits: backboneBits,
-                                                     objective: objective, minimumRank: minRank)
+                                                     e8p: e8p, objective: objective, minimumRank: minRank)
         let target = try PlanOptions.target(parameters: targetParameters, bytes: targetBytes, bits: targetBits, error: maxError) ?? document.target
         let extraSparseCount = try sparseParameters.map { text -> Int in
             guard let count = QuantityParser.parameterCount(text) else { throw PlanOptions.Failure("--sparse-params '\(text)' is not a parameter count (e.g. 3B, 500M)") }

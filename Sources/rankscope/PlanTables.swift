@@ -18,7 +18,7 @@ enum PlanTables {
         }
         lines.append("plan: \(source); factors at \(defaults.factorBits) bits"
             + (defaults.factorBits < 16 ? ", groups of \(defaults.groupSize)" : "")
-            + (defaults.backboneBits.map { ", \($0)-bit backbone" } ?? ""))
+            + (defaults.backboneBits.map { ", \($0)-bit backbone" + (defaults.backboneCodebook == .e8p ? " (E8P)" : "") } ?? ""))
         if let target = evaluation.target { lines.append("target: \(describe(target))") }
         lines.append("")
         lines += figuresTable([("model", model)], heading: "group")
@@ -56,7 +56,8 @@ enum PlanTables {
             let choice: String
             switch evaluation.choices[estimate.name] ?? .keep {
             case .dense: choice = "dense"
-            case let .lowRank(rank, bits, _, backbone): choice = "rank \(rank), \(bits)-bit" + (backbone.map { " + \($0)-bit backbone" } ?? "")
+            case let .lowRank(rank, bits, _, backbone, codebook):
+                choice = "rank \(rank), \(bits)-bit" + (backbone.map { " + \($0)-bit " + (codebook == .e8p ? "E8P " : "") + "backbone" } ?? "")
             }
             table.append([estimate.name, String(format: "%.3f", metrics.alpha), String(metrics.spikeCount),
                           String(metrics.eigenvalueCount), caution.rawValue, choice])

@@ -115,7 +115,7 @@ final class ExplorerBudgetWidthsTests: XCTestCase {
                 parameters += m * n
                 continue
             }
-            guard case let .lowRank(k, factorBits, groupSize, backboneBits) = setting.choice else {
+            guard case let .lowRank(k, factorBits, groupSize, backboneBits, _) = setting.choice else {
                 return XCTFail("every matrix gets factors and a backbone, or 4-bit dense: \(setting.choice)")
             }
             calderaRows += 1

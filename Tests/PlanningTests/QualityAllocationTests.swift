@@ -133,17 +133,17 @@ final class QualityAllocationTests: XCTestCase {
         let denseBytes = 3 * 12 * 48 * 2
         let harmfulFour = Model { _, choice in
             switch choice {
-            case let .lowRank(rank, bits, _, _): return bits == 4 ? 10 : 1 - Double(rank) / 12
+            case let .lowRank(rank, bits, _, _, _): return bits == 4 ? 10 : 1 - Double(rank) / 12
             case let .dense(bits, _): return bits == nil || bits == 16 ? 0 : 5
             }
         }
         let result = try allocator.allocate(tensors: tensors, target: .bytes(denseBytes / 3), lossModel: harmfulFour)
         for name in ["a", "b", "c"] {
-            if case let .lowRank(_, bits, _, _)? = result.choices[name] { XCTAssertNotEqual(bits, 4, name) }
+            if case let .lowRank(_, bits, _, _, _)? = result.choices[name] { XCTAssertNotEqual(bits, 4, name) }
         }
         let harmlessEight = Model { _, choice in
             switch choice {
-            case let .lowRank(rank, _, _, _): return 1 - Double(rank) / 12
+            case let .lowRank(rank, _, _, _, _): return 1 - Double(rank) / 12
             case let .dense(bits, _): return bits == nil || bits == 16 || bits == 8 ? 0 : 5
             }
         }

@@ -43,6 +43,8 @@ public struct BudgetAllocator: Sendable {
     public var groupSize: Int
     /// CALDERA backbone bits (2, 3, 4), or nil for plain factors.
     public var backboneBits: Int?
+    /// The codebook of those backbones (``PlanDefaults/backboneCodebook``).
+    public var backboneCodebook: BackboneCodebook = .scalar
     /// Factor bit widths the allocator may choose among, by matrix name, where the user allows it;
     /// a free matrix not named here uses ``factorBits``. Each such matrix takes, at the water level
     /// λ, the (rank, bits) minimising ε² + λ·cost over all allowed widths (or dense); the greedy
