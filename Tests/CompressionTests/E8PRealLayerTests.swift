@@ -36,6 +36,8 @@ final class E8PRealLayerTests: XCTestCase {
             let ratio = pow(E8PMatrix(quantizing: rotated).dequantized().relativeDistance(to: rotated), 2) / BackboneCodebook.e8pNoiseFraction
             print(String(format: "%@: E8P relative squared error after incoherence processing / plan's c_Q = %.3f", name, ratio))
             XCTAssertEqual(ratio, 1, accuracy: 0.15, name)
+            let unturned = pow(E8PMatrix(quantizing: weight).dequantized().relativeDistance(to: weight), 2) / BackboneCodebook.e8pNoiseFraction
+            print(String(format: "%@: without incoherence processing %.3f", name, unturned))
             XCTAssertLessThan(turned, plain, name)
             XCTAssertLessThan(lattice, 0.8 * turned, name)
         }
