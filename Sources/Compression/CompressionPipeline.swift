@@ -50,11 +50,11 @@ struct CompressionPipeline {
             let dense = try EncodedMatrix(weight, prefix: module, bits: bits ?? 16, groupSize: groupSize,
                                           groupDownColumns: false, factorType: options.factorType)
             return Encoding(parts: [dense], reconstruction: dense.readBack)
-        case let .lowRank(rank, factorBits, groupSize, nil):
+        case let .lowRank(rank, factorBits, groupSize, nil, _):
             let factors = try EncodedFactors(truncating: weight, rank: rank, module: module, bits: factorBits,
                                              groupSize: groupSize, factorType: options.factorType)
             return Encoding(parts: [factors.first, factors.second], reconstruction: factors.product)
-        case let .lowRank(rank, factorBits, groupSize, backboneBits?):
+        case let .lowRank(rank, factorBits, groupSize, backboneBits?, _):
             if options.backboneCodebook == .e8p {
                 guard E8PMatrix.accepts(columns: weight.columns) else {
                     throw CompressionError.invalidChoice(tensor: name, reason: "an E8P backbone needs a multiple of 8 columns, not \(weight.columns)")

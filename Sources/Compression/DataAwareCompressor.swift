@@ -45,7 +45,7 @@ public enum DataAwareCompressor {
     ///   whitening of the wrong width; ``LinearAlgebraError`` when LAPACK fails.
     public static func compress(weight: Matrix, name: String, choice: LayerChoice, whitening: Whitening,
                                 options: CompressionOptions, singularValues: [Double]? = nil) throws -> DataAwareCompressedMatrix {
-        guard case let .lowRank(rank, factorBits, groupSize, backboneBits) = choice else {
+        guard case let .lowRank(rank, factorBits, groupSize, backboneBits, _) = choice else {
             throw CompressionError.invalidChoice(tensor: name, reason: "data-aware compression is for low-rank choices; a dense choice does not depend on the data (use MatrixCompressor)")
         }
         guard let module = FactorNaming.modulePath(ofWeight: name) else { throw CompressionError.notAWeightName(name) }

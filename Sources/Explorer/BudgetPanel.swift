@@ -10,7 +10,7 @@ public struct BudgetPanel: Equatable, Sendable {
     /// The group sizes Home/End step through (any size ≥ 1 is valid in a plan file).
     public static let groupSizes = [32, 64, 128, 256]
     /// The minimum ranks Ctrl-N cycles through, the default first.
-    public static let minimumRanks: [MinimumRank] = [.standard, .shareOfUniform(0.75), .shareOfUniform(0.25), .shareOfFullRank(0.1), .rank(1), .rank(0)]
+    public static let minimumRanks: [MinimumRank] = [.standard, .shareOfUniform(0.5), .shareOfUniform(0.75), .shareOfUniform(0.25), .shareOfFullRank(0.1), .rank(1), .rank(0)]
     /// The sets of extra factor widths Ctrl-E steps through (the first allows none).
     public static let allowedBitSets: [Set<Int>] = [[], [16, 8], [16, 8, 4], [16, 8, 4, 3], [16, 8, 4, 3, 2]]
 

@@ -11,6 +11,8 @@ struct BudgetPanelLayout: Equatable {
     var gap: Bool
     /// The outcome lines, wrapped.
     var outcome: [String]
+    /// How many of the form's first lines are the value and `now` lines (drawn emphasised).
+    var head = 1
 
     /// The layout of `value`, the `now` line (the plan as it stands, nil for none), `counts` and
     /// `widths` (settings pieces, joined with ` · `) and the `outcome` lines in `width` columns and
@@ -18,9 +20,10 @@ struct BudgetPanelLayout: Equatable {
     static func fit(value: String, now: String? = nil, counts: [String], widths: [String], outcome: [String], shown: String? = nil,
                     width: Int, rows: Int) -> BudgetPanelLayout {
         var wrapped = outcome.map { wrap($0, width: width) }
-        let head = [value] + (now.map { [$0] } ?? [])
+        // The now line breaks between its figures (` · `) when the box is narrow, never inside one.
+        let head = [value] + (now.map { pack($0.components(separatedBy: " · "), separator: " · ", width: width) } ?? [])
         var layout = BudgetPanelLayout(form: head + pack(counts + widths, separator: " · ", width: width),
-                                       gap: !outcome.isEmpty, outcome: wrapped.flatMap { $0 })
+                                       gap: !outcome.isEmpty, outcome: wrapped.flatMap { $0 }, head: head.count)
         if layout.rows > rows { layout.gap = false }
         if layout.rows > rows { layout.form = head + pack(widths, separator: " · ", width: width) }
         if layout.rows > rows, wrapped.count > 1 {

@@ -57,8 +57,7 @@ enum BudgetPanelView {
         }
         if !fits { buffer.write("(Tab)", at: Position(x: x, y: y), style: styles.dim, maxWidth: max(0, inner.maxX - x)) }
         y += 1
-        let emphasised = now == nil ? 1 : 2
-        for (i, text) in layout.form.enumerated() { line(text, style: i < emphasised ? styles.text : styles.dim) }
+        for (i, text) in layout.form.enumerated() { line(text, style: i < layout.head ? styles.text : styles.dim) }
         if layout.gap { y += 1 }
         for text in layout.outcome {
             line(text, style: panel.failed ? styles.error : styles.ok)

@@ -123,7 +123,7 @@ public enum ExplorerAction: Hashable, Sendable {
     case smallerGroup
     /// Budget panel: the next allocation objective (relative → relative-params → squared-error).
     case nextObjective
-    /// Budget panel: the next minimum rank (50%u → 75%u → 25%u → 10% → 1 → 0).
+    /// Budget panel: the next minimum rank (auto → 50%u → 75%u → 25%u → 10% → 1 → 0).
     case nextMinimumRank
     /// Budget panel: the next set of factor widths free layers may also choose among, as
     /// `plan --allow-bits` (none → 16,8 → 16,8,4 → 16,8,4,3 → 16,8,4,3,2, wrapping).

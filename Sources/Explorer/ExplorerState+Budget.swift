@@ -141,10 +141,14 @@ extension ExplorerState {
                 line += " (uniform was best)"
             } else if case .relativeError = allocation.target, let gain = allocation.sizeImprovement {
                 line += String(format: " (×%.2f smaller)", gain)
-            } else if let gain = allocation.errorImprovement {
+            } else if allocation.prediction == nil, let gain = allocation.errorImprovement {
+                // With a profile the predicted quality of both plans follows instead of the proxy's ratio.
                 line += String(format: " (×%.2f less error in the allocator's proxy)", gain)
             }
             lines.append(line)
+            if allocation.isUniform && allocation.prediction == nil {
+                lines.append("no profile: uniform; `rankscope sensitivity` allocates better")
+            }
         } else {
             lines.append("no uniform rank meets this target")
         }

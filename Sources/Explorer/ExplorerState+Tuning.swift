@@ -69,7 +69,7 @@ extension ExplorerState {
     func report(_ targets: [Int], changed: Int, suffix: String = "") -> ExplorerUpdate {
         if targets.count == 1, let i = targets.first {
             var text = "\(displayName(i)): \(ExplorerState.describe(settings[i].choice, fullRank: fullRank(i)))\(suffix)."
-            if case let .lowRank(_, factorBits, _, _) = settings[i].choice,
+            if case let .lowRank(_, factorBits, _, _, _) = settings[i].choice,
                BreakEven.warning(tensor: plannedTensor(i), choice: settings[i].choice) != nil {
                 text += " Past break-even: dense at \(factorBits) bits is smaller."
             }
@@ -84,7 +84,7 @@ extension ExplorerState {
     public static func describe(_ choice: LayerChoice, fullRank: Int) -> String {
         switch choice {
         case .dense(let bits, _): return bits.map { "dense \($0)-bit" } ?? "dense"
-        case let .lowRank(rank, factorBits, _, backboneBits):
+        case let .lowRank(rank, factorBits, _, backboneBits, _):
             var text = "rank \(rank) of \(fullRank)"
             if factorBits != 16 || backboneBits != nil { text += ", \(factorBits)-bit" }
             if let backboneBits { text += " + \(backboneBits)-bit backbone" }
@@ -94,7 +94,7 @@ extension ExplorerState {
 
     /// `choice` with its rank replaced by `rank` (bits kept); from dense, plain 16-bit factors.
     static func withRank(_ choice: LayerChoice, _ rank: Int) -> LayerChoice {
-        if case let .lowRank(_, factorBits, groupSize, backboneBits) = choice {
+        if case let .lowRank(_, factorBits, groupSize, backboneBits, _) = choice {
             return .lowRank(rank: rank, factorBits: factorBits, groupSize: groupSize, backboneBits: backboneBits)
         }
         return .lowRank(rank: rank)
@@ -149,7 +149,7 @@ extension ExplorerState {
         guard let targets = editableTargets() else { return noEditableTargets }
         let changed = commit(proposal(for: targets) { _, choice in
             switch choice {
-            case let .lowRank(rank, factorBits, groupSize, backboneBits):
+            case let .lowRank(rank, factorBits, groupSize, backboneBits, _):
                 let next = ExplorerState.next(after: factorBits, in: ExplorerState.bitCycle)
                 return .lowRank(rank: rank, factorBits: next, groupSize: groupSize, backboneBits: backboneBits)
             case let .dense(bits, groupSize):
@@ -163,7 +163,7 @@ extension ExplorerState {
     mutating func cycleBackbone() -> ExplorerUpdate {
         guard let targets = editableTargets() else { return noEditableTargets }
         let changed = commit(proposal(for: targets) { _, choice in
-            guard case let .lowRank(rank, factorBits, groupSize, backboneBits) = choice else { return nil }
+            guard case let .lowRank(rank, factorBits, groupSize, backboneBits, _) = choice else { return nil }
             return .lowRank(rank: rank, factorBits: factorBits, groupSize: groupSize,
                             backboneBits: ExplorerState.next(after: backboneBits, in: ExplorerState.backboneCycle))
         })

@@ -68,7 +68,7 @@ extension ExplorerState {
         var kept = 0
         var bitsCount: [Int: Int] = [:]
         for i in entries.indices {
-            guard case let .lowRank(_, factorBits, _, _) = choice(i), let shape = entries[i].matrixShape else { continue }
+            guard case let .lowRank(_, factorBits, _, _, _) = choice(i), let shape = entries[i].matrixShape else { continue }
             shapes.append(shape)
             kept += rowEstimates[i].parametersAfter
             bitsCount[factorBits, default: 0] += 1

@@ -91,7 +91,7 @@ public enum KeyMap {
         KeyBinding([.end], .largerGroup, "larger quantization groups (32 → 64 → 128 → 256)"),
         KeyBinding([.home], .smallerGroup, "smaller quantization groups"),
         KeyBinding([.ctrl("o")], .nextObjective, "objective: the next of plan --objective's (relative, relative-params, …)"),
-        KeyBinding([.ctrl("n")], .nextMinimumRank, "minimum rank: 50%u → 75%u → 25%u → 10% → 1 → 0 (as plan --min-rank)"),
+        KeyBinding([.ctrl("n")], .nextMinimumRank, "minimum rank: auto → 50%u → 75%u → 25%u → 10% → 1 → 0 (as plan --min-rank)"),
         KeyBinding([.ctrl("e")], .nextAllowedBits, "let free layers also choose factor bits among 16,8 → 16,8,4 → … → none (plan --allow-bits)"),
         KeyBinding([.enter], .submit, "allocate ranks to the target (u undoes it)"),
         KeyBinding([.escape, .ctrlC, .ctrl("g")], .cancel, "close the panel"),

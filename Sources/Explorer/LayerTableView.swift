@@ -113,11 +113,15 @@ enum LayerTableView {
         }
     }
 
-    /// `16`, `4`, `4+2` (factors + backbone), or the dense width.
+    /// `16`, `4`, `4+2` (factors + backbone), `4+E8` (factors + E8P backbone; `16E8` with 16-bit
+    /// factors, to fit the 4-cell column), or the dense width.
     static func bitsText(_ choice: LayerChoice, storedBits: Int) -> String {
         switch choice {
         case .dense(let bits, _): return "\(bits ?? storedBits)"
-        case let .lowRank(_, factorBits, _, backboneBits): return "\(factorBits)" + (backboneBits.map { "+\($0)" } ?? "")
+        case let .lowRank(_, factorBits, _, backboneBits, codebook):
+            guard let backboneBits else { return "\(factorBits)" }
+            if codebook == .e8p { return factorBits < 10 ? "\(factorBits)+E8" : "\(factorBits)E8" }
+            return "\(factorBits)+\(backboneBits)"
         }
     }
 

@@ -13,6 +13,9 @@ struct BenchOptions {
     var shapes: Set<String>?
     /// The `whole-model` section also runs the single-precision Gram path (`--single-gram`).
     var singleGram = false
+    /// The `whole-model` section also times the partial (randomized) spectrum of this many leading
+    /// values on each matrix (`--partial K`), nil for none.
+    var partialCount: Int?
     /// Folder of generated matrices and checkpoints, reused when already there
     /// (`RANKSCOPE_BENCH_DATA`, default `.build-bench/bench-data` under the working directory).
     var dataDirectory = ProcessInfo.processInfo.environment["RANKSCOPE_BENCH_DATA"] ?? ".build-bench/bench-data"

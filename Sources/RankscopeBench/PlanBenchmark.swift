@@ -54,7 +54,7 @@ enum PlanBenchmark {
         if let withBits {
             let model = withBits.totals.model
             var widths: [Int: Int] = [:]
-            for choice in withBits.choices.values { if case let .lowRank(_, bits, _, _) = choice { widths[bits, default: 0] += 1 } }
+            for choice in withBits.choices.values { if case let .lowRank(_, bits, _, _, _) = choice { widths[bits, default: 0] += 1 } }
             let mix = widths.keys.sorted(by: >).map { "\($0)-bit ×\(widths[$0]!)" }.joined(separator: ", ")
             lines.append("    → \(model.bytesAfter) bytes, relative error \(String(format: "%.4f", model.relativeError)); factors \(mix)")
         }

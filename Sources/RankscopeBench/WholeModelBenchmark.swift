@@ -16,7 +16,9 @@ import SafeTensors
 /// DSYRK rate + 4s³/3 at the DGEMM rate) / cores, for an m×n matrix with s = min, l = max.
 /// Options: `--scale N` divides every dimension by N (quick runs), `--shapes starcoder,llama`
 /// (or one of them) picks the models, `--single-gram` also runs the single-precision Gram path
-/// (`ssyrk`) on each matrix and says which displayed figures it changes.
+/// (`ssyrk`) on each matrix and says which displayed figures it changes, `--partial K` also times
+/// the partial spectrum (`RandomizedSingularValues`, top K values; conversion to double included)
+/// and prints the time to a first whole-model picture beside the exact one.
 enum WholeModelBenchmark {
     /// A model's linear matrices: (role, rows, columns, how many).
     struct Model {
@@ -49,7 +51,7 @@ enum WholeModelBenchmark {
         let cacheDirectory = NSTemporaryDirectory() + "rankscope-bench-cache-\(getpid())"
         defer { try? FileManager.default.removeItem(atPath: cacheDirectory) }
         for model in chosen {
-            var total = 0.0, floor = 0.0, singleFloor = 0.0, singleTotal = 0.0
+            var total = 0.0, floor = 0.0, singleFloor = 0.0, singleTotal = 0.0, partialTotal = 0.0
             for shape in model.shapes {
                 let rows = shape.rows / scale, columns = shape.columns / scale
                 let s = Double(min(rows, columns)), l = Double(max(rows, columns))
@@ -57,8 +59,14 @@ enum WholeModelBenchmark {
                 var stages = SingularValues.StageSeconds(), singleStages = SingularValues.StageSeconds()
                 let saved = BLASThreads.count
                 BLASThreads.count = 1
+                var partial: (seconds: Double, estimate: RandomizedSingularValues)?
                 let (values, singleValues) = try bits.withUnsafeBytes { bytes in
                     let source = MatrixSource(base: bytes.baseAddress!, rows: rows, columns: columns, format: .bf16)
+                    if let count = options.partialCount {
+                        let start = Date()
+                        let estimate = try RandomizedSingularValues(of: Matrix(source), count: count)
+                        partial = (Date().timeIntervalSince(start), estimate)
+                    }
                     return (try SingularValues.compute(source, stages: { stages = $0 }),
                             options.singleGram ? try SingularValues.compute(source, precision: .single, stages: { singleStages = $0 }) : [])
                 }
@@ -85,8 +93,19 @@ enum WholeModelBenchmark {
                         singleStages.conversion, singleStages.gram, s * s * l / (rates.ssyrk * 1e9), singleStages.eigenvalues,
                         figureDifference(rows: rows, columns: columns, values, singleValues))))
                 }
+                if let partial {
+                    partialTotal += Double(shape.count) * partial.seconds
+                    lines.append(BenchReport.row("  partial top \(partial.estimate.leading.count) (randomized)", String(
+                        format: "%.2f s (%@ the exact); %@", partial.seconds, BenchReport.ratio(partial.seconds / matrix),
+                        partialAccuracy(partial.estimate, exact: values))))
+                }
             }
             let wall = total / Double(cores)
+            if options.partialCount != nil {
+                lines.append(BenchReport.row("\(model.name): first whole-model picture (partial)", String(
+                    format: "%.1f min extrapolated vs %.1f min exact (%@)", partialTotal / Double(cores) / 60, wall / 60,
+                    BenchReport.ratio(partialTotal / total))))
+            }
             lines.append(BenchReport.row("\(model.name): whole model on \(cores) cores", String(
                 format: "%.1f min extrapolated; floor %.1f min (single-precision Gram floor %.1f min); %@ the floor",
                 wall / 60, floor / Double(cores) / 60, singleFloor / Double(cores) / 60, BenchReport.ratio(total / floor))))
@@ -123,6 +142,20 @@ enum WholeModelBenchmark {
             if String(format: "%.4f", exact.truncationError(rank: k)) != String(format: "%.4f", fast.truncationError(rank: k)) { shown += 1 }
         }
         return "energy ranks changed \(ranks)/6, errors changed at 4 decimals \(shown)/\(double.count + 1), largest |Δ error| \(BenchReport.scientific(largest))"
+    }
+
+    /// How far the partial estimates are from the exact values: the largest relative shortfall of
+    /// the top half and of all K, and the excess of the error bound at rank K/2 and K.
+    static func partialAccuracy(_ estimate: RandomizedSingularValues, exact: [Double]) -> String {
+        let k = estimate.leading.count
+        guard k > 1 else { return "nothing to compare" }
+        let shortfall = (0..<k).map { (exact[$0] - estimate.leading[$0]) / max(exact[$0], .leastNormalMagnitude) }
+        func excess(_ rank: Int) -> Double {
+            let truth = exact[rank...].reduce(0) { $0 + $1 * $1 }
+            return truth > 0 ? (estimate.tailEnergy(rank: rank) ?? .nan) / truth - 1 : 0
+        }
+        return String(format: "σ̂ low by ≤ %.2f%% (top half), ≤ %.2f%% (all); error bound +%.2f%% at rank %d, +%.2f%% at %d",
+                      100 * shortfall.prefix(k / 2).max()!, 100 * shortfall.max()!, 100 * excess(k / 2), k / 2, 100 * excess(k), k)
     }
 
     /// `count` BF16 values with a Student-t-like tail of index 3 (|x| = u^(−1/3) − 1 with a random

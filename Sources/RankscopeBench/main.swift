@@ -1,7 +1,7 @@
 import Foundation
 import LinearAlgebra
 
-// rankscope-bench [SECTION…] [--runs N] [--quick] [--scale N] [--shapes starcoder,llama] [--single-gram]: timings with the figures they produced, each
+// rankscope-bench [SECTION…] [--runs N] [--quick] [--scale N] [--shapes starcoder,llama] [--single-gram] [--partial K]: timings with the figures they produced, each
 // beside an anchor measured in the same run, and PASS/MISS against the targets of issue 6.
 // Sections run in the order below. Not part of the test suite; `scripts/bench` builds it in
 // release mode and runs it from the repository root (the Python anchors live in
@@ -45,6 +45,7 @@ let models = Set(WholeModelBenchmark.models.map(\.name))
 options.quick = takeFlag("--quick")
 options.singleGram = takeFlag("--single-gram")
 options.runs = takeValue("--runs", needs: "needs a positive whole number", positive) ?? options.runs
+options.partialCount = takeValue("--partial", needs: "needs a positive whole number", positive)
 options.scale = takeValue("--scale", needs: "needs a positive whole number", positive) ?? options.scale
 options.shapes = takeValue("--shapes", needs: "takes a comma-separated list of \(models.sorted().joined(separator: ", "))") { text in
     let chosen = Set(text.split(separator: ",").map(String.init))

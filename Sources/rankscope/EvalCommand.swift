@@ -63,7 +63,6 @@ struct EvalCommand: ParsableCommand, ModelTextCommand {
         if incoherence && plan == nil { throw ValidationError("--incoherence goes with --plan (a compressed folder records its own).") }
         if statistics.isGiven && plan == nil { throw ValidationError("--stats goes with --plan (a compressed folder is already compressed).") }
         if sensitivity != nil && plan == nil { throw ValidationError("--sensitivity goes with --plan (the prediction is of the plan's choices).") }
-        if sensitivity != nil && json.isOn { throw ValidationError("--sensitivity prints its prediction with the table; --json does not carry it yet.") }
         if events && json.isOn { throw ValidationError("Give at most one of --json and --events.") }
         if events && sensitivity != nil { throw ValidationError("--sensitivity prints its prediction with the table; --events does not carry it.") }
     }
@@ -96,7 +95,7 @@ struct EvalCommand: ParsableCommand, ModelTextCommand {
         } else {
             candidate = nil
         }
-        let prediction = try sensitivity.flatMap { profile in try planCandidate.map { try predictedQuality(profile: profile, candidate: $0) } }
+        let prediction = try sensitivity.flatMap { profile in try planCandidate.map { try predicted(profile: profile, candidate: $0) } }
         if events {
             EvalEvent.started(metric: model.hyperparameters.family.isCausal ? "perplexity" : "embedding",
                               candidate: candidate?.description).emit()
@@ -106,19 +105,20 @@ struct EvalCommand: ParsableCommand, ModelTextCommand {
             if events { EvalEvent.compressing(completed: done, total: total).emit() }
         })
         if let decoded { try model.checkInstallable(decoded) }
-        let report: EvalReport
+        var report: EvalReport
         if model.hyperparameters.family.isCausal {
             report = try evaluatePerplexity(model, ids: encode(contents), candidate: candidate, decoded: decoded)
         } else {
             report = try evaluateEmbeddings(model, contents: contents, encode: encode, candidate: candidate, decoded: decoded)
         }
+        report.prediction = prediction?.report
         if events {
             EvalEvent.finished(report, seconds: Date().timeIntervalSince(start)).emit()
         } else if json.isOn {
             try JSONOutput.print(report)
         } else {
             print(report.lines().joined(separator: "\n"))
-            if let prediction, let sensitivity { print(predictionLines(prediction, profile: sensitivity, report: report).joined(separator: "\n")) }
+            if let prediction, let sensitivity { print(predictionLines(prediction.quality, profile: sensitivity, report: report).joined(separator: "\n")) }
         }
     }
 
@@ -136,13 +136,14 @@ struct EvalCommand: ParsableCommand, ModelTextCommand {
                           tokens: windows.count * seqLen, original: original, candidate: candidateFigures, agreement: nil)
     }
 
-    /// What the profile predicts for the plan's choices, with the plan's spectra.
-    private func predictedQuality(profile: String, candidate: PlanCandidate) throws -> PredictedQuality {
+    /// What the profile predicts for the plan's choices, with the plan's spectra: for the table and
+    /// as `--json`'s `prediction` (the shape of `plan --json`'s, without a uniform plan).
+    private func predicted(profile: String, candidate: PlanCandidate) throws -> (quality: PredictedQuality, report: PredictionReport) {
         let catalog = LayerCatalog(checkpoint: try Checkpoint.opening(path: input.checkpoint.path))
         let measured = try SensitivityOption.profile(path: profile, checkpointPath: input.checkpoint.path, shapes: SensitivityOption.shapes(of: catalog))
         let (_, statistics, input) = try candidate.resolved()
-        return SensitivityOption.prediction(measured, profilePath: profile, singularValues: input.singularValues,
-                                            dataAware: statistics != nil).predict(input.choices)
+        let model = SensitivityOption.prediction(measured, profilePath: profile, singularValues: input.singularValues, dataAware: statistics != nil)
+        return (model.predict(input.choices), PredictionReport(model, profilePath: profile, choices: input.choices, uniformChoices: nil))
     }
 
     /// The prediction beside the measurement. For a causal LM the profile's increase is added to

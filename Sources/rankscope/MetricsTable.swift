@@ -29,8 +29,8 @@ enum MetricsTable {
             "alpha: power-law exponent of the λ tail from xmin (maximum likelihood, xmin minimising the KS distance D); "
                 + "num_spikes: λ above the Marchenko–Pastur bulk edge fitted to the aspect ratio; -1: fit failed.",
             "flag: under-trained alpha > 6, over-trained alpha < 2, poor-fit D > 1.358/√num_pl_spikes. "
-                + "caution: poor-fit (fit failed or poor), heavy-tail (alpha < 2: compress last), "
-                + "mostly-noise (num_spikes ≤ 1% of the eigenvalues: cheap to truncate).",
+                + "caution: poor-fit (fit failed or poor), heavy-tail (alpha < 2), "
+                + "mostly-noise (num_spikes ≤ 1% of the eigenvalues); the marks do not predict sensitivity (docs/spectra.md).",
         ]
     }
 

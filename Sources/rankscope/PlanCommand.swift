@@ -52,13 +52,16 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "Bits of a CALDERA backbone Q (W ≈ Q + L·R): 2, 3 or 4 (default: the plan file's, else none).")
     var backboneBits: Int?
 
+    @Flag(help: "CALDERA backbones in QuIP#'s 2-bit E8P lattice codebook (implies --backbone-bits 2; written into the plan, so `compress --plan` writes them so).")
+    var e8p = false
+
     @Option(help: "A plan file to evaluate, or to start the allocation from (its locks, exclusions and floors bind it).")
     var plan: String?
 
     @Option(help: "With a target: how per-matrix errors combine: relative (default: each matrix's error relative to its own norm, all alike), relative-params (weighted by parameter share) or squared-error (the model's relative error; big-norm matrices win).")
     var objective: String?
 
-    @Option(name: .customLong("min-rank"), help: "With a target: the least rank of a free matrix: 16 (a rank), 10% (of its full rank) or 50%u (of its rank in the uniform plan at the same target; the default). Only 0 allows removing a matrix.")
+    @Option(name: .customLong("min-rank"), help: "With a target: the least rank of a free matrix: 16 (a rank), 10% (of its full rank) 50%u (of its rank in the uniform plan at the same target) or auto (the default: 50%u while the free matrices keep 75% of their size, rising to the uniform rank at 50%). Only 0 allows removing a matrix.")
     var minRank: String?
 
     @Option(help: "Write the resulting plan (every choice stated per layer) to this file.")
@@ -92,7 +95,7 @@ struct PlanCommand: ParsableCommand {
         try BLASLoading.require()
         var document = try plan.map(PlanDocument.load(path:)) ?? PlanDocument()
         document.defaults = try PlanOptions.defaults(document.defaults, factorBits: factorBits, groupSize: groupSize, backboneBits: backboneBits,
-                                                     objective: objective, minimumRank: minRank)
+                                                     e8p: e8p, objective: objective, minimumRank: minRank)
         let target = try PlanOptions.target(parameters: targetParameters, bytes: targetBytes, bits: targetBits, error: maxError) ?? document.target
         let extraSparseCount = try sparseParameters.map { text -> Int in
             guard let count = QuantityParser.parameterCount(text) else { throw PlanOptions.Failure("--sparse-params '\(text)' is not a parameter count (e.g. 3B, 500M)") }

@@ -54,8 +54,9 @@ enum PlanOptions {
         return widths
     }
 
-    /// `defaults` with the command-line bit widths, group size, objective and minimum rank applied, each checked.
-    static func defaults(_ defaults: PlanDefaults, factorBits: Int?, groupSize: Int?, backboneBits: Int?,
+    /// `defaults` with the command-line bit widths, group size, E8P codebook (`--e8p`: 2-bit backbones
+    /// in E8P), objective and minimum rank applied, each checked.
+    static func defaults(_ defaults: PlanDefaults, factorBits: Int?, groupSize: Int?, backboneBits: Int?, e8p: Bool = false,
                          objective: String? = nil, minimumRank: String? = nil) throws -> PlanDefaults {
         var result = defaults
         if let objective {
@@ -66,7 +67,7 @@ enum PlanOptions {
         }
         if let minimumRank {
             guard let value = MinimumRank.parse(minimumRank) else {
-                throw Failure("--min-rank '\(minimumRank)' is not a minimum rank; write e.g. 16 (a rank), 10% (of full rank) or 50%u (of the uniform rank)")
+                throw Failure("--min-rank '\(minimumRank)' is not a minimum rank; write e.g. 16 (a rank), 10% (of full rank), 50%u (of the uniform rank) or auto")
             }
             result.minimumRank = value
         }
@@ -85,6 +86,13 @@ enum PlanOptions {
                 throw Failure("--backbone-bits \(backboneBits) is not supported; use 2, 3 or 4")
             }
             result.backboneBits = backboneBits
+        }
+        if e8p {
+            guard result.backboneBits ?? 2 == 2 else {
+                throw Failure("--e8p is a 2-bit codebook; it does not go with \(result.backboneBits ?? 0)-bit backbones (use --backbone-bits 2)")
+            }
+            result.backboneBits = 2
+            result.backboneCodebook = .e8p
         }
         return result
     }

@@ -18,7 +18,7 @@ enum PlanTables {
         }
         lines.append("plan: \(source); factors at \(defaults.factorBits) bits"
             + (defaults.factorBits < 16 ? ", groups of \(defaults.groupSize)" : "")
-            + (defaults.backboneBits.map { ", \($0)-bit backbone" } ?? ""))
+            + (defaults.backboneBits.map { ", \($0)-bit backbone" + (defaults.backboneCodebook == .e8p ? " (E8P)" : "") } ?? ""))
         if let target = evaluation.target { lines.append("target: \(describe(target))") }
         lines.append("")
         lines += figuresTable([("model", model)], heading: "group")
@@ -56,15 +56,16 @@ enum PlanTables {
             let choice: String
             switch evaluation.choices[estimate.name] ?? .keep {
             case .dense: choice = "dense"
-            case let .lowRank(rank, bits, _, backbone): choice = "rank \(rank), \(bits)-bit" + (backbone.map { " + \($0)-bit backbone" } ?? "")
+            case let .lowRank(rank, bits, _, backbone, codebook):
+                choice = "rank \(rank), \(bits)-bit" + (backbone.map { " + \($0)-bit " + (codebook == .e8p ? "E8P " : "") + "backbone" } ?? "")
             }
             table.append([estimate.name, String(format: "%.3f", metrics.alpha), String(metrics.spikeCount),
                           String(metrics.eigenvalueCount), caution.rawValue, choice])
         }
         guard count > 0 else { return [] }
         return ["cautions (\(count) matrices; WeightWatcher metrics of their spectra): poor-fit = power-law fit failed or KS D > 1.358/√n_tail, "
-                + "do not read alpha; heavy-tail = alpha < 2, compress last; mostly-noise = num_spikes ≤ max(1, 1% of M) above the "
-                + "Marchenko–Pastur bulk, cheap to truncate:"] + table.render()
+                + "do not read alpha; heavy-tail = alpha < 2; mostly-noise = num_spikes ≤ max(1, 1% of M) above the "
+                + "Marchenko–Pastur bulk; the marks did not predict measured sensitivity (docs/spectra.md):"] + table.render()
     }
 
     static func describe(_ target: BudgetTarget) -> String {
@@ -128,6 +129,9 @@ enum PlanTables {
         lines.append("  allocated: relative error \(String(format: "%.4f", model.relativeError)), \(proxy) \(String(format: "%.4f", allocation.proxyError)), "
             + "\(Formatting.grouped(model.parametersAfter)) parameters, \(Formatting.bytes(model.bytesAfter))"
             + (allocation.isUniform ? " (the uniform plan was as good and is used)" : ""))
+        if allocation.isUniform && allocation.prediction == nil {
+            lines.append("  without a sensitivity profile this cut gets uniform ranks; `rankscope sensitivity` measures one (then plan --sensitivity) to allocate better")
+        }
         guard let uniform = allocation.uniform else {
             lines.append("  uniform rank: no single rank fraction meets this target")
             return lines
@@ -156,6 +160,7 @@ enum PlanTables {
         case .rank(let k): return String(k)
         case .shareOfFullRank: return "\(minimum) of its full rank"
         case .shareOfUniform: return "\(minimum.description.dropLast()) of its uniform rank (\(minimum))"
+        case .deepening: return "a share of its uniform rank growing with the cut: 50% while the free matrices keep 75% of their size, 100% at 50% (auto)"
         }
     }
 }

@@ -4,7 +4,7 @@ import Explorer
 import Planning
 import TerminalUI
 
-/// `rankscope tui PATH [--plan FILE] [--stats FILE] [--text FILE] [--sensitivity PROFILE]`: the
+/// `rankscope tui PATH [--plan FILE] [--stats FILE] [--text FILE [--seq-len N] [--max-tokens N]] [--sensitivity PROFILE]`: the
 /// full-screen explorer.
 ///
 /// The checkpoint (and the plan, activation statistics, evaluation text and sensitivity profile,
@@ -28,6 +28,8 @@ struct TUICommand: ParsableCommand {
     @Option(help: ArgumentHelp("An evaluation text, as for `eval`: v measures the current plan's perplexity (encoders: embedding cosine) over it with rankscope eval, in the background.", valueName: "file"))
     var text: String?
 
+    @OptionGroup var window: TextWindowOptions<EvalCommand>
+
     @Option(help: ArgumentHelp("A sensitivity profile (`rankscope sensitivity`): the top line and the budget panel show the plan's predicted perplexity or embedding cosine.", valueName: "profile"))
     var sensitivity: String?
 
@@ -50,7 +52,8 @@ struct TUICommand: ParsableCommand {
         let app = ExplorerApp(catalog: catalog, backend: backend,
                               cache: SpectrumCache(directory: SpectrumCache.defaultDirectory()), plan: document, theme: theme,
                               runner: CompressionRunner(command: [TUICommand.executablePath, "compress"]), statistics: statistics,
-                              evaluator: text.map { EvaluationRunner(command: [TUICommand.executablePath, "eval"], textPath: $0) },
+                              evaluator: text.map { EvaluationRunner(command: [TUICommand.executablePath, "eval"], textPath: $0,
+                                                                   sequenceLength: window.seqLen, maximumTokens: window.maxTokens) },
                               sensitivity: profile)
         app.run()
     }

@@ -44,7 +44,7 @@ enum CompressionFixtures {
         switch choice {
         case let .dense(bits, groupSize):
             return .init(name: label, weight: weight, module: module, choice: (nil, bits ?? 16, nil, groupSize), tensors: result.tensors)
-        case let .lowRank(rank, factorBits, groupSize, backboneBits):
+        case let .lowRank(rank, factorBits, groupSize, backboneBits, _):
             return .init(name: label, weight: weight, module: module, choice: (rank, factorBits, backboneBits, groupSize), tensors: result.tensors)
         }
     }

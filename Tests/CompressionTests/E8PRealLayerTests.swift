@@ -1,3 +1,4 @@
+import Planning
 import Foundation
 import XCTest
 import LinearAlgebra
@@ -30,6 +31,11 @@ final class E8PRealLayerTests: XCTestCase {
             let turned = try error(turned: true, codebook: .scalar)
             let lattice = try error(turned: true, codebook: .e8p)
             print(String(format: "%@: RTN %.3f, incoherence + RTN %.3f, incoherence + E8P %.3f", name, plain, turned, lattice))
+            // The plan's E8P noise fraction c_Q (BackboneCodebook.e8pNoiseFraction) on the turned weight itself.
+            let rotated = incoherence.rotated(weight)
+            let ratio = pow(E8PMatrix(quantizing: rotated).dequantized().relativeDistance(to: rotated), 2) / BackboneCodebook.e8pNoiseFraction
+            print(String(format: "%@: E8P relative squared error after incoherence processing / plan's c_Q = %.3f", name, ratio))
+            XCTAssertEqual(ratio, 1, accuracy: 0.15, name)
             XCTAssertLessThan(turned, plain, name)
             XCTAssertLessThan(lattice, 0.8 * turned, name)
         }

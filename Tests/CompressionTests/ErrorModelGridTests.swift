@@ -32,7 +32,7 @@ final class ErrorModelGridTests: XCTestCase {
     private static func describe(_ choice: LayerChoice) -> String {
         switch choice {
         case let .dense(bits, group): return "dense b\(bits ?? 16) g\(group)"
-        case let .lowRank(rank, bits, group, backbone):
+        case let .lowRank(rank, bits, group, backbone, _):
             return "k\(rank) f\(bits) g\(group)" + (backbone.map { " Q\($0)" } ?? "")
         }
     }

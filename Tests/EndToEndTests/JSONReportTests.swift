@@ -175,7 +175,7 @@ final class JSONReportTests: XCTestCase {
     if sorted(r['role'] for r in plan['totals']['roles']) != sorted({role(n) for n in names}):
         problems.append(f"plan roles {[r['role'] for r in plan['totals']['roles']]}")
     compare('plan.top', {'path': model, 'spectrum_kind': 'weights', 'plan_file': out + '/plan.json',
-                         'defaults': {'factor_bits': 16, 'group_size': 128, 'objective': 'relative', 'min_rank': '50%u'},
+                         'defaults': {'factor_bits': 16, 'group_size': 128, 'objective': 'relative', 'min_rank': 'auto'},
                          'warnings': []},
             {k: plan.get(k) for k in ('path', 'spectrum_kind', 'plan_file', 'defaults', 'warnings')}, rel=0)
     if set(plan) != {'path', 'spectrum_kind', 'plan_file', 'defaults', 'totals', 'layers', 'sparse', 'warnings'}:
@@ -262,6 +262,32 @@ final class JSONReportTests: XCTestCase {
                     }
                 }
             }
+        }
+    }
+
+    /// `eval --json --sensitivity` carries the profile's prediction for the plan: the object
+    /// `plan --json --sensitivity` prints for the same plan and profile (no uniform plan without a target).
+    func testEvalCarriesThePredictionOfASensitivityProfile() throws {
+        try EvalFixture.with { fixture in
+            let model = fixture.model("gpt2"), plan = fixture.folder + "/gpt2-plan.json", profile = fixture.folder + "/profile.json"
+            let window = ["--seq-len", "16", "--max-tokens", "100"]
+            let planned = try Harness.rankscope(["plan", model, "--target-params", "80%lin", "--out", plan], cacheHome: fixture.cache)
+            XCTAssertEqual(planned.status, 0, planned.stderr)
+            let measured = try Harness.rankscope(["sensitivity", model, "--text", fixture.text, "--out", profile, "--ranks", "0.5"] + window,
+                                                 cacheHome: fixture.cache)
+            XCTAssertEqual(measured.status, 0, measured.stderr)
+            let evaluated = try Harness.rankscope(["eval", model, "--text", fixture.text, "--plan", plan, "--sensitivity", profile, "--json"] + window,
+                                                  cacheHome: fixture.cache)
+            XCTAssertEqual(evaluated.status, 0, evaluated.stderr)
+            let report = try XCTUnwrap(try Harness.json(evaluated.stdout) as? [String: Any])
+            let prediction = try XCTUnwrap(report["prediction"] as? [String: Any], evaluated.stdout)
+            XCTAssertEqual(Set(prediction.keys), ["profile", "metric", "original_loss", "interaction", "plan"])
+            let figures = try XCTUnwrap(prediction["plan"] as? [String: Any])
+            XCTAssertEqual(Set(figures.keys), ["loss_increase", "additive_loss_increase", "loss", "perplexity", "unpredicted"])
+            let planReport = try Harness.rankscope(["plan", model, "--plan", plan, "--sensitivity", profile, "--json"], cacheHome: fixture.cache)
+            XCTAssertEqual(planReport.status, 0, planReport.stderr)
+            let expected = try XCTUnwrap((try Harness.json(planReport.stdout) as? [String: Any])?["prediction"] as? [String: Any], planReport.stdout)
+            XCTAssertEqual(NSDictionary(dictionary: prediction), NSDictionary(dictionary: expected))
         }
     }
 }

@@ -261,10 +261,13 @@ final class PlanCommandTests: XCTestCase {
         let text = try run(["--target-params", "15M", "--out", out, "--out-uniform", uniformOut])
         XCTAssertEqual(text.status, 0, text.stderr)
         XCTAssertTrue(text.stdout.contains("rule: minimise the RMS of the matrices' relative errors (objective relative); "
-                                           + "every free matrix at least rank 50% of its uniform rank (50%u)"), text.stdout)
+                                           + "every free matrix at least rank a share of its uniform rank growing with the cut"), text.stdout)
         XCTAssertTrue(text.stdout.contains("× the allocated error, in the allocator's proxy (RMS of the matrices' relative errors; not a measured quality"),
                       text.stdout)
         XCTAssertTrue(text.stdout.contains("uniform plan written to \(uniformOut)"), text.stdout)
+        // 15M of 26.4M is a deep cut: without a profile it gets uniform ranks (auto), and plan says so in one line.
+        XCTAssertTrue(text.stdout.contains("(the uniform plan was as good and is used)\n  without a sensitivity profile this cut gets uniform ranks; "
+                                           + "`rankscope sensitivity` measures one"), text.stdout)
         func ranks(_ path: String) throws -> [String: Int] {
             let saved = try XCTUnwrap(Harness.json(String(contentsOfFile: path, encoding: .utf8)) as? [String: Any])
             XCTAssertEqual((saved["defaults"] as? [String: Any])?["objective"] as? String, path == out || path == uniformOut ? "relative" : "squared-error")
@@ -280,7 +283,7 @@ final class PlanCommandTests: XCTestCase {
         let json = try report(["--target-params", "15M"])
         let allocation = try XCTUnwrap(json["allocation"] as? [String: Any])
         XCTAssertEqual(allocation["objective"] as? String, "relative")
-        XCTAssertEqual(allocation["min_rank"] as? String, "50%u")
+        XCTAssertEqual(allocation["min_rank"] as? String, "auto")
         let proxy = try XCTUnwrap(allocation["proxy_error"] as? Double)
         let uniformFigures = try XCTUnwrap(allocation["uniform"] as? [String: Any])
         XCTAssertEqual(try XCTUnwrap(allocation["error_improvement"] as? Double),

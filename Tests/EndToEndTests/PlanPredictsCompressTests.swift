@@ -41,25 +41,29 @@ final class PlanPredictsCompressTests: CompressTestCase {
     }
 }
 
-/// `compress --e8p --incoherence`: an E8P CALDERA layer's `estimated_bytes` equals its
-/// `bytes_written` and docs/compression.md's bits formula (2·m·n + 16·m backbone bits plus the
-/// factors), and the index's `total_size` is the plan's bytes after with the scalar backbone
-/// (⌈m·n·b_Q/8⌉ + 4·m·⌈n/g⌉ bytes) swapped for the E8P one.
+/// A plan choosing E8P for one CALDERA layer (`"backbone_codebook": "e8p"`): `compress --plan
+/// --incoherence` with no codebook flag writes that layer in E8P, its `estimated_bytes` equals its
+/// `bytes_written`, docs/compression.md's bits formula (2·m·n + 16·m backbone bits plus the factors)
+/// and `plan`'s bytes after for it, and the index's `total_size` is `plan`'s bytes after, to the byte.
 final class E8PBytesPredictCompressTests: CompressTestCase {
     override func writeFixture() throws {
         try CompressFixture.writeCheckpoint(input)
         try CompressFixture.writePlan(plan, qRank: 6, upRank: 10, extra: """
-        , {"match": "layers\\\\.1\\\\.mlp\\\\.up_proj", "rank": 4, "bits": 4, "backbone_bits": 2, "group_size": 32}
+        , {"match": "layers\\\\.1\\\\.mlp\\\\.up_proj", "rank": 4, "bits": 4, "backbone_bits": 2, "group_size": 32, "backbone_codebook": "e8p"}
         """)
     }
 
-    func testTheE8PLayerWritesTheBytesOfTheFormula() throws {
+    func testThePlannedE8PLayerIsTheWrittenOne() throws {
         let cache = directory + "/cache"
         let planned = try Harness.rankscope(["plan", input, "--plan", plan, "--json"], cacheHome: cache)
         XCTAssertEqual(planned.status, 0, planned.stderr)
-        let totals = try XCTUnwrap((Harness.json(planned.stdout) as? [String: Any])?["totals"] as? [String: Any])
+        let planReport = try XCTUnwrap(Harness.json(planned.stdout) as? [String: Any])
+        let totals = try XCTUnwrap(planReport["totals"] as? [String: Any])
         let bytesAfter = try XCTUnwrap((totals["model"] as? [String: Any])?["bytes_after"] as? Int)
-        let run = try Harness.rankscope(["compress", input, "--plan", plan, "--out", output, "--e8p", "--incoherence",
+        let planLayers = try XCTUnwrap(planReport["layers"] as? [[String: Any]])
+        let plannedLayer = try XCTUnwrap(planLayers.first { ($0["name"] as? String)?.hasPrefix("model.layers.1.mlp.up_proj") == true })
+        XCTAssertEqual((plannedLayer["choice"] as? [String: Any])?["backbone_codebook"] as? String, "e8p")
+        let run = try Harness.rankscope(["compress", input, "--plan", plan, "--out", output, "--incoherence",
                                          "--caldera-iterations", "2", "--json"], cacheHome: cache)
         XCTAssertEqual(run.status, 0, run.stderr)
         let report = try XCTUnwrap(Harness.json(run.stdout) as? [String: Any])
@@ -68,17 +72,18 @@ final class E8PBytesPredictCompressTests: CompressTestCase {
         let (m, n, k, b, g) = (96, 48, 4, 4, 32)
         func groups(_ c: Int) -> Int { (c + g - 1) / g }
         let factors = (k * n * b + 7) / 8 + (k * m * b + 7) / 8 + 4 * k * (groups(n) + groups(m))
-        let lattice = (2 * m * n + 16 * m) / 8, scalar = (m * n * 2 + 7) / 8 + 4 * m * groups(n)
+        let lattice = (2 * m * n + 16 * m) / 8
         XCTAssertEqual(caldera["bytes_written"] as? Int, factors + lattice, "the formula's bytes")
         XCTAssertEqual(caldera["estimated_bytes"] as? Int, caldera["bytes_written"] as? Int)
+        XCTAssertEqual(plannedLayer["bytes_after"] as? Int, caldera["bytes_written"] as? Int, "plan's bytes after for the E8P layer")
         for layer in layers { XCTAssertEqual(layer["estimated_bytes"] as? Int, layer["bytes_written"] as? Int, "\(layer["name"] ?? "")") }
         let index = try XCTUnwrap(Harness.json(String(contentsOfFile: output + "/model.safetensors.index.json", encoding: .utf8)) as? [String: Any])
         let totalSize = try XCTUnwrap((index["metadata"] as? [String: Any])?["total_size"] as? Int)
-        XCTAssertEqual(totalSize, bytesAfter - scalar + lattice, "plan bytes after with the E8P backbone")
+        XCTAssertEqual(totalSize, bytesAfter, "plan bytes after vs written tensor data")
         let config = try XCTUnwrap(Harness.json(String(contentsOfFile: output + "/config.json", encoding: .utf8)) as? [String: Any])
         let entry = try XCTUnwrap(((config["rankscope"] as? [String: Any])?["layers"] as? [String: Any])?["model.layers.1.mlp.up_proj"] as? [String: Any])
         XCTAssertEqual(entry["backbone_codebook"] as? String, "e8p")
         let bits = Double(factors + lattice) * 8 / Double(m * n)
-        print(String(format: "E8P layer %d×%d rank %d: %d bytes written = formula, %.3f bits/weight; total_size %d", m, n, k, factors + lattice, bits, totalSize))
+        print(String(format: "E8P layer %d×%d rank %d: %d bytes planned = written = formula, %.3f bits/weight; total_size %d", m, n, k, factors + lattice, bits, totalSize))
     }
 }

@@ -21,7 +21,7 @@ final class ExplorerBudgetControlsTests: XCTestCase {
     func testControlsCycleAndReachTheAllocator() throws {
         var panel = BudgetPanel()
         XCTAssertEqual(panel.objective, .standard)
-        XCTAssertEqual(panel.minimumRank, .shareOfUniform(0.5))
+        XCTAssertEqual(panel.minimumRank, .deepening)
         // Every objective `plan --objective` takes, in its order, then back to the first.
         let all = AllocationObjective.allCases
         var seen = [panel.objective]
@@ -31,11 +31,12 @@ final class ExplorerBudgetControlsTests: XCTestCase {
         }
         let start = all.firstIndex(of: .standard)!
         XCTAssertEqual(seen, (0...all.count).map { all[(start + $0) % all.count] }, "wraps")
-        for expected in ["75%u", "25%u", "10%", "1", "0", "50%u"] {
+        for expected in ["50%u", "75%u", "25%u", "10%", "1", "0", "auto"] {
             _ = panel.press(.ctrl("n"))
             XCTAssertEqual(panel.minimumRank.description, expected)
         }
         _ = panel.press(.ctrl("o"))
+        _ = panel.press(.ctrl("n"))
         _ = panel.press(.ctrl("n"))
         let allocator = panel.settings(target: .parameters(0)).allocator(for: ResolvedPlan(choices: [:], constraints: [:]))
         XCTAssertEqual(allocator.objective, all[(start + 1) % all.count])
@@ -45,7 +46,7 @@ final class ExplorerBudgetControlsTests: XCTestCase {
         // The explorer's allocation is the allocator's with those settings over the same tensors.
         let (app, backend) = try ExplorerFixture.readyApp(width: 120, height: 30)
         defer { app.finish() }
-        allocate(app, [.ctrl("o"), .ctrl("o"), .ctrl("n"), .ctrl("n"), .ctrl("n"), .ctrl("n"), .ctrl("n")], target: "70%")
+        allocate(app, [.ctrl("o"), .ctrl("o"), .ctrl("n"), .ctrl("n"), .ctrl("n"), .ctrl("n"), .ctrl("n"), .ctrl("n")], target: "70%")
         let text = backend.lines().joined(separator: "\n")
         XCTAssertTrue(text.contains("objective squared-error (^O)") && text.contains("min rank 0 (^N)"), text)
         var direct = BudgetAllocator()
@@ -77,5 +78,20 @@ final class ExplorerBudgetControlsTests: XCTestCase {
         let line = try XCTUnwrap(backend.lines().first { $0.contains("uniform ranks: ppl") }, backend.lines().joined(separator: "\n"))
         let shown = String(format: "%.1f", exp(3 + predicted.lossIncrease))  // below 100: one decimal
         XCTAssertTrue(line.contains("predicted ppl \(shown)  uniform ranks: ppl"), line)
+        let screen = backend.lines().joined(separator: "\n")
+        XCTAssertFalse(screen.contains("allocator's proxy"), "with a profile the panel compares predicted quality, not the proxy: \(screen)")
+        XCTAssertFalse(screen.contains("no profile"), screen)
+    }
+
+    /// Without a profile a deep cut gets uniform ranks (the `auto` floor), and the panel says so in one line.
+    func testWithoutAProfileADeepCutSaysItIsUniform() throws {
+        let backend = InMemoryBackend(width: 120, height: 30)
+        let app = ExplorerApp(catalog: try ExplorerFixture.catalog(), backend: backend, cache: nil, workers: 2)
+        defer { app.finish() }
+        XCTAssertTrue(app.waitForSpectra(timeout: 60))
+        allocate(app, [], target: "30%")
+        let screen = backend.lines().joined(separator: "\n")
+        XCTAssertTrue(screen.contains("(uniform was best)"), screen)
+        XCTAssertTrue(screen.contains("no profile: uniform; `rankscope sensitivity` allocates better"), screen)
     }
 }

@@ -76,7 +76,7 @@ final class ExplorerBudgetTests: XCTestCase {
         let choices = app.state.settings.map(\.choice).filter { $0.rank != nil }
         XCTAssertFalse(choices.isEmpty, app.state.budgetPanel?.outcome.joined(separator: "\n") ?? "")
         for choice in choices {
-            guard case let .lowRank(_, factorBits, _, _) = choice else { continue }
+            guard case let .lowRank(_, factorBits, _, _, _) = choice else { continue }
             XCTAssertEqual(factorBits, 4)
         }
         app.finish()

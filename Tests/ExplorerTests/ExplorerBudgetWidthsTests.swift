@@ -68,6 +68,10 @@ final class ExplorerBudgetWidthsTests: XCTestCase {
         XCTAssertEqual(fit(6).form, ["value  █", "factors 4-bit (↑↓)", "group 32 (Home/End)"], "counts go next")
         XCTAssertEqual(fit(5).outcome, ["allocated at x", "a 1  b 2"], "then the last outcome line")
         XCTAssertEqual(fit(4).outcome, ["a 1  b 2"], "then the line repeating the form's widths")
+        let withNow = BudgetPanelLayout.fit(value: "value  █", now: "now  size 4.03KiB · predicted ppl 22.2", counts: [], widths: ["group 32"],
+                                            outcome: [], width: 20, rows: 9)
+        XCTAssertEqual(withNow.form, ["value  █", "now  size 4.03KiB", "predicted ppl 22.2", "group 32"], "the now line breaks between its figures")
+        XCTAssertEqual(withNow.head, 3)
         XCTAssertEqual(BudgetPanelLayout.wrap("params 26.35M → 27.18M  size 50.3MiB → 19.1MiB", width: 36),
                        ["params 26.35M → 27.18M", "size 50.3MiB → 19.1MiB"], "figures stay whole")
         XCTAssertEqual(BudgetPanelLayout.wrap("uniform ranks 2.34%: err 14.25% 19MiB (×1.05 less error)", width: 36),
@@ -111,7 +115,7 @@ final class ExplorerBudgetWidthsTests: XCTestCase {
                 parameters += m * n
                 continue
             }
-            guard case let .lowRank(k, factorBits, groupSize, backboneBits) = setting.choice else {
+            guard case let .lowRank(k, factorBits, groupSize, backboneBits, _) = setting.choice else {
                 return XCTFail("every matrix gets factors and a backbone, or 4-bit dense: \(setting.choice)")
             }
             calderaRows += 1

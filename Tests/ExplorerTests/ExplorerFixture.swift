@@ -8,19 +8,19 @@ import XCTest
 /// A tiny Llama-named checkpoint whose matrices are rectangular diagonals σᵢ = 2^(−i/2), so
 /// their spectra are known exactly; written once per test into a temporary folder.
 enum ExplorerFixture {
-    /// Writes the checkpoint and returns its catalog.
-    static func catalog(blocks: Int = 2) throws -> LayerCatalog {
+    /// Writes the checkpoint (hidden size `hidden`) and returns its catalog.
+    static func catalog(blocks: Int = 2, hidden: Int = 12) throws -> LayerCatalog {
         let directory = NSTemporaryDirectory() + "rankscope-explorer-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var tensors: [(TensorSpec, [UInt8])] = []
         func add(_ name: String, _ shape: [Int], _ values: [Float]) {
             tensors.append((TensorSpec(name: name, dtype: .F32, shape: shape), values.withUnsafeBytes { Array($0) }))
         }
-        add("model.embed_tokens.weight", [8, 12], (0..<96).map { Float($0 % 7) })
-        add("model.norm.weight", [12], Array(repeating: 1, count: 12))
+        add("model.embed_tokens.weight", [8, hidden], (0..<8 * hidden).map { Float($0 % 7) })
+        add("model.norm.weight", [hidden], Array(repeating: 1, count: hidden))
         for block in 0..<blocks {
-            add("model.layers.\(block).self_attn.q_proj.weight", [12, 12], diagonal(rows: 12, columns: 12))
-            add("model.layers.\(block).mlp.up_proj.weight", [40, 12], diagonal(rows: 40, columns: 12))
+            add("model.layers.\(block).self_attn.q_proj.weight", [hidden, hidden], diagonal(rows: hidden, columns: hidden))
+            add("model.layers.\(block).mlp.up_proj.weight", [40, hidden], diagonal(rows: 40, columns: hidden))
         }
         let path = directory + "/model.safetensors"
         try SafeTensorsWriter.write(path: path, tensors: tensors, metadata: ["format": "pt"])

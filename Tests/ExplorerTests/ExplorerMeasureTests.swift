@@ -38,6 +38,15 @@ final class ExplorerMeasureTests: XCTestCase {
 
     private func screen(_ backend: InMemoryBackend) -> String { backend.lines().joined(separator: "\n") }
 
+    /// `tui --seq-len/--max-tokens` reach the measure key's eval, and survive switching to data-aware.
+    func testWindowOptionsArePassedToEval() {
+        let runner = EvaluationRunner(command: ["rankscope", "eval"], textPath: "t.txt", sequenceLength: 128, maximumTokens: 256)
+        XCTAssertEqual(runner.with(statisticsPath: "s.safetensors").arguments(checkpoint: "m", planPath: "p.json"),
+                       ["--text=t.txt", "--plan=p.json", "--stats=s.safetensors", "--seq-len=128", "--max-tokens=256", "--events", "--", "m"])
+        XCTAssertEqual(EvaluationRunner(command: [], textPath: "t.txt").arguments(checkpoint: "m", planPath: "p.json"),
+                       ["--text=t.txt", "--plan=p.json", "--events", "--", "m"])
+    }
+
     static func finishedScript(_ perplexity: Double) -> String {
         """
         echo '{"event":"started","metric":"perplexity","candidate":"plan p"}'

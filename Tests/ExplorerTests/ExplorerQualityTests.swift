@@ -77,6 +77,17 @@ final class ExplorerQualityTests: XCTestCase {
         XCTAssertTrue(backend.lines()[0].hasPrefix("rankscope"), "one header line, figures that fit")
     }
 
+    /// At 40 columns the panel's now line is wider than the box: it wraps between its figures, each whole.
+    func testTheNowLineWrapsInANarrowPanel() throws {
+        let (app, backend) = try app(ExplorerQualityTests.profile(), width: 40, height: 24)
+        defer { app.finish() }
+        setRank(app, 6)  // 0 mlp.up_proj: exp(3.1) = 22.20
+        app.handle(.character("a"))
+        let screen = backend.lines().joined(separator: "\n")
+        XCTAssertTrue(backend.lines().contains { $0.contains("now  size ") && !$0.contains("predicted") }, screen)
+        XCTAssertTrue(backend.lines().contains { $0.contains("predicted ppl 22.2") }, screen)
+    }
+
     func testWithoutAProfileNothingIsPredicted() throws {
         let (app, backend) = try app(nil)
         defer { app.finish() }

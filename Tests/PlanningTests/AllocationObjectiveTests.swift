@@ -84,13 +84,14 @@ final class AllocationObjectiveTests: XCTestCase {
         }
     }
 
-    /// By default no free matrix goes below half its uniform rank (so never to 0 when the uniform plan keeps it);
-    /// `--min-rank 0` allows what the objective prefers.
-    func testDefaultFloorIsHalfTheUniformRank() throws {
+    /// With `50%u` no free matrix goes below half its uniform rank (so never to 0 when the uniform plan keeps it);
+    /// the default `auto` floors at the whole uniform rank on a cut this deep; `--min-rank 0` allows what the
+    /// objective prefers.
+    func testHalfUniformFloorAndTheDefault() throws {
         let tensors = [matrix("big", scale: 100), matrix("tiny", scale: 0.001, seed: 2), matrix("mid", scale: 1, seed: 3)]
         for budget in stride(from: 60, through: 27 * 60, by: 30) {
             let unfloored = try allocator(.squaredError).allocate(tensors: tensors, target: .parameters(budget))
-            let floored = try allocator(.squaredError, .standard).allocate(tensors: tensors, target: .parameters(budget))
+            let floored = try allocator(.squaredError, .shareOfUniform(0.5)).allocate(tensors: tensors, target: .parameters(budget))
             let uniform = try XCTUnwrap(floored.uniform)
             for name in ["big", "tiny", "mid"] {
                 guard let uniformRank = uniform.choices[name]?.rank, let chosen = rank(floored, name) else { continue }
@@ -98,10 +99,14 @@ final class AllocationObjectiveTests: XCTestCase {
                 if uniformRank > 0 { XCTAssertGreaterThan(chosen, 0) }
             }
             XCTAssertLessThanOrEqual(floored.totals.model.parametersAfter, budget)
-            XCTAssertEqual(floored.minimumRank, .standard)
+            XCTAssertEqual(floored.minimumRank, .shareOfUniform(0.5))
             if budget == 6 * 60 {
                 XCTAssertEqual(rank(unfloored, "tiny"), 0, "without a floor the squared error removes the tiny-norm matrix")
                 XCTAssertEqual(rank(floored, "tiny"), 1, "half of the uniform rank 2")
+                // 360 of 1,728 parameters is far below half the size: auto returns the uniform plan.
+                let automatic = try allocator(.squaredError, .standard).allocate(tensors: tensors, target: .parameters(budget))
+                XCTAssertTrue(automatic.isUniform)
+                for name in ["big", "tiny", "mid"] { XCTAssertEqual(rank(automatic, name), uniform.choices[name]?.rank, name) }
             }
         }
         let fixed = try allocator(.squaredError, .rank(4)).allocate(tensors: tensors, target: .parameters(12 * 60))
@@ -121,10 +126,22 @@ final class AllocationObjectiveTests: XCTestCase {
         XCTAssertEqual(MinimumRank.parse("12.5%u"), .shareOfUniform(0.125))
         for bad in ["-1", "150%", "x", "%u", "50u", "5%%", ""] { XCTAssertNil(MinimumRank.parse(bad), bad) }
         for text in ["16", "10%", "50%u", "12.5%u", "0"] { XCTAssertEqual(MinimumRank.parse(text)?.description, text) }
-        XCTAssertEqual(MinimumRank.standard.floor(rows: 64, columns: 128, uniformRank: 1), 1, "never 0 for a share above 0")
-        XCTAssertEqual(MinimumRank.standard.floor(rows: 64, columns: 128, uniformRank: 0), 0)
-        XCTAssertEqual(MinimumRank.standard.floor(rows: 64, columns: 128, uniformRank: 9), 5)
-        XCTAssertEqual(MinimumRank.standard.floor(rows: 64, columns: 128, uniformRank: nil), 0)
+        let half = MinimumRank.shareOfUniform(0.5)
+        XCTAssertEqual(half.floor(rows: 64, columns: 128, uniformRank: 1), 1, "never 0 for a share above 0")
+        XCTAssertEqual(half.floor(rows: 64, columns: 128, uniformRank: 0), 0)
+        XCTAssertEqual(half.floor(rows: 64, columns: 128, uniformRank: 9), 5)
+        XCTAssertEqual(half.floor(rows: 64, columns: 128, uniformRank: nil), 0)
+        // auto (the default): half the uniform rank down to 75% of the size, all of it at 50% and below.
+        XCTAssertEqual(MinimumRank.standard, .deepening)
+        XCTAssertEqual(MinimumRank.parse(" Auto "), .deepening)
+        XCTAssertEqual(MinimumRank.deepening.description, "auto")
+        XCTAssertEqual(MinimumRank.deepening.floor(rows: 64, columns: 128, uniformRank: 40, budgetShare: 0.9), 20)
+        XCTAssertEqual(MinimumRank.deepening.floor(rows: 64, columns: 128, uniformRank: 40, budgetShare: 0.75), 20)
+        XCTAssertEqual(MinimumRank.deepening.floor(rows: 64, columns: 128, uniformRank: 40, budgetShare: 0.625), 30)
+        XCTAssertEqual(MinimumRank.deepening.floor(rows: 64, columns: 128, uniformRank: 40, budgetShare: 0.5), 40)
+        XCTAssertEqual(MinimumRank.deepening.floor(rows: 64, columns: 128, uniformRank: 40, budgetShare: 0.2), 40)
+        XCTAssertEqual(MinimumRank.deepening.floor(rows: 64, columns: 128, uniformRank: 40), 20, "no size target: a mild cut")
+        XCTAssertEqual(MinimumRank.deepening.floor(rows: 64, columns: 128, uniformRank: nil, budgetShare: 0.5), 0)
         XCTAssertEqual(MinimumRank.shareOfFullRank(0.1).floor(rows: 384, columns: 1536, uniformRank: nil), 39)
         XCTAssertEqual(MinimumRank.rank(1000).floor(rows: 64, columns: 128, uniformRank: nil), 64)
         XCTAssertEqual(AllocationObjective(name: "Relative-Params"), .relativeParameters)

@@ -69,7 +69,7 @@ final class BudgetAllocatorBitsTests: XCTestCase {
         var allocator = BudgetAllocator.squaredError(factorBits: 16, groupSize: 4)
         allocator.allowedFactorBits = ["a": [2, 4]]
         let allocation = try allocator.allocate(tensors: tensors, target: .bytes(300))
-        if case let .lowRank(_, bits, _, _)? = allocation.choices["b"] { XCTAssertEqual(bits, 16) }
+        if case let .lowRank(_, bits, _, _, _)? = allocation.choices["b"] { XCTAssertEqual(bits, 16) }
         XCTAssertLessThanOrEqual(allocation.totals.model.bytesAfter, 300)
     }
 

@@ -189,7 +189,7 @@ final class BudgetAllocatorTests: XCTestCase {
         XCTAssertGreaterThan(allocation.totals.model.bytesAfter, 576 - 36)
         XCTAssertLessThanOrEqual(allocation.totals.model.bitsPerWeight, 4.5)
         for name in ["a", "b"] {
-            guard case .lowRank(_, 4, 16, 2)? = allocation.choices[name] else { return XCTFail("\(name): \(String(describing: allocation.choices[name]))") }
+            guard case .lowRank(_, 4, 16, 2, _)? = allocation.choices[name] else { return XCTFail("\(name): \(String(describing: allocation.choices[name]))") }
         }
         // Brute force over the two CALDERA ranks.
         var best = Double.infinity

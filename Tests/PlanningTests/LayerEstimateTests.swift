@@ -257,6 +257,34 @@ final class LayerEstimateTests: XCTestCase {
         XCTAssertNil(try LayerEstimate(tensor: bare, choice: .lowRank(rank: 1)).relativeError)
     }
 
+    /// An E8P backbone: one 16-bit code per 8 weights and one F16 scale per row (the bytes
+    /// `compress` writes), c_Q = ``BackboneCodebook/e8pNoiseFraction`` in the CALDERA model; only at
+    /// 2 bits and with a multiple of 8 columns.
+    func testE8PBackboneBytesAndErrorModel() throws {
+        let wide = PlannedTensor(name: "blk.0.w", block: 0, role: "w", kind: .linear, shape: [6, 16], storedBits: 32,
+                                 spectrum: Spectrum(tensorName: "blk.0.w", rows: 6, columns: 16, singularValues: sigma))
+        let scalar = try LayerEstimate(tensor: wide, choice: .lowRank(rank: 2, factorBits: 4, groupSize: 4, backboneBits: 2))
+        let e8p = try LayerEstimate(tensor: wide, choice: .lowRank(rank: 2, factorBits: 4, groupSize: 4, backboneBits: 2, codebook: .e8p))
+        let factors = GroupQuantization.factorBytes(rows: 6, columns: 16, rank: 2, bits: 4, groupSize: 4)
+        XCTAssertEqual(scalar.bytesAfter, factors + (6 * 16 * 2 + 32 * 6 * 4) / 8)
+        XCTAssertEqual(e8p.bytesAfter, factors + 2 * 6 * 2 + 2 * 6)
+        XCTAssertEqual(e8p.parametersAfter, scalar.parametersAfter)
+        let energy = sigma.reduce(0) { $0 + $1 * $1 }
+        let tail2 = sigma.dropFirst(2).reduce(0) { $0 + $1 * $1 }
+        let cA = GroupQuantization.noiseFraction(bits: 4, length: 6, groupSize: 4)
+        let cB = GroupQuantization.noiseFraction(bits: 4, length: 16, groupSize: 4)
+        let cF = cA + cB + cA * cB
+        XCTAssertEqual(e8p.squaredError!, 0.092 * (tail2 + cF * (energy - tail2)), accuracy: 1e-12)
+        XCTAssertThrowsError(try LayerEstimate(tensor: wide, choice: .lowRank(rank: 2, backboneBits: 3, codebook: .e8p))) {
+            XCTAssertEqual($0 as? PlanError, .e8pNeedsTwoBits(tensor: "blk.0.w", bits: 3))
+        }
+        XCTAssertThrowsError(try LayerEstimate(tensor: tensor(), choice: .lowRank(rank: 2, backboneBits: 2, codebook: .e8p))) {
+            XCTAssertEqual($0 as? PlanError, .e8pNeedsMultipleOfEight(tensor: "blk.0.w", columns: 10))
+        }
+        // Without a backbone the codebook is moot.
+        XCTAssertNoThrow(try LayerEstimate(tensor: tensor(), choice: .lowRank(rank: 2, codebook: .e8p)))
+    }
+
     func testTotalsByBlockAndRole() throws {
         func linear(_ block: Int, _ role: String) -> PlannedTensor {
             PlannedTensor(name: "layers.\(block).\(role).weight", block: block, role: role, shape: [6, 10], storedBits: 16,

@@ -124,6 +124,7 @@ final class PlanFileResolveTests: XCTestCase {
             "model.layers.1.mlp.down_proj.weight": .dense(bits: 8, groupSize: 128),
             "model.layers.1.self_attn.k_proj.weight": .keep,
             "model.layers.1.self_attn.q_proj.weight": .lowRank(rank: 0, factorBits: 8, groupSize: 128),
+            "model.layers.1.mlp.up_proj.weight": .lowRank(rank: 5, factorBits: 4, groupSize: 32, backboneBits: 2, codebook: .e8p),
         ]
         let constraints: [String: LayerConstraint] = [
             "model.layers.0.self_attn.q_proj.weight": .locked(.lowRank(rank: 4)),

@@ -48,7 +48,7 @@ final class PlanFileRoundTripTests: XCTestCase {
             "group_size": 128,
             "backbone_bits": null,
             "objective": "relative",
-            "min_rank": "50%u"
+            "min_rank": "auto"
           },
           "target": {
             "parameters": 13200000000

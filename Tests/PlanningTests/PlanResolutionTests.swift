@@ -117,7 +117,7 @@ final class PlanResolutionTests: XCTestCase {
         XCTAssertEqual(widened.choices, expected.choices)
         XCTAssertNotEqual(widened.choices, plain.choices, "narrower factors buy rank at this budget")
         XCTAssertTrue(widened.choices.values.contains { choice in
-            if case let .lowRank(_, bits, _, _) = choice { return bits < 16 }
+            if case let .lowRank(_, bits, _, _, _) = choice { return bits < 16 }
             return false
         }, "some matrix takes fewer than 16 bits")
         XCTAssertLessThan(try XCTUnwrap(widened.allocation).totals.model.relativeError,

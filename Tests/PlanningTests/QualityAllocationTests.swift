@@ -90,11 +90,15 @@ final class QualityAllocationTests: XCTestCase {
             guard let k = choice.rank else { return 0 }
             return (name == "a" ? 100 : 1) * (1 - Double(k) / 12)
         }
-        let byProxy = try BudgetAllocator().allocate(tensors: tensors, target: .parameters(8 * 60))
-        let byModel = try BudgetAllocator().allocate(tensors: tensors, target: .parameters(8 * 60), lossModel: model)
+        var halfUniform = BudgetAllocator()
+        halfUniform.minimumRank = .shareOfUniform(0.5)
+        let byProxy = try halfUniform.allocate(tensors: tensors, target: .parameters(8 * 60))
+        let byModel = try halfUniform.allocate(tensors: tensors, target: .parameters(8 * 60), lossModel: model)
         XCTAssertEqual(byProxy.choices["a"]?.rank, byProxy.choices["b"]?.rank, "equal relative spectra: equal ranks by the proxy")
         XCTAssertEqual(byModel.choices["a"]?.rank, 6, "all but b's floor (half its uniform rank 4)")
-        XCTAssertEqual(byModel.choices["b"]?.rank, 2, "the default floor still holds")
+        XCTAssertEqual(byModel.choices["b"]?.rank, 2, "the 50%u floor still holds")
+        let byDefault = try BudgetAllocator().allocate(tensors: tensors, target: .parameters(8 * 60), lossModel: model)
+        XCTAssertEqual(byDefault.choices, byModel.choices, "with a loss model the default floor (auto) is 50%u however deep the cut")
         XCTAssertNil(byProxy.prediction)
     }
 
@@ -129,17 +133,17 @@ final class QualityAllocationTests: XCTestCase {
         let denseBytes = 3 * 12 * 48 * 2
         let harmfulFour = Model { _, choice in
             switch choice {
-            case let .lowRank(rank, bits, _, _): return bits == 4 ? 10 : 1 - Double(rank) / 12
+            case let .lowRank(rank, bits, _, _, _): return bits == 4 ? 10 : 1 - Double(rank) / 12
             case let .dense(bits, _): return bits == nil || bits == 16 ? 0 : 5
             }
         }
         let result = try allocator.allocate(tensors: tensors, target: .bytes(denseBytes / 3), lossModel: harmfulFour)
         for name in ["a", "b", "c"] {
-            if case let .lowRank(_, bits, _, _)? = result.choices[name] { XCTAssertNotEqual(bits, 4, name) }
+            if case let .lowRank(_, bits, _, _, _)? = result.choices[name] { XCTAssertNotEqual(bits, 4, name) }
         }
         let harmlessEight = Model { _, choice in
             switch choice {
-            case let .lowRank(rank, _, _, _): return 1 - Double(rank) / 12
+            case let .lowRank(rank, _, _, _, _): return 1 - Double(rank) / 12
             case let .dense(bits, _): return bits == nil || bits == 16 || bits == 8 ? 0 : 5
             }
         }

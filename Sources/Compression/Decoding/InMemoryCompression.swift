@@ -54,7 +54,7 @@ public enum InMemoryCompression {
                        isCancelled: @escaping () -> Bool) throws -> DecodedLinear {
         let (compressed, _) = try layer.compress(from: checkpoint, settings: settings, isCancelled: isCancelled)
         let layout = StoredLayout(choice: layer.choice, rows: layer.rows, columns: layer.columns,
-                                  materializeDense: settings.materializeDense, backboneCodebook: settings.backboneCodebook)
+                                  materializeDense: settings.materializeDense, backboneCodebook: settings.codebook(for: layer.choice))
         let weight = try LayerDecoder(source: OutputTensorSource(compressed.tensors, label: checkpoint.path), module: layer.module,
                                       floatType: settings.outputType(forStored: layer.tensor.info.dtype),
                                       incoherenceSeed: settings.incoherenceSeed(module: layer.module, choice: layer.choice)).weight(layout)

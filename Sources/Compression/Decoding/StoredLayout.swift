@@ -36,7 +36,7 @@ struct StoredLayout: Equatable, Sendable {
         switch choice {
         case let .dense(bits, groupSize):
             form = (bits ?? 16) >= 16 ? .plain : .quantized(bits: bits!, groupSize: groupSize)
-        case let .lowRank(rank, factorBits, groupSize, backboneBits):
+        case let .lowRank(rank, factorBits, groupSize, backboneBits, _):
             form = .factors(rank: rank, bits: factorBits, groupSize: groupSize, backboneBits: backboneBits,
                             backboneCodebook: backboneBits == nil ? .scalar : backboneCodebook)
         }

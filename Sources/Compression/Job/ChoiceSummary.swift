@@ -22,7 +22,7 @@ struct ChoiceSummary: Equatable {
             bits = denseBits ?? storedBits
             backboneBits = nil
             self.groupSize = groupSize
-        case let .lowRank(k, factorBits, groupSize, backbone):
+        case let .lowRank(k, factorBits, groupSize, backbone, _):
             method = backbone == nil ? "rank" : "caldera"
             rank = k
             bits = factorBits

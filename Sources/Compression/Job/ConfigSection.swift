@@ -33,7 +33,8 @@ enum ConfigSection {
             entry.append(("group_size", .number(JSONNumber(row.groupSize))))
             if let backbone = row.backboneBits {
                 entry.append(("backbone_bits", .number(JSONNumber(backbone))))
-                if settings.backboneCodebook != .scalar { entry.append(("backbone_codebook", .string(settings.backboneCodebook.rawValue))) }
+                let codebook = settings.layerSettings.codebook(for: layer.choice)
+                if codebook != .scalar { entry.append(("backbone_codebook", .string(codebook.rawValue))) }
             }
             entry.append(("dtype", .string(settings.outputType(forStored: layer.tensor.info.dtype).rawValue)))
             entry.append(("shape", .array([.number(JSONNumber(layer.rows)), .number(JSONNumber(layer.columns))])))

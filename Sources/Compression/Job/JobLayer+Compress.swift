@@ -16,7 +16,7 @@ extension JobLayer {
         let options = CompressionOptions(factorType: settings.outputType(forStored: info.dtype),
                                          calderaIterations: settings.calderaIterations, materializeDense: settings.materializeDense,
                                          incoherenceSeed: settings.incoherenceSeed(module: module, choice: choice),
-                                         backboneCodebook: settings.backboneCodebook)
+                                         backboneCodebook: settings.codebook(for: choice))
         let result: (compressed: CompressedMatrix, outputError: Double?)
         do {
             // Under `ulimit -v`, a layer that cannot fit is a sentence naming the limit, not

@@ -24,7 +24,7 @@ extension JobLayer {
             } else {
                 specs = float(module + ".weight", [m, n])
             }
-        case let .lowRank(rank, factorBits, groupSize, backboneBits):
+        case let .lowRank(rank, factorBits, groupSize, backboneBits, _):
             if settings.materializeDense { return float(module + ".weight", [m, n]) }
             if factorBits >= 16 {
                 specs = float(FactorNaming.firstFactor(module: module), [rank, n]) + float(FactorNaming.secondFactor(module: module), [m, rank])
@@ -32,7 +32,7 @@ extension JobLayer {
                 specs = quantized(FactorNaming.firstFactorPrefix(module: module), rows: rank, columns: n, bits: factorBits, groupSize: groupSize)
                     + quantized(FactorNaming.secondFactorPrefix(module: module), rows: rank, columns: m, bits: factorBits, groupSize: groupSize)
             }
-            if settings.backboneCodebook == .e8p, backboneBits != nil {
+            if settings.codebook(for: choice) == .e8p {
                 specs += E8PMatrix.specs(prefix: FactorNaming.backbonePrefix(module: module), rows: m, columns: n)
             } else if let backboneBits {
                 specs += quantized(FactorNaming.backbonePrefix(module: module), rows: m, columns: n, bits: backboneBits, groupSize: groupSize)

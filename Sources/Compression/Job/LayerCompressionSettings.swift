@@ -34,8 +34,17 @@ public struct LayerCompressionSettings: Sendable {
     /// ``Incoherence/layerSeed(module:)`` for a CALDERA choice when ``incoherence`` is on, else nil.
     /// The one rule for the compressor, the decoder of an in-memory result and `config.json`.
     func incoherenceSeed(module: String, choice: LayerChoice) -> UInt64? {
-        guard incoherence, case .lowRank(_, _, _, _?) = choice else { return nil }
+        guard incoherence, case .lowRank(_, _, _, _?, _) = choice else { return nil }
         return Incoherence.layerSeed(module: module)
+    }
+
+    /// The backbone codebook of a layer with `choice`: E8P when the plan chose it for the layer
+    /// (``Planning/LayerChoice/lowRank(rank:factorBits:groupSize:backboneBits:codebook:)``) or `--e8p`
+    /// asks for it, for a CALDERA choice; scalar otherwise. The one rule for the compressor, the
+    /// planned outputs, the decoder of an in-memory result and `config.json`.
+    public func codebook(for choice: LayerChoice) -> BackboneCodebook {
+        guard case let .lowRank(_, _, _, _?, codebook) = choice else { return .scalar }
+        return codebook == .e8p || backboneCodebook == .e8p ? .e8p : .scalar
     }
 
     /// The output type for a layer stored as `stored`: `factorType` when set, else

@@ -111,7 +111,7 @@ public struct Measurement: Equatable, Sendable {
         var quantized = 0
         for choice in choices {
             switch choice {
-            case .lowRank(let rank, _, _, _): ranks.append(rank)
+            case .lowRank(let rank, _, _, _, _): ranks.append(rank)
             case .dense(let bits?, _) where bits != 16: quantized += 1
             case .dense: break
             }

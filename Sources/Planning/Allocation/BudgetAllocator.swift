@@ -43,6 +43,8 @@ public struct BudgetAllocator: Sendable {
     public var groupSize: Int
     /// CALDERA backbone bits (2, 3, 4), or nil for plain factors.
     public var backboneBits: Int?
+    /// The codebook of those backbones (``PlanDefaults/backboneCodebook``).
+    public var backboneCodebook: BackboneCodebook = .scalar
     /// Factor bit widths the allocator may choose among, by matrix name, where the user allows it;
     /// a free matrix not named here uses ``factorBits``. Each such matrix takes, at the water level
     /// λ, the (rank, bits) minimising ε² + λ·cost over all allowed widths (or dense); the greedy
@@ -74,7 +76,7 @@ public struct BudgetAllocator: Sendable {
     /// Allocates ranks over `tensors` (the whole model). Compressible matrices without an entry in
     /// `constraints` are free with floor 0; non-compressible tensors are kept as stored. Every free
     /// matrix's floor is raised to ``minimumRank`` (computed from the uniform plan at the same target
-    /// for `50%u`), and the errors combine by ``objective`` (``AllocationObjective/squaredError``
+    /// for `50%u` and `auto`), and the errors combine by ``objective`` (``AllocationObjective/squaredError``
     /// for an error target).
     ///
     /// With a `lossModel` (a sensitivity profile's prediction), a size target is allocated for
@@ -156,16 +158,28 @@ public struct BudgetAllocator: Sendable {
             case .relativeError(let error): return figures.squaredError <= error * error * figures.squaredNorm * (1 + 1e-12)
             }
         }
-        // The minimum rank raises the user's floors (from the uniform plan at the same target for `50%u`).
+        // The minimum rank raises the user's floors (from the uniform plan at the same target for `50%u` and `auto`).
         let userFloors = free.map(\.floor)
         var layers = try freeLayers(floors: userFloors)
         let uniformFraction = minimumRank.needsUniformFraction
             ? try uniformPlan(tensors: tensors, layers: layers, fixedChoices: fixedChoices, target: target, meets: meets)?.fraction
             : nil
+        // What a size target leaves the free matrices, as a share of their dense size (how deep the cut is).
+        let costBudget: Int?
+        switch target {
+        case .parameters(let count): costBudget = count - fixedCost
+        case .bytes(let count): costBudget = count - fixedCost
+        case .bitsPerWeight(let bits): costBudget = BudgetAllocator.bytes(bitsPerWeight: bits, parameters: totalParameters) - fixedCost
+        default: costBudget = nil
+        }
+        let denseCost = layers.reduce(0) { $0 + $1.denseCost }
+        // `auto` rises towards the uniform rank only for a parameter target (where it was measured; bytes
+        // mix the cut with the bit widths) and without a loss model (a profile knows which matrices matter).
+        let budgetShare = lossModel != nil || measure != .parameters ? nil : costBudget.map { Double($0) / Double(max(denseCost, 1)) }
         let floors = try zip(free, userFloors).map { entry, floor -> Int in
             guard let (m, n) = entry.tensor.matrixShape else { return floor }
             let uniformRank = try uniformFraction.map { try RankRule.fraction($0).rank(tensor: entry.tensor.name, rows: m, columns: n, spectrum: nil) }
-            return max(floor, minimumRank.floor(rows: m, columns: n, uniformRank: uniformRank))
+            return max(floor, minimumRank.floor(rows: m, columns: n, uniformRank: uniformRank, budgetShare: budgetShare))
         }
         if floors != userFloors { layers = try freeLayers(floors: floors) }
 
@@ -198,13 +212,7 @@ public struct BudgetAllocator: Sendable {
             fillMoves = movesAbove
             multiplier = lagrangian.multiplier
         default:
-            var budget: Int
-            switch target {
-            case .parameters(let count): budget = count - fixedCost
-            case .bytes(let count): budget = count - fixedCost
-            case .bitsPerWeight(let bits): budget = BudgetAllocator.bytes(bitsPerWeight: bits, parameters: totalParameters) - fixedCost
-            default: budget = 0
-            }
+            var budget = costBudget ?? 0
             // A budget beyond anything the model can cost is the same as that bound; capping it
             // keeps the solver's sums far from overflow (a 3e12 bits target used to trap).
             budget = min(budget, BudgetAllocator.budgetCap)
@@ -251,6 +259,8 @@ public struct BudgetAllocator: Sendable {
                 better = uniform.totals.model.bytesAfter < totals.model.bytesAfter
             } else if let predicted, let uniformPredicted {
                 better = uniformPredicted < predicted
+            } else if minimumRank == .deepening, let budgetShare, MinimumRank.deepeningShare(budgetShare: budgetShare) >= 1 {
+                better = true  // `auto` at a cut this deep is the uniform plan (its floors already are).
             } else {
                 better = uniformProxyError < proxyError
             }

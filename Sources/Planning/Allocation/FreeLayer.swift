@@ -46,7 +46,8 @@ struct FreeLayer {
         self.errorWeight = errorWeight
         chains = try bits.map {
             try RankChain(tensor: tensor, spectrum: spectrum, floor: floor, measure: measure, factorBits: $0,
-                          groupSize: allocator.groupSize, backboneBits: allocator.backboneBits, errorWeight: errorWeight)
+                          groupSize: allocator.groupSize, backboneBits: allocator.backboneBits,
+                          codebook: allocator.backboneCodebook, errorWeight: errorWeight)
         }
         stride = min(m, n) + 1
         denseCost = chains[0].denseCost

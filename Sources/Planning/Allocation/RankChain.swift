@@ -23,14 +23,16 @@ struct RankChain {
     let factorBits: Int
     let groupSize: Int
     let backboneBits: Int?
+    let codebook: BackboneCodebook
     let backboneCost: Int
 
     /// `errorWeight`: the objective's weight wᵢ of this matrix's squared error.
     init(tensor: PlannedTensor, spectrum: Spectrum, floor: Int, measure: BudgetAllocator.Measure, factorBits: Int,
-         groupSize: Int, backboneBits: Int?, errorWeight: Double = 1) throws {
+         groupSize: Int, backboneBits: Int?, codebook: BackboneCodebook = .scalar, errorWeight: Double = 1) throws {
         guard let (m, n) = tensor.matrixShape else { throw PlanError.notAMatrix(tensor: tensor.name) }
+        let codebook = backboneBits == nil ? BackboneCodebook.scalar : codebook
         try LayerChoice.lowRank(rank: floor, factorBits: factorBits, groupSize: groupSize,
-                                backboneBits: backboneBits).validate(tensor: tensor.name, rows: m, columns: n)
+                                backboneBits: backboneBits, codebook: codebook).validate(tensor: tensor.name, rows: m, columns: n)
         rows = m
         columns = n
         self.floor = floor
@@ -38,10 +40,12 @@ struct RankChain {
         self.factorBits = factorBits
         self.groupSize = groupSize
         self.backboneBits = backboneBits
+        self.codebook = codebook
         singularValues = spectrum.singularValues
         tailEnergy = spectrum.tailEnergy
         energy = spectrum.tailEnergy[0]
-        let model = LayerEstimate.errorModel(rows: m, columns: n, factorBits: factorBits, groupSize: groupSize, backboneBits: backboneBits)
+        let model = LayerEstimate.errorModel(rows: m, columns: n, factorBits: factorBits, groupSize: groupSize,
+                                             backboneBits: backboneBits, codebook: codebook)
         alpha = model.residual * errorWeight
         noise = model.noise * errorWeight
         weight = (model.residual - model.noise) * errorWeight
@@ -53,7 +57,7 @@ struct RankChain {
         case .bytes:
             perRank = Double(GroupQuantization.bitsPerRank(rows: m, columns: n, bits: factorBits, groupSize: groupSize)) / 8
             denseCost = BreakEven.denseBytes(for: tensor, groupSize: groupSize)
-            backboneCost = backboneBits.map { GroupQuantization.denseBytes(rows: m, columns: n, bits: $0, groupSize: groupSize) } ?? 0
+            backboneCost = backboneBits.map { codebook.backboneBytes(rows: m, columns: n, bits: $0, groupSize: groupSize) } ?? 0
         }
         // Largest k ≤ s with cost(k) < dense (cost rises with k).
         var low = -1
@@ -111,6 +115,6 @@ struct RankChain {
 
     /// The choice of rank k.
     func choice(rank k: Int) -> LayerChoice {
-        .lowRank(rank: k, factorBits: factorBits, groupSize: groupSize, backboneBits: backboneBits)
+        .lowRank(rank: k, factorBits: factorBits, groupSize: groupSize, backboneBits: backboneBits, codebook: codebook)
     }
 }

@@ -38,7 +38,7 @@ public enum BreakEven {
 
     /// One sentence when `choice` is a rank at or past break-even for `tensor`, nil otherwise.
     public static func warning(tensor: PlannedTensor, choice: LayerChoice) -> String? {
-        guard case let .lowRank(rank, factorBits, groupSize, backboneBits) = choice, let (m, n) = tensor.matrixShape,
+        guard case let .lowRank(rank, factorBits, groupSize, backboneBits, _) = choice, let (m, n) = tensor.matrixShape,
               LayerChoice.supportedFactorBits.contains(factorBits) else { return nil }
         let first = BreakEven.rank(rows: m, columns: n, factorBits: factorBits, groupSize: groupSize)
         guard rank >= first else { return nil }

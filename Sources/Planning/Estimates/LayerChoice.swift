@@ -8,8 +8,10 @@ public enum LayerChoice: Sendable, Equatable, Hashable {
     /// with groups of `groupSize` along the input dimension.
     case dense(bits: Int? = nil, groupSize: Int = 128)
     /// `W ≈ A·B` (LoRD), or `W ≈ Q + A·B` (CALDERA) when `backboneBits` is set.
-    /// A is m×rank, B is rank×n, both at `factorBits`; Q is m×n at `backboneBits` ∈ {2, 3, 4}.
-    case lowRank(rank: Int, factorBits: Int = 16, groupSize: Int = 128, backboneBits: Int? = nil)
+    /// A is m×rank, B is rank×n, both at `factorBits`; Q is m×n at `backboneBits` ∈ {2, 3, 4},
+    /// quantized with `codebook` (E8P: 2 bits only, n a multiple of 8; ignored without a backbone).
+    case lowRank(rank: Int, factorBits: Int = 16, groupSize: Int = 128, backboneBits: Int? = nil,
+                 codebook: BackboneCodebook = .scalar)
 
     /// Bit widths a dense matrix or a factor may use.
     public static let supportedFactorBits: Set<Int> = [16, 8, 4, 3, 2]
@@ -30,7 +32,7 @@ public enum LayerChoice: Sendable, Equatable, Hashable {
 
     /// The rank of a low-rank choice, nil for dense.
     public var rank: Int? {
-        if case .lowRank(let rank, _, _, _) = self { return rank }
+        if case .lowRank(let rank, _, _, _, _) = self { return rank }
         return nil
     }
 
@@ -46,7 +48,7 @@ public enum LayerChoice: Sendable, Equatable, Hashable {
                 guard rows != nil else { throw PlanError.notAMatrix(tensor: tensor) }
                 if bits < 16, groupSize < 1 { throw PlanError.invalidGroupSize(tensor: tensor, groupSize: groupSize) }
             }
-        case let .lowRank(rank, factorBits, groupSize, backboneBits):
+        case let .lowRank(rank, factorBits, groupSize, backboneBits, codebook):
             guard let rows, let columns else { throw PlanError.notAMatrix(tensor: tensor) }
             if rank < 0 { throw PlanError.negativeRank(tensor: tensor, rank: rank) }
             if rank > min(rows, columns) {
@@ -57,6 +59,10 @@ public enum LayerChoice: Sendable, Equatable, Hashable {
             }
             if let backboneBits, !LayerChoice.supportedBackboneBits.contains(backboneBits) {
                 throw PlanError.unsupportedBackboneBits(tensor: tensor, bits: backboneBits)
+            }
+            if codebook == .e8p, let backboneBits {
+                guard backboneBits == 2 else { throw PlanError.e8pNeedsTwoBits(tensor: tensor, bits: backboneBits) }
+                guard columns % 8 == 0 else { throw PlanError.e8pNeedsMultipleOfEight(tensor: tensor, columns: columns) }
             }
             if (factorBits < 16 || backboneBits != nil), groupSize < 1 {
                 throw PlanError.invalidGroupSize(tensor: tensor, groupSize: groupSize)

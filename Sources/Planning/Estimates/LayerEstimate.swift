@@ -7,12 +7,13 @@
 ///   Scales and zero points are not parameters (they are counted in bytes).
 /// - **Bytes** (``GroupQuantization`` layout): before = stored bytes; dense at b bits
 ///   ⌈(m·n·b + 32·m·⌈n/g⌉)/8⌉ (no overhead at 16); factors ⌈(m·k·b + 32·k·⌈m/g⌉)/8⌉ +
-///   ⌈(k·n·b + 32·k·⌈n/g⌉)/8⌉; CALDERA adds the backbone as a dense m×n matrix at its bits.
+///   ⌈(k·n·b + 32·k·⌈n/g⌉)/8⌉; CALDERA adds the backbone as a dense m×n matrix at its bits, or
+///   with the E8P codebook 2·m·n/8 + 2·m (``BackboneCodebook/backboneBytes(rows:columns:bits:groupSize:)``).
 /// - **Average bits per weight** = bytes after · 8 / (m·n).
 /// - **Squared error** ε² = α·tail(k) + ν·(E − tail(k)), relative error √(ε²/E), with the
 ///   noise fractions c of ``GroupQuantization`` taken over the rows each tensor is grouped along:
 ///   c_A = c(b, m) for A (groups down its columns), c_B = c(b, n) for B, c_Q = c(b_Q, n) for a
-///   backbone, each ``GroupQuantization/noiseFraction(bits:length:groupSize:)`` at the group size.
+///   scalar backbone (``BackboneCodebook/e8pNoiseFraction`` for an E8P one), each ``GroupQuantization/noiseFraction(bits:length:groupSize:)`` at the group size.
 ///   - **Dense** at b < 16 bits: ε² = c(b, n)·E; at 16 bits or as stored: 0 (BF16 rounding of an
 ///     F32 original is ignored). Known even without a spectrum (relative error √c).
 ///   - **LoRD** (W ≈ A·B, A = U_k·√Σ_k, B = √Σ_k·V_kᵀ): α = 1, ν = c_f = c_A + c_B + c_A·c_B.
@@ -115,14 +116,15 @@ public struct LayerEstimate: Sendable, Equatable {
                 noiseSquaredError = energy == nil ? nil : 0
                 relativeError = 0
             }
-        case let .lowRank(rank, factorBits, groupSize, backboneBits):
+        case let .lowRank(rank, factorBits, groupSize, backboneBits, codebook):
             let (m, n) = shape!  // validated
-            let model = LayerEstimate.errorModel(rows: m, columns: n, factorBits: factorBits, groupSize: groupSize, backboneBits: backboneBits)
+            let model = LayerEstimate.errorModel(rows: m, columns: n, factorBits: factorBits, groupSize: groupSize,
+                                                 backboneBits: backboneBits, codebook: codebook)
             var bytes = GroupQuantization.factorBytes(rows: m, columns: n, rank: rank, bits: factorBits, groupSize: groupSize)
             var params = rank * (m + n)
             var flops = 2 * rank * (m + n)
             if let backboneBits {
-                bytes += GroupQuantization.denseBytes(rows: m, columns: n, bits: backboneBits, groupSize: groupSize)
+                bytes += codebook.backboneBytes(rows: m, columns: n, bits: backboneBits, groupSize: groupSize)
                 params += m * n
                 flops += 2 * m * n
             }
@@ -152,12 +154,12 @@ public struct LayerEstimate: Sendable, Equatable {
     /// α and ν of the error model ε² = α·tail(k) + ν·(E − tail(k)) for an m×n matrix: α = 1 and
     /// ν = c_f for plain factors; α = c_Q and ν = c_Q·c_f with a backbone (see the type's documentation).
     public static func errorModel(rows: Int, columns: Int, factorBits: Int, groupSize: Int,
-                                  backboneBits: Int?) -> (residual: Double, noise: Double) {
+                                  backboneBits: Int?, codebook: BackboneCodebook = .scalar) -> (residual: Double, noise: Double) {
         let cA = GroupQuantization.noiseFraction(bits: factorBits, length: rows, groupSize: groupSize)
         let cB = GroupQuantization.noiseFraction(bits: factorBits, length: columns, groupSize: groupSize)
         let factorNoise = cA + cB + cA * cB
         guard let backboneBits else { return (1, factorNoise) }
-        let cQ = GroupQuantization.noiseFraction(bits: backboneBits, length: columns, groupSize: groupSize)
+        let cQ = codebook.noiseFraction(bits: backboneBits, columns: columns, groupSize: groupSize)
         return (cQ, cQ * factorNoise)
     }
 

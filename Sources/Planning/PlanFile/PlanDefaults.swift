@@ -7,6 +7,8 @@ public struct PlanDefaults: Sendable, Equatable, Hashable {
     public var groupSize: Int
     /// CALDERA backbone bits (2, 3, 4), or nil for plain LoRD factors.
     public var backboneBits: Int?
+    /// How CALDERA backbones are quantized (plan file `"backbone_codebook"`, `plan --e8p`).
+    public var backboneCodebook: BackboneCodebook = .scalar
     /// How the allocator combines per-matrix errors (plan file `"objective"`).
     public var objective: AllocationObjective
     /// The allocator's least rank of a free matrix (plan file `"min_rank"`).

@@ -1,7 +1,7 @@
 extension PlanDocument {
     /// A plan stating `choices` explicitly, one override per matrix in natural name order (the
     /// explorer's save and `rankscope plan --out`):
-    /// - a low-rank choice → `rank` (with `bits`, `group_size`, `backbone_bits` where they differ from `defaults`);
+    /// - a low-rank choice → `rank` (with `bits`, `group_size`, `backbone_bits`, `backbone_codebook` where they differ from `defaults`);
     /// - a dense choice other than as-stored → `keep_dense` (with `dense_bits`, `group_size`);
     /// - kept as stored (`.dense(bits: nil, …)`, whatever its group size) → no override, unless `constraints` excludes, locks or floors the matrix;
     /// - `.locked` adds `"lock": true`, `.excluded` writes `"exclude": true`, `.free(floor: f > 0)` writes `floor`, and `.free`
@@ -17,11 +17,12 @@ extension PlanDocument {
             var settings = PlanSettings()
             let constraint = constraints[name]
             switch choices[name] ?? .keep {
-            case let .lowRank(rank, factorBits, groupSize, backboneBits):
+            case let .lowRank(rank, factorBits, groupSize, backboneBits, codebook):
                 settings.action = .rank(.exact(rank))
                 if factorBits != defaults.factorBits { settings.factorBits = factorBits }
                 if groupSize != defaults.groupSize { settings.groupSize = groupSize }
                 if backboneBits != defaults.backboneBits { settings.backboneBits = .some(backboneBits) }
+                if backboneBits != nil, codebook != defaults.backboneCodebook { settings.backboneCodebook = codebook }
             case let .dense(bits, groupSize):
                 if let bits {
                     settings.action = .keepDense

@@ -104,6 +104,7 @@ private struct MergedSettings {
     var factorBits: Int
     var groupSize: Int
     var backboneBits: Int?
+    var backboneCodebook: BackboneCodebook
     var denseBits: Int?
     var lock: Bool?
     var floor = 0
@@ -115,6 +116,7 @@ private struct MergedSettings {
         factorBits = defaults.factorBits
         groupSize = defaults.groupSize
         backboneBits = defaults.backboneBits
+        backboneCodebook = defaults.backboneCodebook
     }
 
     mutating func apply(_ settings: PlanSettings, from source: PlanSource) {
@@ -126,6 +128,7 @@ private struct MergedSettings {
         if let bits = settings.factorBits { factorBits = bits }
         if let size = settings.groupSize { groupSize = size }
         if let backbone = settings.backboneBits { backboneBits = backbone }
+        if let codebook = settings.backboneCodebook { backboneCodebook = codebook }
         if let bits = settings.denseBits { denseBits = bits }
         if let lock = settings.lock { self.lock = lock }
         if let allowed = settings.allowedBits { allowedBits = allowed }
@@ -162,7 +165,8 @@ private struct MergedSettings {
                 } catch PlanError.spectrumMissing where deferring {
                     (rank, isStandIn) = (0, true)
                 }
-                choice = .lowRank(rank: rank, factorBits: factorBits, groupSize: groupSize, backboneBits: backboneBits)
+                choice = .lowRank(rank: rank, factorBits: factorBits, groupSize: groupSize, backboneBits: backboneBits,
+                                  codebook: backboneBits == nil ? .scalar : backboneCodebook)
             } catch {
                 throw failure(actionSource, error)
             }

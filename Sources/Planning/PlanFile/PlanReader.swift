@@ -8,9 +8,9 @@ struct PlanReader {
 
     static let topKeys = ["format", "version", "checkpoint", "defaults", "target", "rules", "overrides"]
     static let checkpointKeys = ["path", "tensors", "parameters", "fingerprint"]
-    static let defaultsKeys = ["factor_bits", "group_size", "backbone_bits", "objective", "min_rank"]
+    static let defaultsKeys = ["factor_bits", "group_size", "backbone_bits", "backbone_codebook", "objective", "min_rank"]
     static let targetKeys = ["parameters", "bytes", "bits_per_weight", "relative_error"]
-    static let settingKeys = ["rank", "keep_dense", "exclude", "bits", "allow_bits", "group_size", "backbone_bits", "dense_bits", "lock", "floor"]
+    static let settingKeys = ["rank", "keep_dense", "exclude", "bits", "allow_bits", "group_size", "backbone_bits", "backbone_codebook", "dense_bits", "lock", "floor"]
     static let ruleKeys = ["match"] + settingKeys
     /// Most rules a plan may hold: applying them costs rules × matrices searches.
     static let maximumRules = 1000
@@ -98,6 +98,7 @@ struct PlanReader {
         if let bits = try factorBits(reader, "factor_bits") { defaults.factorBits = bits }
         if let size = try groupSize(reader) { defaults.groupSize = size }
         if let backbone = try backboneBits(reader) { defaults.backboneBits = backbone }
+        if let codebook = try backboneCodebook(reader) { defaults.backboneCodebook = codebook }
         if let name = try reader.string("objective") {
             guard let objective = AllocationObjective(name: name) else {
                 throw reader.error("objective", "\"objective\" \(JSONWriter.quoted(name)) is not one of "
@@ -108,7 +109,7 @@ struct PlanReader {
         if let value = reader.value("min_rank") {
             let text = value.intValue.map(String.init) ?? value.stringValue
             guard let text, let minimum = MinimumRank.parse(text) else {
-                throw reader.error("min_rank", "\"min_rank\" \(JSONWriter.string(value)) is not a minimum rank; write 16, \"10%\" (of full rank) or \"50%u\" (of the uniform rank)")
+                throw reader.error("min_rank", "\"min_rank\" \(JSONWriter.string(value)) is not a minimum rank; write 16, \"10%\" (of full rank), \"50%u\" (of the uniform rank) or \"auto\"")
             }
             defaults.minimumRank = minimum
         }
@@ -175,6 +176,7 @@ struct PlanReader {
         settings.allowedBits = try allowedBits(reader)
         settings.groupSize = try groupSize(reader)
         settings.backboneBits = try backboneBits(reader)
+        settings.backboneCodebook = try backboneCodebook(reader)
         settings.lock = try reader.bool("lock")
         if let floor = try reader.int("floor") {
             guard floor >= 0 else { throw reader.error("floor", "\"floor\" in \(reader.name) is \(floor); use 0 or more") }
@@ -230,6 +232,16 @@ struct PlanReader {
         guard let size = try reader.int("group_size") else { return nil }
         guard size >= 1 else { throw reader.error("group_size", "\"group_size\" in \(reader.name) is \(size); use 1 or more") }
         return size
+    }
+
+    /// nil when absent, else the named ``BackboneCodebook``.
+    private func backboneCodebook(_ reader: PlanObjectReader) throws -> BackboneCodebook? {
+        guard let name = try reader.string("backbone_codebook") else { return nil }
+        guard let codebook = BackboneCodebook(rawValue: name) else {
+            throw reader.error("backbone_codebook", "\"backbone_codebook\" \(JSONWriter.quoted(name)) in \(reader.name) is not one of "
+                               + BackboneCodebook.allCases.map { JSONWriter.quoted($0.rawValue) }.joined(separator: ", "))
+        }
+        return codebook
     }
 
     /// nil: absent; .some(nil): `null`; .some(b): b bits.

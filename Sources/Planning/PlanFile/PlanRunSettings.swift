@@ -46,6 +46,7 @@ public struct PlanRunSettings: Sendable {
     /// allows it (``ResolvedPlan/allowedBits``) and ``allowedBits``.
     public func allocator(for plan: ResolvedPlan) -> BudgetAllocator {
         var allocator = BudgetAllocator(factorBits: defaults.factorBits, groupSize: defaults.groupSize, backboneBits: defaults.backboneBits)
+        allocator.backboneCodebook = defaults.backboneCodebook
         allocator.allowedFactorBits = plan.allowedBits
         allocator.objective = defaults.objective
         allocator.minimumRank = defaults.minimumRank

@@ -12,6 +12,8 @@ public struct PlanSettings: Sendable, Equatable, Hashable {
     public var groupSize: Int?
     /// Backbone bits: `.some(nil)` (`"backbone_bits": null`) removes a backbone the defaults set.
     public var backboneBits: Int??
+    /// The backbone's codebook (`"backbone_codebook"`: `"scalar"` or `"e8p"`).
+    public var backboneCodebook: BackboneCodebook?
     /// Bits of a matrix kept dense (16, 8, 4, 3, 2); unset keeps the stored type.
     public var denseBits: Int?
     /// True: the allocator must not change the choice; false undoes an earlier lock.

@@ -2,7 +2,7 @@ import StrictJSON
 
 /// Writes a ``PlanDocument`` as the plan-file text: pretty-printed with two-space indents, keys
 /// in a fixed order (format, version, checkpoint, defaults, target, rules, overrides; inside a
-/// rule `match` first, then rank, keep_dense, exclude, bits, allow_bits, group_size, backbone_bits,
+/// rule `match` first, then rank, keep_dense, exclude, bits, allow_bits, group_size, backbone_bits, backbone_codebook,
 /// dense_bits, floor, lock), a final newline. The same plan always gives the same bytes.
 enum PlanWriter {
     static func bytes(of document: PlanDocument) -> [UInt8] {
@@ -20,11 +20,17 @@ enum PlanWriter {
             ])))
         }
         let defaults = document.defaults
-        top.append(key: "defaults", value: .object(JSONObject([
+        var defaultsObject = JSONObject([
             ("factor_bits", integer(defaults.factorBits)), ("group_size", integer(defaults.groupSize)),
             ("backbone_bits", defaults.backboneBits.map(integer) ?? .null),
-            ("objective", .string(defaults.objective.rawValue)), ("min_rank", minimumRank(defaults.minimumRank)),
-        ])))
+        ])
+        // Only when not the scalar default, so plans without E8P keep their bytes.
+        if defaults.backboneCodebook != .scalar {
+            defaultsObject.append(key: "backbone_codebook", value: .string(defaults.backboneCodebook.rawValue))
+        }
+        defaultsObject.append(key: "objective", value: .string(defaults.objective.rawValue))
+        defaultsObject.append(key: "min_rank", value: minimumRank(defaults.minimumRank))
+        top.append(key: "defaults", value: .object(defaultsObject))
         if let target = document.target { top.append(key: "target", value: .object(JSONObject([targetMember(target)]))) }
         top.append(key: "rules", value: .array(document.rules.map { rule in
             var object = JSONObject([("match", .string(rule.pattern))])
@@ -64,6 +70,7 @@ enum PlanWriter {
         if let allowed = settings.allowedBits { object.append(key: "allow_bits", value: .array(allowed.map(integer))) }
         if let size = settings.groupSize { object.append(key: "group_size", value: integer(size)) }
         if let backbone = settings.backboneBits { object.append(key: "backbone_bits", value: backbone.map(integer) ?? .null) }
+        if let codebook = settings.backboneCodebook { object.append(key: "backbone_codebook", value: .string(codebook.rawValue)) }
         if let bits = settings.denseBits { object.append(key: "dense_bits", value: integer(bits)) }
         if let floor = settings.floor { object.append(key: "floor", value: integer(floor)) }
         if let lock = settings.lock { object.append(key: "lock", value: .bool(lock)) }

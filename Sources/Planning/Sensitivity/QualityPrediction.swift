@@ -77,7 +77,7 @@ public struct QualityPrediction: MatrixLossModel {
         switch choice {
         case .dense(let bits, _):
             return bits == nil || bits == 16 ? 0 : nil
-        case let .lowRank(rank, factorBits, _, backboneBits):
+        case let .lowRank(rank, factorBits, _, backboneBits, _):
             guard backboneBits == nil, let tail = tails[matrix], let curve = curves[matrix]?[factorBits] else { return nil }
             let t = tail[min(max(rank, 0), tail.count - 1)]
             return curve.increase(atTail: t)

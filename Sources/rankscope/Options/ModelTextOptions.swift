@@ -31,11 +31,12 @@ struct ModelTextOptions<Command: ModelTextCommand>: ParsableArguments {
     @Option(help: ArgumentHelp(Command.textDefaults.textHelp, valueName: "file"))
     var text: String
 
-    @Option(help: ArgumentHelp(Command.textDefaults.sequenceLengthHelp))
-    var seqLen: Int = Command.textDefaults.sequenceLength
+    @OptionGroup var window: TextWindowOptions<Command>
 
-    @Option(help: ArgumentHelp(Command.textDefaults.maximumTokensHelp))
-    var maxTokens: Int?
+    /// `--seq-len`.
+    var seqLen: Int { window.seqLen }
+    /// `--max-tokens` as given.
+    var maxTokens: Int? { window.maxTokens }
 
     /// `--max-tokens`, or the command's default (nil when the command decides by the model).
     var tokenLimit: Int? { maxTokens ?? Command.textDefaults.maximumTokens }

@@ -36,6 +36,8 @@ struct EvalReport: Encodable {
     var original: Figures
     var candidate: Figures?
     var agreement: Agreement?
+    /// With `--sensitivity`: what the profile predicts for the plan (as `plan --json`'s `prediction`).
+    var prediction: PredictionReport?
 
     /// The plain-text report.
     func lines() -> [String] {

@@ -64,13 +64,17 @@ struct PlanReport: ReportObject {
         let denseBits: Int?
         let groupSize: Int
         let backboneBits: Int?
+        /// `"e8p"` for an E8P backbone; absent for a scalar one or none.
+        let backboneCodebook: String?
 
         init(_ choice: LayerChoice) {
             switch choice {
             case let .dense(bits, groupSize):
                 (kind, rank, factorBits, denseBits, self.groupSize, backboneBits) = ("dense", nil, nil, bits, groupSize, nil)
-            case let .lowRank(rank, factorBits, groupSize, backboneBits):
+                backboneCodebook = nil
+            case let .lowRank(rank, factorBits, groupSize, backboneBits, codebook):
                 (kind, self.rank, self.factorBits, denseBits, self.groupSize, self.backboneBits) = ("low_rank", rank, factorBits, nil, groupSize, backboneBits)
+                backboneCodebook = backboneBits != nil && codebook != .scalar ? codebook.rawValue : nil
             }
         }
     }
