@@ -33,6 +33,13 @@ extension TransformerModel {
     /// With `start` (the residual stream of these same windows as a block begins, see
     /// ``BlockState``), only the blocks from there on run.
     public func negativeLogLikelihood(windows: [[Int]], from start: BlockState? = nil) throws -> (total: Double, predicted: Int) {
+        let losses = try tokenNegativeLogLikelihoods(windows: windows, from: start)
+        return (losses.reduce(0, +), losses.count)
+    }
+
+    /// The negative log-likelihood (natural log, float64) of every token after the first in each
+    /// window, in order (window by window): what ``negativeLogLikelihood(windows:from:)`` sums.
+    public func tokenNegativeLogLikelihoods(windows: [[Int]], from start: BlockState? = nil) throws -> [Double] {
         try requireCausal("perplexity")
         let hidden = try finalHidden(windows, from: start)
         let head = linears["lm_head"]!
@@ -43,7 +50,8 @@ extension TransformerModel {
             if !window.isEmpty { targets.append(-1) }
         }
         let chunk = FloatBuffer(count: Self.logitRowsPerChunk * vocabulary)
-        var total = 0.0, predicted = 0
+        var losses: [Double] = []
+        losses.reserveCapacity(targets.count)
         var row = 0
         while row < targets.count {
             let count = min(Self.logitRowsPerChunk, targets.count - row)
@@ -56,12 +64,11 @@ extension TransformerModel {
                 for j in 0..<vocabulary { sum += exp(Double(line[j] - maximum)) }
                 let target = targets[row + r]
                 guard target < vocabulary else { throw ModelRuntimeError.tokenOutOfRange(id: target, vocabularySize: vocabulary) }
-                total += log(sum) + Double(maximum) - Double(line[target])
-                predicted += 1
+                losses.append(log(sum) + Double(maximum) - Double(line[target]))
             }
             row += count
         }
-        return (total, predicted)
+        return losses
     }
 
     /// Sentence embeddings as sentence-transformers computes them: the mean of each sentence's

@@ -19,6 +19,9 @@ enum SensitivityOption {
                 throw PlanOptions.Failure("\(profilePath) was measured on another checkpoint: its \(matrix.name) is \(matrix.rows)×\(matrix.columns), \(checkpointPath)'s is \(shape.rows)×\(shape.columns)")
             }
         }
+        if profile.version < 2 {
+            Termination.printError("rankscope: note: \(profilePath) is a version-\(profile.version) profile without standard errors; its probes are taken as exact, without shrinkage. Measure it again with `rankscope sensitivity` for noise-aware predictions.")
+        }
         return profile
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Planning
 import PythonOracle
 import XCTest
 
@@ -42,27 +43,33 @@ final class SensitivityCommandTests: XCTestCase {
         XCTAssertGreaterThan(together, 0)
         XCTAssertNotEqual(together, sum, accuracy: 1e-3)
 
-        // The plan of the joint probe's ranks: the rule fitted to that one probe predicts it exactly,
-        // and eval on the same text measures the same cosine.
+        // The plan of the joint probe's ranks: the prediction adds the shrunk increases (ProbeShrinkage)
+        // and combines them by the rule fitted to the joint probe; eval on the same text measures the joint cosine.
+        let read = try SensitivityProfile.load(path: out)
+        XCTAssertTrue(read.hasStandardErrors)
+        let shrunk = ProbeShrinkage.increases(of: read).values.map { $0[0] }
+        let shrunkSum = shrunk.reduce(0, +)
+        let combined = QualityPrediction.combination(read).combine(shrunk)
+        XCTAssertGreaterThan(combined, 0)
         let plan = folder + "/plan.json"
         try #"{"format": "rankscope-plan", "version": 1, "rules": [{"match": "^encoder", "rank": 96}]}"#.write(toFile: plan, atomically: true, encoding: .utf8)
         let planned = try Harness.rankscope(["plan", model.path, "--plan", plan, "--sensitivity", out], cacheHome: cache)
         XCTAssertEqual(planned.status, 0, planned.stderr)
-        XCTAssertTrue(planned.stdout.contains(String(format: "fitted to its joint probes; added: %.4f)", sum)), "\(sum) " + planned.stdout)
-        XCTAssertTrue(planned.stdout.contains(String(format: "embedding cosine to the original %.4f (1 − the matrices' combined increase %.4f)", 1 - together, together)),
-                      "\(together) " + planned.stdout)
+        XCTAssertTrue(planned.stdout.contains(String(format: "fitted to its joint probes; added: %.4f)", shrunkSum)), "\(shrunkSum) " + planned.stdout)
+        XCTAssertTrue(planned.stdout.contains(String(format: "embedding cosine to the original %.4f (1 − the matrices' combined increase %.4f)", 1 - combined, combined)),
+                      "\(combined) " + planned.stdout)
         let planJSON = try Harness.rankscope(["plan", model.path, "--plan", plan, "--sensitivity", out, "--json"], cacheHome: cache)
         XCTAssertEqual(planJSON.status, 0, planJSON.stderr)
         let predicted = try XCTUnwrap((try Harness.json(planJSON.stdout) as? [String: Any])?["prediction"] as? [String: Any])
         XCTAssertEqual(predicted["metric"] as? String, "one_minus_embedding_cosine")
         let figures = try XCTUnwrap(predicted["plan"] as? [String: Any])
-        XCTAssertEqual(try XCTUnwrap(figures["loss_increase"] as? Double), together, accuracy: 1e-6)
-        XCTAssertEqual(try XCTUnwrap(figures["additive_loss_increase"] as? Double), sum, accuracy: 1e-9)
-        XCTAssertEqual(try XCTUnwrap(figures["embedding_cosine"] as? Double), 1 - together, accuracy: 1e-6)
+        XCTAssertEqual(try XCTUnwrap(figures["loss_increase"] as? Double), combined, accuracy: 1e-6)
+        XCTAssertEqual(try XCTUnwrap(figures["additive_loss_increase"] as? Double), shrunkSum, accuracy: 1e-9)
+        XCTAssertEqual(try XCTUnwrap(figures["embedding_cosine"] as? Double), 1 - combined, accuracy: 1e-6)
         XCTAssertNil(predicted["uniform"] as? [String: Any], "no target, no uniform plan")
         let evaluated = try Harness.rankscope(["eval", model.path, "--text", text, "--plan", plan, "--sensitivity", out], cacheHome: cache)
         XCTAssertEqual(evaluated.status, 0, evaluated.stderr)
-        XCTAssertTrue(evaluated.stdout.contains(String(format: "predicted mean embedding cosine %.4f, measured %.4f", 1 - together, 1 - together)), evaluated.stdout)
+        XCTAssertTrue(evaluated.stdout.contains(String(format: "predicted mean embedding cosine %.4f, measured %.4f", 1 - combined, 1 - together)), evaluated.stdout)
         let stranger = try Harness.rankscope(["plan", try TestModels.folder(TestModels.smolLM2).path, "--sensitivity", out], cacheHome: cache)
         XCTAssertEqual(stranger.status, 1)
         XCTAssertTrue(stranger.stderr.contains("was measured on another checkpoint"), stranger.stderr)

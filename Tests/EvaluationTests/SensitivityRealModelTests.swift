@@ -43,6 +43,9 @@ final class SensitivityRealModelTests: XCTestCase {
             for point in probes.points {
                 XCTAssertEqual(point.tailEnergy, tails[point.rank])
                 XCTAssertEqual(point.lossIncrease, point.loss - probe.originalLoss, accuracy: 1e-12)
+                // Paired differences over several blocks (4 blocks of tokens, or 6 sentences): a positive standard error.
+                let error = try XCTUnwrap(point.lossIncreaseStandardError, spectrum.tensorName)
+                XCTAssertGreaterThan(error, 0, spectrum.tensorName)
             }
             XCTAssertGreaterThan(probes.points[1].lossIncrease, probes.points[0].lossIncrease, spectrum.tensorName)
             XCTAssertGreaterThan(probes.points[1].lossIncrease, 0, spectrum.tensorName)

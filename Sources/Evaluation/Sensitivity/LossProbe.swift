@@ -29,6 +29,18 @@ public final class LossProbe {
     private let batches: [[[Int]]]
     private var states: [[BlockState]] = []
     private var originalEmbeddings: [[[Float]]] = []
+    /// The original's per-token losses of each batch, one array per window (causal LMs).
+    private var originalTokenLosses: [[[Double]]] = []
+
+    /// A probe's loss and the standard error of its increase over the original
+    /// (``Planning/PairedStandardError``: per-token differences in blocks of 16 inside each
+    /// window for causal LMs, per-sentence values for encoders).
+    public struct Measured: Sendable {
+        /// The model's loss.
+        public let loss: Double
+        /// The standard error of `loss − originalLoss` (nil with fewer than two blocks).
+        public let standardError: Double?
+    }
 
     /// Runs the original model over `input` once, recording what the probes reuse (memory:
     /// `(layers + 1) × tokens × hidden` floats).
@@ -47,9 +59,10 @@ public final class LossProbe {
         for batch in batches {
             switch metric {
             case .nextTokenLoss:
-                let (part, recorded) = try model.recordingBlockStates { try model.negativeLogLikelihood(windows: batch) }
-                total += part.total
-                predicted += part.predicted
+                let (losses, recorded) = try model.recordingBlockStates { try model.tokenNegativeLogLikelihoods(windows: batch) }
+                total += losses.reduce(0, +)
+                predicted += losses.count
+                originalTokenLosses.append(Self.split(losses, windows: batch))
                 states.append(recorded)
             case .oneMinusEmbeddingCosine:
                 let (embeddings, recorded) = try model.recordingBlockStates { try model.sentenceEmbeddings(batch, normalize: true) }
@@ -70,6 +83,11 @@ public final class LossProbe {
     /// layer as it is), running each batch from the earliest replaced block on; the original
     /// layers are back afterwards.
     public func loss(replacing replacements: [String: any LinearOperator]) throws -> Double {
+        try measure(replacing: replacements).loss
+    }
+
+    /// ``loss(replacing:)`` with the standard error of the increase (see ``Measured``).
+    public func measure(replacing replacements: [String: any LinearOperator]) throws -> Measured {
         var originals: [String: any LinearOperator] = [:]
         var block = Int.max
         for module in replacements.keys {
@@ -82,19 +100,37 @@ public final class LossProbe {
         defer { for (module, original) in originals { try? model.replaceLinear(module, with: original) } }
         for (module, replacement) in replacements { try model.replaceLinear(module, with: replacement) }
         var total = 0.0, count = 0
+        var differences: [[Double]] = []
         for (index, batch) in batches.enumerated() {
             let start = states[index].first { $0.block == block }
             switch metric {
             case .nextTokenLoss:
-                let part = try model.negativeLogLikelihood(windows: batch, from: start)
-                total += part.total
-                count += part.predicted
+                let losses = try model.tokenNegativeLogLikelihoods(windows: batch, from: start)
+                total += losses.reduce(0, +)
+                count += losses.count
+                for (probed, original) in zip(Self.split(losses, windows: batch), originalTokenLosses[index]) {
+                    differences.append(zip(probed, original).map { $0 - $1 })
+                }
             case .oneMinusEmbeddingCosine:
                 let embeddings = try model.sentenceEmbeddings(batch, normalize: true, from: start)
-                for (a, b) in zip(originalEmbeddings[index], embeddings) { total += 1 - EmbeddingComparison.cosine(a, b) }
+                for (a, b) in zip(originalEmbeddings[index], embeddings) {
+                    let value = 1 - EmbeddingComparison.cosine(a, b)
+                    total += value
+                    differences.append([value])
+                }
                 count += batch.count
             }
         }
-        return total / Double(max(count, 1))
+        return Measured(loss: total / Double(max(count, 1)), standardError: PairedStandardError.estimate(differences).standardError)
+    }
+
+    /// `losses` of a batch cut per window (each window scores all its tokens but the first).
+    private static func split(_ losses: [Double], windows: [[Int]]) -> [[Double]] {
+        var start = 0
+        return windows.map { window in
+            let end = min(losses.count, start + max(0, window.count - 1))
+            defer { start = end }
+            return Array(losses[start..<end])
+        }
     }
 }

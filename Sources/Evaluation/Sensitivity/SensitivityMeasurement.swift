@@ -75,9 +75,10 @@ public struct SensitivityMeasurement {
                                                                     settings: settings, isCancelled: isCancelled)
                 let layer = decoded.layers[matrix.module]!
                 let replacement = layer.linearOperator(storedTransposed: probe.model.storesWeightTransposed(matrix.module))
-                let loss = try probe.loss(replacing: matrix.module, with: replacement)
+                let measured = try probe.measure(replacing: [matrix.module: replacement])
                 points.append(SensitivityProfile.Point(rank: rank, factorBits: width, tailEnergy: tails[min(rank, tails.count - 1)],
-                                                       loss: loss, lossIncrease: loss - probe.originalLoss))
+                                                       loss: measured.loss, lossIncrease: measured.loss - probe.originalLoss,
+                                                       lossIncreaseStandardError: measured.standardError))
                 progress()
             }
         }

@@ -4,7 +4,7 @@ import Foundation
 /// spectrum: the ``MatrixLossModel`` a quality allocator and the plan figures use.
 ///
 /// **Per matrix**: a low-rank choice at rank k reads the matrix's ``SensitivityCurve`` (its probes
-/// at the choice's factor bits) at the spectrum's relative tail energy `t(k)`. Give the spectra of
+/// at the choice's factor bits, each shrunk toward its role's prior by ``ProbeShrinkage``) at the spectrum's relative tail energy `t(k)`. Give the spectra of
 /// the kind the profile was measured with (data-aware ones for a profile made with `--stats`).
 /// A matrix kept as stored (or dense at 16 bits) adds 0, as does a matrix the runtime does not
 /// use; a matrix without probes or spectrum, a choice at factor bits that were not probed, dense
@@ -31,14 +31,15 @@ public struct QualityPrediction: MatrixLossModel {
         unused = Set(profile.unused)
         var tails: [String: [Double]] = [:]
         var curves: [String: [Int: SensitivityCurve]] = [:]
+        let shrunk = ProbeShrinkage.increases(of: profile)
         for matrix in profile.matrices {
             guard let values = singularValues[matrix.name], !values.isEmpty else { continue }
             let tail = SensitivityCurve.relativeTails(values)
             tails[matrix.name] = tail
             let bits = Set(matrix.points.map(\.factorBits))
             curves[matrix.name] = Dictionary(uniqueKeysWithValues: bits.map { width in
-                (width, SensitivityCurve(measured: matrix.points.filter { $0.factorBits == width }.map { point in
-                    (tail[min(max(point.rank, 0), values.count)], point.lossIncrease)
+                (width, SensitivityCurve(measured: zip(matrix.points, shrunk[matrix.name]!).filter { $0.0.factorBits == width }.map { point, increase in
+                    (tail[min(max(point.rank, 0), values.count)], increase)
                 }))
             })
         }
@@ -50,10 +51,11 @@ public struct QualityPrediction: MatrixLossModel {
     /// The rule fitted to `profile`'s joint probes: each probe's matrices at their own measured
     /// point at the probe's rank (no spectrum needed), against the measured joint increase.
     public static func combination(_ profile: SensitivityProfile) -> LossCombination {
+        let shrunk = ProbeShrinkage.increases(of: profile)
         let probes = (profile.joint ?? []).compactMap { joint -> (increases: [Double], measured: Double)? in
             let increases = profile.matrices.compactMap { matrix -> Double? in
                 let rank = SensitivityProfile.probeRank(fraction: joint.rankFraction, fullRank: min(matrix.rows, matrix.columns))
-                return matrix.points.first { $0.rank == rank && $0.factorBits == joint.factorBits }.map { max(0, $0.lossIncrease) }
+                return matrix.points.firstIndex { $0.rank == rank && $0.factorBits == joint.factorBits }.map { max(0, shrunk[matrix.name]![$0]) }
             }
             return increases.count == profile.matrices.count ? (increases, joint.lossIncrease) : nil
         }

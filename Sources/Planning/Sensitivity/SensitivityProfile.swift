@@ -12,8 +12,11 @@ import Foundation
 public struct SensitivityProfile: Codable, Sendable, Equatable {
     /// The file format's name.
     public static let format = "rankscope-sensitivity"
-    /// The layout's version.
-    public static let version = 1
+    /// The layout's version written: 2 adds each probe's `loss_increase_std_error`. Version 1
+    /// (no standard errors: its probes are taken as exact) is still read.
+    public static let version = 2
+    /// The versions read.
+    public static let readableVersions: Set<Int> = [1, 2]
 
     /// Which loss was measured.
     public enum Metric: String, Codable, Sendable {
@@ -95,18 +98,23 @@ public struct SensitivityProfile: Codable, Sendable, Equatable {
         public var loss: Double
         /// `loss − originalLoss`.
         public var lossIncrease: Double
+        /// The standard error of `lossIncrease` (``PairedStandardError``); nil in version-1
+        /// profiles and with too few tokens or sentences to estimate it.
+        public var lossIncreaseStandardError: Double?
 
         enum CodingKeys: String, CodingKey {
             case rank, factorBits = "factor_bits", tailEnergy = "tail_energy", loss, lossIncrease = "loss_increase"
+            case lossIncreaseStandardError = "loss_increase_std_error"
         }
 
         /// One measurement.
-        public init(rank: Int, factorBits: Int, tailEnergy: Double, loss: Double, lossIncrease: Double) {
+        public init(rank: Int, factorBits: Int, tailEnergy: Double, loss: Double, lossIncrease: Double, lossIncreaseStandardError: Double? = nil) {
             self.rank = rank
             self.factorBits = factorBits
             self.tailEnergy = tailEnergy
             self.loss = loss
             self.lossIncrease = lossIncrease
+            self.lossIncreaseStandardError = lossIncreaseStandardError
         }
     }
 
@@ -202,6 +210,12 @@ public struct SensitivityProfile: Codable, Sendable, Equatable {
         self.joint = joint
     }
 
+    /// Whether any probe carries a standard error (false for version-1 profiles, whose probes are
+    /// taken as exact by the shrinkage of ``ProbeShrinkage``).
+    public var hasStandardErrors: Bool {
+        matrices.contains { $0.points.contains { $0.lossIncreaseStandardError != nil } }
+    }
+
     /// The probes of `name`, if measured.
     public func probes(of name: String) -> MatrixProbes? {
         matrices.first { $0.name == name }
@@ -231,8 +245,8 @@ public struct SensitivityProfile: Codable, Sendable, Equatable {
             guard object["format"] as? String == format else {
                 throw SensitivityProfileError(path: path, problem: "is not a rankscope sensitivity profile (its \"format\" must be \"\(format)\")")
             }
-            guard object["version"] as? Int == version else {
-                throw SensitivityProfileError(path: path, problem: "is a sensitivity profile of another version (this rankscope reads version \(version))")
+            guard let read = object["version"] as? Int, readableVersions.contains(read) else {
+                throw SensitivityProfileError(path: path, problem: "is a sensitivity profile of another version (this rankscope reads versions 1 and \(version))")
             }
         }
         do {
