@@ -84,6 +84,10 @@ final class E8PBytesPredictCompressTests: CompressTestCase {
         let entry = try XCTUnwrap(((config["rankscope"] as? [String: Any])?["layers"] as? [String: Any])?["model.layers.1.mlp.up_proj"] as? [String: Any])
         XCTAssertEqual(entry["backbone_codebook"] as? String, "e8p")
         let bits = Double(factors + lattice) * 8 / Double(m * n)
+        // `plan --e8p` is 2 bits per weight: another backbone width is one sentence and a non-zero exit.
+        let refused = try Harness.rankscope(["plan", input, "--plan", plan, "--e8p", "--backbone-bits", "3"], cacheHome: cache)
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.contains("--e8p is a 2-bit codebook"), refused.stderr)
         print(String(format: "E8P layer %d×%d rank %d: %d bytes planned = written = formula, %.3f bits/weight; total_size %d", m, n, k, factors + lattice, bits, totalSize))
     }
 }
