@@ -49,9 +49,9 @@ extension ExplorerFormat {
         return "≈" + String(format: "%.0f%%", percent)
     }
 
-    /// `≈512`, `≈2k`: an estimated rank (an upper bound) in four cells.
+    /// `≈512`, `≈2k` (thousands to the nearest): an estimated rank (an upper bound) in four cells.
     static func estimatedCount(_ value: Int) -> String {
-        value < 1000 ? "≈\(value)" : "≈\((value + 999) / 1000)k"
+        value < 1000 ? "≈\(value)" : "≈\((value + 500) / 1000)k"
     }
 
     /// A group's error: ``percent(_:)``, or ``estimatedPercent(_:)`` when some of its errors come

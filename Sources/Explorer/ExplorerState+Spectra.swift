@@ -66,7 +66,7 @@ extension ExplorerState {
         spectra[kind]?.statuses[i] = .estimated(spectrum)
         if kind == spectrumKind, sort == .error || sort == .energyRank { rebuildRows() }
         if statusText.hasPrefix("Computing spectra"), quitDialog == nil, prompt == nil {
-            announce("≈ marks estimates (errors are upper bounds) until exact spectra land. (? for help)", tone: .info)
+            announce("≈ marks estimates (upper bounds) until exact ones land.", tone: .info)
         }
     }
 

@@ -185,7 +185,9 @@ public enum ExplorerView {
         if let (done, total, what) = statusProgress(state) {
             let split = area.columns([.remainder, .fixed(min(24, area.width / 3))], spacing: 1)
             textArea = split[0]
-            Gauge(ratio: Double(done) / Double(total), label: what + "\(done)/\(total)",
+            // The counts matter most: a label too long for the gauge drops its words.
+            let label = what.count + "\(done)/\(total)".count <= split[1].width ? what + "\(done)/\(total)" : "\(done)/\(total)"
+            Gauge(ratio: Double(done) / Double(total), label: label,
                   barStyle: state.styles.ok, labelStyle: state.styles.text.bolded).render(into: &buffer, area: split[1])
         }
         buffer.write(state.statusText, at: Position(x: textArea.x, y: textArea.y),

@@ -49,7 +49,7 @@ final class ExplorerEstimateTests: XCTestCase {
         let (estimates, exact) = Self.events(state)
         for event in estimates { state.receive(event, completed: 0, total: 4) }
         XCTAssertEqual(state.progress.completed, 0, "estimates are not counted as done")
-        XCTAssertTrue(state.statusText.hasPrefix("≈ marks estimates"), state.statusText)
+        XCTAssertEqual(state.statusText, "≈ marks estimates (upper bounds) until exact ones land.")
         // Rank 3 on block 0's up_proj (the first row).
         state.reduce(.typeRank)
         for character in "3" { state.press(.character(character)) }
