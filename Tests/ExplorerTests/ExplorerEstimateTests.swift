@@ -81,6 +81,12 @@ final class ExplorerEstimateTests: XCTestCase {
                                           F.percent((F.tail(3) / (2 * F.energy)).squareRoot())))
         XCTAssertTrue(lines[1].contains("err ") && !lines[1].contains("≈"), lines[1])
         XCTAssertTrue(lines[23].hasSuffix("≈ exact 1/4"), "other rows still estimated: \(lines[23])")
+        // The budget waits for the exact spectra of the rows still estimated.
+        var budget = state
+        budget.reduce(.budget)
+        for character in "1K" { budget.press(.character(character)) }
+        budget.press(.enter)
+        XCTAssertEqual(budget.budgetPanel?.outcome, ["3 spectra are still computing; try again when the gauge is full."])
         // A late estimate never replaces an exact spectrum.
         state.receive(estimates[0], completed: 1, total: 4)
         XCTAssertFalse(state.statuses[0].isEstimate)
