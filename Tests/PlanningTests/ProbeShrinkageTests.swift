@@ -108,59 +108,6 @@ final class ProbeShrinkageTests: XCTestCase {
         XCTAssertTrue(profile.hasStandardErrors)
     }
 
-    /// Probes that measured decreases set the noise scale: their standard errors read as too small
-    /// by c = √(mean z²) over them; with fewer than the minimum, or z² below 1, c = 1.
-    func testDecreasesSetTheNoiseScale() throws {
-        func profile(_ increases: [Double], error: Double) -> SensitivityProfile {
-            SensitivityProfile(metric: .nextTokenLoss, originalLoss: 0, seconds: 1, settings: settings(), unused: [],
-                               matrices: increases.enumerated().map { block, increase in
-                                   .init(name: "l.\(block).q.weight", rows: 4, columns: 4,
-                                         points: [.init(rank: 2, factorBits: 16, tailEnergy: 0.5, loss: increase, lossIncrease: increase,
-                                                        lossIncreaseStandardError: error)])
-                               })
-        }
-        let negatives = [-0.2, -0.1, -0.2, -0.3, -0.1, -0.2, -0.2, -0.1]   // z = −2, −1, …: mean z² = 3.5
-        XCTAssertEqual(ProbeShrinkage.noiseScaleSquared(of: profile(negatives + [0.5, 0.4], error: 0.1)), 3.5, accuracy: 1e-12)
-        XCTAssertEqual(ProbeShrinkage.noiseScaleSquared(of: profile(Array(negatives.prefix(7)) + [0.5], error: 0.1)), 1, "too few decreases")
-        XCTAssertEqual(ProbeShrinkage.noiseScaleSquared(of: profile(negatives, error: 1)), 1, "decreases within their errors")
-    }
-
-    /// A role whose probes are all noise around zero (or below) is pulled toward the other roles'
-    /// sensitivity, and no estimate is negative: the posterior of an increase is truncated at 0.
-    func testANoiseOnlyRoleIsPooledTowardTheOthersAndNothingIsNegative() throws {
-        var normal = Normal(state: 11)
-        var matrices: [SensitivityProfile.MatrixProbes] = []
-        for block in 0..<20 {
-            for (role, beta, error) in [("q_proj", 1.0, 0.02), ("k_proj", 1.2, 0.02), ("v_proj", 0.8, 0.02), ("gate_proj", 0.9, 0.3)] {
-                let tail = 0.1, exact = beta * tail
-                // gate_proj: measured far below its truth, all within its (large) noise.
-                let measured = role == "gate_proj" ? -0.05 + 0.05 * normal.next() : exact + error * normal.next()
-                matrices.append(.init(name: "model.layers.\(block).\(role).weight", rows: 16, columns: 16, points: [
-                    .init(rank: 8, factorBits: 16, tailEnergy: tail, loss: 3 + measured, lossIncrease: measured, lossIncreaseStandardError: error),
-                ]))
-            }
-        }
-        let profile = SensitivityProfile(metric: .nextTokenLoss, originalLoss: 3, seconds: 1, settings: settings(), unused: [], matrices: matrices)
-        let shrunk = ProbeShrinkage.increases(of: profile)
-        XCTAssertTrue(shrunk.values.allSatisfy { $0.allSatisfy { $0 >= 0 } }, "\(shrunk)")
-        let gate = matrices.filter { $0.name.contains("gate_proj") }.map { shrunk[$0.name]![0] }
-        let gateMean = gate.reduce(0, +) / Double(gate.count)
-        XCTAssertGreaterThan(gateMean, 0.05, "the noise-only role reads about the others' 0.1, not free")
-        XCTAssertLessThan(gateMean, 0.15)
-        let q = matrices.filter { $0.name.contains("q_proj") }.map { shrunk[$0.name]![0] }
-        XCTAssertEqual(q.reduce(0, +) / Double(q.count), 0.1, accuracy: 0.01, "precise roles keep their own level")
-    }
-
-    /// The positive part of a normal: its mean is above both 0 and the normal's mean.
-    func testPositiveMean() {
-        XCTAssertEqual(ProbeShrinkage.positiveMean(0.3, deviation: 0), 0.3)
-        XCTAssertEqual(ProbeShrinkage.positiveMean(-0.3, deviation: 0), 0)
-        XCTAssertEqual(ProbeShrinkage.positiveMean(0, deviation: 1), (2 / Double.pi).squareRoot(), accuracy: 1e-12)
-        XCTAssertEqual(ProbeShrinkage.positiveMean(5, deviation: 0.1), 5, accuracy: 1e-9)
-        XCTAssertGreaterThan(ProbeShrinkage.positiveMean(-50, deviation: 1), 0)
-        XCTAssertLessThan(ProbeShrinkage.positiveMean(-50, deviation: 1), 0.03)
-    }
-
     /// The curves of ``QualityPrediction`` read the shrunk increases.
     func testPredictionReadsShrunkIncreases() throws {
         let points = { (increase: Double) -> [SensitivityProfile.Point] in
