@@ -159,6 +159,19 @@ public struct PowerLawFit: Sendable, Equatable, Codable {
     private struct Reference {
         var x = Double.nan
         var term = Double.nan
+
+        /// n·exp(x) lies in [low, high] (nil when x is too far from this reference, or there
+        /// is none): with δ = x − x_ref, e^δ = 1 + δ + δ²/2 + δ³/6 + e^ξ·δ⁴/24 for some ξ
+        /// between 0 and δ, so for |δ| < ½ it lies in [P₃(δ), P₃(δ) + 0.0688·δ⁴] (e^½/24 < 0.0688).
+        @inline(__always)
+        func scaledBounds(_ x: Double, n: Double) -> (low: Double, high: Double)? {
+            let delta = x - self.x
+            guard abs(delta) < 0.5 else { return nil }  // false for NaN: no reference yet
+            let square = delta * delta
+            let cubic = 1 + delta + square * (0.5 + delta * (1.0 / 6))
+            let scaled = n * term
+            return (scaled * cubic, scaled * (cubic + 0.0688 * square * square))
+        }
     }
 
     /// The screening pass's state: every candidate's estimated D (∞ until estimated; a partial
@@ -166,8 +179,8 @@ public struct PowerLawFit: Sendable, Equatable, Codable {
     /// the last estimate peaked, and the last term evaluated at each eigenvalue.
     ///
     /// Most terms need no `exp`: for a term with exponent x at eigenvalue j, whose last evaluated
-    /// term there had exponent x_ref, δ = x − x_ref and 1 + δ ≤ e^δ ≤ 1/(1 − δ) put exp(x) in
-    /// [e^x_ref·(1 + δ), e^x_ref/(1 − δ)]. Neighbouring candidates look at the same eigenvalues
+    /// term there had exponent x_ref, exp(x) = e^x_ref·e^δ with δ = x − x_ref, and a Taylor
+    /// polynomial with its remainder bounds e^δ (``Reference/scaledBounds(_:n:)``). Neighbouring candidates look at the same eigenvalues
     /// with nearly the same exponent, so the interval is narrow: a term whose deviation is
     /// certainly below the running maximum is skipped (it could not change the maximum or where
     /// it is), and a term whose deviation is certainly above the limit drops the candidate (as
@@ -227,11 +240,8 @@ public struct PowerLawFit: Sendable, Equatable, Codable {
         /// (1 − exp(x)) − e or e − (1 − exp(x)) beyond it, with `rest` = n·(1 − e).
         @inline(__always)
         func exceeds(_ j: Int, _ x: Double, rest: Double, n: Double, scaledLimit: Double) -> Bool {
-            let reference = references[j]
-            let delta = x - reference.x
-            guard abs(delta) < 0.25 else { return false }  // false for NaN: no reference yet
-            return (rest - scaledLimit) * (1 - delta) > n * reference.term
-                || n * reference.term * (1 + delta) - rest > scaledLimit
+            guard let bounds = references[j].scaledBounds(x, n: n) else { return false }
+            return rest - bounds.high > scaledLimit || bounds.low - rest > scaledLimit
         }
 
         /// The estimate proper: every term, in the order described, skipping those the interval
@@ -246,20 +256,17 @@ public struct PowerLawFit: Sendable, Equatable, Codable {
             // Whether term j makes the candidate lose.
             @inline(__always) func visit(_ j: Int) -> Bool {
                 let x = exponent * (logs[j] - base)
-                let reference = references[j]
-                let delta = x - reference.x
-                if abs(delta) < 0.25 {  // false for NaN: no reference yet
-                    // n·(1 − e) and n·e^x_ref·(1 + δ) ≤ n·exp(x), with e = (j − start)/n.
-                    let rest = n - Double(j - start), lowest = n * reference.term * (1 + delta)
-                    if (rest - scaledLimit) * (1 - delta) > n * reference.term || lowest - rest > scaledLimit {
-                        // (1 − exp(x)) − e or e − (1 − exp(x)) exceeds the limit.
-                        largest = limit + boundingMargin
+                if let bounds = references[j].scaledBounds(x, n: n) {
+                    // n·(1 − e), with e = (j − start)/n; the deviation is (1 − exp(x)) − e or its negative.
+                    let rest = n - Double(j - start)
+                    if rest - bounds.high > scaledLimit || bounds.low - rest > scaledLimit {
+                        largest = limit + boundingMargin  // above the limit
                         place = j
                         return true
                     }
                     let scaledKeep = n * (largest - boundingMargin)
-                    if rest - lowest < scaledKeep && (-rest - scaledKeep) * (1 - delta) + n * reference.term < 0 {
-                        return false  // both (1 − exp(x)) − e and e − (1 − exp(x)) are below the maximum
+                    if rest - bounds.low < scaledKeep && bounds.high - rest < scaledKeep {
+                        return false  // below the maximum
                     }
                 }
                 let term = Foundation.exp(x)
