@@ -75,12 +75,12 @@ public final class SpectrumEngine: @unchecked Sendable {
     /// How often a cancelled run checks whether to stop waiting for its workers, in seconds.
     public static let pollInterval = 0.02
 
-    private let checkpoint: Checkpoint
+    let checkpoint: Checkpoint
     private let cache: SpectrumCache?
-    private let methods: [SpectrumKind: any SpectrumMethod]
+    let methods: [SpectrumKind: any SpectrumMethod]
     private let requestedWorkers: Int?
     private let memoryBudget: Double?
-    private let cancellation = CancellationFlag()
+    let cancellation = CancellationFlag()
     private let lock = NSLock()
     private var batch: SpectrumBatch?
     private var whitenings: [String: WhiteningSummary] = [:]
@@ -276,71 +276,5 @@ public final class SpectrumEngine: @unchecked Sendable {
         lock.lock()
         whitenings[name] = whitening
         lock.unlock()
-    }
-
-    /// The leading values `request`'s estimate computes, nil when it gets none
-    /// (``SpectrumMethod/estimateLeading(rows:columns:)``).
-    private func estimateLeading(_ request: SpectrumRequest) -> Int? {
-        guard request.entry.hasSpectrum, let shape = request.entry.matrixShape, let method = methods[request.kind] else { return nil }
-        return method.estimateLeading(rows: shape.rows, columns: shape.columns)
-    }
-
-    /// The event for one request's estimate and the flops spent (nothing to cache); nil when the
-    /// run was cancelled while computing it.
-    private func estimate(_ request: SpectrumRequest) -> (event: Event, values: SpectrumValues?, flops: Double)? {
-        guard let leading = estimateLeading(request) else { return analyse(request) }
-        return compute(request) { method, source, name, isCancelled in
-            guard let estimate = try method.estimate(source, leading: leading, tensorName: name, isCancelled: isCancelled) else {
-                throw SpectrumError(tensorName: name, problem: "has no \(request.kind.name) estimate")
-            }
-            let spectrum = Spectrum(tensorName: name, rows: source.rows, columns: source.columns, estimate: estimate)
-            return (.estimated(spectrum), nil, SpectrumEstimate.estimateFlops(rows: source.rows, columns: source.columns, leading: leading))
-        }
-    }
-
-    /// The event for one request's exact spectrum, with the values to cache and the flops spent;
-    /// nil when the run was cancelled while computing it.
-    private func analyse(_ request: SpectrumRequest) -> (event: Event, values: SpectrumValues?, flops: Double)? {
-        compute(request) { method, source, name, isCancelled in
-            let values = try method.compute(source, tensorName: name, isCancelled: isCancelled)
-            let spectrum = Spectrum(tensorName: name, rows: source.rows, columns: source.columns, singularValues: values.singularValues)
-            return (.finished(spectrum, fromCache: false), values, method.flops(rows: source.rows, columns: source.columns))
-        }
-    }
-
-    /// Runs `work` with `request`'s method on its matrix, turning every problem into the matrix's failure event;
-    /// nil when cancelled. An empty matrix has an empty exact spectrum.
-    private func compute(_ request: SpectrumRequest,
-                         _ work: (any SpectrumMethod, MatrixSource, String, @escaping () -> Bool) throws
-                            -> (event: Event, values: SpectrumValues?, flops: Double))
-        -> (event: Event, values: SpectrumValues?, flops: Double)? {
-        let entry = request.entry, name = entry.info.name
-        func failure(_ problem: String) -> (Event, SpectrumValues?, Double) {
-            (.failed(SpectrumError(tensorName: name, problem: problem)), nil, 0)
-        }
-        guard let method = methods[request.kind] else {
-            return failure("has no \(request.kind.name) spectrum here: computing one needs activation statistics")
-        }
-        guard entry.hasSpectrum, let shape = entry.matrixShape, let format = ScalarFormat(entry.info.dtype) else {
-            return failure("is a \(entry.tensor.typeName) tensor of shape \(entry.info.shape), not a floating-point matrix, so it has no spectrum")
-        }
-        do {
-            return try checkpoint.withBytes(of: entry.tensor) { bytes in
-                guard let base = bytes.baseAddress, shape.rows > 0, shape.columns > 0 else {
-                    let empty = Spectrum(tensorName: name, rows: shape.rows, columns: shape.columns, singularValues: [])
-                    return (.finished(empty, fromCache: false), SpectrumValues(singularValues: []), 0)
-                }
-                let source = MatrixSource(base: base, rows: shape.rows, columns: shape.columns, format: format)
-                return try work(method, source, name, { [cancellation] in cancellation.isCancelled })
-            }
-        } catch LinearAlgebraError.cancelled {
-            return nil
-        } catch let error as SpectrumError {
-            return (.failed(error), nil, 0)
-        } catch let error as LinearAlgebraError {
-            return failure(error.description)
-        } catch {
-            return failure(String(describing: error))
-        }
     }
 }
