@@ -162,7 +162,7 @@ enum PlanTables {
         }
         if case .relativeError = allocation.target {
             if let gain = allocation.sizeImprovement { lines.append(String(format: "  the uniform plan is %.3f× the allocated size", gain)) }
-        } else if allocation.prediction == nil, let gain = allocation.errorImprovement {
+        } else if allocation.prediction == nil, !allocation.isUniform, let gain = allocation.errorImprovement {
             lines.append(String(format: "  the uniform plan's error is %.3f× the allocated error, in the allocator's proxy (", gain)
                          + proxy + "; not a measured quality: `rankscope eval` measures one)")
         }
