@@ -62,7 +62,7 @@ final class SpectrumEngineDataAwareTests: XCTestCase {
 
     private static func name(_ event: SpectrumEngine.Event) -> String {
         switch event {
-        case .finished(let spectrum, _): return spectrum.tensorName
+        case .finished(let spectrum, _), .estimated(let spectrum): return spectrum.tensorName
         case .failed(let error): return error.tensorName
         }
     }

@@ -100,6 +100,7 @@ final class SpectrumEngineTests: XCTestCase {
             switch event {
             case .failed(let error): failures.append(error)
             case .finished: finished += 1
+            case .estimated: XCTFail("no estimate was asked for")
             }
         }
         XCTAssertEqual(finished, 1)
