@@ -37,3 +37,26 @@ extension ExplorerFormat {
     /// (``ByteCountFormatting/compact(_:)``, the CLI's units in fewer cells).
     static func bytes(_ value: Int) -> String { ByteCountFormatting.compact(value) }
 }
+
+/// Figures read from partial estimates of spectra (``Planning/SpectrumEstimate``): marked `≈`
+/// and kept within the table's cells (6 for an error, 4 for a rank).
+extension ExplorerFormat {
+    /// `≈1.23%`, `≈12.3%`, `≈100%`: an estimated error (an upper bound) in six cells.
+    static func estimatedPercent(_ fraction: Double) -> String {
+        let percent = fraction * 100
+        if percent < 9.995 { return "≈" + String(format: "%.2f%%", percent) }
+        if percent < 99.95 { return "≈" + String(format: "%.1f%%", percent) }
+        return "≈" + String(format: "%.0f%%", percent)
+    }
+
+    /// `≈512`, `≈2k` (thousands to the nearest): an estimated rank (an upper bound) in four cells.
+    static func estimatedCount(_ value: Int) -> String {
+        value < 1000 ? "≈\(value)" : "≈\((value + 500) / 1000)k"
+    }
+
+    /// A group's error: ``percent(_:)``, or ``estimatedPercent(_:)`` when some of its errors come
+    /// from estimates (``Planning/PlanFigures/estimatedErrorCount``).
+    static func errorPercent(_ figures: PlanFigures) -> String {
+        figures.estimatedErrorCount > 0 ? estimatedPercent(figures.relativeError) : percent(figures.relativeError)
+    }
+}

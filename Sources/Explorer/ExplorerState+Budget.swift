@@ -111,9 +111,13 @@ extension ExplorerState {
         return .say("Budget \(target) allocated" + (spectrumKind == .dataAware ? " on output errors." : "."))
     }
 
+    /// True while row `index` waits for its exact spectrum (an estimate alone does not do:
+    /// allocations are made on exact spectra only).
     private func isPending(_ index: Int) -> Bool {
-        if case .pending = statuses[index] { return true }
-        return false
+        switch statuses[index] {
+        case .pending, .estimated: return true
+        case .ready, .failed: return false
+        }
     }
 
     /// The outcome line naming the widths a run allocated at: `allocated at factors 4-bit · …`.

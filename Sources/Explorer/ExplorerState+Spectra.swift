@@ -40,6 +40,7 @@ extension ExplorerState {
         let name: String, status: SpectrumStatus
         switch event {
         case .finished(let spectrum, _): (name, status) = (spectrum.tensorName, .ready(spectrum))
+        case .estimated(let spectrum): return receiveEstimate(spectrum, kind: kind)
         case .failed(let error): (name, status) = (error.tensorName, .failed(error.description))
         }
         guard spectra[kind] != nil else { return }
@@ -55,6 +56,25 @@ extension ExplorerState {
             return announceDone(.dataAware, total: dataAware.total)
         }
         announceDone(kind, total: total)
+    }
+
+    /// Records a partial estimate of `kind` for a row still pending (an exact spectrum or a
+    /// failure already there stays); the progress counts exact spectra only. The first one says
+    /// in the status line what `≈` means.
+    private mutating func receiveEstimate(_ spectrum: Spectrum, kind: SpectrumKind) {
+        guard let i = indexByName[spectrum.tensorName], case .pending? = spectra[kind]?.statuses[i] else { return }
+        spectra[kind]?.statuses[i] = .estimated(spectrum)
+        if kind == spectrumKind, sort == .error || sort == .energyRank { rebuildRows() }
+        if statusText.hasPrefix("Computing spectra"), quitDialog == nil, prompt == nil {
+            announce("≈ marks estimates (upper bounds) until exact ones land.", tone: .info)
+        }
+    }
+
+    /// How many rows of the shown kind have their exact spectrum (or failed), of how many, when
+    /// some show only an estimate: the status line's `N/M exact`. Nil when none does.
+    public var exactProgressWhileEstimated: (exact: Int, total: Int)? {
+        guard let shown = spectra[spectrumKind], shown.statuses.contains(where: \.isEstimate) else { return nil }
+        return (shown.completed, shown.total)
     }
 
     /// The status line once every spectrum of `kind` is in.

@@ -214,10 +214,11 @@ public struct ExplorerState: Sendable {
     /// The plan choice of row `index` (the stored tensor when excluded).
     public func choice(_ index: Int) -> LayerChoice { settings[index].effectiveChoice }
 
-    /// The planned tensor of row `index` (with its spectrum when ready; an excluded row's is left
-    /// out, so its energy counts in no error total and no allocation, as in `rankscope plan`).
+    /// The planned tensor of row `index` (with its spectrum when ready, else its estimate, whose
+    /// errors are upper bounds; an excluded row's is left out, so its energy counts in no error
+    /// total and no allocation, as in `rankscope plan`).
     public func plannedTensor(_ index: Int) -> PlannedTensor {
-        PlannedTensor(entry: entries[index], spectrum: settings[index].mark == .excluded ? nil : statuses[index].spectrum)
+        PlannedTensor(entry: entries[index], spectrum: settings[index].mark == .excluded ? nil : statuses[index].bestSpectrum)
     }
 
     /// The estimate of row `index` under its choice.

@@ -77,7 +77,8 @@ public enum ExplorerView {
     /// parameters, the predicted quality (with a sensitivity profile: `ppl 88.6` or `cos 0.953`,
     /// read right after the size), error (read last, where the eye ends), size, bits per weight,
     /// memory-bound speed-up; `wide` adds the before → after of the size. The error reads
-    /// `out-err` when it is a data-aware output error (`kind`).
+    /// `out-err` when it is a data-aware output error (`kind`), and `≈` when some of it comes from
+    /// partial estimates of spectra (an upper bound).
     static func titleFigures(_ model: PlanFigures, wide: Bool, kind: SpectrumKind = .weights,
                              quality: PredictedQuality? = nil) -> [(text: String, place: Int)] {
         let change = model.parametersBefore > 0
@@ -85,7 +86,7 @@ public enum ExplorerView {
         let sign = change < 0 ? "−" : "+"
         let params = "params \(ExplorerFormat.count(model.parametersBefore)) → \(ExplorerFormat.count(model.parametersAfter))"
             + " (\(sign)\(ExplorerFormat.percent(abs(change))))"
-        let error = (kind == .dataAware ? "out-err " : "err ") + ExplorerFormat.percent(model.relativeError)
+        let error = (kind == .dataAware ? "out-err " : "err ") + ExplorerFormat.errorPercent(model)
             + (model.unknownErrorCount > 0 ? "+?" : "")
         return [(params, 0)] + (quality.map { [(ExplorerFormat.quality($0), 2)] } ?? []) + [
             (error, 9),
@@ -135,10 +136,13 @@ public enum ExplorerView {
     /// The title bar: the theme's accent as a bar (reverse video).
     public static func titleBarStyle(_ styles: PaneStyles) -> Style { styles.accent.reversed }
 
-    /// What the status line's gauge shows: plain spectra while they compute, then data-aware
-    /// ones (labelled `W·S`), else a running compression job's layers, else a running
+    /// What the status line's gauge shows: `≈ exact N/M` while some rows of the shown kind have
+    /// only an estimate, plain spectra while they compute, then data-aware ones (labelled `W·S`), else a running compression job's layers, else a running
     /// measurement's layers (`compress`) then forward passes (`eval`), so it shows whichever view is up; nil for no gauge.
     static func statusProgress(_ state: ExplorerState) -> (done: Int, total: Int, what: String)? {
+        if let (exact, total) = state.exactProgressWhileEstimated {
+            return (exact, total, "≈ " + (state.spectrumKind == .dataAware ? "W·S " : "") + "exact ")
+        }
         let plain = state.progress
         if plain.completed < plain.total { return (plain.completed, plain.total, "") }
         if state.isComputingDataAware, let dataAware = state.dataAwareProgress {
@@ -181,7 +185,9 @@ public enum ExplorerView {
         if let (done, total, what) = statusProgress(state) {
             let split = area.columns([.remainder, .fixed(min(24, area.width / 3))], spacing: 1)
             textArea = split[0]
-            Gauge(ratio: Double(done) / Double(total), label: what + "\(done)/\(total)",
+            // The counts matter most: a label too long for the gauge drops its words.
+            let label = what.count + "\(done)/\(total)".count <= split[1].width ? what + "\(done)/\(total)" : "\(done)/\(total)"
+            Gauge(ratio: Double(done) / Double(total), label: label,
                   barStyle: state.styles.ok, labelStyle: state.styles.text.bolded).render(into: &buffer, area: split[1])
         }
         buffer.write(state.statusText, at: Position(x: textArea.x, y: textArea.y),

@@ -50,7 +50,7 @@ public enum KeyMap {
         KeyBinding([.character("m")], .toggleOverlayMark, "mark / unmark the layer for the overlay"),
         KeyBinding([.character("n")], .toggleNormalized, "overlay: σᵢ / σᵢ÷σ₁ (normalised)"),
         KeyBinding([.character("E")], .cycleHeatmapEnergy, "heatmap: energy 90% → 99% → 99.9%"),
-        KeyBinding([.character("A")], .cycleHeatmapContent, "heatmap: rank → alpha → Δloss at the plan → at the lowest probe"),
+        KeyBinding([.character("A")], .cycleHeatmapContent, "heatmap: rank → alpha → Δloss at the plan → at the lowest probe (shrunk, then as measured)"),
         KeyBinding([.character("t")], .toggleMetricColumns, "table: show / hide alpha, spikes and caution columns"),
         KeyBinding([.character("D")], .toggleSpectrumKind, "spectra: weights ↔ data-aware (output errors; needs --stats)"),
         KeyBinding([.character("c")], .compress, "compress the plan in the background (asks for the folder)"),

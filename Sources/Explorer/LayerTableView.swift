@@ -3,7 +3,8 @@ import TerminalUI
 
 /// Draws the layer browser: a header line per block (folded ▸ / open ▾, with the block's
 /// totals) and a line per matrix with its marks, shape, dtype (a GGUF tensor's own type, such as
-/// Q4_K), parameters after, rank, bits, size after and error. Narrow panes drop the least important columns first. Styles come from
+/// Q4_K), parameters after, rank, bits, size after and error. While only a partial estimate of a
+/// row's spectrum is known, its r99 and error (and its block's error) read `≈`: upper bounds. Narrow panes drop the least important columns first. Styles come from
 /// the theme: the header and block lines in `title`, the selection in `selection`, and the
 /// marks excluded `x` in `status.error`, locked `!` in `status.warning`, changed `*` in `accent`.
 enum LayerTableView {
@@ -75,11 +76,14 @@ enum LayerTableView {
         case .ready(let s):
             r99 = "\(s.summary.energyRank99)"
             error = estimate.relativeError.map(ExplorerFormat.percent) ?? "—"
+        case .estimated(let s):
+            r99 = ExplorerFormat.estimatedCount(s.summary.energyRank99)
+            error = estimate.relativeError.map { estimate.errorIsUpperBound ? ExplorerFormat.estimatedPercent($0) : ExplorerFormat.percent($0) } ?? "—"
         }
         var metricCells: [Column: String] = [:]
         if state.showsMetricColumns {
             switch state.statuses[index] {
-            case .pending: metricCells = [.alpha: "…", .spikes: "…"]
+            case .pending, .estimated: metricCells = [.alpha: "…", .spikes: "…"]
             case .failed: metricCells = [.alpha: "—", .spikes: "—"]
             case .ready:
                 if let m = state.metrics(index) {
@@ -147,7 +151,7 @@ enum LayerTableView {
             .parameters: ExplorerFormat.count(figures.parametersAfter),
             .bits: String(format: "%.1f", figures.bitsPerWeight),
             .size: ExplorerFormat.bytes(figures.bytesAfter),
-            .error: figures.squaredNorm > 0 ? ExplorerFormat.percent(figures.relativeError) : "",
+            .error: figures.squaredNorm > 0 ? ExplorerFormat.errorPercent(figures) : "",
         ]
     }
 

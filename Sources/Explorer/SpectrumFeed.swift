@@ -3,8 +3,9 @@ import Planning
 
 /// The explorer's one feed of spectra: one ``SpectrumEngine`` run over every row for each kind
 /// the explorer shows (weights first, then data-aware when there are activation statistics),
-/// each event reaching the ``SpectrumInbox`` tagged with its kind and that kind's progress as
-/// soon as a worker finishes it. The selected row of the shown kind can jump the queue
+/// partial estimates before exact spectra (see ``start(_:into:first:)``), each event reaching
+/// the ``SpectrumInbox`` tagged with its kind and that kind's progress as soon as a worker
+/// finishes it. The selected row of the shown kind can jump the queue
 /// (``prioritize(_:kind:)``). The engine flushes the cache when the run ends, also when
 /// cancelled (quitting cancels it: the run ends within the engine's poll interval).
 final class SpectrumFeed: @unchecked Sendable {
@@ -18,14 +19,22 @@ final class SpectrumFeed: @unchecked Sendable {
         self.kinds = kinds
     }
 
-    /// Starts computing every kind of `entries`, `first` (a matrix and kind) before the rest,
-    /// pushing each event into `inbox` and marking it complete after the last (also when cancelled).
+    /// Starts computing every kind of `entries`, pushing each event into `inbox` and marking it
+    /// complete after the last (also when cancelled).
+    ///
+    /// **Order** (what the user looks at first): `first` (the selected matrix and kind), its
+    /// estimate then its exact spectrum; then a partial estimate of every other matrix where its
+    /// method has one and it pays (``SpectrumEstimate``), in catalog order, so block 0's matrices,
+    /// one of each role, come before the rest; then the exact spectra in the same order, each
+    /// replacing its estimate.
     func start(_ entries: [CatalogEntry], into inbox: SpectrumInbox, first: (name: String, kind: SpectrumKind)? = nil) {
-        let requests = kinds.flatMap { kind in entries.map { SpectrumRequest($0, kind: kind) } }
+        let requests = kinds.flatMap { kind in entries.map { SpectrumRequest($0, kind: kind, stages: .estimateThenExact) } }
         let isFirst = { (request: SpectrumRequest) in request.entry.info.name == first?.name && request.kind == first?.kind }
         engine.start(requests.filter(isFirst) + requests.filter { !isFirst($0) }, onEvent: { event, kind, progress in
             inbox.push(event, completed: progress.completed, total: progress.total, kind: kind)
         }, onCompletion: { _ in inbox.markComplete() })
+        // The engine queues every estimate before every exact spectrum; the selected one's exact comes first.
+        if let first { engine.prioritize(first.name, kind: first.kind) }
     }
 
     /// Computes the `kind` spectrum of `tensorName` next, if it is still waiting.

@@ -42,10 +42,11 @@ enum ViewPaneView {
                 pane.cells = state.heatmapLossCells(.lossAtPlan)
                 pane.content = .loss(caption: "Δ \(metric) at the plan's choices")
                 pane.title = "Sensitivity at the plan (A: next)"
-            case .lossAtProbe:
-                pane.cells = state.heatmapLossCells(.lossAtProbe)
-                pane.content = .loss(caption: "Δ \(metric) at rank \(state.lowestProbeLabel) of full")
-                pane.title = "Sensitivity at the lowest probe (A: next)"
+            case .lossAtProbe, .measuredLossAtProbe:
+                let shrunk = state.heatmapContent == .lossAtProbe
+                pane.cells = state.heatmapLossCells(state.heatmapContent)
+                pane.content = .loss(caption: "Δ \(metric) at rank \(state.lowestProbeLabel) of full, " + (shrunk ? "shrunk toward its role" : "as measured"))
+                pane.title = "Sensitivity at the lowest probe, " + (shrunk ? "shrunk" : "measured") + " (A: next)"
             }
             pane.render(into: &buffer, area: area)
         case .sparseDense:

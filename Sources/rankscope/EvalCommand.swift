@@ -64,7 +64,6 @@ struct EvalCommand: ParsableCommand, ModelTextCommand {
         if statistics.isGiven && plan == nil { throw ValidationError("--stats goes with --plan (a compressed folder is already compressed).") }
         if sensitivity != nil && plan == nil { throw ValidationError("--sensitivity goes with --plan (the prediction is of the plan's choices).") }
         if events && json.isOn { throw ValidationError("Give at most one of --json and --events.") }
-        if events && sensitivity != nil { throw ValidationError("--sensitivity prints its prediction with the table; --events does not carry it.") }
     }
 
     func run() throws {
@@ -113,7 +112,8 @@ struct EvalCommand: ParsableCommand, ModelTextCommand {
         }
         report.prediction = prediction?.report
         if events {
-            EvalEvent.finished(report, seconds: Date().timeIntervalSince(start)).emit()
+            EvalEvent.finished(report, predicted: prediction.flatMap { Self.predictedFigure($0.quality, report: report) },
+                               seconds: Date().timeIntervalSince(start)).emit()
         } else if json.isOn {
             try JSONOutput.print(report)
         } else {
@@ -150,8 +150,8 @@ struct EvalCommand: ParsableCommand, ModelTextCommand {
     /// the original's loss measured here (the profile may have been measured on other tokens).
     private func predictionLines(_ quality: PredictedQuality, profile: String, report: EvalReport) -> [String] {
         var lines = [""] + SensitivityOption.lines(quality, profilePath: profile)
-        if let original = report.original.perplexity, let measured = report.candidate?.perplexity {
-            let predicted = original * exp(quality.lossIncrease)
+        let predicted = Self.predictedFigure(quality, report: report)
+        if let original = report.original.perplexity, let measured = report.candidate?.perplexity, let predicted {
             lines.append(String(format: "predicted perplexity %@ (original %@ × e^%.4f), measured %@: predicted/measured %.3f",
                                 Formatting.significant(predicted), Formatting.significant(original), quality.lossIncrease,
                                 Formatting.significant(measured), predicted / measured))
@@ -159,6 +159,14 @@ struct EvalCommand: ParsableCommand, ModelTextCommand {
             lines.append(String(format: "predicted mean embedding cosine %.4f, measured %.4f: predicted − measured %+.4f", cosine, measured, cosine - measured))
         }
         return lines
+    }
+
+    /// The figure the profile predicts for the candidate: a causal LM's perplexity, the original's
+    /// measured here × `e^Δ` (the profile may have been measured on other tokens); an encoder's
+    /// mean embedding cosine, `1 − Δ`.
+    static func predictedFigure(_ quality: PredictedQuality, report: EvalReport) -> Double? {
+        if let original = report.original.perplexity { return original * exp(quality.lossIncrease) }
+        return quality.embeddingCosine
     }
 
     /// Both models run with OpenBLAS on every core: the spectra and the in-memory compression of

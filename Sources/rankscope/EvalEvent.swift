@@ -9,7 +9,7 @@ import StrictJSON
 /// | `started` | `metric` (`perplexity` or `embedding`), `candidate` (what is compared, or null) |
 /// | `compressing` | the plan's layers are being compressed in memory: first without keys, then `completed` and `total` (layers) after each |
 /// | `progress` | `model` (`original` or `candidate`), `completed`, `total` (windows or sentences) |
-/// | `finished` | `metric`, `original` and `candidate` (perplexities, null for encoders), `mean_cosine` and `min_cosine` (encoders with a candidate), `linear_parameters` and `candidate_linear_parameters`, `seconds` |
+/// | `finished` | `metric`, `original` and `candidate` (perplexities, null for encoders), `mean_cosine` and `min_cosine` (encoders with a candidate), `predicted` (with `--sensitivity`: the candidate's predicted perplexity or mean cosine), `linear_parameters` and `candidate_linear_parameters`, `seconds` |
 /// | `failed` | `message` (one sentence naming the file; exit status 1) |
 ///
 /// Readers should ignore keys and events they do not know.
@@ -20,8 +20,9 @@ enum EvalEvent {
     case compressing(completed: Int? = nil, total: Int? = nil)
     /// `completed` of `total` windows (or sentences) of `model` done.
     case progress(model: String, completed: Int, total: Int)
-    /// The measurement.
-    case finished(EvalReport, seconds: Double)
+    /// The measurement, and what a sensitivity profile predicted for the candidate (perplexity or
+    /// mean embedding cosine; nil without `--sensitivity`).
+    case finished(EvalReport, predicted: Double? = nil, seconds: Double)
     /// The command stopped on `error`.
     case failed(Error)
 
@@ -36,7 +37,7 @@ enum EvalEvent {
         case let .progress(model, completed, total):
             return EvalEvent.line("progress", ["model": .string(model), "completed": .number(JSONNumber(completed)),
                                                "total": .number(JSONNumber(total))])
-        case let .finished(report, seconds):
+        case let .finished(report, predicted, seconds):
             var fields: JSONObject = [
                 "metric": .string(report.metric),
                 "original": EvalEvent.number(report.original.perplexity),
@@ -46,6 +47,7 @@ enum EvalEvent {
                 fields.append(key: "mean_cosine", value: EvalEvent.number(agreement.meanCosine))
                 fields.append(key: "min_cosine", value: EvalEvent.number(agreement.minCosine))
             }
+            if let predicted { fields.append(key: "predicted", value: EvalEvent.number(predicted)) }
             fields.append(key: "linear_parameters", value: .number(JSONNumber(report.original.linearParameters)))
             if let candidate = report.candidate {
                 fields.append(key: "candidate_linear_parameters", value: .number(JSONNumber(candidate.linearParameters)))

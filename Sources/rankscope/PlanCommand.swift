@@ -21,7 +21,9 @@ struct PlanCommand: ParsableCommand {
         `spectra` and share its cache, only for the matrices whose error or allocation is asked \
         for (none for sizes alone, or with every matrix kept or excluded). With --stats FILE the \
         spectra are data-aware and every error is a relative output error ‖(W − Ŵ)·X‖/‖W·X‖ (a \
-        matrix the file does not cover keeps its weight spectrum, with a warning). The plan file \
+        matrix the file does not cover keeps its weight spectrum, with a warning). With --estimate, \
+        matrices without a cached spectrum are planned from fast partial estimates (errors are \
+        upper bounds; see "What is exact when" in docs/spectra.md). The plan file \
         format and the --json schema are in docs/planning.md.
         """
     )
@@ -73,6 +75,9 @@ struct PlanCommand: ParsableCommand {
     @Option(name: .customLong("sparse-params"), help: "Also compare the sparse formats at this parameter count, e.g. 3B.")
     var sparseParameters: String?
 
+    @Flag(help: "A first picture from fast partial spectra: matrices without a cached exact spectrum get a randomized estimate of their largest singular values plus their exact norm, never cached. Errors of low-rank choices are then upper bounds, energy ranks round up; the output says which figures are estimates. Not with --sensitivity.")
+    var estimate = false
+
     @OptionGroup var json: JSONFlag
 
     @OptionGroup var cache: CacheOption
@@ -88,6 +93,9 @@ struct PlanCommand: ParsableCommand {
         let targets = [targetParameters, targetBytes, targetBits, maxError].compactMap { $0 }
         if targets.count > 1 {
             throw ValidationError("Give at most one of --target-params, --target-bytes, --target-bits and --max-error.")
+        }
+        if estimate && sensitivity != nil {
+            throw ValidationError("--estimate cannot be combined with --sensitivity: a predicted loss reads every exact singular value.")
         }
     }
 
@@ -111,7 +119,7 @@ struct PlanCommand: ParsableCommand {
         let stats = statistics.path
         let (tensors, source) = try SpectrumRun.plannedSpectra(of: catalog, useCache: cache.useCache, jobs: spectrumThreads.count, purpose: "A plan",
                                                                statistics: statistics.open(), only: needs,
-                                                               fallingBackToWeights: true)
+                                                               fallingBackToWeights: true, stages: estimate ? .estimateOnly : .exact)
         // The two steps of ``PlanDocument/resolution(of:settings:exactFor:)``, the rules' warnings first.
         var settings = PlanRunSettings(defaults: document.defaults, target: target, allowedBits: allowedBits ?? [])
         let resolved = try document.resolved(for: tensors, settings: settings)
@@ -159,6 +167,7 @@ struct PlanCommand: ParsableCommand {
                                  + source.weightFallbacks.joined(separator: ", ") + ".")
                 }
             }
+            if estimate { lines += [""] + PlanTables.estimateLines(evaluation, estimated: source.estimated) }
             if let sensitivity, let prediction {
                 lines += [""] + SensitivityOption.lines(prediction.predict(evaluation.choices), profilePath: sensitivity)
                 if let uniform = evaluation.allocation?.uniform {

@@ -46,7 +46,9 @@ struct PlanEvaluation {
         })
         let measured = tensors.filter { $0.isCompressible && $0.spectrum != nil }
         self.measured = Set(measured.map(\.name))
-        metrics = Dictionary(uniqueKeysWithValues: zip(measured.map(\.name), SpectralMetrics.compute(measured.compactMap(\.spectrum))))
+        // Heavy-tailed metrics read every singular value: never an estimate's completed tail.
+        let exact = measured.filter { $0.spectrum?.isEstimate == false }
+        metrics = Dictionary(uniqueKeysWithValues: zip(exact.map(\.name), SpectralMetrics.compute(exact.compactMap(\.spectrum))))
         sparse = ([lowRankParameters] + (extraSparseCount.map { [$0] } ?? [])).map {
             SparseComparison(shapes: shapes, keptParameters: $0, valueBits: resolution.settings.defaults.factorBits)
         }

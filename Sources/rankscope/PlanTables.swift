@@ -42,6 +42,20 @@ enum PlanTables {
         return lines
     }
 
+    /// What `plan --estimate` says about its figures: how many matrices were planned from partial
+    /// estimates, that their errors (and the totals over them) are upper bounds, and what is exact.
+    static func estimateLines(_ evaluation: PlanEvaluation, estimated: Set<String>) -> [String] {
+        guard !estimated.isEmpty else {
+            return ["estimates: none needed; every spectrum used was exact (cached, or as quick to compute as an estimate)."]
+        }
+        let bounded = evaluation.totals.model.estimatedErrorCount
+        return ["ESTIMATES: \(estimated.count) of \(evaluation.measured.count) spectra are partial estimates (randomized top singular values "
+                + "plus the exact norm; not cached). Parameters, sizes and bits are exact. The rel. errors of the \(bounded) low-rank "
+                + "matrices among them, and every total that includes them, are upper bounds; energy-rank rules and allocations "
+                + "read from them are conservative. Run without --estimate (or `rankscope spectra`) for exact figures "
+                + "(docs/spectra.md, \"What is exact when\")."]
+    }
+
     /// The matrices whose heavy-tailed metrics call for caution (``SpectralCaution``), in model
     /// order, with their choice, under a heading that states the rule.
     static func cautionLines(_ evaluation: PlanEvaluation) -> [String] {
@@ -87,7 +101,8 @@ enum PlanTables {
             table.append([
                 label, Formatting.grouped(figures.parametersBefore), Formatting.grouped(figures.parametersAfter),
                 Formatting.bytes(figures.bytesBefore), Formatting.bytes(figures.bytesAfter),
-                String(format: "%.3f", figures.bitsPerWeight), String(format: "%.4f", figures.relativeError),
+                String(format: "%.3f", figures.bitsPerWeight),
+                (figures.estimatedErrorCount > 0 ? "≤ " : "") + String(format: "%.4f", figures.relativeError),
                 speedup(figures.memoryBoundSpeedup), speedup(figures.computeBoundSpeedup),
             ])
         }
@@ -147,7 +162,7 @@ enum PlanTables {
         }
         if case .relativeError = allocation.target {
             if let gain = allocation.sizeImprovement { lines.append(String(format: "  the uniform plan is %.3f× the allocated size", gain)) }
-        } else if allocation.prediction == nil, let gain = allocation.errorImprovement {
+        } else if allocation.prediction == nil, !allocation.isUniform, let gain = allocation.errorImprovement {
             lines.append(String(format: "  the uniform plan's error is %.3f× the allocated error, in the allocator's proxy (", gain)
                          + proxy + "; not a measured quality: `rankscope eval` measures one)")
         }

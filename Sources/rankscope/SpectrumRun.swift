@@ -20,7 +20,12 @@ struct SpectrumRun {
     /// unless `useCache` is false; `jobs` worker threads, default one per core). With
     /// `statistics`, the spectra are data-aware (of W·S, see ``Whitening``; fewer workers when
     /// memory is short) and cached apart from plain spectra.
-    init(_ entries: [CatalogEntry], of checkpoint: Checkpoint, useCache: Bool, jobs: Int?, statistics: ActivationStatistics? = nil) {
+    ///
+    /// With `stages` ``SpectrumRequest/Stages/estimateOnly`` (`plan --estimate`), matrices
+    /// without a cached spectrum get a partial estimate where it pays (``SpectrumEstimate``),
+    /// marked ``Spectrum/isEstimate`` and never cached.
+    init(_ entries: [CatalogEntry], of checkpoint: Checkpoint, useCache: Bool, jobs: Int?, statistics: ActivationStatistics? = nil,
+         stages: SpectrumRequest.Stages = .exact) {
         let directory = SpectrumCache.defaultDirectory()
         let progressLine = ProgressLine()
         let started = Date()
@@ -32,7 +37,7 @@ struct SpectrumRun {
         let engine = SpectrumEngine(checkpoint: checkpoint, cache: useCache ? SpectrumCache(directory: directory) : nil,
                                     statistics: statistics, workers: jobs)
         let interrupt = InterruptHandler { engine.cancel() }
-        let events = engine.run(entries, kind: statistics == nil ? .weights : .dataAware, onProgress: onProgress)
+        let events = engine.run(entries, kind: statistics == nil ? .weights : .dataAware, stages: stages, onProgress: onProgress)
         interrupt.restore()
         let cacheWriteError = engine.cacheWriteError
         isCancelled = engine.isCancelled
@@ -53,6 +58,8 @@ struct SpectrumRun {
             switch event {
             case .finished(let spectrum, let fromCache):
                 results.append(SpectraCommand.Result(entry: byName[spectrum.tensorName]!, spectrum: spectrum, fromCache: fromCache))
+            case .estimated(let spectrum):
+                results.append(SpectraCommand.Result(entry: byName[spectrum.tensorName]!, spectrum: spectrum, fromCache: false))
             case .failed(let error):
                 failures.append(error)
             }
@@ -78,7 +85,9 @@ struct SpectrumRun {
                            onlyCovered: onlyCovered, only: only).tensors
     }
 
-    /// ``plannedTensors(of:useCache:jobs:purpose:statistics:onlyCovered:only:)`` and which spectra they carry.
+    /// ``plannedTensors(of:useCache:jobs:purpose:statistics:onlyCovered:only:)`` and which spectra they carry
+    /// (with `stages` ``SpectrumRequest/Stages/estimateOnly``, partial estimates where no exact
+    /// spectrum is cached, listed in ``SpectraSource/estimated``).
     ///
     /// With `onlyCovered`, matrices `statistics` has no entry for get no spectrum instead of a
     /// refusal (the file is still checked against the checkpoint for every matrix it covers).
@@ -89,7 +98,8 @@ struct SpectrumRun {
     /// ``SpectraSource/weightFallbacks``; its row has no `whitening`).
     static func plannedSpectra(of catalog: LayerCatalog, useCache: Bool, jobs: Int?, purpose: String,
                                statistics: ActivationStatistics? = nil, onlyCovered: Bool = false,
-                               only: Set<String>? = nil, fallingBackToWeights: Bool = false) throws -> (tensors: [PlannedTensor], source: SpectraSource) {
+                               only: Set<String>? = nil, fallingBackToWeights: Bool = false,
+                               stages: SpectrumRequest.Stages = .exact) throws -> (tensors: [PlannedTensor], source: SpectraSource) {
         var compressible = catalog.compressibleEntries
         if let only { compressible = compressible.filter { only.contains($0.info.name) } }
         var fallback: [CatalogEntry] = []
@@ -104,7 +114,7 @@ struct SpectrumRun {
             compressible = compressible.filter { statistics.hasStatistics(forWeight: $0.info.name) }
         }
         try statistics?.requireStatistics(for: compressible, of: catalog.checkpoint)  // the whole file, and coverage
-        let run = SpectrumRun(compressible, of: catalog.checkpoint, useCache: useCache, jobs: jobs, statistics: statistics)
+        let run = SpectrumRun(compressible, of: catalog.checkpoint, useCache: useCache, jobs: jobs, statistics: statistics, stages: stages)
         if run.isCancelled {
             Termination.printError("rankscope: interrupted after \(run.results.count) of \(compressible.count) matrices; computed spectra are kept in the cache.")
             throw ExitCode(130)
@@ -114,7 +124,7 @@ struct SpectrumRun {
         }
         var spectra = Dictionary(uniqueKeysWithValues: run.results.map { ($0.entry.info.name, $0.spectrum) })
         if !fallback.isEmpty {
-            let weights = SpectrumRun(fallback, of: catalog.checkpoint, useCache: useCache, jobs: jobs)
+            let weights = SpectrumRun(fallback, of: catalog.checkpoint, useCache: useCache, jobs: jobs, stages: stages)
             if weights.isCancelled {
                 Termination.printError("rankscope: interrupted; computed spectra are kept in the cache.")
                 throw ExitCode(130)
@@ -132,6 +142,7 @@ struct SpectrumRun {
         }
         var source = run.source
         source.weightFallbacks = fallback.map(\.info.name)
+        source.estimated = Set(spectra.filter { $0.value.isEstimate }.map(\.key))
         return (entries.map { PlannedTensor(entry: $0, spectrum: spectra[$0.info.name]) }, source)
     }
 }

@@ -14,10 +14,15 @@ final class AllocationRealModelTests: XCTestCase {
         try #"{"format": "rankscope-plan", "version": 1, "rules": [{"match": "^pooler\\.", "exclude": true}]}"#
             .write(toFile: base, atomically: true, encoding: .utf8)
         let cache = folder + "/cache"
+        /// `plan --target-params target`, writing the allocated and the uniform plan.
+        func planned(_ target: String, out: String, uniform: String) throws -> Harness.Outcome {
+            let outcome = try Harness.rankscope(["plan", model.path, "--plan", base, "--target-params", target, "--out", out,
+                                                 "--out-uniform", uniform], cacheHome: cache)
+            XCTAssertEqual(outcome.status, 0, outcome.stderr)
+            return outcome
+        }
         let allocated = folder + "/allocated.json", uniform = folder + "/uniform.json"
-        let plan = try Harness.rankscope(["plan", model.path, "--plan", base, "--target-params", "90%lin", "--out", allocated,
-                                          "--out-uniform", uniform], cacheHome: cache)
-        XCTAssertEqual(plan.status, 0, plan.stderr)
+        let plan = try planned("90%lin", out: allocated, uniform: uniform)
         XCTAssertTrue(plan.stdout.contains("in the allocator's proxy (RMS of the matrices' relative errors"), plan.stdout)
 
         func cosine(_ planFile: String) throws -> Double {
@@ -31,9 +36,7 @@ final class AllocationRealModelTests: XCTestCase {
         XCTAssertGreaterThan(byAllocation, byUniform + 0.05, "the default allocation keeps the embeddings closer than uniform ranks")
 
         let deep = folder + "/deep.json", deepUniform = folder + "/deep-uniform.json"
-        let half = try Harness.rankscope(["plan", model.path, "--plan", base, "--target-params", "50%lin", "--out", deep,
-                                          "--out-uniform", deepUniform], cacheHome: cache)
-        XCTAssertEqual(half.status, 0, half.stderr)
+        let half = try planned("50%lin", out: deep, uniform: deepUniform)
         XCTAssertTrue(half.stdout.contains("without a sensitivity profile this cut gets uniform ranks; `rankscope sensitivity`"), half.stdout)
         func overrides(_ path: String) throws -> NSDictionary {
             let saved = try XCTUnwrap(Harness.json(String(contentsOfFile: path, encoding: .utf8)) as? [String: Any])

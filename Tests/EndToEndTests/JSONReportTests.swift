@@ -288,6 +288,16 @@ final class JSONReportTests: XCTestCase {
             XCTAssertEqual(planReport.status, 0, planReport.stderr)
             let expected = try XCTUnwrap((try Harness.json(planReport.stdout) as? [String: Any])?["prediction"] as? [String: Any], planReport.stdout)
             XCTAssertEqual(NSDictionary(dictionary: prediction), NSDictionary(dictionary: expected))
+
+            // --events carries it too: the `finished` line's `predicted` is the original perplexity measured there × e^Δ.
+            let events = try Harness.rankscope(["eval", model, "--text", fixture.text, "--plan", plan, "--sensitivity", profile, "--events"] + window,
+                                               cacheHome: fixture.cache)
+            XCTAssertEqual(events.status, 0, events.stderr)
+            let finished = try XCTUnwrap(try Harness.json(String(try XCTUnwrap(events.stdout.split(separator: "\n").last))) as? [String: Any])
+            XCTAssertEqual(finished["event"] as? String, "finished")
+            let original = try XCTUnwrap((report["original"] as? [String: Any])?["perplexity"] as? Double)
+            let increase = try XCTUnwrap(figures["loss_increase"] as? Double)
+            XCTAssertEqual(try XCTUnwrap(finished["predicted"] as? Double, events.stdout), original * exp(increase), accuracy: 1e-9 * original * exp(increase))
         }
     }
 }

@@ -262,8 +262,11 @@ final class PlanCommandTests: XCTestCase {
         XCTAssertEqual(text.status, 0, text.stderr)
         XCTAssertTrue(text.stdout.contains("rule: minimise the RMS of the matrices' relative errors (objective relative); "
                                            + "every free matrix at least rank a share of its uniform rank growing with the cut"), text.stdout)
-        XCTAssertTrue(text.stdout.contains("× the allocated error, in the allocator's proxy (RMS of the matrices' relative errors; not a measured quality"),
-                      text.stdout)
+        XCTAssertFalse(text.stdout.contains("× the allocated error"), "the plan is the uniform plan: no ratio of a plan to itself\n" + text.stdout)
+        let light = try run(["--target-params", "90%lin"])
+        XCTAssertEqual(light.status, 0, light.stderr)
+        XCTAssertTrue(light.stdout.contains("× the allocated error, in the allocator's proxy (RMS of the matrices' relative errors; not a measured quality"),
+                      light.stdout)
         XCTAssertTrue(text.stdout.contains("uniform plan written to \(uniformOut)"), text.stdout)
         // 15M of 26.4M is a deep cut: without a profile it gets uniform ranks (auto), and plan says so in one line.
         XCTAssertTrue(text.stdout.contains("(the uniform plan was as good and is used)\n  without a sensitivity profile this cut gets uniform ranks; "

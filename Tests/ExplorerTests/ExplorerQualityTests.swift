@@ -15,7 +15,7 @@ final class ExplorerQualityTests: XCTestCase {
 
     /// A profile (next-token loss: original loss 3; embedding: 0) of the fixture's matrices with probes at
     /// ranks 6 and 3 (tail energies from the fixture's σᵢ = 2^(−i/2)).
-    static func profile(metric: SensitivityProfile.Metric = .nextTokenLoss) -> SensitivityProfile {
+    static func profile(metric: SensitivityProfile.Metric = .nextTokenLoss, standardError: Double? = nil) -> SensitivityProfile {
         let settings = SensitivityProfile.Settings(checkpoint: "m", text: "t", seqLen: 8, maxTokens: 64, tokens: 64, statistics: nil,
                                                    truncation: .svd, rankFractions: [0.5, 0.25], bits: [16], key: "k")
         let original = metric == .nextTokenLoss ? 3.0 : 0.0
@@ -24,8 +24,10 @@ final class ExplorerQualityTests: XCTestCase {
             let rows = role.hasPrefix("mlp") ? 40 : 12
             let tail = { (k: Int) in ExplorerFigures.tail(k) / ExplorerFigures.energy }
             return SensitivityProfile.MatrixProbes(name: "model.layers.\(block).\(role).weight", rows: rows, columns: 12, points: [
-                SensitivityProfile.Point(rank: 6, factorBits: 16, tailEnergy: tail(6), loss: original + atSix[short]!, lossIncrease: atSix[short]!),
-                SensitivityProfile.Point(rank: 3, factorBits: 16, tailEnergy: tail(3), loss: original + atThree[short]!, lossIncrease: atThree[short]!),
+                SensitivityProfile.Point(rank: 6, factorBits: 16, tailEnergy: tail(6), loss: original + atSix[short]!, lossIncrease: atSix[short]!,
+                                         lossIncreaseStandardError: standardError),
+                SensitivityProfile.Point(rank: 3, factorBits: 16, tailEnergy: tail(3), loss: original + atThree[short]!, lossIncrease: atThree[short]!,
+                                         lossIncreaseStandardError: standardError),
             ])
         }
         return SensitivityProfile(metric: metric, originalLoss: original, seconds: 1, settings: settings, unused: [], matrices: matrices)
@@ -117,8 +119,32 @@ final class ExplorerQualityTests: XCTestCase {
         text = backend.lines().joined(separator: "\n")
         XCTAssertTrue(text.contains("at rank 25% of full"), text)
         XCTAssertTrue(text.contains("attn.q_proj ▓.08 █.90"), text)
+        XCTAssertTrue(text.contains("Sensitivity at the lowest probe, shrunk"), text)
+        app.handle(.character("A"))
+        XCTAssertEqual(app.state.heatmapContent, .measuredLossAtProbe)
+        XCTAssertEqual(app.state.heatmapLossCells(.measuredLossAtProbe).map { $0.loss ?? -1 }, atProbe, "without standard errors nothing is shrunk")
+        text = backend.lines().joined(separator: "\n")
+        XCTAssertTrue(text.contains("Sensitivity at the lowest probe, measured"), text)
         app.handle(.character("A"))
         XCTAssertEqual(app.state.heatmapContent, .rank)
+    }
+
+    /// With standard errors, the lowest probes are shown shrunk toward their role (what the prediction
+    /// reads), then as measured: two matrices per role, each pulled toward the other.
+    func testHeatmapShowsTheShrunkProbesThenTheMeasuredOnes() throws {
+        let profile = ExplorerQualityTests.profile(standardError: 0.1)
+        let (app, _) = try app(profile, width: 120, height: 30)
+        defer { app.finish() }
+        let shrunk = ProbeShrinkage.increases(of: profile)
+        let expected = ["model.layers.0.mlp.up_proj.weight", "model.layers.0.self_attn.q_proj.weight",
+                        "model.layers.1.mlp.up_proj.weight", "model.layers.1.self_attn.q_proj.weight"].map { shrunk[$0]![1] }
+        let atProbe = app.state.heatmapLossCells(.lossAtProbe).map { $0.loss ?? -1 }
+        let measured = app.state.heatmapLossCells(.measuredLossAtProbe).map { $0.loss ?? -1 }
+        XCTAssertEqual(measured, [0.4, 0.08, 0.2, 0.9])
+        XCTAssertEqual(atProbe, expected)
+        XCTAssertNotEqual(atProbe, measured, "noisy probes are pulled toward their role")
+        XCTAssertLessThan(atProbe[3], measured[3], "q_proj of block 1 (0.9) is pulled toward block 0's (0.08)")
+        XCTAssertGreaterThan(atProbe[1], measured[1])
     }
 
     func testLossTextFitsThreeColumns() {

@@ -123,10 +123,10 @@ final class SpectrumEngineKindsTests: XCTestCase {
 
         // Without a kind, both kinds of the matrix move, in the order they were asked for.
         let queue = SpectrumQueue()
-        queue.enqueue(Array(0..<6))
-        XCTAssertEqual(queue.next(), 0)
-        XCTAssertEqual(queue.prioritize { $0 % 3 == 2 }, 2)
-        XCTAssertEqual((0..<5).compactMap { _ in queue.next() }, [2, 5, 1, 3, 4])
+        queue.enqueue((0..<6).map { SpectrumWork(request: $0, isEstimate: false) })
+        XCTAssertEqual(queue.next()?.request, 0)
+        XCTAssertEqual(queue.prioritize { $0.request % 3 == 2 }, 2)
+        XCTAssertEqual((0..<5).compactMap { _ in queue.next()?.request }, [2, 5, 1, 3, 4])
         XCTAssertNil(queue.next())
     }
 

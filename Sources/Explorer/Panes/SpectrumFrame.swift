@@ -22,6 +22,11 @@ struct SpectrumFrame {
             buffer.write("no layer selected", at: Position(x: message.x, y: message.y), style: styles.dim, maxWidth: message.width)
         case .pending?:
             buffer.write("computing spectrum…", at: Position(x: message.x, y: message.y), style: styles.dim, maxWidth: message.width)
+        case .estimated(let estimate)?:
+            let leading: Int
+            if case .estimate(let count) = estimate.exactness { leading = count } else { leading = 0 }
+            Legend(wrapping: "≈ estimated: top \(leading) of \(estimate.singularValues.count) values, r99 ≤ \(estimate.summary.energyRank99); exact spectrum computing…",
+                   style: styles.dim).render(into: &buffer, area: message.resized(height: inner.height))
         case .failed(let why)?:
             Legend(wrapping: why, style: styles.error).render(into: &buffer, area: message.resized(height: inner.height))
         case .ready(let spectrum)?:

@@ -6,9 +6,12 @@ public enum HeatmapContent: Equatable, Sendable {
     case alpha
     /// The loss increase the sensitivity profile predicts for each matrix at its current choice.
     case lossAtPlan
-    /// The loss increase the profile measured for each matrix at its lowest-rank probe: how
-    /// sensitive each matrix is, whatever the plan.
+    /// The loss increase the profile estimates for each matrix at its lowest-rank probe, each
+    /// probe shrunk toward its role by its noise (``ProbeShrinkage``, what the prediction reads):
+    /// how sensitive each matrix is, whatever the plan.
     case lossAtProbe
+    /// The same probes as measured, before shrinkage (noisy probes may read 0 or below).
+    case measuredLossAtProbe
 
     /// The content after this one; the loss kinds only when `withLoss`.
     func next(withLoss: Bool) -> HeatmapContent {
@@ -16,7 +19,8 @@ public enum HeatmapContent: Equatable, Sendable {
         case .rank: return .alpha
         case .alpha: return withLoss ? .lossAtPlan : .rank
         case .lossAtPlan: return .lossAtProbe
-        case .lossAtProbe: return .rank
+        case .lossAtProbe: return .measuredLossAtProbe
+        case .measuredLossAtProbe: return .rank
         }
     }
 }

@@ -80,6 +80,11 @@ public struct LayerEstimate: Sendable, Equatable {
     public let noiseSquaredError: Double?
     /// √(ε²/E); for a quantized dense matrix known from the model even without a spectrum; nil if unknown.
     public let relativeError: Double?
+    /// True when the error comes from a partial estimate of the spectrum (``Spectrum/isEstimate``):
+    /// then it is an upper bound on the figure the exact spectrum gives (``SpectrumEstimate``),
+    /// as long as the factors' noise fraction c_f stays below 1 (every setting but 2-bit factors
+    /// in very large groups; see the type's documentation).
+    public let errorIsUpperBound: Bool
 
     /// Estimates `choice` for `tensor`, throwing ``PlanError`` when the choice is impossible.
     public init(tensor: PlannedTensor, choice: LayerChoice) throws {
@@ -103,6 +108,7 @@ public struct LayerEstimate: Sendable, Equatable {
         flopsBefore = computes ? 2 * tensor.elementCount : 0
         switch choice {
         case let .dense(bits, groupSize):
+            errorIsUpperBound = false  // c·E with the exact E, or 0
             parametersAfter = parametersBefore
             flopsAfter = flopsBefore
             residualSquaredError = energy == nil ? nil : 0
@@ -131,6 +137,7 @@ public struct LayerEstimate: Sendable, Equatable {
             bytesAfter = bytes
             parametersAfter = params
             flopsAfter = flops
+            errorIsUpperBound = tensor.spectrum?.isEstimate == true
             if let spectrum = tensor.spectrum, let total = energy {
                 let tail = spectrum.tailEnergy[min(rank, spectrum.singularValues.count)]
                 residualSquaredError = model.residual * tail

@@ -28,6 +28,9 @@ public struct PlanFigures: Sendable, Equatable {
     public var squaredError = 0.0
     /// Tensors whose error is unknown (no spectrum yet) although they are changed.
     public var unknownErrorCount = 0
+    /// Tensors whose error comes from a partial estimate of their spectrum
+    /// (``LayerEstimate/errorIsUpperBound``): the sums are then upper bounds, not exact figures.
+    public var estimatedErrorCount = 0
     /// Σ relative error over tensors with a known squared error.
     public var relativeErrorSum = 0.0
     /// Tensors with a known squared error.
@@ -50,6 +53,7 @@ public struct PlanFigures: Sendable, Equatable {
         if let error = estimate.squaredError, let norm = estimate.squaredNorm {
             squaredError += error
             squaredNorm += norm
+            if estimate.errorIsUpperBound { estimatedErrorCount += 1 }
             if let relative = estimate.relativeError {
                 relativeErrorSum += relative
                 relativeErrorCount += 1

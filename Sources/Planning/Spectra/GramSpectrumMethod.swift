@@ -2,7 +2,8 @@ import LinearAlgebra
 
 /// The weights' own spectra: square roots of the eigenvalues of the smaller Gram matrix
 /// (``SingularValues/compute(_:panelWidth:isCancelled:progress:)``), accumulated panel by panel
-/// straight from the checkpoint's bytes, so cancellation is noticed between panels.
+/// straight from the checkpoint's bytes, so cancellation is noticed between panels; and their
+/// partial estimates (``estimate(_:leading:tensorName:isCancelled:)``).
 public struct GramSpectrumMethod: SpectrumMethod {
     /// A method for ``SpectrumKind/weights``.
     public init() {}
@@ -23,6 +24,16 @@ public struct GramSpectrumMethod: SpectrumMethod {
     public func bytes(rows: Int, columns: Int) -> Double {
         let s = Double(min(rows, columns)), long = max(rows, columns)
         return 8 * s * (s + Double(min(long, SingularValues.automaticPanelWidth(smallerSide: min(rows, columns)))))
+    }
+
+    /// The weights can be estimated (``RandomizedSingularValues`` of the matrix converted to double).
+    public var estimates: Bool { true }
+
+    /// ``RandomizedSingularValues`` of the whole matrix in double (seeded, so the same
+    /// checkpoint gives the same estimate), with its exact Frobenius norm.
+    public func estimate(_ source: MatrixSource, leading: Int, tensorName: String,
+                         isCancelled: @escaping () -> Bool) throws -> RandomizedSingularValues? {
+        try RandomizedSingularValues(of: Matrix(source, isCancelled: isCancelled), count: leading, isCancelled: isCancelled)
     }
 
     public func compute(_ source: MatrixSource, tensorName: String, isCancelled: @escaping () -> Bool) throws -> SpectrumValues {

@@ -1,19 +1,29 @@
-/// All singular values of one matrix of a checkpoint, with the figures derived from them.
+import LinearAlgebra
+
+/// All singular values of one matrix of a checkpoint, with the figures derived from them; or, when
+/// ``exactness`` says so, a partial estimate completed to a full-length bound (see
+/// ``SpectrumEstimate``), which is never cached and is replaced by the exact spectrum.
 public struct Spectrum: Sendable {
     /// The tensor's name in the checkpoint.
     public let tensorName: String
-    /// Singular values in descending order; `min(rows, columns)` of them.
+    /// Singular values in descending order; `min(rows, columns)` of them. For an estimate, the
+    /// leading ones are estimates (each ≤ the exact value) and the rest a flat completion of the
+    /// exact remaining energy (``SpectrumEstimate/completedValues(leading:frobeniusNormSquared:fullCount:)``).
     public let singularValues: [Double]
+    /// Exact, or an estimate of the leading values: every figure derived from an estimate
+    /// (errors, energy ranks) is an upper bound on the exact one.
+    public let exactness: SpectrumExactness
     /// Norms, ranks and break-even rank derived from the singular values.
     public let summary: SpectrumSummary
     /// `tailEnergy[k]` = Σ_{i ≥ k} σᵢ² (0-based): the squared error of the best rank-k
     /// approximation. Summed from the small end so small tails keep full precision.
     public let tailEnergy: [Double]
 
-    /// Wraps descending singular values of an m×n matrix.
-    public init(tensorName: String, rows: Int, columns: Int, singularValues: [Double]) {
+    /// Wraps descending singular values of an m×n matrix (exact unless `exactness` says otherwise).
+    public init(tensorName: String, rows: Int, columns: Int, singularValues: [Double], exactness: SpectrumExactness = .exact) {
         self.tensorName = tensorName
         self.singularValues = singularValues
+        self.exactness = exactness
         self.summary = SpectrumSummary(singularValues: singularValues, rows: rows, columns: columns)
         var tail = [Double](repeating: 0, count: singularValues.count + 1)
         for index in stride(from: singularValues.count - 1, through: 0, by: -1) {
@@ -21,6 +31,19 @@ public struct Spectrum: Sendable {
         }
         self.tailEnergy = tail
     }
+
+    /// The estimate an m×n matrix's randomized leading values give: ``SpectrumEstimate``'s
+    /// completion, marked ``SpectrumExactness/estimate(leading:)``.
+    public init(tensorName: String, rows: Int, columns: Int, estimate: RandomizedSingularValues) {
+        self.init(tensorName: tensorName, rows: rows, columns: columns,
+                  singularValues: SpectrumEstimate.completedValues(leading: estimate.leading,
+                                                                   frobeniusNormSquared: estimate.frobeniusNormSquared,
+                                                                   fullCount: estimate.fullCount),
+                  exactness: .estimate(leading: estimate.leading.count))
+    }
+
+    /// True for a partial estimate (``exactness`` is not exact).
+    public var isEstimate: Bool { exactness != .exact }
 
     /// Nil when the plan's figures can be computed from these values; otherwise the sentence
     /// fragment saying why not: a singular value that is not finite, or σ₁ so large (above about

@@ -1,8 +1,8 @@
 import Foundation
 
-/// One run of ``SpectrumEngine``: its requests, work queue and progress per kind, and the rule
+/// One run of ``SpectrumEngine``: its requests, work queue and progress per kind, and the rules
 /// that nothing is reported (or cached) once the run is closed, so `onCompletion` is the last
-/// word a caller hears.
+/// word a caller hears, and that no estimate is reported after its request's exact spectrum.
 final class SpectrumBatch: @unchecked Sendable {
     /// What was asked, in the caller's order.
     let requests: [SpectrumRequest]
@@ -14,6 +14,7 @@ final class SpectrumBatch: @unchecked Sendable {
     private var closed = false
     private var delivering = 0
     private var workersRunning = 0
+    private var exactReported = Set<Int>()
 
     /// A run of `requests`; `deliver` hears each event with its request's index and the progress
     /// of its kind.
@@ -26,17 +27,33 @@ final class SpectrumBatch: @unchecked Sendable {
         }
     }
 
+    /// True when `event` is request `index`'s last: anything but the estimate of a request whose
+    /// exact spectrum follows.
+    func isFinal(_ event: SpectrumEngine.Event, of index: Int) -> Bool {
+        if case .estimated = event { return requests[index].stages != .estimateThenExact }
+        return true
+    }
+
     /// Reports request `index`'s event, `flops` spent on it; `accept` runs first, under the lock
-    /// (the engine caches the result there), and neither happens once the run is closed.
+    /// (the engine caches the result there), and neither happens once the run is closed, nor for
+    /// an estimate once the request's exact spectrum was reported. Only a request's final event
+    /// (``isFinal(_:of:)``) counts as completed; every estimate counts in `estimated`.
     func report(_ index: Int, _ event: SpectrumEngine.Event, flops: Double = 0, accept: () -> Void = {}) {
         let kind = requests[index].kind
         condition.lock()
         guard !closed else { return condition.unlock() }
+        if case .estimated = event {
+            guard !exactReported.contains(index) else { return condition.unlock() }
+            progress[kind]?.estimated += 1
+        } else {
+            exactReported.insert(index)
+        }
         accept()
-        progress[kind]?.completed += 1
+        if isFinal(event, of: index) { progress[kind]?.completed += 1 }
         progress[kind]?.flops += flops
         switch event {
         case .finished(_, let fromCache): if fromCache { progress[kind]?.fromCache += 1 }
+        case .estimated: break
         case .failed: progress[kind]?.failed += 1
         }
         let snapshot = progress[kind]!
@@ -76,6 +93,21 @@ final class SpectrumBatch: @unchecked Sendable {
         while delivering > 0 { condition.wait() }
     }
 
+    /// Worker threads of this run that have not ended yet.
+    var workersInFlight: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return workersRunning
+    }
+
+    /// Blocks until every worker thread of this run has ended (after a cancellation: returned
+    /// from the BLAS or LAPACK call it was in).
+    func waitForWorkers() {
+        condition.lock()
+        defer { condition.unlock() }
+        while workersRunning > 0 { condition.wait() }
+    }
+
     /// The progress of `kind`'s requests (all zero when there are none).
     func progress(of kind: SpectrumKind) -> SpectrumEngine.Progress {
         condition.lock()
@@ -89,7 +121,8 @@ final class SpectrumBatch: @unchecked Sendable {
         defer { condition.unlock() }
         return progress.values.reduce(SpectrumEngine.Progress.none) {
             SpectrumEngine.Progress(total: $0.total + $1.total, completed: $0.completed + $1.completed,
-                                    fromCache: $0.fromCache + $1.fromCache, failed: $0.failed + $1.failed, flops: $0.flops + $1.flops)
+                                    fromCache: $0.fromCache + $1.fromCache, failed: $0.failed + $1.failed, flops: $0.flops + $1.flops,
+                                    estimated: $0.estimated + $1.estimated)
         }
     }
 }

@@ -3,7 +3,8 @@ import Foundation
 /// Blocking runs, for the command line and tests: events in the order asked.
 extension SpectrumEngine {
     /// Computes `requests`, blocking, and returns the events in the order of `requests` (fewer
-    /// when cancelled: matrices not finished by then are left out). `onEvent` and `onProgress`
+    /// when cancelled: matrices not finished by then are left out): one per request, its last
+    /// (an estimate only for ``SpectrumRequest/Stages/estimateOnly``). `onEvent` and `onProgress`
     /// are called on the calling thread, in that order, once per delivered event, also in input
     /// order, with the progress of the whole run. The cache is flushed before it returns.
     public func run(_ requests: [SpectrumRequest], onProgress: (Progress) -> Void = { _ in },
@@ -11,6 +12,8 @@ extension SpectrumEngine {
         let slots = EventSlots(count: requests.count)
         let done = DispatchSemaphore(value: 0)
         begin(requests, deliver: { index, event, _ in
+            // An estimate the exact spectrum replaces is not the request's event.
+            if case .estimated = event, requests[index].stages == .estimateThenExact { return }
             slots.fill(index, with: event)
         }, onCompletion: { _ in
             slots.skipPending()
@@ -29,6 +32,7 @@ extension SpectrumEngine {
                                                                  let method = method(for: requests[index].kind) {
                     progress.flops += method.flops(rows: shape.rows, columns: shape.columns)
                 }
+            case .estimated: progress.estimated += 1
             case .failed: progress.failed += 1
             }
             onEvent(event)
@@ -38,10 +42,10 @@ extension SpectrumEngine {
         return events
     }
 
-    /// ``run(_:onProgress:onEvent:)`` of the `kind` spectra of `entries`.
-    public func run(_ entries: [CatalogEntry], kind: SpectrumKind = .weights, onProgress: (Progress) -> Void = { _ in },
-                    onEvent: (Event) -> Void = { _ in }) -> [Event] {
-        run(entries.map { SpectrumRequest($0, kind: kind) }, onProgress: onProgress, onEvent: onEvent)
+    /// ``run(_:onProgress:onEvent:)`` of the `kind` spectra of `entries`, in `stages`.
+    public func run(_ entries: [CatalogEntry], kind: SpectrumKind = .weights, stages: SpectrumRequest.Stages = .exact,
+                    onProgress: (Progress) -> Void = { _ in }, onEvent: (Event) -> Void = { _ in }) -> [Event] {
+        run(entries.map { SpectrumRequest($0, kind: kind, stages: stages) }, onProgress: onProgress, onEvent: onEvent)
     }
 }
 

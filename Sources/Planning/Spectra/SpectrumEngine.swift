@@ -13,7 +13,15 @@ import SafeTensors
 /// method for fails with a sentence saying so.
 ///
 /// **Order.** Requests are computed in the order given, except that ``prioritize(_:kind:)``
-/// moves a matrix still waiting to the front of the queue (the explorer's selected row).
+/// moves a matrix still waiting to the front of the queue (the explorer's selected row), and
+/// that every partial estimate of a run (``SpectrumRequest/Stages``) is queued before every
+/// exact spectrum: a first picture of the whole model, then the exact spectra replacing it.
+///
+/// **Estimates.** A request asking for one gets ``Event/estimated(_:)`` with a ``Spectrum``
+/// marked ``SpectrumExactness/estimate(leading:)`` (``SpectrumEstimate``'s rule and bounds)
+/// when its method has an estimate and it pays; estimates are never written to the cache, and
+/// one finishing after its exact spectrum is dropped. A request whose exact spectrum is cached
+/// gets that instead, and so does one whose estimate would not be much cheaper.
 ///
 /// **Workers and memory.** A run uses up to `workers` threads (default one per core), but only as
 /// many as fit both the address-space limit (``AddressSpace/workersThatFit(_:bytesPerWorker:)``)
@@ -23,12 +31,15 @@ import SafeTensors
 /// each, so with as many matrices as cores each worker runs BLAS single-threaded (independent
 /// matrices scale better than one threaded BLAS call), and the two levels never oversubscribe.
 ///
-/// **Cancellation.** ``cancel()`` ends the run within ``pollInterval``: workers stop at the next
-/// point their method polls, the cache is flushed and `onCompletion` is called. A worker caught
-/// inside a call that cannot be interrupted (the eigen- or singular-value solve, a Cholesky
-/// factorisation) finishes it in the background, holding its memory and BLAS threads until
-/// then, and drops the result. A spectrum finished after the cancellation is neither reported
-/// nor cached; one finished before it is both.
+/// **Cancellation.** ``cancel()`` closes the run within ``pollInterval``: nothing more is
+/// reported or cached, and the cache is flushed. Workers stop at the next point their method
+/// polls; one caught inside a call that cannot be interrupted (the eigen- or singular-value
+/// solve, a Cholesky factorisation) finishes that call and drops the result. The run ends
+/// (`onCompletion` is called, ``run(_:onProgress:onEvent:)`` returns) only once every worker
+/// has returned (``workersInFlight`` is 0): a process must not exit while a worker is inside
+/// BLAS (see ``LinearAlgebra/BLASWorkers``), so for a large matrix this wait can take seconds.
+/// A spectrum finished after the cancellation is neither reported nor cached; one finished
+/// before it is both.
 public final class SpectrumEngine: @unchecked Sendable {
     /// How far a run (or one kind of it) has come.
     public struct Progress: Sendable, Equatable {
@@ -42,6 +53,9 @@ public final class SpectrumEngine: @unchecked Sendable {
         public var failed: Int
         /// Floating-point operations spent so far on computed matrices (by their methods' counts).
         public var flops: Double
+        /// Partial estimates delivered (not counted in ``completed`` unless they are the
+        /// request's last event, for ``SpectrumRequest/Stages/estimateOnly``).
+        public var estimated = 0
 
         /// True when every requested matrix is done.
         public var isComplete: Bool { completed == total }
@@ -52,8 +66,11 @@ public final class SpectrumEngine: @unchecked Sendable {
 
     /// One matrix done.
     public enum Event: Sendable {
-        /// The spectrum, and whether it came from the cache.
+        /// The exact spectrum, and whether it came from the cache.
         case finished(Spectrum, fromCache: Bool)
+        /// A partial estimate (``Spectrum/isEstimate``): for ``SpectrumRequest/Stages/estimateThenExact``
+        /// the exact spectrum follows and replaces it.
+        case estimated(Spectrum)
         /// The matrix could not be analysed.
         case failed(SpectrumError)
     }
@@ -61,12 +78,12 @@ public final class SpectrumEngine: @unchecked Sendable {
     /// How often a cancelled run checks whether to stop waiting for its workers, in seconds.
     public static let pollInterval = 0.02
 
-    private let checkpoint: Checkpoint
+    let checkpoint: Checkpoint
     private let cache: SpectrumCache?
-    private let methods: [SpectrumKind: any SpectrumMethod]
+    let methods: [SpectrumKind: any SpectrumMethod]
     private let requestedWorkers: Int?
     private let memoryBudget: Double?
-    private let cancellation = CancellationFlag()
+    let cancellation = CancellationFlag()
     private let lock = NSLock()
     private var batch: SpectrumBatch?
     private var whitenings: [String: WhiteningSummary] = [:]
@@ -129,8 +146,8 @@ public final class SpectrumEngine: @unchecked Sendable {
         let batch = self.batch
         lock.unlock()
         guard let batch else { return 0 }
-        return batch.queue.prioritize { index in
-            let request = batch.requests[index]
+        return batch.queue.prioritize { work in
+            let request = batch.requests[work.request]
             return request.entry.info.name == tensorName && (kind == nil || request.kind == kind)
         }
     }
@@ -142,6 +159,15 @@ public final class SpectrumEngine: @unchecked Sendable {
 
     /// True once ``cancel()`` was called.
     public var isCancelled: Bool { cancellation.isCancelled }
+
+    /// Worker threads of the current (or last) run still running: after ``cancel()``, those
+    /// still inside a call that cannot be interrupted. The run ends when this reaches 0.
+    public var workersInFlight: Int {
+        lock.lock()
+        let batch = self.batch
+        lock.unlock()
+        return batch?.workersInFlight ?? 0
+    }
 
     /// The progress of the current (or last) run, all kinds together.
     public var currentProgress: Progress {
@@ -167,25 +193,36 @@ public final class SpectrumEngine: @unchecked Sendable {
         lock.lock()
         self.batch = batch
         lock.unlock()
-        var pending: [Int] = []
+        var first: [SpectrumWork] = [], then: [SpectrumWork] = []
         for (index, request) in requests.enumerated() {
-            if let event = cachedEvent(request) { batch.report(index, event) } else { pending.append(index) }
+            if let event = cachedEvent(request) { batch.report(index, event); continue }
+            let estimates = request.stages != .exact && estimateLeading(request) != nil
+            if estimates { first.append(SpectrumWork(request: index, isEstimate: true)) }
+            if request.stages == .estimateThenExact || !estimates {
+                // Quick exact spectra standing in for estimates belong to the first picture.
+                let work = SpectrumWork(request: index, isEstimate: false)
+                if request.stages == .estimateOnly { first.append(work) } else { then.append(work) }
+            }
         }
+        let pending = first + then
         batch.queue.enqueue(pending)
-        let workers = workerCount(for: pending.map { requests[$0] })
+        let workers = workerCount(for: pending.map { (requests[$0.request], $0.isEstimate) })
         if workers > 0 { BLASThreads.count = max(1, ProcessInfo.processInfo.activeProcessorCount / workers) }
         batch.workersStarted(workers)
         for _ in 0..<workers {
-            let thread = Thread { [self] in
+            BLASWorkers.start { [self] in
                 defer { batch.workerExited() }
-                while !isCancelled, let index = batch.queue.next() {
-                    let request = requests[index]
-                    guard let outcome = analyse(request), !isCancelled else { continue }
-                    batch.report(index, outcome.event, flops: outcome.flops) { store(outcome.values, of: request) }
+                while !isCancelled, let work = batch.queue.next() {
+                    let request = requests[work.request]
+                    let analysed = work.isEstimate ? estimate(request) : analyse(request)
+                    guard let outcome = analysed, !isCancelled else { continue }
+                    // A failed estimate says nothing when the exact spectrum follows (it fails alike).
+                    if work.isEstimate, case .failed = outcome.event, request.stages == .estimateThenExact { continue }
+                    batch.report(work.request, outcome.event, flops: outcome.flops) {
+                        if !work.isEstimate { store(outcome.values, of: request) }
+                    }
                 }
             }
-            thread.stackSize = 8 << 20
-            thread.start()
         }
         DispatchQueue.global().async { [self] in
             batch.close(whenDoneOr: { isCancelled }, pollInterval: Self.pollInterval)
@@ -194,16 +231,22 @@ public final class SpectrumEngine: @unchecked Sendable {
             lock.lock()
             lastCacheWriteError = writeError
             lock.unlock()
+            // Flushed first, so a second Ctrl-C during this wait loses nothing finished.
+            batch.waitForWorkers()
             onCompletion(batch.total)
         }
     }
 
     /// Threads for `pending`: as the type's documentation says; none for nothing to compute.
-    private func workerCount(for pending: [SpectrumRequest]) -> Int {
+    private func workerCount(for pending: [(request: SpectrumRequest, isEstimate: Bool)]) -> Int {
         guard !pending.isEmpty else { return 0 }
         let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        let largest = pending.compactMap { request -> Double? in
+        let largest = pending.compactMap { work -> Double? in
+            let request = work.request
             guard let shape = request.entry.matrixShape, let method = methods[request.kind] else { return nil }
+            if work.isEstimate, let leading = estimateLeading(request) {
+                return SpectrumEstimate.estimateBytes(rows: shape.rows, columns: shape.columns, leading: leading)
+            }
             return method.bytes(rows: shape.rows, columns: shape.columns)
         }.max() ?? 0
         var workers = AddressSpace.workersThatFit(max(1, min(requestedWorkers ?? cores, pending.count)), bytesPerWorker: largest)
@@ -245,37 +288,5 @@ public final class SpectrumEngine: @unchecked Sendable {
         lock.lock()
         whitenings[name] = whitening
         lock.unlock()
-    }
-
-    /// The event for one request, with the values to cache and the flops spent; nil when the
-    /// run was cancelled while computing it.
-    private func analyse(_ request: SpectrumRequest) -> (event: Event, values: SpectrumValues?, flops: Double)? {
-        let entry = request.entry, name = entry.info.name
-        func failure(_ problem: String) -> (Event, SpectrumValues?, Double) {
-            (.failed(SpectrumError(tensorName: name, problem: problem)), nil, 0)
-        }
-        guard let method = methods[request.kind] else {
-            return failure("has no \(request.kind.name) spectrum here: computing one needs activation statistics")
-        }
-        guard entry.hasSpectrum, let shape = entry.matrixShape, let format = ScalarFormat(entry.info.dtype) else {
-            return failure("is a \(entry.tensor.typeName) tensor of shape \(entry.info.shape), not a floating-point matrix, so it has no spectrum")
-        }
-        do {
-            let values = try checkpoint.withBytes(of: entry.tensor) { bytes -> SpectrumValues in
-                guard let base = bytes.baseAddress, shape.rows > 0, shape.columns > 0 else { return SpectrumValues(singularValues: []) }
-                let source = MatrixSource(base: base, rows: shape.rows, columns: shape.columns, format: format)
-                return try method.compute(source, tensorName: name, isCancelled: { [cancellation] in cancellation.isCancelled })
-            }
-            let spectrum = Spectrum(tensorName: name, rows: shape.rows, columns: shape.columns, singularValues: values.singularValues)
-            return (.finished(spectrum, fromCache: false), values, method.flops(rows: shape.rows, columns: shape.columns))
-        } catch LinearAlgebraError.cancelled {
-            return nil
-        } catch let error as SpectrumError {
-            return (.failed(error), nil, 0)
-        } catch let error as LinearAlgebraError {
-            return failure(error.description)
-        } catch {
-            return failure(String(describing: error))
-        }
     }
 }

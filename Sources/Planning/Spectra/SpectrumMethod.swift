@@ -23,6 +23,30 @@ public protocol SpectrumMethod: Sendable {
     /// - Throws: ``LinearAlgebraError/cancelled`` when stopped, ``SpectrumError`` for a problem
     ///   of the matrix or its inputs, or any other error (reported as the matrix's failure).
     func compute(_ source: MatrixSource, tensorName: String, isCancelled: @escaping () -> Bool) throws -> SpectrumValues
+    /// A fast estimate of the `leading` largest singular values of `source` and its exact total
+    /// energy (``SpectrumEstimate``), or nil when this kind has no estimate (then only the exact
+    /// spectrum is computed). Estimates are never cached.
+    func estimate(_ source: MatrixSource, leading: Int, tensorName: String,
+                  isCancelled: @escaping () -> Bool) throws -> RandomizedSingularValues?
+    /// True when ``estimate(_:leading:tensorName:isCancelled:)`` can give one.
+    var estimates: Bool { get }
+}
+
+extension SpectrumMethod {
+    /// No estimate: the exact spectrum only.
+    public func estimate(_ source: MatrixSource, leading: Int, tensorName: String,
+                         isCancelled: @escaping () -> Bool) throws -> RandomizedSingularValues? { nil }
+    /// No estimate: the exact spectrum only.
+    public var estimates: Bool { false }
+
+    /// The leading values an estimate of an m×n matrix computes, nil when this method has no
+    /// estimate or the exact spectrum is about as quick (``SpectrumEstimate``'s rule).
+    public func estimateLeading(rows: Int, columns: Int) -> Int? {
+        let leading = SpectrumEstimate.leadingCount(rows: rows, columns: columns)
+        guard estimates, SpectrumEstimate.isWorthwhile(leading: leading, rows: rows, columns: columns,
+                                                       exactFlops: flops(rows: rows, columns: columns)) else { return nil }
+        return leading
+    }
 }
 
 /// What a ``SpectrumMethod`` computes for one matrix.

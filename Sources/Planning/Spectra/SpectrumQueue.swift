@@ -1,21 +1,29 @@
 import Foundation
 
-/// The engine's one work queue: indices of requests, handed out to worker threads each exactly
-/// once, in the order added unless ``prioritize(_:)`` moves some to the front.
+/// One piece of work of a run: request `request`'s estimate or its exact spectrum.
+struct SpectrumWork: Sendable, Hashable {
+    /// The index of the request in the run.
+    let request: Int
+    /// True for the partial estimate, false for the exact spectrum.
+    let isEstimate: Bool
+}
+
+/// The engine's one work queue: pieces of work, handed out to worker threads each exactly once,
+/// in the order added unless ``prioritize(_:)`` moves some to the front.
 final class SpectrumQueue: @unchecked Sendable {
     private let lock = NSLock()
-    private var pending: [Int] = []
+    private var pending: [SpectrumWork] = []
     private var position = 0
 
-    /// Adds `indices` at the back, in this order.
-    func enqueue(_ indices: [Int]) {
+    /// Adds `work` at the back, in this order.
+    func enqueue(_ work: [SpectrumWork]) {
         lock.lock()
-        pending += indices
+        pending += work
         lock.unlock()
     }
 
-    /// The next index, nil once all were handed out.
-    func next() -> Int? {
+    /// The next piece of work, nil once all were handed out.
+    func next() -> SpectrumWork? {
         lock.lock()
         defer { lock.unlock() }
         guard position < pending.count else { return nil }
@@ -23,10 +31,10 @@ final class SpectrumQueue: @unchecked Sendable {
         return pending[position - 1]
     }
 
-    /// Moves the indices not yet handed out for which `isUrgent` holds to the front, keeping
-    /// their order among themselves and the others' among theirs; returns how many moved.
+    /// Moves the work not yet handed out for which `isUrgent` holds to the front, keeping its
+    /// order among itself and the rest's among the rest; returns how many pieces moved.
     @discardableResult
-    func prioritize(_ isUrgent: (Int) -> Bool) -> Int {
+    func prioritize(_ isUrgent: (SpectrumWork) -> Bool) -> Int {
         lock.lock()
         defer { lock.unlock() }
         let waiting = pending[position...]
@@ -36,7 +44,7 @@ final class SpectrumQueue: @unchecked Sendable {
         return urgent.count
     }
 
-    /// How many indices are not yet handed out.
+    /// How many pieces are not yet handed out.
     var remaining: Int {
         lock.lock()
         defer { lock.unlock() }

@@ -19,6 +19,7 @@ struct PlanReport: ReportObject {
                         flopsBefore: f.flopsBefore, flopsAfter: f.flopsAfter, bitsPerWeight: f.bitsPerWeight,
                         relativeError: f.relativeError, meanRelativeError: f.meanRelativeError, squaredError: f.squaredError,
                         squaredNorm: f.squaredNorm, unknownErrorCount: f.unknownErrorCount,
+                        estimatedErrorCount: f.estimatedErrorCount > 0 ? f.estimatedErrorCount : nil,
                         memoryBoundSpeedup: f.memoryBoundSpeedup, computeBoundSpeedup: f.computeBoundSpeedup)
         }
     }
@@ -36,6 +37,8 @@ struct PlanReport: ReportObject {
         let squaredError: Double
         let squaredNorm: Double
         let unknownErrorCount: Int
+        /// `plan --estimate`: matrices whose error here is an upper bound from a partial spectrum (left out when none).
+        let estimatedErrorCount: Int?
         let memoryBoundSpeedup: Double
         let computeBoundSpeedup: Double
     }

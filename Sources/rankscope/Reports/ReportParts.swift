@@ -39,11 +39,14 @@ struct SpectrumOriginFields: Encodable {
     let spectrumKind: String?
     let whitening: String?
     let whiteningShift: Double?
+    /// True (and present) only when the row's spectrum is a partial estimate (`plan --estimate`).
+    let spectrumEstimate: Bool?
 
     /// The fields of `name` in `source`; `kind` only when the row states it (a plan's rows).
     init(_ name: String, in source: SpectraSource, kind: String? = nil) {
         spectrumKind = kind
         whitening = source.whiteningKind(of: name)
         whiteningShift = source.whiteningShift(of: name)
+        spectrumEstimate = source.estimated.contains(name) ? true : nil
     }
 }

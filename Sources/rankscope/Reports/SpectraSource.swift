@@ -19,6 +19,9 @@ struct SpectraSource {
     /// The matrices of a data-aware run that the statistics do not cover and that use their
     /// weight spectrum instead (`plan --stats`), in model order.
     var weightFallbacks: [String] = []
+    /// The matrices whose spectrum is a partial estimate (`plan --estimate`): their errors are
+    /// upper bounds.
+    var estimated: Set<String> = []
 
     /// Plain spectra of the weights.
     static let weights = SpectraSource(statistics: nil, whitenings: [:])
