@@ -7,7 +7,7 @@ public enum BackboneCodebook: String, Sendable, Equatable, Hashable, CaseIterabl
     /// QuIP#'s 2-bit E8P lattice (Compression's `E8PCodebook`), one F16 scale per row (`E8PMatrix`):
     /// 2 bits per weight, so only with 2 backbone bits and a multiple of 8 columns, written as
     /// `P.backbone.{e8p,e8p_scales}` with `"backbone_codebook": "e8p"` in the layer's config entry.
-    /// Not with statistics (no LDLQ for it yet).
+    /// With statistics it is quantized by block LDLQ (Compression's `HessianQuantizer.quantizeE8P`).
     case e8p
 
     /// Bytes of an m×n backbone under this codebook: ``GroupQuantization/denseBytes(rows:columns:bits:groupSize:)``
