@@ -1,9 +1,10 @@
 import Foundation
 
 /// Calls a closure on Ctrl-C (SIGINT) and SIGTERM instead of dying, so long work can stop
-/// cleanly and keep what it finished. A second signal while the first is being honoured exits at
-/// once with status 130 (for work stuck in a call that cannot be cancelled), as most command-line
-/// tools do. ``restore()`` puts the default handling back.
+/// cleanly and keep what it finished; if workers are still inside BLAS half a second later, one
+/// line says so (``Termination/noticeIfStoppingIsSlow()``). A second signal while the first is
+/// being honoured exits at once with status 130 (for work stuck in a call that cannot be
+/// cancelled), as most command-line tools do. ``restore()`` puts the default handling back.
 ///
 /// A plain `signal(2)` handler sets a flag and a watcher thread turns it into the call. (Dispatch
 /// signal sources were seen to miss Ctrl-C: on Linux libdispatch receives signals through a
@@ -37,6 +38,7 @@ final class InterruptHandler: @unchecked Sendable {
             while isWatching {
                 if InterruptHandler.raised != 0 {
                     action()
+                    Termination.noticeIfStoppingIsSlow()
                     return
                 }
                 usleep(20_000)

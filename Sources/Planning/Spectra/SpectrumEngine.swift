@@ -31,12 +31,15 @@ import SafeTensors
 /// each, so with as many matrices as cores each worker runs BLAS single-threaded (independent
 /// matrices scale better than one threaded BLAS call), and the two levels never oversubscribe.
 ///
-/// **Cancellation.** ``cancel()`` ends the run within ``pollInterval``: workers stop at the next
-/// point their method polls, the cache is flushed and `onCompletion` is called. A worker caught
-/// inside a call that cannot be interrupted (the eigen- or singular-value solve, a Cholesky
-/// factorisation) finishes it in the background, holding its memory and BLAS threads until
-/// then, and drops the result. A spectrum finished after the cancellation is neither reported
-/// nor cached; one finished before it is both.
+/// **Cancellation.** ``cancel()`` closes the run within ``pollInterval``: nothing more is
+/// reported or cached, and the cache is flushed. Workers stop at the next point their method
+/// polls; one caught inside a call that cannot be interrupted (the eigen- or singular-value
+/// solve, a Cholesky factorisation) finishes that call and drops the result. The run ends
+/// (`onCompletion` is called, ``run(_:onProgress:onEvent:)`` returns) only once every worker
+/// has returned (``workersInFlight`` is 0): a process must not exit while a worker is inside
+/// BLAS (see ``LinearAlgebra/BLASWorkers``), so for a large matrix this wait can take seconds.
+/// A spectrum finished after the cancellation is neither reported nor cached; one finished
+/// before it is both.
 public final class SpectrumEngine: @unchecked Sendable {
     /// How far a run (or one kind of it) has come.
     public struct Progress: Sendable, Equatable {
@@ -157,6 +160,15 @@ public final class SpectrumEngine: @unchecked Sendable {
     /// True once ``cancel()`` was called.
     public var isCancelled: Bool { cancellation.isCancelled }
 
+    /// Worker threads of the current (or last) run still running: after ``cancel()``, those
+    /// still inside a call that cannot be interrupted. The run ends when this reaches 0.
+    public var workersInFlight: Int {
+        lock.lock()
+        let batch = self.batch
+        lock.unlock()
+        return batch?.workersInFlight ?? 0
+    }
+
     /// The progress of the current (or last) run, all kinds together.
     public var currentProgress: Progress {
         lock.lock()
@@ -198,7 +210,7 @@ public final class SpectrumEngine: @unchecked Sendable {
         if workers > 0 { BLASThreads.count = max(1, ProcessInfo.processInfo.activeProcessorCount / workers) }
         batch.workersStarted(workers)
         for _ in 0..<workers {
-            let thread = Thread { [self] in
+            BLASWorkers.start { [self] in
                 defer { batch.workerExited() }
                 while !isCancelled, let work = batch.queue.next() {
                     let request = requests[work.request]
@@ -211,8 +223,6 @@ public final class SpectrumEngine: @unchecked Sendable {
                     }
                 }
             }
-            thread.stackSize = 8 << 20
-            thread.start()
         }
         DispatchQueue.global().async { [self] in
             batch.close(whenDoneOr: { isCancelled }, pollInterval: Self.pollInterval)
@@ -221,6 +231,8 @@ public final class SpectrumEngine: @unchecked Sendable {
             lock.lock()
             lastCacheWriteError = writeError
             lock.unlock()
+            // Flushed first, so a second Ctrl-C during this wait loses nothing finished.
+            batch.waitForWorkers()
             onCompletion(batch.total)
         }
     }
