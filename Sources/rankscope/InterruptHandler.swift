@@ -20,6 +20,8 @@ final class InterruptHandler: @unchecked Sendable {
         strdup("rankscope: interrupted again; stopping now without waiting for the work in progress.\n")
     private let lock = NSLock()
     private var watching = true
+    /// Left when the watcher thread ends, so ``restore()`` can wait for it.
+    private let watcherDone = DispatchGroup()
 
     /// Installs the handler and starts watching; `action` runs once, on the watcher thread.
     init(_ action: @escaping @Sendable () -> Void) {
@@ -34,7 +36,9 @@ final class InterruptHandler: @unchecked Sendable {
                 InterruptHandler.raised = 1
             }
         }
+        watcherDone.enter()
         let watcher = Thread { [self] in
+            defer { watcherDone.leave() }
             while isWatching {
                 if InterruptHandler.raised != 0 {
                     action()
@@ -53,11 +57,13 @@ final class InterruptHandler: @unchecked Sendable {
         return watching
     }
 
-    /// Stops watching and restores the default handling.
+    /// Stops watching, waits for the watcher thread to end (at most one poll, 20 ms: a later
+    /// handler's installation then cannot race with it) and restores the default handling.
     func restore() {
         lock.lock()
         watching = false
         lock.unlock()
+        watcherDone.wait()
         signal(SIGINT, SIG_DFL)
         signal(SIGTERM, SIG_DFL)
     }

@@ -75,7 +75,8 @@ public final class SpectrumEngine: @unchecked Sendable {
         case failed(SpectrumError)
     }
 
-    /// How often a cancelled run checks whether to stop waiting for its workers, in seconds.
+    /// How often a run checks whether it was cancelled, to close it (nothing more reported or
+    /// cached), in seconds.
     public static let pollInterval = 0.02
 
     let checkpoint: Checkpoint
@@ -152,7 +153,8 @@ public final class SpectrumEngine: @unchecked Sendable {
         }
     }
 
-    /// Asks the run to stop: it ends within ``pollInterval`` (see the type's documentation).
+    /// Asks the run to stop: it closes within ``pollInterval`` and ends once its workers have
+    /// returned (see the type's documentation).
     public func cancel() {
         cancellation.cancel()
     }
