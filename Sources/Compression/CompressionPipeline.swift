@@ -21,7 +21,7 @@ struct CompressionPipeline {
     func run() throws -> CompressedMatrix {
         guard let module = FactorNaming.modulePath(ofWeight: name) else { throw CompressionError.notAWeightName(name) }
         do {
-            try choice.validate(tensor: name, rows: weight.rows, columns: weight.columns)
+            try options.resolved(choice).validate(tensor: name, rows: weight.rows, columns: weight.columns)
         } catch {
             throw CompressionError.invalidChoice(tensor: name, reason: "\(error)")
         }
@@ -55,17 +55,12 @@ struct CompressionPipeline {
                                              groupSize: groupSize, factorType: options.factorType)
             return Encoding(parts: [factors.first, factors.second], reconstruction: factors.product)
         case let .lowRank(rank, factorBits, groupSize, backboneBits?, _):
-            if options.backboneCodebook == .e8p {
-                guard E8PMatrix.accepts(columns: weight.columns) else {
-                    throw CompressionError.invalidChoice(tensor: name, reason: "an E8P backbone needs a multiple of 8 columns, not \(weight.columns)")
-                }
-            }
             // With incoherence processing CALDERA runs on U·W·Vᵀ and the reader's Ŵ is Uᵀ·Ŵ'·V;
             // Frobenius errors are unchanged by the rotation, so the iterates' errors are W's.
             let incoherence = options.incoherenceSeed.map { Incoherence(seed: $0, rows: weight.rows, columns: weight.columns) }
             let caldera = try Caldera(incoherence?.rotated(weight) ?? weight, rank: rank, module: module, factorBits: factorBits,
                                       backboneBits: backboneBits, groupSize: groupSize, iterations: options.calderaIterations,
-                                      factorType: options.factorType, codebook: options.backboneCodebook)
+                                      factorType: options.factorType, codebook: options.backboneCodebook(for: choice))
             return Encoding(parts: [caldera.factors.first, caldera.factors.second, caldera.backbone],
                             reconstruction: incoherence?.unrotated(caldera.reconstruction) ?? caldera.reconstruction,
                             iterateErrors: caldera.iterateErrors)
@@ -80,7 +75,7 @@ struct CompressionPipeline {
             spectrum = Spectrum(tensorName: name, rows: weight.rows, columns: weight.columns, singularValues: values)
         }
         let tensor = PlannedTensor(name: name, shape: [weight.rows, weight.columns], spectrum: spectrum)
-        return try LayerEstimate(tensor: tensor, choice: choice).relativeError
+        return try LayerEstimate(tensor: tensor, choice: options.resolved(choice)).relativeError
     }
 
     /// All min(m, n) singular values, descending, as square roots of the eigenvalues of the smaller

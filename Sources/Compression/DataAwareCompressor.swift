@@ -21,7 +21,7 @@ public struct DataAwareCompressedMatrix: Sendable {
 ///
 /// With a backbone (`backboneBits` set) it is CALDERA weighted by the inputs (``HessianCaldera``):
 /// data-aware factors and a GPTQ/LDLQ backbone (``HessianQuantizer``, 10% dampening; RTN for a
-/// diagonal whitening), alternated `options.calderaIterations` times, the iterate with the smallest
+/// diagonal whitening; block LDLQ on the lattice for an E8P backbone), alternated `options.calderaIterations` times, the iterate with the smallest
 /// output error kept (plain CALDERA's first iterate is among the candidates, see ``HessianCaldera``),
 /// written as `P.0`, `P.1`, `P.backbone` like plain CALDERA. Its `iterateErrors` are output errors.
 ///
@@ -50,7 +50,7 @@ public enum DataAwareCompressor {
         }
         guard let module = FactorNaming.modulePath(ofWeight: name) else { throw CompressionError.notAWeightName(name) }
         do {
-            try choice.validate(tensor: name, rows: weight.rows, columns: weight.columns)
+            try options.resolved(choice).validate(tensor: name, rows: weight.rows, columns: weight.columns)
         } catch {
             throw CompressionError.invalidChoice(tensor: name, reason: "\(error)")
         }
@@ -64,9 +64,6 @@ public enum DataAwareCompressor {
         let head: (leading: [Double], tailEnergy: Double?)
         let measuredOutputError: Double
         if let backboneBits {
-            guard options.backboneCodebook == .scalar else {
-                throw CompressionError.invalidChoice(tensor: name, reason: "an E8P backbone is not available with statistics yet (no LDLQ for it)")
-            }
             // With incoherence processing: W' = U·W·Vᵀ and inputs V·x (whitening of V·H·Vᵀ); output
             // errors and the whitened spectrum are unchanged by the rotation, Ŵ = Uᵀ·Ŵ'·V.
             let incoherence = options.incoherenceSeed.map { Incoherence(seed: $0, rows: weight.rows, columns: weight.columns) }
@@ -74,7 +71,8 @@ public enum DataAwareCompressor {
             let caldera = try HessianCaldera(incoherence?.rotated(weight) ?? weight, whitening: rotatedWhitening,
                                              quantizer: try HessianQuantizer(rotatedWhitening), rank: rank,
                                              module: module, factorBits: factorBits, backboneBits: backboneBits, groupSize: groupSize,
-                                             iterations: options.calderaIterations, factorType: options.factorType)
+                                             iterations: options.calderaIterations, factorType: options.factorType,
+                                             codebook: options.backboneCodebook(for: choice))
             parts = [caldera.factors.first, caldera.factors.second, caldera.backbone]
             reconstruction = incoherence?.unrotated(caldera.reconstruction) ?? caldera.reconstruction
             iterateErrors = caldera.iterateErrors
@@ -95,7 +93,7 @@ public enum DataAwareCompressor {
                                 singularValues: singularValues ?? estimateValues(leading: head.leading, tailEnergy: head.tailEnergy ?? 0,
                                                                                  count: min(weight.rows, weight.columns)))
         let estimate = try LayerEstimate(tensor: PlannedTensor(name: name, shape: [weight.rows, weight.columns], spectrum: spectrum),
-                                         choice: choice).relativeError
+                                         choice: options.resolved(choice)).relativeError
         let compressed = CompressedMatrix(tensors: parts.flatMap(\.tensors),
                                           measuredRelativeError: reconstruction.relativeDistance(to: weight),
                                           estimatedRelativeError: estimate,

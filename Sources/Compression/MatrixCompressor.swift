@@ -65,6 +65,22 @@ public struct CompressionOptions: Sendable {
     }
 }
 
+extension CompressionOptions {
+    /// `choice` as these options write it: a CALDERA choice takes ``backboneCodebook`` when that is
+    /// E8P (`compress --e8p` on a plan with scalar backbones), so that its validation (2 bits, a
+    /// multiple of 8 columns) and estimate (``Planning/LayerEstimate``) are those of the layer written.
+    func resolved(_ choice: LayerChoice) -> LayerChoice {
+        guard backboneCodebook == .e8p, case let .lowRank(rank, factorBits, groupSize, backboneBits?, _) = choice else { return choice }
+        return .lowRank(rank: rank, factorBits: factorBits, groupSize: groupSize, backboneBits: backboneBits, codebook: .e8p)
+    }
+
+    /// The codebook the backbone of `choice` is written with (``resolved(_:)``'s); scalar without a backbone.
+    func backboneCodebook(for choice: LayerChoice) -> BackboneCodebook {
+        guard case let .lowRank(_, _, _, _?, codebook) = resolved(choice) else { return .scalar }
+        return codebook
+    }
+}
+
 /// Compresses one matrix as a ``LayerChoice`` says.
 ///
 /// **What is written** for a weight `P.weight` (m×n), names from ``FactorNaming`` and

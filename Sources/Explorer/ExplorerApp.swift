@@ -19,8 +19,10 @@ import TerminalUI
 /// what came of each back through ``ExplorerState/receive(_:)-(EffectResult)``. Keys that arrive
 /// together (a paste) are applied as one burst with one redraw. A compression job runs as a
 /// child process through a ``CompressionRunner`` whose lines are folded in like spectra; without
-/// a runner the key says compression is unavailable. Quitting cancels the spectra and the job
-/// and restores the terminal.
+/// a runner the key says compression is unavailable. Quitting (or a signal the backend reports
+/// as its ``TerminalUI/TerminalBackend/terminationRequest``) cancels the spectra and the job,
+/// restores the terminal at once, then waits for the spectrum workers to leave the BLAS call
+/// they are in (``finish()``).
 public final class ExplorerApp {
     /// The state as of the last frame.
     public private(set) var state: ExplorerState
@@ -35,6 +37,10 @@ public final class ExplorerApp {
     private var jobPlanPath: String?
     private let evaluator: EvaluationRunner?
     private var measurePlanPath: String?
+
+    /// Called by ``finish()`` once the terminal is given back, before waiting for background
+    /// work (`rankscope tui` says there, if it takes a while, what it is waiting for).
+    public var whenStopping: () -> Void = {}
 
     /// How long `run()` waits for a key before looking at the inbox again (milliseconds).
     public static let keyTimeout = 100
@@ -108,11 +114,12 @@ public final class ExplorerApp {
         feed.prioritize(name, kind: state.spectrumKind)
     }
 
-    /// Runs until the user quits, then cancels the spectra and restores the terminal.
+    /// Runs until the user quits or the backend reports a termination request, then
+    /// ``finish()``es.
     public func run() {
         start()
         defer { finish() }
-        while !state.shouldQuit {
+        while !state.shouldQuit && backend.terminationRequest == nil {
             step(timeout: ExplorerApp.keyTimeout)
         }
     }
@@ -166,21 +173,24 @@ public final class ExplorerApp {
         return inbox.isComplete
     }
 
-    /// Cancels the spectra, gives the terminal back, then waits (up to 10 s) for the workers to
-    /// stop and the engine to write the spectra computed so far to the cache, so quitting
-    /// mid-computation loses no finished work.
+    /// Cancels the spectra and the background jobs, gives the terminal back first (the user
+    /// sees the shell at once), calls ``whenStopping``, then waits up to 10 s for the jobs' child
+    /// processes and, without a limit, for the spectrum run to end: its workers out of the
+    /// BLAS call they were in (the process must not exit before, see
+    /// ``LinearAlgebra/BLASWorkers``) and the spectra computed so far written to the cache, so
+    /// quitting mid-computation loses no finished work.
     public func finish() {
         feed.cancel()
         runner?.cancel()
         evaluator?.cancel()
         backend.restore()
+        whenStopping()
         let jobDeadline = Date().addingTimeInterval(10)
         while (runner?.isRunning == true || evaluator?.isRunning == true) && Date() < jobDeadline { usleep(10_000) }
         removeJobPlan()
         removeMeasurePlan()
         guard started else { return }
-        let deadline = Date().addingTimeInterval(10)
-        while !inbox.isComplete && Date() < deadline { usleep(5_000) }
+        while !inbox.isComplete { usleep(5_000) }
     }
 
     /// Blocks until the compression job ends (or `timeout` seconds pass), folds in its lines and

@@ -7,7 +7,7 @@ import Planning
 /// the ``SpectrumInbox`` tagged with its kind and that kind's progress as soon as a worker
 /// finishes it. The selected row of the shown kind can jump the queue
 /// (``prioritize(_:kind:)``). The engine flushes the cache when the run ends, also when
-/// cancelled (quitting cancels it: the run ends within the engine's poll interval).
+/// cancelled (quitting cancels it: the run ends once its workers are out of the call they were in).
 final class SpectrumFeed: @unchecked Sendable {
     private let engine: SpectrumEngine
     /// The kinds computed, in queue order.

@@ -15,7 +15,8 @@ import Darwin
 /// Colours: 256-colour indices are used as-is when the terminal reports `COLORS >= 256`,
 /// otherwise mapped to the eight basic colours; if the `NO_COLOR` environment variable is
 /// set (to any value) no colours are used at all, while bold/dim/reverse/underline remain.
-/// Terminal restore on SIGINT/SIGTERM/SIGHUP is described in `TerminationSignals`.
+/// SIGINT, SIGTERM and SIGHUP become a ``terminationRequest`` (a second one restores the
+/// terminal and ends the process at once), as `TerminationSignals` describes.
 public final class CursesBackend: TerminalBackend {
     private enum ColorMode { case none, basic, full }
 
@@ -35,7 +36,7 @@ public final class CursesBackend: TerminalBackend {
     /// cursor, default colours, and the signal handlers that restore it.
     ///
     /// - Parameter ctrlCAsKey: when true the terminal is put in raw mode so Ctrl-C arrives as
-    ///   `.ctrl("c")` instead of raising SIGINT (SIGINT from `kill` still restores and exits).
+    ///   `.ctrl("c")` instead of raising SIGINT (SIGINT from `kill` still ends the program, see ``terminationRequest``).
     /// - Throws: `TerminalBackendError` when stdin/stdout is not a terminal, curses fails,
     ///   or another `CursesBackend` is active.
     public init(ctrlCAsKey: Bool = false) throws {
@@ -123,6 +124,12 @@ public final class CursesBackend: TerminalBackend {
         if r == ERR { return nil }
         if r == rs_key_code_yes() { return functionKey(Int32(bitPattern: UInt32(wc))) }
         return KeyEvent.fromCodePoint(UInt32(wc))
+    }
+
+    /// The first SIGINT, SIGTERM or SIGHUP received while this backend owned the terminal (see
+    /// `TerminationSignals`); still set after ``restore()``.
+    public var terminationRequest: Int32? {
+        TerminationSignals.requested == 0 ? nil : TerminationSignals.requested
     }
 
     /// Ends curses (`endwin`) and removes the signal handlers; later calls do nothing.

@@ -14,4 +14,12 @@ public protocol TerminalBackend: AnyObject {
     func readKey(timeout: Int) -> KeyEvent?
     /// Gives the terminal back to the shell (cursor, echo, main screen). Safe to call twice.
     func restore()
+    /// The signal (SIGINT, SIGTERM, SIGHUP) that asked the program to end, nil when none did:
+    /// a frame loop stops as on a quit key, and the program then ends by that signal.
+    var terminationRequest: Int32? { get }
+}
+
+extension TerminalBackend {
+    /// No signal reaches a backend that does not handle them (an in-memory one).
+    public var terminationRequest: Int32? { nil }
 }

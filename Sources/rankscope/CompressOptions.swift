@@ -41,7 +41,7 @@ struct CompressOptions: ParsableArguments {
     @Flag(help: "Incoherence processing for CALDERA layers: quantize U·W·Vᵀ with randomized Hadamard transforms U, V (their seeds go into config.json; readers undo them).")
     var incoherence = false
 
-    @Flag(help: "Quantize CALDERA backbones with QuIP#'s 2-bit E8P lattice codebook (2 bits/weight + one F16 scale per row; best with --incoherence).")
+    @Flag(help: "Quantize CALDERA backbones with QuIP#'s 2-bit E8P lattice codebook (2 bits/weight + one F16 scale per row; best with --incoherence; block LDLQ with --stats).")
     var e8p = false
 
     @OptionGroup var json: JSONFlag
@@ -55,7 +55,6 @@ struct CompressOptions: ParsableArguments {
 
     func validate() throws {
         if calderaIterations < 1 { throw ValidationError("--caldera-iterations must be at least 1.") }
-        if e8p && statisticsOption.isGiven { throw ValidationError("--e8p does not go with --stats yet (no LDLQ for the lattice).") }
         if json.isOn && events { throw ValidationError("Give at most one of --json and --events.") }
         if let factorType, CompressOptions.outputType(factorType) == nil {
             throw ValidationError("--factor-type must be bf16, f16 or f32, not '\(factorType)'.")

@@ -1,9 +1,10 @@
 import Foundation
 
 /// Calls a closure on Ctrl-C (SIGINT) and SIGTERM instead of dying, so long work can stop
-/// cleanly and keep what it finished. A second signal while the first is being honoured exits at
-/// once with status 130 (for work stuck in a call that cannot be cancelled), as most command-line
-/// tools do. ``restore()`` puts the default handling back.
+/// cleanly and keep what it finished; if workers are still inside BLAS half a second later, one
+/// line says so (``Termination/noticeIfStoppingIsSlow()``). A second signal while the first is
+/// being honoured exits at once with status 130 (for work stuck in a call that cannot be
+/// cancelled), as most command-line tools do. ``restore()`` puts the default handling back.
 ///
 /// A plain `signal(2)` handler sets a flag and a watcher thread turns it into the call. (Dispatch
 /// signal sources were seen to miss Ctrl-C: on Linux libdispatch receives signals through a
@@ -19,6 +20,8 @@ final class InterruptHandler: @unchecked Sendable {
         strdup("rankscope: interrupted again; stopping now without waiting for the work in progress.\n")
     private let lock = NSLock()
     private var watching = true
+    /// Left when the watcher thread ends, so ``restore()`` can wait for it.
+    private let watcherDone = DispatchGroup()
 
     /// Installs the handler and starts watching; `action` runs once, on the watcher thread.
     init(_ action: @escaping @Sendable () -> Void) {
@@ -33,10 +36,13 @@ final class InterruptHandler: @unchecked Sendable {
                 InterruptHandler.raised = 1
             }
         }
+        watcherDone.enter()
         let watcher = Thread { [self] in
+            defer { watcherDone.leave() }
             while isWatching {
                 if InterruptHandler.raised != 0 {
                     action()
+                    Termination.noticeIfStoppingIsSlow()
                     return
                 }
                 usleep(20_000)
@@ -51,11 +57,13 @@ final class InterruptHandler: @unchecked Sendable {
         return watching
     }
 
-    /// Stops watching and restores the default handling.
+    /// Stops watching, waits for the watcher thread to end (at most one poll, 20 ms: a later
+    /// handler's installation then cannot race with it) and restores the default handling.
     func restore() {
         lock.lock()
         watching = false
         lock.unlock()
+        watcherDone.wait()
         signal(SIGINT, SIG_DFL)
         signal(SIGTERM, SIG_DFL)
     }

@@ -55,7 +55,9 @@ struct TUICommand: ParsableCommand {
                               evaluator: text.map { EvaluationRunner(command: [TUICommand.executablePath, "eval"], textPath: $0,
                                                                    sequenceLength: window.seqLen, maximumTokens: window.maxTokens) },
                               sensitivity: profile)
+        app.whenStopping = Termination.noticeIfStoppingIsSlow
         app.run()
+        if let signal = backend.terminationRequest { Termination.end(by: signal) }
     }
 
     /// This program's own executable, for the explorer's background `compress` child process.

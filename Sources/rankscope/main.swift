@@ -11,6 +11,7 @@ do {
     var command = try RankscopeCommand.parseAsRoot()
     try command.run()
     try StandardOutput.finish()
+    Termination.exit(0)
 } catch {
     Termination.exit(for: error)
 }

@@ -126,6 +126,31 @@ final class DecodedLayersTests: XCTestCase {
         XCTAssertNotEqual(plain.layers, memory.layers, "statistics change the factors")
     }
 
+    /// `compress --stats --incoherence --e8p`: block LDLQ on the lattice. The folder reads back as
+    /// the in-memory layers, each reconstructs its reported weight error and output error, and
+    /// each layer's planned bytes are its bytes written.
+    func testDataAwareE8PLayersEqualTheFolderReadBack() throws {
+        var inputs: [String: Matrix] = [:]
+        for (index, layer) in DecodeFixture.layers.enumerated() {
+            inputs[layer.name] = try JobFixture.activations(columns: layer.shape[1], tokens: 200, seed: 70 + UInt64(index))
+        }
+        let stats = try JobFixture.writeStatistics(directory: fixture.directory, "stats-e8p.safetensors", inputs: inputs)
+        let statistics = try ActivationStatistics(path: stats)
+        var settings = Self.e8p(incoherence: true)
+        settings.statistics = statistics
+        let label = "aware-e8p-incoherent"
+        let report = try fixture.compress(Self.calderaChoices, into: label, settings: settings)
+        let folder = try CompressedFolder.read(fixture.directory + "/" + label)
+        try assertSame(InMemoryCompression.decodedLayers(of: fixture.checkpoint(), choices: Self.calderaChoices, settings: settings),
+                       folder, report: report, label: label)
+        for row in report.layers {
+            XCTAssertEqual(row.estimatedBytes, row.bytesWritten, row.name)
+            let decoded = try XCTUnwrap(folder.layers[FactorNaming.modulePath(ofWeight: row.name)!]).reconstruction()
+            let outputError = try DataAwareCompressor.outputError(fixture.weight(row.name), decoded, statistics.whitening(forWeight: row.name))
+            XCTAssertEqual(outputError, try XCTUnwrap(row.measuredOutputError), accuracy: 1e-6 * outputError, row.name)
+        }
+    }
+
     func testInMemoryRefusesWhatCompressRefusesAndStopsWhenCancelled() throws {
         let checkpoint = try fixture.checkpoint()
         XCTAssertThrowsError(try InMemoryCompression.decodedLayers(of: checkpoint, choices: ["model.layers.9.mlp.up_proj.weight": .lowRank(rank: 2)])) {

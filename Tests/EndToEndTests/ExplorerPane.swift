@@ -27,16 +27,17 @@ final class ExplorerPane {
         let shared = try Self.shared.get()
         let directory = shared.folder + "/" + run
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try self.init(demo: shared.demo, directory: directory, width: width, height: height)
-        try server.waitFor("rankscope  ", in: target, file: file, line: line)
+        try self.init(checkpoint: shared.demo, directory: directory, width: width, height: height, file: file, line: line)
     }
 
-    /// Starts `rankscope DEMO` (the explorer on the checkpoint `demo`) in a `width`×`height`
-    /// pane; the wrapper's files go to `directory`.
-    private init(demo: String, directory: String, width: Int = 100, height: Int = 30) throws {
+    /// Starts `rankscope CHECKPOINT` (the explorer on `checkpoint`, with an empty spectrum
+    /// cache) in a `width`×`height` pane, the wrapper's files in the existing folder
+    /// `directory`, and waits until it has drawn its title.
+    init(checkpoint: String, directory: String, width: Int = 100, height: Int = 30,
+         file: StaticString = #filePath, line: UInt = #line) throws {
         self.directory = directory
         let explorer = ["sh", "-c", #"echo $$ > "$0"; exec "$@""#, directory + "/pid",
-                        "env", "XDG_CACHE_HOME=" + directory + "/cache", Harness.binary, demo].map(TmuxServer.quoted)
+                        "env", "XDG_CACHE_HOME=" + directory + "/cache", Harness.binary, checkpoint].map(TmuxServer.quoted)
         let after = TmuxServer.quoted(directory + "/after")
         // Run inside `directory`, so relative paths typed into the explorer's prompts (the monkey
         // types anything into the save and compress prompts) land there, not in the repository.
@@ -44,6 +45,7 @@ final class ExplorerPane {
             + explorer.joined(separator: " ")
             + #"; status=$?; echo "EXIT=$status"; { echo "$status"; stty -a; } > \#(after).tmp && mv \#(after).tmp \#(after); sleep 600"#
         try server.start(target, width: width, height: height, command: command)
+        try server.waitFor("rankscope  ", in: target, file: file, line: line)
     }
 
     /// The explorer's process id, once the wrapper has written it (nil after 10 s).

@@ -127,6 +127,16 @@ final class SpectraMetricsTests: XCTestCase {
         XCTAssertTrue(table.stdout.contains("cautions (\(cautions) matrices"), table.stdout)
     }
 
+    /// A real trained checkpoint: all-MiniLM-L6-v2's first and last encoder blocks (12 F32
+    /// matrices, 384×384 and 384×1536), from `scripts/test-models`' cache.
+    func testRealCheckpointMatchesWeightWatcher() throws {
+        let folder: URL
+        do { folder = try TestModels.folder(TestModels.miniLM) } catch let unavailable as TestModels.Unavailable {
+            throw XCTSkip(unavailable.description)
+        }
+        try check(folder.path, filter: "encoder\\.layer\\.(0|5)\\.")
+    }
+
     func testDemoCheckpointMatchesWeightWatcher() throws {
         let demo = directory + "/demo"
         let written = try Harness.rankscope(["demo", "--out", demo, "--write-only"], cacheHome: directory + "/cache")

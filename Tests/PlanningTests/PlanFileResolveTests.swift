@@ -148,4 +148,35 @@ final class PlanFileResolveTests: XCTestCase {
         XCTAssertEqual(resolved.constraints["model.layers.1.mlp.down_proj.weight"], .locked(.dense(bits: 8, groupSize: 128)))
         XCTAssertEqual(resolved.choices["model.layers.0.self_attn.k_proj.weight"], .keep)
     }
+
+    /// A default E8P codebook (`plan --e8p`, the plan's `defaults`) falls back to scalar groups for
+    /// a matrix whose columns are not a multiple of 8, in the rules' resolution and in the
+    /// allocator, with one warning naming it; a rule naming E8P for that matrix is refused.
+    func testDefaultE8PFallsBackToScalarWhereTheLatticeDoesNotFit() throws {
+        let shapes = [("model.layers.0.mlp.up_proj.weight", [24, 16]), ("model.layers.0.mlp.down_proj.weight", [16, 12])]
+        let odd = shapes[1].0
+        let tensors = shapes.map { name, shape in
+            PlannedTensor(name: name, block: 0, role: "mlp", shape: shape,
+                          spectrum: Spectrum(tensorName: name, rows: shape[0], columns: shape[1],
+                                             singularValues: (1...min(shape[0], shape[1])).map { 1 / Double($0) }))
+        }
+        let defaults = "\"defaults\": {\"factor_bits\": 4, \"group_size\": 8, \"backbone_bits\": 2, \"backbone_codebook\": \"e8p\"}"
+        let resolved = try plan(defaults + ", \"rules\": [{\"match\": \"mlp\", \"rank\": 2}]").resolve(tensors: tensors)
+        XCTAssertEqual(resolved.choices[shapes[0].0], .lowRank(rank: 2, factorBits: 4, groupSize: 8, backboneBits: 2, codebook: .e8p))
+        XCTAssertEqual(resolved.choices[odd], .lowRank(rank: 2, factorBits: 4, groupSize: 8, backboneBits: 2, codebook: .scalar))
+        XCTAssertEqual(resolved.warnings.filter { $0.contains("E8P needs a multiple of 8 columns") && $0.contains(odd + " (12 columns)") }.count, 1,
+                       "\(resolved.warnings)")
+        // The allocator (a bits target, no rules) makes the same codebook choice per matrix.
+        let allocated = try plan(defaults + ", \"target\": {\"bits_per_weight\": 6.5}").resolution(of: tensors)
+        // (Before the fallback the 12-column matrix stopped the allocation.) Here the 16-column one
+        // takes an E8P backbone and the 12-column one anything but.
+        guard case let .lowRank(_, _, _, 2?, evenCodebook)? = allocated.choices[shapes[0].0] else {
+            return XCTFail("the allocator keeps a CALDERA backbone: \(allocated.choices)")
+        }
+        XCTAssertEqual(evenCodebook, .e8p)
+        if case let .lowRank(_, _, _, _?, oddCodebook)? = allocated.choices[odd] { XCTAssertEqual(oddCodebook, .scalar) }
+        // Named by a rule, E8P on 12 columns is refused.
+        XCTAssertThrowsError(try plan(defaults + ", \"rules\": [{\"match\": \"mlp\", \"rank\": 2, \"backbone_codebook\": \"e8p\"}]")
+            .resolve(tensors: tensors)) { XCTAssertTrue(String(describing: $0).contains("multiple of 8"), "\($0)") }
+    }
 }

@@ -154,9 +154,11 @@ final class SpectrumEngineDataAwareTests: XCTestCase {
         }) { XCTAssertEqual($0 as? LinearAlgebraError, .nonFinite(row: 8, column: 2)) }
     }
 
-    func testCancelInsideALargeMatrixReturnsLongBeforeItWouldFinish() throws {
+    func testCancelInsideALargeMatrixSkipsTheRestOfIt() throws {
         // One matrix large enough that dpotrf, the whitening and dgesdd take a while, measured
-        // against itself: the same run uncancelled, then cancelled a tenth of the way in.
+        // against itself: the same run uncancelled, then cancelled a tenth of the way in. The
+        // cancelled run ends once the call in flight then returns (the engine waits for its
+        // worker) and skips the rest: the SVD, about half the time.
         let rows = 500, columns = 1200, module = "model.layers.0.mlp.down_proj"
         try Fixtures.writeF32([(module + ".weight", [rows, columns], Fixtures.gaussian(rows: rows, columns: columns, seed: 3))],
                               to: directory + "/model.safetensors")
@@ -180,10 +182,10 @@ final class SpectrumEngineDataAwareTests: XCTestCase {
         let cancelledTime = Date().timeIntervalSince(started)
         XCTAssertTrue(engine.isCancelled)
         XCTAssertTrue(cancelled.isEmpty, "a matrix cancelled in flight is not delivered")
-        XCTAssertLessThan(cancelledTime, fullTime * 0.4, "cancelled after \(cancelledTime) s of a \(fullTime) s matrix")
+        XCTAssertLessThan(cancelledTime, fullTime * 0.8, "cancelled after \(cancelledTime) s of a \(fullTime) s matrix")
+        XCTAssertEqual(engine.workersInFlight, 0, "the run ended with its worker still in a call")
 
-        // Nothing half-done reaches the cache, now or when the abandoned worker finishes.
-        Thread.sleep(forTimeInterval: fullTime)
+        // Nothing half-done reaches the cache.
         _ = engine.run([])  // flushes whatever the cache holds
         let reread = SpectrumCache(directory: cacheDirectory)
         XCTAssertNil(reread.singularValues(of: module + ".weight", in: catalog.checkpoint.files[0],

@@ -130,6 +130,58 @@ final class SpectrumEngineTests: XCTestCase {
     }
 }
 
+extension SpectrumEngineTests {
+    func testACancelledRunEndsOnlyOnceItsWorkersHaveReturned() throws {
+        try Fixtures.writeF32((0..<3).map { ("model.layers.\($0).mlp.up_proj.weight", [8, 8], Fixtures.gaussian(rows: 8, columns: 8, seed: UInt64($0))) },
+                              to: directory + "/model.safetensors")
+        let catalog = LayerCatalog(checkpoint: try Checkpoint(path: directory))
+        let method = UninterruptibleMethod(seconds: 0.5)
+        let engine = SpectrumEngine(checkpoint: catalog.checkpoint, cache: nil, methods: [method], workers: 1)
+        DispatchQueue.global().async {
+            method.entered.wait()
+            engine.cancel()
+        }
+        let events = engine.run(catalog.compressibleEntries)
+        XCTAssertTrue(events.isEmpty, "the matrix in flight at the cancellation is dropped")
+        XCTAssertEqual(method.returnedCalls, 1, "run() returned while its worker was still inside the call")
+        XCTAssertEqual(engine.workersInFlight, 0)
+    }
+}
+
+/// A method whose call cannot be interrupted, like a LAPACK eigen-solve: it ignores the
+/// cancellation flag for `seconds`, then returns.
+private final class UninterruptibleMethod: SpectrumMethod, @unchecked Sendable {
+    let seconds: Double
+    /// Signalled when a call starts.
+    let entered = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+    private var returned = 0
+
+    init(seconds: Double) { self.seconds = seconds }
+
+    var kind: SpectrumKind { .weights }
+    var cacheTag: String { "test-uninterruptible" }
+    var recordsWhitening: Bool { false }
+    func flops(rows: Int, columns: Int) -> Double { 0 }
+    func bytes(rows: Int, columns: Int) -> Double { 0 }
+
+    /// Calls that have returned.
+    var returnedCalls: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return returned
+    }
+
+    func compute(_ source: MatrixSource, tensorName: String, isCancelled: @escaping () -> Bool) throws -> SpectrumValues {
+        entered.signal()
+        Thread.sleep(forTimeInterval: seconds)
+        lock.lock()
+        returned += 1
+        lock.unlock()
+        return SpectrumValues(singularValues: Array(repeating: 1, count: min(source.rows, source.columns)))
+    }
+}
+
 /// A thread-safe counter for callbacks from worker threads.
 private final class Counter: @unchecked Sendable {
     private let lock = NSLock()

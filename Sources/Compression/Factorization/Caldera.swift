@@ -34,14 +34,8 @@ struct Caldera {
             do {
                 factors = try EncodedFactors(truncating: target, rank: rank, module: module, bits: factorBits,
                                              groupSize: groupSize, factorType: factorType)
-                let prefix = FactorNaming.backbonePrefix(module: module)
-                switch codebook {
-                case .scalar:
-                    backbone = try EncodedMatrix(weight - factors.product, prefix: prefix, bits: backboneBits,
-                                                 groupSize: groupSize, groupDownColumns: false, factorType: factorType)
-                case .e8p:
-                    backbone = EncodedMatrix(E8PMatrix(quantizing: weight - factors.product), prefix: prefix)
-                }
+                backbone = try HessianQuantizer.roundToNearest.encodedBackbone(weight - factors.product, codebook: codebook, bits: backboneBits,
+                                                                                groupSize: groupSize, prefix: FactorNaming.backbonePrefix(module: module))
             } catch CompressionError.unrepresentableScale where best != nil {
                 break  // the alternation ran away (see ``Alternation``); keep the best iterate
             }

@@ -23,6 +23,12 @@ import SafeTensors
 /// Plain CALDERA's first iterate (plain factors, round-to-nearest backbone) is thus among the
 /// candidates, so the kept output error never exceeds it.
 ///
+/// With the E8P codebook the backbone is block LDLQ on the lattice (``HessianQuantizer/quantizeE8P(_:)``)
+/// beside plain nearest-codeword rounding, under the same safeguards.
+///
+/// With the E8P codebook each backbone is block LDLQ on the lattice (``HessianQuantizer/quantizeE8P(_:)``)
+/// beside plain nearest-codeword rounding, under the same safeguards.
+///
 /// Everything is written in plain CALDERA's layout (`P.0`, `P.1`, `P.backbone`), so readers
 /// decode it unchanged. With a diagonal whitening LDLQ is round-to-nearest, but the factors are
 /// still data-aware.
@@ -50,10 +56,11 @@ struct HessianCaldera {
     }
 
     /// Runs `iterations` (at least 1) alternations and keeps the iterate with the smallest output
-    /// error; `quantizer` quantizes the backbone (``HessianQuantizer`` for `whitening`; with
-    /// ``HessianQuantizer/roundToNearest`` only round-to-nearest backbones are tried).
+    /// error; `quantizer` quantizes the backbone with `codebook` (``HessianQuantizer`` for
+    /// `whitening`: scalar LDLQ, or block LDLQ for E8P; with ``HessianQuantizer/roundToNearest``
+    /// only round-to-nearest backbones are tried).
     init(_ weight: Matrix, whitening: Whitening, quantizer: HessianQuantizer, rank: Int, module: String, factorBits: Int,
-         backboneBits: Int, groupSize: Int, iterations: Int, factorType: DType) throws {
+         backboneBits: Int, groupSize: Int, iterations: Int, factorType: DType, codebook: BackboneCodebook = .scalar) throws {
         let whitenedWeight = try whitening.whiten(weight)
         let quantizers = quantizer.inverseFactor == nil ? [quantizer] : [quantizer, .roundToNearest]
         let prefix = FactorNaming.backbonePrefix(module: module)
@@ -78,13 +85,13 @@ struct HessianCaldera {
             var chosen: Candidate?
             for factors in starts {
                 for backboneQuantizer in quantizers {
-                    let codes: QuantizedMatrix
+                    let backbone: EncodedMatrix
                     do {
-                        codes = try backboneQuantizer.quantize(weight - factors.product, bits: backboneBits, groupSize: groupSize)
+                        backbone = try backboneQuantizer.encodedBackbone(weight - factors.product, codebook: codebook, bits: backboneBits,
+                                                                         groupSize: groupSize, prefix: prefix)
                     } catch CompressionError.unrepresentableScale where best != nil {
                         continue  // this start ran away (see ``Alternation``)
                     }
-                    let backbone = EncodedMatrix(codes, prefix: prefix, transposed: false)
                     let reconstruction = backbone.readBack + factors.product
                     let error = try whitening.whiten(reconstruction).relativeDistance(to: whitenedWeight)
                     if chosen == nil || error < chosen!.error {

@@ -7,6 +7,9 @@ import LinearAlgebra
 /// One BLAS thread per worker, whatever the worker count: OpenBLAS's rounding changes with its
 /// (process-wide) thread count, and a layer's bytes must not depend on how many workers the run,
 /// or the interrupted run before it, had. More cores come from more workers.
+///
+/// The threads are ``LinearAlgebra/BLASWorkers``, and ``run(_:workers:memoryLimit:alreadyDone:need:isCancelled:work:finished:)``
+/// returns only after every one has ended, also when cancelled: no layer is left inside BLAS.
 enum LayerWorkers {
     /// Runs `work` on each of `layers` (handed out in order) on up to `workers` threads, a layer
     /// starting only while the layers in flight stay within `memoryLimit` bytes (`need` each);
@@ -28,7 +31,7 @@ enum LayerWorkers {
         let group = DispatchGroup()
         for _ in 0..<max(1, min(workers, layers.count)) {
             group.enter()
-            let thread = Thread {
+            BLASWorkers.start {
                 defer { group.leave() }
                 while !isCancelled(), let layer = scheduler.next() {
                     do {
@@ -43,8 +46,6 @@ enum LayerWorkers {
                     scheduler.finished(layer)
                 }
             }
-            thread.stackSize = 8 << 20
-            thread.start()
         }
         group.wait()
         if let failure = state.failure { throw failure }

@@ -18,10 +18,12 @@
 /// is the one that makes `Σ sᵢ·aᵢ` even.
 ///
 /// **Nearest codeword** (``nearest(_:)``), exact: for each shift and each `a`, the best signs
-/// follow `y = x ∓ ¼` entry by entry, at squared distance `Σ(|yᵢ| − aᵢ)²`; when their sum has the
-/// wrong parity, the cheapest single flip costs `minᵢ 4·|yᵢ|·aᵢ` (flipping more signs only adds
-/// cost, and any odd number of flips restores parity, one being cheapest). 2·256 candidates of
-/// 8 entries each.
+/// follow `y = x ∓ ¼` entry by entry, at squared distance `Σ(|yᵢ| − aᵢ)² = ‖y‖² − 2·Σ|yᵢ|·aᵢ + ‖a‖²`
+/// (one dot product per candidate); when their sum has the wrong parity (known from the number of
+/// negative entries of y and `Σ 2aᵢ mod 4`), the cheapest single flip costs `minᵢ 4·|yᵢ|·aᵢ`
+/// (flipping more signs only adds cost, and any odd number of flips restores parity, one being
+/// cheapest). 2·256 candidates of 8 entries each; a candidate already farther than the best so
+/// far is skipped before its flip is sought.
 enum E8PCodebook {
     /// Entries per code.
     static let dimension = 8
@@ -70,40 +72,57 @@ enum E8PCodebook {
         return values.map { $0 + shift }
     }
 
+    /// ‖a‖² of each absolute vector.
+    private static let absoluteNorms: [Double] = (0..<256).map { index in
+        (0..<dimension).reduce(0.0) { $0 + absoluteGrid[index * dimension + $1] * absoluteGrid[index * dimension + $1] }
+    }
+    /// Σ 2aᵢ mod 4 of each absolute vector (0 or 2: a sum of eight odd numbers). With `k` negative
+    /// signs, `Σ sᵢ·2aᵢ ≡ Σ 2aᵢ + 2k (mod 4)` (each flip changes the sum by 2·(odd)), so the
+    /// signed sum `Σ sᵢ·aᵢ` is even exactly when `Σ 2aᵢ + 2k ≡ 0 (mod 4)`.
+    private static let absoluteParity: [Int] = (0..<256).map { index in
+        Int((0..<dimension).reduce(0.0) { $0 + 2 * absoluteGrid[index * dimension + $1] }) % 4
+    }
+
     /// The code of the codeword nearest to `x` (8 entries, squared Euclidean distance), and that distance.
     static func nearest(_ x: ArraySlice<Double>) -> (code: UInt16, distance: Double) {
         precondition(x.count == dimension, "E8P quantizes 8 entries at a time")
         let start = x.startIndex
         var best = (code: UInt16(0), distance: Double.infinity)
-        for shiftBit in 0..<2 {
-            let shift = shiftBit == 0 ? 0.25 : -0.25
-            var y = [Double](repeating: 0, count: dimension), magnitude = y
-            for i in 0..<dimension {
-                y[i] = x[start + i] - shift
-                magnitude[i] = abs(y[i])
-            }
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: dimension) { magnitude in
             absoluteGrid.withUnsafeBufferPointer { grid in
-                for index in 0..<256 {
-                    let base = index * dimension
-                    var distance = 0.0, sum = 0.0, cheapest = Double.infinity, cheapestAt = 0
+                for shiftBit in 0..<2 {
+                    let shift = shiftBit == 0 ? 0.25 : -0.25
+                    var norm = 0.0, negatives = 0
+                    var signs = UInt16(shiftBit) << 15
                     for i in 0..<dimension {
-                        let a = grid[base + i]
-                        let gap = magnitude[i] - a
-                        distance += gap * gap
-                        sum += y[i] < 0 ? -a : a
-                        let flip = 4 * magnitude[i] * a
-                        if flip < cheapest { cheapest = flip; cheapestAt = i }
+                        let y = x[start + i] - shift
+                        magnitude[i] = abs(y)
+                        norm += y * y
+                        if y < 0 {
+                            negatives += 1
+                            if i < 7 { signs |= 1 << (8 + UInt16(i)) }
+                        }
                     }
-                    let parityOK = isEven(sum)
-                    if !parityOK { distance += cheapest }
-                    guard distance < best.distance else { continue }
-                    var code = UInt16(index) | UInt16(shiftBit) << 15
-                    for i in 0..<7 {
-                        var negative = y[i] < 0
-                        if !parityOK && i == cheapestAt { negative.toggle() }
-                        if negative { code |= 1 << (8 + UInt16(i)) }
+                    for index in 0..<256 {
+                        let base = index * dimension
+                        var dot = 0.0
+                        for i in 0..<dimension { dot += magnitude[i] * grid[base + i] }
+                        // Σ(|yᵢ| − aᵢ)² with the signs of y.
+                        var distance = norm - 2 * dot + absoluteNorms[index]
+                        guard distance < best.distance else { continue }
+                        var code = signs | UInt16(index)
+                        if (absoluteParity[index] + 2 * negatives) % 4 != 0 {
+                            var cheapest = Double.infinity, cheapestAt = 0
+                            for i in 0..<dimension {
+                                let flip = 4 * magnitude[i] * grid[base + i]
+                                if flip < cheapest { cheapest = flip; cheapestAt = i }
+                            }
+                            distance += cheapest
+                            guard distance < best.distance else { continue }
+                            if cheapestAt < 7 { code ^= 1 << (8 + UInt16(cheapestAt)) }  // entry 7's sign follows the parity
+                        }
+                        best = (code, distance)
                     }
-                    best = (code, distance)
                 }
             }
         }

@@ -48,30 +48,36 @@ struct E8PMatrix {
         self.scales = scales
     }
 
-    /// Quantizes `matrix` (columns a multiple of 8) to the nearest codewords at each row's scale.
+    /// Quantizes `matrix` (columns a multiple of 8) to the nearest codewords at each row's scale
+    /// (``rowScales(of:scaleFactor:)``).
     init(quantizing matrix: Matrix, scaleFactor: Double = E8PMatrix.scaleFactor) {
         precondition(Self.accepts(columns: matrix.columns), "E8P needs a multiple of 8 columns, not \(matrix.columns)")
-        rows = matrix.rows
-        columns = matrix.columns
-        let blocks = columns / E8PCodebook.dimension
-        var codes = [UInt16](repeating: 0, count: rows * blocks)
-        var scales = [UInt16](repeating: 0, count: rows)
+        let scales = Self.rowScales(of: matrix, scaleFactor: scaleFactor)
+        let blocks = matrix.columns / E8PCodebook.dimension
+        var codes = [UInt16](repeating: 0, count: matrix.rows * blocks)
         let x = matrix.elements
-        for row in 0..<rows {
-            let slice = x[(row * columns)..<((row + 1) * columns)]
-            let rms = (slice.reduce(0) { $0 + $1 * $1 } / Double(max(columns, 1))).squareRoot()
-            let scaleBits = HalfPrecision.f16Bits(from: Float(rms / scaleFactor))
-            scales[row] = scaleBits
-            let scale = Double(HalfPrecision.float(fromF16: scaleBits))
+        var block = [Double](repeating: 0, count: E8PCodebook.dimension)
+        for row in 0..<matrix.rows {
+            let scale = Double(HalfPrecision.float(fromF16: scales[row]))
             guard scale > 0, scale.isFinite else { continue }  // a zero row reads back as 0 whatever its codes
-            var block = [Double](repeating: 0, count: E8PCodebook.dimension)
             for b in 0..<blocks {
-                for i in 0..<E8PCodebook.dimension { block[i] = x[row * columns + b * E8PCodebook.dimension + i] / scale }
+                for i in 0..<E8PCodebook.dimension { block[i] = x[row * matrix.columns + b * E8PCodebook.dimension + i] / scale }
                 codes[row * blocks + b] = E8PCodebook.nearest(block[...]).code
             }
         }
-        self.codes = codes
-        self.scales = scales
+        self.init(rows: matrix.rows, columns: matrix.columns, codes: codes, scales: scales)
+    }
+
+    /// The F16 bits of each row's scale `s = RMS(row)/scaleFactor`: the one rule for the scales of
+    /// round-to-nearest E8P and of LDLQ (``HessianQuantizer/quantizeE8P(_:)``, which fixes them
+    /// from the matrix before any error feedback).
+    static func rowScales(of matrix: Matrix, scaleFactor: Double = E8PMatrix.scaleFactor) -> [UInt16] {
+        let columns = matrix.columns
+        return (0..<matrix.rows).map { row in
+            let slice = matrix.elements[(row * columns)..<((row + 1) * columns)]
+            let rms = (slice.reduce(0) { $0 + $1 * $1 } / Double(max(columns, 1))).squareRoot()
+            return HalfPrecision.f16Bits(from: Float(rms / scaleFactor))
+        }
     }
 
     /// What a reader reconstructs: `s·codeword` per run of 8.

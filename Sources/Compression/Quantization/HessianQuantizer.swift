@@ -124,17 +124,23 @@ struct HessianQuantizer {
                     for row in 0..<m { work[k * m + row] -= weight * errors[offset + row] }
                 }
             }
-            if end < n {
-                // Columns after the block: Wᵀ[end..<n] −= U[start..<end, end..<n]ᵀ · E.
-                var coupling = Matrix(rows: end - start, columns: n - end)
-                for i in start..<end { for k in end..<n { coupling[i - start, k - end] = upper[i, k] } }
-                let update = try coupling.transposeMultiplied(by: Matrix(rows: end - start, columns: m, elements: errors))
-                for index in update.elements.indices { work[end * m + index] -= update.elements[index] }
-            }
+            try Self.feedForward(errors, from: start..<end, into: &work, rows: m, upper: upper)
             start = end
         }
         return QuantizedMatrix(rows: m, columns: n, bits: bits, groupSize: groupSize, codes: codes, scales: scales,
                                scaleFormat: format, zeros: zeros)
+    }
+
+    /// The lazy update after a block of columns: `Wᵀ[end..<n] −= U[block, end..<n]ᵀ · E`, where
+    /// `errors` holds the block's scaled errors E (column j's at `(j − block.lowerBound)·rows`) and
+    /// `work` is Wᵀ row-major (column j of W at `j·rows`). Nothing to do for the last block.
+    static func feedForward(_ errors: [Double], from block: Range<Int>, into work: inout [Double], rows: Int, upper: Matrix) throws {
+        let n = upper.columns, end = block.upperBound
+        guard end < n else { return }
+        var coupling = Matrix(rows: block.count, columns: n - end)
+        for i in block { for k in end..<n { coupling[i - block.lowerBound, k - end] = upper[i, k] } }
+        let update = try coupling.transposeMultiplied(by: Matrix(rows: block.count, columns: rows, elements: errors))
+        for index in update.elements.indices { work[end * rows + index] -= update.elements[index] }
     }
 
     /// The end of the block starting at column `start`: up to ``blockWidth`` columns, cut before

@@ -47,7 +47,7 @@ struct FreeLayer {
         chains = try bits.map {
             try RankChain(tensor: tensor, spectrum: spectrum, floor: floor, measure: measure, factorBits: $0,
                           groupSize: allocator.groupSize, backboneBits: allocator.backboneBits,
-                          codebook: allocator.backboneCodebook, errorWeight: errorWeight)
+                          codebook: allocator.backboneCodebook.fallingBack(columns: n), errorWeight: errorWeight)
         }
         stride = min(m, n) + 1
         denseCost = chains[0].denseCost

@@ -7,8 +7,16 @@ public enum BackboneCodebook: String, Sendable, Equatable, Hashable, CaseIterabl
     /// QuIP#'s 2-bit E8P lattice (Compression's `E8PCodebook`), one F16 scale per row (`E8PMatrix`):
     /// 2 bits per weight, so only with 2 backbone bits and a multiple of 8 columns, written as
     /// `P.backbone.{e8p,e8p_scales}` with `"backbone_codebook": "e8p"` in the layer's config entry.
-    /// Not with statistics (no LDLQ for it yet).
+    /// With statistics it is quantized by block LDLQ (Compression's `HessianQuantizer.quantizeE8P`).
     case e8p
+
+    /// The codebook of a matrix with `columns` columns when this one comes from a default (`plan
+    /// --e8p`, the plan's `defaults`, the allocator's): E8P quantizes 8 columns at a time, so a
+    /// matrix whose columns are not a multiple of 8 falls back to scalar groups (and `plan` says
+    /// so); a rule or override naming E8P for such a matrix is refused by name instead.
+    public func fallingBack(columns: Int) -> BackboneCodebook {
+        self == .e8p && columns % 8 != 0 ? .scalar : self
+    }
 
     /// Bytes of an m×n backbone under this codebook: ``GroupQuantization/denseBytes(rows:columns:bits:groupSize:)``
     /// for scalar groups; for E8P one 16-bit code per 8 weights and one F16 scale per row, 2·m·n/8 + 2·m.

@@ -62,6 +62,7 @@ extension PlanDocument {
         var allowedBits: [String: Set<Int>] = [:]
         var unranked: Set<String> = []
         var ruleUsed = [Bool](repeating: false, count: rules.count)
+        var fallenBack: [String] = []
         for tensor in tensors where tensor.isCompressible {
             var merged = MergedSettings(defaults: defaults)
             for (index, rule) in rules.enumerated() where try matches(regexes[index], tensor.name, &budget) {
@@ -72,12 +73,20 @@ extension PlanDocument {
                 merged.apply(override.settings, from: .override(line: override.line.line))
             }
             let (choice, constraint, isStandIn) = try merged.outcome(for: tensor, file: file, deferringRankWithoutSpectrum: deferring)
+            if merged.backboneBits != nil, merged.backboneCodebook == .e8p, let columns = tensor.matrixShape?.1,
+               merged.codebook(columns: columns) != .e8p {
+                fallenBack.append("\(tensor.name) (\(columns) columns)")
+            }
             if isStandIn { unranked.insert(tensor.name) }
             choices[tensor.name] = choice
             if !isStandIn, let warning = BreakEven.warning(tensor: tensor, choice: choice) { warnings.append(warning) }
             constraints[tensor.name] = constraint
             decidedBy[tensor.name] = merged.lastSource
             if case .free = constraint, let allowed = merged.allowedBits { allowedBits[tensor.name] = Set(allowed) }
+        }
+        if !fallenBack.isEmpty {
+            warnings.append("E8P needs a multiple of 8 columns, so \(fallenBack.count) matrix backbone(s) use scalar groups instead: "
+                            + fallenBack.prefix(3).joined(separator: ", ") + (fallenBack.count > 3 ? ", …" : "") + ".")
         }
         for (index, used) in ruleUsed.enumerated() where !used {
             warnings.append("\(file):\(rules[index].line.line.map(String.init) ?? "?"): rule \(index + 1) (\(rules[index].pattern)) matches no compressible matrix.")
@@ -105,6 +114,8 @@ private struct MergedSettings {
     var groupSize: Int
     var backboneBits: Int?
     var backboneCodebook: BackboneCodebook
+    /// False once a rule or override states the codebook (then E8P on a width not divisible by 8 is refused).
+    var codebookIsDefault = true
     var denseBits: Int?
     var lock: Bool?
     var floor = 0
@@ -128,7 +139,10 @@ private struct MergedSettings {
         if let bits = settings.factorBits { factorBits = bits }
         if let size = settings.groupSize { groupSize = size }
         if let backbone = settings.backboneBits { backboneBits = backbone }
-        if let codebook = settings.backboneCodebook { backboneCodebook = codebook }
+        if let codebook = settings.backboneCodebook {
+            backboneCodebook = codebook
+            codebookIsDefault = false
+        }
         if let bits = settings.denseBits { denseBits = bits }
         if let lock = settings.lock { self.lock = lock }
         if let allowed = settings.allowedBits { allowedBits = allowed }
@@ -136,6 +150,12 @@ private struct MergedSettings {
             self.floor = floor
             floorSource = source
         }
+    }
+
+    /// The backbone codebook of a matrix with `columns` columns: a default E8P falls back to scalar
+    /// groups where the lattice does not fit (``BackboneCodebook/fallingBack(columns:)``).
+    func codebook(columns: Int) -> BackboneCodebook {
+        codebookIsDefault ? backboneCodebook.fallingBack(columns: columns) : backboneCodebook
     }
 
     /// The choice and constraint of `tensor`; with `deferring`, an energy rule without a spectrum
@@ -166,7 +186,7 @@ private struct MergedSettings {
                     (rank, isStandIn) = (0, true)
                 }
                 choice = .lowRank(rank: rank, factorBits: factorBits, groupSize: groupSize, backboneBits: backboneBits,
-                                  codebook: backboneBits == nil ? .scalar : backboneCodebook)
+                                  codebook: backboneBits == nil ? .scalar : codebook(columns: columns))
             } catch {
                 throw failure(actionSource, error)
             }

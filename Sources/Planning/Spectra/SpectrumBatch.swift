@@ -93,6 +93,21 @@ final class SpectrumBatch: @unchecked Sendable {
         while delivering > 0 { condition.wait() }
     }
 
+    /// Worker threads of this run that have not ended yet.
+    var workersInFlight: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return workersRunning
+    }
+
+    /// Blocks until every worker thread of this run has ended (after a cancellation: returned
+    /// from the BLAS or LAPACK call it was in).
+    func waitForWorkers() {
+        condition.lock()
+        defer { condition.unlock() }
+        while workersRunning > 0 { condition.wait() }
+    }
+
     /// The progress of `kind`'s requests (all zero when there are none).
     func progress(of kind: SpectrumKind) -> SpectrumEngine.Progress {
         condition.lock()

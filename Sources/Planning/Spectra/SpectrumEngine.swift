@@ -31,12 +31,15 @@ import SafeTensors
 /// each, so with as many matrices as cores each worker runs BLAS single-threaded (independent
 /// matrices scale better than one threaded BLAS call), and the two levels never oversubscribe.
 ///
-/// **Cancellation.** ``cancel()`` ends the run within ``pollInterval``: workers stop at the next
-/// point their method polls, the cache is flushed and `onCompletion` is called. A worker caught
-/// inside a call that cannot be interrupted (the eigen- or singular-value solve, a Cholesky
-/// factorisation) finishes it in the background, holding its memory and BLAS threads until
-/// then, and drops the result. A spectrum finished after the cancellation is neither reported
-/// nor cached; one finished before it is both.
+/// **Cancellation.** ``cancel()`` closes the run within ``pollInterval``: nothing more is
+/// reported or cached, and the cache is flushed. Workers stop at the next point their method
+/// polls; one caught inside a call that cannot be interrupted (the eigen- or singular-value
+/// solve, a Cholesky factorisation) finishes that call and drops the result. The run ends
+/// (`onCompletion` is called, ``run(_:onProgress:onEvent:)`` returns) only once every worker
+/// has returned (``workersInFlight`` is 0): a process must not exit while a worker is inside
+/// BLAS (see ``LinearAlgebra/BLASWorkers``), so for a large matrix this wait can take seconds.
+/// A spectrum finished after the cancellation is neither reported nor cached; one finished
+/// before it is both.
 public final class SpectrumEngine: @unchecked Sendable {
     /// How far a run (or one kind of it) has come.
     public struct Progress: Sendable, Equatable {
@@ -72,15 +75,16 @@ public final class SpectrumEngine: @unchecked Sendable {
         case failed(SpectrumError)
     }
 
-    /// How often a cancelled run checks whether to stop waiting for its workers, in seconds.
+    /// How often a run checks whether it was cancelled, to close it (nothing more reported or
+    /// cached), in seconds.
     public static let pollInterval = 0.02
 
-    private let checkpoint: Checkpoint
+    let checkpoint: Checkpoint
     private let cache: SpectrumCache?
-    private let methods: [SpectrumKind: any SpectrumMethod]
+    let methods: [SpectrumKind: any SpectrumMethod]
     private let requestedWorkers: Int?
     private let memoryBudget: Double?
-    private let cancellation = CancellationFlag()
+    let cancellation = CancellationFlag()
     private let lock = NSLock()
     private var batch: SpectrumBatch?
     private var whitenings: [String: WhiteningSummary] = [:]
@@ -149,13 +153,23 @@ public final class SpectrumEngine: @unchecked Sendable {
         }
     }
 
-    /// Asks the run to stop: it ends within ``pollInterval`` (see the type's documentation).
+    /// Asks the run to stop: it closes within ``pollInterval`` and ends once its workers have
+    /// returned (see the type's documentation).
     public func cancel() {
         cancellation.cancel()
     }
 
     /// True once ``cancel()`` was called.
     public var isCancelled: Bool { cancellation.isCancelled }
+
+    /// Worker threads of the current (or last) run still running: after ``cancel()``, those
+    /// still inside a call that cannot be interrupted. The run ends when this reaches 0.
+    public var workersInFlight: Int {
+        lock.lock()
+        let batch = self.batch
+        lock.unlock()
+        return batch?.workersInFlight ?? 0
+    }
 
     /// The progress of the current (or last) run, all kinds together.
     public var currentProgress: Progress {
@@ -198,7 +212,7 @@ public final class SpectrumEngine: @unchecked Sendable {
         if workers > 0 { BLASThreads.count = max(1, ProcessInfo.processInfo.activeProcessorCount / workers) }
         batch.workersStarted(workers)
         for _ in 0..<workers {
-            let thread = Thread { [self] in
+            BLASWorkers.start { [self] in
                 defer { batch.workerExited() }
                 while !isCancelled, let work = batch.queue.next() {
                     let request = requests[work.request]
@@ -211,8 +225,6 @@ public final class SpectrumEngine: @unchecked Sendable {
                     }
                 }
             }
-            thread.stackSize = 8 << 20
-            thread.start()
         }
         DispatchQueue.global().async { [self] in
             batch.close(whenDoneOr: { isCancelled }, pollInterval: Self.pollInterval)
@@ -221,6 +233,8 @@ public final class SpectrumEngine: @unchecked Sendable {
             lock.lock()
             lastCacheWriteError = writeError
             lock.unlock()
+            // Flushed first, so a second Ctrl-C during this wait loses nothing finished.
+            batch.waitForWorkers()
             onCompletion(batch.total)
         }
     }
@@ -276,71 +290,5 @@ public final class SpectrumEngine: @unchecked Sendable {
         lock.lock()
         whitenings[name] = whitening
         lock.unlock()
-    }
-
-    /// The leading values `request`'s estimate computes, nil when it gets none
-    /// (``SpectrumMethod/estimateLeading(rows:columns:)``).
-    private func estimateLeading(_ request: SpectrumRequest) -> Int? {
-        guard request.entry.hasSpectrum, let shape = request.entry.matrixShape, let method = methods[request.kind] else { return nil }
-        return method.estimateLeading(rows: shape.rows, columns: shape.columns)
-    }
-
-    /// The event for one request's estimate and the flops spent (nothing to cache); nil when the
-    /// run was cancelled while computing it.
-    private func estimate(_ request: SpectrumRequest) -> (event: Event, values: SpectrumValues?, flops: Double)? {
-        guard let leading = estimateLeading(request) else { return analyse(request) }
-        return compute(request) { method, source, name, isCancelled in
-            guard let estimate = try method.estimate(source, leading: leading, tensorName: name, isCancelled: isCancelled) else {
-                throw SpectrumError(tensorName: name, problem: "has no \(request.kind.name) estimate")
-            }
-            let spectrum = Spectrum(tensorName: name, rows: source.rows, columns: source.columns, estimate: estimate)
-            return (.estimated(spectrum), nil, SpectrumEstimate.estimateFlops(rows: source.rows, columns: source.columns, leading: leading))
-        }
-    }
-
-    /// The event for one request's exact spectrum, with the values to cache and the flops spent;
-    /// nil when the run was cancelled while computing it.
-    private func analyse(_ request: SpectrumRequest) -> (event: Event, values: SpectrumValues?, flops: Double)? {
-        compute(request) { method, source, name, isCancelled in
-            let values = try method.compute(source, tensorName: name, isCancelled: isCancelled)
-            let spectrum = Spectrum(tensorName: name, rows: source.rows, columns: source.columns, singularValues: values.singularValues)
-            return (.finished(spectrum, fromCache: false), values, method.flops(rows: source.rows, columns: source.columns))
-        }
-    }
-
-    /// Runs `work` with `request`'s method on its matrix, turning every problem into the matrix's failure event;
-    /// nil when cancelled. An empty matrix has an empty exact spectrum.
-    private func compute(_ request: SpectrumRequest,
-                         _ work: (any SpectrumMethod, MatrixSource, String, @escaping () -> Bool) throws
-                            -> (event: Event, values: SpectrumValues?, flops: Double))
-        -> (event: Event, values: SpectrumValues?, flops: Double)? {
-        let entry = request.entry, name = entry.info.name
-        func failure(_ problem: String) -> (Event, SpectrumValues?, Double) {
-            (.failed(SpectrumError(tensorName: name, problem: problem)), nil, 0)
-        }
-        guard let method = methods[request.kind] else {
-            return failure("has no \(request.kind.name) spectrum here: computing one needs activation statistics")
-        }
-        guard entry.hasSpectrum, let shape = entry.matrixShape, let format = ScalarFormat(entry.info.dtype) else {
-            return failure("is a \(entry.tensor.typeName) tensor of shape \(entry.info.shape), not a floating-point matrix, so it has no spectrum")
-        }
-        do {
-            return try checkpoint.withBytes(of: entry.tensor) { bytes in
-                guard let base = bytes.baseAddress, shape.rows > 0, shape.columns > 0 else {
-                    let empty = Spectrum(tensorName: name, rows: shape.rows, columns: shape.columns, singularValues: [])
-                    return (.finished(empty, fromCache: false), SpectrumValues(singularValues: []), 0)
-                }
-                let source = MatrixSource(base: base, rows: shape.rows, columns: shape.columns, format: format)
-                return try work(method, source, name, { [cancellation] in cancellation.isCancelled })
-            }
-        } catch LinearAlgebraError.cancelled {
-            return nil
-        } catch let error as SpectrumError {
-            return (.failed(error), nil, 0)
-        } catch let error as LinearAlgebraError {
-            return failure(error.description)
-        } catch {
-            return failure(String(describing: error))
-        }
     }
 }

@@ -20,8 +20,8 @@ import LinearAlgebra
 /// **Cancellation.** The flag is polled while `W` is converted and whitened (between row
 /// panels), before and after the whitening's Cholesky factorisation and before the SVD. Two
 /// LAPACK calls cannot be interrupted: `dpotrf` of the n×n second moment (`n³/3` flops) and
-/// `dgesdd` of `W·S` (about `4·max·min²`); ``SpectrumEngine`` does not wait for them (see its
-/// cancellation notes).
+/// `dgesdd` of `W·S` (about `4·max·min²`); a cancelled ``SpectrumEngine`` run ends once they
+/// return (see its cancellation notes).
 public struct WhitenedSpectrumMethod: SpectrumMethod {
     /// The statistics `S` comes from.
     public let statistics: ActivationStatistics

@@ -43,18 +43,24 @@ public struct MarchenkoPasturFit: Sendable, Equatable, Codable {
     /// nil where WeightWatcher's fit fails (no eigenvalue mass, no density point above 0.01),
     /// where it reports −1.
     public static func fit(eigenvalues: [Double], largerDimension: Int, smallerDimension: Int) -> MarchenkoPasturFit? {
+        fit(eigenvalues: eigenvalues, sum: eigenvalues.reduce(0, +), largerDimension: largerDimension, smallerDimension: smallerDimension)
+    }
+
+    /// ``fit(eigenvalues:largerDimension:smallerDimension:)`` given Σλ summed in order (as
+    /// `reduce(0, +)` sums it), for callers that have it already.
+    static func fit(eigenvalues: [Double], sum: Double, largerDimension: Int, smallerDimension: Int) -> MarchenkoPasturFit? {
         guard !eigenvalues.isEmpty, smallerDimension > 0 else { return nil }
         let q = Double(largerDimension) / Double(smallerDimension)
-        let norm = eigenvalues.reduce(0, +).squareRoot()
+        let norm = sum.squareRoot()
         let scale = Double(eigenvalues.count).squareRoot() / norm
         guard norm > 0, scale.isFinite else { return nil }
         let scaleSquared = scale * scale
         let rescaled = eigenvalues.map { scaleSquared * $0 }
-        let lambdaMax = rescaled.max()!
+        let lambdaMax = largest(rescaled)
         guard lambdaMax.isFinite else { return nil }
 
         let startSigma = (lambdaMax / ((1 + 1 / q.squareRoot()) * (1 + 1 / q.squareRoot()))).squareRoot()
-        let fitted = (q == 1 ? rescaled.map { $0.squareRoot() } : rescaled).sorted()
+        let fitted = ascending(q == 1 ? rescaled.map { $0.squareRoot() } : rescaled)
         guard let density = Density(fitted, q: q) else { return nil }
         let grid = arange(0.05 * startSigma, 2.0 * startSigma, 0.01 * startSigma)
         guard !grid.isEmpty else { return nil }
@@ -70,9 +76,24 @@ public struct MarchenkoPasturFit: Sendable, Equatable, Codable {
         let bulkMin = (sigma * (1 - 1 / q.squareRoot())) * (sigma * (1 - 1 / q.squareRoot()))
         let tracyWidom = 1 / q.squareRoot() * Foundation.pow(bulkMax, 2.0 / 3) * Foundation.pow(Double(smallerDimension), -2.0 / 3)
         let edge = bulkMax + tracyWidom.squareRoot()
-        return MarchenkoPasturFit(sigma: sigma, spikeCount: rescaled.filter { $0 > edge }.count,
+        var spikes = 0
+        for value in rescaled where value > edge { spikes += 1 }
+        return MarchenkoPasturFit(sigma: sigma, spikeCount: spikes,
                                   softRank: bulkMax / lambdaMax, bulkMax: bulkMax / scaleSquared,
                                   bulkMin: bulkMin / scaleSquared, scale: scale)
+    }
+
+    /// `values.max()!` (a NaN first stays, later ones are skipped, as `max()` does).
+    private static func largest(_ values: [Double]) -> Double {
+        var result = values[0]
+        for value in values.dropFirst() where result < value { result = value }
+        return result
+    }
+
+    /// `values.sorted()`, without the sort when they are in order already (the spectra are).
+    private static func ascending(_ values: [Double]) -> [Double] {
+        for index in values.indices.dropFirst() where !(values[index - 1] <= values[index]) { return values.sorted() }
+        return values
     }
 
     /// numpy's `arange(start, stop, step)`: ⌈(stop − start)/step⌉ values start + i·δ with
@@ -100,18 +121,21 @@ public struct MarchenkoPasturFit: Sendable, Equatable, Codable {
             let h = MarchenkoPasturFit.bandwidth
             let normaliser = Double(sortedValues.count) * h
             var xs: [Double] = [], ys: [Double] = []
-            var low = 0
-            for index in 0..<count {
-                let x = index == count - 1 ? stop : Double(index) * step
-                while low < sortedValues.count && sortedValues[low] <= x - h { low += 1 }
-                var sum = 0.0
-                var position = low
-                while position < sortedValues.count && sortedValues[position] < x + h {
-                    sum += 1 - abs(x - sortedValues[position]) / h
-                    position += 1
+            sortedValues.withUnsafeBufferPointer { values in
+                var low = 0
+                for index in 0..<count {
+                    let x = index == count - 1 ? stop : Double(index) * step
+                    while low < values.count && values[low] <= x - h { low += 1 }
+                    var sum = 0.0
+                    var position = low
+                    let right = x + h
+                    while position < values.count && values[position] < right {
+                        sum += 1 - abs(x - values[position]) / h
+                        position += 1
+                    }
+                    let y = sum / normaliser
+                    if y > MarchenkoPasturFit.densityFloor { xs.append(x); ys.append(y) }
                 }
-                let y = sum / normaliser
-                if y > MarchenkoPasturFit.densityFloor { xs.append(x); ys.append(y) }
             }
             guard let top = ys.max() else { return nil }
             self.xs = xs
@@ -122,12 +146,21 @@ public struct MarchenkoPasturFit: Sendable, Equatable, Codable {
         }
 
         /// Σ (MP density − estimate)², or 1000² per point when the bulk misses the peak or range.
+        ///
+        /// Where the square root's argument is negative (outside the bulk) the density is
+        /// `nan_to_num(NaN)` = 0 and the term y²; it is added as such without taking the root,
+        /// whose NaN path goes through libm's error handling and cost more than all the rest.
         func residual(sigma: Double) -> Double {
             var total = 0.0
             if q == 1 {
                 let factor = 1 / (Double.pi * sigma * sigma)
                 for (x, y) in zip(xs, ys) {
-                    let difference = finite(factor * (4 - x * x).squareRoot()) - y
+                    let radicand = 4 - x * x
+                    if radicand < 0 {
+                        total += y * y
+                        continue
+                    }
+                    let difference = finite(factor * radicand.squareRoot()) - y
                     total += difference * difference
                 }
                 return total
@@ -136,8 +169,14 @@ public struct MarchenkoPasturFit: Sendable, Equatable, Codable {
             let b = (sigma * (1 + (1 / q).squareRoot())) * (sigma * (1 + (1 / q).squareRoot()))
             let a = (sigma * (1 - (1 / q).squareRoot())) * (sigma * (1 - (1 / q).squareRoot()))
             if b < peak || b > right || a > peak { return Double(xs.count) * 1000 * 1000 }
+            let scale = 2 * Double.pi * sigma * sigma
             for (x, density) in zip(xs, ys) {
-                let mp = finite((1 / (2 * Double.pi * sigma * sigma * x * y)) * ((b - x) * (x - a)).squareRoot())
+                let radicand = (b - x) * (x - a)
+                if radicand < 0 {
+                    total += density * density
+                    continue
+                }
+                let mp = finite((1 / (scale * x * y)) * radicand.squareRoot())
                 let difference = mp - density
                 total += difference * difference
             }

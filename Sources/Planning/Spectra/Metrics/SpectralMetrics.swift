@@ -78,61 +78,94 @@ public struct SpectralMetrics: Sendable, Equatable, Codable {
     /// The metrics of an m×n matrix from its singular values (any order).
     ///
     /// One logarithm per eigenvalue serves the power-law fit and Σ λ^α (as exp(α·ln λ), within a
-    /// few ulps of `pow`); the counts are loops, not filtered copies.
+    /// few ulps of `pow`). The per-value figures come from two fused passes over unsafe buffers
+    /// (squares, Σλ, the logarithms, the roots' squares and largest values; then Σ λ^α, the tail
+    /// count, the rank counts and the entropy), each sum in the order WeightWatcher's definitions
+    /// sum it, so the figures are the same as computing every one on its own.
     public init(singularValues: [Double], rows: Int, columns: Int) {
         self.rows = rows
         self.columns = columns
         let larger = max(rows, columns)
-        let ascendingSingular = singularValues.sorted()
-        let eigenvalues = ascendingSingular.map { $0 * $0 }
-        norm = eigenvalues.reduce(0, +)
+        let ascendingSingular = SpectralMetrics.ascending(singularValues)
+        let count = ascendingSingular.count
+        var eigenvalues = [Double](repeating: 0, count: count)
+        var logs = [Double](repeating: 0, count: count)
+        // Pass 1: λ = σ², Σλ, #{λ < 1e−6}, ln λ, Σ (√λ)², max √λ and max σ.
+        var norm = 0.0, rootEnergy = 0.0, weak = 0
+        var largestRoot = 0.0, largestSingular = 0.0
+        ascendingSingular.withUnsafeBufferPointer { singular in
+            eigenvalues.withUnsafeMutableBufferPointer { eigenvalues in
+                logs.withUnsafeMutableBufferPointer { logs in
+                    for index in 0..<count {
+                        let lambda = singular[index] * singular[index]
+                        eigenvalues[index] = lambda
+                        norm += lambda
+                        if lambda < SpectralMetrics.weakRankTolerance { weak += 1 }
+                        logs[index] = Foundation.log(lambda)
+                        let root = lambda.squareRoot()
+                        rootEnergy += root * root
+                        // `max()`: the first value, replaced by any larger one.
+                        if index == 0 || largestRoot < root { largestRoot = root }
+                        if index == 0 || largestSingular < singular[index] { largestSingular = singular[index] }
+                    }
+                }
+            }
+        }
+        self.norm = norm
         logNorm = Foundation.log10(norm)
         spectralNorm = eigenvalues.last ?? 0
         logSpectralNorm = Foundation.log10(spectralNorm)
         stableRank = norm / spectralNorm
         largestSingularValue = ascendingSingular.last ?? 0
         smallestSingularValue = max(0, ascendingSingular.first ?? 0)
-        weakRankLoss = SpectralMetrics.count(eigenvalues) { $0 < SpectralMetrics.weakRankTolerance }
+        weakRankLoss = weak
 
-        let logs = eigenvalues.map { Foundation.log($0) }
         let fit = PowerLawFit.fit(ascendingEigenvalues: eigenvalues, logs: logs)
         powerLaw = fit
         let alpha = fit?.alpha ?? -1
-        powerLawTailCount = fit.map { fit in SpectralMetrics.count(eigenvalues) { $0 >= fit.xmin } } ?? -1
-        alphaWeighted = alpha * logSpectralNorm
-        logAlphaNorm = Foundation.log10(logs.reduce(0) { $0 + Foundation.exp(alpha * $1) })
+        let xmin = fit?.xmin ?? .nan
 
-        let roots = eigenvalues.map { $0.squareRoot() }
-        matrixRank = SpectralMetrics.rank(roots, largerDimension: larger)
-        rankLoss = ascendingSingular.count - SpectralMetrics.rank(ascendingSingular, largerDimension: larger)
-        entropy = SpectralMetrics.entropy(roots, rank: matrixRank)
-        marchenkoPastur = MarchenkoPasturFit.fit(eigenvalues: eigenvalues, largerDimension: larger, smallerDimension: min(rows, columns))
+        // Pass 2: Σ λ^α, #{λ ≥ xmin}, the two rank counts and Σ p ln p.
+        let rootTolerance = largestRoot * Double(larger) * Double.ulpOfOne
+        let singularTolerance = largestSingular * Double(larger) * Double.ulpOfOne
+        var alphaNorm = 0.0, entropySum = 0.0
+        var tail = 0, rootRank = 0, singularRank = 0
+        ascendingSingular.withUnsafeBufferPointer { singular in
+            eigenvalues.withUnsafeBufferPointer { eigenvalues in
+                logs.withUnsafeBufferPointer { logs in
+                    for index in 0..<count {
+                        let lambda = eigenvalues[index]
+                        alphaNorm += Foundation.exp(alpha * logs[index])
+                        if lambda >= xmin { tail += 1 }
+                        let root = lambda.squareRoot()
+                        if root > rootTolerance { rootRank += 1 }
+                        if singular[index] > singularTolerance { singularRank += 1 }
+                        let p = root * root / rootEnergy + SpectralMetrics.entropyEpsilon
+                        entropySum += p * Foundation.log(p)
+                    }
+                }
+            }
+        }
+        powerLawTailCount = fit == nil ? -1 : tail
+        alphaWeighted = alpha * logSpectralNorm
+        logAlphaNorm = Foundation.log10(alphaNorm)
+        matrixRank = count == 0 ? 0 : rootRank
+        rankLoss = count - (count == 0 ? 0 : singularRank)
+        entropy = -entropySum / Foundation.log(Double(matrixRank) + SpectralMetrics.entropyEpsilon)
+        marchenkoPastur = MarchenkoPasturFit.fit(eigenvalues: eigenvalues, sum: norm, largerDimension: larger,
+                                                 smallerDimension: min(rows, columns))
         warning = SpectralWarning(alpha: alpha, ksDistance: fit?.ksDistance ?? -1, tailCount: powerLawTailCount)
     }
 
-    /// How many values satisfy `condition`.
-    @inline(__always)
-    static func count(_ values: [Double], where condition: (Double) -> Bool) -> Int {
-        var total = 0
-        for value in values where condition(value) { total += 1 }
-        return total
-    }
-
-    /// numpy's `matrix_rank` from singular values: #{σ > max σ · N · ε}.
-    static func rank(_ values: [Double], largerDimension: Int) -> Int {
-        guard let largest = values.max() else { return 0 }
-        let tolerance = largest * Double(largerDimension) * Double.ulpOfOne
-        return count(values) { $0 > tolerance }
-    }
-
-    /// WeightWatcher's `matrix_entropy`.
-    static func entropy(_ roots: [Double], rank: Int) -> Double {
-        let total = roots.reduce(0) { $0 + $1 * $1 }
-        var sum = 0.0
-        for root in roots {
-            let p = root * root / total + entropyEpsilon
-            sum += p * Foundation.log(p)
+    /// `values.sorted()`: as given when ascending, reversed when strictly descending (as the
+    /// cache stores them), sorted otherwise.
+    static func ascending(_ values: [Double]) -> [Double] {
+        var isAscending = true, isDescending = true
+        for index in values.indices.dropFirst() {
+            if !(values[index - 1] <= values[index]) { isAscending = false }
+            if !(values[index - 1] > values[index]) { isDescending = false }
+            if !isAscending && !isDescending { return values.sorted() }
         }
-        return -sum / Foundation.log(Double(rank) + entropyEpsilon)
+        return isAscending ? values : values.reversed()
     }
 }
