@@ -171,8 +171,10 @@ struct PlanCommand: ParsableCommand {
             if let sensitivity, let prediction {
                 lines += [""] + SensitivityOption.lines(prediction.predict(evaluation.choices), profilePath: sensitivity)
                 if let uniform = evaluation.allocation?.uniform {
+                    let predicted = prediction.predict(uniform.choices)
+                    let extrapolated = predicted.extrapolated.isEmpty ? "" : " (\(predicted.extrapolated.count) matrices extrapolated below their smallest probe)"
                     lines.append(String(format: "Uniform ranks at the same target (%.1f%% of each matrix's full rank): predicted ", 100 * uniform.fraction)
-                                 + SensitivityOption.figure(prediction.predict(uniform.choices)) + ".")
+                                 + SensitivityOption.figure(predicted) + extrapolated + ".")
                 }
             }
             if let out { lines += ["", "plan written to \(out)"] }

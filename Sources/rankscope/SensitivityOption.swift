@@ -63,6 +63,12 @@ enum SensitivityOption {
             lines.append("No figure for \(quality.unpredicted.count) matrices (dense quantized, CALDERA, factor bits not probed, or not in the profile), left out: "
                          + quality.unpredicted.prefix(3).joined(separator: ", ") + (quality.unpredicted.count > 3 ? ", …" : "") + ".")
         }
+        if !quality.extrapolated.isEmpty {
+            lines.append("\(quality.extrapolated.count) matrices are cut below the profile's smallest probed rank, so their figures are extrapolated"
+                         + " and the prediction may be far too optimistic (on SmolLM2-135M such plans measured up to 77× the predicted perplexity);"
+                         + " probe lower ranks with `rankscope sensitivity --ranks`: "
+                         + quality.extrapolated.prefix(3).joined(separator: ", ") + (quality.extrapolated.count > 3 ? ", …" : "") + ".")
+        }
         return lines
     }
 }

@@ -15,6 +15,10 @@ final class SensitivityPredictionTests: XCTestCase {
         XCTAssertEqual(curve.increase(atTail: 1.6), 0.8 * 2, accuracy: 1e-12)      // √(1.6/0.4) = 2
         XCTAssertEqual(SensitivityCurve(measured: [(0.2, -0.01)]).increase(atTail: 0.1), 0)  // noise never predicts a gain
         XCTAssertEqual(SensitivityCurve(measured: []).increase(atTail: 0.5), 0)
+        // Only tail energies beyond the largest probe's are extrapolated.
+        XCTAssertFalse(curve.isExtrapolated(atTail: 0.4))
+        XCTAssertTrue(curve.isExtrapolated(atTail: 0.41))
+        XCTAssertFalse(SensitivityCurve(measured: []).isExtrapolated(atTail: 0.5))
     }
 
     func testRelativeTailsOfASpectrum() {
@@ -66,6 +70,9 @@ final class SensitivityPredictionTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(quality.perplexity), exp(2.7), accuracy: 1e-9)
         XCTAssertNil(quality.embeddingCosine)
         XCTAssertEqual(quality.unpredicted, ["c.weight"])
+        XCTAssertEqual(quality.extrapolated, [])  // a at its deepest probe, b between probe and origin
+        let deeper = prediction.predict(["a.weight": .lowRank(rank: 0), "b.weight": .lowRank(rank: 1), "c.weight": .lowRank(rank: 1)])
+        XCTAssertEqual(deeper.extrapolated, ["a.weight", "b.weight"])  // t = 1 > 1/3 and t = 3/4 > 1/2
         let encoder = QualityPrediction(profile: profile(metric: .oneMinusEmbeddingCosine, originalLoss: 0), singularValues: spectra)
             .predict(["a.weight": .lowRank(rank: 2), "b.weight": .lowRank(rank: 2)])
         XCTAssertEqual(try XCTUnwrap(encoder.embeddingCosine), 0.5, accuracy: 1e-12)

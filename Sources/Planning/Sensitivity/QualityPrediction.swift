@@ -84,19 +84,28 @@ public struct QualityPrediction: MatrixLossModel {
         }
     }
 
+    /// True when `matrix` at `choice` is cut below its smallest probed rank, so its figure is
+    /// extrapolated (``SensitivityCurve/isExtrapolated(atTail:)``) rather than measured around.
+    public func isExtrapolated(matrix: String, choice: LayerChoice) -> Bool {
+        guard !unused.contains(matrix), case let .lowRank(rank, factorBits, _, nil, _) = choice,
+              let tail = tails[matrix], let curve = curves[matrix]?[factorBits] else { return false }
+        return curve.isExtrapolated(atTail: tail[min(max(rank, 0), tail.count - 1)])
+    }
+
     /// The predicted quality of a whole plan (every matrix not in `choices` kept as stored).
     public func predict(_ choices: [String: LayerChoice]) -> PredictedQuality {
         var increases: [Double] = []
-        var missing: [String] = []
+        var missing: [String] = [], extrapolated: [String] = []
         for (name, choice) in choices.sorted(by: { $0.key < $1.key }) {
             if let increase = lossIncrease(matrix: name, choice: choice) {
                 increases.append(increase)
+                if isExtrapolated(matrix: name, choice: choice) { extrapolated.append(name) }
             } else {
                 missing.append(name)
             }
         }
         return PredictedQuality(metric: profile.metric, originalLoss: profile.originalLoss, lossIncrease: combination.combine(increases),
-                                additiveIncrease: increases.reduce(0, +), combination: combination, unpredicted: missing)
+                                additiveIncrease: increases.reduce(0, +), combination: combination, unpredicted: missing, extrapolated: extrapolated)
     }
 }
 
@@ -114,16 +123,20 @@ public struct PredictedQuality: Sendable, Equatable {
     public let combination: LossCombination
     /// Matrices whose choice has no figure (left out).
     public let unpredicted: [String]
+    /// Matrices cut below their smallest probed rank: their figures are extrapolated, and measured
+    /// plans with many of them came out far worse than predicted (docs/evaluation.md).
+    public let extrapolated: [String]
 
     /// A prediction (``QualityPrediction/predict(_:)``).
     public init(metric: SensitivityProfile.Metric, originalLoss: Double, lossIncrease: Double, additiveIncrease: Double? = nil,
-                combination: LossCombination = .additive, unpredicted: [String]) {
+                combination: LossCombination = .additive, unpredicted: [String], extrapolated: [String] = []) {
         self.metric = metric
         self.originalLoss = originalLoss
         self.lossIncrease = lossIncrease
         self.additiveIncrease = additiveIncrease ?? lossIncrease
         self.combination = combination
         self.unpredicted = unpredicted
+        self.extrapolated = extrapolated
     }
 
     /// The predicted loss, `originalLoss + lossIncrease`.

@@ -34,6 +34,13 @@ public struct SensitivityCurve: Sendable, Equatable {
         return max(0, d0 + (d1 - d0) * (t - t0) / (t1 - t0))
     }
 
+    /// True when `t` lies beyond the largest measured tail energy (a rank below the smallest probe),
+    /// where ``increase(atTail:)`` extrapolates instead of interpolating.
+    public func isExtrapolated(atTail t: Double) -> Bool {
+        guard let last = points.last, last.tail > 0 else { return false }
+        return t > last.tail
+    }
+
     /// `t(k)` of descending singular values for every k in 0…count: `result[k] = Σ_{i≥k} σᵢ² / Σ σᵢ²`
     /// (all 0 for a zero matrix).
     public static func relativeTails(_ singularValues: [Double]) -> [Double] {
