@@ -79,6 +79,32 @@ final class SensitivityPredictionTests: XCTestCase {
         XCTAssertNil(encoder.perplexity)
     }
 
+    /// Standard errors follow the increases' rule: a's probes (t = 1/6 → SE 0.04, t = 1/3 → 0.08),
+    /// b's one probe (t = 1/2 → 0.1); b has none at 4 bits; a plan's errors add in squares.
+    func testStandardErrorsAreReadOffLikeTheIncreasesAndAddInSquares() throws {
+        var measured = profile()
+        let errors: [String: [Double]] = ["a.weight": [0.04, 0.08, 0.05], "b.weight": [0.1]]
+        for index in measured.matrices.indices {
+            for point in measured.matrices[index].points.indices {
+                measured.matrices[index].points[point].lossIncreaseStandardError = errors[measured.matrices[index].name]![point]
+            }
+        }
+        let prediction = QualityPrediction(profile: measured, singularValues: spectra)
+        XCTAssertEqual(try XCTUnwrap(prediction.lossIncreaseStandardError(matrix: "a.weight", choice: .lowRank(rank: 1))), 0.08, accuracy: 1e-12)
+        XCTAssertEqual(try XCTUnwrap(prediction.lossIncreaseStandardError(matrix: "b.weight", choice: .lowRank(rank: 3))), 0.05, accuracy: 1e-12)
+        XCTAssertEqual(try XCTUnwrap(prediction.lossIncreaseStandardError(matrix: "b.weight", choice: .lowRank(rank: 1))), 0.1 * 1.5.squareRoot(), accuracy: 1e-12)
+        XCTAssertEqual(prediction.lossIncreaseStandardError(matrix: "a.weight", choice: .keep), 0)
+        XCTAssertNil(prediction.lossIncreaseStandardError(matrix: "b.weight", choice: .lowRank(rank: 2, factorBits: 4)))
+        let quality = prediction.predict(["a.weight": .lowRank(rank: 1), "b.weight": .lowRank(rank: 3)])
+        let error = try XCTUnwrap(quality.increaseStandardError)
+        XCTAssertEqual(error, (0.08 * 0.08 + 0.05 * 0.05).squareRoot(), accuracy: 1e-12)
+        let range = try XCTUnwrap(quality.increaseRange())
+        XCTAssertEqual(range.upperBound, quality.lossIncrease + 2 * error, accuracy: 1e-12)
+        XCTAssertEqual(range.lowerBound, max(0, quality.lossIncrease - 2 * error), accuracy: 1e-12)
+        // A profile without standard errors (version 1) gives none.
+        XCTAssertNil(QualityPrediction(profile: profile(), singularValues: spectra).predict(["a.weight": .lowRank(rank: 1)]).increaseStandardError)
+    }
+
     /// A profile with a joint probe at fraction 0.5 (both matrices at rank 2, alone 0.3 and 0.2):
     /// measured 0.4 together fits κ from 1 − 0.4κ = (1 − 0.3κ)(1 − 0.2κ), κ = 0.1/0.06; the plan's
     /// prediction follows that rule, and an allocator's additive costs give the same increase.

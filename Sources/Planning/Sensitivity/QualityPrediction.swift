@@ -19,6 +19,9 @@ public struct QualityPrediction: MatrixLossModel {
     /// The measurements.
     public let profile: SensitivityProfile
     private let curves: [String: [Int: SensitivityCurve]]
+    /// The probes' standard errors, read off by the same rule as ``curves`` (interpolated in `t`,
+    /// `√t` beyond the smallest probe rank); only probes that have one.
+    private let errorCurves: [String: [Int: SensitivityCurve]]
     private let tails: [String: [Double]]
     private let unused: Set<String>
     /// How the matrices' increases combine (fitted to the profile's joint probes).
@@ -31,6 +34,7 @@ public struct QualityPrediction: MatrixLossModel {
         unused = Set(profile.unused)
         var tails: [String: [Double]] = [:]
         var curves: [String: [Int: SensitivityCurve]] = [:]
+        var errorCurves: [String: [Int: SensitivityCurve]] = [:]
         let shrunk = ProbeShrinkage.increases(of: profile)
         for matrix in profile.matrices {
             guard let values = singularValues[matrix.name], !values.isEmpty else { continue }
@@ -42,8 +46,15 @@ public struct QualityPrediction: MatrixLossModel {
                     (tail[min(max(point.rank, 0), values.count)], increase)
                 }))
             })
+            errorCurves[matrix.name] = Dictionary(uniqueKeysWithValues: bits.compactMap { width in
+                let measured = matrix.points.filter { $0.factorBits == width }.compactMap { point in
+                    point.lossIncreaseStandardError.map { (tail[min(max(point.rank, 0), values.count)], $0) }
+                }
+                return measured.isEmpty ? nil : (width, SensitivityCurve(measured: measured))
+            })
         }
         self.curves = curves
+        self.errorCurves = errorCurves
         self.tails = tails
         combination = Self.combination(profile)
     }
@@ -84,6 +95,20 @@ public struct QualityPrediction: MatrixLossModel {
         }
     }
 
+    /// The standard error of ``lossIncrease(matrix:choice:)`` from the probes' own (paired)
+    /// standard errors, before shrinkage, read off the same way: 0 where the figure is 0 by rule,
+    /// nil where there is no figure or the probes have no standard errors (version-1 profiles).
+    public func lossIncreaseStandardError(matrix: String, choice: LayerChoice) -> Double? {
+        if unused.contains(matrix) { return 0 }
+        switch choice {
+        case .dense(let bits, _):
+            return bits == nil || bits == 16 ? 0 : nil
+        case let .lowRank(rank, factorBits, _, backboneBits, _):
+            guard backboneBits == nil, let tail = tails[matrix], let curve = errorCurves[matrix]?[factorBits] else { return nil }
+            return curve.increase(atTail: tail[min(max(rank, 0), tail.count - 1)])
+        }
+    }
+
     /// True when `matrix` at `choice` is cut below its smallest probed rank, so its figure is
     /// extrapolated (``SensitivityCurve/isExtrapolated(atTail:)``) rather than measured around.
     public func isExtrapolated(matrix: String, choice: LayerChoice) -> Bool {
@@ -96,16 +121,22 @@ public struct QualityPrediction: MatrixLossModel {
     public func predict(_ choices: [String: LayerChoice]) -> PredictedQuality {
         var increases: [Double] = []
         var missing: [String] = [], extrapolated: [String] = []
+        var variance = 0.0, withErrors = 0
         for (name, choice) in choices.sorted(by: { $0.key < $1.key }) {
             if let increase = lossIncrease(matrix: name, choice: choice) {
                 increases.append(increase)
+                if let error = lossIncreaseStandardError(matrix: name, choice: choice) {
+                    variance += error * error
+                    withErrors += 1
+                }
                 if isExtrapolated(matrix: name, choice: choice) { extrapolated.append(name) }
             } else {
                 missing.append(name)
             }
         }
         return PredictedQuality(metric: profile.metric, originalLoss: profile.originalLoss, lossIncrease: combination.combine(increases),
-                                additiveIncrease: increases.reduce(0, +), combination: combination, unpredicted: missing, extrapolated: extrapolated)
+                                additiveIncrease: increases.reduce(0, +), combination: combination, unpredicted: missing, extrapolated: extrapolated,
+                                increaseStandardError: withErrors > 0 ? variance.squareRoot() : nil)
     }
 }
 
@@ -126,10 +157,15 @@ public struct PredictedQuality: Sendable, Equatable {
     /// Matrices cut below their smallest probed rank: their figures are extrapolated, and measured
     /// plans with many of them came out far worse than predicted (docs/evaluation.md).
     public let extrapolated: [String]
+    /// The probe noise of ``lossIncrease``: the root of the summed squares of the matrices'
+    /// ``QualityPrediction/lossIncreaseStandardError(matrix:choice:)`` (taken as independent;
+    /// before shrinkage), nil when the profile has no standard errors. It says how far the
+    /// probes' noise alone may move the prediction, not how far the model's rules are off.
+    public let increaseStandardError: Double?
 
     /// A prediction (``QualityPrediction/predict(_:)``).
     public init(metric: SensitivityProfile.Metric, originalLoss: Double, lossIncrease: Double, additiveIncrease: Double? = nil,
-                combination: LossCombination = .additive, unpredicted: [String], extrapolated: [String] = []) {
+                combination: LossCombination = .additive, unpredicted: [String], extrapolated: [String] = [], increaseStandardError: Double? = nil) {
         self.metric = metric
         self.originalLoss = originalLoss
         self.lossIncrease = lossIncrease
@@ -137,6 +173,7 @@ public struct PredictedQuality: Sendable, Equatable {
         self.combination = combination
         self.unpredicted = unpredicted
         self.extrapolated = extrapolated
+        self.increaseStandardError = increaseStandardError
     }
 
     /// The predicted loss, `originalLoss + lossIncrease`.
@@ -145,4 +182,11 @@ public struct PredictedQuality: Sendable, Equatable {
     public var perplexity: Double? { metric == .nextTokenLoss ? exp(loss) : nil }
     /// 1 − loss for an encoder (mean embedding cosine to the original), else nil.
     public var embeddingCosine: Double? { metric == .oneMinusEmbeddingCosine ? 1 - loss : nil }
+
+    /// The predicted loss increase ± `multiple` ``increaseStandardError``s (the lower end not
+    /// below 0); nil without standard errors.
+    public func increaseRange(standardErrors multiple: Double = 2) -> ClosedRange<Double>? {
+        guard let error = increaseStandardError else { return nil }
+        return max(0, lossIncrease - multiple * error)...(lossIncrease + multiple * error)
+    }
 }
