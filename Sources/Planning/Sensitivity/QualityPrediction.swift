@@ -84,37 +84,39 @@ public struct QualityPrediction: MatrixLossModel {
 
     /// The predicted loss increase when only `matrix` takes `choice` (see the type's rules).
     public func lossIncrease(matrix: String, choice: LayerChoice) -> Double? {
-        if unused.contains(matrix) { return 0 }
-        switch choice {
-        case .dense(let bits, _):
-            return bits == nil || bits == 16 ? 0 : nil
-        case let .lowRank(rank, factorBits, _, backboneBits, _):
-            guard backboneBits == nil, let tail = tails[matrix], let curve = curves[matrix]?[factorBits] else { return nil }
-            let t = tail[min(max(rank, 0), tail.count - 1)]
-            return curve.increase(atTail: t)
-        }
+        readOff(curves, matrix: matrix, choice: choice)
     }
 
     /// The standard error of ``lossIncrease(matrix:choice:)`` from the probes' own (paired)
     /// standard errors, before shrinkage, read off the same way: 0 where the figure is 0 by rule,
     /// nil where there is no figure or the probes have no standard errors (version-1 profiles).
     public func lossIncreaseStandardError(matrix: String, choice: LayerChoice) -> Double? {
-        if unused.contains(matrix) { return 0 }
-        switch choice {
-        case .dense(let bits, _):
-            return bits == nil || bits == 16 ? 0 : nil
-        case let .lowRank(rank, factorBits, _, backboneBits, _):
-            guard backboneBits == nil, let tail = tails[matrix], let curve = errorCurves[matrix]?[factorBits] else { return nil }
-            return curve.increase(atTail: tail[min(max(rank, 0), tail.count - 1)])
-        }
+        readOff(errorCurves, matrix: matrix, choice: choice)
     }
 
     /// True when `matrix` at `choice` is cut below its smallest probed rank, so its figure is
     /// extrapolated (``SensitivityCurve/isExtrapolated(atTail:)``) rather than measured around.
     public func isExtrapolated(matrix: String, choice: LayerChoice) -> Bool {
-        guard !unused.contains(matrix), case let .lowRank(rank, factorBits, _, nil, _) = choice,
-              let tail = tails[matrix], let curve = curves[matrix]?[factorBits] else { return false }
-        return curve.isExtrapolated(atTail: tail[min(max(rank, 0), tail.count - 1)])
+        guard !unused.contains(matrix), let point = probedPoint(matrix: matrix, choice: choice),
+              let curve = curves[matrix]?[point.factorBits] else { return false }
+        return curve.isExtrapolated(atTail: point.tail)
+    }
+
+    /// `curves`' figure for `matrix` at `choice`, by the type's rules: 0 for an unused matrix and
+    /// for one kept as stored (or dense at 16 bits), the curve at the choice's factor bits read at
+    /// its tail energy for a plain low-rank choice, nil for everything else.
+    private func readOff(_ curves: [String: [Int: SensitivityCurve]], matrix: String, choice: LayerChoice) -> Double? {
+        if unused.contains(matrix) { return 0 }
+        if case .dense(let bits, _) = choice { return bits == nil || bits == 16 ? 0 : nil }
+        guard let point = probedPoint(matrix: matrix, choice: choice), let curve = curves[matrix]?[point.factorBits] else { return nil }
+        return curve.increase(atTail: point.tail)
+    }
+
+    /// Where a plain low-rank `choice` (no backbone) of `matrix` reads its curves: its factor bits
+    /// and the relative tail energy `t(k)` of its rank; nil for any other choice or without a spectrum.
+    private func probedPoint(matrix: String, choice: LayerChoice) -> (factorBits: Int, tail: Double)? {
+        guard case let .lowRank(rank, factorBits, _, nil, _) = choice, let tail = tails[matrix] else { return nil }
+        return (factorBits, tail[min(max(rank, 0), tail.count - 1)])
     }
 
     /// The predicted quality of a whole plan (every matrix not in `choices` kept as stored).
