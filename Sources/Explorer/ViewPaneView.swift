@@ -46,7 +46,8 @@ enum ViewPaneView {
                 let shrunk = state.heatmapContent == .lossAtProbe
                 pane.cells = state.heatmapLossCells(state.heatmapContent)
                 pane.content = .loss(caption: "Δ \(metric) at rank \(state.lowestProbeLabel) of full, " + (shrunk ? "shrunk toward its role" : "as measured"))
-                pane.title = "Sensitivity at the lowest probe, " + (shrunk ? "shrunk" : "measured") + " (A: next)"
+                // Which of the two comes first: the pane is 36 columns wide at 80×24.
+                pane.title = "Probe Δ, " + (shrunk ? "shrunk" : "as measured") + " (A: next)"
             }
             pane.render(into: &buffer, area: area)
         case .sparseDense:
