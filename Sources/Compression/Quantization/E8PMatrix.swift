@@ -84,11 +84,14 @@ struct E8PMatrix {
     func dequantized() -> Matrix {
         let blocks = columns / E8PCodebook.dimension
         var values = [Double](repeating: 0, count: rows * columns)
-        for row in 0..<rows {
-            let scale = Double(HalfPrecision.float(fromF16: scales[row]))
-            for b in 0..<blocks {
-                let word = E8PCodebook.codeword(codes[row * blocks + b])
-                for i in 0..<E8PCodebook.dimension { values[row * columns + b * E8PCodebook.dimension + i] = scale * word[i] }
+        values.withUnsafeMutableBufferPointer { buffer in
+            for row in 0..<rows {
+                let scale = Double(HalfPrecision.float(fromF16: scales[row]))
+                for b in 0..<blocks {
+                    let word = buffer.baseAddress! + row * columns + b * E8PCodebook.dimension
+                    E8PCodebook.codeword(codes[row * blocks + b], into: word)
+                    for i in 0..<E8PCodebook.dimension { word[i] *= scale }
+                }
             }
         }
         return try! Matrix(rows: rows, columns: columns, elements: values)  // count is rows·columns
@@ -98,7 +101,11 @@ struct E8PMatrix {
     /// `p.e8p_scales` (F16 [rows]).
     func tensors(prefix: String) -> [OutputTensor] {
         let specs = Self.specs(prefix: prefix, rows: rows, columns: columns)
-        let codeBytes = codes.flatMap { [UInt8(truncatingIfNeeded: $0), UInt8(truncatingIfNeeded: $0 >> 8)] }
+        var codeBytes = [UInt8](repeating: 0, count: 2 * codes.count)
+        for (index, code) in codes.enumerated() {
+            codeBytes[2 * index] = UInt8(truncatingIfNeeded: code)
+            codeBytes[2 * index + 1] = UInt8(truncatingIfNeeded: code >> 8)
+        }
         return [OutputTensor(name: specs[0].name, dtype: specs[0].dtype, shape: specs[0].shape, bytes: codeBytes),
                 OutputTensor(name: specs[1].name, dtype: specs[1].dtype, shape: specs[1].shape, bytes: StoredFloats.bytes(ofF16: scales))]
     }
