@@ -202,6 +202,8 @@ json.dump(results, open(d + "/results.json", "w"))
                 add(module + ".a", [a.rows, a.columns], a.values)
                 add(module + ".b", [b.rows, b.columns], b.values)
                 add(module + ".q", [q.rows, q.columns], q.values)
+            case .packedCaldera:
+                XCTFail("\(module): CompressedFolder.read without packedBackbones gives no packed layer")
             }
             if let bias = layer.bias { add(module + ".bias", [bias.count], bias) }
         }

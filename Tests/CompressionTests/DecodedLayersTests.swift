@@ -208,7 +208,7 @@ final class DecodedLayersTests: XCTestCase {
             switch decoded {
             case .dense: XCTAssertTrue(row.method == "dense" || report.dense || incoherent, "\(label) \(module) is dense", file: file, line: line)
             case .factored: XCTAssertEqual(row.method, "rank", "\(label) \(module)", file: file, line: line)
-            case .caldera: XCTAssertEqual(row.method, "caldera", "\(label) \(module)", file: file, line: line)
+            case .caldera, .packedCaldera: XCTAssertEqual(row.method, "caldera", "\(label) \(module)", file: file, line: line)
             }
             if !report.dense && !incoherent { XCTAssertEqual(decoded.rank, row.rank, file: file, line: line) }
             let bias = module.hasSuffix("mlp.up_proj") ? nil : (0..<24).map { Float(0.1 * Double($0) - 1) }
