@@ -98,8 +98,10 @@ struct E8PMatrix {
     /// `p.e8p_scales` (F16 [rows]).
     func tensors(prefix: String) -> [OutputTensor] {
         let specs = Self.specs(prefix: prefix, rows: rows, columns: columns)
-        let codeBytes = codes.flatMap { [UInt8(truncatingIfNeeded: $0), UInt8(truncatingIfNeeded: $0 >> 8)] }
         return [OutputTensor(name: specs[0].name, dtype: specs[0].dtype, shape: specs[0].shape, bytes: codeBytes),
                 OutputTensor(name: specs[1].name, dtype: specs[1].dtype, shape: specs[1].shape, bytes: StoredFloats.bytes(ofF16: scales))]
     }
+
+    /// The codes as stored: two little-endian bytes each, row-major.
+    var codeBytes: [UInt8] { codes.flatMap { [UInt8(truncatingIfNeeded: $0), UInt8(truncatingIfNeeded: $0 >> 8)] } }
 }
