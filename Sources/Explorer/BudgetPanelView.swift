@@ -5,11 +5,13 @@ import TerminalUI
 /// and the outcome of the last run; the title says when the allocation works on data-aware
 /// output errors.
 enum BudgetPanelView {
-    /// `now  size 200MB · predicted ppl 88.6`: the plan as it stands, with the quality the
-    /// sensitivity profile predicts (updated as ranks change); nil without a profile.
+    /// `now  size 200MB · predicted ppl 88.6 · ±2 SE 71–110 · 12 extrapolated`: the plan as it
+    /// stands, with the quality the sensitivity profile predicts (updated as ranks change) and
+    /// what qualifies it (``ExplorerFormat/qualityNotes(_:short:)``); nil without a profile.
     static func nowLine(_ state: ExplorerState) -> String? {
         guard let quality = state.predictedQuality else { return nil }
-        return "now  size \(ExplorerFormat.bytes(state.totals.model.bytesAfter)) · predicted " + ExplorerFormat.quality(quality)
+        return (["now  size \(ExplorerFormat.bytes(state.totals.model.bytesAfter))", "predicted " + ExplorerFormat.qualityFigure(quality)]
+                + ExplorerFormat.qualityNotes(quality, short: false)).joined(separator: " · ")
     }
 
     static func draw(_ panel: BudgetPanel, _ state: ExplorerState, into buffer: inout CellBuffer, area: Rect) {

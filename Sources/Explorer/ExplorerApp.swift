@@ -38,6 +38,16 @@ public final class ExplorerApp {
     private let evaluator: EvaluationRunner?
     private var measurePlanPath: String?
 
+    /// Where ``finish()`` keeps the plan's unsaved changes when a signal ends the explorer (nil:
+    /// nowhere); `rankscope tui` passes `$XDG_STATE_HOME/rankscope/unsaved-plans`.
+    public var unsavedPlanDirectory: String?
+
+    /// The plan file ``finish()`` wrote there, nil when it wrote none.
+    public private(set) var unsavedPlanPath: String?
+
+    /// Why ``finish()`` could not write the unsaved plan (one sentence), nil when it did or had no need to.
+    public private(set) var unsavedPlanProblem: String?
+
     /// Called by ``finish()`` once the terminal is given back, before waiting for background
     /// work (`rankscope tui` says there, if it takes a while, what it is waiting for).
     public var whenStopping: () -> Void = {}
@@ -114,14 +124,27 @@ public final class ExplorerApp {
         feed.prioritize(name, kind: state.spectrumKind)
     }
 
-    /// Runs until the user quits or the backend reports a termination request, then
-    /// ``finish()``es.
+    /// Runs until the user quits or the backend reports a termination request that ends the
+    /// explorer (``answerTerminationRequest()``), then ``finish()``es.
     public func run() {
         start()
         defer { finish() }
-        while !state.shouldQuit && backend.terminationRequest == nil {
+        while !state.shouldQuit && !answerTerminationRequest() {
             step(timeout: ExplorerApp.keyTimeout)
         }
+    }
+
+    /// Looks at the backend's termination request and returns true when it ends the explorer.
+    /// A Ctrl-C (SIGINT) with unsaved changes or a running job opens the quit dialog instead
+    /// (``ExplorerState/askBeforeInterrupting()``), is acknowledged and redrawn, and returns false;
+    /// a second Ctrl-C in the dialog, SIGTERM and SIGHUP (nobody may be there to answer) end it,
+    /// ``finish()`` then writing unsaved changes to ``unsavedPlanDirectory``.
+    public func answerTerminationRequest() -> Bool {
+        guard let signal = backend.terminationRequest else { return false }
+        guard signal == SIGINT, state.askBeforeInterrupting() else { return true }
+        backend.acknowledgeTerminationRequest()
+        redraw()
+        return false
     }
 
     /// One turn of the loop: fold in arrived spectra, redraw if anything changed, then wait up
@@ -183,6 +206,7 @@ public final class ExplorerApp {
         feed.cancel()
         runner?.cancel()
         evaluator?.cancel()
+        if backend.terminationRequest != nil { keepUnsavedPlan() }
         backend.restore()
         whenStopping()
         let jobDeadline = Date().addingTimeInterval(10)
@@ -191,6 +215,27 @@ public final class ExplorerApp {
         removeMeasurePlan()
         guard started else { return }
         while !inbox.isComplete { usleep(5_000) }
+    }
+
+    /// Writes the current plan to a new file in ``unsavedPlanDirectory`` when it has unsaved
+    /// changes (``unsavedPlanPath``, or ``unsavedPlanProblem`` when that fails).
+    private func keepUnsavedPlan() {
+        guard state.hasUnsavedChanges, let directory = unsavedPlanDirectory else { return }
+        let stamp = ISO8601DateFormatter.string(from: Date(), timeZone: .current,
+                                                formatOptions: [.withFullDate, .withTime, .withDashSeparatorInDate])
+        let path = directory + "/" + ExplorerApp.fileSafe(URL(fileURLWithPath: state.title).lastPathComponent) + "-" + stamp + ".json"
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try state.planDocument(file: path).write(to: path)
+            unsavedPlanPath = path
+        } catch {
+            unsavedPlanProblem = "the plan's unsaved changes could not be written to \(path): \(error)"
+        }
+    }
+
+    /// `name` with every character but letters, digits, `.`, `-` and `_` replaced by `_`.
+    private static func fileSafe(_ name: String) -> String {
+        String(name.map { $0.isLetter || $0.isNumber || "._-".contains($0) ? $0 : "_" })
     }
 
     /// Blocks until the compression job ends (or `timeout` seconds pass), folds in its lines and

@@ -352,14 +352,12 @@ public struct ExplorerState: Sendable {
         case .toggleHelp: mode = .help(offset: 0)
         case .quit:
             mode = .browsing
-            let running = job?.isRunning == true
-            guard hasUnsavedChanges || running else {
+            guard let dialog = dialogBeforeQuitting else {
                 shouldQuit = true
                 return .none
             }
-            mode = .quitting(QuitDialog(unsavedChanges: hasUnsavedChanges, runningJob: running))
-            return .say((running ? "A compression job is running" : "Unsaved changes") + ": y quits, Esc or Enter cancels.",
-                        tone: .warning)
+            mode = .quitting(dialog)
+            return ExplorerUpdate(status: quitWarning(dialog, quitKeys: "y"))
         case .back:
             if !filterText.isEmpty { return applyFilter("") }
         case .confirm, .switchFocus, .activate, .submit, .cancel, .erase, .clearText, .nextKind, .previousKind,
@@ -379,6 +377,29 @@ public struct ExplorerState: Sendable {
         if rows[line] == cursor, case .group = rows[line] { return toggleFold() }
         select(line: line)
         return .none
+    }
+
+    /// The dialog quitting now needs: nil when there are neither unsaved changes nor a running job.
+    private var dialogBeforeQuitting: QuitDialog? {
+        let running = job?.isRunning == true
+        return hasUnsavedChanges || running ? QuitDialog(unsavedChanges: hasUnsavedChanges, runningJob: running) : nil
+    }
+
+    /// A Ctrl-C (SIGINT) arrived. With unsaved changes or a running job, and the quit dialog not
+    /// yet open, it opens the dialog as `q` does and returns true (keep running: a stray Ctrl-C
+    /// loses nothing); otherwise it returns false and the explorer ends (a second Ctrl-C in the
+    /// dialog quits).
+    public mutating func askBeforeInterrupting() -> Bool {
+        guard quitDialog == nil, let dialog = dialogBeforeQuitting else { return false }
+        mode = .quitting(dialog)
+        show(quitWarning(dialog, quitKeys: "y or Ctrl-C"))
+        return true
+    }
+
+    /// The status line while `dialog` is open, naming the keys that quit.
+    private func quitWarning(_ dialog: QuitDialog, quitKeys: String) -> StatusMessage {
+        StatusMessage((dialog.runningJob ? "A compression job is running" : "Unsaved changes") + ": \(quitKeys) quits, Esc or Enter cancels.",
+                      tone: .warning)
     }
 
     /// The quit dialog: `y` quits, Esc cancels, Tab moves the focus, Enter presses the focused button.

@@ -132,6 +132,12 @@ public final class CursesBackend: TerminalBackend {
         TerminationSignals.requested == 0 ? nil : TerminationSignals.requested
     }
 
+    /// Clears the recorded signal, so the next SIGINT, SIGTERM or SIGHUP is recorded as a first one
+    /// (not the second that restores the terminal and ends the process at once).
+    public func acknowledgeTerminationRequest() {
+        TerminationSignals.requested = 0
+    }
+
     /// Ends curses (`endwin`) and removes the signal handlers; later calls do nothing.
     public func restore() {
         guard !restored else { return }

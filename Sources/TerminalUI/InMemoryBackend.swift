@@ -17,6 +17,8 @@ public final class InMemoryBackend: TerminalBackend {
     public private(set) var drawCount = 0
     /// Number of `restore()` calls so far.
     public private(set) var restoreCount = 0
+    /// The signal ``deliver(signal:)`` recorded, nil when none (or once acknowledged).
+    public private(set) var terminationRequest: Int32?
     /// Keys not yet read, first at the front.
     public private(set) var pendingKeys: [KeyEvent]
     private var hasDrawn = false
@@ -68,6 +70,12 @@ public final class InMemoryBackend: TerminalBackend {
     public func readKey(timeout: Int) -> KeyEvent? {
         pendingKeys.isEmpty ? nil : pendingKeys.removeFirst()
     }
+
+    /// Records `signal` as a curses backend records a SIGINT, SIGTERM or SIGHUP.
+    public func deliver(signal: Int32) { terminationRequest = signal }
+
+    /// Forgets the recorded signal.
+    public func acknowledgeTerminationRequest() { terminationRequest = nil }
 
     /// Counts the call; nothing to restore in memory.
     public func restore() { restoreCount += 1 }

@@ -17,9 +17,15 @@ public protocol TerminalBackend: AnyObject {
     /// The signal (SIGINT, SIGTERM, SIGHUP) that asked the program to end, nil when none did:
     /// a frame loop stops as on a quit key, and the program then ends by that signal.
     var terminationRequest: Int32? { get }
+    /// Forgets the recorded ``terminationRequest`` because the frame loop answered it another way
+    /// (the explorer asks before a Ctrl-C throws away unsaved work): the next signal is then a
+    /// first one again.
+    func acknowledgeTerminationRequest()
 }
 
 extension TerminalBackend {
     /// No signal reaches a backend that does not handle them (an in-memory one).
     public var terminationRequest: Int32? { nil }
+    /// Nothing to forget.
+    public func acknowledgeTerminationRequest() {}
 }

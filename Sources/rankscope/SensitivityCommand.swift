@@ -108,6 +108,8 @@ struct SensitivityCommand: ParsableCommand, ModelTextCommand {
         let resumed = cached ?? cache?.partial(forKey: key)
         var done = Dictionary(uniqueKeysWithValues: (resumed?.matrices ?? []).map { ($0.name, $0) })
         var joint = resumed?.joint ?? []
+        // Probes at the same (matrix, rank, bits) measured by runs with other --ranks/--bits are taken as they are.
+        let reused = cache?.reusableProbes(forKey: key) ?? .init()
         let earlierSeconds = resumed?.seconds ?? 0
         func profile() -> SensitivityProfile {
             SensitivityProfile(metric: probe.metric, originalLoss: probe.originalLoss,
@@ -116,10 +118,16 @@ struct SensitivityCommand: ParsableCommand, ModelTextCommand {
         }
         let total = matrices.reduce(0) { $0 + measurement.probeCount(fullRank: min($1.rows, $1.columns)) } + fractions.count
         var completed = matrices.filter { done[$0.name] != nil }.reduce(0) { $0 + measurement.probeCount(fullRank: min($1.rows, $1.columns)) }
+        let reusedCount = matrices.filter { done[$0.name] == nil }.reduce(0) { $0 + measurement.reusedCount($1, from: reused) }
+            + fractions.filter { fraction in !joint.contains { $0.rankFraction == fraction } && reused.joint(fraction: fraction, factorBits: 16) != nil }.count
+        completed += reusedCount
         if cached != nil {
             Termination.printError("rankscope: the cached profile has no joint probes (all matrices truncated at once); measuring them.")
         } else if !done.isEmpty {
             Termination.printError("rankscope: resuming: \(done.count) of \(matrices.count) matrices were measured by an interrupted run.")
+        }
+        if reusedCount > 0 {
+            Termination.printError("rankscope: reusing \(reusedCount) of \(total) probes measured by cached profiles with other --ranks or --bits (same checkpoint, text and statistics).")
         }
         let progress = ProgressLine()
         let cancel = CancellationFlag()
@@ -129,7 +137,7 @@ struct SensitivityCommand: ParsableCommand, ModelTextCommand {
         for matrix in matrices where done[matrix.name] == nil {
             if cancel.isCancelled { break }
             do {
-                done[matrix.name] = try measurement.measure(matrix, progress: {
+                done[matrix.name] = try measurement.measure(matrix, reusing: reused, progress: {
                     completed += 1
                     let rate = Date().timeIntervalSince(runStart) / Double(max(completed - resumedAt, 1))
                     progress.update(completed: completed, total: total, note: String(format: "%.1f s/probe", rate))
@@ -144,6 +152,10 @@ struct SensitivityCommand: ParsableCommand, ModelTextCommand {
         completed += joint.count
         for fraction in fractions where !joint.contains(where: { $0.rankFraction == fraction }) {
             if cancel.isCancelled || done.count < matrices.count { break }
+            if let probe = reused.joint(fraction: fraction, factorBits: 16) {
+                joint.append(probe)
+                continue
+            }
             do {
                 joint.append(try measurement.measureJoint(matrices, fraction: fraction, isCancelled: { cancel.isCancelled }))
             } catch LinearAlgebraError.cancelled {

@@ -59,10 +59,10 @@ enum SensitivityOption {
             ? "increases added over matrices"
             : String(format: "increases combined with interaction κ = %.4g fitted to its joint probes; added: %.4f", quality.combination.interaction, quality.additiveIncrease)
         var lines = ["Predicted quality (sensitivity profile \(profilePath), \(rule)): " + figure + "."]
-        if let range = quality.increaseRange(), let error = quality.increaseStandardError, error > 0 {
+        if let range = quality.figureRange(), let error = quality.increaseStandardError {
             let ends = quality.metric == .nextTokenLoss
-                ? "perplexity " + Formatting.significant(exp(quality.originalLoss + range.lowerBound)) + " to " + Formatting.significant(exp(quality.originalLoss + range.upperBound))
-                : String(format: "embedding cosine %.4f to %.4f", 1 - range.upperBound, 1 - range.lowerBound)
+                ? "perplexity " + Formatting.significant(range.lowerBound) + " to " + Formatting.significant(range.upperBound)
+                : String(format: "embedding cosine %.4f to %.4f", range.lowerBound, range.upperBound)
             lines.append(String(format: "Probe noise alone: the matrices' increases carry a standard error of %.4f together (their probes' paired standard errors, taken as independent); ±2 of them span ", error)
                          + ends + ".")
         }

@@ -56,8 +56,21 @@ struct TUICommand: ParsableCommand {
                                                                    sequenceLength: window.seqLen, maximumTokens: window.maxTokens) },
                               sensitivity: profile)
         app.whenStopping = Termination.noticeIfStoppingIsSlow
+        app.unsavedPlanDirectory = TUICommand.unsavedPlanDirectory()
         app.run()
+        if let path = app.unsavedPlanPath {
+            Termination.printError("rankscope: the plan's unsaved changes are in \(path); reopen them with: rankscope '\(checkpoint.path)' --plan '\(path)'")
+        }
+        if let problem = app.unsavedPlanProblem { Termination.printError("rankscope: " + problem) }
         if let signal = backend.terminationRequest { Termination.end(by: signal) }
+    }
+
+    /// Where a signal that ends the explorer leaves the plan's unsaved changes:
+    /// `$XDG_STATE_HOME/rankscope/unsaved-plans` (default `~/.local/state/rankscope/unsaved-plans`).
+    static func unsavedPlanDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        let state = environment["XDG_STATE_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil }
+            ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.local/state"
+        return state + "/rankscope/unsaved-plans"
     }
 
     /// This program's own executable, for the explorer's background `compress` child process.

@@ -37,6 +37,8 @@ final class DecodedLayersTests: XCTestCase {
         // The E8P backbone (every column count here is a multiple of 8), packed, with and without incoherence processing.
         ("caldera-e8p", calderaChoices, e8p(incoherence: false)),
         ("caldera-e8p-incoherent", calderaChoices, e8p(incoherence: true)),
+        // E8P at 2, 3 (+ signs) and 4 (+ E8P) backbone bits, one layer each.
+        ("caldera-e8p-residual", residualChoices, e8p(incoherence: false)),
         ("dense", [DecodeFixture.query: .dense(bits: 4, groupSize: 16), DecodeFixture.up: .dense(bits: 8, groupSize: 16),
                    DecodeFixture.down: .dense(bits: 16, groupSize: 128)], LayerCompressionSettings(factorType: .F32)),
         // Rank 0 deletes a matrix (the allocator gives it to an unused pooler): [0, n] and [m, 0] factors.
@@ -51,6 +53,13 @@ final class DecodedLayersTests: XCTestCase {
         DecodeFixture.query: .lowRank(rank: 4, factorBits: 16, groupSize: 16, backboneBits: 2),
         DecodeFixture.up: .lowRank(rank: 4, factorBits: 4, groupSize: 16, backboneBits: 2),
         DecodeFixture.down: .lowRank(rank: 6, factorBits: 8, groupSize: 32, backboneBits: 2),
+    ]
+
+    /// CALDERA choices at 2, 3 and 4 backbone bits (E8P alone, + a sign stage, + an E8P stage under `--e8p`).
+    static let residualChoices: [String: LayerChoice] = [
+        DecodeFixture.query: .lowRank(rank: 4, factorBits: 16, groupSize: 16, backboneBits: 2),
+        DecodeFixture.up: .lowRank(rank: 4, factorBits: 4, groupSize: 16, backboneBits: 3),
+        DecodeFixture.down: .lowRank(rank: 6, factorBits: 8, groupSize: 32, backboneBits: 4),
     ]
 
     /// `compress --e8p` settings (2 CALDERA iterations), with or without `--incoherence`.
@@ -126,9 +135,9 @@ final class DecodedLayersTests: XCTestCase {
         XCTAssertNotEqual(plain.layers, memory.layers, "statistics change the factors")
     }
 
-    /// `compress --stats --incoherence --e8p`: block LDLQ on the lattice. The folder reads back as
-    /// the in-memory layers, each reconstructs its reported weight error and output error, and
-    /// each layer's planned bytes are its bytes written.
+    /// `compress --stats --incoherence --e8p` at 2, 3 and 4 backbone bits: block LDLQ on the lattice
+    /// (with the residual stage). The folder reads back as the in-memory layers, each reconstructs
+    /// its reported weight error and output error, and each layer's planned bytes are its bytes written.
     func testDataAwareE8PLayersEqualTheFolderReadBack() throws {
         var inputs: [String: Matrix] = [:]
         for (index, layer) in DecodeFixture.layers.enumerated() {
@@ -139,9 +148,9 @@ final class DecodedLayersTests: XCTestCase {
         var settings = Self.e8p(incoherence: true)
         settings.statistics = statistics
         let label = "aware-e8p-incoherent"
-        let report = try fixture.compress(Self.calderaChoices, into: label, settings: settings)
+        let report = try fixture.compress(Self.residualChoices, into: label, settings: settings)
         let folder = try CompressedFolder.read(fixture.directory + "/" + label)
-        try assertSame(InMemoryCompression.decodedLayers(of: fixture.checkpoint(), choices: Self.calderaChoices, settings: settings),
+        try assertSame(InMemoryCompression.decodedLayers(of: fixture.checkpoint(), choices: Self.residualChoices, settings: settings),
                        folder, report: report, label: label)
         for row in report.layers {
             XCTAssertEqual(row.estimatedBytes, row.bytesWritten, row.name)

@@ -31,13 +31,13 @@ final class ExplorerPane {
     }
 
     /// Starts `rankscope CHECKPOINT` (the explorer on `checkpoint`, with an empty spectrum
-    /// cache) in a `width`×`height` pane, the wrapper's files in the existing folder
+    /// cache, and unsaved plans kept in ``unsavedPlans``) in a `width`×`height` pane, the wrapper's files in the existing folder
     /// `directory`, and waits until it has drawn its title.
     init(checkpoint: String, directory: String, width: Int = 100, height: Int = 30,
          file: StaticString = #filePath, line: UInt = #line) throws {
         self.directory = directory
         let explorer = ["sh", "-c", #"echo $$ > "$0"; exec "$@""#, directory + "/pid",
-                        "env", "XDG_CACHE_HOME=" + directory + "/cache", Harness.binary, checkpoint].map(TmuxServer.quoted)
+                        "env", "XDG_CACHE_HOME=" + directory + "/cache", "XDG_STATE_HOME=" + directory + "/state", Harness.binary, checkpoint].map(TmuxServer.quoted)
         let after = TmuxServer.quoted(directory + "/after")
         // Run inside `directory`, so relative paths typed into the explorer's prompts (the monkey
         // types anything into the save and compress prompts) land there, not in the repository.
@@ -47,6 +47,9 @@ final class ExplorerPane {
         try server.start(target, width: width, height: height, command: command)
         try server.waitFor("rankscope  ", in: target, file: file, line: line)
     }
+
+    /// The folder where a signal that ends the explorer leaves its unsaved plan (`$XDG_STATE_HOME/rankscope/unsaved-plans`).
+    var unsavedPlans: String { directory + "/state/rankscope/unsaved-plans" }
 
     /// The explorer's process id, once the wrapper has written it (nil after 10 s).
     func pid() -> pid_t? {

@@ -67,6 +67,14 @@ final class SensitivityCommandTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(figures["additive_loss_increase"] as? Double), shrunkSum, accuracy: 1e-9)
         XCTAssertEqual(try XCTUnwrap(figures["embedding_cosine"] as? Double), 1 - combined, accuracy: 1e-6)
         XCTAssertNil(predicted["uniform"] as? [String: Any], "no target, no uniform plan")
+        // At the probes' own rank nothing is extrapolated, and the noise is the probes' standard errors added in squares.
+        XCTAssertEqual(figures["extrapolated"] as? [String], [])
+        let noise = read.matrices.reduce(0) { $0 + pow($1.points[0].lossIncreaseStandardError!, 2) }.squareRoot()
+        XCTAssertEqual(try XCTUnwrap(figures["loss_increase_standard_error"] as? Double), noise, accuracy: 1e-9)
+        let cosines = try XCTUnwrap(figures["embedding_cosine_range"] as? [Double])
+        XCTAssertEqual(cosines[0], 1 - combined - 2 * noise, accuracy: 1e-6)
+        XCTAssertEqual(cosines[1], 1 - max(0, combined - 2 * noise), accuracy: 1e-6)
+        XCTAssertNil(figures["perplexity_range"])
         let evaluated = try Harness.rankscope(["eval", model.path, "--text", text, "--plan", plan, "--sensitivity", out], cacheHome: cache)
         XCTAssertEqual(evaluated.status, 0, evaluated.stderr)
         XCTAssertTrue(evaluated.stdout.contains(String(format: "predicted mean embedding cosine %.4f, measured %.4f", 1 - combined, 1 - together)), evaluated.stdout)
@@ -115,10 +123,28 @@ final class SensitivityCommandTests: XCTestCase {
         XCTAssertEqual((gained["matrices"] as? [[String: Any]])?.count, 36)
         XCTAssertEqual(((gained["joint"] as? [[String: Any]])?.first?["loss_increase"] as? Double) ?? -1, together, accuracy: 1e-6 * together)
 
+        // Another --ranks takes the probes it shares with the cached profile as they are (the faked
+        // one included) and measures only the new rank's, and its joint probe.
+        let widened = try Harness.rankscope(Array(arguments.dropLast()) + ["0.25,0.5"], cacheHome: cache)
+        XCTAssertEqual(widened.status, 0, widened.stderr)
+        XCTAssertTrue(widened.stderr.contains("reusing 37 of 74 probes"), widened.stderr)
+        let both = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out))) as? [String: Any])
+        let bothMatrices = try XCTUnwrap(both["matrices"] as? [[String: Any]])
+        XCTAssertEqual(bothMatrices.count, 36)
+        let firstPoints = try XCTUnwrap(bothMatrices[0]["points"] as? [[String: Any]])
+        XCTAssertEqual(firstPoints.compactMap { $0["rank"] as? Int }, [96, 192])
+        XCTAssertEqual(firstPoints[0]["loss"] as? Double, 0.125, "reused, not measured again")
+        XCTAssertGreaterThan(try XCTUnwrap(firstPoints[1]["loss_increase"] as? Double), 0)
+        let bothJoint = try XCTUnwrap(both["joint"] as? [[String: Any]])
+        XCTAssertEqual(bothJoint.compactMap { $0["rank_fraction"] as? Double }, [0.25, 0.5])
+        XCTAssertEqual(try XCTUnwrap(bothJoint[0]["loss_increase"] as? Double), together, accuracy: 1e-6 * together)
+        XCTAssertLessThan(try XCTUnwrap(bothJoint[1]["loss_increase"] as? Double), together, "keeping half the rank loses less than keeping a quarter")
+
         try lines.prefix(4).joined(separator: "\n").write(toFile: text, atomically: true, encoding: .utf8)
         let changed = try Harness.rankscope(arguments, cacheHome: cache)
         XCTAssertEqual(changed.status, 0, changed.stderr)
         XCTAssertFalse(changed.stdout.contains("from the cache"), changed.stdout)
+        XCTAssertFalse(changed.stderr.contains("reusing"), "probes of another text are not reused: " + changed.stderr)
         XCTAssertTrue(changed.stdout.contains("37 probes"), changed.stdout)
 
         let bad = try Harness.rankscope(["sensitivity", model.path, "--text", text, "--out", out, "--ranks", "0.5,1.5"], cacheHome: cache)

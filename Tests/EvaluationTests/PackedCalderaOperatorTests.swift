@@ -78,9 +78,16 @@ final class PackedCalderaOperatorTests: XCTestCase {
             guard case .packedCaldera(let layer, _) = packed else { return XCTFail("\(packed) is not packed", file: file, line: line) }
             XCTAssertEqual(layer.incoherenceSeed != nil, incoherence, file: file, line: line)
             // The packed backbone holds its stored bytes, not Floats.
-            let storedBytes = codebook == .e8p ? 2 * layer.backbone.rows * layer.backbone.columns / 8 + 2 * layer.backbone.rows
-                                               : (layer.backbone.rows * layer.backbone.columns * backboneBits + 7) / 8 + 4 * layer.backbone.rows * ((layer.backbone.columns + 7) / 8)
+            let (m, n) = (layer.backbone.rows, layer.backbone.columns)
+            // E8P: 16-bit codes and an F16 scale per row, plus at 3 bits 8 sign bits, at 4 bits another
+            // code, per run of 8 and a scale per row; scalar: codes, and F16 scale and zero per group of 8.
+            let storedBytes = codebook == .e8p ? (2 * m * n / 8 + 2 * m) + [2: 0, 3: m * n / 8 + 2 * m, 4: 2 * m * n / 8 + 2 * m][backboneBits]!
+                                               : (m * n * backboneBits + 7) / 8 + 4 * m * ((n + 7) / 8)
             XCTAssertEqual(layer.backbone.byteCount, storedBytes, file: file, line: line)
+            // Its rows decode to exactly the Float values of the dense reader's Q (every stage summed).
+            var q = [Float](repeating: .nan, count: m * n)
+            q.withUnsafeMutableBufferPointer { layer.backbone.decodeRows(0..<m, into: $0.baseAddress!) }
+            XCTAssertEqual(q, DecodedMatrix(layer.backbone.dequantized()).values, "\(codebook) \(backboneBits) bits", file: file, line: line)
             for transposed in [false, true] {
                 let difference = relativeDifference(packed.linearOperator(storedTransposed: transposed), dense.linearOperator(storedTransposed: transposed))
                 XCTAssertLessThan(difference, 1e-5, "\(codebook) incoherence \(incoherence) transposed \(transposed)", file: file, line: line)
@@ -92,6 +99,11 @@ final class PackedCalderaOperatorTests: XCTestCase {
 
     func testE8PWithIncoherenceComputesTheDenseWeight() throws { try assertAgree(codebook: .e8p, incoherence: true) }
     func testE8PWithoutIncoherenceComputesTheDenseWeight() throws { try assertAgree(codebook: .e8p, incoherence: false) }
+    /// 3- and 4-bit E8P backbones: the residual stage (signs, or E8P again) is added tile by tile.
+    func testResidualE8PStagesComputeTheDenseWeight() throws {
+        try assertAgree(codebook: .e8p, incoherence: true, backboneBits: 3)
+        try assertAgree(codebook: .e8p, incoherence: true, backboneBits: 4)
+    }
     func testScalarBackbonesComputeTheDenseWeight() throws {
         try assertAgree(codebook: .scalar, incoherence: true, backboneBits: 3)
         try assertAgree(codebook: .scalar, incoherence: false, backboneBits: 2)

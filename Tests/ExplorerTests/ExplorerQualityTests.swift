@@ -68,6 +68,34 @@ final class ExplorerQualityTests: XCTestCase {
         XCTAssertTrue(backend.lines()[1].contains("ppl 20.1"), backend.lines()[1])
     }
 
+    /// With standard errors the figure carries the range of ±2 of them, and a matrix cut below its
+    /// smallest probe (rank 3) is counted as extrapolated: in the top line and the budget panel.
+    func testTheFigureCarriesItsNoiseRangeAndExtrapolatedMatrices() throws {
+        let profile = ExplorerQualityTests.profile(standardError: 0.05)
+        let (app, backend) = try app(profile)
+        defer { app.finish() }
+        setRank(app, 6)  // 0 mlp.up_proj, at its probe: the shrunk increase ± 2 × 0.05
+        let increase = ProbeShrinkage.increases(of: profile)["model.layers.0.mlp.up_proj.weight"]![0]
+        var quality = try XCTUnwrap(app.state.predictedQuality)
+        XCTAssertEqual(quality.lossIncrease, increase, accuracy: 1e-12)
+        XCTAssertEqual(try XCTUnwrap(quality.increaseStandardError), 0.05, accuracy: 1e-12)
+        XCTAssertEqual(quality.extrapolated, [])
+        let figure = String(format: "ppl %.1f (%.1f–%.1f)", exp(3 + increase), exp(3 + max(0, increase - 0.1)), exp(3 + increase + 0.1))
+        XCTAssertTrue(backend.lines()[1].contains(figure), figure + "\n" + backend.lines().joined(separator: "\n"))
+        ExplorerScreens.type(app, [.character("j")])
+        setRank(app, 2)  // 0 attn.q_proj below its rank-3 probe
+        quality = try XCTUnwrap(app.state.predictedQuality)
+        XCTAssertEqual(quality.extrapolated, ["model.layers.0.self_attn.q_proj.weight"])
+        let range = try XCTUnwrap(quality.figureRange())
+        XCTAssertEqual(range.upperBound, exp(3 + quality.lossIncrease + 2 * quality.increaseStandardError!), accuracy: 1e-9)
+        XCTAssertTrue(backend.lines()[1].contains(String(format: "(%.1f–%.1f, 1 extrap)", range.lowerBound, range.upperBound)), backend.lines()[1])
+        app.handle(.character("a"))
+        let screen = backend.lines().joined(separator: "\n")
+        // The now line wraps between its figures in the 72-column panel.
+        XCTAssertTrue(screen.contains(String(format: "· predicted ppl %.1f · ±2 SE %.1f–%.1f", quality.perplexity!, range.lowerBound, range.upperBound)), screen)
+        XCTAssertTrue(backend.lines().contains { $0.contains("│ 1 extrapolated") }, screen)
+    }
+
     func testEncodersShowTheEmbeddingCosineAndTinyScreensStillDraw() throws {
         let (app, backend) = try app(ExplorerQualityTests.profile(metric: .oneMinusEmbeddingCosine), width: 40, height: 16)
         defer { app.finish() }

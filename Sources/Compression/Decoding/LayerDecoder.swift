@@ -1,5 +1,6 @@
 import LinearAlgebra
 import SafeTensors
+import Planning
 
 /// Decodes one layer's stored tensors (``StoredLayout``) into a ``DecodedLinear``: the one decoder
 /// behind ``InMemoryCompression`` (tensors just produced) and ``CompressedFolder`` (tensors read
@@ -43,7 +44,7 @@ struct LayerDecoder<Source: DecodingSource> {
             guard let backboneBits else { return .factored(a: DecodedMatrix(a), b: DecodedMatrix(b), bias: nil) }
             let backbonePrefix = FactorNaming.backbonePrefix(module: module)
             let backbone = PackedBackbone(codes: backboneCodebook == .e8p
-                ? .e8p(try lattice(prefix: backbonePrefix, rows: m, columns: n))
+                ? .e8p(try lattice(prefix: backbonePrefix, rows: m, columns: n, bits: backboneBits))
                 : .scalar(try quantized(prefix: backbonePrefix, rows: m, columns: n, bits: backboneBits, groupSize: groupSize)))
             if packedBackbones {
                 return .packedCaldera(PackedCaldera(backbone: backbone, a: DecodedMatrix(a), b: DecodedMatrix(b), incoherenceSeed: incoherenceSeed),
@@ -98,15 +99,28 @@ struct LayerDecoder<Source: DecodingSource> {
                                scales: try halfWords(scalesName), scaleFormat: scaleFormat, zeros: try halfWords(zerosName))
     }
 
-    /// `p.{e8p,e8p_scales}` of an R×C E8P matrix (``E8PMatrix``), as stored.
-    private func lattice(prefix: String, rows: Int, columns: Int) throws -> E8PMatrix {
-        guard E8PMatrix.accepts(columns: columns) else {
+    /// `p.{e8p,e8p_scales}` of an R×C E8P backbone at `bits` (``E8PBackbone``), with the residual
+    /// stage's `p.{e8p_residual,e8p_residual_scales}` at 3 and 4 bits, as stored (read back as the
+    /// stages' sum in double by ``E8PBackbone/dequantized()``).
+    private func lattice(prefix: String, rows: Int, columns: Int, bits: Int) throws -> E8PBackbone {
+        guard E8PMatrix.accepts(columns: columns), let stages = BackboneCodebook.e8pStages(bits: bits) else {
             throw DecodingError.tensorMismatch(file: source.file(of: module + ".weight"), tensor: E8PMatrix.codesName(prefix: prefix),
-                                               expected: "an E8P backbone of a multiple of 8 columns", found: "\(columns) columns")
+                                               expected: "an E8P backbone of 2, 3 or 4 bits and a multiple of 8 columns",
+                                               found: "\(bits) bits and \(columns) columns")
         }
-        let specs = E8PMatrix.specs(prefix: prefix, rows: rows, columns: columns)
+        let specs = E8PBackbone.specs(prefix: prefix, rows: rows, columns: columns, bits: bits)
         for spec in specs { try require(spec.name, shape: spec.shape, dtypes: [spec.dtype]) }
-        return E8PMatrix(rows: rows, columns: columns, codes: try halfWords(specs[0].name), scales: try halfWords(specs[1].name))
+        let lattice = E8PMatrix(rows: rows, columns: columns, codes: try halfWords(specs[0].name), scales: try halfWords(specs[1].name))
+        let residual: E8PBackbone.Residual?
+        switch stages {
+        case .lattice: residual = nil
+        case .latticeAndSigns:
+            residual = .signs(SignMatrix(rows: rows, columns: columns, signs: try source.withBytes(of: specs[2].name) { Array($0) },
+                                         scales: try halfWords(specs[3].name)))
+        case .latticeAndLattice:
+            residual = .lattice(E8PMatrix(rows: rows, columns: columns, codes: try halfWords(specs[2].name), scales: try halfWords(specs[3].name)))
+        }
+        return E8PBackbone(lattice: lattice, residual: residual)
     }
 
     /// Checks that `name` exists with `shape` and one of `dtypes`.

@@ -1,15 +1,16 @@
 import LinearAlgebra
 
 /// A CALDERA backbone Q (m×n) kept as stored, for a runtime that decodes it a block of rows at a
-/// time instead of holding it in Float: E8P codes and row scales (``E8PMatrix``, 2 bits per weight
-/// plus 16 per row), or scalar codes, scales and zero points (``QuantizedMatrix``).
+/// time instead of holding it in Float: E8P codes and row scales (``E8PBackbone``: 2 bits per weight
+/// plus 16 per row, with its residual stage at 3 and 4 bits), or scalar codes, scales and zero
+/// points (``QuantizedMatrix``).
 ///
 /// ``decodeRows(_:into:)`` writes exactly the Float values a ``DecodedMatrix`` of the dequantized
 /// backbone holds, so a runtime on the packed backbone multiplies by the same matrix.
 public struct PackedBackbone: Sendable, Equatable {
     /// The stored form.
     enum Codes: Sendable, Equatable {
-        case e8p(E8PMatrix)
+        case e8p(E8PBackbone)
         case scalar(QuantizedMatrix)
     }
 

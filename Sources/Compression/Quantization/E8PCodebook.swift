@@ -17,7 +17,9 @@
 /// of entries 0–6 (bit set = negative), bit 15 the shift (clear: +¼, set: −¼). The sign of entry 7
 /// is the one that makes `Σ sᵢ·aᵢ` even.
 ///
-/// **Nearest codeword** (``nearest(_:)``), exact: for each shift and each `a`, the best signs
+/// **Nearest codeword** (``nearest(_:)``), exact: first the nearest point of the whole coset,
+/// which is the answer when it is a codeword with a clear margin (``nearestInCoset(_:)``), else
+/// the enumeration (``nearestByEnumeration(_:)``): for each shift and each `a`, the best signs
 /// follow `y = x ∓ ¼` entry by entry, at squared distance `Σ(|yᵢ| − aᵢ)² = ‖y‖² − 2·Σ|yᵢ|·aᵢ + ‖a‖²`
 /// (one dot product per candidate); when their sum has the wrong parity (known from the number of
 /// negative entries of y and `Σ 2aᵢ mod 4`), the cheapest single flip costs `minᵢ 4·|yᵢ|·aᵢ`
@@ -87,8 +89,17 @@ enum E8PCodebook {
         Int((0..<dimension).reduce(0.0) { $0 + 2 * absoluteGrid[index * dimension + $1] }) % 4
     }
 
-    /// The code of the codeword nearest to `x` (8 entries, squared Euclidean distance), and that distance.
+    /// The code of the codeword nearest to `x` (8 entries, squared Euclidean distance), and that
+    /// distance: the coset decoder's answer when it settles the question
+    /// (``nearestInCoset(_:)``, about three inputs in four), else the enumeration's; the same code either way.
     static func nearest(_ x: ArraySlice<Double>) -> (code: UInt16, distance: Double) {
+        precondition(x.count == dimension, "E8P quantizes 8 entries at a time")
+        if let found = x.withUnsafeBufferPointer({ nearestInCoset($0.baseAddress!) }) { return found }
+        return nearestByEnumeration(x)
+    }
+
+    /// ``nearest(_:)`` by the enumeration described above, for every input.
+    static func nearestByEnumeration(_ x: ArraySlice<Double>) -> (code: UInt16, distance: Double) {
         precondition(x.count == dimension, "E8P quantizes 8 entries at a time")
         let start = x.startIndex
         var best = (code: UInt16(0), distance: Double.infinity)

@@ -96,9 +96,9 @@ struct E8PMatrix: Sendable, Equatable {
 
     /// Rows `range` as ``dequantized()`` gives them rounded to Float (the same values bit for bit:
     /// an F16 scale times a codeword entry is exact in Float), written row-major into `output`
-    /// (`range.count × columns` Floats): what a runtime decodes tile by tile instead of holding the
-    /// matrix in Float.
-    func decodeRows(_ range: Range<Int>, into output: UnsafeMutablePointer<Float>) {
+    /// (`range.count × columns` Floats), or added to what it holds when `accumulate` (a residual
+    /// stage, ``E8PBackbone``): what a runtime decodes tile by tile instead of holding the matrix in Float.
+    func decodeRows(_ range: Range<Int>, into output: UnsafeMutablePointer<Float>, accumulate: Bool = false) {
         precondition(range.lowerBound >= 0 && range.upperBound <= rows, "rows \(range) outside 0..<\(rows)")
         let blocks = columns / E8PCodebook.dimension
         E8PCodebook.codewordTable.withUnsafeBufferPointer { table in
@@ -109,7 +109,11 @@ struct E8PMatrix: Sendable, Equatable {
                     for b in 0..<blocks {
                         let word = table.baseAddress! + Int(codes[row * blocks + b]) * E8PCodebook.dimension
                         let place = target + b * E8PCodebook.dimension
-                        for i in 0..<E8PCodebook.dimension { place[i] = scale * word[i] }
+                        if accumulate {
+                            for i in 0..<E8PCodebook.dimension { place[i] += scale * word[i] }
+                        } else {
+                            for i in 0..<E8PCodebook.dimension { place[i] = scale * word[i] }
+                        }
                     }
                 }
             }
@@ -123,8 +127,10 @@ struct E8PMatrix: Sendable, Equatable {
     /// `p.e8p_scales` (F16 [rows]).
     func tensors(prefix: String) -> [OutputTensor] {
         let specs = Self.specs(prefix: prefix, rows: rows, columns: columns)
-        let codeBytes = codes.flatMap { [UInt8(truncatingIfNeeded: $0), UInt8(truncatingIfNeeded: $0 >> 8)] }
         return [OutputTensor(name: specs[0].name, dtype: specs[0].dtype, shape: specs[0].shape, bytes: codeBytes),
                 OutputTensor(name: specs[1].name, dtype: specs[1].dtype, shape: specs[1].shape, bytes: StoredFloats.bytes(ofF16: scales))]
     }
+
+    /// The codes as stored: two little-endian bytes each, row-major.
+    var codeBytes: [UInt8] { codes.flatMap { [UInt8(truncatingIfNeeded: $0), UInt8(truncatingIfNeeded: $0 >> 8)] } }
 }

@@ -61,14 +61,26 @@ public struct SensitivityMeasurement {
     /// Probes per matrix of full rank `fullRank`.
     public func probeCount(fullRank: Int) -> Int { ranks(fullRank: fullRank).count * bits.count }
 
-    /// Measures every probe of `matrix`, telling `progress` after each.
-    public func measure(_ matrix: Matrix, progress: () -> Void = {}, isCancelled: @escaping @Sendable () -> Bool = { false }) throws -> SensitivityProfile.MatrixProbes {
+    /// How many of `matrix`'s probes `reused` already holds.
+    public func reusedCount(_ matrix: Matrix, from reused: SensitivityCache.ReusableProbes) -> Int {
+        let ranks = ranks(fullRank: min(matrix.rows, matrix.columns))
+        return bits.reduce(0) { sum, width in sum + ranks.filter { reused.point(of: matrix.name, rank: $0, factorBits: width) != nil }.count }
+    }
+
+    /// Measures every probe of `matrix` that `reused` does not already hold (those are taken as
+    /// they are), telling `progress` after each one measured.
+    public func measure(_ matrix: Matrix, reusing reused: SensitivityCache.ReusableProbes = .init(), progress: () -> Void = {},
+                        isCancelled: @escaping @Sendable () -> Bool = { false }) throws -> SensitivityProfile.MatrixProbes {
         let fullRank = min(matrix.rows, matrix.columns)
         let tails = SensitivityCurve.relativeTails(matrix.singularValues)
         let settings = LayerCompressionSettings(statistics: statistics)
         var points: [SensitivityProfile.Point] = []
         for width in bits {
             for rank in ranks(fullRank: fullRank) {
+                if let point = reused.point(of: matrix.name, rank: rank, factorBits: width) {
+                    points.append(point)
+                    continue
+                }
                 let choice = LayerChoice.lowRank(rank: rank, factorBits: width)
                 let decoded = try InMemoryCompression.decodedLayers(of: checkpoint, choices: [matrix.name: choice],
                                                                     singularValues: [matrix.name: matrix.singularValues],

@@ -41,12 +41,36 @@ extension ExplorerState {
 }
 
 extension ExplorerFormat {
-    /// `ppl 88.6` or `cos 0.953`, with `+?` when some changed matrices have no figure (their
-    /// increases are left out, so the true figure is likely worse).
+    /// The top line's figure: `ppl 88.6` or `cos 0.953`, with `+?` when some changed matrices have
+    /// no figure (their increases are left out, so the true figure is likely worse), then in
+    /// brackets what qualifies it (``qualityNotes(_:short:)``): `ppl 108 (60–210, 138 extrap)`.
     static func quality(_ quality: PredictedQuality) -> String {
+        let notes = qualityNotes(quality, short: true)
+        return qualityFigure(quality) + (notes.isEmpty ? "" : " (" + notes.joined(separator: ", ") + ")")
+    }
+
+    /// `ppl 88.6` or `cos 0.953`, `+?` as in ``quality(_:)``.
+    static func qualityFigure(_ quality: PredictedQuality) -> String {
         let unknown = quality.unpredicted.isEmpty ? "" : "+?"
         if let perplexity = quality.perplexity { return "ppl " + perplexityFigure(perplexity) + unknown }
         return String(format: "cos %.3f", quality.embeddingCosine ?? .nan) + unknown
+    }
+
+    /// How far to trust a predicted figure, as `plan --sensitivity` says it: the range of ±2 of the
+    /// probes' standard errors (``Planning/PredictedQuality/figureRange(standardErrors:)``) and how
+    /// many matrices are cut below their smallest probed rank (extrapolated: the figure may be far
+    /// too optimistic). `short` for the top line (`60–210`, `138 extrap`), else `±2 SE 60–210`,
+    /// `138 extrapolated`. Empty when neither applies.
+    static func qualityNotes(_ quality: PredictedQuality, short: Bool) -> [String] {
+        var notes: [String] = []
+        if let range = quality.figureRange() {
+            let ends = quality.perplexity != nil
+                ? perplexityFigure(range.lowerBound) + "–" + perplexityFigure(range.upperBound)
+                : String(format: "%.3f–%.3f", range.lowerBound, range.upperBound)
+            notes.append((short ? "" : "±2 SE ") + ends)
+        }
+        if !quality.extrapolated.isEmpty { notes.append("\(quality.extrapolated.count) extrap" + (short ? "" : "olated")) }
+        return notes
     }
 
     /// A perplexity in 3–4 significant figures (`20.7`, `193.9`, `39347`, `1.2e+07`).

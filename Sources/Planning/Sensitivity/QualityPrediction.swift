@@ -191,4 +191,14 @@ public struct PredictedQuality: Sendable, Equatable {
         guard let error = increaseStandardError else { return nil }
         return max(0, lossIncrease - multiple * error)...(lossIncrease + multiple * error)
     }
+
+    /// ``increaseRange(standardErrors:)`` in the figure's own terms: perplexity (causal LMs) or
+    /// embedding cosine (encoders), lower figure first; nil without standard errors or when they
+    /// are 0 (nothing changed, or only matrices whose figure is 0 by rule). `plan`, `eval`, the
+    /// JSON reports and the explorer all show this range.
+    public func figureRange(standardErrors multiple: Double = 2) -> ClosedRange<Double>? {
+        guard let range = increaseRange(standardErrors: multiple), range.upperBound > range.lowerBound else { return nil }
+        if metric == .nextTokenLoss { return exp(originalLoss + range.lowerBound)...exp(originalLoss + range.upperBound) }
+        return (1 - originalLoss - range.upperBound)...(1 - originalLoss - range.lowerBound)
+    }
 }

@@ -12,6 +12,13 @@ struct PredictionReport: Encodable {
         let perplexity: Double?
         let embeddingCosine: Double?
         let unpredicted: [String]
+        /// Matrices cut below their smallest probed rank (figures extrapolated; the prediction may be far too optimistic).
+        let extrapolated: [String]
+        /// The probe noise of `loss_increase` (absent for profiles without standard errors).
+        let lossIncreaseStandardError: Double?
+        /// `[low, high]` of ±2 standard errors in perplexity (causal LMs) or embedding cosine (encoders); absent when there is no noise figure.
+        let perplexityRange: [Double]?
+        let embeddingCosineRange: [Double]?
 
         init(_ quality: PredictedQuality) {
             lossIncrease = quality.lossIncrease
@@ -20,6 +27,11 @@ struct PredictionReport: Encodable {
             perplexity = quality.perplexity
             embeddingCosine = quality.embeddingCosine
             unpredicted = quality.unpredicted
+            extrapolated = quality.extrapolated
+            lossIncreaseStandardError = quality.increaseStandardError
+            let range = quality.figureRange().map { [$0.lowerBound, $0.upperBound] }
+            perplexityRange = quality.metric == .nextTokenLoss ? range : nil
+            embeddingCosineRange = quality.metric == .nextTokenLoss ? nil : range
         }
     }
 
