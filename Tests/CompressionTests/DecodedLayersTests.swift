@@ -69,13 +69,13 @@ final class DecodedLayersTests: XCTestCase {
         return settings
     }
 
-    /// The packed E8P layout reads back as exactly the W `--dense` writes (F32, so nothing is rounded
+    /// The packed E8P layout (at 2, 3 and 4 bits) reads back as exactly the W `--dense` writes (F32, so nothing is rounded
     /// beyond the one rounding to Float both share), and its tensors are the documented ones.
     func testAPackedE8PFolderReadsBackAsTheDenseOutputBitForBit() throws {
         for incoherence in [true, false] {
             let label = incoherence ? "incoherent" : "plain"
-            let packedReport = try fixture.compress(Self.calderaChoices, into: "packed-" + label, settings: Self.e8p(incoherence: incoherence, factorType: .F32))
-            let denseReport = try fixture.compress(Self.calderaChoices, into: "dense-" + label,
+            let packedReport = try fixture.compress(Self.residualChoices, into: "packed-" + label, settings: Self.e8p(incoherence: incoherence, factorType: .F32))
+            let denseReport = try fixture.compress(Self.residualChoices, into: "dense-" + label,
                                                    settings: Self.e8p(incoherence: incoherence, factorType: .F32, dense: true))
             let packed = try CompressedFolder.read(fixture.directory + "/packed-" + label)
             let dense = try CompressedFolder.read(fixture.directory + "/dense-" + label)
@@ -101,6 +101,12 @@ final class DecodedLayersTests: XCTestCase {
             XCTAssertEqual(output.tensor(named: prefix + ".e8p")?.info.shape, [40, 3])
             XCTAssertEqual(output.tensor(named: prefix + ".e8p")?.info.dtype, .U16)
             XCTAssertEqual(output.tensor(named: prefix + ".e8p_scales")?.info.shape, [40])
+            // up_proj's backbone is 3 bits (a sign stage), down_proj's 4 (an E8P stage), q_proj's 2 (none).
+            XCTAssertEqual(output.tensor(named: prefix + ".e8p_residual")?.info.dtype, .U8)
+            XCTAssertEqual(output.tensor(named: prefix + ".e8p_residual")?.info.shape, [40, 3])
+            XCTAssertEqual(output.tensor(named: prefix + ".e8p_residual_scales")?.info.shape, [40])
+            XCTAssertEqual(output.tensor(named: "model.layers.0.mlp.down_proj.backbone.e8p_residual")?.info.dtype, .U16)
+            XCTAssertNil(output.tensor(named: "model.layers.0.self_attn.q_proj.backbone.e8p_residual"))
             XCTAssertNil(output.tensor(named: prefix + ".qweight"))
             for layer in packedReport.layers {
                 XCTAssertEqual(layer.estimatedBytes, layer.bytesWritten, layer.name)

@@ -121,6 +121,16 @@ final class ExplorerResolutionTests: XCTestCase {
         XCTAssertEqual(model.bytesAfter, others + rows.map(\.bytesAfter).reduce(0, +), "the totals add the E8P layers' bytes")
         app.redraw()
         XCTAssertTrue(backend.lines().joined().contains("4+E3"), backend.lines().joined(separator: "\n"))
+        // Editing a row keeps its E8P backbone: rank, factor bits and the backbone width (3 → 2 bits).
+        app.handle(.character("-"))
+        app.handle(.character("b"))
+        app.handle(.character("B"))
+        let edited = app.state.settings[app.state.selection].effectiveChoice
+        guard case let .lowRank(rank, factorBits, _, backboneBits, codebook) = edited else { return XCTFail("\(edited)") }
+        XCTAssertEqual(rank, 1)
+        XCTAssertNotEqual(factorBits, 4)
+        XCTAssertEqual(backboneBits, 2)
+        XCTAssertEqual(codebook, .e8p, "\(edited)")
         app.finish()
     }
 
