@@ -85,6 +85,10 @@ enum E8PCodebook {
         }
     }
 
+    /// Every codeword in Float, code by code (2^16 × 8 values, 2 MiB; exact: entries are multiples
+    /// of ¼ below 3): the runtime's lookup table for decoding rows (``E8PMatrix/decodeRows(_:into:)``).
+    static let codewordTable: [Float] = (0..<(1 << 16)).flatMap { codeword(UInt16($0)).map(Float.init) }
+
     /// ‖a‖² of each absolute vector.
     private static let absoluteNorms: [Double] = (0..<256).map { index in
         (0..<dimension).reduce(0.0) { $0 + absoluteGrid[index * dimension + $1] * absoluteGrid[index * dimension + $1] }

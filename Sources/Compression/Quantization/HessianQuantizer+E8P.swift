@@ -29,17 +29,29 @@ extension HessianQuantizer {
     ///
     /// - Throws: ``LinearAlgebraError`` when a block product fails.
     func quantizeE8P(_ matrix: Matrix) throws -> E8PMatrix {
-        guard let upper = inverseFactor else { return E8PMatrix(quantizing: matrix) }
+        try quantizeE8P(matrix, bits: 2).lattice
+    }
+
+    /// Block LDLQ with the E8P backbone of `bits` (``E8PBackbone``: E8P, plus a sign or E8P
+    /// residual stage at 3 or 4 bits), as ``quantizeE8P(_:)`` does it for E8P alone: each block of 8
+    /// columns is rounded by the whole residual quantizer (each row's fed-back 8-vector to its
+    /// nearest stage-1 codeword, then stage 1's residual to its nearest stage-2 codeword), and the
+    /// error left after both stages is fed forward. Every stage's row scales are fixed before any
+    /// feedback, from greedy rounding of `matrix` itself (``E8PBackbone/init(quantizing:bits:)``), so
+    /// without a Hessian, or with a diagonal one, the result is that greedy backbone's.
+    ///
+    /// - Throws: ``LinearAlgebraError`` when a block product fails.
+    func quantizeE8P(_ matrix: Matrix, bits: Int) throws -> E8PBackbone {
+        let greedy = E8PBackbone(quantizing: matrix, bits: bits)
+        guard let upper = inverseFactor else { return greedy }
         let d = E8PCodebook.dimension
-        precondition(E8PMatrix.accepts(columns: matrix.columns), "E8P needs a multiple of 8 columns, not \(matrix.columns)")
         precondition(upper.rows == matrix.columns, "a \(matrix.rows)×\(matrix.columns) matrix needs a \(matrix.columns)-wide Hessian, not \(upper.rows)")
-        let m = matrix.rows, n = matrix.columns, blocks = n / d
-        let scales = E8PMatrix.rowScales(of: matrix)
-        let scaleValues = scales.map { Double(HalfPrecision.float(fromF16: $0)) }
+        let m = matrix.rows, n = matrix.columns
+        var rounder = E8PBackbone.Rounder(scalesOf: greedy)
         // Wᵀ row-major: row j is column j of W, updated in place by the feedback.
         var work = matrix.transposed().elements
-        var codes = [UInt16](repeating: 0, count: m * blocks)
         var vector = [Double](repeating: 0, count: d)
+        var approximation = [Double](repeating: 0, count: d)
         var residual = [Double](repeating: 0, count: d * m)
         var start = 0
         while start < n {
@@ -47,16 +59,9 @@ extension HessianQuantizer {
             var feedback = [Double](repeating: 0, count: (end - start) * m)  // Z, column j's at (j − start)·m
             for b in stride(from: start, to: end, by: d) {
                 for row in 0..<m {
-                    let scale = scaleValues[row]
-                    guard scale > 0, scale.isFinite else {  // reads back as 0
-                        for i in 0..<d { residual[i * m + row] = work[(b + i) * m + row] }
-                        continue
-                    }
-                    for i in 0..<d { vector[i] = work[(b + i) * m + row] / scale }
-                    let code = E8PCodebook.nearest(vector[...]).code
-                    codes[row * blocks + b / d] = code
-                    let word = E8PCodebook.codeword(code)
-                    for i in 0..<d { residual[i * m + row] = work[(b + i) * m + row] - scale * word[i] }
+                    for i in 0..<d { vector[i] = work[(b + i) * m + row] }
+                    rounder.round(row: row, run: b / d, vector, into: &approximation)
+                    for i in 0..<d { residual[i * m + row] = vector[i] - approximation[i] }
                 }
                 // Z_b·U_bb = R_b, one entry of the 8 at a time.
                 for i in 0..<d {
@@ -83,6 +88,6 @@ extension HessianQuantizer {
             try Self.feedForward(feedback, from: start..<end, into: &work, rows: m, upper: upper)
             start = end
         }
-        return E8PMatrix(rows: m, columns: n, codes: codes, scales: scales)
+        return rounder.backbone(rows: m, columns: n)
     }
 }
