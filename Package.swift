@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(name: "CompressionTests", dependencies: ["Compression", "Planning", "SafeTensors", "LinearAlgebra", "StrictJSON", "PythonOracle"]),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "StrictJSON", "PythonOracle"]),
         .testTarget(name: "ModelRuntimeTests", dependencies: ["ModelRuntime", "SafeTensors", "PythonOracle"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "ModelRuntime", "Compression", "Planning", "SafeTensors", "Tokenizers", "PythonOracle"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "ModelRuntime", "Compression", "LinearAlgebra", "Planning", "SafeTensors", "Tokenizers", "PythonOracle"]),
         .testTarget(name: "EndToEndTests", dependencies: ["SafeTensors", "CheckpointFixtures", "PythonOracle", "Compression", "Planning", "LinearAlgebra"]),
     ],
     swiftLanguageModes: [.v5]

@@ -42,10 +42,11 @@ struct EncodedMatrix {
                                                           bits: quantized.bits, groupSize: quantized.groupSize, transposed: transposed))
     }
 
-    /// An ``E8PMatrix`` under the prefix `prefix` (`p.e8p`, `p.e8p_scales`; no group-quantized
-    /// description: ``LayerDecoder`` reads it from the layer's `backbone_codebook`).
-    init(_ lattice: E8PMatrix, prefix: String) {
-        self.init(tensors: lattice.tensors(prefix: prefix), readBack: lattice.dequantized(), description: nil)
+    /// An ``E8PBackbone`` under the prefix `prefix` (`p.e8p`, `p.e8p_scales`, and a residual stage's
+    /// `p.e8p_residual`, `p.e8p_residual_scales`; no group-quantized description: ``LayerDecoder``
+    /// reads it from the layer's `backbone_codebook` and `backbone_bits`).
+    init(_ backbone: E8PBackbone, prefix: String) {
+        self.init(tensors: backbone.tensors(prefix: prefix), readBack: backbone.dequantized(), description: nil)
     }
 
     private init(tensors: [OutputTensor], readBack: Matrix, description: QuantizedTensorDescription?) {

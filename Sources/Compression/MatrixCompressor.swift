@@ -67,7 +67,7 @@ public struct CompressionOptions: Sendable {
 
 extension CompressionOptions {
     /// `choice` as these options write it: a CALDERA choice takes ``backboneCodebook`` when that is
-    /// E8P (`compress --e8p` on a plan with scalar backbones), so that its validation (2 bits, a
+    /// E8P (`compress --e8p` on a plan with scalar backbones), so that its validation (a
     /// multiple of 8 columns) and estimate (``Planning/LayerEstimate``) are those of the layer written.
     func resolved(_ choice: LayerChoice) -> LayerChoice {
         guard backboneCodebook == .e8p, case let .lowRank(rank, factorBits, groupSize, backboneBits?, _) = choice else { return choice }

@@ -3,7 +3,10 @@ import ModelRuntime
 
 extension DecodedLinear {
     /// The runtime operator that multiplies by this layer without densifying it: a dense weight
-    /// as one `sgemm`, factors `A·B` as two, CALDERA's `Q + A·B` as their sum.
+    /// as one `sgemm`, factors `A·B` as two, CALDERA's `Q + A·B` as their sum. A packed CALDERA
+    /// layer (``DecodedLinear/packedCaldera(_:bias:)``) keeps its backbone as stored, decoded tile
+    /// by tile (``TiledLinear``), and with an incoherence seed turns the activations instead of the
+    /// weight (``RotatedLinear``): `y = Uᵀ·(Q·(V·x) + A·(B·(V·x))) + b`.
     ///
     /// `storedTransposed` is for modules whose weight is stored `[in, out]` (GPT-2's Conv1D): the
     /// decoded matrices then describe `Wᵀ ≈ A·B`, so the operator is `W ≈ Bᵀ·Aᵀ` (each factor
@@ -26,6 +29,13 @@ extension DecodedLinear {
             return factored(a, b, bias: bias)
         case .caldera(let backbone, let a, let b, let bias):
             return SumLinear([dense(backbone, bias: nil), factored(a, b, bias: bias)])
+        case .packedCaldera(let layer, let bias):
+            let backbone = TiledLinear(BackboneRows(backbone: layer.backbone), transposed: storedTransposed)
+            guard let incoherence = layer.incoherence else { return SumLinear([backbone, factored(layer.a, layer.b, bias: bias)]) }
+            // Stored W = Uᵀ·M·V (U on the stored rows); a weight stored [in, out] runs Wᵀ = Vᵀ·Mᵀ·U.
+            let (input, output) = storedTransposed ? (incoherence.left, incoherence.right) : (incoherence.right, incoherence.left)
+            return RotatedLinear(SumLinear([backbone, factored(layer.a, layer.b, bias: nil)]), inputTransform: input, outputTransform: output,
+                                 bias: bias)
         }
     }
 }

@@ -80,22 +80,23 @@ extension ExplorerState {
         return .none
     }
 
-    /// `dense`, `dense 8-bit`, `rank 8 of 12`, `rank 8 of 12, 4-bit`, `rank 8 of 12, 4-bit + 3-bit backbone`.
+    /// `dense`, `dense 8-bit`, `rank 8 of 12`, `rank 8 of 12, 4-bit`, `rank 8 of 12, 4-bit + 3-bit backbone`,
+    /// `rank 8 of 12, 4-bit + 3-bit E8P backbone`.
     public static func describe(_ choice: LayerChoice, fullRank: Int) -> String {
         switch choice {
         case .dense(let bits, _): return bits.map { "dense \($0)-bit" } ?? "dense"
-        case let .lowRank(rank, factorBits, _, backboneBits, _):
+        case let .lowRank(rank, factorBits, _, backboneBits, codebook):
             var text = "rank \(rank) of \(fullRank)"
             if factorBits != 16 || backboneBits != nil { text += ", \(factorBits)-bit" }
-            if let backboneBits { text += " + \(backboneBits)-bit backbone" }
+            if let backboneBits { text += " + \(backboneBits)-bit " + (codebook == .e8p ? "E8P " : "") + "backbone" }
             return text
         }
     }
 
-    /// `choice` with its rank replaced by `rank` (bits kept); from dense, plain 16-bit factors.
+    /// `choice` with its rank replaced by `rank` (bits and backbone codebook kept); from dense, plain 16-bit factors.
     static func withRank(_ choice: LayerChoice, _ rank: Int) -> LayerChoice {
-        if case let .lowRank(_, factorBits, groupSize, backboneBits, _) = choice {
-            return .lowRank(rank: rank, factorBits: factorBits, groupSize: groupSize, backboneBits: backboneBits)
+        if case let .lowRank(_, factorBits, groupSize, backboneBits, codebook) = choice {
+            return .lowRank(rank: rank, factorBits: factorBits, groupSize: groupSize, backboneBits: backboneBits, codebook: codebook)
         }
         return .lowRank(rank: rank)
     }
@@ -149,9 +150,9 @@ extension ExplorerState {
         guard let targets = editableTargets() else { return noEditableTargets }
         let changed = commit(proposal(for: targets) { _, choice in
             switch choice {
-            case let .lowRank(rank, factorBits, groupSize, backboneBits, _):
+            case let .lowRank(rank, factorBits, groupSize, backboneBits, codebook):
                 let next = ExplorerState.next(after: factorBits, in: ExplorerState.bitCycle)
-                return .lowRank(rank: rank, factorBits: next, groupSize: groupSize, backboneBits: backboneBits)
+                return .lowRank(rank: rank, factorBits: next, groupSize: groupSize, backboneBits: backboneBits, codebook: codebook)
             case let .dense(bits, groupSize):
                 let cycle: [Int?] = [nil, 8, 4, 3, 2]
                 return .dense(bits: ExplorerState.next(after: bits, in: cycle), groupSize: groupSize)
@@ -163,9 +164,11 @@ extension ExplorerState {
     mutating func cycleBackbone() -> ExplorerUpdate {
         guard let targets = editableTargets() else { return noEditableTargets }
         let changed = commit(proposal(for: targets) { _, choice in
-            guard case let .lowRank(rank, factorBits, groupSize, backboneBits, _) = choice else { return nil }
-            return .lowRank(rank: rank, factorBits: factorBits, groupSize: groupSize,
-                            backboneBits: ExplorerState.next(after: backboneBits, in: ExplorerState.backboneCycle))
+            guard case let .lowRank(rank, factorBits, groupSize, backboneBits, codebook) = choice else { return nil }
+            // An E8P backbone stays E8P at its next width (2, 3, 4 bits all exist); none drops the codebook.
+            let next = ExplorerState.next(after: backboneBits, in: ExplorerState.backboneCycle)
+            return .lowRank(rank: rank, factorBits: factorBits, groupSize: groupSize, backboneBits: next,
+                            codebook: next == nil ? .scalar : codebook)
         })
         if changed == 0 { return .say("A backbone needs factors: choose a rank first (-, e or =).") }
         return report(targets, changed: changed)

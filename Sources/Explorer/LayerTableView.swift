@@ -117,14 +117,14 @@ enum LayerTableView {
         }
     }
 
-    /// `16`, `4`, `4+2` (factors + backbone), `4+E8` (factors + E8P backbone; `16E8` with 16-bit
-    /// factors, to fit the 4-cell column), or the dense width.
+    /// `16`, `4`, `4+2` (factors + backbone), `4+E2` (factors + 2-bit E8P backbone, `4+E3`/`4+E4` at
+    /// 3/4 bits; `16E2` with 16-bit factors, to fit the 4-cell column), or the dense width.
     static func bitsText(_ choice: LayerChoice, storedBits: Int) -> String {
         switch choice {
         case .dense(let bits, _): return "\(bits ?? storedBits)"
         case let .lowRank(_, factorBits, _, backboneBits, codebook):
             guard let backboneBits else { return "\(factorBits)" }
-            if codebook == .e8p { return factorBits < 10 ? "\(factorBits)+E8" : "\(factorBits)E8" }
+            if codebook == .e8p { return (factorBits < 10 ? "\(factorBits)+E" : "\(factorBits)E") + "\(backboneBits)" }
             return "\(factorBits)+\(backboneBits)"
         }
     }

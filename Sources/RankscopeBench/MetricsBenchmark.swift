@@ -23,20 +23,20 @@ enum MetricsBenchmark {
         var anchorSum = 0.0
         var anchorCPU: [Double] = []
         let anchor = Timing(runs: runs * 4) {
-            let start = threadSeconds()
+            let start = Timing.threadSeconds()
             var sum = 0.0
             for spectrum in spectra { for sigma in spectrum.singularValues { sum += log(sigma * sigma) } }
             anchorSum = sum
-            anchorCPU.append(threadSeconds() - start)
+            anchorCPU.append(Timing.threadSeconds() - start)
         }
         lines.append(row("anchor: Σ ln σ² over every value", "\(anchor.summary)  (sum \(String(format: "%.6g", anchorSum)))"))
 
         var serial: [SpectralMetrics] = []
         var serialCPU: [Double] = []
         let oneCore = Timing(runs: runs) {
-            let start = threadSeconds()
+            let start = Timing.threadSeconds()
             serial = spectra.map(\.metrics)
-            serialCPU.append(threadSeconds() - start)
+            serialCPU.append(Timing.threadSeconds() - start)
         }
         lines.append(row("all metrics, one core", "\(oneCore.summary)  = \(ratio(oneCore, anchor)) × anchor"))
         let cpu = Timing(seconds: Array(serialCPU.dropFirst())), cpuAnchor = Timing(seconds: Array(anchorCPU.dropFirst()))
@@ -64,13 +64,6 @@ enum MetricsBenchmark {
     struct BenchFailure: Error, CustomStringConvertible {
         let description: String
         init(_ description: String) { self.description = description }
-    }
-
-    /// CPU seconds this thread has used.
-    private static func threadSeconds() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
     }
 
     private static func row(_ label: String, _ text: String) -> String {

@@ -19,6 +19,7 @@ let sections: [(String, (BenchOptions) throws -> [String])] = [
     ("forward", ForwardBenchmark.run),
     ("metrics", MetricsBenchmark.run),
     ("whole-model", WholeModelBenchmark.run),
+    ("caldera", CalderaBenchmark.run),
 ]
 let names = sections.map(\.0)
 var arguments = Array(CommandLine.arguments.dropFirst())

@@ -41,7 +41,7 @@ struct CompressOptions: ParsableArguments {
     @Flag(help: "Incoherence processing for CALDERA layers: quantize U·W·Vᵀ with randomized Hadamard transforms U, V (their seeds go into config.json; readers undo them).")
     var incoherence = false
 
-    @Flag(help: "Quantize CALDERA backbones with QuIP#'s 2-bit E8P lattice codebook (2 bits/weight + one F16 scale per row; best with --incoherence; block LDLQ with --stats).")
+    @Flag(help: "Quantize CALDERA backbones with QuIP#'s E8P lattice codebook at their backbone bits (2: E8P, 3: + a sign residual, 4: + an E8P residual; one F16 scale per row and stage; best with --incoherence; block LDLQ with --stats).")
     var e8p = false
 
     @OptionGroup var json: JSONFlag

@@ -36,6 +36,6 @@ struct PlanCandidate: CandidateModel {
         return try InMemoryCompression.decodedLayers(of: catalog.checkpoint, choices: input.choices,
                                                      singularValues: input.singularValues,
                                                      settings: LayerCompressionSettings(statistics: statistics, incoherence: incoherence),
-                                                     jobs: jobs, onLayer: onLayer)
+                                                     jobs: jobs, packedBackbones: true, onLayer: onLayer)
     }
 }

@@ -54,7 +54,7 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "Bits of a CALDERA backbone Q (W ≈ Q + L·R): 2, 3 or 4 (default: the plan file's, else none).")
     var backboneBits: Int?
 
-    @Flag(help: "CALDERA backbones in QuIP#'s 2-bit E8P lattice codebook (implies --backbone-bits 2; written into the plan, so `compress --plan` writes them so).")
+    @Flag(help: "CALDERA backbones in QuIP#'s E8P lattice codebook: 2 bits, or 3/4 with a residual stage (--backbone-bits, default 2; written into the plan, so `compress --plan` writes them so).")
     var e8p = false
 
     @Option(help: "A plan file to evaluate, or to start the allocation from (its locks, exclusions and floors bind it).")

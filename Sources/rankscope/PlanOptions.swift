@@ -54,8 +54,8 @@ enum PlanOptions {
         return widths
     }
 
-    /// `defaults` with the command-line bit widths, group size, E8P codebook (`--e8p`: 2-bit backbones
-    /// in E8P), objective and minimum rank applied, each checked.
+    /// `defaults` with the command-line bit widths, group size, E8P codebook (`--e8p`: backbones in
+    /// E8P at their bits, 2 when none are given), objective and minimum rank applied, each checked.
     static func defaults(_ defaults: PlanDefaults, factorBits: Int?, groupSize: Int?, backboneBits: Int?, e8p: Bool = false,
                          objective: String? = nil, minimumRank: String? = nil) throws -> PlanDefaults {
         var result = defaults
@@ -88,10 +88,7 @@ enum PlanOptions {
             result.backboneBits = backboneBits
         }
         if e8p {
-            guard result.backboneBits ?? 2 == 2 else {
-                throw Failure("--e8p is a 2-bit codebook; it does not go with \(result.backboneBits ?? 0)-bit backbones (use --backbone-bits 2)")
-            }
-            result.backboneBits = 2
+            result.backboneBits = result.backboneBits ?? 2
             result.backboneCodebook = .e8p
         }
         return result

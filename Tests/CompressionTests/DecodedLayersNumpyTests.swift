@@ -55,7 +55,7 @@ def load(path):
             a = (np.frombuffer(b, "<u2").astype(np.uint32) << 16).view(np.float32)
         else:
             raise SystemExit("unexpected dtype " + kind)
-        out[name] = a.reshape(t["shape"]) if kind != "U8" else a
+        out[name] = a.reshape(t["shape"])
     return out
 
 def folder(path):
@@ -82,6 +82,11 @@ def e8p_decode(codes, scales):             # P.backbone.e8p [m, n/8] (uint16), P
     s[..., 7] = np.where(((s[..., :7] * a[..., :7]).sum(-1) + a[..., 7]) % 2 == 0, 1, -1)
     words = s * a + np.where((c[..., 0] >> 15) & 1, -0.25, 0.25)[..., None]
     return words.reshape(len(codes), -1) * scales.astype(np.float64)[:, None]
+def e8p_residual_decode(codes, scales):    # P.backbone.e8p_residual [m, n/8]: uint8 signs (3 bits) or uint16 E8P codes (4 bits)
+    if codes.dtype == np.uint8:            # bit j of a byte set: entry j is -s, else +s
+        bits = np.unpackbits(codes[..., None], axis=-1, bitorder="little")
+        return (1 - 2.0 * bits).reshape(len(codes), -1) * scales.astype(np.float64)[:, None]
+    return e8p_decode(codes, scales)
 
 def splitmix_signs(seed, count):               # docs/compression.md "Incoherence processing": SplitMix64, top bit set -> -1
     mask, s, out = (1 << 64) - 1, seed, []
@@ -122,6 +127,9 @@ for run in manifest["runs"]:
             parts = {"b": matrix(module + ".0", k, n, e["bits"]), "a": matrix(module + ".1", k, m, e["bits"], transposed=True)}
             if e["method"] == "caldera" and e.get("backbone_codebook") == "e8p":
                 parts["q"] = e8p_decode(state[module + ".backbone.e8p"], state[module + ".backbone.e8p_scales"])
+                if e["backbone_bits"] > 2:
+                    parts["q"] = parts["q"] + e8p_residual_decode(state[module + ".backbone.e8p_residual"],
+                                                                  state[module + ".backbone.e8p_residual_scales"])
             elif e["method"] == "caldera":
                 parts["q"] = matrix(module + ".backbone", m, n, e["backbone_bits"])
             bias = module + ".1.bias"
@@ -202,6 +210,8 @@ json.dump(results, open(d + "/results.json", "w"))
                 add(module + ".a", [a.rows, a.columns], a.values)
                 add(module + ".b", [b.rows, b.columns], b.values)
                 add(module + ".q", [q.rows, q.columns], q.values)
+            case .packedCaldera:
+                XCTFail("\(module): CompressedFolder.read without packedBackbones gives no packed layer")
             }
             if let bias = layer.bias { add(module + ".bias", [bias.count], bias) }
         }

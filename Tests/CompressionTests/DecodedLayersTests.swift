@@ -37,6 +37,8 @@ final class DecodedLayersTests: XCTestCase {
         // The E8P backbone (every column count here is a multiple of 8), packed, with and without incoherence processing.
         ("caldera-e8p", calderaChoices, e8p(incoherence: false)),
         ("caldera-e8p-incoherent", calderaChoices, e8p(incoherence: true)),
+        // E8P at 2, 3 (+ signs) and 4 (+ E8P) backbone bits, one layer each.
+        ("caldera-e8p-residual", residualChoices, e8p(incoherence: false)),
         ("dense", [DecodeFixture.query: .dense(bits: 4, groupSize: 16), DecodeFixture.up: .dense(bits: 8, groupSize: 16),
                    DecodeFixture.down: .dense(bits: 16, groupSize: 128)], LayerCompressionSettings(factorType: .F32)),
         // Rank 0 deletes a matrix (the allocator gives it to an unused pooler): [0, n] and [m, 0] factors.
@@ -53,6 +55,13 @@ final class DecodedLayersTests: XCTestCase {
         DecodeFixture.down: .lowRank(rank: 6, factorBits: 8, groupSize: 32, backboneBits: 2),
     ]
 
+    /// CALDERA choices at 2, 3 and 4 backbone bits (E8P alone, + a sign stage, + an E8P stage under `--e8p`).
+    static let residualChoices: [String: LayerChoice] = [
+        DecodeFixture.query: .lowRank(rank: 4, factorBits: 16, groupSize: 16, backboneBits: 2),
+        DecodeFixture.up: .lowRank(rank: 4, factorBits: 4, groupSize: 16, backboneBits: 3),
+        DecodeFixture.down: .lowRank(rank: 6, factorBits: 8, groupSize: 32, backboneBits: 4),
+    ]
+
     /// `compress --e8p` settings (2 CALDERA iterations), with or without `--incoherence`.
     static func e8p(incoherence: Bool, factorType: DType? = nil, dense: Bool = false) -> LayerCompressionSettings {
         var settings = LayerCompressionSettings(factorType: factorType, calderaIterations: 2, materializeDense: dense, incoherence: incoherence)
@@ -60,13 +69,13 @@ final class DecodedLayersTests: XCTestCase {
         return settings
     }
 
-    /// The packed E8P layout reads back as exactly the W `--dense` writes (F32, so nothing is rounded
+    /// The packed E8P layout (at 2, 3 and 4 bits) reads back as exactly the W `--dense` writes (F32, so nothing is rounded
     /// beyond the one rounding to Float both share), and its tensors are the documented ones.
     func testAPackedE8PFolderReadsBackAsTheDenseOutputBitForBit() throws {
         for incoherence in [true, false] {
             let label = incoherence ? "incoherent" : "plain"
-            let packedReport = try fixture.compress(Self.calderaChoices, into: "packed-" + label, settings: Self.e8p(incoherence: incoherence, factorType: .F32))
-            let denseReport = try fixture.compress(Self.calderaChoices, into: "dense-" + label,
+            let packedReport = try fixture.compress(Self.residualChoices, into: "packed-" + label, settings: Self.e8p(incoherence: incoherence, factorType: .F32))
+            let denseReport = try fixture.compress(Self.residualChoices, into: "dense-" + label,
                                                    settings: Self.e8p(incoherence: incoherence, factorType: .F32, dense: true))
             let packed = try CompressedFolder.read(fixture.directory + "/packed-" + label)
             let dense = try CompressedFolder.read(fixture.directory + "/dense-" + label)
@@ -92,6 +101,12 @@ final class DecodedLayersTests: XCTestCase {
             XCTAssertEqual(output.tensor(named: prefix + ".e8p")?.info.shape, [40, 3])
             XCTAssertEqual(output.tensor(named: prefix + ".e8p")?.info.dtype, .U16)
             XCTAssertEqual(output.tensor(named: prefix + ".e8p_scales")?.info.shape, [40])
+            // up_proj's backbone is 3 bits (a sign stage), down_proj's 4 (an E8P stage), q_proj's 2 (none).
+            XCTAssertEqual(output.tensor(named: prefix + ".e8p_residual")?.info.dtype, .U8)
+            XCTAssertEqual(output.tensor(named: prefix + ".e8p_residual")?.info.shape, [40, 3])
+            XCTAssertEqual(output.tensor(named: prefix + ".e8p_residual_scales")?.info.shape, [40])
+            XCTAssertEqual(output.tensor(named: "model.layers.0.mlp.down_proj.backbone.e8p_residual")?.info.dtype, .U16)
+            XCTAssertNil(output.tensor(named: "model.layers.0.self_attn.q_proj.backbone.e8p_residual"))
             XCTAssertNil(output.tensor(named: prefix + ".qweight"))
             for layer in packedReport.layers {
                 XCTAssertEqual(layer.estimatedBytes, layer.bytesWritten, layer.name)
@@ -126,9 +141,9 @@ final class DecodedLayersTests: XCTestCase {
         XCTAssertNotEqual(plain.layers, memory.layers, "statistics change the factors")
     }
 
-    /// `compress --stats --incoherence --e8p`: block LDLQ on the lattice. The folder reads back as
-    /// the in-memory layers, each reconstructs its reported weight error and output error, and
-    /// each layer's planned bytes are its bytes written.
+    /// `compress --stats --incoherence --e8p` at 2, 3 and 4 backbone bits: block LDLQ on the lattice
+    /// (with the residual stage). The folder reads back as the in-memory layers, each reconstructs
+    /// its reported weight error and output error, and each layer's planned bytes are its bytes written.
     func testDataAwareE8PLayersEqualTheFolderReadBack() throws {
         var inputs: [String: Matrix] = [:]
         for (index, layer) in DecodeFixture.layers.enumerated() {
@@ -139,9 +154,9 @@ final class DecodedLayersTests: XCTestCase {
         var settings = Self.e8p(incoherence: true)
         settings.statistics = statistics
         let label = "aware-e8p-incoherent"
-        let report = try fixture.compress(Self.calderaChoices, into: label, settings: settings)
+        let report = try fixture.compress(Self.residualChoices, into: label, settings: settings)
         let folder = try CompressedFolder.read(fixture.directory + "/" + label)
-        try assertSame(InMemoryCompression.decodedLayers(of: fixture.checkpoint(), choices: Self.calderaChoices, settings: settings),
+        try assertSame(InMemoryCompression.decodedLayers(of: fixture.checkpoint(), choices: Self.residualChoices, settings: settings),
                        folder, report: report, label: label)
         for row in report.layers {
             XCTAssertEqual(row.estimatedBytes, row.bytesWritten, row.name)
@@ -208,7 +223,7 @@ final class DecodedLayersTests: XCTestCase {
             switch decoded {
             case .dense: XCTAssertTrue(row.method == "dense" || report.dense || incoherent, "\(label) \(module) is dense", file: file, line: line)
             case .factored: XCTAssertEqual(row.method, "rank", "\(label) \(module)", file: file, line: line)
-            case .caldera: XCTAssertEqual(row.method, "caldera", "\(label) \(module)", file: file, line: line)
+            case .caldera, .packedCaldera: XCTAssertEqual(row.method, "caldera", "\(label) \(module)", file: file, line: line)
             }
             if !report.dense && !incoherent { XCTAssertEqual(decoded.rank, row.rank, file: file, line: line) }
             let bias = module.hasSuffix("mlp.up_proj") ? nil : (0..<24).map { Float(0.1 * Double($0) - 1) }

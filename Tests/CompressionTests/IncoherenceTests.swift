@@ -37,6 +37,25 @@ final class IncoherenceTests: XCTestCase {
         }
     }
 
+    /// The runtime's single-precision batch form is the same transform: on a batch of vectors it
+    /// agrees with the double form vector by vector to Float rounding, and inverts itself.
+    func testTheFloatBatchTransformIsTheDoubleOne() {
+        for size in [8, 24, 40, 576, 1536] {
+            var generator = SplitMix64(seed: UInt64(size) + 1)
+            let transform = RandomizedHadamard(signs: RandomizedHadamard.signs(count: size, generator: &generator))
+            let batch = 3
+            let x = CompressionFixtures.gaussian(rows: batch, columns: size, seed: 9).elements
+            var expected = x, single = x.map(Float.init)
+            for vector in 0..<batch { transform.apply(&expected, offset: vector * size) }
+            single.withUnsafeMutableBufferPointer { transform.apply($0.baseAddress!, count: batch) }
+            let norm = expected.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            let difference = zip(single, expected).reduce(0) { $0 + pow(Double($1.0) - $1.1, 2) }.squareRoot()
+            XCTAssertLessThan(difference / norm, 1e-6, "size \(size)")
+            single.withUnsafeMutableBufferPointer { transform.invert($0.baseAddress!, count: batch) }
+            for i in 0..<(batch * size) { XCTAssertEqual(Double(single[i]), x[i], accuracy: 1e-5) }
+        }
+    }
+
     func testTheSignStreamIsSplitMix64() {
         // Reference values of SplitMix64 from seed 0 (Vigna's splitmix64.c).
         var generator = SplitMix64(seed: 0)

@@ -60,7 +60,7 @@ final class DecodedPlanTests: CompressTestCase {
             switch folder.layers[module]! {
             case .dense: return "dense"
             case .factored: return "factored"
-            case .caldera: return "caldera"
+            case .caldera, .packedCaldera: return "caldera"
             }
         }
         XCTAssertEqual(Set(kinds), ["dense", "factored", "caldera"], "\(zip(folder.replacedModules, kinds).map { "\($0) \($1)" })")

@@ -75,6 +75,76 @@ final class EvalCandidateTests: XCTestCase {
         }
     }
 
+    /// Ŵ = Uᵀ·(Q + A·B)·V of every CALDERA layer of a `--incoherence --e8p` folder (16-bit factors),
+    /// by docs/compression.md's numpy, in place of its tensors; then `compressedPerplexity`.
+    static let incoherentE8PWeights = #"""
+    import glob, itertools
+    folder = sys.argv[3]
+    grid = np.array([a for a in itertools.product([0.5, 1.5, 2.5], repeat=8) if np.dot(a, a) <= 10]
+                    + sorted(set(itertools.permutations([0.5] * 3 + [1.5] * 5)))[:29])
+    def e8p_decode(codes, scales):
+        c = codes.astype(np.int64)[..., None]
+        a = grid[c[..., 0] & 0xFF]
+        s = np.ones(a.shape)
+        s[..., :7] = 1 - 2 * ((c >> (8 + np.arange(7))) & 1)
+        s[..., 7] = np.where(((s[..., :7] * a[..., :7]).sum(-1) + a[..., 7]) % 2 == 0, 1, -1)
+        words = s * a + np.where((c[..., 0] >> 15) & 1, -0.25, 0.25)[..., None]
+        return words.reshape(len(codes), -1) * scales.astype(np.float64)[:, None]
+    def signs(seed, count):
+        M, s, out = (1 << 64) - 1, seed, []
+        for _ in range(count):
+            s = (s + 0x9E3779B97F4A7C15) & M
+            z = ((s ^ (s >> 30)) * 0xBF58476D1CE4E5B9) & M
+            z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M
+            out.append(-1.0 if (z ^ (z >> 31)) >> 63 else 1.0)
+        return np.array(out)
+    def transform(s):
+        n = len(s); a = n & -n; r = n // a; H = np.ones((1, 1))
+        while H.shape[0] < a: H = np.block([[H, H], [H, -H]])
+        t = 2 * np.pi * np.outer(np.arange(r), np.arange(r)) / r
+        return np.kron(H, np.cos(t) + np.sin(t)) @ np.diag(s) / np.sqrt(n)
+    from safetensors import safe_open
+    section = json.load(open(os.path.join(folder, 'config.json')))['rankscope']
+    raw = {}
+    for f in glob.glob(os.path.join(folder, '*.safetensors')):
+        with safe_open(f, 'np') as h: raw.update({k: h.get_tensor(k) for k in h.keys() if '.backbone.e8p' in k})
+    _float_tensors = float_tensors
+    def float_tensors(path):
+        W = _float_tensors(path)
+        for module, e in section['layers'].items():
+            if e.get('method') != 'caldera' or module + '.0.weight' not in W: continue
+            m, n = e['shape']
+            Q = e8p_decode(raw[module + '.backbone.e8p'], raw[module + '.backbone.e8p_scales'])
+            s = signs(e['incoherence_seed'], m + n)
+            W[module + '.0.weight'] = transform(s[:m]).T @ (Q + W[module + '.1.weight'] @ W[module + '.0.weight']) @ transform(s[m:])
+            W[module + '.1.weight'] = np.eye(m)
+        return W
+    """#
+
+    /// `eval` runs `--incoherence --e8p` CALDERA layers from their packed backbones with the
+    /// transforms on the activations (also GPT-2's Conv1D, stored `[in, out]`): in memory and
+    /// from the folder alike, and as numpy's dense Ŵ = Uᵀ·(Q + A·B)·V computes.
+    func testIncoherentE8PLayersRunPackedAsTheDenseWeight() throws {
+        try EvalFixture.with { fixture in
+            let plan = fixture.folder + "/e8p-plan.json"
+            try #"{"format": "rankscope-plan", "version": 1, "rules": [{"match": "(attn|mlp)\\.", "rank": 4, "bits": 16, "backbone_bits": 2, "backbone_codebook": "e8p"}]}"#
+                .write(toFile: plan, atomically: true, encoding: .utf8)
+            for name in ["llama-gqa", "gpt2"] {
+                let model = fixture.model(name), out = fixture.folder + "/\(name)-e8p"
+                let compress = try Harness.rankscope(["compress", model, "--plan", plan, "--out", out, "--incoherence"],
+                                                     cacheHome: fixture.cache)
+                XCTAssertEqual(compress.status, 0, compress.stderr)
+                let inMemory = try candidatePerplexity(fixture, [model, "--plan", plan, "--incoherence", "--text", fixture.text])
+                let fromDisk = try candidatePerplexity(fixture, [model, "--compressed", out, "--text", fixture.text])
+                XCTAssertEqual(inMemory.candidate, fromDisk.candidate, accuracy: fromDisk.candidate * 1e-6, name)
+                XCTAssertNotEqual(fromDisk.candidate, fromDisk.original, accuracy: fromDisk.original * 1e-3, "the plan changes the model")
+                let expected = Double(try PythonOracle.run(NumpyTransformer.library + Self.incoherentE8PWeights + "\n" + Self.compressedPerplexity,
+                                                           [fixture.folder, name, out, "16"]).trimmingCharacters(in: .whitespacesAndNewlines))!
+                XCTAssertEqual(fromDisk.candidate, expected, accuracy: expected * 1e-5, "\(name): numpy's dense Ŵ")
+            }
+        }
+    }
+
     func testPlanForAnotherCheckpointIsOneSentence() throws {
         try EvalFixture.with { fixture in
             let plan = fixture.folder + "/plan.json"

@@ -41,15 +41,19 @@ final class PlanPredictsCompressTests: CompressTestCase {
     }
 }
 
-/// A plan choosing E8P for one CALDERA layer (`"backbone_codebook": "e8p"`): `compress --plan
-/// --incoherence` with no codebook flag writes that layer in E8P, its `estimated_bytes` equals its
-/// `bytes_written`, docs/compression.md's bits formula (2·m·n + 16·m backbone bits plus the factors)
-/// and `plan`'s bytes after for it, and the index's `total_size` is `plan`'s bytes after, to the byte.
+/// A plan choosing E8P for three CALDERA layers (`"backbone_codebook": "e8p"`) at 2, 3 and 4 backbone
+/// bits: `compress --plan --incoherence` with no codebook flag writes them in E8P (with a sign or E8P
+/// residual stage at 3 and 4 bits), each one's `estimated_bytes` equals its `bytes_written`,
+/// docs/compression.md's bits formula (b·m·n + 16·m backbone bits, + 16·m for a residual stage, plus
+/// the factors) and `plan`'s bytes after for it, and the index's `total_size` is `plan`'s bytes after.
+/// `plan --e8p --backbone-bits 3` plans 3-bit E8P backbones; a width E8P has no variant for is refused.
 final class E8PBytesPredictCompressTests: CompressTestCase {
     override func writeFixture() throws {
         try CompressFixture.writeCheckpoint(input)
         try CompressFixture.writePlan(plan, qRank: 6, upRank: 10, extra: """
-        , {"match": "layers\\\\.1\\\\.mlp\\\\.up_proj", "rank": 4, "bits": 4, "backbone_bits": 2, "group_size": 32, "backbone_codebook": "e8p"}
+        , {"match": "layers\\\\.1\\\\.mlp\\\\.up_proj", "rank": 4, "bits": 4, "backbone_bits": 2, "group_size": 32, "backbone_codebook": "e8p"},
+          {"match": "layers\\\\.0\\\\.mlp\\\\.up_proj", "rank": 3, "bits": 4, "backbone_bits": 3, "group_size": 32, "backbone_codebook": "e8p"},
+          {"match": "layers\\\\.0\\\\.mlp\\\\.down_proj", "rank": 2, "bits": 8, "backbone_bits": 4, "group_size": 16, "backbone_codebook": "e8p"}
         """)
     }
 
@@ -61,33 +65,50 @@ final class E8PBytesPredictCompressTests: CompressTestCase {
         let totals = try XCTUnwrap(planReport["totals"] as? [String: Any])
         let bytesAfter = try XCTUnwrap((totals["model"] as? [String: Any])?["bytes_after"] as? Int)
         let planLayers = try XCTUnwrap(planReport["layers"] as? [[String: Any]])
-        let plannedLayer = try XCTUnwrap(planLayers.first { ($0["name"] as? String)?.hasPrefix("model.layers.1.mlp.up_proj") == true })
-        XCTAssertEqual((plannedLayer["choice"] as? [String: Any])?["backbone_codebook"] as? String, "e8p")
         let run = try Harness.rankscope(["compress", input, "--plan", plan, "--out", output, "--incoherence",
                                          "--caldera-iterations", "2", "--json"], cacheHome: cache)
         XCTAssertEqual(run.status, 0, run.stderr)
         let report = try XCTUnwrap(Harness.json(run.stdout) as? [String: Any])
         let layers = try XCTUnwrap(report["layers"] as? [[String: Any]])
-        let caldera = try XCTUnwrap(layers.first { $0["method"] as? String == "caldera" })
-        let (m, n, k, b, g) = (96, 48, 4, 4, 32)
-        func groups(_ c: Int) -> Int { (c + g - 1) / g }
-        let factors = (k * n * b + 7) / 8 + (k * m * b + 7) / 8 + 4 * k * (groups(n) + groups(m))
-        let lattice = (2 * m * n + 16 * m) / 8
-        XCTAssertEqual(caldera["bytes_written"] as? Int, factors + lattice, "the formula's bytes")
-        XCTAssertEqual(caldera["estimated_bytes"] as? Int, caldera["bytes_written"] as? Int)
-        XCTAssertEqual(plannedLayer["bytes_after"] as? Int, caldera["bytes_written"] as? Int, "plan's bytes after for the E8P layer")
+        // (module, m, n, rank, factor bits, group size, backbone bits) of the three E8P layers.
+        let expected = [("model.layers.1.mlp.up_proj", 96, 48, 4, 4, 32, 2), ("model.layers.0.mlp.up_proj", 96, 48, 3, 4, 32, 3),
+                        ("model.layers.0.mlp.down_proj", 48, 96, 2, 8, 16, 4)]
+        let config = try XCTUnwrap(Harness.json(String(contentsOfFile: output + "/config.json", encoding: .utf8)) as? [String: Any])
+        let entries = try XCTUnwrap((config["rankscope"] as? [String: Any])?["layers"] as? [String: Any])
+        for (module, m, n, k, b, g, bq) in expected {
+            let caldera = try XCTUnwrap(layers.first { $0["name"] as? String == module + ".weight" }, module)
+            XCTAssertEqual(caldera["method"] as? String, "caldera")
+            func groups(_ c: Int) -> Int { (c + g - 1) / g }
+            let factors = (k * n * b + 7) / 8 + (k * m * b + 7) / 8 + 4 * k * (groups(n) + groups(m))
+            let lattice = (bq * m * n + 16 * m + (bq > 2 ? 16 * m : 0)) / 8
+            XCTAssertEqual(caldera["bytes_written"] as? Int, factors + lattice, "\(module): the formula's bytes")
+            XCTAssertEqual(caldera["estimated_bytes"] as? Int, caldera["bytes_written"] as? Int, module)
+            let plannedLayer = try XCTUnwrap(planLayers.first { $0["name"] as? String == module + ".weight" }, module)
+            XCTAssertEqual((plannedLayer["choice"] as? [String: Any])?["backbone_codebook"] as? String, "e8p", module)
+            XCTAssertEqual(plannedLayer["bytes_after"] as? Int, caldera["bytes_written"] as? Int, "plan's bytes after for \(module)")
+            let entry = try XCTUnwrap(entries[module] as? [String: Any], module)
+            XCTAssertEqual(entry["backbone_codebook"] as? String, "e8p", module)
+            XCTAssertEqual(entry["backbone_bits"] as? Int, bq, module)
+            print(String(format: "E8P %d-bit layer %d×%d rank %d: %d bytes planned = written = formula, %.3f bits/weight",
+                         bq, m, n, k, factors + lattice, Double(factors + lattice) * 8 / Double(m * n)))
+        }
         for layer in layers { XCTAssertEqual(layer["estimated_bytes"] as? Int, layer["bytes_written"] as? Int, "\(layer["name"] ?? "")") }
         let index = try XCTUnwrap(Harness.json(String(contentsOfFile: output + "/model.safetensors.index.json", encoding: .utf8)) as? [String: Any])
         let totalSize = try XCTUnwrap((index["metadata"] as? [String: Any])?["total_size"] as? Int)
         XCTAssertEqual(totalSize, bytesAfter, "plan bytes after vs written tensor data")
-        let config = try XCTUnwrap(Harness.json(String(contentsOfFile: output + "/config.json", encoding: .utf8)) as? [String: Any])
-        let entry = try XCTUnwrap(((config["rankscope"] as? [String: Any])?["layers"] as? [String: Any])?["model.layers.1.mlp.up_proj"] as? [String: Any])
-        XCTAssertEqual(entry["backbone_codebook"] as? String, "e8p")
-        let bits = Double(factors + lattice) * 8 / Double(m * n)
-        // `plan --e8p` is 2 bits per weight: another backbone width is one sentence and a non-zero exit.
-        let refused = try Harness.rankscope(["plan", input, "--plan", plan, "--e8p", "--backbone-bits", "3"], cacheHome: cache)
+        let weightMap = try XCTUnwrap(index["weight_map"] as? [String: Any])
+        for module in ["model.layers.0.mlp.up_proj", "model.layers.0.mlp.down_proj"] {
+            XCTAssertNotNil(weightMap[module + ".backbone.e8p_residual"], "\(module): the residual stage is written")
+            XCTAssertNotNil(weightMap[module + ".backbone.e8p_residual_scales"], module)
+        }
+        XCTAssertNil(weightMap["model.layers.1.mlp.up_proj.backbone.e8p_residual"], "no residual stage at 2 bits")
+        // `plan --e8p --backbone-bits 3`: every CALDERA backbone in 3-bit E8P; 5 bits has no variant.
+        let three = try Harness.rankscope(["plan", input, "--plan", plan, "--e8p", "--backbone-bits", "3", "--json"], cacheHome: cache)
+        XCTAssertEqual(three.status, 0, three.stderr)
+        let threeLayers = try XCTUnwrap((Harness.json(three.stdout) as? [String: Any])?["layers"] as? [[String: Any]])
+        XCTAssertTrue(threeLayers.contains { ($0["choice"] as? [String: Any])?["backbone_codebook"] as? String == "e8p" }, three.stdout)
+        let refused = try Harness.rankscope(["plan", input, "--plan", plan, "--e8p", "--backbone-bits", "5"], cacheHome: cache)
         XCTAssertNotEqual(refused.status, 0)
-        XCTAssertTrue(refused.stderr.contains("--e8p is a 2-bit codebook"), refused.stderr)
-        print(String(format: "E8P layer %d×%d rank %d: %d bytes planned = written = formula, %.3f bits/weight; total_size %d", m, n, k, factors + lattice, bits, totalSize))
+        XCTAssertTrue(refused.stderr.contains("--backbone-bits 5 is not supported"), refused.stderr)
     }
 }

@@ -26,6 +26,7 @@ final class DecodedLinearOperatorTests: XCTestCase {
                 case .dense: return Double(q[i, j])
                 case .factored: return product
                 case .caldera: return Double(q[i, j]) + product
+                case .packedCaldera: preconditionFailure("not built here: PackedCalderaOperatorTests")
                 }
             }
         }
@@ -40,6 +41,7 @@ final class DecodedLinearOperatorTests: XCTestCase {
                 case .dense(let w, _): decoded = .dense(weight: w, bias: operatorBias)
                 case .factored(let a, let b, _): decoded = .factored(a: a, b: b, bias: operatorBias)
                 case .caldera(let q, let a, let b, _): decoded = .caldera(backbone: q, a: a, b: b, bias: operatorBias)
+                case .packedCaldera: preconditionFailure("not built here: PackedCalderaOperatorTests")
                 }
                 let op = decoded.linearOperator(storedTransposed: transposed)
                 XCTAssertEqual(op.outputCount, outputs)

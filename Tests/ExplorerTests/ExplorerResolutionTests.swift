@@ -91,14 +91,14 @@ final class ExplorerResolutionTests: XCTestCase {
 
     /// A plan with E8P backbones opens with them: each layer's estimate (and so the table's bytes and
     /// the totals' bits per weight) is Planning's E8P estimate, which `compress` writes to the byte
-    /// (`E8PBytesPredictCompressTests`), and the bits column says `4+E8`.
+    /// (`E8PBytesPredictCompressTests`), and the bits column says `4+E3` (3-bit E8P: E8P + a sign residual).
     func testOpeningAPlanWithE8PBackbonesShowsTheirBytes() throws {
         let backend = InMemoryBackend(width: 120, height: 30)
         let app = ExplorerApp(catalog: try ExplorerFixture.catalog(hidden: 16), backend: backend, cache: nil, workers: 2)
         XCTAssertTrue(app.waitForSpectra(timeout: 60))
         let text = """
         {"format": "rankscope-plan", "version": 1,
-         "defaults": {"factor_bits": 4, "group_size": 8, "backbone_bits": 2, "backbone_codebook": "e8p"},
+         "defaults": {"factor_bits": 4, "group_size": 8, "backbone_bits": 3, "backbone_codebook": "e8p"},
          "rules": [{"match": "proj", "rank": 2}]}
         """
         let path = NSTemporaryDirectory() + "rankscope-e8p-plan-\(UUID().uuidString).json"
@@ -108,19 +108,29 @@ final class ExplorerResolutionTests: XCTestCase {
         while !(app.state.prompt?.text.isEmpty ?? true) { app.handle(.backspace) }
         ExplorerScreens.type(app, text: path)
         app.handle(.enter)
-        let e8p = LayerChoice.lowRank(rank: 2, factorBits: 4, groupSize: 8, backboneBits: 2, codebook: .e8p)
+        let e8p = LayerChoice.lowRank(rank: 2, factorBits: 4, groupSize: 8, backboneBits: 3, codebook: .e8p)
         XCTAssertEqual(app.state.settings.map(\.effectiveChoice), app.state.entries.map { _ in e8p }, app.state.statusText)
         let rows = app.state.rowEstimates()
         for (entry, estimate) in zip(app.state.entries, rows) {
             let (m, n) = try XCTUnwrap(entry.matrixShape)
             let factors = GroupQuantization.factorBytes(rows: m, columns: n, rank: 2, bits: 4, groupSize: 8)
-            XCTAssertEqual(estimate.bytesAfter, factors + 2 * m * n / 8 + 2 * m, entry.info.name)
+            XCTAssertEqual(estimate.bytesAfter, factors + 3 * m * n / 8 + 4 * m, entry.info.name)
         }
         let model = app.state.totals(rowEstimates: rows).model
         let others = model.bytesBefore - rows.map(\.bytesBefore).reduce(0, +)
         XCTAssertEqual(model.bytesAfter, others + rows.map(\.bytesAfter).reduce(0, +), "the totals add the E8P layers' bytes")
         app.redraw()
-        XCTAssertTrue(backend.lines().joined().contains("4+E8"), backend.lines().joined(separator: "\n"))
+        XCTAssertTrue(backend.lines().joined().contains("4+E3"), backend.lines().joined(separator: "\n"))
+        // Editing a row keeps its E8P backbone: rank, factor bits and the backbone width (3 → 2 bits).
+        app.handle(.character("-"))
+        app.handle(.character("b"))
+        app.handle(.character("B"))
+        let edited = app.state.settings[app.state.selection].effectiveChoice
+        guard case let .lowRank(rank, factorBits, _, backboneBits, codebook) = edited else { return XCTFail("\(edited)") }
+        XCTAssertEqual(rank, 1)
+        XCTAssertNotEqual(factorBits, 4)
+        XCTAssertEqual(backboneBits, 2)
+        XCTAssertEqual(codebook, .e8p, "\(edited)")
         app.finish()
     }
 

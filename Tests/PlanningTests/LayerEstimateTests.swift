@@ -258,8 +258,9 @@ final class LayerEstimateTests: XCTestCase {
     }
 
     /// An E8P backbone: one 16-bit code per 8 weights and one F16 scale per row (the bytes
-    /// `compress` writes), c_Q = ``BackboneCodebook/e8pNoiseFraction`` in the CALDERA model; only at
-    /// 2 bits and with a multiple of 8 columns.
+    /// `compress` writes), c_Q = ``BackboneCodebook/e8pNoiseFraction`` in the CALDERA model; at 3 and 4
+    /// bits a residual stage adds m·n/8 (signs) or 2·m·n/8 (E8P codes) and a second F16 scale per row,
+    /// with c_Q = ``BackboneCodebook/e8pNoiseFraction(bits:)``; only with a multiple of 8 columns.
     func testE8PBackboneBytesAndErrorModel() throws {
         let wide = PlannedTensor(name: "blk.0.w", block: 0, role: "w", kind: .linear, shape: [6, 16], storedBits: 32,
                                  spectrum: Spectrum(tensorName: "blk.0.w", rows: 6, columns: 16, singularValues: sigma))
@@ -275,11 +276,22 @@ final class LayerEstimateTests: XCTestCase {
         let cB = GroupQuantization.noiseFraction(bits: 4, length: 16, groupSize: 4)
         let cF = cA + cB + cA * cB
         XCTAssertEqual(e8p.squaredError!, 0.092 * (tail2 + cF * (energy - tail2)), accuracy: 1e-12)
-        XCTAssertThrowsError(try LayerEstimate(tensor: wide, choice: .lowRank(rank: 2, backboneBits: 3, codebook: .e8p))) {
-            XCTAssertEqual($0 as? PlanError, .e8pNeedsTwoBits(tensor: "blk.0.w", bits: 3))
+        for (bits, codes) in [(3, 6 * 16 * 3 / 8), (4, 6 * 16 * 4 / 8)] {
+            let residual = try LayerEstimate(tensor: wide, choice: .lowRank(rank: 2, factorBits: 4, groupSize: 4, backboneBits: bits, codebook: .e8p))
+            XCTAssertEqual(residual.bytesAfter, factors + codes + 2 * 2 * 6, "\(bits) bits: codes and two F16 scales per row")
+            let cQ = BackboneCodebook.e8pNoiseFraction(bits: bits)
+            XCTAssertEqual(residual.squaredError!, cQ * (tail2 + cF * (energy - tail2)), accuracy: 1e-12)
+            XCTAssertLessThan(cQ, GroupQuantization.noiseFraction(bits: bits, length: 1024, groupSize: 128), "below groups of 128 at \(bits) bits")
         }
-        XCTAssertThrowsError(try LayerEstimate(tensor: tensor(), choice: .lowRank(rank: 2, backboneBits: 2, codebook: .e8p))) {
-            XCTAssertEqual($0 as? PlanError, .e8pNeedsMultipleOfEight(tensor: "blk.0.w", columns: 10))
+        XCTAssertGreaterThan(BackboneCodebook.e8pNoiseFraction(bits: 3), BackboneCodebook.e8pNoiseFraction(bits: 4))
+        XCTAssertLessThan(BackboneCodebook.e8pNoiseFraction(bits: 3), BackboneCodebook.e8pNoiseFraction(bits: 2))
+        XCTAssertThrowsError(try LayerEstimate(tensor: wide, choice: .lowRank(rank: 2, backboneBits: 5, codebook: .e8p))) {
+            XCTAssertEqual($0 as? PlanError, .unsupportedBackboneBits(tensor: "blk.0.w", bits: 5))
+        }
+        for bits in [2, 3, 4] {
+            XCTAssertThrowsError(try LayerEstimate(tensor: tensor(), choice: .lowRank(rank: 2, backboneBits: bits, codebook: .e8p))) {
+                XCTAssertEqual($0 as? PlanError, .e8pNeedsMultipleOfEight(tensor: "blk.0.w", columns: 10))
+            }
         }
         // Without a backbone the codebook is moot.
         XCTAssertNoThrow(try LayerEstimate(tensor: tensor(), choice: .lowRank(rank: 2, codebook: .e8p)))

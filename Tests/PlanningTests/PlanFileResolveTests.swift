@@ -125,10 +125,12 @@ final class PlanFileResolveTests: XCTestCase {
             "model.layers.1.self_attn.k_proj.weight": .keep,
             "model.layers.1.self_attn.q_proj.weight": .lowRank(rank: 0, factorBits: 8, groupSize: 128),
             "model.layers.1.mlp.up_proj.weight": .lowRank(rank: 5, factorBits: 4, groupSize: 32, backboneBits: 2, codebook: .e8p),
+            // E8P at 4 bits (a residual stage), per layer like the bits.
+            "model.layers.0.mlp.down_proj.weight": .lowRank(rank: 3, factorBits: 4, groupSize: 32, backboneBits: 4, codebook: .e8p),
         ]
         let constraints: [String: LayerConstraint] = [
             "model.layers.0.self_attn.q_proj.weight": .locked(.lowRank(rank: 4)),
-            "model.layers.0.mlp.down_proj.weight": .excluded,
+            "model.layers.0.mlp.down_proj.weight": .locked(.lowRank(rank: 3, factorBits: 4, groupSize: 32, backboneBits: 4, codebook: .e8p)),
             "model.layers.1.mlp.up_proj.weight": .free(floor: 3),
         ]
         let document = PlanDocument(checkpoint: PlanCheckpointReference(path: "m", tensors: tensors), target: .relativeError(0.1),
@@ -153,6 +155,10 @@ final class PlanFileResolveTests: XCTestCase {
     /// a matrix whose columns are not a multiple of 8, in the rules' resolution and in the
     /// allocator, with one warning naming it; a rule naming E8P for that matrix is refused.
     func testDefaultE8PFallsBackToScalarWhereTheLatticeDoesNotFit() throws {
+        for bits in [2, 3, 4] { try assertDefaultE8PFallsBack(bits: bits) }
+    }
+
+    private func assertDefaultE8PFallsBack(bits: Int) throws {
         let shapes = [("model.layers.0.mlp.up_proj.weight", [24, 16]), ("model.layers.0.mlp.down_proj.weight", [16, 12])]
         let odd = shapes[1].0
         let tensors = shapes.map { name, shape in
@@ -160,20 +166,22 @@ final class PlanFileResolveTests: XCTestCase {
                           spectrum: Spectrum(tensorName: name, rows: shape[0], columns: shape[1],
                                              singularValues: (1...min(shape[0], shape[1])).map { 1 / Double($0) }))
         }
-        let defaults = "\"defaults\": {\"factor_bits\": 4, \"group_size\": 8, \"backbone_bits\": 2, \"backbone_codebook\": \"e8p\"}"
+        let defaults = "\"defaults\": {\"factor_bits\": 4, \"group_size\": 8, \"backbone_bits\": \(bits), \"backbone_codebook\": \"e8p\"}"
         let resolved = try plan(defaults + ", \"rules\": [{\"match\": \"mlp\", \"rank\": 2}]").resolve(tensors: tensors)
-        XCTAssertEqual(resolved.choices[shapes[0].0], .lowRank(rank: 2, factorBits: 4, groupSize: 8, backboneBits: 2, codebook: .e8p))
-        XCTAssertEqual(resolved.choices[odd], .lowRank(rank: 2, factorBits: 4, groupSize: 8, backboneBits: 2, codebook: .scalar))
+        XCTAssertEqual(resolved.choices[shapes[0].0], .lowRank(rank: 2, factorBits: 4, groupSize: 8, backboneBits: bits, codebook: .e8p))
+        XCTAssertEqual(resolved.choices[odd], .lowRank(rank: 2, factorBits: 4, groupSize: 8, backboneBits: bits, codebook: .scalar))
         XCTAssertEqual(resolved.warnings.filter { $0.contains("E8P needs a multiple of 8 columns") && $0.contains(odd + " (12 columns)") }.count, 1,
                        "\(resolved.warnings)")
-        // The allocator (a bits target, no rules) makes the same codebook choice per matrix.
-        let allocated = try plan(defaults + ", \"target\": {\"bits_per_weight\": 6.5}").resolution(of: tensors)
+        // The allocator (a bits target, no rules) makes the same codebook choice per matrix (targets
+        // below dense 4-bit groups of 8 for both, so the 16-column matrix keeps a backbone).
+        let allocated = try plan(defaults + ", \"target\": {\"bits_per_weight\": \([2: 6.5, 3: 6.6, 4: 7.6][bits]!)}").resolution(of: tensors)
         // (Before the fallback the 12-column matrix stopped the allocation.) Here the 16-column one
         // takes an E8P backbone and the 12-column one anything but.
-        guard case let .lowRank(_, _, _, 2?, evenCodebook)? = allocated.choices[shapes[0].0] else {
+        guard case let .lowRank(_, _, _, allocatedBits?, evenCodebook)? = allocated.choices[shapes[0].0] else {
             return XCTFail("the allocator keeps a CALDERA backbone: \(allocated.choices)")
         }
         XCTAssertEqual(evenCodebook, .e8p)
+        XCTAssertEqual(allocatedBits, bits)
         if case let .lowRank(_, _, _, _?, oddCodebook)? = allocated.choices[odd] { XCTAssertEqual(oddCodebook, .scalar) }
         // Named by a rule, E8P on 12 columns is refused.
         XCTAssertThrowsError(try plan(defaults + ", \"rules\": [{\"match\": \"mlp\", \"rank\": 2, \"backbone_codebook\": \"e8p\"}]")

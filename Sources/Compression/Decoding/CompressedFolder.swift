@@ -13,12 +13,14 @@ import StrictJSON
 /// ``DecodedLinear/dense(weight:bias:)`` of their materialised `P.weight`. A layer entry without
 /// `shape` (folders written before it was added) takes its shape from `rankscope-report.json`.
 public enum CompressedFolder {
-    /// The decoded layers of the output folder at `path`.
+    /// The decoded layers of the output folder at `path`. With `packedBackbones`, CALDERA layers
+    /// come back as ``DecodedLinear/packedCaldera(_:bias:)`` (backbone codes and incoherence seed
+    /// kept, for a runtime); without, as Q in Float, or a dense Ŵ under incoherence processing.
     ///
     /// - Throws: ``DecodingError`` naming the file: a folder without `config.json` or without its
     ///   `rankscope` section, an entry this build cannot read, a tensor missing or of another shape
     ///   or dtype than the entry calls for; `SafeTensorsError` for an unreadable checkpoint.
-    public static func read(_ path: String) throws -> DecodedModel {
+    public static func read(_ path: String, packedBackbones: Bool = false) throws -> DecodedModel {
         let checkpoint = try Checkpoint(path: path)
         guard let config = checkpoint.config else {
             throw DecodingError.notARankscopeOutput(folder: checkpoint.path, reason: "it has no config.json, where compress describes the compressed layers; compress a checkpoint that has one")
@@ -57,7 +59,7 @@ public enum CompressedFolder {
             }
             let layout = StoredLayout(rows: shape[0], columns: shape[1], form: dense ? .plain : entry.form)
             let decoder = LayerDecoder(source: CheckpointSource(checkpoint: checkpoint), module: module, floatType: entry.dtype,
-                                       incoherenceSeed: entry.incoherenceSeed)
+                                       incoherenceSeed: entry.incoherenceSeed, packedBackbones: packedBackbones)
             let weight = try decoder.weight(layout)
             guard layers.updateValue(weight.with(bias: try decoder.bias(layout.biasName(module: module), of: layout)),
                                      forKey: module) == nil else {

@@ -1,13 +1,14 @@
 import LinearAlgebra
 
 extension DecodedLinear {
-    /// Ŵ (m×n) in double: W, A·B or Q + A·B from the decoded values. For checks (‖W − Ŵ‖/‖W‖
+    /// Ŵ (m×n) in double: W, A·B, Q + A·B or `Uᵀ·(Q + A·B)·V` from the decoded values. For checks (‖W − Ŵ‖/‖W‖
     /// against the report's `measured_relative_error`); a runtime multiplies by the factors instead.
     public func reconstruction() throws -> Matrix {
         switch self {
         case .dense(let weight, _): return weight.widened
         case .factored(let a, let b, _): return try a.widened.multiplied(by: b.widened)
         case .caldera(let q, let a, let b, _): return try q.widened + a.widened.multiplied(by: b.widened)
+        case .packedCaldera(let layer, _): return try layer.reconstruction()
         }
     }
 
@@ -22,6 +23,7 @@ extension DecodedLinear {
         case .factored(let a, let b, _): output = try a.widened.multiplied(by: b.widened.multiplied(by: inputs))
         case .caldera(let q, let a, let b, _):
             output = try q.widened.multiplied(by: inputs) + a.widened.multiplied(by: b.widened.multiplied(by: inputs))
+        case .packedCaldera(let layer, _): output = try layer.reconstruction().multiplied(by: inputs)
         }
         if let bias {
             precondition(bias.count == output.rows, "the bias has \(bias.count) values for \(output.rows) outputs")

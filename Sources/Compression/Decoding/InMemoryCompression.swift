@@ -27,11 +27,13 @@ public enum InMemoryCompression {
     ///   impossible choice, missing statistics for a low-rank layer, a failed layer), before
     ///   anything is computed where it can; `LinearAlgebraError.cancelled` when `isCancelled` turns true.
     ///
-    /// `onLayer(done, total)` is called after each layer (one call at a time), for progress.
+    /// `onLayer(done, total)` is called after each layer (one call at a time), for progress. With
+    /// `packedBackbones`, CALDERA layers are ``DecodedLinear/packedCaldera(_:bias:)``, as
+    /// ``CompressedFolder/read(_:packedBackbones:)`` gives them.
     public static func decodedLayers(of checkpoint: Checkpoint, choices: [String: LayerChoice],
                                      singularValues: [String: [Double]] = [:], settings: LayerCompressionSettings = LayerCompressionSettings(),
                                      jobs: Int = 1, memoryLimit: Int = JobSettings.defaultMemoryLimit,
-                                     isCancelled: @escaping @Sendable () -> Bool = { false },
+                                     isCancelled: @escaping @Sendable () -> Bool = { false }, packedBackbones: Bool = false,
                                      onLayer: @escaping (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws -> DecodedModel {
         let layers = try JobLayer.layers(of: checkpoint, choices: choices, singularValues: singularValues)
         if let statistics = settings.statistics { try CompressionJob.requireStatistics(statistics, for: layers, of: checkpoint) }
@@ -40,7 +42,7 @@ public enum InMemoryCompression {
                                            need: { dataAware ? CompressionJob.dataAwareMemoryNeeded(rows: $0.rows, columns: $0.columns)
                                                              : CompressionJob.memoryNeeded(rows: $0.rows, columns: $0.columns) },
                                            isCancelled: isCancelled, work: { layer in
-            try decode(layer, of: checkpoint, settings: settings, isCancelled: isCancelled)
+            try decode(layer, of: checkpoint, settings: settings, packedBackbones: packedBackbones, isCancelled: isCancelled)
         }, finished: { _, _, done in onLayer(done, layers.count) })
         if results.count < layers.count { throw LinearAlgebraError.cancelled }
         return DecodedModel(checkpoint: checkpoint,
@@ -50,14 +52,15 @@ public enum InMemoryCompression {
 
     /// One layer compressed as `compress` does and decoded from the tensors it would write; the bias
     /// is the checkpoint's `P.bias` (which the output copies byte for byte, as `P.1.bias` for factors).
-    static func decode(_ layer: JobLayer, of checkpoint: Checkpoint, settings: LayerCompressionSettings,
+    static func decode(_ layer: JobLayer, of checkpoint: Checkpoint, settings: LayerCompressionSettings, packedBackbones: Bool = false,
                        isCancelled: @escaping () -> Bool) throws -> DecodedLinear {
         let (compressed, _) = try layer.compress(from: checkpoint, settings: settings, isCancelled: isCancelled)
         let layout = StoredLayout(choice: layer.choice, rows: layer.rows, columns: layer.columns,
                                   materializeDense: settings.materializeDense, backboneCodebook: settings.codebook(for: layer.choice))
         let weight = try LayerDecoder(source: OutputTensorSource(compressed.tensors, label: checkpoint.path), module: layer.module,
                                       floatType: settings.outputType(forStored: layer.tensor.info.dtype),
-                                      incoherenceSeed: settings.incoherenceSeed(module: layer.module, choice: layer.choice)).weight(layout)
+                                      incoherenceSeed: settings.incoherenceSeed(module: layer.module, choice: layer.choice),
+                                      packedBackbones: packedBackbones).weight(layout)
         let bias = try LayerDecoder(source: CheckpointSource(checkpoint: checkpoint), module: layer.module)
             .bias(layer.module + ".bias", of: layout)
         return weight.with(bias: bias)

@@ -1,5 +1,6 @@
 import LinearAlgebra
 import SafeTensors
+import Planning
 
 /// Decodes one layer's stored tensors (``StoredLayout``) into a ``DecodedLinear``: the one decoder
 /// behind ``InMemoryCompression`` (tensors just produced) and ``CompressedFolder`` (tensors read
@@ -17,6 +18,10 @@ struct LayerDecoder<Source: DecodingSource> {
     /// (``Incoherence``), and the weight returned is `Uᵀ·(Q + A·B)·V`, formed in double and
     /// rounded once to Float, as a dense layer. Nil for a layer stored as it is.
     var incoherenceSeed: UInt64? = nil
+    /// True to return every CALDERA layer as ``DecodedLinear/packedCaldera(_:bias:)``: the backbone
+    /// kept as its stored codes, the incoherence seed kept instead of applied (what a runtime wants);
+    /// false for Q in Float, and a dense Ŵ under incoherence processing (what a reader of W wants).
+    var packedBackbones = false
 
     /// The weight of `layout` (without bias).
     func weight(_ layout: StoredLayout) throws -> DecodedLinear {
@@ -38,9 +43,14 @@ struct LayerDecoder<Source: DecodingSource> {
             }
             guard let backboneBits else { return .factored(a: DecodedMatrix(a), b: DecodedMatrix(b), bias: nil) }
             let backbonePrefix = FactorNaming.backbonePrefix(module: module)
-            let q = backboneCodebook == .e8p
-                ? try lattice(prefix: backbonePrefix, rows: m, columns: n)
-                : try dequantized(prefix: backbonePrefix, rows: m, columns: n, bits: backboneBits, groupSize: groupSize)
+            let backbone = PackedBackbone(codes: backboneCodebook == .e8p
+                ? .e8p(try lattice(prefix: backbonePrefix, rows: m, columns: n, bits: backboneBits))
+                : .scalar(try quantized(prefix: backbonePrefix, rows: m, columns: n, bits: backboneBits, groupSize: groupSize)))
+            if packedBackbones {
+                return .packedCaldera(PackedCaldera(backbone: backbone, a: DecodedMatrix(a), b: DecodedMatrix(b), incoherenceSeed: incoherenceSeed),
+                                      bias: nil)
+            }
+            let q = backbone.dequantized()
             guard let incoherenceSeed else { return .caldera(backbone: DecodedMatrix(q), a: DecodedMatrix(a), b: DecodedMatrix(b), bias: nil) }
             // The parts in double, as the compressor measured them, rounded once at the end.
             let weight = Incoherence(seed: incoherenceSeed, rows: m, columns: n).unrotated(try q + a.multiplied(by: b))
@@ -70,9 +80,13 @@ struct LayerDecoder<Source: DecodingSource> {
     }
 
     /// `p.{qweight,scales,zeros}` of an R×C matrix X at `bits` in groups of `groupSize`, dequantized
-    /// as `(q − z)·s` in double (``QuantizedMatrix/dequantized()``'s values); a ``DecodedMatrix`` of
-    /// it holds `Float((q − z)·s)`.
+    /// as `(q − z)·s` in double (``QuantizedMatrix/dequantized()``); a ``DecodedMatrix`` of it holds `Float((q − z)·s)`.
     private func dequantized(prefix: String, rows: Int, columns: Int, bits: Int, groupSize: Int) throws -> Matrix {
+        try quantized(prefix: prefix, rows: rows, columns: columns, bits: bits, groupSize: groupSize).dequantized()
+    }
+
+    /// `p.{qweight,scales,zeros}` of an R×C matrix X at `bits` in groups of `groupSize`, as stored.
+    private func quantized(prefix: String, rows: Int, columns: Int, bits: Int, groupSize: Int) throws -> QuantizedMatrix {
         let codesName = QuantizedLayout.codesName(prefix: prefix)
         let scalesName = QuantizedLayout.scalesName(prefix: prefix), zerosName = QuantizedLayout.zerosName(prefix: prefix)
         let groups = (columns + groupSize - 1) / groupSize
@@ -80,32 +94,33 @@ struct LayerDecoder<Source: DecodingSource> {
         try require(scalesName, shape: [rows, groups], dtypes: [.F16, .BF16])
         let scaleFormat = ScaleFormat(dtype: source.info(of: scalesName)!.dtype)!  // required just above
         try require(zerosName, shape: [rows, groups], dtypes: [.F16])
-        let codes = try source.withBytes(of: codesName) { BitPacking.unpack(Array($0), bits: bits, count: rows * columns) }
-        let scales = try halfWords(scalesName), zeros = try halfWords(zerosName)
-        var values = [Double](repeating: 0, count: rows * columns)
-        for row in 0..<rows {
-            for group in 0..<groups {
-                let scale = scaleFormat.value(scales[row * groups + group])
-                let zero = Double(HalfPrecision.float(fromF16: zeros[row * groups + group]))
-                for column in (group * groupSize)..<min(columns, (group + 1) * groupSize) {
-                    let index = row * columns + column
-                    values[index] = (Double(codes[index]) - zero) * scale
-                }
-            }
-        }
-        return try Matrix(rows: rows, columns: columns, elements: values)
+        return QuantizedMatrix(rows: rows, columns: columns, bits: bits, groupSize: groupSize,
+                               packedCodes: try source.withBytes(of: codesName) { Array($0) },
+                               scales: try halfWords(scalesName), scaleFormat: scaleFormat, zeros: try halfWords(zerosName))
     }
 
-    /// `p.{e8p,e8p_scales}` of an R×C E8P matrix (``E8PMatrix``), read back as `s·codeword` in double
-    /// (``E8PMatrix/dequantized()``'s values).
-    private func lattice(prefix: String, rows: Int, columns: Int) throws -> Matrix {
-        guard E8PMatrix.accepts(columns: columns) else {
+    /// `p.{e8p,e8p_scales}` of an R×C E8P backbone at `bits` (``E8PBackbone``), with the residual
+    /// stage's `p.{e8p_residual,e8p_residual_scales}` at 3 and 4 bits, as stored (read back as the
+    /// stages' sum in double by ``E8PBackbone/dequantized()``).
+    private func lattice(prefix: String, rows: Int, columns: Int, bits: Int) throws -> E8PBackbone {
+        guard E8PMatrix.accepts(columns: columns), let stages = BackboneCodebook.e8pStages(bits: bits) else {
             throw DecodingError.tensorMismatch(file: source.file(of: module + ".weight"), tensor: E8PMatrix.codesName(prefix: prefix),
-                                               expected: "an E8P backbone of a multiple of 8 columns", found: "\(columns) columns")
+                                               expected: "an E8P backbone of 2, 3 or 4 bits and a multiple of 8 columns",
+                                               found: "\(bits) bits and \(columns) columns")
         }
-        let specs = E8PMatrix.specs(prefix: prefix, rows: rows, columns: columns)
+        let specs = E8PBackbone.specs(prefix: prefix, rows: rows, columns: columns, bits: bits)
         for spec in specs { try require(spec.name, shape: spec.shape, dtypes: [spec.dtype]) }
-        return E8PMatrix(rows: rows, columns: columns, codes: try halfWords(specs[0].name), scales: try halfWords(specs[1].name)).dequantized()
+        let lattice = E8PMatrix(rows: rows, columns: columns, codes: try halfWords(specs[0].name), scales: try halfWords(specs[1].name))
+        let residual: E8PBackbone.Residual?
+        switch stages {
+        case .lattice: residual = nil
+        case .latticeAndSigns:
+            residual = .signs(SignMatrix(rows: rows, columns: columns, signs: try source.withBytes(of: specs[2].name) { Array($0) },
+                                         scales: try halfWords(specs[3].name)))
+        case .latticeAndLattice:
+            residual = .lattice(E8PMatrix(rows: rows, columns: columns, codes: try halfWords(specs[2].name), scales: try halfWords(specs[3].name)))
+        }
+        return E8PBackbone(lattice: lattice, residual: residual)
     }
 
     /// Checks that `name` exists with `shape` and one of `dtypes`.

@@ -7,8 +7,8 @@ import Planning
 /// - ``Form/quantized(bits:groupSize:)``: `P.{qweight,scales,zeros}` with X = W (R = m, C = n);
 /// - ``Form/factors(rank:bits:groupSize:backboneBits:backboneCodebook:)``: B under `P.0` and A under
 ///   `P.1` (plain `.weight` at 16 bits, else quantized with X = B and X = Aᵀ), plus the backbone Q
-///   under `P.backbone` for CALDERA: quantized with X = Q, or `P.backbone.{e8p,e8p_scales}`
-///   (``E8PMatrix``) with the E8P codebook. The bias then lives at `P.1.bias`.
+///   under `P.backbone` for CALDERA: quantized with X = Q, or `P.backbone.{e8p,e8p_scales}` with the
+///   E8P codebook (plus `P.backbone.{e8p_residual,e8p_residual_scales}` at 3 and 4 bits, ``E8PBackbone``). The bias then lives at `P.1.bias`.
 struct StoredLayout: Equatable, Sendable {
     /// The tensors holding the weight.
     enum Form: Equatable, Sendable {

@@ -11,16 +11,19 @@ import Planning
 /// then V's n. The seed of a layer is ``layerSeed(module:)``, written as `incoherence_seed` in
 /// the layer's entry of the output's `config.json`, so the folder alone reconstructs W; it costs
 /// no tensor bytes (the plan's byte counts are unchanged).
-struct Incoherence: Sendable {
+///
+/// The runtime takes ``left`` and ``right`` from here (the one seed → signs rule) and turns the
+/// activations instead of the weight: `y = Uᵀ·(Ŵ'·(V·x))`.
+public struct Incoherence: Sendable {
     /// The seed the signs come from.
-    let seed: UInt64
+    public let seed: UInt64
     /// U, on the output side (size m).
-    let left: RandomizedHadamard
+    public let left: RandomizedHadamard
     /// V, on the input side (size n).
-    let right: RandomizedHadamard
+    public let right: RandomizedHadamard
 
     /// The transforms of an m×n weight from `seed`.
-    init(seed: UInt64, rows: Int, columns: Int) {
+    public init(seed: UInt64, rows: Int, columns: Int) {
         self.seed = seed
         var generator = SplitMix64(seed: seed)
         left = RandomizedHadamard(signs: RandomizedHadamard.signs(count: rows, generator: &generator))
@@ -61,7 +64,7 @@ struct Incoherence: Sendable {
             for (i, scale) in scales.enumerated() { factor[i, i] = scale }
         }
         let rotatedFactor = Self.transformingColumns(factor, by: right.apply)  // V·S
-        return .cholesky(try RegularisedCholesky(rotatedFactor.multiplied(byTransposeOf: rotatedFactor)))
+        return .cholesky(try RegularisedCholesky(rotatedFactor.gramOfRows()))  // V·S·Sᵀ·Vᵀ by dsyrk
     }
 
     /// `matrix` with `transform` applied to each row (as a vector).

@@ -32,8 +32,8 @@ extension JobLayer {
                 specs = quantized(FactorNaming.firstFactorPrefix(module: module), rows: rank, columns: n, bits: factorBits, groupSize: groupSize)
                     + quantized(FactorNaming.secondFactorPrefix(module: module), rows: rank, columns: m, bits: factorBits, groupSize: groupSize)
             }
-            if settings.codebook(for: choice) == .e8p {
-                specs += E8PMatrix.specs(prefix: FactorNaming.backbonePrefix(module: module), rows: m, columns: n)
+            if let backboneBits, settings.codebook(for: choice) == .e8p {
+                specs += E8PBackbone.specs(prefix: FactorNaming.backbonePrefix(module: module), rows: m, columns: n, bits: backboneBits)
             } else if let backboneBits {
                 specs += quantized(FactorNaming.backbonePrefix(module: module), rows: m, columns: n, bits: backboneBits, groupSize: groupSize)
             }

@@ -9,7 +9,7 @@ import SafeTensors
 /// Bits per weight: `2 + 16/n` (one scale per row), below round-to-nearest 2-bit groups of g
 /// (`2 + 32/g`). Stored as `p.e8p` and `p.e8p_scales` (``tensors(prefix:)``; docs/compression.md,
 /// "E8P backbone layout"), read back by ``LayerDecoder`` through ``init(rows:columns:codes:scales:)``.
-struct E8PMatrix {
+struct E8PMatrix: Sendable, Equatable {
     /// Rows.
     let rows: Int
     /// Columns (a multiple of 8).
@@ -84,22 +84,63 @@ struct E8PMatrix {
     func dequantized() -> Matrix {
         let blocks = columns / E8PCodebook.dimension
         var values = [Double](repeating: 0, count: rows * columns)
-        for row in 0..<rows {
-            let scale = Double(HalfPrecision.float(fromF16: scales[row]))
-            for b in 0..<blocks {
-                let word = E8PCodebook.codeword(codes[row * blocks + b])
-                for i in 0..<E8PCodebook.dimension { values[row * columns + b * E8PCodebook.dimension + i] = scale * word[i] }
+        values.withUnsafeMutableBufferPointer { buffer in
+            for row in 0..<rows {
+                let scale = Double(HalfPrecision.float(fromF16: scales[row]))
+                for b in 0..<blocks {
+                    let word = buffer.baseAddress! + row * columns + b * E8PCodebook.dimension
+                    E8PCodebook.codeword(codes[row * blocks + b], into: word)
+                    for i in 0..<E8PCodebook.dimension { word[i] *= scale }
+                }
             }
         }
         return try! Matrix(rows: rows, columns: columns, elements: values)  // count is rows·columns
     }
 
+    /// Rows `range` as ``dequantized()`` gives them rounded to Float (the same values bit for bit:
+    /// an F16 scale times a codeword entry is exact in Float), written row-major into `output`
+    /// (`range.count × columns` Floats), or added to what it holds when `accumulate` (a residual
+    /// stage, ``E8PBackbone``): what a runtime decodes tile by tile instead of holding the matrix in Float.
+    func decodeRows(_ range: Range<Int>, into output: UnsafeMutablePointer<Float>, accumulate: Bool = false) {
+        precondition(range.lowerBound >= 0 && range.upperBound <= rows, "rows \(range) outside 0..<\(rows)")
+        let blocks = columns / E8PCodebook.dimension
+        E8PCodebook.codewordTable.withUnsafeBufferPointer { table in
+            codes.withUnsafeBufferPointer { codes in
+                for (line, row) in range.enumerated() {
+                    let scale = HalfPrecision.float(fromF16: scales[row])
+                    let target = output + line * columns
+                    for b in 0..<blocks {
+                        let word = table.baseAddress! + Int(codes[row * blocks + b]) * E8PCodebook.dimension
+                        let place = target + b * E8PCodebook.dimension
+                        if accumulate {
+                            for i in 0..<E8PCodebook.dimension { place[i] += scale * word[i] }
+                        } else {
+                            for i in 0..<E8PCodebook.dimension { place[i] = scale * word[i] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Bytes as stored: 2 per code and 2 per row scale.
+    var byteCount: Int { 2 * codes.count + 2 * scales.count }
+
     /// The tensors under `prefix`: `p.e8p` (U16 [rows, columns/8], little-endian codes) and
     /// `p.e8p_scales` (F16 [rows]).
     func tensors(prefix: String) -> [OutputTensor] {
         let specs = Self.specs(prefix: prefix, rows: rows, columns: columns)
-        let codeBytes = codes.flatMap { [UInt8(truncatingIfNeeded: $0), UInt8(truncatingIfNeeded: $0 >> 8)] }
         return [OutputTensor(name: specs[0].name, dtype: specs[0].dtype, shape: specs[0].shape, bytes: codeBytes),
                 OutputTensor(name: specs[1].name, dtype: specs[1].dtype, shape: specs[1].shape, bytes: StoredFloats.bytes(ofF16: scales))]
+    }
+
+    /// The codes as stored: two little-endian bytes each, row-major.
+    var codeBytes: [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: 2 * codes.count)
+        for (index, code) in codes.enumerated() {
+            bytes[2 * index] = UInt8(truncatingIfNeeded: code)
+            bytes[2 * index + 1] = UInt8(truncatingIfNeeded: code >> 8)
+        }
+        return bytes
     }
 }

@@ -11,7 +11,7 @@ import LinearAlgebra
 /// their stored types before the codes are computed (so the codes compensate for that rounding) and chosen so the
 /// rounding never clamps a code (see ``scaleAndZero(low:high:levels:format:)``). A constant group is
 /// reproduced exactly when its value is an F16 number and the scales are F16. One group's rule is ``QuantizationGroup``, shared with ``HessianQuantizer``.
-public struct QuantizedMatrix: Sendable {
+public struct QuantizedMatrix: Sendable, Equatable {
     /// Rows of the quantized matrix.
     public let rows: Int
     /// Columns of the quantized matrix.
@@ -84,6 +84,23 @@ public struct QuantizedMatrix: Sendable {
         self.zeros = zeros
     }
 
+    /// Wraps codes already packed by ``BitPacking`` (`⌈rows·columns·bits/8⌉` bytes, as stored in
+    /// `p.qweight`), with scales and zero points as for ``init(rows:columns:bits:groupSize:codes:scales:scaleFormat:zeros:)``.
+    init(rows: Int, columns: Int, bits: Int, groupSize: Int, packedCodes: [UInt8], scales: [UInt16], scaleFormat: ScaleFormat,
+         zeros: [UInt16]) {
+        let groups = (columns + groupSize - 1) / groupSize
+        precondition(packedCodes.count == (rows * columns * bits + 7) / 8 && scales.count == rows * groups && zeros.count == rows * groups,
+                     "codes, scales or zero points do not match a \(rows)×\(columns) matrix with groups of \(groupSize)")
+        self.rows = rows
+        self.columns = columns
+        self.bits = bits
+        self.groupSize = groupSize
+        self.packedCodes = packedCodes
+        self.scales = scales
+        self.scaleFormat = scaleFormat
+        self.zeros = zeros
+    }
+
     /// The scale a group spanning `low…high` needs before rounding (nil for a group of zeros,
     /// whose scale 1 every format stores): ``ScaleFormat`` is chosen from these.
     static func idealScale(low: Double, high: Double, levels: Double) -> Double? {
@@ -145,5 +162,29 @@ public struct QuantizedMatrix: Sendable {
             }
         }
         return try! Matrix(rows: rows, columns: columns, elements: values)  // count is rows·columns
+    }
+
+    /// Rows `range` as ``dequantized()`` gives them, each value rounded once to Float, written
+    /// row-major into `output` (`range.count × columns` Floats), read straight from the packed
+    /// codes: what a runtime decodes tile by tile instead of holding the matrix in Float.
+    func decodeRows(_ range: Range<Int>, into output: UnsafeMutablePointer<Float>) {
+        precondition(range.lowerBound >= 0 && range.upperBound <= rows, "rows \(range) outside 0..<\(rows)")
+        let groups = groupsPerRow, mask = UInt16((1 << bits) - 1)
+        packedCodes.withUnsafeBufferPointer { bytes in
+            for (line, row) in range.enumerated() {
+                for group in 0..<groups {
+                    let scale = scaleFormat.value(scales[row * groups + group])
+                    let zero = Double(HalfPrecision.float(fromF16: zeros[row * groups + group]))
+                    for column in (group * groupSize)..<min(columns, (group + 1) * groupSize) {
+                        // Code i sits at stream bits i·b …, b ≤ 8: within two bytes.
+                        let bit = (row * columns + column) * bits, byte = bit >> 3
+                        var word = UInt16(bytes[byte])
+                        if byte + 1 < bytes.count { word |= UInt16(bytes[byte + 1]) << 8 }
+                        let code = (word >> UInt16(bit & 7)) & mask
+                        output[line * columns + column] = Float((Double(code) - zero) * scale)
+                    }
+                }
+            }
+        }
     }
 }

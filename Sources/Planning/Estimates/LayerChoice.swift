@@ -9,7 +9,8 @@ public enum LayerChoice: Sendable, Equatable, Hashable {
     case dense(bits: Int? = nil, groupSize: Int = 128)
     /// `W ≈ A·B` (LoRD), or `W ≈ Q + A·B` (CALDERA) when `backboneBits` is set.
     /// A is m×rank, B is rank×n, both at `factorBits`; Q is m×n at `backboneBits` ∈ {2, 3, 4},
-    /// quantized with `codebook` (E8P: 2 bits only, n a multiple of 8; ignored without a backbone).
+    /// quantized with `codebook` (E8P at 2, 3 or 4 bits: ``BackboneCodebook/e8pStages(bits:)``; n a multiple
+    /// of 8; ignored without a backbone).
     case lowRank(rank: Int, factorBits: Int = 16, groupSize: Int = 128, backboneBits: Int? = nil,
                  codebook: BackboneCodebook = .scalar)
 
@@ -60,9 +61,8 @@ public enum LayerChoice: Sendable, Equatable, Hashable {
             if let backboneBits, !LayerChoice.supportedBackboneBits.contains(backboneBits) {
                 throw PlanError.unsupportedBackboneBits(tensor: tensor, bits: backboneBits)
             }
-            if codebook == .e8p, let backboneBits {
-                guard backboneBits == 2 else { throw PlanError.e8pNeedsTwoBits(tensor: tensor, bits: backboneBits) }
-                guard columns % 8 == 0 else { throw PlanError.e8pNeedsMultipleOfEight(tensor: tensor, columns: columns) }
+            if codebook == .e8p, backboneBits != nil, columns % 8 != 0 {
+                throw PlanError.e8pNeedsMultipleOfEight(tensor: tensor, columns: columns)
             }
             if (factorBits < 16 || backboneBits != nil), groupSize < 1 {
                 throw PlanError.invalidGroupSize(tensor: tensor, groupSize: groupSize)

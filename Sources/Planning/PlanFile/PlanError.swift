@@ -8,8 +8,6 @@ public enum PlanError: Error, Equatable, Sendable, CustomStringConvertible {
     case unsupportedFactorBits(tensor: String, bits: Int)
     /// Backbone (CALDERA Q) bits outside {2, 3, 4}.
     case unsupportedBackboneBits(tensor: String, bits: Int)
-    /// An E8P backbone at other than 2 bits (the lattice is 2 bits per weight).
-    case e8pNeedsTwoBits(tensor: String, bits: Int)
     /// An E8P backbone for a matrix whose column count is not a multiple of 8.
     case e8pNeedsMultipleOfEight(tensor: String, columns: Int)
     /// Dense bits outside {16, 8, 4, 3, 2}.
@@ -38,8 +36,6 @@ public enum PlanError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(tensor): factor bit width \(bits) is not supported; use 16, 8, 4, 3 or 2."
         case let .unsupportedBackboneBits(tensor, bits):
             return "\(tensor): backbone bit width \(bits) is not supported; use 2, 3 or 4."
-        case let .e8pNeedsTwoBits(tensor, bits):
-            return "\(tensor): an E8P backbone is 2 bits per weight, not \(bits); set backbone_bits to 2 or use the scalar codebook."
         case let .e8pNeedsMultipleOfEight(tensor, columns):
             return "\(tensor): an E8P backbone needs a multiple of 8 columns, not \(columns); use the scalar codebook for this matrix."
         case let .unsupportedDenseBits(tensor, bits):
