@@ -20,6 +20,26 @@ extension Matrix {
         return result
     }
 
+    /// The Gram matrix of the rows, `A·Aᵀ` (`rows × rows`, both triangles filled), by `cblas_dsyrk`:
+    /// half the flops of ``multiplied(byTransposeOf:)`` with itself (e.g. a Hessian `S·Sᵀ` from its
+    /// factor).
+    ///
+    /// - Throws: ``LinearAlgebraError/invalidDimensions(_:)`` beyond BLAS's 32-bit integers.
+    public func gramOfRows() throws -> Matrix {
+        let m = rows
+        var result = Matrix(rows: m, columns: m)
+        if m == 0 || columns == 0 { return result }
+        let blasN = try LAPACK.fortranInteger(m, "rows")
+        let blasK = try LAPACK.fortranInteger(columns, "columns")
+        elements.withUnsafeBufferPointer { a in
+            result.elements.withUnsafeMutableBufferPointer { c in
+                cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, blasN, blasK, 1, a.baseAddress, blasK, 0, c.baseAddress, blasN)
+                for i in 0..<m { for j in 0..<i { c[i * m + j] = c[j * m + i] } }
+            }
+        }
+        return result
+    }
+
     /// `selfᵀ · other` (`cblas_dgemm` with the first operand transposed).
     ///
     /// - Throws: ``LinearAlgebraError/invalidDimensions(_:)`` when `rows ≠ other.rows`.

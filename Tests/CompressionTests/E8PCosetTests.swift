@@ -2,9 +2,9 @@ import XCTest
 import LinearAlgebra
 @testable import Compression
 
-/// The coset decoder behind ``E8PCodebook/nearest(_:)``: it must return exactly the enumeration's
-/// code (so E8P outputs are bit-identical with and without it), settle most inputs on its own, and
-/// leave ties and points outside the codebook to the enumeration.
+/// The coset decoder and the class search behind ``E8PCodebook/nearest(_:)``: they must return
+/// exactly the enumeration's code (so E8P outputs are bit-identical with and without them), settle
+/// nearly every input between them, and leave ties to the enumeration.
 final class E8PCosetTests: XCTestCase {
     private func enumerated(_ x: [Double]) -> UInt16 { E8PCodebook.nearestByEnumeration(x[...]).code }
     private func coset(_ x: [Double]) -> (code: UInt16, distance: Double)? {
@@ -36,6 +36,26 @@ final class E8PCosetTests: XCTestCase {
         }
         // About 72% of Gaussian inputs have their nearest coset point in the codebook.
         XCTAssertGreaterThan(Double(settled) / Double(total), 0.65, "the fast path settles most unit-scale inputs")
+    }
+
+    func testTheClassSearchGivesTheEnumerationsCodeWhereTheCosetDecoderDoesNot() {
+        var generator = SeededGenerator(seed: 23)
+        var settled = 0, total = 0
+        for trial in 0..<12_000 {
+            let spread = [0.5, 1.0, 1.4, 2.5][trial % 4]
+            let x = (0..<8).map { _ in spread * generator.nextGaussian() }
+            guard coset(x) == nil else { continue }
+            total += 1
+            let found = x.withUnsafeBufferPointer { E8PCodebook.nearestByClasses($0.baseAddress!) }
+            guard let found else { continue }
+            settled += 1
+            XCTAssertEqual(found.code, enumerated(x), "\(x)")
+            let word = E8PCodebook.codeword(found.code)
+            let distance = (0..<8).reduce(0.0) { $0 + (x[$1] - word[$1]) * (x[$1] - word[$1]) }
+            XCTAssertEqual(found.distance, distance, accuracy: 1e-9)
+        }
+        XCTAssertGreaterThan(total, 1000)
+        XCTAssertGreaterThan(Double(settled) / Double(total), 0.99, "the class search settles nearly every input the coset decoder leaves")
     }
 
     func testTiesAndLatticePointsGiveTheEnumerationsCode() {

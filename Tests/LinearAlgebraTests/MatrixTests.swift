@@ -12,6 +12,18 @@ final class MatrixTests: XCTestCase {
                        Matrix(rows: 2, columns: 3))
     }
 
+    func testGramOfRowsIsTheProductWithTheTranspose() throws {
+        let a = try Matrix(rows: 2, columns: 3, elements: [1, 2, 3, 4, 5, 6])
+        XCTAssertEqual(try a.gramOfRows().elements, [14, 32, 32, 77])
+        XCTAssertEqual(try Matrix(rows: 2, columns: 0).gramOfRows(), Matrix(rows: 2, columns: 2))
+        // The Hessians of LDLQ are formed this way: with OpenBLAS (dsyrk's triangle is dgemm's), to the bit.
+        var generator = SeededGenerator(seed: 3)
+        let b = Matrix.gaussian(rows: 150, columns: 97, using: &generator)
+        let product = try b.multiplied(byTransposeOf: b), gram = try b.gramOfRows()
+        XCTAssertLessThanOrEqual((gram - product).frobeniusNorm, 1e-14 * product.frobeniusNorm)
+        XCTAssertEqual(gram, gram.transposed())
+    }
+
     func testTranspose() throws {
         let a = try Matrix(rows: 2, columns: 3, elements: [1, 2, 3, 4, 5, 6])
         XCTAssertEqual(a.transposed(), try Matrix(rows: 3, columns: 2, elements: [1, 4, 2, 5, 3, 6]))

@@ -61,13 +61,13 @@ struct HessianCaldera {
     /// only round-to-nearest backbones are tried).
     init(_ weight: Matrix, whitening: Whitening, quantizer: HessianQuantizer, rank: Int, module: String, factorBits: Int,
          backboneBits: Int, groupSize: Int, iterations: Int, factorType: DType, codebook: BackboneCodebook = .scalar) throws {
-        let whitenedWeight = try whitening.whiten(weight)
         let quantizers = quantizer.inverseFactor == nil ? [quantizer] : [quantizer, .roundToNearest]
         let prefix = FactorNaming.backbonePrefix(module: module)
         func encoded(_ truncation: Whitening.LeadingTruncation) throws -> EncodedFactors {
             try EncodedFactors(a: truncation.a, b: truncation.b, module: module, bits: factorBits, groupSize: groupSize, factorType: factorType)
         }
         let first = try whitening.leadingTruncation(of: weight, rank: rank, tailEnergy: true)
+        let whitenedWeight = first.whitened  // W·S, whitened once
         whitenedSpectrum = (first.singularValues, first.tailEnergy ?? 0)
         var best: Candidate?
         var errors: [Double] = []

@@ -64,7 +64,7 @@ public struct Incoherence: Sendable {
             for (i, scale) in scales.enumerated() { factor[i, i] = scale }
         }
         let rotatedFactor = Self.transformingColumns(factor, by: right.apply)  // V·S
-        return .cholesky(try RegularisedCholesky(rotatedFactor.multiplied(byTransposeOf: rotatedFactor)))
+        return .cholesky(try RegularisedCholesky(rotatedFactor.gramOfRows()))  // V·S·Sᵀ·Vᵀ by dsyrk
     }
 
     /// `matrix` with `transform` applied to each row (as a vector).

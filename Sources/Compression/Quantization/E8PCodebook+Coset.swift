@@ -59,7 +59,7 @@ extension E8PCodebook {
                 if abs(t[i]) > worstError { worstError = abs(t[i]); worst = i }
             }
             // Σr = sum/2 is even exactly when sum ≡ 0 (mod 4); else move the worst-rounded entry.
-            if sum.remainder(dividingBy: 4) != 0 {
+            if Int(sum) & 3 != 0 {
                 let step = t[worst] >= 0 ? 1.0 : -1.0
                 twice[worst] += 2 * step
                 t[worst] -= step
@@ -82,7 +82,7 @@ extension E8PCodebook {
 
     /// For every key of 8 entries in {½, 3/2, 5/2, beyond} (2 bits each, entry 0 highest: 0, 1, 2,
     /// 3), the index of that absolute vector in ``absoluteGrid``, or −1.
-    private static let absoluteIndex: [Int16] = {
+    static let absoluteIndex: [Int16] = {
         var table = [Int16](repeating: -1, count: 1 << 16)
         for index in 0..<256 {
             var key = 0

@@ -18,8 +18,9 @@
 /// is the one that makes `Σ sᵢ·aᵢ` even.
 ///
 /// **Nearest codeword** (``nearest(_:)``), exact: first the nearest point of the whole coset,
-/// which is the answer when it is a codeword with a clear margin (``nearestInCoset(_:)``), else
-/// the enumeration (``nearestByEnumeration(_:)``): for each shift and each `a`, the best signs
+/// which is the answer when it is a codeword with a clear margin (``nearestInCoset(_:)``), then a
+/// search over classes of permuted absolute vectors (``nearestByClasses(_:)``), else the
+/// enumeration (``nearestByEnumeration(_:)``), the reference the other two must agree with: for each shift and each `a`, the best signs
 /// follow `y = x ∓ ¼` entry by entry, at squared distance `Σ(|yᵢ| − aᵢ)² = ‖y‖² − 2·Σ|yᵢ|·aᵢ + ‖a‖²`
 /// (one dot product per candidate); when their sum has the wrong parity (known from the number of
 /// negative entries of y and `Σ 2aᵢ mod 4`), the cheapest single flip costs `minᵢ 4·|yᵢ|·aᵢ`
@@ -60,18 +61,28 @@ enum E8PCodebook {
 
     /// The codeword of `code` (8 entries).
     static func codeword(_ code: UInt16) -> [Double] {
-        let base = Int(code & 0xFF) * dimension
-        var values = [Double](repeating: 0, count: dimension)
-        var sum = 0.0
-        for i in 0..<7 {
-            let value = code >> (8 + UInt16(i)) & 1 == 1 ? -absoluteGrid[base + i] : absoluteGrid[base + i]
-            values[i] = value
-            sum += value
+        [Double](unsafeUninitializedCapacity: dimension) { buffer, count in
+            codeword(code, into: buffer.baseAddress!)
+            count = dimension
         }
-        let last = absoluteGrid[base + 7]
-        values[7] = isEven(sum + last) ? last : -last
-        let shift = code >> 15 == 1 ? -0.25 : 0.25
-        return values.map { $0 + shift }
+    }
+
+    /// Writes the codeword of `code` to `values[0..<8]`.
+    static func codeword(_ code: UInt16, into values: UnsafeMutablePointer<Double>) {
+        absoluteGrid.withUnsafeBufferPointer { grid in
+            let base = Int(code & 0xFF) * dimension
+            // In units of ½ the entries are odd integers, so the sum's parity is exact.
+            var twiceSum = 0
+            for i in 0..<7 {
+                let value = code >> (8 + UInt16(i)) & 1 == 1 ? -grid[base + i] : grid[base + i]
+                values[i] = value
+                twiceSum += Int(2 * value)
+            }
+            let last = grid[base + 7]
+            values[7] = (twiceSum + Int(2 * last)) & 3 == 0 ? last : -last  // Σ even ⇔ Σ 2aᵢ ≡ 0 (mod 4)
+            let shift = code >> 15 == 1 ? -0.25 : 0.25
+            for i in 0..<dimension { values[i] += shift }
+        }
     }
 
     /// Every codeword in Float, code by code (2^16 × 8 values, 2 MiB; exact: entries are multiples
@@ -90,11 +101,12 @@ enum E8PCodebook {
     }
 
     /// The code of the codeword nearest to `x` (8 entries, squared Euclidean distance), and that
-    /// distance: the coset decoder's answer when it settles the question
-    /// (``nearestInCoset(_:)``, about three inputs in four), else the enumeration's; the same code either way.
+    /// distance: the coset decoder's answer when it settles the question (``nearestInCoset(_:)``,
+    /// about three inputs in four), else the class search's (``nearestByClasses(_:)``, nearly all
+    /// the others), else the enumeration's; the same code every way.
     static func nearest(_ x: ArraySlice<Double>) -> (code: UInt16, distance: Double) {
         precondition(x.count == dimension, "E8P quantizes 8 entries at a time")
-        if let found = x.withUnsafeBufferPointer({ nearestInCoset($0.baseAddress!) }) { return found }
+        if let found = x.withUnsafeBufferPointer({ nearestInCoset($0.baseAddress!) ?? nearestByClasses($0.baseAddress!) }) { return found }
         return nearestByEnumeration(x)
     }
 
@@ -142,10 +154,5 @@ enum E8PCodebook {
             }
         }
         return best
-    }
-
-    /// True when `value` (an integer in double, as sums of eight half-integers are) is even.
-    private static func isEven(_ value: Double) -> Bool {
-        value.remainder(dividingBy: 2) == 0
     }
 }

@@ -84,11 +84,14 @@ struct E8PMatrix: Sendable, Equatable {
     func dequantized() -> Matrix {
         let blocks = columns / E8PCodebook.dimension
         var values = [Double](repeating: 0, count: rows * columns)
-        for row in 0..<rows {
-            let scale = Double(HalfPrecision.float(fromF16: scales[row]))
-            for b in 0..<blocks {
-                let word = E8PCodebook.codeword(codes[row * blocks + b])
-                for i in 0..<E8PCodebook.dimension { values[row * columns + b * E8PCodebook.dimension + i] = scale * word[i] }
+        values.withUnsafeMutableBufferPointer { buffer in
+            for row in 0..<rows {
+                let scale = Double(HalfPrecision.float(fromF16: scales[row]))
+                for b in 0..<blocks {
+                    let word = buffer.baseAddress! + row * columns + b * E8PCodebook.dimension
+                    E8PCodebook.codeword(codes[row * blocks + b], into: word)
+                    for i in 0..<E8PCodebook.dimension { word[i] *= scale }
+                }
             }
         }
         return try! Matrix(rows: rows, columns: columns, elements: values)  // count is rows·columns
@@ -132,5 +135,12 @@ struct E8PMatrix: Sendable, Equatable {
     }
 
     /// The codes as stored: two little-endian bytes each, row-major.
-    var codeBytes: [UInt8] { codes.flatMap { [UInt8(truncatingIfNeeded: $0), UInt8(truncatingIfNeeded: $0 >> 8)] } }
+    var codeBytes: [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: 2 * codes.count)
+        for (index, code) in codes.enumerated() {
+            bytes[2 * index] = UInt8(truncatingIfNeeded: code)
+            bytes[2 * index + 1] = UInt8(truncatingIfNeeded: code >> 8)
+        }
+        return bytes
+    }
 }

@@ -63,31 +63,79 @@ extension HessianQuantizer {
                     rounder.round(row: row, run: b / d, vector, into: &approximation)
                     for i in 0..<d { residual[i * m + row] = vector[i] - approximation[i] }
                 }
-                // Z_b·U_bb = R_b, one entry of the 8 at a time.
-                for i in 0..<d {
-                    let pivot = upper[b + i, b + i]
-                    let offset = (b + i - start) * m
-                    for row in 0..<m { feedback[offset + row] = residual[i * m + row] }
-                    for p in 0..<i {
-                        let weight = upper[b + p, b + i]
-                        if weight == 0 { continue }
-                        let earlier = (b + p - start) * m
-                        for row in 0..<m { feedback[offset + row] -= weight * feedback[earlier + row] }
-                    }
-                    for row in 0..<m { feedback[offset + row] /= pivot }
-                }
-                for k in (b + d)..<end {
-                    for i in 0..<d {
-                        let weight = upper[b + i, k]
-                        if weight == 0 { continue }
-                        let offset = (b + i - start) * m
-                        for row in 0..<m { work[k * m + row] -= weight * feedback[offset + row] }
-                    }
-                }
+                Self.feedBack(residual, block: b, start: start, end: end, rows: m, upper: upper, feedback: &feedback, work: &work)
             }
             try Self.feedForward(feedback, from: start..<end, into: &work, rows: m, upper: upper)
             start = end
         }
         return rounder.backbone(rows: m, columns: n)
+    }
+
+    /// The error feedback of the block of 8 columns at `b` (inside the lazy block `start..<end`):
+    /// `Z_b·U_bb = R_b` by forward substitution (`residual` holds R_b, entry i's m rows at `i·m`;
+    /// Z goes to `feedback`, column j's at `(j − start)·m`), then `−Z_b·U[b, k]` into every later
+    /// column k of the lazy block (`work` is Wᵀ, column k at `k·m`).
+    ///
+    /// Each entry sees the same operations in the same order as one pass per term would give it
+    /// (subtract the terms of non-zero weights in increasing i, then divide by the pivot), so the
+    /// result is the same to the bit; but each row of `work` is read and written once instead of
+    /// once per term, and the substitution runs row by row in registers.
+    static func feedBack(_ residual: [Double], block b: Int, start: Int, end: Int, rows m: Int, upper: Matrix,
+                         feedback: inout [Double], work: inout [Double]) {
+        let d = E8PCodebook.dimension, n = upper.columns
+        upper.elements.withUnsafeBufferPointer { u in
+            residual.withUnsafeBufferPointer { r in
+                feedback.withUnsafeMutableBufferPointer { f in
+                    work.withUnsafeMutableBufferPointer { w in
+                        let z = f.baseAddress! + (b - start) * m
+                        withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * d) { scratch in
+                            let weights = scratch.baseAddress!, values = weights + d
+                            // Z_b·U_bb = R_b, row by row: z_i = (r_i − Σ_{p<i} U[b+p, b+i]·z_p) / U[b+i, b+i].
+                            for row in 0..<m {
+                                for i in 0..<d {
+                                    var value = r[i * m + row]
+                                    for p in 0..<i {
+                                        let weight = u[(b + p) * n + b + i]
+                                        if weight != 0 { value -= weight * values[p] }
+                                    }
+                                    values[i] = value / u[(b + i) * n + b + i]
+                                    z[i * m + row] = values[i]
+                                }
+                            }
+                            // work_k −= Σ_i U[b+i, k]·z_i for the later columns k of the lazy block.
+                            for k in (b + d)..<end {
+                                var dense = true
+                                for i in 0..<d {
+                                    weights[i] = u[(b + i) * n + k]
+                                    if weights[i] == 0 { dense = false }
+                                }
+                                let target = w.baseAddress! + k * m
+                                if dense {
+                                    let w0 = weights[0], w1 = weights[1], w2 = weights[2], w3 = weights[3]
+                                    let w4 = weights[4], w5 = weights[5], w6 = weights[6], w7 = weights[7]
+                                    for row in 0..<m {
+                                        var value = target[row]
+                                        value -= w0 * z[row]
+                                        value -= w1 * z[m + row]
+                                        value -= w2 * z[2 * m + row]
+                                        value -= w3 * z[3 * m + row]
+                                        value -= w4 * z[4 * m + row]
+                                        value -= w5 * z[5 * m + row]
+                                        value -= w6 * z[6 * m + row]
+                                        value -= w7 * z[7 * m + row]
+                                        target[row] = value
+                                    }
+                                } else {
+                                    for i in 0..<d where weights[i] != 0 {
+                                        let weight = weights[i], source = z + i * m
+                                        for row in 0..<m { target[row] -= weight * source[row] }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 }
