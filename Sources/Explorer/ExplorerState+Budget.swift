@@ -85,7 +85,7 @@ extension ExplorerState {
         let resolution: PlanResolution
         do {
             // With a sensitivity profile a size target is allocated for the predicted loss, as `plan --sensitivity` does.
-            resolution = try plan.resolution(of: plannedTensors, settings: panel.settings(target: target, lossModel: qualityModel))
+            resolution = try plan.resolution(of: plannedTensors, settings: panel.settings(target: target, lossModel: qualityModel?.allocationModel()))
         } catch {
             panel.outcome = ["\(error)"]
             return .none

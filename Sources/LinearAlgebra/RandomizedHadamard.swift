@@ -1,3 +1,4 @@
+import COpenBLAS
 import Foundation
 
 /// The orthogonal transform `T = (H_{2^a} ⊗ C_r)·diag(s) / √n` of one size `n = 2^a·r` (r odd)
@@ -90,64 +91,73 @@ public struct RandomizedHadamard: Sendable {
     private static func forward<T: BinaryFloatingPoint>(_ v: UnsafeMutablePointer<T>, count: Int, size: Int, signs: [T], hartley: [T],
                                                         shape: (powerOfTwo: Int, oddPart: Int)) {
         signs.withUnsafeBufferPointer { s in
-            hartley.withUnsafeBufferPointer { c in
-                for vector in 0..<count {
-                    let x = v + vector * size
-                    for i in 0..<size { x[i] *= s[i] }
-                    mix(x, size: size, shape: shape, hartley: c)
-                }
+            for vector in 0..<count {
+                let x = v + vector * size
+                for i in 0..<size { x[i] *= s[i] }
             }
         }
+        mix(v, count: count, size: size, shape: shape, hartley: hartley)
     }
 
     /// The mix, then the signs, on each vector.
     private static func inverse<T: BinaryFloatingPoint>(_ v: UnsafeMutablePointer<T>, count: Int, size: Int, signs: [T], hartley: [T],
                                                         shape: (powerOfTwo: Int, oddPart: Int)) {
+        mix(v, count: count, size: size, shape: shape, hartley: hartley)
         signs.withUnsafeBufferPointer { s in
-            hartley.withUnsafeBufferPointer { c in
-                for vector in 0..<count {
-                    let x = v + vector * size
-                    mix(x, size: size, shape: shape, hartley: c)
-                    for i in 0..<size { x[i] *= s[i] }
-                }
+            for vector in 0..<count {
+                let x = v + vector * size
+                for i in 0..<size { x[i] *= s[i] }
             }
         }
     }
 
-    /// `(H ⊗ C)·v / √n` in place: butterflies across the 2^a blocks, then the Hartley matrix on each.
-    private static func mix<T: BinaryFloatingPoint>(_ v: UnsafeMutablePointer<T>, size: Int, shape: (powerOfTwo: Int, oddPart: Int),
-                                                    hartley: UnsafeBufferPointer<T>) {
+    /// `(H ⊗ C)·v / √n` in place on each of `count` vectors: butterflies across the 2^a blocks (each
+    /// stage one contiguous loop per pair of half-blocks), then the Hartley matrix on every block of
+    /// r entries of the whole batch at once, as one matrix product (``hartleyProduct(_:into:blocks:oddPart:hartley:)``).
+    private static func mix<T: BinaryFloatingPoint>(_ v: UnsafeMutablePointer<T>, count: Int, size: Int,
+                                                    shape: (powerOfTwo: Int, oddPart: Int), hartley: [T]) {
         let (powerOfTwo, r) = shape
-        var half = 1
-        while half < powerOfTwo {
-            var block = 0
-            while block < powerOfTwo {
-                for p in block..<(block + half) {
-                    for q in 0..<r {
-                        let i = p * r + q, j = (p + half) * r + q
-                        let a = v[i], b = v[j]
-                        v[i] = a + b
-                        v[j] = a - b
+        for vector in 0..<count {
+            let x = v + vector * size
+            var span = r
+            while span < size {
+                var start = 0
+                while start < size {
+                    for i in start..<(start + span) {
+                        let a = x[i], b = x[i + span]
+                        x[i] = a + b
+                        x[i + span] = a - b
                     }
+                    start += 2 * span
                 }
-                block += 2 * half
+                span *= 2
             }
-            half *= 2
         }
         if r > 1 {
-            withUnsafeTemporaryAllocation(of: T.self, capacity: r) { chunk in
-                for p in 0..<powerOfTwo {
-                    let base = v + p * r
-                    for q in 0..<r { chunk[q] = base[q] }
-                    for j in 0..<r {
-                        var sum: T = 0
-                        for k in 0..<r { sum += hartley[j * r + k] * chunk[k] }
-                        base[j] = sum
-                    }
-                }
-            }
+            let blocks = count * powerOfTwo
+            let product = UnsafeMutablePointer<T>.allocate(capacity: blocks * r)
+            defer { product.deallocate() }
+            hartley.withUnsafeBufferPointer { c in hartleyProduct(v, into: product, blocks: blocks, oddPart: r, hartley: c.baseAddress!) }
+            v.update(from: product, count: blocks * r)
         }
         let scale = T(1 / Double(size).squareRoot())
-        for i in 0..<size { v[i] *= scale }
+        for i in 0..<(count * size) { v[i] *= scale }
+    }
+
+    /// `Y = X·C` for the `blocks × r` row-major X at `x` (every block of r entries of the batch a
+    /// row; C is symmetric, so each row becomes C times it): `sgemm` or `dgemm`.
+    private static func hartleyProduct<T: BinaryFloatingPoint>(_ x: UnsafeMutablePointer<T>, into y: UnsafeMutablePointer<T>, blocks: Int,
+                                                               oddPart r: Int, hartley: UnsafePointer<T>) {
+        let (m, n) = (Int32(blocks), Int32(r))
+        if T.self == Float.self {
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, n, 1, UnsafeRawPointer(x).assumingMemoryBound(to: Float.self), n,
+                        UnsafeRawPointer(hartley).assumingMemoryBound(to: Float.self), n, 0,
+                        UnsafeMutableRawPointer(y).assumingMemoryBound(to: Float.self), n)
+        } else {
+            precondition(T.self == Double.self, "the transform runs in Float or Double")
+            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, n, 1, UnsafeRawPointer(x).assumingMemoryBound(to: Double.self), n,
+                        UnsafeRawPointer(hartley).assumingMemoryBound(to: Double.self), n, 0,
+                        UnsafeMutableRawPointer(y).assumingMemoryBound(to: Double.self), n)
+        }
     }
 }

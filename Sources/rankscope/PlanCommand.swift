@@ -89,7 +89,13 @@ struct PlanCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Predict the plan's perplexity (or embedding cosine) from this sensitivity profile (`rankscope sensitivity`); with a size target, allocate for the least predicted loss.", valueName: "profile"))
     var sensitivity: String?
 
+    @Option(name: .customLong("noise-margin"), help: ArgumentHelp("With --sensitivity and a size target: allocate for each matrix's predicted loss increase plus this many of its probes' standard errors, so a matrix whose probes read no more than their noise is not taken as free (0: the prediction as it is).", valueName: "standard errors"))
+    var noiseMargin = CautiousLoss.defaultStandardErrors
+
     func validate() throws {
+        guard noiseMargin >= 0, noiseMargin.isFinite else {
+            throw ValidationError("--noise-margin must be a number of standard errors, 0 or more, e.g. 2.")
+        }
         let targets = [targetParameters, targetBytes, targetBits, maxError].compactMap { $0 }
         if targets.count > 1 {
             throw ValidationError("Give at most one of --target-params, --target-bytes, --target-bits and --max-error.")
@@ -131,7 +137,7 @@ struct PlanCommand: ParsableCommand {
                 tensor.spectrum.map { (tensor.name, $0.singularValues) }
             }) { first, _ in first }, dataAware: stats != nil)
         }
-        settings.lossModel = prediction
+        settings.lossModel = prediction?.allocationModel(noiseMargin: noiseMargin)
         let resolution = try resolved.resolution(of: tensors, settings: settings)
         let evaluation = try PlanEvaluation(tensors: tensors, resolution: resolution, extraSparseCount: extraSparseCount)
         let writer = GuardedWriter(checkpoint: catalog.checkpoint, others: [plan, stats].compactMap { $0 })

@@ -53,14 +53,21 @@ final class AllocationRealModelTests: XCTestCase {
         let cache = folder + "/cache", profile = folder + "/profile.json"
         let measured = try Harness.rankscope(["sensitivity", model.path, "--text", text, "--out", profile, "--ranks", "0.5,0.25"], cacheHome: cache)
         XCTAssertEqual(measured.status, 0, measured.stderr)
-        let plan = try Harness.rankscope(["plan", model.path, "--target-params", "75%lin", "--sensitivity", profile], cacheHome: cache)
-        XCTAssertEqual(plan.status, 0, plan.stderr)
-        XCTAssertTrue(plan.stdout.contains("rule: minimise the predicted 1 − embedding cosine increase"), plan.stdout)
-        let line = try XCTUnwrap(plan.stdout.split(separator: "\n").first { $0.contains("predicted 1 − embedding cosine increase (each matrix as if alone, combined") })
-        let figures = line.split(separator: ":").last!.split(separator: ",").map { $0.split(separator: " ").last.flatMap { Double($0) } }
-        let allocated = try XCTUnwrap(figures.first ?? nil), uniform = try XCTUnwrap(figures.last ?? nil)
-        XCTAssertLessThan(allocated, uniform, String(line))
-        XCTAssertTrue(line.contains("37 of 37 free matrices from the profile"), String(line))
+        // By default the allocator reads each increase 2 probe standard errors up (CautiousLoss); --noise-margin 0 reads it as it is.
+        for (margin, loss) in [(nil, "1 − embedding cosine (read 2 probe standard errors up)"), ("0", "1 − embedding cosine")] {
+            let plan = try Harness.rankscope(["plan", model.path, "--target-params", "75%lin", "--sensitivity", profile] + (margin.map { ["--noise-margin", $0] } ?? []),
+                                             cacheHome: cache)
+            XCTAssertEqual(plan.status, 0, plan.stderr)
+            XCTAssertTrue(plan.stdout.contains("rule: minimise the predicted \(loss) increase;"), plan.stdout)
+            let line = try XCTUnwrap(plan.stdout.split(separator: "\n").first { $0.contains("predicted \(loss) increase (each matrix as if alone, combined") }, plan.stdout)
+            let figures = line.split(separator: ":").last!.split(separator: ",").map { $0.split(separator: " ").last.flatMap { Double($0) } }
+            let allocated = try XCTUnwrap(figures.first ?? nil), uniform = try XCTUnwrap(figures.last ?? nil)
+            XCTAssertLessThan(allocated, uniform, String(line))
+            XCTAssertTrue(line.contains("37 of 37 free matrices from the profile"), String(line))
+        }
+        let bad = try Harness.rankscope(["plan", model.path, "--target-params", "75%lin", "--sensitivity", profile, "--noise-margin=-1"], cacheHome: cache)
+        XCTAssertNotEqual(bad.status, 0, bad.stderr)
+        XCTAssertTrue(bad.stderr.contains("--noise-margin must be a number of standard errors, 0 or more"), bad.stderr)
     }
 
     /// all-MiniLM-L6-v2's folder, a new scratch folder (the caller removes it) and a text file in it holding the

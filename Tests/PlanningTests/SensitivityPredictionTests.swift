@@ -105,6 +105,33 @@ final class SensitivityPredictionTests: XCTestCase {
         XCTAssertNil(QualityPrediction(profile: profile(), singularValues: spectra).predict(["a.weight": .lowRank(rank: 1)]).increaseStandardError)
     }
 
+    /// The allocator's cautious reading: each matrix's increase (at least 0) plus the margin's
+    /// standard errors, read off at the same choice; the plain prediction without standard errors or margin.
+    func testTheAllocatorReadsTheIncreaseTwoStandardErrorsUp() throws {
+        var measured = profile()
+        let errors: [String: [Double]] = ["a.weight": [0.04, 0.08, 0.05], "b.weight": [0.1]]
+        for index in measured.matrices.indices {
+            for point in measured.matrices[index].points.indices {
+                measured.matrices[index].points[point].lossIncreaseStandardError = errors[measured.matrices[index].name]![point]
+            }
+        }
+        let prediction = QualityPrediction(profile: measured, singularValues: spectra)
+        let model = prediction.allocationModel()
+        XCTAssertTrue(model is CautiousLoss)
+        XCTAssertEqual(model.lossDescription, "next-token log-loss (read 2 probe standard errors up)")
+        let plain = try XCTUnwrap(prediction.lossIncrease(matrix: "b.weight", choice: .lowRank(rank: 1)))
+        XCTAssertEqual(try XCTUnwrap(model.lossIncrease(matrix: "b.weight", choice: .lowRank(rank: 1))),
+                       max(0, plain) + 2 * 0.1 * 1.5.squareRoot(), accuracy: 1e-12, "√t rule below the probe, for the error too")
+        let atProbe = try XCTUnwrap(prediction.lossIncrease(matrix: "a.weight", choice: .lowRank(rank: 2)))
+        XCTAssertEqual(try XCTUnwrap(model.lossIncrease(matrix: "a.weight", choice: .lowRank(rank: 2))), max(0, atProbe) + 2 * 0.04, accuracy: 1e-12)
+        XCTAssertEqual(model.lossIncrease(matrix: "a.weight", choice: .keep), 0, "kept as stored: no increase, no noise")
+        XCTAssertNil(model.lossIncrease(matrix: "b.weight", choice: .lowRank(rank: 2, factorBits: 4)), "no figure stays no figure")
+        XCTAssertEqual(model.cost(ofIncrease: 0.3), prediction.cost(ofIncrease: 0.3))
+        XCTAssertTrue(prediction.allocationModel(noiseMargin: 0) is QualityPrediction)
+        XCTAssertTrue(QualityPrediction(profile: profile(), singularValues: spectra).allocationModel() is QualityPrediction,
+                      "a profile without standard errors is read as it is")
+    }
+
     /// A profile with a joint probe at fraction 0.5 (both matrices at rank 2, alone 0.3 and 0.2):
     /// measured 0.4 together fits κ from 1 − 0.4κ = (1 − 0.3κ)(1 − 0.2κ), κ = 0.1/0.06; the plan's
     /// prediction follows that rule, and an allocator's additive costs give the same increase.
