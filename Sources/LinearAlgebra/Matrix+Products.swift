@@ -6,18 +6,7 @@ extension Matrix {
     ///
     /// - Throws: ``LinearAlgebraError/invalidDimensions(_:)`` beyond BLAS's 32-bit integers.
     public func gramOfColumns() throws -> Matrix {
-        let n = columns
-        var result = Matrix(rows: n, columns: n)
-        if n == 0 || rows == 0 { return result }
-        let blasN = try LAPACK.fortranInteger(n, "columns")
-        let blasK = try LAPACK.fortranInteger(rows, "rows")
-        elements.withUnsafeBufferPointer { a in
-            result.elements.withUnsafeMutableBufferPointer { c in
-                cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, blasN, blasK, 1, a.baseAddress, blasN, 0, c.baseAddress, blasN)
-                for i in 0..<n { for j in 0..<i { c[i * n + j] = c[j * n + i] } }
-            }
-        }
-        return result
+        try gram(ofRows: false)
     }
 
     /// The Gram matrix of the rows, `A·Aᵀ` (`rows × rows`, both triangles filled), by `cblas_dsyrk`:
@@ -26,15 +15,23 @@ extension Matrix {
     ///
     /// - Throws: ``LinearAlgebraError/invalidDimensions(_:)`` beyond BLAS's 32-bit integers.
     public func gramOfRows() throws -> Matrix {
-        let m = rows
-        var result = Matrix(rows: m, columns: m)
-        if m == 0 || columns == 0 { return result }
-        let blasN = try LAPACK.fortranInteger(m, "rows")
-        let blasK = try LAPACK.fortranInteger(columns, "columns")
+        try gram(ofRows: true)
+    }
+
+    /// The one `cblas_dsyrk` call of this file: `A·Aᵀ` (`ofRows`) or `AᵀA`, upper triangle
+    /// computed, then mirrored.
+    private func gram(ofRows: Bool) throws -> Matrix {
+        let order = ofRows ? rows : columns, inner = ofRows ? columns : rows
+        var result = Matrix(rows: order, columns: order)
+        if order == 0 || inner == 0 { return result }
+        let blasN = try LAPACK.fortranInteger(order, ofRows ? "rows" : "columns")
+        let blasK = try LAPACK.fortranInteger(inner, ofRows ? "columns" : "rows")
+        let lda = try LAPACK.fortranInteger(columns, "columns")  // row-major A: one row apart
         elements.withUnsafeBufferPointer { a in
             result.elements.withUnsafeMutableBufferPointer { c in
-                cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, blasN, blasK, 1, a.baseAddress, blasK, 0, c.baseAddress, blasN)
-                for i in 0..<m { for j in 0..<i { c[i * m + j] = c[j * m + i] } }
+                cblas_dsyrk(CblasRowMajor, CblasUpper, ofRows ? CblasNoTrans : CblasTrans, blasN, blasK, 1, a.baseAddress, lda, 0,
+                            c.baseAddress, blasN)
+                for i in 0..<order { for j in 0..<i { c[i * order + j] = c[j * order + i] } }
             }
         }
         return result
