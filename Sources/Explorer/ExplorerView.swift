@@ -76,7 +76,8 @@ public enum ExplorerView {
     /// The model figures, most important first, each with its place in reading order:
     /// parameters, the predicted quality (with a sensitivity profile: `ppl 88.6` or `cos 0.953`,
     /// read right after the size), error (read last, where the eye ends), size, bits per weight,
-    /// memory-bound speed-up; `wide` adds the before → after of the size. The error reads
+    /// memory-bound speed-up — with a profile the size outranks the error, so the prediction keeps
+    /// the size beside it on a narrow screen; `wide` adds the before → after of the size. The error reads
     /// `out-err` when it is a data-aware output error (`kind`), and `≈` when some of it comes from
     /// partial estimates of spectra (an upper bound).
     static func titleFigures(_ model: PlanFigures, wide: Bool, kind: SpectrumKind = .weights,
@@ -88,20 +89,26 @@ public enum ExplorerView {
             + " (\(sign)\(ExplorerFormat.percent(abs(change))))"
         let error = (kind == .dataAware ? "out-err " : "err ") + ExplorerFormat.errorPercent(model)
             + (model.unknownErrorCount > 0 ? "+?" : "")
-        return [(params, 0)] + (quality.map { [(ExplorerFormat.quality($0), 2)] } ?? []) + [
-            (error, 9),
-            ("size " + (wide ? "\(ExplorerFormat.bytes(model.bytesBefore)) → " : "") + ExplorerFormat.bytes(model.bytesAfter), 1),
+        let size = ("size " + (wide ? "\(ExplorerFormat.bytes(model.bytesBefore)) → " : "") + ExplorerFormat.bytes(model.bytesAfter), 1)
+        let ranked = quality.map { [(ExplorerFormat.quality($0), 2), size, (error, 9)] } ?? [(error, 9), size]
+        return [(params, 0)] + ranked + [
             (String(format: "%.2f b/w", model.bitsPerWeight), 3),
             (String(format: "speed-up ×%.2f", model.memoryBoundSpeedup), 4),
         ]
     }
 
-    /// The most important figures that fit in `width` cells, in reading order.
+    /// The most important figures that fit in `width` cells, in reading order. When `wide` keeps
+    /// fewer figures than the size alone (`size 400MiB`, no before → after) would, the narrow form wins.
     static func fittingFigures(_ model: PlanFigures, width: Int, wide: Bool, kind: SpectrumKind = .weights,
                                quality: PredictedQuality? = nil) -> String {
-        var pieces = titleFigures(model, wide: wide, kind: kind, quality: quality)
-        while pieces.count > 1, pieces.map(\.text).joined(separator: "  ").count > width { pieces.removeLast() }
-        if pieces[0].text.count > width, pieces[0].text.hasPrefix("params ") { pieces[0].text.removeFirst(7) }
+        func fitting(wide: Bool) -> [(text: String, place: Int)] {
+            var pieces = titleFigures(model, wide: wide, kind: kind, quality: quality)
+            while pieces.count > 1, pieces.map(\.text).joined(separator: "  ").count > width { pieces.removeLast() }
+            if pieces[0].text.count > width, pieces[0].text.hasPrefix("params ") { pieces[0].text.removeFirst(7) }
+            return pieces
+        }
+        var pieces = fitting(wide: wide)
+        if wide { let narrow = fitting(wide: false); if narrow.count > pieces.count { pieces = narrow } }
         return pieces.sorted { $0.place < $1.place }.map(\.text).joined(separator: "  ")
     }
 

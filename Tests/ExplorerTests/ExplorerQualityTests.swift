@@ -89,6 +89,18 @@ final class ExplorerQualityTests: XCTestCase {
         let range = try XCTUnwrap(quality.figureRange())
         XCTAssertEqual(range.upperBound, exp(3 + quality.lossIncrease + 2 * quality.increaseStandardError!), accuracy: 1e-9)
         XCTAssertTrue(backend.lines()[1].contains(String(format: "(%.1f–%.1f, 1 extrap)", range.lowerBound, range.upperBound)), backend.lines()[1])
+
+        // Narrower: the prediction keeps the size beside it (its short form) before the error.
+        let pieces = backend.lines()[1].trimmingCharacters(in: .whitespaces).components(separatedBy: "  ")
+        let params = try XCTUnwrap(pieces.first { $0.hasPrefix("params ") }), predicted = try XCTUnwrap(pieces.first { $0.hasPrefix("ppl ") })
+        let size = "size " + (try XCTUnwrap(pieces.first { $0.hasPrefix("size ") }?.dropFirst(5).components(separatedBy: " → ").last))
+        XCTAssertTrue(pieces.contains { $0.hasPrefix("err ") }, "at 100 columns everything fits: \(pieces)")
+        backend.resize(width: params.count + predicted.count + size.count + 5, height: 30)
+        app.handle(.resize)
+        XCTAssertEqual(backend.lines()[1].trimmingCharacters(in: .whitespaces).components(separatedBy: "  ").sorted(),
+                       [params, predicted, size].sorted(), backend.lines()[1])
+        backend.resize(width: 100, height: 30)
+        app.handle(.resize)
         app.handle(.character("a"))
         let screen = backend.lines().joined(separator: "\n")
         // The now line wraps between its figures in the 72-column panel.
