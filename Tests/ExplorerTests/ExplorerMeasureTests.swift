@@ -143,7 +143,9 @@ final class ExplorerMeasureTests: XCTestCase {
         app.handle(.character("v"))
         XCTAssertEqual(app.state.statusText, "A measurement is already running (5 shows it, C cancels it).")
         app.handle(.character("C"))
-        XCTAssertEqual(app.state.statusText, "Cancelling the measurement.")
+        // The key says it is cancelling; the child may already be gone by the time the key's
+        // redraw folds in its end (seen under load), which says so instead.
+        XCTAssertTrue(["Cancelling the measurement.", "Measurement cancelled."].contains(app.state.statusText), app.state.statusText)
         XCTAssertTrue(app.waitForMeasurement(timeout: 30))
         XCTAssertEqual(app.state.measurements.last?.phase, .cancelled)
         XCTAssertEqual(app.state.statusText, "Measurement cancelled.")
