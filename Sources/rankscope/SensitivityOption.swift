@@ -21,7 +21,7 @@ enum SensitivityOption {
         }
         if profile.version < 2 {
             Termination.printError("rankscope: note: \(profilePath) is a version-\(profile.version) profile without standard errors; its probes are taken as exact, without shrinkage. Measure it again with `rankscope sensitivity` for noise-aware predictions.")
-        } else if !profile.isSplittable {
+        } else if profile.hasStandardErrors && !profile.isSplittable {
             Termination.printError("rankscope: note: \(profilePath) has no increases per window (version 2) or fewer than 4 windows, so the allocator and the prediction read the same probes and an allocated plan's prediction is optimistic. Measure it again with `rankscope sensitivity` (version 3, 8 windows or more).")
         }
         return profile
