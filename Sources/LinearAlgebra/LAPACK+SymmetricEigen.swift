@@ -60,8 +60,9 @@ extension LAPACK {
     /// The order from which eigenvalues alone go through `dsyevd_2stage`. Its reduction to
     /// tridiagonal form goes through a band matrix with BLAS 3, where `dsyevd`'s `dsytrd` does half
     /// its flops as matrix–vector products that stream the whole matrix from memory once per column;
-    /// one BLAS thread, heavy-tailed Gram matrices (`scripts/bench whole-model`): equal at 2048,
-    /// 0.61× the time at 4096. Below this order the matrix fits the caches and `dsytrd` is as fast.
+    /// on one BLAS thread (random Gram matrices, and `scripts/bench whole-model`) it took the same
+    /// time at orders 2048 and 2560, 0.69× at 3072, 0.57× at 4096 and 0.51× at 6144. Below this
+    /// order `dsytrd`'s matrix–vector products run from cache and are as fast.
     public static let twoStageMinimumOrder = 3072
 
     /// The one call site of `dsyevd_` and `dsyevd_2stage_` (also used by
