@@ -12,7 +12,7 @@
 #define RANKSCOPE_OPENBLAS_ROUTINES(X) \
     X(openblas_set_num_threads) X(openblas_get_num_threads) \
     X(cblas_dgemm) X(cblas_sgemm) X(cblas_dsyrk) X(cblas_ssyrk) X(cblas_dtrmm) X(cblas_dtrsm) \
-    X(dsyevd_) X(dsyevr_) X(dgesdd_) X(dgeqrf_) X(dorgqr_) X(dpotrf_)
+    X(dsyevd_) X(dsyevd_2stage_) X(dsyevr_) X(dgesdd_) X(dgeqrf_) X(dorgqr_) X(dpotrf_)
 
 #define RANKSCOPE_DECLARE_POINTER(name) static __typeof__(&name) real_##name;
 RANKSCOPE_OPENBLAS_ROUTINES(RANKSCOPE_DECLARE_POINTER)
@@ -139,6 +139,13 @@ void dsyevd_(const char *jobz, const char *uplo, const lapack_int32 *n, double *
              lapack_int32 *info, size_t jobz_len, size_t uplo_len) {
     ensure_loaded();
     real_dsyevd_(jobz, uplo, n, a, lda, w, work, lwork, iwork, liwork, info, jobz_len, uplo_len);
+}
+
+void dsyevd_2stage_(const char *jobz, const char *uplo, const lapack_int32 *n, double *a, const lapack_int32 *lda,
+                    double *w, double *work, const lapack_int32 *lwork, lapack_int32 *iwork,
+                    const lapack_int32 *liwork, lapack_int32 *info, size_t jobz_len, size_t uplo_len) {
+    ensure_loaded();
+    real_dsyevd_2stage_(jobz, uplo, n, a, lda, w, work, lwork, iwork, liwork, info, jobz_len, uplo_len);
 }
 
 void dsyevr_(const char *jobz, const char *range, const char *uplo, const lapack_int32 *n, double *a,

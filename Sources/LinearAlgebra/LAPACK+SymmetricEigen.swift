@@ -1,6 +1,7 @@
 import COpenBLAS
 
-/// Symmetric eigenproblems through `dsyevd` (divide and conquer).
+/// Symmetric eigenproblems through `dsyevd` (divide and conquer), and for eigenvalues alone of
+/// large matrices `dsyevd_2stage`.
 ///
 /// A symmetric matrix equals its transpose, so the row-major buffer is passed to Fortran as is;
 /// only the triangle flips: the wrappers reference the row-major **upper** triangle
@@ -8,7 +9,7 @@ import COpenBLAS
 /// The other triangle is never read and may hold anything.
 extension LAPACK {
     /// Eigenvalues of the symmetric `order × order` row-major matrix `a`, ascending
-    /// (`dsyevd`, `jobz = "N"`).
+    /// (`jobz = "N"`: `dsyevd` below ``twoStageMinimumOrder``, `dsyevd_2stage` from it on).
     ///
     /// Only the upper triangle of `a` is read; `a` is used as workspace and its contents on
     /// return are unspecified.
@@ -56,9 +57,20 @@ extension LAPACK {
         }
     }
 
-    /// The one call site of `dsyevd_` (also used by ``largestSymmetricEigenpairs(_:order:count:method:)``);
-    /// with `vectors`, `a` holds eigenvector j in Fortran's column j (row j of the row-major buffer).
-    static func dsyevd(_ a: inout [Double], order: Int, vectors: Bool) throws -> [Double] {
+    /// The order from which eigenvalues alone go through `dsyevd_2stage`. Its reduction to
+    /// tridiagonal form goes through a band matrix with BLAS 3, where `dsyevd`'s `dsytrd` does half
+    /// its flops as matrix–vector products that stream the whole matrix from memory once per column;
+    /// on one BLAS thread (random Gram matrices, and `scripts/bench whole-model`) it took the same
+    /// time at orders 2048 and 2560, 0.69× at 3072, 0.57× at 4096 and 0.51× at 6144. Below this
+    /// order `dsytrd`'s matrix–vector products run from cache and are as fast.
+    public static let twoStageMinimumOrder = 3072
+
+    /// The one call site of `dsyevd_` and `dsyevd_2stage_` (also used by
+    /// ``largestSymmetricEigenpairs(_:order:count:method:)``); with `vectors`, `a` holds
+    /// eigenvector j in Fortran's column j (row j of the row-major buffer). `twoStage` overrides
+    /// the choice by order (tests; `vectors` must then be false).
+    static func dsyevd(_ a: inout [Double], order: Int, vectors: Bool, twoStage forced: Bool? = nil) throws -> [Double] {
+        precondition(!(vectors && forced == true), "dsyevd_2stage computes eigenvalues only")
         let (count, overflow) = order.multipliedReportingOverflow(by: order)
         guard order >= 0, !overflow, a.count == count else {
             throw LinearAlgebraError.invalidDimensions(
@@ -68,6 +80,9 @@ extension LAPACK {
         var n = try fortranInteger(order, "order")
         var lda = n
         try a.withUnsafeBufferPointer { try requireFiniteUpperTriangle($0, order: order) }
+        let twoStage = forced ?? (!vectors && order >= twoStageMinimumOrder)
+        let routine = twoStage ? dsyevd_2stage_ : dsyevd_
+        let name = twoStage ? "dsyevd_2stage" : "dsyevd"
         var jobz = character(vectors ? "V" : "N")
         var uplo = character("L")
         var values = [Double](repeating: 0, count: order)
@@ -78,23 +93,23 @@ extension LAPACK {
         var liworkQuery: Int32 = -1
         a.withUnsafeMutableBufferPointer { aBuffer in
             values.withUnsafeMutableBufferPointer { w in
-                dsyevd_(&jobz, &uplo, &n, aBuffer.baseAddress, &lda, w.baseAddress,
+                routine(&jobz, &uplo, &n, aBuffer.baseAddress, &lda, w.baseAddress,
                         &workQuery, &lworkQuery, &iworkQuery, &liworkQuery, &info, 1, 1)
             }
         }
-        try check(info, "dsyevd")
+        try check(info, name)
         let minimumWork = vectors ? 1 + 6 * order + 2 * order * order : 2 * order + 1
-        var lwork = try workspaceLength(workQuery, minimum: fortranInteger(minimumWork, "dsyevd workspace"), "dsyevd")
-        var liwork = try max(iworkQuery, fortranInteger(vectors ? 3 + 5 * order : 1, "dsyevd integer workspace"))
+        var lwork = try workspaceLength(workQuery, minimum: fortranInteger(minimumWork, "\(name) workspace"), name)
+        var liwork = try max(iworkQuery, fortranInteger(vectors ? 3 + 5 * order : 1, "\(name) integer workspace"))
         var work = [Double](repeating: 0, count: Int(lwork))
         var iwork = [Int32](repeating: 0, count: Int(liwork))
         a.withUnsafeMutableBufferPointer { aBuffer in
             values.withUnsafeMutableBufferPointer { w in
-                dsyevd_(&jobz, &uplo, &n, aBuffer.baseAddress, &lda, w.baseAddress,
+                routine(&jobz, &uplo, &n, aBuffer.baseAddress, &lda, w.baseAddress,
                         &work, &lwork, &iwork, &liwork, &info, 1, 1)
             }
         }
-        try check(info, "dsyevd")
+        try check(info, name)
         return values
     }
 

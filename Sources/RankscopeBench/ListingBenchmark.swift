@@ -74,8 +74,9 @@ enum ListingBenchmark {
 
     /// Runs a command to completion, its output discarded: `posix_spawn`, then a blocking
     /// `waitpid`, so the time is the command's own. (`PeakMemory.measure` polls for the exit every
-    /// 20 ms to sample memory, which rounds a 9 ms command up to 20 ms.)
-    static func run(_ executable: String, _ arguments: [String]) throws {
+    /// 20 ms to sample memory, which rounds a 9 ms command up to 20 ms.) `environment` is added
+    /// to (or replaces entries of) this process's environment.
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -83,8 +84,11 @@ enum ListingBenchmark {
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
+        let variables = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let envp = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { envp.forEach { free($0) } }
         var pid = pid_t()
-        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, envp)
         guard spawned == 0 else {
             throw BenchError(description: "could not start \(executable): \(String(cString: strerror(spawned))).")
         }

@@ -1,4 +1,4 @@
-import LinearAlgebra
+@testable import LinearAlgebra
 import XCTest
 
 /// The row-major ⇄ column-major handling of every wrapper, checked by hand-computed results and
@@ -108,6 +108,29 @@ final class LAPACKWrapperTests: XCTestCase {
         var junk: [Double] = [4, 1, 2, .nan, 3, 0, 1e300, -7, 5]
         XCTAssertEqual(try LAPACK.symmetricEigenvalues(&junk, order: 3),
                        try LAPACK.symmetricEigenvalues(&clean, order: 3))
+    }
+
+    /// `dsyevd_2stage` (eigenvalues of orders ≥ `twoStageMinimumOrder`) forced on small matrices:
+    /// hand-computed eigenvalues, only the upper triangle read, and the same eigenvalues as
+    /// one-stage `dsyevd` on an ill-conditioned matrix with known eigenvalues 1 … 1e-12.
+    func testTwoStageEigenvaluesAgreeWithOneStage() throws {
+        var small: [Double] = [2, 1, .nan, 2]
+        XCTAssertEqual(try LAPACK.dsyevd(&small, order: 2, vectors: false, twoStage: true), [1, 3], accuracy: 1e-15)
+        var one: [Double] = [-4]
+        XCTAssertEqual(try LAPACK.dsyevd(&one, order: 1, vectors: false, twoStage: true), [-4])
+        var generator = SeededGenerator(seed: 2027)
+        let order = 300
+        let q = try LAPACK.orthonormalBasis(of: Matrix(rows: order, columns: order,
+                                                       elements: (0..<order * order).map { _ in generator.nextGaussian() }))
+        let known = (0..<order).map { pow(10, -12 * Double($0) / Double(order - 1)) }.sorted()
+        let a = try q.multiplied(by: diagonal(known)).multiplied(by: q.transposed())
+        var upper = a.elements, reference = a.elements
+        for i in 0..<order { for j in 0..<i { upper[i * order + j] = .nan } }
+        let twoStage = try LAPACK.dsyevd(&upper, order: order, vectors: false, twoStage: true)
+        let oneStage = try LAPACK.dsyevd(&reference, order: order, vectors: false, twoStage: false)
+        XCTAssertEqual(twoStage, known, accuracy: 1e-14)
+        XCTAssertEqual(twoStage, oneStage, accuracy: 1e-14)
+        XCTAssertGreaterThan(LAPACK.twoStageMinimumOrder, order, "the 300-order matrix must take the one-stage path by default")
     }
 
     func testSymmetricEigenRejectsBadInput() {

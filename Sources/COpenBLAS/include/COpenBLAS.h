@@ -89,6 +89,13 @@ RANKSCOPE_BLAS_API void dsyevd_(const char *jobz, const char *uplo, const lapack
                                 lapack_int32 *iwork, const lapack_int32 *liwork, lapack_int32 *info,
                                 size_t jobz_len, size_t uplo_len);
 
+/* Symmetric eigenvalues only (jobz = "N"; LAPACK ≥ 3.7 supports nothing else), two-stage reduction to
+ * tridiagonal form: dense to band with BLAS 3, then band to tridiagonal. */
+RANKSCOPE_BLAS_API void dsyevd_2stage_(const char *jobz, const char *uplo, const lapack_int32 *n, double *a,
+                                       const lapack_int32 *lda, double *w, double *work, const lapack_int32 *lwork,
+                                       lapack_int32 *iwork, const lapack_int32 *liwork, lapack_int32 *info,
+                                       size_t jobz_len, size_t uplo_len);
+
 /* Symmetric eigenvalues/vectors by relatively robust representations (subset). */
 RANKSCOPE_BLAS_API void dsyevr_(const char *jobz, const char *range, const char *uplo, const lapack_int32 *n,
                                 double *a, const lapack_int32 *lda, const double *vl, const double *vu,
