@@ -29,7 +29,7 @@ struct SensitivityCommand: ParsableCommand, ModelTextCommand {
     static let textDefaults = ModelTextDefaults(
         textHelp: "The text (UTF-8) the loss is measured on; for an encoder, one sentence a line.",
         sequenceLength: 128, sequenceLengthHelp: "Tokens per window (causal models).",
-        maximumTokens: nil, maximumTokensHelp: "Use at most this many tokens of the text (causal models: default 256; encoders: whole sentences up to this many tokens, default all).")
+        maximumTokens: nil, maximumTokensHelp: "Use at most this many tokens of the text (causal models: default 1,024, 8 windows of 128, so that each half of the windows has 4; encoders: whole sentences up to this many tokens, default all).")
 
     @OptionGroup var input: ModelTextOptions<SensitivityCommand>
 
@@ -57,7 +57,7 @@ struct SensitivityCommand: ParsableCommand, ModelTextCommand {
         let (text, seqLen, stats) = (self.input.text, self.input.seqLen, self.statistics.path)
         let textBytes = Data(contents.utf8)
         let causal = model.hyperparameters.family.isCausal
-        let tokenLimit = self.input.maxTokens ?? (causal ? 256 : nil)
+        let tokenLimit = self.input.maxTokens ?? (causal ? 1024 : nil)
         let key = SensitivityCache.key(checkpoint: opened, text: textBytes, statisticsFingerprint: statistics?.fingerprint,
                                        seqLen: causal ? seqLen : nil, maxTokens: tokenLimit, rankFractions: fractions,
                                        bits: Array(widths.dropFirst()))

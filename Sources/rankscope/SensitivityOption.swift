@@ -21,6 +21,8 @@ enum SensitivityOption {
         }
         if profile.version < 2 {
             Termination.printError("rankscope: note: \(profilePath) is a version-\(profile.version) profile without standard errors; its probes are taken as exact, without shrinkage. Measure it again with `rankscope sensitivity` for noise-aware predictions.")
+        } else if profile.hasStandardErrors && !profile.isSplittable {
+            Termination.printError("rankscope: note: \(profilePath) has no increases per window (version 2) or fewer than 4 windows, so the allocator and the prediction read the same probes and an allocated plan's prediction is optimistic. Measure it again with `rankscope sensitivity` (version 3, 8 windows or more).")
         }
         return profile
     }
@@ -57,8 +59,10 @@ enum SensitivityOption {
         let figure = Self.figure(quality)
         let rule = quality.combination == .additive
             ? "increases added over matrices"
-            : String(format: "increases combined with interaction κ = %.4g fitted to its joint probes; added: %.4f", quality.combination.interaction, quality.additiveIncrease)
-        var lines = ["Predicted quality (sensitivity profile \(profilePath), \(rule)): " + figure + "."]
+            : String(format: "increases added (%.4f), then ×%.3f as the profile's joint probes measured at that depth", quality.additiveIncrease,
+                     quality.combination.ratio(atSum: quality.additiveIncrease))
+        let half = quality.crossFitted ? "read on the odd half of its windows, the allocator reads the even half; " : ""
+        var lines = ["Predicted quality (sensitivity profile \(profilePath), \(half)\(rule)): " + figure + "."]
         if let range = quality.figureRange(), let error = quality.increaseStandardError {
             let ends = quality.metric == .nextTokenLoss
                 ? "perplexity " + Formatting.significant(range.lowerBound) + " to " + Formatting.significant(range.upperBound)

@@ -281,7 +281,7 @@ final class JSONReportTests: XCTestCase {
             XCTAssertEqual(evaluated.status, 0, evaluated.stderr)
             let report = try XCTUnwrap(try Harness.json(evaluated.stdout) as? [String: Any])
             let prediction = try XCTUnwrap(report["prediction"] as? [String: Any], evaluated.stdout)
-            XCTAssertEqual(Set(prediction.keys), ["profile", "metric", "original_loss", "interaction", "plan"])
+            XCTAssertEqual(Set(prediction.keys), ["profile", "metric", "original_loss", "combination_points", "cross_fitted", "plan"])
             let figures = try XCTUnwrap(prediction["plan"] as? [String: Any])
             XCTAssertEqual(Set(figures.keys), ["loss_increase", "additive_loss_increase", "loss", "perplexity", "unpredicted", "extrapolated",
                                                "loss_increase_standard_error", "perplexity_range"])

@@ -44,7 +44,7 @@ final class SensitivityCommandTests: XCTestCase {
         XCTAssertNotEqual(together, sum, accuracy: 1e-3)
 
         // The plan of the joint probe's ranks: the prediction adds the shrunk increases (ProbeShrinkage)
-        // and combines them by the rule fitted to the joint probe; eval on the same text measures the joint cosine.
+        // and maps them by the rule calibrated by the joint probe; eval on the same text measures the joint cosine.
         let read = try SensitivityProfile.load(path: out)
         XCTAssertTrue(read.hasStandardErrors)
         let shrunk = ProbeShrinkage.increases(of: read).values.map { $0[0] }
@@ -55,7 +55,7 @@ final class SensitivityCommandTests: XCTestCase {
         try #"{"format": "rankscope-plan", "version": 1, "rules": [{"match": "^encoder", "rank": 96}]}"#.write(toFile: plan, atomically: true, encoding: .utf8)
         let planned = try Harness.rankscope(["plan", model.path, "--plan", plan, "--sensitivity", out], cacheHome: cache)
         XCTAssertEqual(planned.status, 0, planned.stderr)
-        XCTAssertTrue(planned.stdout.contains(String(format: "fitted to its joint probes; added: %.4f)", shrunkSum)), "\(shrunkSum) " + planned.stdout)
+        XCTAssertTrue(planned.stdout.contains(String(format: "increases added (%.4f), then ×", shrunkSum)), "\(shrunkSum) " + planned.stdout)
         XCTAssertTrue(planned.stdout.contains(String(format: "embedding cosine to the original %.4f (1 − the matrices' combined increase %.4f)", 1 - combined, combined)),
                       "\(combined) " + planned.stdout)
         let planJSON = try Harness.rankscope(["plan", model.path, "--plan", plan, "--sensitivity", out, "--json"], cacheHome: cache)

@@ -3,7 +3,7 @@ import Planning
 import XCTest
 
 /// The probes' standard errors (``PairedStandardError``), their empirical-Bayes shrinkage toward
-/// the role's prior (``ProbeShrinkage``) and the version-2 profile layout, on synthetic data whose
+/// the role's prior (``ProbeShrinkage``) and the version-3 profile layout, on synthetic data whose
 /// answers are known.
 final class ProbeShrinkageTests: XCTestCase {
     func testBlockStandardErrorOfPairedDifferences() throws {
@@ -123,15 +123,26 @@ final class ProbeShrinkageTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(prediction.lossIncrease(matrix: "l.1.q.weight", choice: .lowRank(rank: 2))), 0.1, accuracy: 1e-12)
     }
 
-    /// Version 2 writes `loss_increase_std_error`; a version-1 file (without it) still reads.
-    func testVersionTwoLayoutAndVersionOneStillReads() throws {
+    /// Version 3 writes `loss_increase_std_error` and `loss_increase_windows`; version-2 (no
+    /// windows) and version-1 (no standard errors either) files still read.
+    func testVersionThreeLayoutAndOlderVersionsStillRead() throws {
         let profile = SensitivityProfile(metric: .nextTokenLoss, originalLoss: 1, seconds: 1, settings: settings(), unused: [], matrices: [
-            .init(name: "a.weight", rows: 4, columns: 4, points: [.init(rank: 2, factorBits: 16, tailEnergy: 0.5, loss: 1.5, lossIncrease: 0.5, lossIncreaseStandardError: 0.25)]),
+            .init(name: "a.weight", rows: 4, columns: 4, points: [.init(rank: 2, factorBits: 16, tailEnergy: 0.5, loss: 1.5, lossIncrease: 0.5,
+                                                                        lossIncreaseStandardError: 0.25, lossIncreaseWindows: [0.25, 0.75])]),
         ])
         let text = String(decoding: try profile.encoded(), as: UTF8.self)
-        XCTAssertTrue(text.contains("\"loss_increase_std_error\" : 0.25") && text.contains("\"version\" : 2"), text)
+        XCTAssertTrue(text.contains("\"loss_increase_std_error\" : 0.25") && text.contains("\"version\" : 3") && text.contains("\"loss_increase_windows\""), text)
         XCTAssertEqual(try SensitivityProfile.decode(Data(text.utf8), path: "p"), profile)
-        let old = text.replacingOccurrences(of: "\"version\" : 2", with: "\"version\" : 1")
+        let windows = try XCTUnwrap(text.range(of: #""loss_increase_windows" : \[[^\]]*\],"#, options: .regularExpression))
+        var two = text
+        two.removeSubrange(windows)
+        two = two.replacingOccurrences(of: "\"version\" : 3", with: "\"version\" : 2")
+        let second = try SensitivityProfile.decode(Data(two.utf8), path: "p")
+        XCTAssertEqual(second.version, 2)
+        XCTAssertNil(second.matrices[0].points[0].lossIncreaseWindows)
+        XCTAssertTrue(second.hasStandardErrors)
+        XCTAssertFalse(second.isSplittable)
+        let old = two.replacingOccurrences(of: "\"version\" : 2", with: "\"version\" : 1")
             .replacingOccurrences(of: "\"loss_increase_std_error\" : 0.25,", with: "")
         let read = try SensitivityProfile.decode(Data(old.utf8), path: "p")
         XCTAssertEqual(read.version, 1)

@@ -2,7 +2,7 @@ import Foundation
 import Planning
 import XCTest
 
-/// The sensitivity curve's interpolation and extrapolation rules and the additive combination of
+/// The sensitivity curve's interpolation and extrapolation rules and the combination of
 /// ``QualityPrediction``, on synthetic profiles whose exact answers follow from the rules.
 final class SensitivityPredictionTests: XCTestCase {
     func testCurveIsLinearInTailEnergyBetweenProbesAndGrowsAsSquareRootBeyond() {
@@ -132,23 +132,27 @@ final class SensitivityPredictionTests: XCTestCase {
                       "a profile without standard errors is read as it is")
     }
 
-    /// A profile with a joint probe at fraction 0.5 (both matrices at rank 2, alone 0.3 and 0.2):
-    /// measured 0.4 together fits κ from 1 − 0.4κ = (1 − 0.3κ)(1 − 0.2κ), κ = 0.1/0.06; the plan's
-    /// prediction follows that rule, and an allocator's additive costs give the same increase.
-    func testJointProbesFitTheCombinationThePlanPredictionUses() throws {
+    /// A profile with joint probes at fractions 0.5 (both matrices at rank 2, alone 0.3 and 0.2:
+    /// added 0.5) measured 0.6, and 0.25 (a at rank 1: 0.6, b at rank 1 read off √t) measured less
+    /// than added: a uniform plan at either fraction is predicted as measured, a plan between them
+    /// is interpolated on the added sum, and an allocator's additive costs give the same increase.
+    func testJointProbesCalibrateTheCombinationAtEachDepth() throws {
         var measured = profile()
-        measured.joint = [.init(rankFraction: 0.5, factorBits: 16, loss: 2.4, lossIncrease: 0.4)]
+        measured.matrices[1].points.append(.init(rank: 1, factorBits: 16, tailEnergy: -1, loss: 2.5, lossIncrease: 0.5))
+        measured.joint = [.init(rankFraction: 0.5, factorBits: 16, loss: 2.6, lossIncrease: 0.6),
+                          .init(rankFraction: 0.25, factorBits: 16, loss: 2.9, lossIncrease: 0.9)]
         let prediction = QualityPrediction(profile: measured, singularValues: spectra)
-        XCTAssertEqual(prediction.combination.interaction, 0.1 / 0.06, accuracy: 1e-6)
-        let joint = prediction.predict(["a.weight": .lowRank(rank: 2), "b.weight": .lowRank(rank: 2)])
-        XCTAssertEqual(joint.lossIncrease, 0.4, accuracy: 1e-6)
-        XCTAssertEqual(joint.additiveIncrease, 0.5, accuracy: 1e-12)
-        let other = prediction.predict(["a.weight": .lowRank(rank: 1), "b.weight": .lowRank(rank: 3)])  // alone 0.6 and 0.1
-        let kappa = prediction.combination.interaction
-        XCTAssertEqual(other.lossIncrease, (1 - (1 - kappa * 0.6) * (1 - kappa * 0.1)) / kappa, accuracy: 1e-9)
-        XCTAssertEqual(prediction.increase(ofCost: prediction.cost(ofIncrease: 0.6) + prediction.cost(ofIncrease: 0.1)), other.lossIncrease, accuracy: 1e-9)
-        // A joint probe whose matrices lack a probe at its rank is not used.
-        measured.joint = [.init(rankFraction: 0.3, factorBits: 16, loss: 2.4, lossIncrease: 0.4)]
+        XCTAssertEqual(prediction.combination.points.map(\.added), [0.5, 1.1])
+        let half = prediction.predict(["a.weight": .lowRank(rank: 2), "b.weight": .lowRank(rank: 2)])
+        XCTAssertEqual(half.lossIncrease, 0.6, accuracy: 1e-12, "compounds at half rank, as measured")
+        XCTAssertEqual(half.additiveIncrease, 0.5, accuracy: 1e-12)
+        let quarter = prediction.predict(["a.weight": .lowRank(rank: 1), "b.weight": .lowRank(rank: 1)])
+        XCTAssertEqual(quarter.lossIncrease, 0.9, accuracy: 1e-12, "overlaps at a quarter, as measured")
+        let between = prediction.predict(["a.weight": .lowRank(rank: 1), "b.weight": .lowRank(rank: 3)])  // alone 0.6 and 0.1: added 0.7
+        XCTAssertEqual(between.lossIncrease, 0.6 + 0.3 * (0.7 - 0.5) / 0.6, accuracy: 1e-12)
+        XCTAssertEqual(prediction.increase(ofCost: prediction.cost(ofIncrease: 0.6) + prediction.cost(ofIncrease: 0.1)), between.lossIncrease, accuracy: 1e-12)
+        // A joint probe whose matrices lack a probe at its rank (0.75: rank 3) is not used: addition.
+        measured.joint = [.init(rankFraction: 0.75, factorBits: 16, loss: 2.4, lossIncrease: 0.4)]
         XCTAssertEqual(QualityPrediction(profile: measured, singularValues: spectra).combination, .additive)
     }
 

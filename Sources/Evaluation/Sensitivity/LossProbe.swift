@@ -32,14 +32,17 @@ public final class LossProbe {
     /// The original's per-token losses of each batch, one array per window (causal LMs).
     private var originalTokenLosses: [[[Double]]] = []
 
-    /// A probe's loss and the standard error of its increase over the original
-    /// (``Planning/PairedStandardError``: per-token differences in blocks of 16 inside each
-    /// window for causal LMs, per-sentence values for encoders).
+    /// A probe's loss, its increase over the original on each window (causal LMs) or sentence
+    /// (encoders), and the standard error of the increase between those windows
+    /// (``Planning/PairedStandardError``: whole windows are the independent units).
     public struct Measured: Sendable {
         /// The model's loss.
         public let loss: Double
-        /// The standard error of `loss − originalLoss` (nil with fewer than two blocks).
+        /// The standard error of `loss − originalLoss` (nil with fewer than two windows or sentences).
         public let standardError: Double?
+        /// The increase on each window or sentence, in the text's order (their mean is the increase:
+        /// every window scores as many tokens).
+        public let windowIncreases: [Double]
     }
 
     /// Runs the original model over `input` once, recording what the probes reuse (memory:
@@ -121,7 +124,8 @@ public final class LossProbe {
                 count += batch.count
             }
         }
-        return Measured(loss: total / Double(max(count, 1)), standardError: PairedStandardError.estimate(differences).standardError)
+        return Measured(loss: total / Double(max(count, 1)), standardError: PairedStandardError.estimate(differences).standardError,
+                        windowIncreases: differences.map { $0.isEmpty ? 0 : $0.reduce(0, +) / Double($0.count) })
     }
 
     /// `losses` of a batch cut per window (each window scores all its tokens but the first).

@@ -90,7 +90,8 @@ public struct SensitivityMeasurement {
                 let measured = try probe.measure(replacing: [matrix.module: replacement])
                 points.append(SensitivityProfile.Point(rank: rank, factorBits: width, tailEnergy: tails[min(rank, tails.count - 1)],
                                                        loss: measured.loss, lossIncrease: measured.loss - probe.originalLoss,
-                                                       lossIncreaseStandardError: measured.standardError))
+                                                       lossIncreaseStandardError: measured.standardError,
+                                                       lossIncreaseWindows: measured.windowIncreases))
                 progress()
             }
         }
@@ -110,7 +111,8 @@ public struct SensitivityMeasurement {
         let replacements = Dictionary(uniqueKeysWithValues: matrices.map { matrix in
             (matrix.module, decoded.layers[matrix.module]!.linearOperator(storedTransposed: probe.model.storesWeightTransposed(matrix.module)))
         })
-        let loss = try probe.loss(replacing: replacements)
-        return SensitivityProfile.JointProbe(rankFraction: fraction, factorBits: 16, loss: loss, lossIncrease: loss - probe.originalLoss)
+        let measured = try probe.measure(replacing: replacements)
+        return SensitivityProfile.JointProbe(rankFraction: fraction, factorBits: 16, loss: measured.loss, lossIncrease: measured.loss - probe.originalLoss,
+                                             lossIncreaseStandardError: measured.standardError, lossIncreaseWindows: measured.windowIncreases)
     }
 }

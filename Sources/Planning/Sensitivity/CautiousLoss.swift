@@ -45,9 +45,11 @@ public struct CautiousLoss: MatrixLossModel {
 
 extension QualityPrediction {
     /// What a size target is allocated for (`plan --sensitivity`, the explorer's budget panel):
-    /// the prediction read `noiseMargin` probe standard errors up (``CautiousLoss``), or the
-    /// prediction itself when the margin is 0 or the profile has no standard errors (version 1).
+    /// the ``allocationPrediction`` (the even windows of a profile that can be split, see
+    /// cross-fitting in ``QualityPrediction``) read `noiseMargin` probe standard errors up
+    /// (``CautiousLoss``), or as it is when the margin is 0 or the profile has no standard errors (version 1).
     public func allocationModel(noiseMargin: Double = CautiousLoss.defaultStandardErrors) -> any MatrixLossModel {
-        noiseMargin > 0 && profile.hasStandardErrors ? CautiousLoss(self, standardErrors: noiseMargin) : self
+        let allocating = allocationPrediction
+        return noiseMargin > 0 && profile.hasStandardErrors ? CautiousLoss(allocating, standardErrors: noiseMargin) : allocating
     }
 }

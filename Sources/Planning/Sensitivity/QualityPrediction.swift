@@ -10,33 +10,62 @@ import Foundation
 /// use; a matrix without probes or spectrum, a choice at factor bits that were not probed, dense
 /// quantization and CALDERA have no figure (nil).
 ///
-/// **Combination rule** (``LossCombination``): `1 − κΔ = Πᵢ(1 − κΔᵢ)`, with the interaction κ
-/// fitted to the profile's joint probes (every matrix truncated at once, measured on the profile's
-/// text); plain addition `Δ = ΣᵢΔᵢ` for a profile without them. The model's predicted loss is
-/// `L = L₀ + Δ`; perplexity is `exp(L)`, the encoder's embedding cosine `1 − Δ`. docs/evaluation.md
-/// measures how far each rule is off on real models.
+/// **Combination rule** (``LossCombination``): the model's increase is `g(ΣᵢΔᵢ)`, a monotone map
+/// through the profile's joint probes (every matrix truncated at once at one probed fraction),
+/// plain addition for a profile without them. The model's predicted loss is `L = L₀ + Δ`;
+/// perplexity is `exp(L)`, the encoder's embedding cosine `1 − Δ`.
+///
+/// **Cross-fitting.** A profile that records its increases per window (version 3, ``SensitivityProfile/isSplittable``)
+/// is split into two independent halves of its text (``SensitivityProfile/half(_:)``): the quality
+/// allocator reads the even windows (``allocationModel(noiseMargin:)``), every prediction the odd
+/// ones. An allocator picks the cuts whose probes read low, partly because their noise read low;
+/// judged on the same probes its plan looks better than it is (on SmolLM2-135M allocated plans
+/// measured up to 8× their prediction), judged on the other half it does not. The joint probes'
+/// measured increases are taken over all windows (they choose nothing). Older profiles are read
+/// whole, for both. docs/evaluation.md measures how far the predictions are off on real models.
 public struct QualityPrediction: MatrixLossModel {
-    /// The measurements.
+    /// The measurements (all windows).
     public let profile: SensitivityProfile
+    /// The part of ``profile`` the predictions read: its odd windows when it can be split, else all of it.
+    public let predictedFrom: SensitivityProfile
     private let curves: [String: [Int: SensitivityCurve]]
     /// The probes' standard errors, read off by the same rule as ``curves`` (interpolated in `t`,
     /// `√t` beyond the smallest probe rank); only probes that have one.
     private let errorCurves: [String: [Int: SensitivityCurve]]
     private let tails: [String: [Double]]
     private let unused: Set<String>
-    /// How the matrices' increases combine (fitted to the profile's joint probes).
+    /// How the matrices' increases combine (calibrated by the profile's joint probes).
     public let combination: LossCombination
+    /// What the allocator reads: the prediction from the other half (nil: this one).
+    private let allocationHalf: Box?
+
+    private final class Box: Sendable {
+        let prediction: QualityPrediction
+        init(_ prediction: QualityPrediction) { self.prediction = prediction }
+    }
 
     /// The prediction from `profile` and the singular values (descending, all of them) of the
-    /// matrices to predict, by tensor name.
+    /// matrices to predict, by tensor name; cross-fitted when the profile can be split.
     public init(profile: SensitivityProfile, singularValues: [String: [Double]]) {
+        if let odd = profile.half(.odd), let even = profile.half(.even) {
+            self.init(profile: profile, reading: odd, singularValues: singularValues,
+                      allocation: QualityPrediction(profile: profile, reading: even, singularValues: singularValues, allocation: nil))
+        } else {
+            self.init(profile: profile, reading: profile, singularValues: singularValues, allocation: nil)
+        }
+    }
+
+    /// The prediction reading `part` of `profile`.
+    private init(profile: SensitivityProfile, reading part: SensitivityProfile, singularValues: [String: [Double]], allocation: QualityPrediction?) {
         self.profile = profile
-        unused = Set(profile.unused)
+        predictedFrom = part
+        allocationHalf = allocation.map(Box.init)
+        unused = Set(part.unused)
         var tails: [String: [Double]] = [:]
         var curves: [String: [Int: SensitivityCurve]] = [:]
         var errorCurves: [String: [Int: SensitivityCurve]] = [:]
-        let shrunk = ProbeShrinkage.increases(of: profile)
-        for matrix in profile.matrices {
+        let shrunk = ProbeShrinkage.increases(of: part)
+        for matrix in part.matrices {
             guard let values = singularValues[matrix.name], !values.isEmpty else { continue }
             let tail = SensitivityCurve.relativeTails(values)
             tails[matrix.name] = tail
@@ -56,27 +85,33 @@ public struct QualityPrediction: MatrixLossModel {
         self.curves = curves
         self.errorCurves = errorCurves
         self.tails = tails
-        combination = Self.combination(profile)
+        combination = Self.combination(part, measured: profile.joint)
     }
 
-    /// The rule fitted to `profile`'s joint probes: each probe's matrices at their own measured
-    /// point at the probe's rank (no spectrum needed), against the measured joint increase.
-    public static func combination(_ profile: SensitivityProfile) -> LossCombination {
+    /// The prediction the quality allocator reads: from the even windows of a profile that can
+    /// be split, else this one.
+    public var allocationPrediction: QualityPrediction { allocationHalf?.prediction ?? self }
+
+    /// The rule calibrated by the joint probes of `profile` (or `measured`, the same probes over
+    /// more windows): each joint probe's matrices at their own (shrunk, at least 0) probe at the
+    /// probe's rank add up to `Sⱼ` (no spectrum needed), against the measured joint increase `Mⱼ`.
+    /// A joint probe some of whose matrices lack a probe at its rank is not used.
+    public static func combination(_ profile: SensitivityProfile, measured: [SensitivityProfile.JointProbe]? = nil) -> LossCombination {
         let shrunk = ProbeShrinkage.increases(of: profile)
-        let probes = (profile.joint ?? []).compactMap { joint -> (increases: [Double], measured: Double)? in
+        let points = (measured ?? profile.joint ?? []).compactMap { joint -> (added: Double, combined: Double)? in
             let increases = profile.matrices.compactMap { matrix -> Double? in
                 let rank = SensitivityProfile.probeRank(fraction: joint.rankFraction, fullRank: min(matrix.rows, matrix.columns))
                 return matrix.points.firstIndex { $0.rank == rank && $0.factorBits == joint.factorBits }.map { max(0, shrunk[matrix.name]![$0]) }
             }
-            return increases.count == profile.matrices.count ? (increases, joint.lossIncrease) : nil
+            return increases.count == profile.matrices.count ? (increases.reduce(0, +), joint.lossIncrease) : nil
         }
-        return LossCombination.fitted(to: probes)
+        return LossCombination(points: points)
     }
 
-    /// ``LossCombination/cost(ofIncrease:)`` of the fitted rule.
+    /// ``LossCombination/cost(ofIncrease:)`` of the calibrated rule.
     public func cost(ofIncrease increase: Double) -> Double { combination.cost(ofIncrease: increase) }
 
-    /// ``LossCombination/increase(ofCost:)`` of the fitted rule.
+    /// ``LossCombination/increase(ofCost:)`` of the calibrated rule.
     public func increase(ofCost cost: Double) -> Double { combination.increase(ofCost: cost) }
 
     /// The profile's loss, for people.
@@ -138,7 +173,7 @@ public struct QualityPrediction: MatrixLossModel {
         }
         return PredictedQuality(metric: profile.metric, originalLoss: profile.originalLoss, lossIncrease: combination.combine(increases),
                                 additiveIncrease: increases.reduce(0, +), combination: combination, unpredicted: missing, extrapolated: extrapolated,
-                                increaseStandardError: withErrors > 0 ? variance.squareRoot() : nil)
+                                increaseStandardError: withErrors > 0 ? variance.squareRoot() : nil, crossFitted: allocationHalf != nil)
     }
 }
 
@@ -164,10 +199,15 @@ public struct PredictedQuality: Sendable, Equatable {
     /// before shrinkage), nil when the profile has no standard errors. It says how far the
     /// probes' noise alone may move the prediction, not how far the model's rules are off.
     public let increaseStandardError: Double?
+    /// True when the prediction read the odd half of the profile's windows while the allocator
+    /// reads the even half (cross-fitting, ``QualityPrediction``).
+    public let crossFitted: Bool
 
     /// A prediction (``QualityPrediction/predict(_:)``).
     public init(metric: SensitivityProfile.Metric, originalLoss: Double, lossIncrease: Double, additiveIncrease: Double? = nil,
-                combination: LossCombination = .additive, unpredicted: [String], extrapolated: [String] = [], increaseStandardError: Double? = nil) {
+                combination: LossCombination = .additive, unpredicted: [String], extrapolated: [String] = [], increaseStandardError: Double? = nil,
+                crossFitted: Bool = false) {
+        self.crossFitted = crossFitted
         self.metric = metric
         self.originalLoss = originalLoss
         self.lossIncrease = lossIncrease
@@ -176,6 +216,17 @@ public struct PredictedQuality: Sendable, Equatable {
         self.unpredicted = unpredicted
         self.extrapolated = extrapolated
         self.increaseStandardError = increaseStandardError
+    }
+
+    /// The same prediction on another original loss: the matrices' combined increase and its
+    /// standard error added to `originalLoss` instead of the profile's. `eval --sensitivity` and the
+    /// explorer's measured plans read a causal LM's prediction this way on the original's loss
+    /// measured in the same run (the profile may have been measured on other tokens), so the
+    /// figure and its ``figureRange(standardErrors:)`` move together.
+    public func onOriginalLoss(_ originalLoss: Double) -> PredictedQuality {
+        PredictedQuality(metric: metric, originalLoss: originalLoss, lossIncrease: lossIncrease, additiveIncrease: additiveIncrease,
+                         combination: combination, unpredicted: unpredicted, extrapolated: extrapolated,
+                         increaseStandardError: increaseStandardError)
     }
 
     /// The predicted loss, `originalLoss + lossIncrease`.

@@ -14,7 +14,7 @@ public struct SensitivityCache: Sendable {
     /// Where the files live.
     public let directory: String
     /// Bumped when the way probes are measured changes.
-    public static let methodTag = "sensitivity-v2"
+    public static let methodTag = "sensitivity-v3"
 
     /// A cache in `directory` (created on first write).
     public init(directory: String = SpectrumCache.defaultDirectory()) {

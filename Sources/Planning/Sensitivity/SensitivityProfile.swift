@@ -12,11 +12,14 @@ import Foundation
 public struct SensitivityProfile: Codable, Sendable, Equatable {
     /// The file format's name.
     public static let format = "rankscope-sensitivity"
-    /// The layout's version written: 2 adds each probe's `loss_increase_std_error`. Version 1
-    /// (no standard errors: its probes are taken as exact) is still read.
-    public static let version = 2
+    /// The layout's version written: 2 adds each probe's `loss_increase_std_error`; 3 adds each
+    /// probe's (and joint probe's) increase per window, `loss_increase_windows`, and takes the
+    /// standard errors between whole windows (``PairedStandardError``), so that a profile can be
+    /// split into independent halves (``fold(_:)``). Versions 1 (no standard errors: its probes are
+    /// taken as exact) and 2 (errors from 16-token blocks, no windows) are still read.
+    public static let version = 3
     /// The versions read.
-    public static let readableVersions: Set<Int> = [1, 2]
+    public static let readableVersions: Set<Int> = [1, 2, 3]
 
     /// Which loss was measured.
     public enum Metric: String, Codable, Sendable {
@@ -101,20 +104,25 @@ public struct SensitivityProfile: Codable, Sendable, Equatable {
         /// The standard error of `lossIncrease` (``PairedStandardError``); nil in version-1
         /// profiles and with too few tokens or sentences to estimate it.
         public var lossIncreaseStandardError: Double?
+        /// The increase measured on each window (causal LMs) or sentence (encoders), in the text's
+        /// order; `lossIncrease` is their mean (every window scores as many tokens). Nil before version 3.
+        public var lossIncreaseWindows: [Double]?
 
         enum CodingKeys: String, CodingKey {
             case rank, factorBits = "factor_bits", tailEnergy = "tail_energy", loss, lossIncrease = "loss_increase"
-            case lossIncreaseStandardError = "loss_increase_std_error"
+            case lossIncreaseStandardError = "loss_increase_std_error", lossIncreaseWindows = "loss_increase_windows"
         }
 
         /// One measurement.
-        public init(rank: Int, factorBits: Int, tailEnergy: Double, loss: Double, lossIncrease: Double, lossIncreaseStandardError: Double? = nil) {
+        public init(rank: Int, factorBits: Int, tailEnergy: Double, loss: Double, lossIncrease: Double, lossIncreaseStandardError: Double? = nil,
+                    lossIncreaseWindows: [Double]? = nil) {
             self.rank = rank
             self.factorBits = factorBits
             self.tailEnergy = tailEnergy
             self.loss = loss
             self.lossIncrease = lossIncrease
             self.lossIncreaseStandardError = lossIncreaseStandardError
+            self.lossIncreaseWindows = lossIncreaseWindows
         }
     }
 
@@ -139,7 +147,7 @@ public struct SensitivityProfile: Codable, Sendable, Equatable {
     }
 
     /// Every probed matrix truncated at once at one rank fraction: the measurement the combination
-    /// rule's interaction is fitted to (``LossCombination``).
+    /// rule is calibrated by (``LossCombination``).
     public struct JointProbe: Codable, Sendable, Equatable {
         /// The fraction of each matrix's full rank kept (``SensitivityProfile/probeRank(fraction:fullRank:)``).
         public var rankFraction: Double
@@ -149,17 +157,25 @@ public struct SensitivityProfile: Codable, Sendable, Equatable {
         public var loss: Double
         /// `loss − originalLoss`.
         public var lossIncrease: Double
+        /// The standard error of `lossIncrease` between windows (nil before version 3).
+        public var lossIncreaseStandardError: Double?
+        /// The increase on each window or sentence, as ``Point/lossIncreaseWindows`` (nil before version 3).
+        public var lossIncreaseWindows: [Double]?
 
         enum CodingKeys: String, CodingKey {
             case rankFraction = "rank_fraction", factorBits = "factor_bits", loss, lossIncrease = "loss_increase"
+            case lossIncreaseStandardError = "loss_increase_std_error", lossIncreaseWindows = "loss_increase_windows"
         }
 
         /// One joint measurement.
-        public init(rankFraction: Double, factorBits: Int, loss: Double, lossIncrease: Double) {
+        public init(rankFraction: Double, factorBits: Int, loss: Double, lossIncrease: Double, lossIncreaseStandardError: Double? = nil,
+                    lossIncreaseWindows: [Double]? = nil) {
             self.rankFraction = rankFraction
             self.factorBits = factorBits
             self.loss = loss
             self.lossIncrease = lossIncrease
+            self.lossIncreaseStandardError = lossIncreaseStandardError
+            self.lossIncreaseWindows = lossIncreaseWindows
         }
     }
 
@@ -246,7 +262,7 @@ public struct SensitivityProfile: Codable, Sendable, Equatable {
                 throw SensitivityProfileError(path: path, problem: "is not a rankscope sensitivity profile (its \"format\" must be \"\(format)\")")
             }
             guard let read = object["version"] as? Int, readableVersions.contains(read) else {
-                throw SensitivityProfileError(path: path, problem: "is a sensitivity profile of another version (this rankscope reads versions 1 and \(version))")
+                throw SensitivityProfileError(path: path, problem: "is a sensitivity profile of another version (this rankscope reads versions 1 to \(version))")
             }
         }
         do {

@@ -38,7 +38,10 @@ struct PredictionReport: Encodable {
     let profile: String
     let metric: String
     let originalLoss: Double
-    let interaction: Double
+    /// The combination's calibration points `[added, combined]` (``Planning/LossCombination``); empty: addition.
+    let combinationPoints: [[Double]]
+    /// Whether the prediction reads half of the profile's windows and the allocator the other half.
+    let crossFitted: Bool
     let plan: Figures
     let uniform: Figures?
 
@@ -49,7 +52,8 @@ struct PredictionReport: Encodable {
         profile = profilePath
         metric = model.profile.metric.rawValue
         originalLoss = quality.originalLoss
-        interaction = quality.combination.interaction
+        combinationPoints = quality.combination.points.map { [$0.added, $0.combined] }
+        crossFitted = quality.crossFitted
         plan = Figures(quality)
         uniform = uniformChoices.map { Figures(model.predict($0)) }
     }
