@@ -165,7 +165,7 @@ struct EvalCommand: ParsableCommand, ModelTextCommand {
     /// measured here × `e^Δ` (the profile may have been measured on other tokens); an encoder's
     /// mean embedding cosine, `1 − Δ`.
     static func predictedFigure(_ quality: PredictedQuality, report: EvalReport) -> Double? {
-        if let original = report.original.perplexity { return original * exp(quality.lossIncrease) }
+        if let original = report.original.perplexity { return quality.onOriginalLoss(log(original)).perplexity }
         return quality.embeddingCosine
     }
 

@@ -250,4 +250,69 @@ final class ExplorerMeasureTests: XCTestCase {
             pane.render(into: &tiny, area: tiny.area)
         }
     }
+
+    /// With standard errors and a matrix cut below its lowest probe, each try shows the predicted
+    /// range (read on the original measured in the same run, as the predicted figure is) and the
+    /// extrapolated count beside the predicted figure, and marks where the measurement fell: a
+    /// table when wide (the size gives way first), two or three lines a try when narrow.
+    func testMeasurementsPaneShowsThePredictedRangeAndTheExtrapolatedCount() throws {
+        let (up, q) = ("model.layers.0.mlp.up_proj.weight", "model.layers.0.self_attn.q_proj.weight")
+        let sigmas = (0..<12).map { pow(2.0, -Double($0) / 2) }
+        let predicted = QualityPrediction(profile: ExplorerQualityTests.profile(standardError: 0.05), singularValues: [up: sigmas, q: sigmas])
+            .predict([up: .lowRank(rank: 6), q: .lowRank(rank: 2)])
+        XCTAssertEqual(predicted.extrapolated, [q], "q_proj at rank 2 is below its rank-3 probe")
+        let range = try XCTUnwrap(predicted.onOriginalLoss(log(20.7)).figureRange())
+        XCTAssertEqual(range.upperBound, 20.7 * exp(predicted.lossIncrease + 2 * predicted.increaseStandardError!), accuracy: 1e-9)
+        func finished(_ key: String, _ perplexity: Double, summary: String = "2 low-rank r2–6") -> Explorer.Measurement {
+            var measurement = Explorer.Measurement(planKey: key, summary: summary, parameters: 1_234, bytes: 2_048, predicted: predicted,
+                                          startedAt: Date())
+            measurement.apply(.finished(MeasuredQuality(originalPerplexity: 20.7, perplexity: perplexity)))
+            return measurement
+        }
+        let inside = finished("a", (range.lowerBound + range.upperBound) / 2), above = finished("b", 88.6)
+        let below = finished("c", range.lowerBound * 0.9)
+        XCTAssertEqual([inside, above, below].map(\.measuredAgainstRange), [.inside, .above, .below])
+        var running = Measurement(planKey: "d", summary: "1 low-rank r3", parameters: 900, bytes: 1_500, predicted: predicted, startedAt: Date())
+        running.apply(.compressing(completed: 1, total: 4))
+        XCTAssertNil(running.measuredAgainstRange)
+        let own = try XCTUnwrap(predicted.figureRange())
+        XCTAssertEqual(MeasurementsPane.rangeCell(running), String(format: "%.1f–%.1f", own.lowerBound, own.upperBound), "before the end: on the profile's original")
+        let pane = MeasurementsPane(measurements: [inside, above, below, running], textPath: "t.txt")
+        for (width, height) in [(80, 9), (62, 9), (36, 16), (36, 6)] {
+            var buffer = CellBuffer(width: width, height: height)
+            pane.render(into: &buffer, area: buffer.area)
+            try PaneESDTests.assertSnapshot(buffer, named: "MeasurementsPane-range-\(width)x\(height)")
+        }
+        // A plan whose summary a table would cut keeps it whole on a line of its own.
+        let wordy = MeasurementsPane(measurements: [inside, finished("e", 30, summary: "27 low-rank r72–223, 4 dense quantized")], textPath: "t.txt")
+        for (width, height) in [(80, 5), (70, 7)] {
+            var buffer = CellBuffer(width: width, height: height)
+            wordy.render(into: &buffer, area: buffer.area)
+            try PaneESDTests.assertSnapshot(buffer, named: "MeasurementsPane-range-long-plan-\(width)x\(height)")
+        }
+        for (width, height) in [(0, 0), (1, 1), (2, 2), (5, 3), (12, 4)] {
+            var tiny = CellBuffer(width: width, height: height)
+            pane.render(into: &tiny, area: tiny.area)
+        }
+    }
+
+    /// The status line after a try says the predicted range and the extrapolated count too.
+    func testTheFinishedStatusNamesThePredictedRange() throws {
+        let (app, backend) = try app(evaluator(ExplorerMeasureTests.finishedScript(88.6)), sensitivity: ExplorerQualityTests.profile(standardError: 0.05))
+        defer { app.finish() }
+        ExplorerScreens.type(app, [.character("=")])
+        ExplorerScreens.type(app, text: "6")
+        ExplorerScreens.type(app, [.enter, .character("v")])
+        XCTAssertTrue(app.waitForMeasurement(timeout: 30))
+        let measurement = try XCTUnwrap(app.state.measurements.first)
+        let ends = try XCTUnwrap(measurement.comparedPrediction?.figureRange())
+        let range = String(format: "%.1f–%.1f", ends.lowerBound, ends.upperBound)
+        XCTAssertEqual(MeasurementsPane.rangeCell(measurement), range)
+        // Shrunk toward its role with a standard error, the probe's increase is no longer read exactly.
+        let predicted = String(format: "%.1f", try XCTUnwrap(measurement.predictedPerplexity))
+        XCTAssertEqual(app.state.statusText, "Measured 1 low-rank r6: perplexity 88.6 (original 20.7; predicted \(predicted), ±2 SE \(range)).")
+        XCTAssertEqual(measurement.measuredAgainstRange, .above)
+        XCTAssertTrue(screen(backend).contains("#1 1 low-rank r6"), screen(backend))
+        XCTAssertTrue(screen(backend).contains("  pred \(predicted) (\(range))  meas 88.6 ↑"), screen(backend))
+    }
 }

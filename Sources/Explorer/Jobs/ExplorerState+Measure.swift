@@ -71,18 +71,19 @@ extension ExplorerState {
         }
     }
 
-    /// A finished try's figures: `perplexity 88.6 (original 20.7; predicted 90.1)` or
-    /// `embedding cosine 0.953 (predicted 0.960)`.
+    /// A finished try's figures: `perplexity 88.6 (original 20.7; predicted 90.1, ±2 SE 60.2–135, 3 extrapolated)`
+    /// or `embedding cosine 0.953 (predicted 0.960)`: the prediction as the jobs view compares it
+    /// (``Measurement/comparedPrediction``), with the top line's notes.
     static func describe(_ measurement: Measurement) -> String {
         guard let measured = measurement.measured else { return "not measured" }
-        let predicted = measurement.predicted
-        if let perplexity = measured.perplexity {
-            var notes: [String] = []
-            if let original = measured.originalPerplexity { notes.append("original " + ExplorerFormat.perplexityFigure(original)) }
-            if let predicted = measurement.predictedPerplexity { notes.append("predicted " + ExplorerFormat.perplexityFigure(predicted)) }
-            return "perplexity " + ExplorerFormat.perplexityFigure(perplexity) + (notes.isEmpty ? "" : " (" + notes.joined(separator: "; ") + ")")
+        var notes: [String] = []
+        if let original = measured.originalPerplexity, measured.perplexity != nil { notes.append("original " + ExplorerFormat.perplexityFigure(original)) }
+        if let predicted = measurement.comparedPrediction {
+            let figure = predicted.perplexity.map(ExplorerFormat.perplexityFigure) ?? String(format: "%.3f", predicted.embeddingCosine ?? .nan)
+            notes.append((["predicted " + figure] + ExplorerFormat.qualityNotes(predicted, short: false)).joined(separator: ", "))
         }
-        let cosine = String(format: "embedding cosine %.3f", measured.meanCosine ?? .nan)
-        return cosine + (predicted?.embeddingCosine.map { String(format: " (predicted %.3f)", $0) } ?? "")
+        let figure = measured.perplexity.map { "perplexity " + ExplorerFormat.perplexityFigure($0) }
+            ?? String(format: "embedding cosine %.3f", measured.meanCosine ?? .nan)
+        return figure + (notes.isEmpty ? "" : " (" + notes.joined(separator: "; ") + ")")
     }
 }

@@ -93,12 +93,41 @@ public struct Measurement: Equatable, Sendable {
         phase = cancelRequested ? .cancelled : .failed("rankscope eval stopped with exit status \(status) before finishing.")
     }
 
-    /// The predicted perplexity beside the measured one: the profile's increase on the original's
-    /// loss measured in the same run (as `eval --sensitivity` prints it; the profile may have been
-    /// measured on other tokens), else the profile's own figure; nil for encoders or without a profile.
-    public var predictedPerplexity: Double? {
-        guard let predicted, let own = predicted.perplexity else { return nil }
-        return measured?.originalPerplexity.map { $0 * exp(predicted.lossIncrease) } ?? own
+    /// Where a measured figure lies against the prediction's range of ±2 standard errors, in the
+    /// figure's own terms (for perplexity above is worse, for embedding cosine below is).
+    public enum RangePosition: Equatable, Sendable {
+        /// Below the range's lower end.
+        case below
+        /// Within the range, ends included.
+        case inside
+        /// Above the range's upper end.
+        case above
+    }
+
+    /// The prediction as it is compared with the measured figure: for a causal LM, once finished,
+    /// the profile's increase (and its standard error) on the original's loss measured in the same
+    /// run (``Planning/PredictedQuality/onOriginalLoss(_:)``, as `eval --sensitivity` prints it; the
+    /// profile may have been measured on other tokens), else as predicted when the try started;
+    /// nil without a profile. Its figure, range and extrapolated matrices are what the jobs view shows.
+    public var comparedPrediction: PredictedQuality? {
+        guard let predicted else { return nil }
+        guard predicted.perplexity != nil, let original = measured?.originalPerplexity, original > 0 else { return predicted }
+        return predicted.onOriginalLoss(log(original))
+    }
+
+    /// The predicted perplexity beside the measured one (``comparedPrediction``'s); nil for
+    /// encoders or without a profile.
+    public var predictedPerplexity: Double? { comparedPrediction?.perplexity }
+
+    /// The measured figure: perplexity (causal LMs) or mean embedding cosine (encoders), once finished.
+    public var measuredFigure: Double? { measured.flatMap { $0.perplexity ?? $0.meanCosine } }
+
+    /// Where the measured figure fell against ``comparedPrediction``'s range of ±2 standard errors
+    /// (``Planning/PredictedQuality/figureRange(standardErrors:)``); nil until finished, or without a range.
+    public var measuredAgainstRange: RangePosition? {
+        guard let value = measuredFigure, let range = comparedPrediction?.figureRange() else { return nil }
+        if value < range.lowerBound { return .below }
+        return value > range.upperBound ? .above : .inside
     }
 
     /// Records that the user asked to cancel.

@@ -63,14 +63,19 @@ extension ExplorerFormat {
     /// `138 extrapolated`. Empty when neither applies.
     static func qualityNotes(_ quality: PredictedQuality, short: Bool) -> [String] {
         var notes: [String] = []
-        if let range = quality.figureRange() {
-            let ends = quality.perplexity != nil
-                ? perplexityFigure(range.lowerBound) + "–" + perplexityFigure(range.upperBound)
-                : String(format: "%.3f–%.3f", range.lowerBound, range.upperBound)
-            notes.append((short ? "" : "±2 SE ") + ends)
-        }
+        if let ends = qualityRange(quality) { notes.append((short ? "" : "±2 SE ") + ends) }
         if !quality.extrapolated.isEmpty { notes.append("\(quality.extrapolated.count) extrap" + (short ? "" : "olated")) }
         return notes
+    }
+
+    /// The range of ±2 of the probes' standard errors
+    /// (``Planning/PredictedQuality/figureRange(standardErrors:)``) as `60–210` or `0.912–0.958`,
+    /// nil without one.
+    static func qualityRange(_ quality: PredictedQuality) -> String? {
+        guard let range = quality.figureRange() else { return nil }
+        return quality.perplexity != nil
+            ? perplexityFigure(range.lowerBound) + "–" + perplexityFigure(range.upperBound)
+            : String(format: "%.3f–%.3f", range.lowerBound, range.upperBound)
     }
 
     /// A perplexity in 3–4 significant figures (`20.7`, `193.9`, `39347`, `1.2e+07`).

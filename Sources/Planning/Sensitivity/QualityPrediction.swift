@@ -218,6 +218,17 @@ public struct PredictedQuality: Sendable, Equatable {
         self.increaseStandardError = increaseStandardError
     }
 
+    /// The same prediction on another original loss: the matrices' combined increase and its
+    /// standard error added to `originalLoss` instead of the profile's. `eval --sensitivity` and the
+    /// explorer's measured plans read a causal LM's prediction this way on the original's loss
+    /// measured in the same run (the profile may have been measured on other tokens), so the
+    /// figure and its ``figureRange(standardErrors:)`` move together.
+    public func onOriginalLoss(_ originalLoss: Double) -> PredictedQuality {
+        PredictedQuality(metric: metric, originalLoss: originalLoss, lossIncrease: lossIncrease, additiveIncrease: additiveIncrease,
+                         combination: combination, unpredicted: unpredicted, extrapolated: extrapolated,
+                         increaseStandardError: increaseStandardError)
+    }
+
     /// The predicted loss, `originalLoss + lossIncrease`.
     public var loss: Double { originalLoss + lossIncrease }
     /// exp(loss) for a causal LM, else nil.
