@@ -58,8 +58,8 @@ extension ExplorerFormat {
 
     /// How far to trust a predicted figure, as `plan --sensitivity` says it: the range of ±2 of the
     /// probes' standard errors (``Planning/PredictedQuality/figureRange(standardErrors:)``) and how
-    /// many matrices are cut below their smallest probed rank (extrapolated: the figure may be far
-    /// too optimistic). `short` for the top line (`60–210`, `138 extrap`), else `±2 SE 60–210`,
+    /// many matrices are cut below their smallest probed rank (extrapolated: the figure is less
+    /// certain). `short` for the top line (`60–210`, `138 extrap`), else `±2 SE 60–210`,
     /// `138 extrapolated`. Empty when neither applies.
     static func qualityNotes(_ quality: PredictedQuality, short: Bool) -> [String] {
         var notes: [String] = []

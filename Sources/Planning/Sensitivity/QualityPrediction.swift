@@ -192,7 +192,7 @@ public struct PredictedQuality: Sendable, Equatable {
     /// Matrices whose choice has no figure (left out).
     public let unpredicted: [String]
     /// Matrices cut below their smallest probed rank: their figures are extrapolated, and measured
-    /// plans with many of them came out far worse than predicted (docs/evaluation.md).
+    /// plans with many of them missed more than others (docs/evaluation.md).
     public let extrapolated: [String]
     /// The probe noise of ``lossIncrease``: the root of the summed squares of the matrices'
     /// ``QualityPrediction/lossIncreaseStandardError(matrix:choice:)`` (taken as independent;
