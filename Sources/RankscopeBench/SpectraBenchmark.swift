@@ -17,7 +17,7 @@ enum SpectraBenchmark {
 
     static func run(_ options: BenchOptions) throws -> [String] {
         let sizes = options.quick ? [(1024, 1024), (1024, 2752)] : [(4096, 4096), (4096, 11008)]
-        var lines = ["spectra: all singular values, rankscope (Gram + dsyevd, \(BLASThreads.count) BLAS threads) vs numpy / scipy on the same bytes"]
+        var lines = ["spectra: all singular values, rankscope (Gram + dsyevd or dsyevd_2stage, \(BLASThreads.count) BLAS threads) vs numpy / scipy on the same bytes"]
         for (rows, columns) in sizes {
             for dtype in [DType.F32, .BF16] {
                 lines += try compare(rows: rows, columns: columns, dtype: dtype, options: options)

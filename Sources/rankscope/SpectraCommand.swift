@@ -11,7 +11,7 @@ struct SpectraCommand: ParsableCommand {
         abstract: "Compute singular-value spectra and derived ranks of a checkpoint's matrices.",
         discussion: """
         Singular values are computed in double precision (Gram matrix on the smaller side and \
-        LAPACK dsyevd) and cached under $XDG_CACHE_HOME/rankscope, so a second run is instant. \
+        LAPACK dsyevd, two-stage from order 3072) and cached under $XDG_CACHE_HOME/rankscope, so a second run is instant. \
         Columns: Frobenius norm, spectral norm σ1, stable rank ‖W‖F²/σ1², effective rank \
         (entropy), the ranks keeping 90/99/99.9% of the energy Σσ², and the break-even rank \
         below which k·(m+n) < m·n. Ctrl-C stops early and keeps what was computed in the cache. \

@@ -105,5 +105,13 @@ final class ExplorerEstimateTests: XCTestCase {
         XCTAssertNil(state.metrics(0))
         let lines = Self.screen(state, width: 120, height: 30)
         XCTAssertTrue(lines.contains { $0.contains("≈ estimated: top 4 of 12 values") }, lines.joined(separator: "\n"))
+        // Beneath it, a chart of the 4 leading values alone (ranks 1…4), not of the flat completion.
+        let pane = lines.map { String($0.dropFirst(60)) }
+        let title = try XCTUnwrap(pane.firstIndex { $0.contains("rank (≈ top 4 of 12)") }, pane.joined(separator: "\n"))
+        let chartRows = pane[..<title].filter { row in row.unicodeScalars.contains { (0x2801...0x28FF).contains($0.value) } }
+        XCTAssertGreaterThanOrEqual(chartRows.count, 4, pane.joined(separator: "\n"))
+        XCTAssertTrue(pane[title].contains(" 1 ") && pane[title].hasSuffix("4│"), "x axis 1…4:\n" + pane.joined(separator: "\n"))
+        XCTAssertTrue(pane[title + 1].contains("‖W‖F ") && pane[title + 1].contains(" (exact)") && pane[title + 1].contains("σ₁ ≥ 0.99"),
+                      pane.joined(separator: "\n"))
     }
 }

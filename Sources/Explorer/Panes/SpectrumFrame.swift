@@ -10,8 +10,11 @@ struct SpectrumFrame {
     let styles: PaneStyles
 
     /// Draws the frame into `area`; `ready` draws the pane's content into the inner area when the
-    /// spectrum is known.
-    func render(into buffer: inout CellBuffer, area: Rect, ready: (Spectrum, inout CellBuffer, Rect) -> Void) {
+    /// spectrum is known, and `estimated` (when given) draws a partial estimate into the rows left
+    /// below the sentence that marks it as one.
+    func render(into buffer: inout CellBuffer, area: Rect,
+                estimated: ((Spectrum, inout CellBuffer, Rect) -> Void)? = nil,
+                ready: (Spectrum, inout CellBuffer, Rect) -> Void) {
         let block = Block(title: title, borderStyle: styles.border, titleStyle: styles.title)
         block.render(into: &buffer, area: area)
         let inner = block.inner(area)
@@ -25,8 +28,13 @@ struct SpectrumFrame {
         case .estimated(let estimate)?:
             let leading: Int
             if case .estimate(let count) = estimate.exactness { leading = count } else { leading = 0 }
-            Legend(wrapping: "≈ estimated: top \(leading) of \(estimate.singularValues.count) values, r99 ≤ \(estimate.summary.energyRank99); exact spectrum computing…",
-                   style: styles.dim).render(into: &buffer, area: message.resized(height: inner.height))
+            let sentence = Legend(wrapping: "≈ estimated: top \(leading) of \(estimate.singularValues.count) values (each ≤ the exact one), r99 ≤ \(estimate.summary.energyRank99); exact spectrum computing…",
+                                  style: styles.dim)
+            let rows = min(inner.height, sentence.height(width: message.width))
+            sentence.render(into: &buffer, area: message.resized(height: rows))
+            if let estimated, inner.height > rows {
+                estimated(estimate, &buffer, Rect(x: inner.x, y: inner.y + rows, width: inner.width, height: inner.height - rows))
+            }
         case .failed(let why)?:
             Legend(wrapping: why, style: styles.error).render(into: &buffer, area: message.resized(height: inner.height))
         case .ready(let spectrum)?:

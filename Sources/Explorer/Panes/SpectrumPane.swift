@@ -14,6 +14,7 @@ import TerminalUI
 /// output error; ``comparison`` (the other kind's spectrum of the same matrix) adds its
 /// cumulative energy as a faint second curve in the energy chart when that chart keeps at least
 /// ``comparisonMinimumRows`` rows.
+/// While only a partial estimate is known, the pane says so and charts its leading values alone.
 /// Layout inside the border, top to bottom: legend rows, the σ chart, the energy chart (only
 /// when at least ``energyChartMinimumRows`` rows are left for charts), the figure rows. When the
 /// area is too short for charts, the marker ranks and the figures are drawn as text, as many
@@ -69,9 +70,31 @@ public struct SpectrumPane: Widget {
 
     /// Draws border, charts, legend and figures into `area`.
     public func render(into buffer: inout CellBuffer, area: Rect) {
-        SpectrumFrame(title: title, status: status, styles: styles).render(into: &buffer, area: area) { spectrum, buffer, inner in
+        SpectrumFrame(title: title, status: status, styles: styles).render(into: &buffer, area: area, estimated: { estimate, buffer, rest in
+            drawEstimate(estimate, into: &buffer, area: rest)
+        }) { spectrum, buffer, inner in
             draw(spectrum, into: &buffer, inner: inner)
         }
+    }
+
+    /// A partial estimate's chart: its leading values alone (each a lower bound on its σᵢ) over
+    /// ranks 1…k on a log axis, with the chosen rank when it falls among them, and beneath it the
+    /// exact Frobenius norm and σ₁'s lower bound. The flat completion beyond k is not drawn: it
+    /// only spreads the remaining energy, it is no spectrum. Nothing is drawn when fewer than
+    /// ``chartMinimumRows`` rows are left.
+    private func drawEstimate(_ spectrum: Spectrum, into buffer: inout CellBuffer, area: Rect) {
+        guard area.height >= SpectrumPane.chartMinimumRows, case .estimate(let leading) = spectrum.exactness, leading > 1 else { return }
+        let markers = chosenRank.flatMap { $0 <= leading ? [ChartMarker(x: Double($0), label: "k", style: styles.chosenRank)] : nil } ?? []
+        var chart = LineChart(series: [ChartSeries(name: "σ̂", values: Array(spectrum.singularValues.prefix(leading)), style: styles.singularValues)],
+                              markers: markers, logY: true, xRange: 1...Double(leading), axisStyle: styles.axis)
+        chart.xTitle = "rank (≈ top \(leading) of \(spectrum.singularValues.count))"
+        let facts = Legend(items: [LegendItem(text: (kind == .dataAware ? "‖W·S‖F " : "‖W‖F ") + ExplorerFormat.number(spectrum.summary.frobeniusNorm) + " (exact)"),
+                                   LegendItem(text: "σ₁ ≥ " + ExplorerFormat.number(spectrum.summary.spectralNorm))],
+                           textStyle: styles.text)
+        let factRows = min(facts.height(width: area.width), area.height - SpectrumPane.chartMinimumRows)
+        let parts = area.rows([.remainder, .fixed(factRows)])
+        chart.render(into: &buffer, area: parts[0])
+        facts.render(into: &buffer, area: parts[1])
     }
 
     /// The layout for `spectrum` inside `inner`: with the comparison curve when there is one
