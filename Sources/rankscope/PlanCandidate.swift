@@ -29,13 +29,13 @@ struct PlanCandidate: CandidateModel {
         return (catalog, statistics, input)
     }
 
-    func decodedLayers() throws -> DecodedModel { try decodedLayers(onLayer: { _, _ in }) }
+    func decodedLayers() throws -> DecodedModel { try decodedLayers(isCancelled: { false }, onLayer: { _, _ in }) }
 
-    func decodedLayers(onLayer: @escaping (_ done: Int, _ total: Int) -> Void) throws -> DecodedModel {
+    func decodedLayers(isCancelled: @escaping @Sendable () -> Bool, onLayer: @escaping (_ done: Int, _ total: Int) -> Void) throws -> DecodedModel {
         let (catalog, statistics, input) = try resolved()
         return try InMemoryCompression.decodedLayers(of: catalog.checkpoint, choices: input.choices,
                                                      singularValues: input.singularValues,
                                                      settings: LayerCompressionSettings(statistics: statistics, incoherence: incoherence),
-                                                     jobs: jobs, packedBackbones: true, onLayer: onLayer)
+                                                     jobs: jobs, isCancelled: isCancelled, packedBackbones: true, onLayer: onLayer)
     }
 }

@@ -70,4 +70,25 @@ final class CrossFitTests: XCTestCase {
         XCTAssertFalse(whole.predict(cut).crossFitted)
         XCTAssertEqual(whole.allocationPrediction.predictedFrom, whole.predictedFrom)
     }
+
+    /// Two matrices of one role whose probes disagree beyond their noise would be pulled toward
+    /// each other by ``ProbeShrinkage``; with increases per window they are read as measured.
+    func testProbesWithWindowsAreReadAsMeasured() {
+        func point(_ increase: Double, windows: [Double]?) -> SensitivityProfile.Point {
+            .init(rank: 2, factorBits: 16, tailEnergy: 0.5, loss: 2 + increase, lossIncrease: increase, lossIncreaseStandardError: 0.1, lossIncreaseWindows: windows)
+        }
+        let settings = SensitivityProfile.Settings(checkpoint: "m", text: "t", seqLen: 8, maxTokens: 64, tokens: 64, statistics: nil,
+                                                   truncation: .svd, rankFractions: [0.5], bits: [], key: "k")
+        func profile(windowed: Bool) -> SensitivityProfile {
+            SensitivityProfile(metric: .nextTokenLoss, originalLoss: 2, seconds: 1, settings: settings, unused: [], matrices: [
+                .init(name: "l.0.q.weight", rows: 4, columns: 4, points: [point(0.1, windows: windowed ? [0, 0.2, 0, 0.2] : nil)]),
+                .init(name: "l.1.q.weight", rows: 4, columns: 4, points: [point(0.3, windows: windowed ? [0.2, 0.4, 0.2, 0.4] : nil)]),
+            ])
+        }
+        XCTAssertTrue(ProbeShrinkage.applies(to: profile(windowed: false)))
+        XCTAssertNotEqual(ProbeShrinkage.increases(of: profile(windowed: false))["l.0.q.weight"]![0], 0.1, accuracy: 1e-3, "shrunk toward 0.2")
+        XCTAssertFalse(ProbeShrinkage.applies(to: profile(windowed: true)))
+        XCTAssertEqual(ProbeShrinkage.increases(of: profile(windowed: true))["l.0.q.weight"]![0], 0.1)
+        XCTAssertEqual(ProbeShrinkage.increases(of: profile(windowed: true))["l.1.q.weight"]![0], 0.3)
+    }
 }

@@ -7,7 +7,8 @@ public enum HeatmapContent: Equatable, Sendable {
     /// The loss increase the sensitivity profile predicts for each matrix at its current choice.
     case lossAtPlan
     /// The loss increase the profile estimates for each matrix at its lowest-rank probe, each
-    /// probe shrunk toward its role by its noise (``ProbeShrinkage``, what the prediction reads):
+    /// probe shrunk toward its role by its noise in profiles without increases per window
+    /// (``ProbeShrinkage``; a version-3 profile's as measured):
     /// how sensitive each matrix is, whatever the plan.
     case lossAtProbe
     /// The same probes as measured, before shrinkage (noisy probes may read 0 or below).

@@ -13,7 +13,21 @@
 /// a role with fewer than two probes with standard errors is left as measured. A probe that
 /// measured no increase, or a decrease, within its noise so reads its role's increase instead
 /// of "free".
+///
+/// **Only for profiles without increases per window** (versions 1 and 2). A version-3 profile is
+/// read as measured: its predictions are cross-fitted (``QualityPrediction``), so a probe's noise
+/// no longer flatters the plan chosen on it, and the allocator's noise margin (``CautiousLoss``)
+/// keeps noise-level probes from reading free. Shrinkage then only added bias: its standard errors
+/// come from 4–8 windows per half and an encoder's per-sentence increases are skewed, and on both
+/// models the shrunk predictions measured further off (MiniLM held out, allocated plans at
+/// 90/75/50%lin: +0.010/+0.013/−0.033 in cosine shrunk, +0.001/+0.009/−0.006 as measured;
+/// SmolLM2-135M at 75%lin: ×4.9 shrunk, ×1.5 as measured; docs/evaluation.md).
 public enum ProbeShrinkage {
+    /// Whether `profile`'s probes are shrunk: only when they do not record their increases per window.
+    public static func applies(to profile: SensitivityProfile) -> Bool {
+        !profile.matrices.contains { $0.points.contains { $0.lossIncreaseWindows != nil } }
+    }
+
     /// The role of tensor `name`: its dot-separated parts that are integers replaced by `*`.
     public static func role(of name: String) -> String {
         name.split(separator: ".", omittingEmptySubsequences: false)
@@ -34,9 +48,11 @@ public enum ProbeShrinkage {
         return (mean, tau2)
     }
 
-    /// `profile`'s loss increases after shrinkage, by matrix name, in the order of its points.
+    /// `profile`'s loss increases after shrinkage, by matrix name, in the order of its points (as
+    /// measured when shrinkage does not apply, ``applies(to:)``).
     public static func increases(of profile: SensitivityProfile) -> [String: [Double]] {
         var result = Dictionary(uniqueKeysWithValues: profile.matrices.map { ($0.name, $0.points.map(\.lossIncrease)) })
+        guard applies(to: profile) else { return result }
         struct Member { let matrix: String; let index: Int; let tail: Double; let ratio: Double; let variance: Double }
         var groups: [String: [Member]] = [:]
         for matrix in profile.matrices {
