@@ -173,7 +173,9 @@ struct EvalCommand: ParsableCommand, ModelTextCommand {
 
     /// The prediction beside the measurement. For a causal LM the profile's increase is added to
     /// the original's loss measured here (the profile may have been measured on other tokens).
-    private func predictionLines(_ quality: PredictedQuality, profile: String, report: EvalReport) -> [String] {
+    private func predictionLines(_ predicted: PredictedQuality, profile: String, report: EvalReport) -> [String] {
+        // Every figure on the original's loss measured here, the noise range too (one base).
+        let quality = report.original.perplexity.map { predicted.onOriginalLoss(log($0)) } ?? predicted
         var lines = [""] + SensitivityOption.lines(quality, profilePath: profile)
         let predicted = Self.predictedFigure(quality, report: report)
         if let original = report.original.perplexity, let measured = report.candidate?.perplexity, let predicted {
