@@ -1,20 +1,33 @@
 import Foundation
+import LinearAlgebra
 import ModelRuntime
 
 /// Perplexity over non-overlapping windows, run a few windows per forward pass (one `sgemm` per
 /// linear layer for the whole batch).
 public enum PerplexityEvaluator {
     /// The perplexity of `model` on `windows`, `batch` windows per forward pass; `progress` is
-    /// told after each batch how many windows are done.
+    /// told after each batch how many windows are done. `isCancelled` is asked before each batch
+    /// and, through ``ModelRuntime/TransformerModel/isCancelled``, at the start of every block.
+    ///
+    /// - Throws: ``EvaluationInterrupted`` (with the perplexity over the windows finished) when
+    ///   `isCancelled` answers true; the model's errors.
     public static func evaluate(_ model: TransformerModel, windows: [[Int]], batch: Int = 4,
+                                isCancelled: @escaping () -> Bool = { false },
                                 progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws -> PerplexityResult {
         var total = 0.0, predicted = 0, tokens = 0
         let start = Date()
         var index = 0
+        let interrupted = { EvaluationInterrupted(completed: index, total: windows.count,
+                                                  partialPerplexity: predicted > 0 ? exp(total / Double(predicted)) : nil) }
+        let previous = model.isCancelled
+        model.isCancelled = isCancelled
+        defer { model.isCancelled = previous }
         progress(0, windows.count)
         while index < windows.count {
+            if isCancelled() { throw interrupted() }
             let group = Array(windows[index..<min(index + max(batch, 1), windows.count)])
-            let part = try model.negativeLogLikelihood(windows: group)
+            let part: (total: Double, predicted: Int)
+            do { part = try model.negativeLogLikelihood(windows: group) } catch LinearAlgebraError.cancelled { throw interrupted() }
             total += part.total
             predicted += part.predicted
             tokens += group.reduce(0) { $0 + $1.count }

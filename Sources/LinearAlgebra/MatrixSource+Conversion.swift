@@ -88,11 +88,17 @@ extension MatrixSource {
     /// All elements converted to `Double`, row-major; the storage behind `Matrix.init(_:)` and
     /// `SingularValues.computeExactly`. Written once, without a zero-fill pass first.
     func convertedElements(isCancelled: () -> Bool) throws -> [Double] {
+        try convertedElements(as: Double.self, isCancelled: isCancelled)
+    }
+
+    /// All elements converted to `Element`, row-major, written once. `Float` holds `f32`, `f16`
+    /// and `bf16` values exactly; callers convert `f64` sources to `Double` only.
+    func convertedElements<Element: BinaryFloatingPoint>(as type: Element.Type, isCancelled: () -> Bool) throws -> [Element] {
         let count = try validatedElementCount()
         let columns = self.columns
         let rowsPerCheck = max(1, 65_536 / max(columns, 1))
         return try HalfPrecision.f16Table.withUnsafeBufferPointer { table in
-            try [Double](unsafeUninitializedCapacity: count) { buffer, initializedCount in
+            try [Element](unsafeUninitializedCapacity: count) { buffer, initializedCount in
                 initializedCount = 0
                 guard let start = buffer.baseAddress else { return }
                 for row in 0..<rows {

@@ -28,6 +28,13 @@ public struct RandomizedSingularValues: Sendable {
     /// `min(m, n)`: how many singular values the whole spectrum has.
     public let fullCount: Int
 
+    /// Estimates already computed (the `MatrixSource` initializer's).
+    init(leading: [Double], frobeniusNormSquared: Double, fullCount: Int) {
+        self.leading = leading
+        self.frobeniusNormSquared = frobeniusNormSquared
+        self.fullCount = fullCount
+    }
+
     /// Default extra columns of the range finder beyond the values wanted.
     public static let defaultOversampling = 10
     /// Default power iterations (each costs two more passes over W).

@@ -60,7 +60,7 @@ extension TransformerModel {
         let attended = FloatBuffer(count: rows * width)
         let inner = FloatBuffer(count: rows * h.intermediate)
         for layer in (start?.block ?? 0)..<h.layers {
-            observeBlock(layer, x, rows: rows)
+            try observeBlock(layer, x, rows: rows)
             let p = prefix + "encoder.layer.\(layer)."
             linear(p + "attention.self.query", x.pointer, rows: rows, into: q.pointer)
             linear(p + "attention.self.key", x.pointer, rows: rows, into: k.pointer)
@@ -78,7 +78,7 @@ extension TransformerModel {
             Normalization.layer(x.pointer, rows: rows, width: width, weight: tensor(p + "output.LayerNorm.weight"),
                                 bias: tensor(p + "output.LayerNorm.bias"), epsilon: h.epsilon)
         }
-        observeBlock(h.layers, x, rows: rows)
+        try observeBlock(h.layers, x, rows: rows)
         return x
     }
 }

@@ -1,3 +1,5 @@
+import LinearAlgebra
+
 /// Running a forward pass from a block on: the states to keep, and which block a linear layer is in.
 extension TransformerModel {
     /// The block whose forward step runs linear `module`: its number in the checkpoint's name
@@ -22,8 +24,19 @@ extension TransformerModel {
         return (result, states)
     }
 
-    /// Tells the block observer, if any, that block `block` starts from `x`.
-    func observeBlock(_ block: Int, _ x: FloatBuffer, rows: Int) {
+    /// Tells the block observer, if any, that block `block` starts from `x`, after stopping the
+    /// forward pass if ``isCancelled`` says so.
+    ///
+    /// - Throws: `LinearAlgebraError.cancelled` when ``isCancelled`` answers true.
+    func observeBlock(_ block: Int, _ x: FloatBuffer, rows: Int) throws {
+        try stopIfCancelled()
         blockObserver?(block, x.pointer, rows, hyperparameters.hidden)
+    }
+
+    /// Stops a forward pass (or the logits after it) where ``isCancelled`` says so.
+    ///
+    /// - Throws: `LinearAlgebraError.cancelled` when ``isCancelled`` answers true.
+    func stopIfCancelled() throws {
+        if isCancelled?() == true { throw LinearAlgebraError.cancelled }
     }
 }

@@ -62,7 +62,7 @@ extension TransformerModel {
         let attended = FloatBuffer(count: rows * width)
         let inner = FloatBuffer(count: rows * h.intermediate)
         for layer in (start?.block ?? 0)..<h.layers {
-            observeBlock(layer, x, rows: rows)
+            try observeBlock(layer, x, rows: rows)
             let p = prefix + "h.\(layer)."
             normed.pointer.update(from: x.pointer, count: rows * width)
             Normalization.layer(normed.pointer, rows: rows, width: width, weight: tensor(p + "ln_1.weight"), bias: tensor(p + "ln_1.bias"), epsilon: h.epsilon)
@@ -87,7 +87,7 @@ extension TransformerModel {
             h.activation.apply(inner.pointer, count: rows * h.intermediate)
             linear(p + "mlp.c_proj", inner.pointer, rows: rows, into: x.pointer, accumulate: true)
         }
-        observeBlock(h.layers, x, rows: rows)
+        try observeBlock(h.layers, x, rows: rows)
         Normalization.layer(x.pointer, rows: rows, width: width, weight: tensor(prefix + "ln_f.weight"), bias: tensor(prefix + "ln_f.bias"), epsilon: h.epsilon)
         return x
     }

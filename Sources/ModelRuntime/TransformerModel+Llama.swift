@@ -47,7 +47,7 @@ extension TransformerModel {
         let gate = FloatBuffer(count: rows * h.intermediate), up = FloatBuffer(count: rows * h.intermediate)
         let rope = RotaryEmbedding(dimension: d, theta: h.ropeTheta, scaling: h.ropeScaling)
         for layer in (start?.block ?? 0)..<h.layers {
-            observeBlock(layer, x, rows: rows)
+            try observeBlock(layer, x, rows: rows)
             let p = "model.layers.\(layer)."
             normed.pointer.update(from: x.pointer, count: rows * width)
             Normalization.rms(normed.pointer, rows: rows, width: width, weight: tensor(p + "input_layernorm.weight"), epsilon: h.epsilon)
@@ -69,7 +69,7 @@ extension TransformerModel {
             for i in 0..<(rows * h.intermediate) { gate.pointer[i] *= up.pointer[i] }
             linear(p + "mlp.down_proj", gate.pointer, rows: rows, into: x.pointer, accumulate: true)
         }
-        observeBlock(h.layers, x, rows: rows)
+        try observeBlock(h.layers, x, rows: rows)
         Normalization.rms(x.pointer, rows: rows, width: width, weight: tensor("model.norm.weight"), epsilon: h.epsilon)
         return x
     }

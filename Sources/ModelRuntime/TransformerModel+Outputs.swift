@@ -54,6 +54,7 @@ extension TransformerModel {
         losses.reserveCapacity(targets.count)
         var row = 0
         while row < targets.count {
+            try stopIfCancelled()
             let count = min(Self.logitRowsPerChunk, targets.count - row)
             linear("lm_head", hidden.pointer + row * width, rows: count, into: chunk.pointer)
             for r in 0..<count where targets[row + r] >= 0 {

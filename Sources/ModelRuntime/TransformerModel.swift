@@ -37,6 +37,10 @@ public final class TransformerModel {
     /// Receives the residual stream at the start of every block (and, as block `layers`, after the
     /// last one) while set: what ``BlockState`` keeps to rerun a forward pass from a block on.
     public var blockObserver: BlockObserver?
+    /// Asked at the start of every block and every chunk of output-head logits while set: when it
+    /// answers true, the forward pass stops there with `LinearAlgebraError.cancelled` (so Ctrl-C
+    /// during `eval` waits at most one block, not a whole batch of windows).
+    public var isCancelled: (() -> Bool)?
 
     /// Loads the model in the checkpoint at `path` (a folder, index or `.safetensors` file with
     /// `config.json` beside it).

@@ -17,7 +17,7 @@ import SafeTensors
 /// Options: `--scale N` divides every dimension by N (quick runs), `--shapes starcoder,llama`
 /// (or one of them) picks the models, `--single-gram` also runs the single-precision Gram path
 /// (`ssyrk`) on each matrix and says which displayed figures it changes, `--partial K` also times
-/// the partial spectrum (`RandomizedSingularValues`, top K values; conversion to double included)
+/// the partial spectrum (`RandomizedSingularValues` of the stored values, top K; conversion included)
 /// and prints the time to a first whole-model picture beside the exact one.
 enum WholeModelBenchmark {
     /// A model's linear matrices: (role, rows, columns, how many).
@@ -64,7 +64,7 @@ enum WholeModelBenchmark {
                     let source = MatrixSource(base: bytes.baseAddress!, rows: rows, columns: columns, format: .bf16)
                     if let count = options.partialCount {
                         let start = Date()
-                        let estimate = try RandomizedSingularValues(of: Matrix(source), count: count)
+                        let estimate = try RandomizedSingularValues(of: source, count: count)
                         partial = (Date().timeIntervalSince(start), estimate)
                     }
                     return (try SingularValues.compute(source, stages: { stages = $0 }),

@@ -8,11 +8,14 @@ protocol CandidateModel: CustomStringConvertible {
     /// The candidate's compressed layers.
     func decodedLayers() throws -> DecodedModel
 
-    /// The candidate's compressed layers, calling `onLayer(done, total)` as each is ready.
-    func decodedLayers(onLayer: @escaping (_ done: Int, _ total: Int) -> Void) throws -> DecodedModel
+    /// The candidate's compressed layers, calling `onLayer(done, total)` as each is ready and
+    /// stopping with `LinearAlgebraError.cancelled` once `isCancelled` answers true.
+    func decodedLayers(isCancelled: @escaping @Sendable () -> Bool, onLayer: @escaping (_ done: Int, _ total: Int) -> Void) throws -> DecodedModel
 }
 
 extension CandidateModel {
-    /// Without progress: ``decodedLayers()`` (a folder is read, not computed).
-    func decodedLayers(onLayer: @escaping (_ done: Int, _ total: Int) -> Void) throws -> DecodedModel { try decodedLayers() }
+    /// Without progress or stopping: ``decodedLayers()`` (a folder is read, not computed).
+    func decodedLayers(isCancelled: @escaping @Sendable () -> Bool, onLayer: @escaping (_ done: Int, _ total: Int) -> Void) throws -> DecodedModel {
+        try decodedLayers()
+    }
 }

@@ -67,8 +67,18 @@ struct EvalCommand: ParsableCommand, ModelTextCommand {
     }
 
     func run() throws {
+        // Ctrl-C or SIGTERM (the explorer's cancel key) stops at the next block of a forward pass
+        // or the next layer being compressed, says where in one line and exits 130; nothing is
+        // printed on standard output but the protocol's `cancelled` line with --events.
+        let cancel = CancellationFlag()
+        let interrupt = InterruptHandler { cancel.cancel() }
+        defer { interrupt.restore() }
         do {
-            try evaluate()
+            try evaluate(cancel: cancel)
+        } catch let stop as EvalInterruption {
+            if events { EvalEvent.cancelled(stop).emit() }
+            Termination.printError("rankscope: " + stop.description)
+            throw ExitCode(Termination.interrupted)
         } catch let error where events && !(error is ExitCode) {
             // Problems found before the model runs (checkpoint, text, plan) are protocol lines too.
             EvalEvent.failed(error).emit()
@@ -79,10 +89,11 @@ struct EvalCommand: ParsableCommand, ModelTextCommand {
     /// True when progress goes to a terminal bar on standard error (neither --json nor --events).
     private var showsBar: Bool { !json.isOn && !events && isatty(STDERR_FILENO) == 1 }
 
-    private func evaluate() throws {
+    private func evaluate(cancel: CancellationFlag) throws {
         let start = Date()
         try BLASLoading.require()
         let opened = try input.open()
+        if cancel.isCancelled { throw EvalInterruption.beforeRunning }
         let (model, encode, contents) = (opened.model, opened.encode, opened.contents)
         let planCandidate = plan.map { PlanCandidate(planPath: $0, statisticsPath: statistics.path, checkpointPath: input.checkpoint.path,
                                                      useCache: cache.useCache, jobs: parallelLayers.count, incoherence: incoherence) }
@@ -100,15 +111,23 @@ struct EvalCommand: ParsableCommand, ModelTextCommand {
                               candidate: candidate?.description).emit()
             if candidate != nil { EvalEvent.compressing().emit() }
         }
-        let decoded = try candidate?.decodedLayers(onLayer: { done, total in
-            if events { EvalEvent.compressing(completed: done, total: total).emit() }
-        })
+        if cancel.isCancelled { throw EvalInterruption.beforeRunning }
+        var compressed = (done: 0, total: 0)
+        let decoded: DecodedModel?
+        do {
+            decoded = try candidate?.decodedLayers(isCancelled: { cancel.isCancelled }, onLayer: { done, total in
+                compressed = (done, total)
+                if events { EvalEvent.compressing(completed: done, total: total).emit() }
+            })
+        } catch LinearAlgebraError.cancelled {
+            throw EvalInterruption.compressing(completed: compressed.done, total: compressed.total)
+        }
         if let decoded { try model.checkInstallable(decoded) }
         var report: EvalReport
         if model.hyperparameters.family.isCausal {
-            report = try evaluatePerplexity(model, ids: encode(contents), candidate: candidate, decoded: decoded)
+            report = try evaluatePerplexity(model, ids: encode(contents), candidate: candidate, decoded: decoded, cancel: cancel)
         } else {
-            report = try evaluateEmbeddings(model, contents: contents, encode: encode, candidate: candidate, decoded: decoded)
+            report = try evaluateEmbeddings(model, contents: contents, encode: encode, candidate: candidate, decoded: decoded, cancel: cancel)
         }
         report.prediction = prediction?.report
         if events {
@@ -122,14 +141,20 @@ struct EvalCommand: ParsableCommand, ModelTextCommand {
         }
     }
 
-    private func evaluatePerplexity(_ model: TransformerModel, ids: [Int], candidate: CandidateModel?, decoded: DecodedModel?) throws -> EvalReport {
+    private func evaluatePerplexity(_ model: TransformerModel, ids: [Int], candidate: CandidateModel?, decoded: DecodedModel?,
+                                    cancel: CancellationFlag) throws -> EvalReport {
         let (text, seqLen) = (input.text, input.seqLen)
         let windows = try TokenWindows.perplexityWindows(ids, length: seqLen, maximumTokens: input.tokenLimit!, file: text)
-        let original = try runPerplexity(model, windows: windows, label: "original")
+        let original: EvalReport.Figures
+        do { original = try runPerplexity(model, windows: windows, label: "original", cancel: cancel) } catch let stop as EvaluationInterrupted {
+            throw EvalInterruption.original(stop, unit: "windows")
+        }
         var candidateFigures: EvalReport.Figures?
         if let decoded {
             try model.install(decoded)
-            candidateFigures = try runPerplexity(model, windows: windows, label: "candidate")
+            do { candidateFigures = try runPerplexity(model, windows: windows, label: "candidate", cancel: cancel) } catch let stop as EvaluationInterrupted {
+                throw EvalInterruption.candidate(stop, unit: "windows", originalPerplexity: original.perplexity)
+            }
         }
         return EvalReport(model: input.checkpoint.path, modelType: model.hyperparameters.modelType, text: text, metric: "perplexity",
                           candidateSource: candidate?.description, seqLen: seqLen, windows: windows.count, sentences: nil,
@@ -148,7 +173,9 @@ struct EvalCommand: ParsableCommand, ModelTextCommand {
 
     /// The prediction beside the measurement. For a causal LM the profile's increase is added to
     /// the original's loss measured here (the profile may have been measured on other tokens).
-    private func predictionLines(_ quality: PredictedQuality, profile: String, report: EvalReport) -> [String] {
+    private func predictionLines(_ predicted: PredictedQuality, profile: String, report: EvalReport) -> [String] {
+        // Every figure on the original's loss measured here, the noise range too (one base).
+        let quality = report.original.perplexity.map { predicted.onOriginalLoss(log($0)) } ?? predicted
         var lines = [""] + SensitivityOption.lines(quality, profilePath: profile)
         let predicted = Self.predictedFigure(quality, report: report)
         if let original = report.original.perplexity, let measured = report.candidate?.perplexity, let predicted {
@@ -175,30 +202,36 @@ struct EvalCommand: ParsableCommand, ModelTextCommand {
         BLASThreads.count = ProcessInfo.processInfo.activeProcessorCount
     }
 
-    private func runPerplexity(_ model: TransformerModel, windows: [[Int]], label: String) throws -> EvalReport.Figures {
+    private func runPerplexity(_ model: TransformerModel, windows: [[Int]], label: String, cancel: CancellationFlag) throws -> EvalReport.Figures {
         useEveryCore()
         let progress = ProgressLine(enabled: showsBar)
+        defer { progress.finish() }
         let start = Date()
-        let result = try PerplexityEvaluator.evaluate(model, windows: windows) { done, total in
+        let result = try PerplexityEvaluator.evaluate(model, windows: windows, isCancelled: { cancel.isCancelled }) { done, total in
             if events { EvalEvent.progress(model: label, completed: done, total: total).emit() }
             let rate = Double(done * input.seqLen) / max(Date().timeIntervalSince(start), 1e-9)
             progress.update(completed: done, total: total, note: String(format: "%@ · %.0f tok/s", label, rate))
         }
-        progress.finish()
         return EvalReport.Figures(perplexity: result.perplexity, tokensPerSecond: result.tokensPerSecond,
                                   seconds: result.seconds, linearParameters: model.blockLinearParameterCount)
     }
 
     private func evaluateEmbeddings(_ model: TransformerModel, contents: String, encode: (String) -> [Int],
-                                    candidate: CandidateModel?, decoded: DecodedModel?) throws -> EvalReport {
+                                    candidate: CandidateModel?, decoded: DecodedModel?, cancel: CancellationFlag) throws -> EvalReport {
         let text = input.text
         let sentences = try ModelTextInput.sentences(contents, file: text, encode: encode, model: model, checkpointPath: input.checkpoint.path)
-        let original = try runEmbeddings(model, sentences: sentences, label: "original")
+        let original: (figures: EvalReport.Figures, embeddings: [[Float]])
+        do { original = try runEmbeddings(model, sentences: sentences, label: "original", cancel: cancel) } catch let stop as EvaluationInterrupted {
+            throw EvalInterruption.original(stop, unit: "sentences")
+        }
         var candidateFigures: EvalReport.Figures?
         var agreement: EvalReport.Agreement?
         if let decoded {
             try model.install(decoded)
-            let result = try runEmbeddings(model, sentences: sentences, label: "candidate")
+            let result: (figures: EvalReport.Figures, embeddings: [[Float]])
+            do { result = try runEmbeddings(model, sentences: sentences, label: "candidate", cancel: cancel) } catch let stop as EvaluationInterrupted {
+                throw EvalInterruption.candidate(stop, unit: "sentences", originalPerplexity: nil)
+            }
             candidateFigures = result.figures
             let comparison = EmbeddingComparison(original: original.embeddings, candidate: result.embeddings)
             agreement = EvalReport.Agreement(meanCosine: comparison.meanCosine, minCosine: comparison.minimumCosine,
@@ -210,14 +243,15 @@ struct EvalCommand: ParsableCommand, ModelTextCommand {
                           agreement: agreement)
     }
 
-    private func runEmbeddings(_ model: TransformerModel, sentences: [[Int]], label: String) throws -> (figures: EvalReport.Figures, embeddings: [[Float]]) {
+    private func runEmbeddings(_ model: TransformerModel, sentences: [[Int]], label: String,
+                               cancel: CancellationFlag) throws -> (figures: EvalReport.Figures, embeddings: [[Float]]) {
         useEveryCore()
         let progress = ProgressLine(enabled: showsBar)
-        let result = try EmbeddingEvaluator.embed(model, sentences: sentences) { done, total in
+        defer { progress.finish() }
+        let result = try EmbeddingEvaluator.embed(model, sentences: sentences, isCancelled: { cancel.isCancelled }) { done, total in
             if events { EvalEvent.progress(model: label, completed: done, total: total).emit() }
             progress.update(completed: done, total: total, note: label)
         }
-        progress.finish()
         return (EvalReport.Figures(perplexity: nil, tokensPerSecond: result.tokensPerSecond, seconds: result.seconds,
                                    linearParameters: model.blockLinearParameterCount), result.embeddings)
     }

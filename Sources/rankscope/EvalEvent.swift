@@ -11,6 +11,7 @@ import StrictJSON
 /// | `progress` | `model` (`original` or `candidate`), `completed`, `total` (windows or sentences) |
 /// | `finished` | `metric`, `original` and `candidate` (perplexities, null for encoders), `mean_cosine` and `min_cosine` (encoders with a candidate), `predicted` (with `--sensitivity`: the candidate's predicted perplexity or mean cosine), `linear_parameters` and `candidate_linear_parameters`, `seconds` |
 /// | `failed` | `message` (one sentence naming the file; exit status 1) |
+/// | `cancelled` | `message` (Ctrl-C or SIGTERM: where it stopped, as on standard error; exit status 130) |
 ///
 /// Readers should ignore keys and events they do not know.
 enum EvalEvent {
@@ -25,6 +26,8 @@ enum EvalEvent {
     case finished(EvalReport, predicted: Double? = nil, seconds: Double)
     /// The command stopped on `error`.
     case failed(Error)
+    /// Ctrl-C or SIGTERM stopped the command.
+    case cancelled(EvalInterruption)
 
     /// The event as one protocol line (without the newline).
     var jsonLine: String {
@@ -56,6 +59,8 @@ enum EvalEvent {
             return EvalEvent.line("finished", fields)
         case .failed(let error):
             return EvalEvent.line("failed", ["message": .string(String(describing: error))])
+        case .cancelled(let stop):
+            return EvalEvent.line("cancelled", ["message": .string(stop.description)])
         }
     }
 

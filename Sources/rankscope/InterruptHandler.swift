@@ -6,6 +6,10 @@ import Foundation
 /// being honoured exits at once with status 130 (for work stuck in a call that cannot be
 /// cancelled), as most command-line tools do. ``restore()`` puts the default handling back.
 ///
+/// Handlers nest: a phase with its own handler inside a command that has one (the spectra that
+/// `eval --plan` computes) leaves the command's in place when it restores, and a signal received
+/// before it was installed cancels it at once. Both are told of a signal.
+///
 /// A plain `signal(2)` handler sets a flag and a watcher thread turns it into the call. (Dispatch
 /// signal sources were seen to miss Ctrl-C: on Linux libdispatch receives signals through a
 /// `signalfd` and blocks them only in some threads, so a signal the kernel hands to another
@@ -18,6 +22,10 @@ final class InterruptHandler: @unchecked Sendable {
     /// may only call async-signal-safe functions: no allocation).
     nonisolated(unsafe) private static let againMessage: UnsafeMutablePointer<CChar> =
         strdup("rankscope: interrupted again; stopping now without waiting for the work in progress.\n")
+    /// Handlers installed and not yet restored (guarded by ``installation``): the default handling
+    /// comes back when the last is restored.
+    nonisolated(unsafe) private static var installed = 0
+    private static let installation = NSLock()
     private let lock = NSLock()
     private var watching = true
     /// Left when the watcher thread ends, so ``restore()`` can wait for it.
@@ -25,7 +33,10 @@ final class InterruptHandler: @unchecked Sendable {
 
     /// Installs the handler and starts watching; `action` runs once, on the watcher thread.
     init(_ action: @escaping @Sendable () -> Void) {
-        InterruptHandler.raised = 0
+        InterruptHandler.installation.lock()
+        if InterruptHandler.installed == 0 { InterruptHandler.raised = 0 }
+        InterruptHandler.installed += 1
+        InterruptHandler.installation.unlock()
         _ = InterruptHandler.againMessage
         for signalNumber in [SIGINT, SIGTERM] {
             signal(signalNumber) { _ in
@@ -58,12 +69,17 @@ final class InterruptHandler: @unchecked Sendable {
     }
 
     /// Stops watching, waits for the watcher thread to end (at most one poll, 20 ms: a later
-    /// handler's installation then cannot race with it) and restores the default handling.
+    /// handler's installation then cannot race with it) and restores the default handling, unless
+    /// an enclosing handler is still installed.
     func restore() {
         lock.lock()
         watching = false
         lock.unlock()
         watcherDone.wait()
+        InterruptHandler.installation.lock()
+        defer { InterruptHandler.installation.unlock() }
+        InterruptHandler.installed -= 1
+        guard InterruptHandler.installed == 0 else { return }
         signal(SIGINT, SIG_DFL)
         signal(SIGTERM, SIG_DFL)
     }

@@ -88,7 +88,7 @@ struct SpectraCommand: ParsableCommand {
         fflush(stdout)
         if let note = catalog.undecodedNote { Termination.printError("rankscope: " + note) }
         if run.isCancelled {
-            Termination.printError("rankscope: interrupted after \(results.count) of \(selected.count) matrices; computed spectra are kept in the cache.")
+            Termination.printError(SpectrumRun.interrupted(after: results.count, of: selected.count, useCache: cache.useCache))
             throw ExitCode(130)
         }
         for failure in failures { Termination.printError("rankscope: " + failure.description) }

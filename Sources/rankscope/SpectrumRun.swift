@@ -24,6 +24,13 @@ struct SpectrumRun {
     /// With `stages` ``SpectrumRequest/Stages/estimateOnly`` (`plan --estimate`), matrices
     /// without a cached spectrum get a partial estimate where it pays (``SpectrumEstimate``),
     /// marked ``Spectrum/isEstimate`` and never cached.
+    /// The line an interrupted run ends with: how far it got, and whether what it computed is
+    /// kept (with `--no-cache` nothing is).
+    static func interrupted(after done: Int?, of total: Int, useCache: Bool) -> String {
+        "rankscope: interrupted" + (done.map { " after \($0) of \(total) matrices" } ?? "")
+            + (useCache ? "; computed spectra are kept in the cache." : "; nothing was cached (--no-cache).")
+    }
+
     init(_ entries: [CatalogEntry], of checkpoint: Checkpoint, useCache: Bool, jobs: Int?, statistics: ActivationStatistics? = nil,
          stages: SpectrumRequest.Stages = .exact) {
         let directory = SpectrumCache.defaultDirectory()
@@ -116,7 +123,7 @@ struct SpectrumRun {
         try statistics?.requireStatistics(for: compressible, of: catalog.checkpoint)  // the whole file, and coverage
         let run = SpectrumRun(compressible, of: catalog.checkpoint, useCache: useCache, jobs: jobs, statistics: statistics, stages: stages)
         if run.isCancelled {
-            Termination.printError("rankscope: interrupted after \(run.results.count) of \(compressible.count) matrices; computed spectra are kept in the cache.")
+            Termination.printError(interrupted(after: run.results.count, of: compressible.count, useCache: useCache))
             throw ExitCode(130)
         }
         if let failure = run.failures.first {
@@ -126,7 +133,7 @@ struct SpectrumRun {
         if !fallback.isEmpty {
             let weights = SpectrumRun(fallback, of: catalog.checkpoint, useCache: useCache, jobs: jobs, stages: stages)
             if weights.isCancelled {
-                Termination.printError("rankscope: interrupted; computed spectra are kept in the cache.")
+                Termination.printError(interrupted(after: nil, of: fallback.count, useCache: useCache))
                 throw ExitCode(130)
             }
             if let failure = weights.failures.first {

@@ -71,39 +71,12 @@ def dequantize(qweight, scales, zeros, R, C, b, g):
     group = np.arange(C) // g
     return (codes - zeros.astype(np.float64)[:, group]) * scales.astype(np.float64)[:, group]
 
-import itertools                               # docs/compression.md "E8P backbone layout"
-grid = np.array([a for a in itertools.product([0.5, 1.5, 2.5], repeat=8) if np.dot(a, a) <= 10]
-                + sorted(set(itertools.permutations([0.5] * 3 + [1.5] * 5)))[:29])      # 256 x 8
-def e8p_decode(codes, scales):             # P.backbone.e8p [m, n/8] (uint16), P.backbone.e8p_scales [m]
-    c = codes.astype(np.int64)[..., None]
-    a = grid[c[..., 0] & 0xFF]
-    s = np.ones(a.shape)
-    s[..., :7] = 1 - 2 * ((c >> (8 + np.arange(7))) & 1)
-    s[..., 7] = np.where(((s[..., :7] * a[..., :7]).sum(-1) + a[..., 7]) % 2 == 0, 1, -1)
-    words = s * a + np.where((c[..., 0] >> 15) & 1, -0.25, 0.25)[..., None]
-    return words.reshape(len(codes), -1) * scales.astype(np.float64)[:, None]
+\#(NumpyLayouts.e8pAndIncoherence)
 def e8p_residual_decode(codes, scales):    # P.backbone.e8p_residual [m, n/8]: uint8 signs (3 bits) or uint16 E8P codes (4 bits)
     if codes.dtype == np.uint8:            # bit j of a byte set: entry j is -s, else +s
         bits = np.unpackbits(codes[..., None], axis=-1, bitorder="little")
         return (1 - 2.0 * bits).reshape(len(codes), -1) * scales.astype(np.float64)[:, None]
     return e8p_decode(codes, scales)
-
-def splitmix_signs(seed, count):               # docs/compression.md "Incoherence processing": SplitMix64, top bit set -> -1
-    mask, s, out = (1 << 64) - 1, seed, []
-    for _ in range(count):
-        s = (s + 0x9E3779B97F4A7C15) & mask
-        z = ((s ^ (s >> 30)) * 0xBF58476D1CE4E5B9) & mask
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & mask
-        out.append(-1.0 if (z ^ (z >> 31)) >> 63 else 1.0)
-    return np.array(out)
-
-def transform(signs):                          # (H_2^a kron Hartley_r) diag(s) / sqrt(n), as a dense matrix
-    n = len(signs); a = n & -n; r = n // a
-    H = np.ones((1, 1))
-    while H.shape[0] < a:
-        H = np.block([[H, H], [H, -H]])
-    angle = 2 * np.pi * np.outer(np.arange(r), np.arange(r)) / r
-    return np.kron(H, np.cos(angle) + np.sin(angle)) @ np.diag(signs) / np.sqrt(n)
 
 model = load(manifest["model"])
 results = {}

@@ -99,37 +99,30 @@ final class E8PBackboneTests: XCTestCase {
     /// target (recomputed from the block LDL identity), and `Σ_b ‖Z_b‖² = tr(E·H_d·Eᵀ)`.
     func testLDLQWithTheResidualQuantizerLowersTheWeightedError() throws {
         let (m, n, d) = (24, 96, 8)
-        let x = try HessianOracle.activations(channels: n, tokens: 3 * n, seed: 35)
         let incoherence = Incoherence(seed: 35, rows: m, columns: n)
-        let whitening = try incoherence.rotated(HessianOracle.whitening(of: x))
+        let (whitening, quantizer, upper) = try E8PLDLQFixture.correlated(columns: n, seed: 35, incoherence: incoherence)
         let weight = incoherence.rotated(CompressionFixtures.gaussian(rows: m, columns: n, seed: 36))
-        let quantizer = try HessianQuantizer(whitening)
-        let upper = try XCTUnwrap(quantizer.inverseFactor)
         for bits in [3, 4] {
             let backbone = try quantizer.quantizeE8P(weight, bits: bits)
             let greedy = E8PBackbone(quantizing: weight, bits: bits)
             let approximation = backbone.dequantized()
-            let ratio = try E8PLDLQTests.objective(weight, approximation, whitening) / E8PLDLQTests.objective(weight, greedy.dequantized(), whitening)
+            let ratio = try E8PLDLQFixture.objective(weight, approximation, whitening) / E8PLDLQFixture.objective(weight, greedy.dequantized(), whitening)
             print(String(format: "E8P %d-bit LDLQ %d×%d: weighted error %.3f × greedy residual rounding's", bits, m, n, ratio))
             XCTAssertLessThan(ratio, 0.85, "\(bits) bits")
             // Re-derive each block's fed-back target and round it with the backbone's scales.
             var rounder = E8PBackbone.Rounder(scalesOf: backbone)
-            var mismatches = 0
             var rounded = [Double](repeating: 0, count: d)
-            let energy = E8PLDLQTests.feedBack(error: weight - approximation, upper: upper) { row, b, residual in
+            try E8PLDLQFixture.assertBlocksRoundTheirFedBackTargets(weight, approximation, whitening: whitening, upper: upper, allowed: m * n / d / 100,
+                                                                    "\(bits) bits: blocks not the rounding of their fed-back target") { row, b, residual in
                 rounder.round(row: row, run: b / d, (0..<d).map { approximation[row, b + $0] + residual[$0] }, into: &rounded)
-                if (0..<d).contains(where: { rounded[$0] != approximation[row, b + $0] }) { mismatches += 1 }
+                return !(0..<d).contains { rounded[$0] != approximation[row, b + $0] }
             }
-            XCTAssertLessThanOrEqual(mismatches, m * n / d / 100, "\(bits) bits: blocks not the rounding of their fed-back target")
-            XCTAssertEqual(energy, try E8PLDLQTests.objective(weight, approximation, whitening), accuracy: 1e-9 * energy)
         }
     }
 
     /// Without a Hessian, or with mean squares only, LDLQ is greedy residual rounding.
     func testWithoutCorrelationsLDLQIsGreedyResidualRounding() throws {
-        let weight = CompressionFixtures.gaussian(rows: 10, columns: 48, seed: 37)
-        let whitening = try Whitening(LayerInputStatistics(module: CompressionFixtures.module, secondMoment: nil,
-                                                           meanSquare: (0..<48).map { pow(10, Double($0) / 16) }, tokens: 1))
+        let (weight, whitening) = try E8PLDLQFixture.meanSquaresOnly(seed: 37)
         for bits in [2, 3, 4] {
             let greedy = E8PBackbone(quantizing: weight, bits: bits).tensors(prefix: "p")
             XCTAssertEqual(try HessianQuantizer(whitening).quantizeE8P(weight, bits: bits).tensors(prefix: "p"), greedy, "\(bits) bits")

@@ -78,31 +78,9 @@ final class EvalCandidateTests: XCTestCase {
     /// Ŵ = Uᵀ·(Q + A·B)·V of every CALDERA layer of a `--incoherence --e8p` folder (16-bit factors),
     /// by docs/compression.md's numpy, in place of its tensors; then `compressedPerplexity`.
     static let incoherentE8PWeights = #"""
-    import glob, itertools
+    import glob
     folder = sys.argv[3]
-    grid = np.array([a for a in itertools.product([0.5, 1.5, 2.5], repeat=8) if np.dot(a, a) <= 10]
-                    + sorted(set(itertools.permutations([0.5] * 3 + [1.5] * 5)))[:29])
-    def e8p_decode(codes, scales):
-        c = codes.astype(np.int64)[..., None]
-        a = grid[c[..., 0] & 0xFF]
-        s = np.ones(a.shape)
-        s[..., :7] = 1 - 2 * ((c >> (8 + np.arange(7))) & 1)
-        s[..., 7] = np.where(((s[..., :7] * a[..., :7]).sum(-1) + a[..., 7]) % 2 == 0, 1, -1)
-        words = s * a + np.where((c[..., 0] >> 15) & 1, -0.25, 0.25)[..., None]
-        return words.reshape(len(codes), -1) * scales.astype(np.float64)[:, None]
-    def signs(seed, count):
-        M, s, out = (1 << 64) - 1, seed, []
-        for _ in range(count):
-            s = (s + 0x9E3779B97F4A7C15) & M
-            z = ((s ^ (s >> 30)) * 0xBF58476D1CE4E5B9) & M
-            z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M
-            out.append(-1.0 if (z ^ (z >> 31)) >> 63 else 1.0)
-        return np.array(out)
-    def transform(s):
-        n = len(s); a = n & -n; r = n // a; H = np.ones((1, 1))
-        while H.shape[0] < a: H = np.block([[H, H], [H, -H]])
-        t = 2 * np.pi * np.outer(np.arange(r), np.arange(r)) / r
-        return np.kron(H, np.cos(t) + np.sin(t)) @ np.diag(s) / np.sqrt(n)
+    \#(NumpyLayouts.e8pAndIncoherence)
     from safetensors import safe_open
     section = json.load(open(os.path.join(folder, 'config.json')))['rankscope']
     raw = {}
@@ -115,7 +93,7 @@ final class EvalCandidateTests: XCTestCase {
             if e.get('method') != 'caldera' or module + '.0.weight' not in W: continue
             m, n = e['shape']
             Q = e8p_decode(raw[module + '.backbone.e8p'], raw[module + '.backbone.e8p_scales'])
-            s = signs(e['incoherence_seed'], m + n)
+            s = splitmix_signs(e['incoherence_seed'], m + n)
             W[module + '.0.weight'] = transform(s[:m]).T @ (Q + W[module + '.1.weight'] @ W[module + '.0.weight']) @ transform(s[m:])
             W[module + '.1.weight'] = np.eye(m)
         return W

@@ -304,6 +304,21 @@ final class JSONReportTests: XCTestCase {
             let original = try XCTUnwrap((report["original"] as? [String: Any])?["perplexity"] as? Double)
             let increase = try XCTUnwrap(figures["loss_increase"] as? Double)
             XCTAssertEqual(try XCTUnwrap(finished["predicted"] as? Double, events.stdout), original * exp(increase), accuracy: 1e-9 * original * exp(increase))
+
+            // The text on other tokens than the profile's: the prediction and its noise range both
+            // stand on the original measured there (4 significant digits printed).
+            let text = try Harness.rankscope(["eval", model, "--text", fixture.text, "--plan", plan, "--sensitivity", profile, "--seq-len", "16", "--max-tokens", "60"],
+                                             cacheHome: fixture.cache)
+            XCTAssertEqual(text.status, 0, text.stderr)
+            func number(after marker: String) throws -> Double {
+                let start = try XCTUnwrap(text.stdout.range(of: marker), "\(marker) in \(text.stdout)").upperBound
+                return try XCTUnwrap(Double(text.stdout[start...].prefix { "0123456789.e+-".contains($0) }), text.stdout)
+            }
+            let here = try number(after: "(original ")
+            XCTAssertNotEqual(here, exp(originalLoss), accuracy: 1e-3 * here, "other tokens: another original")
+            XCTAssertEqual(try number(after: "span perplexity "), here * exp(max(0, planIncrease - 2 * error)), accuracy: 1e-3 * here * exp(planIncrease))
+            XCTAssertEqual(try number(after: "span perplexity \(String(format: "%.4g", try number(after: "span perplexity "))) to "),
+                           here * exp(planIncrease + 2 * error), accuracy: 1e-3 * here * exp(planIncrease + 2 * error))
         }
     }
 }

@@ -68,6 +68,39 @@ final class RandomizedSingularValuesTests: XCTestCase {
         XCTAssertThrowsError(try RandomizedSingularValues(of: small, count: -1))
     }
 
+    /// From a checkpoint's stored values (F32 and BF16, both exact in `Float`): single-precision
+    /// products, double projection. Still lower bounds of the exact values, the norm exact, and
+    /// as close as the all-double estimate of the same values; an F64 source takes the double path.
+    func testEstimatesFromStoredValuesKeepTheBoundsInSinglePrecisionProducts() throws {
+        let (rows, columns, k) = (300, 180, 40)
+        let matrix = try heavyTailed(rows: rows, columns: columns, seed: 11)
+        let f32 = matrix.elements.map { Float($0) }
+        let bf16 = f32.map { UInt16(truncatingIfNeeded: $0.bitPattern >> 16) }
+        for (name, values) in [("F32", f32.map(Double.init)), ("BF16", bf16.map { Double(Float(bitPattern: UInt32($0) << 16)) })] {
+            let exactMatrix = try Matrix(rows: rows, columns: columns, elements: values)
+            let exact = try exactValues(exactMatrix)
+            let double = try RandomizedSingularValues(of: exactMatrix, count: k)
+            let estimate: RandomizedSingularValues = try name == "F32"
+                ? f32.withUnsafeBytes { try RandomizedSingularValues(of: MatrixSource(base: $0.baseAddress!, rows: rows, columns: columns, format: .f32), count: k) }
+                : bf16.withUnsafeBytes { try RandomizedSingularValues(of: MatrixSource(base: $0.baseAddress!, rows: rows, columns: columns, format: .bf16), count: k) }
+            XCTAssertEqual(estimate.leading.count, k)
+            XCTAssertEqual(estimate.frobeniusNormSquared, double.frobeniusNormSquared, accuracy: 1e-12 * double.frobeniusNormSquared, name)
+            for i in 0..<k {
+                XCTAssertLessThanOrEqual(estimate.leading[i], exact[i] * (1 + 1e-12), "\(name) σ̂\(i) above σ\(i)")
+                // Single-precision products only move the sketch's span by about 1e-7.
+                XCTAssertEqual(estimate.leading[i], double.leading[i], accuracy: 1e-5 * exact[i], "\(name) σ̂\(i)")
+            }
+        }
+        let f64 = matrix.elements
+        let fromF64 = try f64.withUnsafeBytes {
+            try RandomizedSingularValues(of: MatrixSource(base: $0.baseAddress!, rows: rows, columns: columns, format: .f64), count: k)
+        }
+        XCTAssertEqual(fromF64.leading, try RandomizedSingularValues(of: matrix, count: k).leading, "F64 takes the double path")
+        XCTAssertThrowsError(try f32.withUnsafeBytes {
+            try RandomizedSingularValues(of: MatrixSource(base: $0.baseAddress!, rows: rows, columns: columns, format: .f32), count: k, isCancelled: { true })
+        }) { error in XCTAssertEqual(error as? LinearAlgebraError, .cancelled) }
+    }
+
     func testCancelStops() throws {
         var generator = SeededGenerator(seed: 2)
         let matrix = Matrix.gaussian(rows: 50, columns: 40, using: &generator)

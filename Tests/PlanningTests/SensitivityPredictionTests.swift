@@ -27,18 +27,30 @@ final class SensitivityPredictionTests: XCTestCase {
     }
 
     /// Two 4×4 matrices with known spectra: σ = (2, 1, 1, 0) gives t = (1, 1/3, 1/6, 0, 0); σ = (1, 1, 1, 1)
-    /// gives t = (1, 3/4, 1/2, 1/4, 0).
-    func profile(metric: SensitivityProfile.Metric = .nextTokenLoss, originalLoss: Double = 2) -> SensitivityProfile {
+    /// gives t = (1, 3/4, 1/2, 1/4, 0). `standardErrors` gives each matrix's probes theirs, in order
+    /// (none by default, as in a version-1 profile).
+    func profile(metric: SensitivityProfile.Metric = .nextTokenLoss, originalLoss: Double = 2,
+                 standardErrors: [String: [Double]] = [:]) -> SensitivityProfile {
         let settings = SensitivityProfile.Settings(checkpoint: "m", text: "t", seqLen: 8, maxTokens: 16, tokens: 16, statistics: nil,
                                                    truncation: .svd, rankFractions: [0.5, 0.25], bits: [4], key: "k")
         func point(_ rank: Int, _ bits: Int, _ increase: Double) -> SensitivityProfile.Point {
             SensitivityProfile.Point(rank: rank, factorBits: bits, tailEnergy: -1, loss: originalLoss + increase, lossIncrease: increase)
         }
-        return SensitivityProfile(metric: metric, originalLoss: originalLoss, seconds: 1, settings: settings, unused: ["pooler.weight"], matrices: [
+        var profile = SensitivityProfile(metric: metric, originalLoss: originalLoss, seconds: 1, settings: settings, unused: ["pooler.weight"], matrices: [
             .init(name: "a.weight", rows: 4, columns: 4, points: [point(2, 16, 0.3), point(1, 16, 0.6), point(2, 4, 0.5)]),
             .init(name: "b.weight", rows: 4, columns: 4, points: [point(2, 16, 0.2)]),
         ])
+        for index in profile.matrices.indices {
+            for (point, error) in (standardErrors[profile.matrices[index].name] ?? []).enumerated() {
+                profile.matrices[index].points[point].lossIncreaseStandardError = error
+            }
+        }
+        return profile
     }
+
+    /// The probes' standard errors of the noise tests: a's at t = 1/6 → 0.04, t = 1/3 → 0.08, at 4
+    /// bits 0.05; b's one probe (t = 1/2) → 0.1.
+    let probeStandardErrors: [String: [Double]] = ["a.weight": [0.04, 0.08, 0.05], "b.weight": [0.1]]
 
     let spectra: [String: [Double]] = ["a.weight": [2, 1, 1, 0], "b.weight": [1, 1, 1, 1]]
 
@@ -82,14 +94,7 @@ final class SensitivityPredictionTests: XCTestCase {
     /// Standard errors follow the increases' rule: a's probes (t = 1/6 → SE 0.04, t = 1/3 → 0.08),
     /// b's one probe (t = 1/2 → 0.1); b has none at 4 bits; a plan's errors add in squares.
     func testStandardErrorsAreReadOffLikeTheIncreasesAndAddInSquares() throws {
-        var measured = profile()
-        let errors: [String: [Double]] = ["a.weight": [0.04, 0.08, 0.05], "b.weight": [0.1]]
-        for index in measured.matrices.indices {
-            for point in measured.matrices[index].points.indices {
-                measured.matrices[index].points[point].lossIncreaseStandardError = errors[measured.matrices[index].name]![point]
-            }
-        }
-        let prediction = QualityPrediction(profile: measured, singularValues: spectra)
+        let prediction = QualityPrediction(profile: profile(standardErrors: probeStandardErrors), singularValues: spectra)
         XCTAssertEqual(try XCTUnwrap(prediction.lossIncreaseStandardError(matrix: "a.weight", choice: .lowRank(rank: 1))), 0.08, accuracy: 1e-12)
         XCTAssertEqual(try XCTUnwrap(prediction.lossIncreaseStandardError(matrix: "b.weight", choice: .lowRank(rank: 3))), 0.05, accuracy: 1e-12)
         XCTAssertEqual(try XCTUnwrap(prediction.lossIncreaseStandardError(matrix: "b.weight", choice: .lowRank(rank: 1))), 0.1 * 1.5.squareRoot(), accuracy: 1e-12)
@@ -108,14 +113,7 @@ final class SensitivityPredictionTests: XCTestCase {
     /// The allocator's cautious reading: each matrix's increase (at least 0) plus the margin's
     /// standard errors, read off at the same choice; the plain prediction without standard errors or margin.
     func testTheAllocatorReadsTheIncreaseTwoStandardErrorsUp() throws {
-        var measured = profile()
-        let errors: [String: [Double]] = ["a.weight": [0.04, 0.08, 0.05], "b.weight": [0.1]]
-        for index in measured.matrices.indices {
-            for point in measured.matrices[index].points.indices {
-                measured.matrices[index].points[point].lossIncreaseStandardError = errors[measured.matrices[index].name]![point]
-            }
-        }
-        let prediction = QualityPrediction(profile: measured, singularValues: spectra)
+        let prediction = QualityPrediction(profile: profile(standardErrors: probeStandardErrors), singularValues: spectra)
         let model = prediction.allocationModel()
         XCTAssertTrue(model is CautiousLoss)
         XCTAssertEqual(model.lossDescription, "next-token log-loss (read 2 probe standard errors up)")

@@ -26,14 +26,15 @@ public struct GramSpectrumMethod: SpectrumMethod {
         return 8 * s * (s + Double(min(long, SingularValues.automaticPanelWidth(smallerSide: min(rows, columns)))))
     }
 
-    /// The weights can be estimated (``RandomizedSingularValues`` of the matrix converted to double).
+    /// The weights can be estimated (``RandomizedSingularValues`` of the matrix as stored).
     public var estimates: Bool { true }
 
-    /// ``RandomizedSingularValues`` of the whole matrix in double (seeded, so the same
-    /// checkpoint gives the same estimate), with its exact Frobenius norm.
+    /// ``RandomizedSingularValues`` of the whole matrix, its products in single precision on the
+    /// stored values and its final projection in double (seeded, so the same checkpoint gives the
+    /// same estimate), with its exact Frobenius norm.
     public func estimate(_ source: MatrixSource, leading: Int, tensorName: String,
                          isCancelled: @escaping () -> Bool) throws -> RandomizedSingularValues? {
-        try RandomizedSingularValues(of: Matrix(source, isCancelled: isCancelled), count: leading, isCancelled: isCancelled)
+        try RandomizedSingularValues(of: source, count: leading, isCancelled: isCancelled)
     }
 
     public func compute(_ source: MatrixSource, tensorName: String, isCancelled: @escaping () -> Bool) throws -> SpectrumValues {

@@ -45,7 +45,8 @@ public enum SpectrumEstimate {
         return (4 * q + 4) * m * n * width + 4 * (q + 1) * (m + n) * width * width
     }
 
-    /// Peak bytes of an estimate of an m×n matrix: the matrix in double plus four panels of ℓ columns.
+    /// Peak bytes of an estimate of an m×n matrix: the matrix in double (the bound for `f64`
+    /// sources; narrower ones are held as `Float`, half that) plus four panels of ℓ columns.
     public static func estimateBytes(rows: Int, columns: Int, leading: Int) -> Double {
         let width = Double(min(leading + RandomizedSingularValues.defaultOversampling, min(rows, columns)))
         return 8 * (Double(rows) * Double(columns) + 4 * Double(rows + columns) * width)
