@@ -67,7 +67,7 @@ enum SensitivityOption {
             let ends = quality.metric == .nextTokenLoss
                 ? "perplexity " + Formatting.significant(range.lowerBound) + " to " + Formatting.significant(range.upperBound)
                 : String(format: "embedding cosine %.4f to %.4f", range.lowerBound, range.upperBound)
-            lines.append(String(format: "Probe noise alone: the matrices' increases carry a standard error of %.4f together (their probes' paired standard errors, taken as independent); ±2 of them span ", error)
+            lines.append(String(format: "Noise: the matrices' probes and the joint probes' spread between windows give a standard error of %.4f (taken as independent); ±2 of them span ", error)
                          + ends + ".")
         }
         if !quality.unpredicted.isEmpty {

@@ -69,7 +69,10 @@ final class SensitivityCommandTests: XCTestCase {
         XCTAssertNil(predicted["uniform"] as? [String: Any], "no target, no uniform plan")
         // At the probes' own rank nothing is extrapolated, and the noise is the probes' standard errors added in squares.
         XCTAssertEqual(figures["extrapolated"] as? [String], [])
-        let noise = read.matrices.reduce(0) { $0 + pow($1.points[0].lossIncreaseStandardError!, 2) }.squareRoot()
+        // The probes' noise scaled by the combination's ratio at the joint probe's sum, and the joint probe's own standard error.
+        let probes = read.matrices.reduce(0) { $0 + pow($1.points[0].lossIncreaseStandardError!, 2) }.squareRoot()
+        let jointError = try XCTUnwrap(read.joint?.first?.lossIncreaseStandardError)
+        let noise = ((combined / shrunkSum * probes) * (combined / shrunkSum * probes) + jointError * jointError).squareRoot()
         XCTAssertEqual(try XCTUnwrap(figures["loss_increase_standard_error"] as? Double), noise, accuracy: 1e-9)
         let cosines = try XCTUnwrap(figures["embedding_cosine_range"] as? [Double])
         XCTAssertEqual(cosines[0], 1 - combined - 2 * noise, accuracy: 1e-6)

@@ -60,7 +60,8 @@ final class CrossFitTests: XCTestCase {
         XCTAssertTrue(quality.crossFitted)
         XCTAssertEqual(quality.additiveIncrease, 0.45, accuracy: 1e-12)
         XCTAssertEqual(quality.lossIncrease, 0.3, accuracy: 1e-12, "the joint probe over all 8 windows")
-        XCTAssertEqual(try XCTUnwrap(quality.increaseStandardError), try XCTUnwrap(PairedStandardError.ofMean([0.4, 0.5, 0.6, 0.3])), accuracy: 1e-12)
+        // The probes' noise scaled by the combination's ratio 0.3/0.45 (this joint probe has no standard error).
+        XCTAssertEqual(try XCTUnwrap(quality.increaseStandardError), 0.3 / 0.45 * (try XCTUnwrap(PairedStandardError.ofMean([0.4, 0.5, 0.6, 0.3]))), accuracy: 1e-12)
         // The allocator's cautious reading is the even half's, two of its standard errors up.
         let cautious = try XCTUnwrap(prediction.allocationModel() as? CautiousLoss)
         XCTAssertEqual(try XCTUnwrap(cautious.lossIncrease(matrix: "a.weight", choice: .lowRank(rank: 2))),

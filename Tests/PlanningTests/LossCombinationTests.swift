@@ -36,4 +36,15 @@ final class LossCombinationTests: XCTestCase {
         XCTAssertEqual(rule.increase(ofCost: 8), 6, accuracy: 1e-12)
         XCTAssertEqual(LossCombination(points: [(.infinity, 1)]), .additive)
     }
+
+    /// Joint probes with standard errors 0.2 (at added 2) and 0.6 (at added 6): read off like the map.
+    func testTheJointProbesStandardErrorsAreReadOffLikeTheMap() {
+        let rule = LossCombination(calibration: [(6, 5, 0.6), (2, 3, 0.2)])
+        XCTAssertEqual(rule.standardError(atSum: 1), 0.1, accuracy: 1e-12, "from the origin")
+        XCTAssertEqual(rule.standardError(atSum: 4), 0.4, accuracy: 1e-12)
+        XCTAssertEqual(rule.standardError(atSum: 12), 1.2, accuracy: 1e-12, "the deepest point's ratio")
+        XCTAssertEqual(rule.increase(ofCost: 4), 4, accuracy: 1e-12, "the map is unchanged by the errors")
+        XCTAssertEqual(LossCombination.additive.standardError(atSum: 3), 0)
+        XCTAssertEqual(LossCombination(points: [(2, 3)]).standardError(atSum: 2), 0)
+    }
 }

@@ -21,24 +21,42 @@ import Foundation
 ///
 /// Because `g` is monotone, an allocator that minimises `S` (each matrix's cost is its increase,
 /// ``cost(ofIncrease:)``) minimises the predicted model increase exactly (``increase(ofCost:)``).
+///
+/// **Its uncertainty.** Each joint probe's `Mⱼ` carries the standard error between its windows
+/// (how much a plan's damage moves from one stretch of text to the next); ``standardError(atSum:)``
+/// reads it off like `g`, through the origin (0) and the points, `S/S_last` times the deepest
+/// point's beyond it.
 public struct LossCombination: Sendable, Equatable {
-    /// The calibration points `(added, combined)` beside the origin, by `added` ascending, `combined`
-    /// non-decreasing; empty: addition.
-    public let points: [(added: Double, combined: Double)]
+    /// The calibration points `(added, combined, standardError)` beside the origin, by `added`
+    /// ascending, `combined` non-decreasing; empty: addition.
+    public let points: [(added: Double, combined: Double, standardError: Double)]
 
     /// The map through `points` (each: the matrices' summed increases and the model's measured
-    /// one); points that are not finite or not positive are left out, the rest sorted and made monotone.
+    /// one, without a standard error).
     public init(points: [(added: Double, combined: Double)]) {
+        self.init(calibration: points.map { ($0.added, $0.combined, 0) })
+    }
+
+    /// The map through `calibration` (each: the matrices' summed increases, the model's measured
+    /// one and its standard error, 0 if unknown); points that are not finite or not positive are
+    /// left out, the rest sorted and made monotone.
+    public init(calibration points: [(added: Double, combined: Double, standardError: Double)]) {
         var usable = points.filter { $0.added.isFinite && $0.added > 0 && $0.combined.isFinite && $0.combined > 0 }
+            .map { (added: $0.added, combined: $0.combined, standardError: $0.standardError.isFinite ? max(0, $0.standardError) : 0) }
             .sorted { $0.added < $1.added }
         var ceiling = 0.0
         for index in usable.indices {
             ceiling = max(ceiling, usable[index].combined)
             usable[index].combined = ceiling
         }
-        var merged: [(added: Double, combined: Double)] = []
+        var merged: [(added: Double, combined: Double, standardError: Double)] = []
         for point in usable {
-            if let last = merged.last, last.added == point.added { merged[merged.count - 1].combined = max(last.combined, point.combined) } else { merged.append(point) }
+            if let last = merged.last, last.added == point.added {
+                merged[merged.count - 1].combined = max(last.combined, point.combined)
+                merged[merged.count - 1].standardError = max(last.standardError, point.standardError)
+            } else {
+                merged.append(point)
+            }
         }
         self.points = merged
     }
@@ -51,17 +69,28 @@ public struct LossCombination: Sendable, Equatable {
 
     /// `g(S)`, the model's increase when the matrices' increases add up to `cost`.
     public func increase(ofCost cost: Double) -> Double {
-        let sum = max(0, cost)
-        guard let last = points.last else { return sum }
-        if sum >= last.added { return sum * last.combined / last.added }
-        var previous = (added: 0.0, combined: 0.0)
-        for point in points {
+        guard !points.isEmpty else { return max(0, cost) }
+        return Self.readOff(points.map { ($0.added, $0.combined) }, at: cost)
+    }
+
+    /// The standard error of `g(S)` from the joint probes' own (0 for addition).
+    public func standardError(atSum sum: Double) -> Double {
+        Self.readOff(points.map { ($0.added, $0.standardError) }, at: sum)
+    }
+
+    /// `values` read at `sum`: linear through the origin and the points, the last point's ratio beyond.
+    private static func readOff(_ values: [(added: Double, value: Double)], at sum: Double) -> Double {
+        let sum = max(0, sum)
+        guard let last = values.last else { return 0 }
+        if sum >= last.added { return sum * last.value / last.added }
+        var previous = (added: 0.0, value: 0.0)
+        for point in values {
             if sum <= point.added {
-                return previous.combined + (point.combined - previous.combined) * (sum - previous.added) / (point.added - previous.added)
+                return previous.value + (point.value - previous.value) * (sum - previous.added) / (point.added - previous.added)
             }
             previous = point
         }
-        return sum * last.combined / last.added
+        return sum * last.value / last.added
     }
 
     /// The ratio `g(S)/S` at `S` (1 for addition, and at S = 0 the first segment's): how far
@@ -77,6 +106,7 @@ public struct LossCombination: Sendable, Equatable {
     }
 
     public static func == (lhs: LossCombination, rhs: LossCombination) -> Bool {
-        lhs.points.count == rhs.points.count && zip(lhs.points, rhs.points).allSatisfy { $0.added == $1.added && $0.combined == $1.combined }
+        lhs.points.count == rhs.points.count
+            && zip(lhs.points, rhs.points).allSatisfy { $0.added == $1.added && $0.combined == $1.combined && $0.standardError == $1.standardError }
     }
 }

@@ -98,14 +98,14 @@ public struct QualityPrediction: MatrixLossModel {
     /// A joint probe some of whose matrices lack a probe at its rank is not used.
     public static func combination(_ profile: SensitivityProfile, measured: [SensitivityProfile.JointProbe]? = nil) -> LossCombination {
         let shrunk = ProbeShrinkage.increases(of: profile)
-        let points = (measured ?? profile.joint ?? []).compactMap { joint -> (added: Double, combined: Double)? in
+        let points = (measured ?? profile.joint ?? []).compactMap { joint -> (added: Double, combined: Double, standardError: Double)? in
             let increases = profile.matrices.compactMap { matrix -> Double? in
                 let rank = SensitivityProfile.probeRank(fraction: joint.rankFraction, fullRank: min(matrix.rows, matrix.columns))
                 return matrix.points.firstIndex { $0.rank == rank && $0.factorBits == joint.factorBits }.map { max(0, shrunk[matrix.name]![$0]) }
             }
-            return increases.count == profile.matrices.count ? (increases.reduce(0, +), joint.lossIncrease) : nil
+            return increases.count == profile.matrices.count ? (increases.reduce(0, +), joint.lossIncrease, joint.lossIncreaseStandardError ?? 0) : nil
         }
-        return LossCombination(points: points)
+        return LossCombination(calibration: points)
     }
 
     /// ``LossCombination/cost(ofIncrease:)`` of the calibrated rule.
@@ -171,9 +171,13 @@ public struct QualityPrediction: MatrixLossModel {
                 missing.append(name)
             }
         }
+        let added = increases.reduce(0) { $0 + combination.cost(ofIncrease: $1) }
+        let calibration = combination.standardError(atSum: added)
+        let scaled = combination.ratio(atSum: added) * variance.squareRoot()
         return PredictedQuality(metric: profile.metric, originalLoss: profile.originalLoss, lossIncrease: combination.combine(increases),
                                 additiveIncrease: increases.reduce(0, +), combination: combination, unpredicted: missing, extrapolated: extrapolated,
-                                increaseStandardError: withErrors > 0 ? variance.squareRoot() : nil, crossFitted: allocationHalf != nil)
+                                increaseStandardError: withErrors > 0 ? (scaled * scaled + calibration * calibration).squareRoot() : nil,
+                                crossFitted: allocationHalf != nil)
     }
 }
 
@@ -194,10 +198,13 @@ public struct PredictedQuality: Sendable, Equatable {
     /// Matrices cut below their smallest probed rank: their figures are extrapolated, and measured
     /// plans with many of them missed more than others (docs/evaluation.md).
     public let extrapolated: [String]
-    /// The probe noise of ``lossIncrease``: the root of the summed squares of the matrices'
-    /// ``QualityPrediction/lossIncreaseStandardError(matrix:choice:)`` (taken as independent;
-    /// before shrinkage), nil when the profile has no standard errors. It says how far the
-    /// probes' noise alone may move the prediction, not how far the model's rules are off.
+    /// The noise of ``lossIncrease``: the matrices'
+    /// ``QualityPrediction/lossIncreaseStandardError(matrix:choice:)`` added in squares (taken as
+    /// independent; before shrinkage) and scaled by the combination's ratio `g(S)/S` at the plan's
+    /// sum, and the joint probes' standard error between windows read off at that sum
+    /// (``LossCombination/standardError(atSum:)``), the two added in squares; nil when the profile
+    /// has no standard errors. It says how far the probes' noise and the text's spread from window
+    /// to window may move the prediction, not how far another kind of text or the rules take it.
     public let increaseStandardError: Double?
     /// True when the prediction read the odd half of the profile's windows while the allocator
     /// reads the even half (cross-fitting, ``QualityPrediction``).

@@ -38,7 +38,7 @@ struct PredictionReport: Encodable {
     let profile: String
     let metric: String
     let originalLoss: Double
-    /// The combination's calibration points `[added, combined]` (``Planning/LossCombination``); empty: addition.
+    /// The combination's calibration points `[added, combined, standard error]` (``Planning/LossCombination``); empty: addition.
     let combinationPoints: [[Double]]
     /// Whether the prediction reads half of the profile's windows and the allocator the other half.
     let crossFitted: Bool
@@ -52,7 +52,7 @@ struct PredictionReport: Encodable {
         profile = profilePath
         metric = model.profile.metric.rawValue
         originalLoss = quality.originalLoss
-        combinationPoints = quality.combination.points.map { [$0.added, $0.combined] }
+        combinationPoints = quality.combination.points.map { [$0.added, $0.combined, $0.standardError] }
         crossFitted = quality.crossFitted
         plan = Figures(quality)
         uniform = uniformChoices.map { Figures(model.predict($0)) }
