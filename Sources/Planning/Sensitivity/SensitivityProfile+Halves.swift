@@ -25,33 +25,40 @@ extension SensitivityProfile {
     /// other is not flattered by the noise it chose on.
     public func half(_ half: Half) -> SensitivityProfile? {
         guard isSplittable else { return nil }
-        func part(_ windows: [Double]) -> [Double] {
-            windows.enumerated().filter { $0.offset % 2 == half.rawValue }.map(\.element)
-        }
-        func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
         var result = self
         result.matrices = matrices.map { matrix in
             var matrix = matrix
-            matrix.points = matrix.points.map { point in
-                var point = point
-                let windows = part(point.lossIncreaseWindows!)
-                point.lossIncrease = mean(windows)
-                point.loss = originalLoss + point.lossIncrease
-                point.lossIncreaseStandardError = PairedStandardError.ofMean(windows)
-                point.lossIncreaseWindows = windows
-                return point
-            }
+            matrix.points = matrix.points.map { $0.restricted(to: half, originalLoss: originalLoss) }
             return matrix
         }
-        result.joint = joint?.map { probe in
-            var probe = probe
-            let windows = part(probe.lossIncreaseWindows!)
-            probe.lossIncrease = mean(windows)
-            probe.loss = originalLoss + probe.lossIncrease
-            probe.lossIncreaseStandardError = PairedStandardError.ofMean(windows)
-            probe.lossIncreaseWindows = windows
-            return probe
-        }
+        result.joint = joint?.map { $0.restricted(to: half, originalLoss: originalLoss) }
         return result
     }
 }
+
+/// A probe that records its loss increase per window (``SensitivityProfile/Point``,
+/// ``SensitivityProfile/JointProbe``), so that it can be read on half of its windows.
+protocol WindowedProbe {
+    var loss: Double { get set }
+    var lossIncrease: Double { get set }
+    var lossIncreaseStandardError: Double? { get set }
+    var lossIncreaseWindows: [Double]? { get set }
+}
+
+extension WindowedProbe {
+    /// The probe measured on `half`'s windows alone: its increase their mean, its standard error
+    /// theirs (``PairedStandardError/ofMean(_:)``), its loss `originalLoss` plus that increase.
+    /// Only for probes with windows (``SensitivityProfile/isSplittable``).
+    func restricted(to half: SensitivityProfile.Half, originalLoss: Double) -> Self {
+        var probe = self
+        let windows = lossIncreaseWindows!.enumerated().filter { $0.offset % 2 == half.rawValue }.map(\.element)
+        probe.lossIncrease = windows.reduce(0, +) / Double(windows.count)
+        probe.loss = originalLoss + probe.lossIncrease
+        probe.lossIncreaseStandardError = PairedStandardError.ofMean(windows)
+        probe.lossIncreaseWindows = windows
+        return probe
+    }
+}
+
+extension SensitivityProfile.Point: WindowedProbe {}
+extension SensitivityProfile.JointProbe: WindowedProbe {}
