@@ -314,6 +314,7 @@ final class JSONReportTests: XCTestCase {
                 let start = try XCTUnwrap(text.stdout.range(of: marker), "\(marker) in \(text.stdout)").upperBound
                 return try XCTUnwrap(Double(text.stdout[start...].prefix { "0123456789.e+-".contains($0) }), text.stdout)
             }
+            XCTAssertTrue(text.stdout.contains("read on the odd half of its windows"), "still cross-fitted on another original: \(text.stdout)")
             let here = try number(after: "(original ")
             XCTAssertNotEqual(here, exp(originalLoss), accuracy: 1e-3 * here, "other tokens: another original")
             XCTAssertEqual(try number(after: "span perplexity "), here * exp(max(0, planIncrease - 2 * error)), accuracy: 1e-3 * here * exp(planIncrease))

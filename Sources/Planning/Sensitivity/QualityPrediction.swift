@@ -233,7 +233,7 @@ public struct PredictedQuality: Sendable, Equatable {
     public func onOriginalLoss(_ originalLoss: Double) -> PredictedQuality {
         PredictedQuality(metric: metric, originalLoss: originalLoss, lossIncrease: lossIncrease, additiveIncrease: additiveIncrease,
                          combination: combination, unpredicted: unpredicted, extrapolated: extrapolated,
-                         increaseStandardError: increaseStandardError)
+                         increaseStandardError: increaseStandardError, crossFitted: crossFitted)
     }
 
     /// The predicted loss, `originalLoss + lossIncrease`.
