@@ -25,46 +25,27 @@ extension RandomizedSingularValues {
                           powerIterations: powerIterations, seed: seed, isCancelled: isCancelled)
             return
         }
-        guard count >= 0, oversampling >= 0, powerIterations >= 0 else {
-            throw LinearAlgebraError.invalidDimensions(
-                "a randomized spectrum needs non-negative count, oversampling and power iterations (got \(count), \(oversampling), \(powerIterations)).")
-        }
-        let m = source.rows, n = source.columns, smaller = min(m, n)
+        try Self.validate(count: count, oversampling: oversampling, powerIterations: powerIterations)
+        let m = source.rows, n = source.columns
         let weights = try source.convertedElements(as: Float.self, isCancelled: isCancelled)
         let normSquared = weights.withUnsafeBufferPointer { values in values.reduce(0.0) { $0 + Double($1) * Double($1) } }
-        let k = min(count, smaller)
-        let width = min(k + oversampling, smaller)
-        guard k > 0, normSquared > 0 else {
-            self.init(leading: [Double](repeating: 0, count: k), frobeniusNormSquared: normSquared, fullCount: smaller)
-            return
-        }
-        func checkCancel() throws { if isCancelled() { throw LinearAlgebraError.cancelled } }
         let rows = try LAPACK.fortranInteger(m, "rows"), columns = try LAPACK.fortranInteger(n, "columns")
-        let panel = try LAPACK.fortranInteger(width, "sketch width")
         // W·X (m×ℓ) or Wᵀ·X (n×ℓ) in single precision, for X in double (n×ℓ or m×ℓ).
-        func product(transposed: Bool, _ x: Matrix) -> Matrix {
+        func product(transposed: Bool, _ x: Matrix) throws -> Matrix {
+            let width = try LAPACK.fortranInteger(x.columns, "sketch width")
             let factor = x.elements.map(Float.init)
-            var result = [Float](repeating: 0, count: (transposed ? n : m) * width)
+            var result = [Float](repeating: 0, count: (transposed ? n : m) * x.columns)
             weights.withUnsafeBufferPointer { w in
                 cblas_sgemm(CblasRowMajor, transposed ? CblasTrans : CblasNoTrans, CblasNoTrans,
-                            transposed ? columns : rows, panel, transposed ? rows : columns,
-                            1, w.baseAddress, columns, factor, panel, 0, &result, panel)
+                            transposed ? columns : rows, width, transposed ? rows : columns,
+                            1, w.baseAddress, columns, factor, width, 0, &result, width)
             }
-            return try! Matrix(rows: transposed ? n : m, columns: width, elements: result.map(Double.init))
+            return try Matrix(rows: transposed ? n : m, columns: x.columns, elements: result.map(Double.init))
         }
-        var generator = SeededGenerator(seed: seed)
-        let omega = Matrix.gaussian(rows: n, columns: width, using: &generator)
-        var basis = try LAPACK.orthonormalBasis(of: product(transposed: false, omega))
-        for _ in 0..<powerIterations {
-            try checkCancel()
-            let right = try LAPACK.orthonormalBasis(of: product(transposed: true, basis))
-            try checkCancel()
-            basis = try LAPACK.orthonormalBasis(of: product(transposed: false, right))
-        }
-        try checkCancel()
-        let projected = try Self.projection(basis, weights, rows: m, columns: n, isCancelled: isCancelled)
-        let values = try LAPACK.singularValueDecomposition(projected, vectors: false).s
-        self.init(leading: Array(values.prefix(k)), frobeniusNormSquared: normSquared, fullCount: smaller)
+        try self.init(rows: m, columns: n, frobeniusNormSquared: normSquared, count: count, oversampling: oversampling,
+                      powerIterations: powerIterations, seed: seed, isCancelled: isCancelled,
+                      multiply: { try product(transposed: false, $0) }, transposeMultiply: { try product(transposed: true, $0) },
+                      project: { try Self.projection($0, weights, rows: m, columns: n, isCancelled: isCancelled) })
     }
 
     /// `Qᵀ·W` (ℓ×n) in double, `W` (m×n, row-major `Float`) widened a panel of columns at a time.

@@ -28,13 +28,6 @@ public struct RandomizedSingularValues: Sendable {
     /// `min(m, n)`: how many singular values the whole spectrum has.
     public let fullCount: Int
 
-    /// Estimates already computed (the `MatrixSource` initializer's).
-    init(leading: [Double], frobeniusNormSquared: Double, fullCount: Int) {
-        self.leading = leading
-        self.frobeniusNormSquared = frobeniusNormSquared
-        self.fullCount = fullCount
-    }
-
     /// Default extra columns of the range finder beyond the values wanted.
     public static let defaultOversampling = 10
     /// Default power iterations (each costs two more passes over W).
@@ -51,33 +44,51 @@ public struct RandomizedSingularValues: Sendable {
     public init(of matrix: Matrix, count: Int, oversampling: Int = defaultOversampling,
                 powerIterations: Int = defaultPowerIterations, seed: UInt64 = 0x5EED,
                 isCancelled: () -> Bool = { false }) throws {
+        try Self.validate(count: count, oversampling: oversampling, powerIterations: powerIterations)
+        let norm = matrix.frobeniusNorm
+        try self.init(rows: matrix.rows, columns: matrix.columns, frobeniusNormSquared: norm * norm, count: count,
+                      oversampling: oversampling, powerIterations: powerIterations, seed: seed, isCancelled: isCancelled,
+                      multiply: { try matrix.multiplied(by: $0) }, transposeMultiply: { try matrix.transposeMultiplied(by: $0) },
+                      project: { try $0.transposeMultiplied(by: matrix) })
+    }
+
+    /// Throws ``LinearAlgebraError/invalidDimensions(_:)`` unless all three are ≥ 0.
+    static func validate(count: Int, oversampling: Int, powerIterations: Int) throws {
         guard count >= 0, oversampling >= 0, powerIterations >= 0 else {
             throw LinearAlgebraError.invalidDimensions(
                 "a randomized spectrum needs non-negative count, oversampling and power iterations (got \(count), \(oversampling), \(powerIterations)).")
         }
-        let m = matrix.rows, n = matrix.columns, smaller = min(m, n)
-        let norm = matrix.frobeniusNorm
-        frobeniusNormSquared = norm * norm
+    }
+
+    /// The range finder on an m×n matrix `W` seen only through its products: `multiply(X)` is
+    /// `W·X` (m×ℓ), `transposeMultiply(X)` is `Wᵀ·X` (n×ℓ), `project(Q)` is `Qᵀ·W` (ℓ×n). Each
+    /// basis is orthonormalised in double, so `σ̂ᵢ ≤ σᵢ` whatever precision the first two use; the
+    /// last must be exact to double rounding. Arguments validated by the caller.
+    init(rows m: Int, columns n: Int, frobeniusNormSquared: Double, count: Int, oversampling: Int,
+         powerIterations: Int, seed: UInt64, isCancelled: () -> Bool,
+         multiply: (Matrix) throws -> Matrix, transposeMultiply: (Matrix) throws -> Matrix,
+         project: (Matrix) throws -> Matrix) throws {
+        let smaller = min(m, n)
+        self.frobeniusNormSquared = frobeniusNormSquared
         fullCount = smaller
         let k = min(count, smaller)
         let width = min(k + oversampling, smaller)
-        guard k > 0, norm > 0 else {
+        guard k > 0, frobeniusNormSquared > 0 else {
             leading = [Double](repeating: 0, count: k)
             return
         }
         func checkCancel() throws { if isCancelled() { throw LinearAlgebraError.cancelled } }
         var generator = SeededGenerator(seed: seed)
         let omega = Matrix.gaussian(rows: n, columns: width, using: &generator)
-        var basis = try LAPACK.orthonormalBasis(of: matrix.multiplied(by: omega))
+        var basis = try LAPACK.orthonormalBasis(of: multiply(omega))
         for _ in 0..<powerIterations {
             try checkCancel()
-            let right = try LAPACK.orthonormalBasis(of: matrix.transposeMultiplied(by: basis))
+            let right = try LAPACK.orthonormalBasis(of: transposeMultiply(basis))
             try checkCancel()
-            basis = try LAPACK.orthonormalBasis(of: matrix.multiplied(by: right))
+            basis = try LAPACK.orthonormalBasis(of: multiply(right))
         }
         try checkCancel()
-        let projected = try basis.transposeMultiplied(by: matrix)
-        let values = try LAPACK.singularValueDecomposition(projected, vectors: false).s
+        let values = try LAPACK.singularValueDecomposition(project(basis), vectors: false).s
         leading = Array(values.prefix(k))
     }
 
