@@ -88,7 +88,7 @@ public struct SpectrumPane: Widget {
         var chart = LineChart(series: [ChartSeries(name: "σ̂", values: Array(spectrum.singularValues.prefix(leading)), style: styles.singularValues)],
                               markers: markers, logY: true, xRange: 1...Double(leading), axisStyle: styles.axis)
         chart.xTitle = "rank (≈ top \(leading) of \(spectrum.singularValues.count))"
-        let facts = Legend(items: [LegendItem(text: (kind == .dataAware ? "‖W·S‖F " : "‖W‖F ") + ExplorerFormat.number(spectrum.summary.frobeniusNorm) + " (exact)"),
+        let facts = Legend(items: [LegendItem(text: normName + ExplorerFormat.number(spectrum.summary.frobeniusNorm) + " (exact)"),
                                    LegendItem(text: "σ₁ ≥ " + ExplorerFormat.number(spectrum.summary.spectralNorm))],
                            textStyle: styles.text)
         let factRows = min(facts.height(width: area.width), area.height - SpectrumPane.chartMinimumRows)
@@ -167,6 +167,9 @@ public struct SpectrumPane: Widget {
         return Legend(items: items, textStyle: styles.text)
     }
 
+    /// The norm's name in the figures: of the weights, or of `W·S` for a data-aware spectrum.
+    private var normName: String { kind == .dataAware ? "‖W·S‖F " : "‖W‖F " }
+
     /// The key figures, flowed: norms, stable/effective rank, full rank, then the choice's
     /// kept energy, error and parameters.
     public func figures(_ spectrum: Spectrum) -> Legend {
@@ -175,7 +178,7 @@ public struct SpectrumPane: Widget {
         let kept = chosenRank.map { k in total > 0 ? 1 - spectrum.tailEnergy[min(max(k, 0), spectrum.singularValues.count)] / total : 1 } ?? 1
         let error = estimate?.relativeError ?? chosenRank.map { spectrum.truncationError(rank: $0) } ?? 0
         var texts = [
-            (kind == .dataAware ? "‖W·S‖F " : "‖W‖F ") + ExplorerFormat.number(s.frobeniusNorm),
+            normName + ExplorerFormat.number(s.frobeniusNorm),
             "σ₁ \(ExplorerFormat.number(s.spectralNorm))",
             "stable rank \(ExplorerFormat.number(s.stableRank))",
             "effective rank \(ExplorerFormat.number(s.effectiveRank))",
