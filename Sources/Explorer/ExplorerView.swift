@@ -98,17 +98,32 @@ public enum ExplorerView {
     }
 
     /// The most important figures that fit in `width` cells, in reading order. When `wide` keeps
-    /// fewer figures than the size alone (`size 400MiB`, no before → after) would, the narrow form wins.
+    /// fewer figures (or shortens more) than the size alone (`size 400MiB`, no before → after)
+    /// would, the narrow form wins. A prediction sheds its range and extrapolated count (`ppl 177`)
+    /// before it is dropped.
     static func fittingFigures(_ model: PlanFigures, width: Int, wide: Bool, kind: SpectrumKind = .weights,
                                quality: PredictedQuality? = nil) -> String {
-        func fitting(wide: Bool) -> [(text: String, place: Int)] {
+        /// The pieces that fit, and how many figures were dropped or shortened to fit them.
+        func fitting(wide: Bool) -> (pieces: [(text: String, place: Int)], lost: Int) {
             var pieces = titleFigures(model, wide: wide, kind: kind, quality: quality)
-            while pieces.count > 1, pieces.map(\.text).joined(separator: "  ").count > width { pieces.removeLast() }
-            if pieces[0].text.count > width, pieces[0].text.hasPrefix("params ") { pieces[0].text.removeFirst(7) }
-            return pieces
+            let all = pieces.count
+            var shortened = 0
+            func tooLong() -> Bool { pieces.map(\.text).joined(separator: "  ").count > width }
+            // The prediction outlasts every figure but the parameters: its notes go before the
+            // size, the size before it, and the parameters' label before the prediction itself.
+            let kept = quality == nil ? 1 : 2
+            while pieces.count > kept + 1, tooLong() { pieces.removeLast() }
+            if let quality, tooLong() {
+                pieces[1].text = ExplorerFormat.qualityFigure(quality)
+                shortened += 1
+            }
+            while pieces.count > kept, tooLong() { pieces.removeLast() }
+            if tooLong(), pieces[0].text.hasPrefix("params ") { pieces[0].text.removeFirst(7) }
+            while pieces.count > 1, tooLong() { pieces.removeLast() }
+            return (pieces, all - pieces.count + shortened)
         }
-        var pieces = fitting(wide: wide)
-        if wide { let narrow = fitting(wide: false); if narrow.count > pieces.count { pieces = narrow } }
+        var (pieces, lost) = fitting(wide: wide)
+        if wide { let narrow = fitting(wide: false); if narrow.lost < lost { (pieces, lost) = narrow } }
         return pieces.sorted { $0.place < $1.place }.map(\.text).joined(separator: "  ")
     }
 

@@ -99,6 +99,12 @@ final class ExplorerQualityTests: XCTestCase {
         app.handle(.resize)
         XCTAssertEqual(backend.lines()[1].trimmingCharacters(in: .whitespaces).components(separatedBy: "  ").sorted(),
                        [params, predicted, size].sorted(), backend.lines()[1])
+        // At 40 columns the prediction sheds its range and extrapolated count before it goes.
+        backend.resize(width: 40, height: 30)
+        app.handle(.resize)
+        let figure40 = String(format: "ppl %.1f", quality.perplexity!)
+        XCTAssertTrue(backend.lines()[1].contains(figure40 + " ") || backend.lines()[1].hasSuffix(figure40), backend.lines()[1])
+        XCTAssertFalse(backend.lines()[1].contains("extrap"), backend.lines()[1])
         backend.resize(width: 100, height: 30)
         app.handle(.resize)
         app.handle(.character("a"))
