@@ -126,4 +126,41 @@ final class PlanMeasureTests: XCTestCase {
                                           naming: "missing.txt", mentions: "no such file")
         }
     }
+
+    /// Ctrl-C after the original was measured: one line naming the plan it stopped in, exit 130,
+    /// nothing on standard output, the plan file written before the model ran complete.
+    func testCtrlCWhileMeasuringPrintsNothingAndExits130() throws {
+        try EvalFixture.with { fixture in
+            // 40,000 tokens: 2,500 windows of 16, about a second per model in a debug build.
+            let text = fixture.folder + "/long.txt", plan = fixture.folder + "/plan.json"
+            let words = (0..<40_000).map { "w\(1 + ($0 * 7) % 49)" }
+            try stride(from: 0, to: words.count, by: 12).map { words[$0..<min($0 + 12, words.count)].joined(separator: " ") }
+                .joined(separator: "\n").write(toFile: text, atomically: true, encoding: .utf8)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: Harness.binary)
+            process.arguments = ["plan", fixture.model("gpt2"), "--target-params", "80%lin", "--out", plan, "--measure", "--text", text, "--seq-len", "16"]
+            process.environment = ProcessInfo.processInfo.environment.merging(["XDG_CACHE_HOME": fixture.cache]) { $1 }
+            let output = Pipe(), errors = Pipe()
+            process.standardOutput = output
+            process.standardError = errors
+            try process.run()
+            var message = Data()
+            while !String(decoding: message, as: UTF8.self).contains("the original took") {
+                let chunk = errors.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                message += chunk
+            }
+            process.interrupt()
+            message += errors.fileHandleForReading.readDataToEndOfFile()
+            let printed = output.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            let lines = String(decoding: message, as: UTF8.self).split(separator: "\n")
+            XCTAssertEqual(process.terminationStatus, 130, "\(lines)")
+            XCTAssertTrue(printed.isEmpty, String(decoding: printed, as: UTF8.self))
+            let last = String(try XCTUnwrap(lines.last))
+            XCTAssertTrue(last.hasPrefix("rankscope: interrupted ") && last.contains("the uniform plan"), last)
+            XCTAssertTrue(last.contains("the original was measured") || last.contains("the original's perplexity over all 2500 windows is "), last)
+            XCTAssertNotNil(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: plan))), "the plan file is whole")
+        }
+    }
 }
