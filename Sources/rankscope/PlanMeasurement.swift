@@ -55,8 +55,12 @@ struct PlanMeasurement {
                     showsBar: Bool) throws -> PlanMeasurement {
         let measurement = try TextMeasurement(opened, text: text, seqLen: seqLen, tokenLimit: tokenLimit, checkpointPath: checkpoint.path,
                                               display: .init(bar: showsBar, events: false), cancel: cancel)
-        Termination.printError("rankscope: --measure runs the model over \(text) \(strategies.count + 1) times: the original, then "
-                               + "\(strategies.count) plans, each compressed in memory first (as `rankscope eval --plan` does, for each).")
+        // A plan equal to one before it (the allocator returned the uniform plan) is measured once.
+        let runs = strategies.indices.filter { index in
+            !strategies[..<index].contains { $0.choices == strategies[index].choices && $0.dataAware == strategies[index].dataAware }
+        }.count
+        Termination.printError("rankscope: --measure runs the model over \(text) \(runs + 1) times: the original, then "
+                               + "\(runs) plan\(runs == 1 ? "" : "s"), each compressed in memory first (as `rankscope eval --plan` does).")
         if cancel.isCancelled { throw EvalInterruption.beforeRunning }
         let original = try measurement.measureOriginal()
         Termination.printError(String(format: "rankscope: the original took %.0f s over the %d %@; each plan takes about as long after its compression.",

@@ -108,6 +108,21 @@ final class PlanMeasureTests: XCTestCase {
         }
     }
 
+    /// At 50% of the linear parameters without a profile the allocator returns the uniform plan
+    /// (`auto`): its layers are measured once, and both rows carry the same figure.
+    func testTheUniformPlanReturnedByTheAllocatorIsMeasuredOnce() throws {
+        try EvalFixture.with { fixture in
+            let outcome = try Harness.rankscope(["plan", fixture.model("gpt2"), "--target-params", "50%lin", "--measure", "--text", fixture.text, "--json"] + window,
+                                                cacheHome: fixture.cache)
+            XCTAssertTrue(outcome.stderr.contains(" 2 times: the original, then 1 plan, "), outcome.stderr)
+            let rows = try XCTUnwrap(try report(outcome)["comparison"] as? [[String: Any]])
+            XCTAssertEqual(rows.count, 2)
+            let figures = rows.compactMap { ($0["measured"] as? [String: Any])?["perplexity"] as? Double }
+            XCTAssertEqual(figures.count, 2)
+            XCTAssertEqual(figures[0], figures[1])
+        }
+    }
+
     func testOptionErrorsAreOneSentence() throws {
         try EvalFixture.with { fixture in
             let model = fixture.model("llama-gqa")
