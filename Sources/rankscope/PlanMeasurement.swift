@@ -76,8 +76,11 @@ struct PlanMeasurement {
                 measured = same.1.measured  // the allocator returned the uniform plan: the same layers, measured once
             } else {
                 let before = rows.isEmpty ? "the original was measured" : "the original and \(rows.count) plan\(rows.count == 1 ? "" : "s") were measured"
+                let start = Date()
                 let decoded = try measurement.decodedLayers(of: candidate, plan: name, measured: before + "; nothing is printed of a comparison cut short")
+                let compression = Date().timeIntervalSince(start)
                 measured = try measurement.measure(decoded, name: name)
+                Termination.printError(String(format: "rankscope: %@: compressed in %.0f s, run in %.0f s.", name, compression, measured.figures.seconds))
             }
             rows.append(Row(strategy: strategy.strategy, dataAware: strategy.dataAware, parametersAfter: strategy.parametersAfter,
                             bytesAfter: strategy.bytesAfter, predicted: strategy.predicted?.onMeasuredOriginal(perplexity: original.perplexity),
