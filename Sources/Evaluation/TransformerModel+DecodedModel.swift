@@ -33,4 +33,17 @@ extension TransformerModel {
             try replaceLinear(module, with: layer.linearOperator(storedTransposed: storesWeightTransposed(module)))
         }
     }
+
+    /// Runs `body` with the compressed layers of `decoded` swapped in (``install(_:)``), then puts
+    /// back the layers they replaced, even when `body` throws: the model is the original again, so
+    /// the next candidate of `plan --measure` replaces the original's layers, not a previous
+    /// candidate's. The replaced layers stay in memory meanwhile (they are not copied).
+    public func installed<Result>(_ decoded: DecodedModel, during body: () throws -> Result) throws -> Result {
+        try checkInstallable(decoded)
+        let replaced = decoded.replacedModules.filter { !unusedModules.contains($0) && decoded.layers[$0] != nil }
+        let originals = replaced.map { ($0, linears[$0]!) }
+        defer { for (module, original) in originals { try? replaceLinear(module, with: original) } }
+        try install(decoded)
+        return try body()
+    }
 }

@@ -94,7 +94,8 @@ struct EvalCommand: ParsableCommand, ModelTextCommand {
         try BLASLoading.require()
         let opened = try input.open()
         if cancel.isCancelled { throw EvalInterruption.beforeRunning }
-        let (model, encode, contents) = (opened.model, opened.encode, opened.contents)
+        let measurement = try TextMeasurement(opened, text: input.text, seqLen: input.seqLen, tokenLimit: input.tokenLimit,
+                                              checkpointPath: input.checkpoint.path, display: .init(bar: showsBar, events: events), cancel: cancel)
         let planCandidate = plan.map { PlanCandidate(planPath: $0, statisticsPath: statistics.path, checkpointPath: input.checkpoint.path,
                                                      useCache: cache.useCache, jobs: parallelLayers.count, incoherence: incoherence) }
         let candidate: CandidateModel?
@@ -106,29 +107,12 @@ struct EvalCommand: ParsableCommand, ModelTextCommand {
             candidate = nil
         }
         let prediction = try sensitivity.flatMap { profile in try planCandidate.map { try predicted(profile: profile, candidate: $0) } }
-        if events {
-            EvalEvent.started(metric: model.hyperparameters.family.isCausal ? "perplexity" : "embedding",
-                              candidate: candidate?.description).emit()
-            if candidate != nil { EvalEvent.compressing().emit() }
-        }
+        if events { EvalEvent.started(metric: measurement.metric, candidate: candidate?.description).emit() }
         if cancel.isCancelled { throw EvalInterruption.beforeRunning }
-        var compressed = (done: 0, total: 0)
-        let decoded: DecodedModel?
-        do {
-            decoded = try candidate?.decodedLayers(isCancelled: { cancel.isCancelled }, onLayer: { done, total in
-                compressed = (done, total)
-                if events { EvalEvent.compressing(completed: done, total: total).emit() }
-            })
-        } catch LinearAlgebraError.cancelled {
-            throw EvalInterruption.compressing(completed: compressed.done, total: compressed.total)
-        }
-        if let decoded { try model.checkInstallable(decoded) }
-        var report: EvalReport
-        if model.hyperparameters.family.isCausal {
-            report = try evaluatePerplexity(model, ids: encode(contents), candidate: candidate, decoded: decoded, cancel: cancel)
-        } else {
-            report = try evaluateEmbeddings(model, contents: contents, encode: encode, candidate: candidate, decoded: decoded, cancel: cancel)
-        }
+        // The candidate is decoded and checked before the original runs: a bad plan or folder is refused at once.
+        let decoded = try candidate.map { try measurement.decodedLayers(of: $0) }
+        try measurement.measureOriginal()
+        var report = try measurement.report(candidateSource: candidate?.description, candidate: try decoded.map { try measurement.measure($0) })
         report.prediction = prediction?.report
         if events {
             EvalEvent.finished(report, predicted: prediction.flatMap { Self.predictedFigure($0.quality, report: report) },
@@ -139,26 +123,6 @@ struct EvalCommand: ParsableCommand, ModelTextCommand {
             print(report.lines().joined(separator: "\n"))
             if let prediction, let sensitivity { print(predictionLines(prediction.quality, profile: sensitivity, report: report).joined(separator: "\n")) }
         }
-    }
-
-    private func evaluatePerplexity(_ model: TransformerModel, ids: [Int], candidate: CandidateModel?, decoded: DecodedModel?,
-                                    cancel: CancellationFlag) throws -> EvalReport {
-        let (text, seqLen) = (input.text, input.seqLen)
-        let windows = try TokenWindows.perplexityWindows(ids, length: seqLen, maximumTokens: input.tokenLimit!, file: text)
-        let original: EvalReport.Figures
-        do { original = try runPerplexity(model, windows: windows, label: "original", cancel: cancel) } catch let stop as EvaluationInterrupted {
-            throw EvalInterruption.original(stop, unit: "windows")
-        }
-        var candidateFigures: EvalReport.Figures?
-        if let decoded {
-            try model.install(decoded)
-            do { candidateFigures = try runPerplexity(model, windows: windows, label: "candidate", cancel: cancel) } catch let stop as EvaluationInterrupted {
-                throw EvalInterruption.candidate(stop, unit: "windows", originalPerplexity: original.perplexity)
-            }
-        }
-        return EvalReport(model: input.checkpoint.path, modelType: model.hyperparameters.modelType, text: text, metric: "perplexity",
-                          candidateSource: candidate?.description, seqLen: seqLen, windows: windows.count, sentences: nil,
-                          tokens: windows.count * seqLen, original: original, candidate: candidateFigures, agreement: nil)
     }
 
     /// What the profile predicts for the plan's choices, with the plan's spectra: for the table and
@@ -175,7 +139,7 @@ struct EvalCommand: ParsableCommand, ModelTextCommand {
     /// the original's loss measured here (the profile may have been measured on other tokens).
     private func predictionLines(_ predicted: PredictedQuality, profile: String, report: EvalReport) -> [String] {
         // Every figure on the original's loss measured here, the noise range too (one base).
-        let quality = report.original.perplexity.map { predicted.onOriginalLoss(log($0)) } ?? predicted
+        let quality = predicted.onMeasuredOriginal(perplexity: report.original.perplexity)
         var lines = [""] + SensitivityOption.lines(quality, profilePath: profile)
         let predicted = Self.predictedFigure(quality, report: report)
         if let original = report.original.perplexity, let measured = report.candidate?.perplexity, let predicted {
@@ -192,67 +156,6 @@ struct EvalCommand: ParsableCommand, ModelTextCommand {
     /// measured here × `e^Δ` (the profile may have been measured on other tokens); an encoder's
     /// mean embedding cosine, `1 − Δ`.
     static func predictedFigure(_ quality: PredictedQuality, report: EvalReport) -> Double? {
-        if let original = report.original.perplexity { return quality.onOriginalLoss(log(original)).perplexity }
-        return quality.embeddingCosine
-    }
-
-    /// Both models run with OpenBLAS on every core: the spectra and the in-memory compression of
-    /// `--plan` set the process-wide thread count for their own workers.
-    private func useEveryCore() {
-        BLASThreads.count = ProcessInfo.processInfo.activeProcessorCount
-    }
-
-    private func runPerplexity(_ model: TransformerModel, windows: [[Int]], label: String, cancel: CancellationFlag) throws -> EvalReport.Figures {
-        useEveryCore()
-        let progress = ProgressLine(enabled: showsBar)
-        defer { progress.finish() }
-        let start = Date()
-        let result = try PerplexityEvaluator.evaluate(model, windows: windows, isCancelled: { cancel.isCancelled }) { done, total in
-            if events { EvalEvent.progress(model: label, completed: done, total: total).emit() }
-            let rate = Double(done * input.seqLen) / max(Date().timeIntervalSince(start), 1e-9)
-            progress.update(completed: done, total: total, note: String(format: "%@ · %.0f tok/s", label, rate))
-        }
-        return EvalReport.Figures(perplexity: result.perplexity, tokensPerSecond: result.tokensPerSecond,
-                                  seconds: result.seconds, linearParameters: model.blockLinearParameterCount)
-    }
-
-    private func evaluateEmbeddings(_ model: TransformerModel, contents: String, encode: (String) -> [Int],
-                                    candidate: CandidateModel?, decoded: DecodedModel?, cancel: CancellationFlag) throws -> EvalReport {
-        let text = input.text
-        let sentences = try ModelTextInput.sentences(contents, file: text, encode: encode, model: model, checkpointPath: input.checkpoint.path)
-        let original: (figures: EvalReport.Figures, embeddings: [[Float]])
-        do { original = try runEmbeddings(model, sentences: sentences, label: "original", cancel: cancel) } catch let stop as EvaluationInterrupted {
-            throw EvalInterruption.original(stop, unit: "sentences")
-        }
-        var candidateFigures: EvalReport.Figures?
-        var agreement: EvalReport.Agreement?
-        if let decoded {
-            try model.install(decoded)
-            let result: (figures: EvalReport.Figures, embeddings: [[Float]])
-            do { result = try runEmbeddings(model, sentences: sentences, label: "candidate", cancel: cancel) } catch let stop as EvaluationInterrupted {
-                throw EvalInterruption.candidate(stop, unit: "sentences", originalPerplexity: nil)
-            }
-            candidateFigures = result.figures
-            let comparison = EmbeddingComparison(original: original.embeddings, candidate: result.embeddings)
-            agreement = EvalReport.Agreement(meanCosine: comparison.meanCosine, minCosine: comparison.minimumCosine,
-                                             similarityCorrelation: comparison.similarityCorrelation)
-        }
-        return EvalReport(model: input.checkpoint.path, modelType: model.hyperparameters.modelType, text: text, metric: "embedding",
-                          candidateSource: candidate?.description, seqLen: nil, windows: nil, sentences: sentences.count,
-                          tokens: sentences.reduce(0) { $0 + $1.count }, original: original.figures, candidate: candidateFigures,
-                          agreement: agreement)
-    }
-
-    private func runEmbeddings(_ model: TransformerModel, sentences: [[Int]], label: String,
-                               cancel: CancellationFlag) throws -> (figures: EvalReport.Figures, embeddings: [[Float]]) {
-        useEveryCore()
-        let progress = ProgressLine(enabled: showsBar)
-        defer { progress.finish() }
-        let result = try EmbeddingEvaluator.embed(model, sentences: sentences, isCancelled: { cancel.isCancelled }) { done, total in
-            if events { EvalEvent.progress(model: label, completed: done, total: total).emit() }
-            progress.update(completed: done, total: total, note: label)
-        }
-        return (EvalReport.Figures(perplexity: nil, tokensPerSecond: result.tokensPerSecond, seconds: result.seconds,
-                                   linearParameters: model.blockLinearParameterCount), result.embeddings)
+        quality.onMeasuredOriginal(perplexity: report.original.perplexity).figure
     }
 }

@@ -46,9 +46,8 @@ struct PlanCandidate: CandidateModel {
 
     func decodedLayers(isCancelled: @escaping @Sendable () -> Bool, onLayer: @escaping (_ done: Int, _ total: Int) -> Void) throws -> DecodedModel {
         let (catalog, statistics, input) = try resolved()
-        return try InMemoryCompression.decodedLayers(of: catalog.checkpoint, choices: input.choices,
-                                                     singularValues: input.singularValues,
-                                                     settings: LayerCompressionSettings(statistics: statistics, incoherence: incoherence),
-                                                     jobs: jobs, isCancelled: isCancelled, packedBackbones: true, onLayer: onLayer)
+        return try ChoicesCandidate(checkpoint: catalog.checkpoint, choices: input.choices, singularValues: input.singularValues,
+                                    statistics: statistics, incoherence: incoherence, jobs: jobs, description: description)
+            .decodedLayers(isCancelled: isCancelled, onLayer: onLayer)
     }
 }

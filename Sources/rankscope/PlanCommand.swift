@@ -1,6 +1,7 @@
 import ArgumentParser
 import Compression
 import Foundation
+import LinearAlgebra
 import Planning
 import SafeTensors
 
@@ -23,8 +24,13 @@ struct PlanCommand: ParsableCommand {
         spectra are data-aware and every error is a relative output error ‖(W − Ŵ)·X‖/‖W·X‖ (a \
         matrix the file does not cover keeps its weight spectrum, with a warning). With --estimate, \
         matrices without a cached spectrum are planned from fast partial estimates (errors are \
-        upper bounds; see "What is exact when" in docs/spectra.md). The plan file \
-        format and the --json schema are in docs/planning.md.
+        upper bounds; see "What is exact when" in docs/spectra.md). With a target, --measure \
+        --text FILE then runs the model over the text as `eval --plan` does (--seq-len and \
+        --max-tokens as for `eval`): the original once, then the uniform-rank plan at the same \
+        target (data-aware with --stats, and then also with plain truncated SVD) and the \
+        allocated plan, each compressed in memory; it prints their predicted (with \
+        --sensitivity) and measured perplexity, or embedding cosine for encoders. The plan file \
+        format and the --json schema are in docs/planning.md; --measure's in docs/evaluation.md.
         """
     )
 
@@ -89,6 +95,14 @@ struct PlanCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Predict the plan's perplexity (or embedding cosine) from this sensitivity profile (`rankscope sensitivity`); with a size target, allocate for the least predicted loss.", valueName: "profile"))
     var sensitivity: String?
 
+    @Flag(help: "With a target: run the model over --text and print the measured perplexity (encoders: embedding cosine) of the uniform plan (with --stats: plain and data-aware) and of the allocated plan, beside their predictions; takes a few times as long as `rankscope eval`.")
+    var measure = false
+
+    @Option(help: ArgumentHelp("With --measure: the text the model runs over, as for `eval` (UTF-8; for an encoder, one sentence a line).", valueName: "file"))
+    var text: String?
+
+    @OptionGroup var window: TextWindowOptions<EvalCommand>
+
     @Option(name: .customLong("noise-margin"), help: ArgumentHelp("With --sensitivity and a size target: allocate for each matrix's predicted loss increase plus this many of its probes' standard errors, so a matrix whose probes read no more than their noise is not taken as free (0: the prediction as it is).", valueName: "standard errors"))
     var noiseMargin = CautiousLoss.defaultStandardErrors
 
@@ -99,6 +113,12 @@ struct PlanCommand: ParsableCommand {
         let targets = [targetParameters, targetBytes, targetBits, maxError].compactMap { $0 }
         if targets.count > 1 {
             throw ValidationError("Give at most one of --target-params, --target-bytes, --target-bits and --max-error.")
+        }
+        if measure && text == nil {
+            throw ValidationError("--measure needs --text FILE, the text the model runs over (as for `rankscope eval`).")
+        }
+        if !measure && (text != nil || window.maxTokens != nil) {
+            throw ValidationError("--text and --max-tokens go with --measure.")
         }
         if estimate && sensitivity != nil {
             throw ValidationError("--estimate cannot be combined with --sensitivity: a predicted loss reads every exact singular value.")
@@ -116,15 +136,21 @@ struct PlanCommand: ParsableCommand {
             return count
         }
         let allowedBits = try allowBits.map(PlanOptions.bitWidths)
+        if measure && target == nil {
+            throw PlanOptions.Failure("--measure compares the plan with uniform ranks at the same target, so it needs one: --target-params, --target-bytes, --target-bits, --max-error or a plan file's \"target\"")
+        }
         let catalog = try checkpoint.openCatalog()
+        // The text is checked before any spectrum is computed (the model itself is loaded after planning).
+        if measure, let text { try ModelTextInput.checkEvaluable(catalog.checkpoint, text: text) }
         // Sizes, counts and sparse formats come from the headers; spectra only where an error or the allocation needs one.
         let bare = catalog.groups.flatMap(\.entries).map { PlannedTensor(entry: $0, spectrum: nil) }
         let profile = try sensitivity.map { try SensitivityOption.profile(path: $0, checkpointPath: catalog.checkpoint.path, shapes: SensitivityOption.shapes(of: catalog)) }
         // A prediction reads every compressible matrix's spectrum.
         let needs = sensitivity != nil ? nil : try document.spectrumNeeds(tensors: bare, target: target)
         let stats = statistics.path
+        let activationStatistics = try statistics.open()
         let (tensors, source) = try SpectrumRun.plannedSpectra(of: catalog, useCache: cache.useCache, jobs: spectrumThreads.count, purpose: "A plan",
-                                                               statistics: statistics.open(), only: needs,
+                                                               statistics: activationStatistics, only: needs,
                                                                fallingBackToWeights: true, stages: estimate ? .estimateOnly : .exact)
         // The two steps of ``PlanDocument/resolution(of:settings:exactFor:)``, the rules' warnings first.
         var settings = PlanRunSettings(defaults: document.defaults, target: target, allowedBits: allowedBits ?? [])
@@ -132,10 +158,9 @@ struct PlanCommand: ParsableCommand {
         for warning in resolved.warnings { Termination.printError("rankscope: warning: " + warning) }
         if let note = catalog.undecodedNote { Termination.printError("rankscope: " + note) }
         // With a profile, its prediction is also what a size target is allocated for (the least predicted loss).
+        let singularValues = Dictionary(tensors.compactMap { tensor in tensor.spectrum.map { (tensor.name, $0.singularValues) } }) { first, _ in first }
         let prediction = zip2(sensitivity, profile).map { path, profile in
-            SensitivityOption.prediction(profile, profilePath: path, singularValues: Dictionary(tensors.compactMap { tensor in
-                tensor.spectrum.map { (tensor.name, $0.singularValues) }
-            }) { first, _ in first }, dataAware: stats != nil)
+            SensitivityOption.prediction(profile, profilePath: path, singularValues: singularValues, dataAware: stats != nil)
         }
         settings.lossModel = prediction?.allocationModel(noiseMargin: noiseMargin)
         let resolution = try resolved.resolution(of: tensors, settings: settings)
@@ -152,12 +177,15 @@ struct PlanCommand: ParsableCommand {
         if let out {
             try resolution.document(checkpoint: reference).write(to: out, with: writer)
         }
+        // The plan files are complete before the model runs; Ctrl-C while it runs prints nothing on standard output.
+        let measured = try measure ? measurement(evaluation: evaluation, catalog: catalog, singularValues: singularValues,
+                                                 statistics: activationStatistics, prediction: prediction) : nil
         if json.isOn {
             let predicted = zip2(sensitivity, prediction).map { path, model in
                 PredictionReport(model, profilePath: path, choices: evaluation.choices, uniformChoices: evaluation.allocation?.uniform?.choices)
             }
             try JSONOutput.print(PlanReport(path: catalog.checkpoint.path, planFile: plan, evaluation: evaluation, resolved: resolved,
-                                            source: source, prediction: predicted))
+                                            source: source, prediction: predicted, comparison: measured?.report))
         } else {
             var lines = PlanTables.render(evaluation, path: catalog.checkpoint.path, planFile: plan, document: document)
             if let forecast = try? OutputForecast(checkpoint: catalog.checkpoint, choices: evaluation.choices,
@@ -183,12 +211,50 @@ struct PlanCommand: ParsableCommand {
                                  + SensitivityOption.figure(predicted) + extrapolated + ".")
                 }
             }
+            if let measured { lines += [""] + measured.lines() }
             if let out { lines += ["", "plan written to \(out)"] }
             if let outUniform {
                 if out == nil { lines.append("") }
                 lines.append("uniform plan written to \(outUniform)")
             }
             StandardOutput.printLines(lines)
+        }
+    }
+}
+
+extension PlanCommand {
+    /// `--measure`: the uniform plan at the same target (plain and data-aware with statistics) and
+    /// the allocated plan, run over `--text` (``PlanMeasurement``); Ctrl-C stops as `eval` does,
+    /// with one line and exit status 130.
+    private func measurement(evaluation: PlanEvaluation, catalog: LayerCatalog, singularValues: [String: [Double]],
+                             statistics: ActivationStatistics?, prediction: QualityPrediction?) throws -> PlanMeasurement {
+        guard let uniform = evaluation.allocation?.uniform, let text else {
+            throw PlanOptions.Failure("--measure: no uniform rank fraction meets this target, so there is no uniform plan to compare the plan with")
+        }
+        let dataAware = statistics != nil
+        var strategies: [PlanMeasurement.Strategy] = []
+        if dataAware {
+            strategies.append(.init(strategy: "uniform", dataAware: false, choices: uniform.choices, parametersAfter: uniform.totals.model.parametersAfter,
+                                    bytesAfter: uniform.totals.model.bytesAfter, predicted: nil))
+        }
+        strategies.append(.init(strategy: "uniform", dataAware: dataAware, choices: uniform.choices, parametersAfter: uniform.totals.model.parametersAfter,
+                                bytesAfter: uniform.totals.model.bytesAfter, predicted: prediction?.predict(uniform.choices)))
+        strategies.append(.init(strategy: "plan", dataAware: dataAware, choices: evaluation.choices, parametersAfter: evaluation.totals.model.parametersAfter,
+                                bytesAfter: evaluation.totals.model.bytesAfter, predicted: prediction?.predict(evaluation.choices)))
+        let cancel = CancellationFlag()
+        let interrupt = InterruptHandler { cancel.cancel() }
+        defer { interrupt.restore() }
+        do {
+            let opened = try ModelText.open(checkpoint: catalog.checkpoint.path, text: text)
+            if cancel.isCancelled { throw EvalInterruption.beforeRunning }
+            return try PlanMeasurement.run(strategies, opened: opened, text: text, seqLen: window.seqLen,
+                                           tokenLimit: window.maxTokens ?? EvalCommand.textDefaults.maximumTokens, checkpoint: catalog.checkpoint,
+                                           singularValues: singularValues, statistics: statistics,
+                                           jobs: spectrumThreads.count ?? ProcessInfo.processInfo.activeProcessorCount, cancel: cancel,
+                                           showsBar: !json.isOn && isatty(STDERR_FILENO) == 1)
+        } catch let stop as EvalInterruption {
+            Termination.printError("rankscope: " + stop.description)
+            throw ExitCode(Termination.interrupted)
         }
     }
 }

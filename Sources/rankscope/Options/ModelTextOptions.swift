@@ -44,11 +44,7 @@ struct ModelTextOptions<Command: ModelTextCommand>: ParsableArguments {
     /// The checkpoint, its model, its tokenizer and the text, opened in that order (so the first
     /// problem reported is the checkpoint's, then the model's, the tokenizer's, the text's).
     func open() throws -> ModelText {
-        let opened = try Checkpoint.opening(path: checkpoint.path)
-        let model = try TransformerModel(checkpoint: opened)
-        let encode = try ModelTextInput.tokenizer(for: opened)
-        let contents = try ModelTextInput.readText(text)
-        return ModelText(checkpoint: opened, model: model, encode: encode, contents: contents)
+        try ModelText.open(checkpoint: checkpoint.path, text: text)
     }
 }
 
@@ -62,4 +58,17 @@ struct ModelText {
     let encode: (String) -> [Int]
     /// The text, UTF-8 decoded.
     let contents: String
+}
+
+extension ModelText {
+    /// The checkpoint at `path`, its model, its tokenizer and the text in `file`, opened in that
+    /// order (so the first problem reported is the checkpoint's, then the model's, the
+    /// tokenizer's, the text's): ``ModelTextOptions/open()``, and `plan --measure`'s `--text`.
+    static func open(checkpoint path: String, text file: String) throws -> ModelText {
+        let opened = try Checkpoint.opening(path: path)
+        let model = try TransformerModel(checkpoint: opened)
+        let encode = try ModelTextInput.tokenizer(for: opened)
+        let contents = try ModelTextInput.readText(file)
+        return ModelText(checkpoint: opened, model: model, encode: encode, contents: contents)
+    }
 }

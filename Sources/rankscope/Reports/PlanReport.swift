@@ -168,6 +168,8 @@ struct PlanReport: ReportObject {
         let allocation: AllocationFigures?
         /// With `--sensitivity`: the predicted quality of the plan and the uniform plan.
         let prediction: PredictionReport?
+        /// With `--measure`: the uniform plan(s) and the allocated plan, predicted and measured (docs/evaluation.md).
+        let comparison: [PlanMeasurement.Report]?
         let warnings: [String]
     }
 
@@ -176,7 +178,7 @@ struct PlanReport: ReportObject {
     var parts: [any Encodable] { [header, contents] }
 
     init(path: String, planFile: String?, evaluation: PlanEvaluation, resolved: ResolvedPlan, source: SpectraSource = .weights,
-         prediction: PredictionReport? = nil) {
+         prediction: PredictionReport? = nil, comparison: [PlanMeasurement.Report]? = nil) {
         header = ReportHeader(path: path, source: source)
         let d = evaluation.defaults
         let totals = evaluation.totals
@@ -229,7 +231,8 @@ struct PlanReport: ReportObject {
                             totals: Totals(model: Figures(totals.model),
                                            blocks: totals.byBlock.map { BlockFigures(block: $0.block, figures: Figures($0.figures)) },
                                            roles: totals.byRole.map { RoleFigures(role: $0.role, figures: Figures($0.figures)) }),
-                            layers: layers, sparse: sparse, allocation: allocation, prediction: prediction, warnings: resolved.warnings)
+                            layers: layers, sparse: sparse, allocation: allocation, prediction: prediction,
+                            comparison: comparison, warnings: resolved.warnings)
     }
 
     private static func target(_ target: BudgetTarget) -> Target {

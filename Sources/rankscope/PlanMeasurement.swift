@@ -1,0 +1,208 @@
+import Compression
+import Foundation
+import LinearAlgebra
+import Planning
+import SafeTensors
+
+/// `rankscope plan … --measure --text FILE`: the plan just made and the uniform-rank plan at the
+/// same target run over the text as `eval --plan` runs them (``TextMeasurement``: one model
+/// loaded once, the original measured once, each plan compressed in memory exactly as `compress`
+/// writes it and swapped in), beside what the sensitivity profile predicts for each. With
+/// statistics the uniform plan is measured twice, data-aware and with plain truncated SVD (the
+/// same ranks), so the table shows what the statistics and the allocation each gain.
+struct PlanMeasurement {
+    /// One plan measured.
+    struct Row {
+        /// `uniform` (the uniform-rank plan at the same target, as `--out-uniform` writes it) or `plan` (the allocated one).
+        let strategy: String
+        /// Compressed with the statistics (data-aware) or with plain truncated SVD.
+        let dataAware: Bool
+        /// The whole model's parameters and bytes after the plan.
+        let parametersAfter: Int
+        let bytesAfter: Int
+        /// The profile's prediction on the original measured here; nil without a profile, or for a
+        /// plain plan when the plan's spectra (and the profile) are data-aware.
+        let predicted: PredictedQuality?
+        let measured: TextMeasurement.Measured
+    }
+
+    /// A plan to measure: its choices, sizes and prediction (on the profile's original).
+    struct Strategy {
+        let strategy: String
+        let dataAware: Bool
+        let choices: [String: LayerChoice]
+        let parametersAfter: Int
+        let bytesAfter: Int
+        let predicted: PredictedQuality?
+    }
+
+    let measurement: TextMeasurement
+    let original: EvalReport.Figures
+    let rows: [Row]
+
+    /// `the plain uniform plan`, `the data-aware uniform plan`, `the allocated plan`.
+    static func name(strategy: String, dataAware: Bool?) -> String {
+        let truncation = dataAware.map { $0 ? "data-aware " : "plain " } ?? ""
+        return strategy == "uniform" ? "the \(truncation)uniform plan" : "the allocated \(truncation)plan"
+    }
+
+    /// Runs the original over the text once, then each of `strategies` compressed in memory from
+    /// `checkpoint` (data-aware ones with `statistics`, `jobs` layers at once), in order. Ctrl-C
+    /// stops with an ``EvalInterruption`` naming the plan it stopped in; a line on standard error
+    /// says how long the measuring takes.
+    static func run(_ strategies: [Strategy], opened: ModelText, text: String, seqLen: Int, tokenLimit: Int?, checkpoint: Checkpoint,
+                    singularValues: [String: [Double]], statistics: ActivationStatistics?, jobs: Int, cancel: CancellationFlag,
+                    showsBar: Bool) throws -> PlanMeasurement {
+        let measurement = try TextMeasurement(opened, text: text, seqLen: seqLen, tokenLimit: tokenLimit, checkpointPath: checkpoint.path,
+                                              display: .init(bar: showsBar, events: false), cancel: cancel)
+        // A plan equal to one before it (the allocator returned the uniform plan) is measured once.
+        let runs = strategies.indices.filter { index in
+            !strategies[..<index].contains { $0.choices == strategies[index].choices && $0.dataAware == strategies[index].dataAware }
+        }.count
+        Termination.printError("rankscope: --measure runs the model over \(text) \(runs + 1) times: the original, then "
+                               + "\(runs) plan\(runs == 1 ? "" : "s"), each compressed in memory first (as `rankscope eval --plan` does).")
+        if cancel.isCancelled { throw EvalInterruption.beforeRunning }
+        let original = try measurement.measureOriginal()
+        Termination.printError(String(format: "rankscope: the original took %.0f s over the %d %@; each plan takes about as long after its compression.",
+                                      original.seconds, measurement.count, measurement.unit))
+        var rows: [Row] = []
+        for strategy in strategies {
+            let name = Self.name(strategy: strategy.strategy, dataAware: statistics != nil ? strategy.dataAware : nil)
+            let candidate = ChoicesCandidate(checkpoint: checkpoint, choices: strategy.choices,
+                                             singularValues: strategy.dataAware == (statistics != nil) ? singularValues : [:],
+                                             statistics: strategy.dataAware ? statistics : nil, jobs: jobs, description: name)
+            let measured: TextMeasurement.Measured
+            if let same = zip(strategies, rows).first(where: { $0.0.choices == strategy.choices && $0.0.dataAware == strategy.dataAware }) {
+                measured = same.1.measured  // the allocator returned the uniform plan: the same layers, measured once
+            } else {
+                let before = rows.isEmpty ? "the original was measured" : "the original and \(rows.count) plan\(rows.count == 1 ? "" : "s") were measured"
+                let start = Date()
+                let decoded = try measurement.decodedLayers(of: candidate, plan: name, measured: before + "; nothing is printed of a comparison cut short")
+                let compression = Date().timeIntervalSince(start)
+                measured = try measurement.measure(decoded, name: name)
+                Termination.printError(String(format: "rankscope: %@: compressed in %.0f s, run in %.0f s.", name, compression, measured.figures.seconds))
+            }
+            rows.append(Row(strategy: strategy.strategy, dataAware: strategy.dataAware, parametersAfter: strategy.parametersAfter,
+                            bytesAfter: strategy.bytesAfter, predicted: strategy.predicted?.onMeasuredOriginal(perplexity: original.perplexity),
+                            measured: measured))
+        }
+        return PlanMeasurement(measurement: measurement, original: original, rows: rows)
+    }
+
+    /// The measured figure: a perplexity (causal LMs) or the mean embedding cosine to the original (encoders).
+    private static func figure(_ measured: TextMeasurement.Measured) -> Double? {
+        measured.figures.perplexity ?? measured.agreement?.meanCosine
+    }
+
+    /// The table of `plan` without `--json`.
+    func lines() -> [String] {
+        let causal = original.perplexity != nil
+        let workload: String
+        switch measurement.workload {
+        case let .windows(windows, seqLen):
+            workload = "\(windows.count) windows of \(seqLen) tokens, \(Formatting.grouped(windows.count * seqLen)) tokens"
+        case let .sentences(sentences):
+            workload = "\(sentences.count) sentences, \(Formatting.grouped(sentences.reduce(0) { $0 + $1.count })) tokens"
+        }
+        var lines = ["Measured over \(measurement.text) (\(workload)), each plan compressed in memory as `compress` writes it: "
+                     + (original.perplexity.map { "original perplexity \(String(format: "%.4f", $0))" } ?? "mean embedding cosine of each plan to the original")
+                     + "."]
+        let metric = causal ? "perplexity" : "cosine"
+        var table = TextTable([("strategy", .left), ("truncation", .left), ("params", .right), ("size", .right),
+                               ("predicted \(metric) (±2 SE)", .right), ("measured", .right)] + (causal ? [("×original", .right)] : []))
+        for row in rows {
+            var cells = [row.strategy == "uniform" ? "uniform ranks" : "allocated", row.dataAware ? "data-aware" : "plain SVD",
+                         Formatting.grouped(row.parametersAfter), Formatting.bytes(row.bytesAfter), Self.predictedCell(row.predicted)]
+            if let measured = Self.figure(row.measured) { cells.append(String(format: "%.4f", measured)) } else { cells.append("–") }
+            if causal {
+                if let measured = row.measured.figures.perplexity, let base = original.perplexity {
+                    cells.append(String(format: "%.3f", measured / base))
+                } else {
+                    cells.append("–")
+                }
+            }
+            table.append(cells)
+        }
+        lines += table.render(indent: "  ")
+        if rows.contains(where: { $0.predicted == nil }) {
+            lines.append("– : no prediction (no sensitivity profile, or a plain plan beside a data-aware profile and spectra).")
+        }
+        return lines
+    }
+
+    /// The predicted figure and its ±2 standard errors, `–` without a prediction.
+    private static func predictedCell(_ quality: PredictedQuality?) -> String {
+        guard let quality, let figure = quality.figure else { return "–" }
+        let format = quality.perplexity != nil ? Formatting.significant : { String(format: "%.4f", $0) }
+        return format(figure) + (quality.figureRange().map { " (\(format($0.lowerBound))–\(format($0.upperBound)))" } ?? "")
+    }
+
+    /// `plan --json`'s `measured_comparison`: one object per plan (layout in docs/evaluation.md).
+    var report: [Report] {
+        rows.map { row in
+            let agreement = row.measured.agreement
+            let figures = row.measured.figures
+            let measured: Report.Measured
+            switch measurement.workload {
+            case let .windows(windows, seqLen):
+                measured = Report.Measured(perplexity: figures.perplexity, originalPerplexity: original.perplexity, meanCosine: nil, minCosine: nil,
+                                           similarityCorrelation: nil, text: measurement.text, tokens: windows.count * seqLen, seqLen: seqLen,
+                                           windows: windows.count, sentences: nil, linearParameters: figures.linearParameters,
+                                           originalLinearParameters: original.linearParameters, tokensPerSecond: figures.tokensPerSecond)
+            case let .sentences(sentences):
+                measured = Report.Measured(perplexity: nil, originalPerplexity: nil, meanCosine: agreement?.meanCosine, minCosine: agreement?.minCosine,
+                                           similarityCorrelation: agreement?.similarityCorrelation, text: measurement.text,
+                                           tokens: sentences.reduce(0) { $0 + $1.count }, seqLen: nil, windows: nil, sentences: sentences.count,
+                                           linearParameters: figures.linearParameters, originalLinearParameters: original.linearParameters,
+                                           tokensPerSecond: figures.tokensPerSecond)
+            }
+            return Report(strategy: row.strategy, truncation: row.dataAware ? "data_aware" : "plain", parametersAfter: row.parametersAfter,
+                          bytesAfter: row.bytesAfter, predicted: row.predicted.map(Report.Predicted.init), measured: measured)
+        }
+    }
+
+    /// One plan of `measured_comparison` (camelCase properties are written as snake_case keys; nil ones are left out).
+    struct Report: Encodable {
+        /// The prediction on the original measured here.
+        struct Predicted: Encodable {
+            let lossIncrease: Double
+            let perplexity: Double?
+            let perplexityRange: [Double]?
+            let embeddingCosine: Double?
+            let embeddingCosineRange: [Double]?
+
+            init(_ quality: PredictedQuality) {
+                lossIncrease = quality.lossIncrease
+                perplexity = quality.perplexity
+                embeddingCosine = quality.embeddingCosine
+                let range = quality.figureRange().map { [$0.lowerBound, $0.upperBound] }
+                perplexityRange = quality.perplexity != nil ? range : nil
+                embeddingCosineRange = quality.perplexity != nil ? nil : range
+            }
+        }
+
+        /// What `eval --plan` of the plan file measures (its `candidate`, `original` and agreement figures).
+        struct Measured: Encodable {
+            let perplexity: Double?
+            let originalPerplexity: Double?
+            let meanCosine: Double?
+            let minCosine: Double?
+            let similarityCorrelation: Double?
+            let text: String
+            let tokens: Int
+            let seqLen: Int?
+            let windows: Int?
+            let sentences: Int?
+            let linearParameters: Int
+            let originalLinearParameters: Int
+            let tokensPerSecond: Double
+        }
+
+        let strategy: String
+        let truncation: String
+        let parametersAfter: Int
+        let bytesAfter: Int
+        let predicted: Predicted?
+        let measured: Measured
+    }
+}
