@@ -76,7 +76,7 @@ enum SensitivityOption {
         }
         if !quality.extrapolated.isEmpty {
             lines.append("\(quality.extrapolated.count) matrices are cut below the profile's smallest probed rank, so their figures are extrapolated"
-                         + " (as √t from that probe) and less certain (on SmolLM2-135M a plan with 91 of them measured 0.63× its prediction on the profile's text);"
+                         + " (from that probe as the power of t the profile's deepest probes follow) and less certain;"
                          + " probe lower ranks with `rankscope sensitivity --ranks`: "
                          + quality.extrapolated.prefix(3).joined(separator: ", ") + (quality.extrapolated.count > 3 ? ", …" : "") + ".")
         }

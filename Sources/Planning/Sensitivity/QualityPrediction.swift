@@ -4,7 +4,8 @@ import Foundation
 /// spectrum: the ``MatrixLossModel`` a quality allocator and the plan figures use.
 ///
 /// **Per matrix**: a low-rank choice at rank k reads the matrix's ``SensitivityCurve`` (its probes
-/// at the choice's factor bits, each shrunk toward its role's prior by ``ProbeShrinkage``) at the spectrum's relative tail energy `t(k)`. Give the spectra of
+/// at the choice's factor bits, each shrunk toward its role's prior by ``ProbeShrinkage``, continued
+/// outside them by the powers of `t` fitted to all the probes read) at the spectrum's relative tail energy `t(k)`. Give the spectra of
 /// the kind the profile was measured with (data-aware ones for a profile made with `--stats`).
 /// A matrix kept as stored (or dense at 16 bits) adds 0, as does a matrix the runtime does not
 /// use; a matrix without probes or spectrum, a choice at factor bits that were not probed, dense
@@ -30,12 +31,15 @@ public struct QualityPrediction: MatrixLossModel {
     public let predictedFrom: SensitivityProfile
     private let curves: [String: [Int: SensitivityCurve]]
     /// The probes' standard errors, read off by the same rule as ``curves`` (interpolated in `t`,
-    /// `√t` beyond the smallest probe rank); only probes that have one.
+    /// the same powers of `t` outside the probes); only probes that have one.
     private let errorCurves: [String: [Int: SensitivityCurve]]
     private let tails: [String: [Double]]
     private let unused: Set<String>
     /// How the matrices' increases combine (calibrated by the profile's joint probes).
     public let combination: LossCombination
+    /// How each factor width's curves continue outside their probes, fitted to the probes read
+    /// (``SensitivityCurve/Exponents/fitted(to:factorBits:)``).
+    public let exponents: [Int: SensitivityCurve.Exponents]
     /// What the allocator reads: the prediction from the other half (nil: this one).
     private let allocationHalf: Box?
 
@@ -65,6 +69,9 @@ public struct QualityPrediction: MatrixLossModel {
         var curves: [String: [Int: SensitivityCurve]] = [:]
         var errorCurves: [String: [Int: SensitivityCurve]] = [:]
         let shrunk = ProbeShrinkage.increases(of: part)
+        let widths = Set(part.matrices.flatMap { $0.points.map(\.factorBits) })
+        let exponents = Dictionary(uniqueKeysWithValues: widths.map { ($0, SensitivityCurve.Exponents.fitted(to: part, factorBits: $0)) })
+        self.exponents = exponents
         for matrix in part.matrices {
             guard let values = singularValues[matrix.name], !values.isEmpty else { continue }
             let tail = SensitivityCurve.relativeTails(values)
@@ -73,13 +80,13 @@ public struct QualityPrediction: MatrixLossModel {
             curves[matrix.name] = Dictionary(uniqueKeysWithValues: bits.map { width in
                 (width, SensitivityCurve(measured: zip(matrix.points, shrunk[matrix.name]!).filter { $0.0.factorBits == width }.map { point, increase in
                     (tail[min(max(point.rank, 0), values.count)], increase)
-                }))
+                }, exponents: exponents[width]!))
             })
             errorCurves[matrix.name] = Dictionary(uniqueKeysWithValues: bits.compactMap { width in
                 let measured = matrix.points.filter { $0.factorBits == width }.compactMap { point in
                     point.lossIncreaseStandardError.map { (tail[min(max(point.rank, 0), values.count)], $0) }
                 }
-                return measured.isEmpty ? nil : (width, SensitivityCurve(measured: measured))
+                return measured.isEmpty ? nil : (width, SensitivityCurve(measured: measured, exponents: exponents[width]!))
             })
         }
         self.curves = curves

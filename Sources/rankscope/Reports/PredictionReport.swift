@@ -12,7 +12,7 @@ struct PredictionReport: Encodable {
         let perplexity: Double?
         let embeddingCosine: Double?
         let unpredicted: [String]
-        /// Matrices cut below their smallest probed rank (figures extrapolated as √t from the smallest probe, so less certain).
+        /// Matrices cut below their smallest probed rank (figures extrapolated from the smallest probe as a fitted power of t, so less certain).
         let extrapolated: [String]
         /// The probe noise of `loss_increase` (absent for profiles without standard errors).
         let lossIncreaseStandardError: Double?
