@@ -82,11 +82,7 @@ public enum ExplorerView {
     /// partial estimates of spectra (an upper bound).
     static func titleFigures(_ model: PlanFigures, wide: Bool, kind: SpectrumKind = .weights,
                              quality: PredictedQuality? = nil) -> [(text: String, place: Int)] {
-        let change = model.parametersBefore > 0
-            ? Double(model.parametersAfter - model.parametersBefore) / Double(model.parametersBefore) : 0
-        let sign = change < 0 ? "−" : "+"
-        let params = "params \(ExplorerFormat.count(model.parametersBefore)) → \(ExplorerFormat.count(model.parametersAfter))"
-            + " (\(sign)\(ExplorerFormat.percent(abs(change))))"
+        let params = "params \(ExplorerFormat.count(model.parametersBefore)) → " + parametersAfter(model)
         let error = (kind == .dataAware ? "out-err " : "err ") + ExplorerFormat.errorPercent(model)
             + (model.unknownErrorCount > 0 ? "+?" : "")
         let size = ("size " + (wide ? "\(ExplorerFormat.bytes(model.bytesBefore)) → " : "") + ExplorerFormat.bytes(model.bytesAfter), 1)
@@ -95,6 +91,13 @@ public enum ExplorerView {
             (String(format: "%.2f b/w", model.bitsPerWeight), 3),
             (String(format: "speed-up ×%.2f", model.memoryBoundSpeedup), 4),
         ]
+    }
+
+    /// The parameters after the plan and their change: `107.97M (−19.73%)`.
+    static func parametersAfter(_ model: PlanFigures) -> String {
+        let change = model.parametersBefore > 0
+            ? Double(model.parametersAfter - model.parametersBefore) / Double(model.parametersBefore) : 0
+        return "\(ExplorerFormat.count(model.parametersAfter)) (\(change < 0 ? "−" : "+")\(ExplorerFormat.percent(abs(change))))"
     }
 
     /// The most important figures that fit in `width` cells, in reading order. When `wide` keeps
@@ -110,7 +113,8 @@ public enum ExplorerView {
             var shortened = 0
             func tooLong() -> Bool { pieces.map(\.text).joined(separator: "  ").count > width }
             // The prediction outlasts every figure but the parameters: its notes go before the
-            // size, the size before it, and the parameters' label before the prediction itself.
+            // size, the size before it, and the parameters' label and count before (`107.97M
+            // (−19.73%)`) the prediction itself.
             let kept = quality == nil ? 1 : 2
             while pieces.count > kept + 1, tooLong() { pieces.removeLast() }
             if let quality, tooLong() {
@@ -119,6 +123,7 @@ public enum ExplorerView {
             }
             while pieces.count > kept, tooLong() { pieces.removeLast() }
             if tooLong(), pieces[0].text.hasPrefix("params ") { pieces[0].text.removeFirst(7) }
+            if quality != nil, pieces.count == 2, tooLong() { pieces[0].text = parametersAfter(model) }
             while pieces.count > 1, tooLong() { pieces.removeLast() }
             return (pieces, all - pieces.count + shortened)
         }

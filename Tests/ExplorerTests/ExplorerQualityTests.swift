@@ -123,6 +123,7 @@ final class ExplorerQualityTests: XCTestCase {
         backend.resize(width: 40, height: 12)
         app.handle(.resize)
         XCTAssertTrue(backend.lines()[0].hasPrefix("rankscope"), "one header line, figures that fit")
+        XCTAssertTrue(backend.lines()[0].contains("cos 0.900"), "the prediction stays in the one header line\n" + backend.lines()[0])
     }
 
     /// At 40 columns the panel's now line is wider than the box: it wraps between its figures, each whole.
