@@ -15,6 +15,7 @@ public enum PerplexityEvaluator {
                                 isCancelled: @escaping () -> Bool = { false },
                                 progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws -> PerplexityResult {
         var total = 0.0, predicted = 0, tokens = 0
+        var windowLosses: [Double] = []
         let start = Date()
         var index = 0
         let interrupted = { EvaluationInterrupted(completed: index, total: windows.count,
@@ -26,15 +27,22 @@ public enum PerplexityEvaluator {
         while index < windows.count {
             if isCancelled() { throw interrupted() }
             let group = Array(windows[index..<min(index + max(batch, 1), windows.count)])
-            let part: (total: Double, predicted: Int)
-            do { part = try model.negativeLogLikelihood(windows: group) } catch LinearAlgebraError.cancelled { throw interrupted() }
-            total += part.total
-            predicted += part.predicted
+            let losses: [Double]
+            do { losses = try model.tokenNegativeLogLikelihoods(windows: group) } catch LinearAlgebraError.cancelled { throw interrupted() }
+            var offset = 0
+            for window in group {
+                let scored = max(window.count - 1, 0)
+                let sum = losses[offset..<offset + scored].reduce(0, +)
+                windowLosses.append(scored > 0 ? sum / Double(scored) : 0)
+                total += sum
+                predicted += scored
+                offset += scored
+            }
             tokens += group.reduce(0) { $0 + $1.count }
             index += group.count
             progress(index, windows.count)
         }
         return PerplexityResult(perplexity: exp(total / Double(max(predicted, 1))), negativeLogLikelihood: total,
-                                predictedTokens: predicted, tokens: tokens, seconds: Date().timeIntervalSince(start))
+                                predictedTokens: predicted, tokens: tokens, seconds: Date().timeIntervalSince(start), windowLosses: windowLosses)
     }
 }

@@ -10,6 +10,9 @@ public struct PerplexityResult: Sendable, Equatable {
     public let tokens: Int
     /// Wall time of the forward passes.
     public let seconds: Double
+    /// Each window's mean negative log-likelihood (natural log), in the windows' order: the
+    /// spread between windows says how far another stretch of text may move the figure.
+    public let windowLosses: [Double]
 
     /// Forward-pass throughput.
     public var tokensPerSecond: Double { seconds > 0 ? Double(tokens) / seconds : 0 }

@@ -148,7 +148,8 @@ struct PlanMeasurement {
                 measured = Report.Measured(perplexity: figures.perplexity, originalPerplexity: original.perplexity, meanCosine: nil, minCosine: nil,
                                            similarityCorrelation: nil, text: measurement.text, tokens: windows.count * seqLen, seqLen: seqLen,
                                            windows: windows.count, sentences: nil, linearParameters: figures.linearParameters,
-                                           originalLinearParameters: original.linearParameters, tokensPerSecond: figures.tokensPerSecond)
+                                           originalLinearParameters: original.linearParameters, tokensPerSecond: figures.tokensPerSecond,
+                                           paired: EvalReport.PairedIncrease(original: original, candidate: figures))
             case let .sentences(sentences):
                 measured = Report.Measured(perplexity: nil, originalPerplexity: nil, meanCosine: agreement?.meanCosine, minCosine: agreement?.minCosine,
                                            similarityCorrelation: agreement?.similarityCorrelation, text: measurement.text,
@@ -196,6 +197,8 @@ struct PlanMeasurement {
             let linearParameters: Int
             let originalLinearParameters: Int
             let tokensPerSecond: Double
+            /// A causal LM's increase over the original window by window, with its standard error between windows.
+            var paired: EvalReport.PairedIncrease? = nil
         }
 
         let strategy: String

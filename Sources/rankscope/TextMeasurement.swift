@@ -137,7 +137,8 @@ final class TextMeasurement {
         case let .windows(windows, seqLen):
             return EvalReport(model: checkpointPath, modelType: model.hyperparameters.modelType, text: text, metric: metric,
                               candidateSource: candidateSource, seqLen: seqLen, windows: windows.count, sentences: nil,
-                              tokens: windows.count * seqLen, original: original, candidate: candidate?.figures, agreement: nil)
+                              tokens: windows.count * seqLen, original: original, candidate: candidate?.figures, agreement: nil,
+                              paired: candidate.flatMap { EvalReport.PairedIncrease(original: original, candidate: $0.figures) })
         case let .sentences(sentences):
             return EvalReport(model: checkpointPath, modelType: model.hyperparameters.modelType, text: text, metric: metric,
                               candidateSource: candidateSource, seqLen: nil, windows: nil, sentences: sentences.count,
@@ -163,7 +164,8 @@ final class TextMeasurement {
                 progress.update(completed: done, total: total, note: String(format: "%@ · %.0f tok/s", label, rate))
             }
             return (EvalReport.Figures(perplexity: result.perplexity, tokensPerSecond: result.tokensPerSecond,
-                                       seconds: result.seconds, linearParameters: model.blockLinearParameterCount), nil)
+                                       seconds: result.seconds, linearParameters: model.blockLinearParameterCount,
+                                       windowLosses: result.windowLosses), nil)
         case let .sentences(sentences):
             let result = try EmbeddingEvaluator.embed(model, sentences: sentences, isCancelled: isCancelled) { [display] done, total in
                 if display.events { EvalEvent.progress(model: label, completed: done, total: total).emit() }

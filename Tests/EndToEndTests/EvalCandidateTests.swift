@@ -34,8 +34,20 @@ final class EvalCandidateTests: XCTestCase {
         XCTAssertEqual(outcome.status, 0, outcome.stderr)
         let report = try XCTUnwrap(try Harness.json(outcome.stdout) as? [String: Any])
         let original = try XCTUnwrap(report["original"] as? [String: Any]), candidate = try XCTUnwrap(report["candidate"] as? [String: Any])
-        return (try XCTUnwrap(original["perplexity"] as? Double), try XCTUnwrap(candidate["perplexity"] as? Double),
-                try XCTUnwrap(candidate["linear_parameters"] as? Int))
+        let originalPerplexity = try XCTUnwrap(original["perplexity"] as? Double), candidatePerplexity = try XCTUnwrap(candidate["perplexity"] as? Double)
+        // The increase paired window by window: its mean is ln(candidate/original), its standard error sd/√n of the windows' increases.
+        let before = try XCTUnwrap(original["window_losses"] as? [Double]), after = try XCTUnwrap(candidate["window_losses"] as? [Double])
+        XCTAssertEqual(before.count, report["windows"] as? Int)
+        let increases = zip(after, before).map { $0 - $1 }, n = Double(increases.count)
+        let mean = increases.reduce(0, +) / n
+        let error = (increases.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1) / n).squareRoot()
+        let paired = try XCTUnwrap(report["paired"] as? [String: Any])
+        XCTAssertEqual(try XCTUnwrap(paired["loss_increase"] as? Double), log(candidatePerplexity / originalPerplexity), accuracy: 1e-9)
+        XCTAssertEqual(try XCTUnwrap(paired["loss_increase_standard_error"] as? Double), error, accuracy: 1e-12)
+        let range = try XCTUnwrap(paired["perplexity_range"] as? [Double])
+        XCTAssertEqual(range[0], originalPerplexity * exp(mean - 2 * error), accuracy: originalPerplexity * 1e-9)
+        XCTAssertEqual(range[1], originalPerplexity * exp(mean + 2 * error), accuracy: originalPerplexity * 1e-9)
+        return (originalPerplexity, candidatePerplexity, try XCTUnwrap(candidate["linear_parameters"] as? Int))
     }
 
     func testPlanInMemoryEqualsCompressedFolderAndNumpy() throws {

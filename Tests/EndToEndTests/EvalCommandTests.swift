@@ -11,13 +11,14 @@ final class EvalCommandTests: XCTestCase {
     out, name, seq, maxt = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
     ids = Tokenizer.from_file(os.path.join(out, name, 'tokenizer.json')).encode(open(os.path.join(out, 'text.txt')).read()).ids[:maxt]
     cfg, W = load(os.path.join(out, name))
-    total, count = 0.0, 0
+    total, count, windows = 0.0, 0, []
     for s in range(0, len(ids) - seq + 1, seq):
         w = ids[s:s + seq]
         logits = (gpt if cfg['model_type'].startswith('gpt') else llama)(cfg, W, w)
         lp = logits - logits.max(-1, keepdims=True); lp = lp - np.log(np.exp(lp).sum(-1, keepdims=True))
-        total += -lp[np.arange(len(w) - 1), w[1:]].sum(); count += len(w) - 1
-    print(json.dumps({'ppl': float(np.exp(total / count)), 'windows': (len(ids)) // seq}))
+        nll = -lp[np.arange(len(w) - 1), w[1:]]
+        total += nll.sum(); count += len(w) - 1; windows.append(float(nll.mean()))
+    print(json.dumps({'ppl': float(np.exp(total / count)), 'windows': (len(ids)) // seq, 'window_losses': windows}))
     """#
 
     func testPerplexityEqualsNumpyOnTheSameWindows() throws {
@@ -34,6 +35,9 @@ final class EvalCommandTests: XCTestCase {
                 XCTAssertEqual(measured, expected["ppl"] as! Double, accuracy: (expected["ppl"] as! Double) * 1e-5, name)
                 XCTAssertEqual(report["windows"] as? Int, expected["windows"] as? Int)
                 XCTAssertEqual(report["windows"] as? Int, 6)
+                let windowLosses = try XCTUnwrap(original["window_losses"] as? [Double]), expectedLosses = expected["window_losses"] as! [Double]
+                XCTAssertEqual(windowLosses.count, expectedLosses.count)
+                for (got, want) in zip(windowLosses, expectedLosses) { XCTAssertEqual(got, want, accuracy: abs(want) * 1e-5, "\(name): each window's mean log-loss") }
                 XCTAssertEqual(report["tokens"] as? Int, 96)
                 XCTAssertNotNil(original["tokens_per_second"] as? Double)
             }

@@ -231,7 +231,7 @@ final class JSONReportTests: XCTestCase {
                     let report = try XCTUnwrap(try Harness.json(outcome.stdout) as? [String: Any])
                     var keys: Set<String> = ["model", "model_type", "text", "metric", "tokens", "original"]
                     keys.formUnion(causal ? ["seq_len", "windows"] : ["sentences"])
-                    if withPlan { keys.formUnion(["candidate_source", "candidate"] + (causal ? [] : ["agreement"])) }
+                    if withPlan { keys.formUnion(["candidate_source", "candidate"] + (causal ? ["paired"] : ["agreement"])) }
                     XCTAssertEqual(Set(report.keys), keys, "\(name), plan \(withPlan)")
                     XCTAssertEqual(report["model"] as? String, fixture.model(name))
                     XCTAssertEqual(report["model_type"] as? String, name)
@@ -248,7 +248,7 @@ final class JSONReportTests: XCTestCase {
                     var parameters: [Int] = []
                     for key in models {
                         let model = try XCTUnwrap(report[key] as? [String: Any])
-                        XCTAssertEqual(Set(model.keys), causal ? figures : figures.subtracting(["perplexity"]), key)
+                        XCTAssertEqual(Set(model.keys), causal ? figures.union(["window_losses"]) : figures.subtracting(["perplexity"]), key)
                         parameters.append(try XCTUnwrap(model["linear_parameters"] as? Int))
                     }
                     if withPlan {
