@@ -1,5 +1,9 @@
 import Foundation
 
+/// glibc's `mallopt(3)`.
+@_silgen_name("mallopt")
+private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
+
 /// The process's virtual address space: its limit (`ulimit -v`, `RLIMIT_AS`) and what is in use.
 ///
 /// Under a limit, OpenBLAS is the fragile part: each thread's first BLAS call allocates a work
@@ -23,6 +27,20 @@ public enum AddressSpace {
               let pages = text.split(separator: " ").first.flatMap({ Int($0) }) else { return nil }
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
+
+    /// Under a limit, makes every thread allocate from glibc's one main malloc arena. By default
+    /// each thread that allocates gets an arena of its own, and each such arena reserves 64 MiB of
+    /// address space at once: a few worker threads starting after a headroom check
+    /// (``requireHeadroom(bytes:for:)``) took 192 MiB of a 400 MiB limit, OpenBLAS's buffer then
+    /// failed to allocate and its thread spun forever (a `spectra` under `ulimit -v 400000` hung
+    /// in about one run in ten on a loaded machine). Call it first thing, before any thread starts.
+    public static func shareOneMallocArenaUnderALimit() {
+        guard limit != nil else { return }
+        _ = glibcMallopt(glibcArenaMax, 1)
+    }
+
+    /// glibc's `M_ARENA_MAX` (`<malloc.h>`, which Swift's Glibc module does not import).
+    private static let glibcArenaMax: Int32 = -8
 
     /// Room kept free beyond what a computation asks for: the allocator, thread stacks and
     /// OpenBLAS's own bookkeeping take some, and running out inside OpenBLAS hangs.
