@@ -33,7 +33,7 @@ public enum AddressSpace {
     /// address space at once: a few worker threads starting after a headroom check
     /// (``requireHeadroom(bytes:for:)``) took 192 MiB of a 400 MiB limit, OpenBLAS's buffer then
     /// failed to allocate and its thread spun forever (a `spectra` under `ulimit -v 400000` hung
-    /// in about one run in ten on a loaded machine). Call it first thing, before any thread starts.
+    /// in about one run in 40 on a loaded machine). Call it first thing, before any thread starts.
     public static func shareOneMallocArenaUnderALimit() {
         guard limit != nil else { return }
         _ = glibcMallopt(glibcArenaMax, 1)
