@@ -176,9 +176,8 @@ struct PlanMeasurement {
                 lossIncrease = quality.lossIncrease
                 perplexity = quality.perplexity
                 embeddingCosine = quality.embeddingCosine
-                let range = quality.figureRange().map { [$0.lowerBound, $0.upperBound] }
-                perplexityRange = quality.perplexity != nil ? range : nil
-                embeddingCosineRange = quality.perplexity != nil ? nil : range
+                perplexityRange = quality.perplexityRange
+                embeddingCosineRange = quality.embeddingCosineRange
             }
         }
 

@@ -12,4 +12,13 @@ extension PredictedQuality {
 
     /// The predicted figure in the metric's own terms: perplexity (causal LMs) or mean embedding cosine (encoders).
     var figure: Double? { perplexity ?? embeddingCosine }
+
+    /// ``figureRange(standardErrors:)`` as the JSON reports' `[low, high]`, under the key of the
+    /// metric's own terms: `perplexity_range` for a causal LM, nil for an encoder.
+    var perplexityRange: [Double]? { metric == .nextTokenLoss ? figureRangePair : nil }
+
+    /// The same for an encoder (`embedding_cosine_range`), nil for a causal LM.
+    var embeddingCosineRange: [Double]? { metric == .nextTokenLoss ? nil : figureRangePair }
+
+    private var figureRangePair: [Double]? { figureRange().map { [$0.lowerBound, $0.upperBound] } }
 }

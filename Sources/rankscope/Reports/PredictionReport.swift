@@ -29,9 +29,8 @@ struct PredictionReport: Encodable {
             unpredicted = quality.unpredicted
             extrapolated = quality.extrapolated
             lossIncreaseStandardError = quality.increaseStandardError
-            let range = quality.figureRange().map { [$0.lowerBound, $0.upperBound] }
-            perplexityRange = quality.metric == .nextTokenLoss ? range : nil
-            embeddingCosineRange = quality.metric == .nextTokenLoss ? nil : range
+            perplexityRange = quality.perplexityRange
+            embeddingCosineRange = quality.embeddingCosineRange
         }
     }
 
