@@ -29,8 +29,12 @@ struct PlanCommand: ParsableCommand {
         --max-tokens as for `eval`): the original once, then the uniform-rank plan at the same \
         target (data-aware with --stats, and then also with plain truncated SVD) and the \
         allocated plan, each compressed in memory; it prints their predicted (with \
-        --sensitivity) and measured perplexity, or embedding cosine for encoders. The plan file \
-        format and the --json schema are in docs/planning.md; --measure's in docs/evaluation.md.
+        --sensitivity) and measured perplexity, or embedding cosine for encoders. With \
+        --calibration-text FILE the plan (with --measure every plan compared) is also run over \
+        that calibration text, the profile's kind of text, never the evaluation text: its measured \
+        increase, paired window by window, is printed beside the profile's prediction as the plan \
+        measured in company. The plan file format and the --json schema are in docs/planning.md; \
+        --measure's and --calibration-text's in docs/evaluation.md.
         """
     )
 
@@ -103,6 +107,12 @@ struct PlanCommand: ParsableCommand {
 
     @OptionGroup var window: TextWindowOptions<EvalCommand>
 
+    @Option(name: .customLong("calibration-text"), help: ArgumentHelp("Run the plan (with --measure: every plan compared) over this calibration text, compressed in memory, and give its measured increase as the prediction beside the profile's: the profile's kind of text, never the evaluation text (windows of --seq-len tokens).", valueName: "file"))
+    var calibrationText: String?
+
+    @Option(name: .customLong("calibration-tokens"), help: ArgumentHelp("With --calibration-text: use at most this many of its tokens (causal models; default 4096).", valueName: "count"))
+    var calibrationTokens: Int?
+
     @Option(name: .customLong("noise-margin"), help: ArgumentHelp("With --sensitivity and a size target: allocate for each matrix's predicted loss increase plus this many of its probes' standard errors, so a matrix whose probes read no more than their noise is not taken as free (0: the prediction as it is).", valueName: "standard errors"))
     var noiseMargin = CautiousLoss.defaultStandardErrors
 
@@ -119,6 +129,15 @@ struct PlanCommand: ParsableCommand {
         }
         if !measure && (text != nil || window.maxTokens != nil) {
             throw ValidationError("--text and --max-tokens go with --measure.")
+        }
+        if calibrationTokens != nil && calibrationText == nil {
+            throw ValidationError("--calibration-tokens goes with --calibration-text.")
+        }
+        if let calibrationTokens, calibrationTokens < 1 {
+            throw ValidationError("--calibration-tokens must be a number of tokens, 1 or more, e.g. 4096.")
+        }
+        if let calibrationText, calibrationText == text {
+            throw ValidationError("--calibration-text and --text are the same file: a plan calibrated on its evaluation text predicts nothing; give the profile's text (or other text of its kind) to calibrate on.")
         }
         if estimate && sensitivity != nil {
             throw ValidationError("--estimate cannot be combined with --sensitivity: a predicted loss reads every exact singular value.")
@@ -142,6 +161,7 @@ struct PlanCommand: ParsableCommand {
         let catalog = try checkpoint.openCatalog()
         // The text is checked before any spectrum is computed (the model itself is loaded after planning).
         if measure, let text { try ModelTextInput.checkEvaluable(catalog.checkpoint, text: text) }
+        if let calibrationText { try ModelTextInput.checkEvaluable(catalog.checkpoint, text: calibrationText) }
         // Sizes, counts and sparse formats come from the headers; spectra only where an error or the allocation needs one.
         let bare = catalog.groups.flatMap(\.entries).map { PlannedTensor(entry: $0, spectrum: nil) }
         let profile = try sensitivity.map { try SensitivityOption.profile(path: $0, checkpointPath: catalog.checkpoint.path, shapes: SensitivityOption.shapes(of: catalog)) }
@@ -178,11 +198,14 @@ struct PlanCommand: ParsableCommand {
             try resolution.document(checkpoint: reference).write(to: out, with: writer)
         }
         // The plan files are complete before the model runs; Ctrl-C while it runs prints nothing on standard output.
-        let measured = try measure ? measurement(evaluation: evaluation, catalog: catalog, singularValues: singularValues,
-                                                 statistics: activationStatistics, prediction: prediction) : nil
+        let (calibrated, measured) = try runModel(evaluation: evaluation, catalog: catalog, singularValues: singularValues,
+                                                  statistics: activationStatistics, prediction: prediction)
+        let calibratedPlan = calibrated.last { $0.strategy == "plan" }?.calibrated
+        let calibratedUniform = calibrated.last { $0.strategy == "uniform" }?.calibrated
         if json.isOn {
             let predicted = zip2(sensitivity, prediction).map { path, model in
-                PredictionReport(model, profilePath: path, choices: evaluation.choices, uniformChoices: evaluation.allocation?.uniform?.choices)
+                PredictionReport(model, profilePath: path, choices: evaluation.choices, uniformChoices: evaluation.allocation?.uniform?.choices,
+                                 calibrated: (calibratedPlan, calibratedUniform))
             }
             try JSONOutput.print(PlanReport(path: catalog.checkpoint.path, planFile: plan, evaluation: evaluation, resolved: resolved,
                                             source: source, prediction: predicted, comparison: measured?.report))
@@ -211,6 +234,8 @@ struct PlanCommand: ParsableCommand {
                                  + SensitivityOption.figure(predicted) + extrapolated + ".")
                 }
             }
+            if let calibratedPlan { lines += [""] + SensitivityOption.calibrationLines(calibratedPlan, plan: "The plan") }
+            if let calibratedUniform { lines += SensitivityOption.calibrationLines(calibratedUniform, plan: "The uniform plan") }
             if let measured { lines += [""] + measured.lines() }
             if let out { lines += ["", "plan written to \(out)"] }
             if let outUniform {
@@ -223,35 +248,56 @@ struct PlanCommand: ParsableCommand {
 }
 
 extension PlanCommand {
-    /// `--measure`: the uniform plan at the same target (plain and data-aware with statistics) and
-    /// the allocated plan, run over `--text` (``PlanMeasurement``); Ctrl-C stops as `eval` does,
-    /// with one line and exit status 130.
-    private func measurement(evaluation: PlanEvaluation, catalog: LayerCatalog, singularValues: [String: [Double]],
-                             statistics: ActivationStatistics?, prediction: QualityPrediction?) throws -> PlanMeasurement {
-        guard let uniform = evaluation.allocation?.uniform, let text else {
+    /// The plans `--measure` compares (with statistics the uniform plan twice, plain and
+    /// data-aware, then the allocated plan), each with the profile's prediction; without
+    /// `--measure` the plan alone, for `--calibration-text`.
+    private func strategies(evaluation: PlanEvaluation, dataAware: Bool, prediction: QualityPrediction?) throws -> [PlanMeasurement.Strategy] {
+        let plan = PlanMeasurement.Strategy(strategy: "plan", dataAware: dataAware, choices: evaluation.choices,
+                                            parametersAfter: evaluation.totals.model.parametersAfter, bytesAfter: evaluation.totals.model.bytesAfter,
+                                            predicted: prediction?.predict(evaluation.choices))
+        guard measure else { return [plan] }
+        guard let uniform = evaluation.allocation?.uniform else {
             throw PlanOptions.Failure("--measure: no uniform rank fraction meets this target, so there is no uniform plan to compare the plan with")
         }
-        let dataAware = statistics != nil
-        var strategies: [PlanMeasurement.Strategy] = []
-        if dataAware {
-            strategies.append(.init(strategy: "uniform", dataAware: false, choices: uniform.choices, parametersAfter: uniform.totals.model.parametersAfter,
-                                    bytesAfter: uniform.totals.model.bytesAfter, predicted: nil))
-        }
-        strategies.append(.init(strategy: "uniform", dataAware: dataAware, choices: uniform.choices, parametersAfter: uniform.totals.model.parametersAfter,
-                                bytesAfter: uniform.totals.model.bytesAfter, predicted: prediction?.predict(uniform.choices)))
-        strategies.append(.init(strategy: "plan", dataAware: dataAware, choices: evaluation.choices, parametersAfter: evaluation.totals.model.parametersAfter,
-                                bytesAfter: evaluation.totals.model.bytesAfter, predicted: prediction?.predict(evaluation.choices)))
+        let sizes = (parameters: uniform.totals.model.parametersAfter, bytes: uniform.totals.model.bytesAfter)
+        return (dataAware ? [PlanMeasurement.Strategy(strategy: "uniform", dataAware: false, choices: uniform.choices, parametersAfter: sizes.parameters,
+                                                      bytesAfter: sizes.bytes, predicted: nil)] : [])
+            + [PlanMeasurement.Strategy(strategy: "uniform", dataAware: dataAware, choices: uniform.choices, parametersAfter: sizes.parameters,
+                                        bytesAfter: sizes.bytes, predicted: prediction?.predict(uniform.choices)), plan]
+    }
+
+    /// `--calibration-text` and `--measure`: the model loaded once, the plans run over the
+    /// calibration text (``PlanCalibration``), then over `--text` (``PlanMeasurement``), each
+    /// compressed in memory for each text; Ctrl-C stops as `eval` does, with one line and exit
+    /// status 130. The strategies come back with their calibrated predictions (empty without
+    /// `--calibration-text`), the measurement nil without `--measure`.
+    private func runModel(evaluation: PlanEvaluation, catalog: LayerCatalog, singularValues: [String: [Double]],
+                          statistics: ActivationStatistics?, prediction: QualityPrediction?) throws -> ([PlanMeasurement.Strategy], PlanMeasurement?) {
+        guard measure || calibrationText != nil else { return ([], nil) }
+        var strategies = try strategies(evaluation: evaluation, dataAware: statistics != nil, prediction: prediction)
         let cancel = CancellationFlag()
         let interrupt = InterruptHandler { cancel.cancel() }
         defer { interrupt.restore() }
+        let jobs = spectrumThreads.count ?? ProcessInfo.processInfo.activeProcessorCount
+        let showsBar = !json.isOn && isatty(STDERR_FILENO) == 1
         do {
-            let opened = try ModelText.open(checkpoint: catalog.checkpoint.path, text: text)
+            var opened: ModelText?
+            if let calibrationText {
+                let calibration = try ModelText.open(checkpoint: catalog.checkpoint.path, text: calibrationText)
+                opened = calibration
+                if cancel.isCancelled { throw EvalInterruption.beforeRunning }
+                strategies = try PlanCalibration.calibrated(strategies, opened: calibration, text: calibrationText, seqLen: window.seqLen,
+                                                            tokenLimit: calibrationTokens ?? PlanCalibration.defaultTokens, checkpoint: catalog.checkpoint,
+                                                            singularValues: singularValues, statistics: statistics, jobs: jobs, cancel: cancel,
+                                                            showsBar: showsBar)
+            }
+            guard measure, let text else { return (strategies, nil) }
+            let evaluationText = try opened.map { try $0.withText(text) } ?? ModelText.open(checkpoint: catalog.checkpoint.path, text: text)
             if cancel.isCancelled { throw EvalInterruption.beforeRunning }
-            return try PlanMeasurement.run(strategies, opened: opened, text: text, seqLen: window.seqLen,
-                                           tokenLimit: window.maxTokens ?? EvalCommand.textDefaults.maximumTokens, checkpoint: catalog.checkpoint,
-                                           singularValues: singularValues, statistics: statistics,
-                                           jobs: spectrumThreads.count ?? ProcessInfo.processInfo.activeProcessorCount, cancel: cancel,
-                                           showsBar: !json.isOn && isatty(STDERR_FILENO) == 1)
+            return (strategies, try PlanMeasurement.run(strategies, opened: evaluationText, text: text, seqLen: window.seqLen,
+                                                        tokenLimit: window.maxTokens ?? EvalCommand.textDefaults.maximumTokens,
+                                                        checkpoint: catalog.checkpoint, singularValues: singularValues, statistics: statistics,
+                                                        jobs: jobs, cancel: cancel, showsBar: showsBar))
         } catch let stop as EvalInterruption {
             Termination.printError("rankscope: " + stop.description)
             throw ExitCode(Termination.interrupted)
@@ -260,7 +306,7 @@ extension PlanCommand {
 }
 
 /// Both values when both are there.
-private func zip2<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
+func zip2<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
     guard let a, let b else { return nil }
     return (a, b)
 }

@@ -23,6 +23,8 @@ struct PlanMeasurement {
         /// The profile's prediction on the original measured here; nil without a profile, or for a
         /// plain plan when the plan's spectra (and the profile) are data-aware.
         let predicted: PredictedQuality?
+        /// The plan measured in company over `--calibration-text`, on the original measured here; nil without one.
+        let calibrated: PredictedQuality?
         let measured: TextMeasurement.Measured
     }
 
@@ -34,6 +36,8 @@ struct PlanMeasurement {
         let parametersAfter: Int
         let bytesAfter: Int
         let predicted: PredictedQuality?
+        /// Its measurement over the calibration text (``PlanCalibration``), on that text's original; nil without one.
+        var calibrated: PredictedQuality? = nil
     }
 
     let measurement: TextMeasurement
@@ -48,18 +52,18 @@ struct PlanMeasurement {
 
     /// Runs the original over the text once, then each of `strategies` compressed in memory from
     /// `checkpoint` (data-aware ones with `statistics`, `jobs` layers at once), in order. Ctrl-C
-    /// stops with an ``EvalInterruption`` naming the plan it stopped in; a line on standard error
-    /// says how long the measuring takes.
+    /// stops with an ``EvalInterruption`` naming the plan it stopped in; a line on standard error,
+    /// starting with `option` (the option that asked for the run), says how long the measuring takes.
     static func run(_ strategies: [Strategy], opened: ModelText, text: String, seqLen: Int, tokenLimit: Int?, checkpoint: Checkpoint,
                     singularValues: [String: [Double]], statistics: ActivationStatistics?, jobs: Int, cancel: CancellationFlag,
-                    showsBar: Bool) throws -> PlanMeasurement {
+                    showsBar: Bool, option: String = "--measure") throws -> PlanMeasurement {
         let measurement = try TextMeasurement(opened, text: text, seqLen: seqLen, tokenLimit: tokenLimit, checkpointPath: checkpoint.path,
                                               display: .init(bar: showsBar, events: false), cancel: cancel)
         // A plan equal to one before it (the allocator returned the uniform plan) is measured once.
         let runs = strategies.indices.filter { index in
             !strategies[..<index].contains { $0.choices == strategies[index].choices && $0.dataAware == strategies[index].dataAware }
         }.count
-        Termination.printError("rankscope: --measure runs the model over \(text) \(runs + 1) times: the original, then "
+        Termination.printError("rankscope: \(option) runs the model over \(text) \(runs + 1) times: the original, then "
                                + "\(runs) plan\(runs == 1 ? "" : "s"), each compressed in memory first (as `rankscope eval --plan` does).")
         if cancel.isCancelled { throw EvalInterruption.beforeRunning }
         let original = try measurement.measureOriginal()
@@ -84,7 +88,7 @@ struct PlanMeasurement {
             }
             rows.append(Row(strategy: strategy.strategy, dataAware: strategy.dataAware, parametersAfter: strategy.parametersAfter,
                             bytesAfter: strategy.bytesAfter, predicted: strategy.predicted?.onMeasuredOriginal(perplexity: original.perplexity),
-                            measured: measured))
+                            calibrated: strategy.calibrated?.onMeasuredOriginal(perplexity: original.perplexity), measured: measured))
         }
         return PlanMeasurement(measurement: measurement, original: original, rows: rows)
     }
@@ -108,11 +112,14 @@ struct PlanMeasurement {
                      + (original.perplexity.map { "original perplexity \(String(format: "%.4f", $0))" } ?? "mean embedding cosine of each plan to the original")
                      + "."]
         let metric = causal ? "perplexity" : "cosine"
+        let calibration = rows.lazy.compactMap { $0.calibrated?.calibration }.first
         var table = TextTable([("strategy", .left), ("truncation", .left), ("params", .right), ("size", .right),
-                               ("predicted \(metric) (±2 SE)", .right), ("measured", .right)] + (causal ? [("×original", .right)] : []))
+                               ("predicted \(metric) (±2 SE)", .right)] + (calibration != nil ? [("calibrated (±2 SE)", .right)] : [])
+                              + [("measured", .right)] + (causal ? [("×original", .right)] : []))
         for row in rows {
             var cells = [row.strategy == "uniform" ? "uniform ranks" : "allocated", row.dataAware ? "data-aware" : "plain SVD",
                          Formatting.grouped(row.parametersAfter), Formatting.bytes(row.bytesAfter), Self.predictedCell(row.predicted)]
+            if calibration != nil { cells.append(Self.predictedCell(row.calibrated)) }
             if let measured = Self.figure(row.measured) { cells.append(String(format: "%.4f", measured)) } else { cells.append("–") }
             if causal {
                 if let measured = row.measured.figures.perplexity, let base = original.perplexity {
@@ -126,6 +133,9 @@ struct PlanMeasurement {
         lines += table.render(indent: "  ")
         if rows.contains(where: { $0.predicted == nil }) {
             lines.append("– : no prediction (no sensitivity profile, or a plain plan beside a data-aware profile and spectra).")
+        }
+        if let calibration {
+            lines.append("calibrated: each plan measured in company over \(calibration.text) (\(calibration.workload)), its increase carried onto the original measured here.")
         }
         return lines
     }
@@ -158,7 +168,8 @@ struct PlanMeasurement {
                                            tokensPerSecond: figures.tokensPerSecond)
             }
             return Report(strategy: row.strategy, truncation: row.dataAware ? "data_aware" : "plain", parametersAfter: row.parametersAfter,
-                          bytesAfter: row.bytesAfter, predicted: row.predicted.map(Report.Predicted.init), measured: measured)
+                          bytesAfter: row.bytesAfter, predicted: row.predicted.map(Report.Predicted.init),
+                          calibrated: row.calibrated.map(Report.Predicted.init), measured: measured)
         }
     }
 
@@ -167,17 +178,22 @@ struct PlanMeasurement {
         /// The prediction on the original measured here.
         struct Predicted: Encodable {
             let lossIncrease: Double
+            let lossIncreaseStandardError: Double?
             let perplexity: Double?
             let perplexityRange: [Double]?
             let embeddingCosine: Double?
             let embeddingCosineRange: [Double]?
+            /// Where a calibrated figure was measured (absent for the rule's).
+            let calibration: CalibrationReport?
 
             init(_ quality: PredictedQuality) {
                 lossIncrease = quality.lossIncrease
+                lossIncreaseStandardError = quality.increaseStandardError
                 perplexity = quality.perplexity
                 embeddingCosine = quality.embeddingCosine
                 perplexityRange = quality.perplexityRange
                 embeddingCosineRange = quality.embeddingCosineRange
+                calibration = quality.calibration.map(CalibrationReport.init)
             }
         }
 
@@ -205,6 +221,8 @@ struct PlanMeasurement {
         let parametersAfter: Int
         let bytesAfter: Int
         let predicted: Predicted?
+        /// The plan measured in company over the calibration text, carried onto the original measured here.
+        let calibrated: Predicted?
         let measured: Measured
     }
 }

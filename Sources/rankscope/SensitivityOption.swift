@@ -53,6 +53,27 @@ enum SensitivityOption {
         return String(format: "embedding cosine to the original %.4f (1 − the matrices' combined increase %.4f)", quality.embeddingCosine ?? 0, quality.lossIncrease)
     }
 
+    /// What `plan` (named `plan` in the line) measured in company over `--calibration-text` says:
+    /// the figure on that text's original, its ±2 SE range between windows and how far the rule
+    /// was off; nothing for the rule's own prediction.
+    static func calibrationLines(_ quality: PredictedQuality, plan: String) -> [String] {
+        guard let calibration = quality.calibration else { return [] }
+        let range = quality.figureRange().map { range in
+            quality.perplexity != nil ? " (±2 SE between windows: " + Formatting.significant(range.lowerBound) + "–" + Formatting.significant(range.upperBound) + ")"
+                                      : String(format: " (±2 SE: %.4f–%.4f)", range.lowerBound, range.upperBound)
+        } ?? ""
+        let increase = String(format: "%.4f", quality.lossIncrease) + (quality.increaseStandardError.map { String(format: " ± %.4f", $0) } ?? "")
+        let rule = zip2(calibration.ruleIncrease, quality.ruleRatio).map { rule, ratio in
+            String(format: "; the profile's rule predicted %.4f, so the plan measured ×%.2f of it", rule, ratio)
+        } ?? ""
+        let figure = quality.perplexity.map { perplexity in
+            "perplexity " + Formatting.significant(perplexity) + range + " against the original's " + Formatting.significant(exp(quality.originalLoss))
+                + " there; next-token log-loss + " + increase
+        } ?? String(format: "embedding cosine to the original %.4f", quality.embeddingCosine ?? 0) + range + " (1 − " + increase + ")"
+        return ["\(plan) measured in company over the calibration text \(calibration.text) (\(calibration.workload)), compressed in memory as `compress` writes it: "
+                + figure + rule + "."]
+    }
+
     /// What the prediction says of a plan, in the loss's own terms: perplexity for a causal LM,
     /// embedding cosine for an encoder, and how many matrices have no figure.
     static func lines(_ quality: PredictedQuality, profilePath: String) -> [String] {

@@ -123,6 +123,78 @@ final class PlanMeasureTests: XCTestCase {
         }
     }
 
+    /// `--calibration-text`: the plan's calibrated prediction is `eval --plan` of the written plan
+    /// over the calibration text (its windows of `--seq-len`, its first `--calibration-tokens`),
+    /// paired window by window; beside `--measure` every row carries its own, carried onto the
+    /// original measured over the evaluation text; the rule's figure stays where it was.
+    func testCalibratedPredictionIsEvalOverTheCalibrationText() throws {
+        try EvalFixture.with { fixture in
+            let model = fixture.model("llama-gqa"), stats = fixture.folder + "/stats.safetensors", profile = fixture.folder + "/profile.json"
+            let plan = fixture.folder + "/plan.json", uniform = fixture.folder + "/uniform.json", calibration = fixture.folder + "/calibration.txt"
+            // Another text of the same kind: the fixture's lines in reverse order.
+            let lines = try String(contentsOfFile: fixture.text, encoding: .utf8).split(separator: "\n").reversed()
+            try lines.joined(separator: "\n").write(toFile: calibration, atomically: true, encoding: .utf8)
+            XCTAssertEqual(try Harness.rankscope(["stats", model, "--text", fixture.text, "--out", stats, "--seq-len", "64"], cacheHome: fixture.cache).status, 0)
+            let profiled = try Harness.rankscope(["sensitivity", model, "--text", fixture.text, "--out", profile, "--ranks", "0.5", "--stats", stats] + window,
+                                                 cacheHome: fixture.cache)
+            XCTAssertEqual(profiled.status, 0, profiled.stderr)
+            let arguments = ["plan", model, "--target-params", "80%lin", "--stats", stats, "--sensitivity", profile,
+                             "--calibration-text", calibration, "--calibration-tokens", "64", "--seq-len", "16"]
+            let planned = try Harness.rankscope(arguments + ["--out", plan, "--out-uniform", uniform, "--json"], cacheHome: fixture.cache)
+            XCTAssertTrue(planned.stderr.contains("--calibration-text runs the model over \(calibration) 2 times"), planned.stderr)
+            let prediction = try XCTUnwrap(try report(planned)["prediction"] as? [String: Any], planned.stdout)
+            let calibrated = try XCTUnwrap(prediction["calibrated_plan"] as? [String: Any], "\(prediction)")
+            XCTAssertNil(prediction["calibrated_uniform"], "without --measure only the plan is run")
+
+            // The figure is eval of the plan file over the calibration text's first 64 tokens.
+            let evaluated = try report(try Harness.rankscope(["eval", model, "--plan", plan, "--stats", stats, "--text", calibration, "--json",
+                                                              "--seq-len", "16", "--max-tokens", "64"], cacheHome: fixture.cache))
+            let paired = try XCTUnwrap(evaluated["paired"] as? [String: Any], "\(evaluated)")
+            let increase = try XCTUnwrap(paired["loss_increase"] as? Double)
+            XCTAssertEqual(try XCTUnwrap(calibrated["loss_increase"] as? Double), increase, accuracy: 1e-9)
+            XCTAssertEqual(try XCTUnwrap(calibrated["loss_increase_standard_error"] as? Double),
+                           try XCTUnwrap(paired["loss_increase_standard_error"] as? Double), accuracy: 1e-9)
+            assertRelative(calibrated["perplexity"] as? Double, (evaluated["candidate"] as? [String: Any])?["perplexity"] as? Double, "on its own original")
+            // Its range is eval's, with the lower end not below the original (a predicted increase is at least 0).
+            let range = try XCTUnwrap(calibrated["perplexity_range"] as? [Double]), spread = try XCTUnwrap(paired["perplexity_range"] as? [Double])
+            let originalThere = try XCTUnwrap((evaluated["original"] as? [String: Any])?["perplexity"] as? Double)
+            assertRelative(range[0], max(spread[0], originalThere), "the range's lower end")
+            assertRelative(range[1], spread[1], "the range's upper end")
+            let source = try XCTUnwrap(calibrated["calibration"] as? [String: Any])
+            XCTAssertEqual(source["text"] as? String, calibration)
+            XCTAssertEqual(source["tokens"] as? Int, 64)
+            XCTAssertEqual(source["measured_over"] as? String, "4 windows of 16 tokens")
+            let rule = try XCTUnwrap((prediction["plan"] as? [String: Any])?["loss_increase"] as? Double)
+            XCTAssertEqual(source["rule_loss_increase"] as? Double, rule)
+            XCTAssertNotEqual(rule, increase, accuracy: 1e-9, "the rule's figure is not the measured one")
+
+            // The text report prints it beside the rule's.
+            let text = try Harness.rankscope(arguments, cacheHome: fixture.cache)
+            XCTAssertEqual(text.status, 0, text.stderr)
+            XCTAssertTrue(text.stdout.contains("The plan measured in company over the calibration text \(calibration) (4 windows of 16 tokens)"), text.stdout)
+            XCTAssertTrue(text.stdout.contains(String(format: "next-token log-loss + %.4f ± ", increase)), text.stdout)
+
+            // With --measure: each row's calibrated figure is its increase over the calibration
+            // text on the original measured over the evaluation text.
+            let measured = try Harness.rankscope(arguments + ["--measure", "--text", fixture.text, "--max-tokens", "100", "--json"], cacheHome: fixture.cache)
+            let document = try report(measured)
+            let rows = try XCTUnwrap(document["comparison"] as? [[String: Any]])
+            let calibratedUniform = try XCTUnwrap((document["prediction"] as? [String: Any])?["calibrated_uniform"] as? [String: Any])
+            let uniformEvaluated = try report(try Harness.rankscope(["eval", model, "--plan", uniform, "--stats", stats, "--text", calibration, "--json",
+                                                                     "--seq-len", "16", "--max-tokens", "64"], cacheHome: fixture.cache))
+            XCTAssertEqual(try XCTUnwrap(calibratedUniform["loss_increase"] as? Double),
+                           try XCTUnwrap((uniformEvaluated["paired"] as? [String: Any])?["loss_increase"] as? Double), accuracy: 1e-9)
+            XCTAssertEqual(rows.count, 3)
+            for (row, expected) in zip(rows.suffix(2), [calibratedUniform, calibrated]) {
+                let original = try XCTUnwrap((row["measured"] as? [String: Any])?["original_perplexity"] as? Double)
+                let figure = try XCTUnwrap(row["calibrated"] as? [String: Any], "\(row)")
+                assertRelative(figure["perplexity"] as? Double, original * exp(try XCTUnwrap(expected["loss_increase"] as? Double)), "\(row["strategy"]!)")
+                XCTAssertNotNil(row["predicted"], "the rule's figure stays beside it")
+            }
+            XCTAssertNotNil(rows[0]["calibrated"], "the plain uniform plan is calibrated too, though the rule has no figure for it")
+        }
+    }
+
     func testOptionErrorsAreOneSentence() throws {
         try EvalFixture.with { fixture in
             let model = fixture.model("llama-gqa")
@@ -137,6 +209,15 @@ final class PlanMeasureTests: XCTestCase {
             XCTAssertEqual(noTarget.stderr, "rankscope: --measure compares the plan with uniform ranks at the same target, so it needs one: "
                            + "--target-params, --target-bytes, --target-bits, --max-error or a plan file's \"target\".\n")
             XCTAssertTrue(noTarget.stdout.isEmpty)
+            let sameText = try Harness.rankscope(["plan", model, "--target-params", "80%lin", "--measure", "--text", fixture.text,
+                                                  "--calibration-text", fixture.text], cacheHome: fixture.cache)
+            XCTAssertEqual(sameText.status, 2)
+            XCTAssertTrue(sameText.stderr.contains("--calibration-text and --text are the same file"), sameText.stderr)
+            let tokensAlone = try Harness.rankscope(["plan", model, "--calibration-tokens", "64"], cacheHome: fixture.cache)
+            XCTAssertEqual(tokensAlone.status, 2)
+            XCTAssertTrue(tokensAlone.stderr.contains("--calibration-tokens goes with --calibration-text."), tokensAlone.stderr)
+            try fixture.assertOneSentence(["plan", model, "--target-params", "80%lin", "--calibration-text", fixture.folder + "/missing.txt"],
+                                          naming: "missing.txt", mentions: "no such file")
             try fixture.assertOneSentence(["plan", model, "--target-params", "80%lin", "--measure", "--text", fixture.folder + "/missing.txt"],
                                           naming: "missing.txt", mentions: "no such file")
         }

@@ -216,12 +216,16 @@ public struct PredictedQuality: Sendable, Equatable {
     /// True when the prediction read the odd half of the profile's windows while the allocator
     /// reads the even half (cross-fitting, ``QualityPrediction``).
     public let crossFitted: Bool
+    /// Set when the increase is not the rule's but the whole plan measured in company over a
+    /// calibration text (``measuredInCompany(_:)``); nil for the rule's prediction.
+    public let calibration: Calibration?
 
     /// A prediction (``QualityPrediction/predict(_:)``).
     public init(metric: SensitivityProfile.Metric, originalLoss: Double, lossIncrease: Double, additiveIncrease: Double? = nil,
                 combination: LossCombination = .additive, unpredicted: [String], extrapolated: [String] = [], increaseStandardError: Double? = nil,
-                crossFitted: Bool = false) {
+                crossFitted: Bool = false, calibration: Calibration? = nil) {
         self.crossFitted = crossFitted
+        self.calibration = calibration
         self.metric = metric
         self.originalLoss = originalLoss
         self.lossIncrease = lossIncrease
@@ -240,7 +244,7 @@ public struct PredictedQuality: Sendable, Equatable {
     public func onOriginalLoss(_ originalLoss: Double) -> PredictedQuality {
         PredictedQuality(metric: metric, originalLoss: originalLoss, lossIncrease: lossIncrease, additiveIncrease: additiveIncrease,
                          combination: combination, unpredicted: unpredicted, extrapolated: extrapolated,
-                         increaseStandardError: increaseStandardError, crossFitted: crossFitted)
+                         increaseStandardError: increaseStandardError, crossFitted: crossFitted, calibration: calibration)
     }
 
     /// The predicted loss, `originalLoss + lossIncrease`.

@@ -71,4 +71,9 @@ extension ModelText {
         let contents = try ModelTextInput.readText(file)
         return ModelText(checkpoint: opened, model: model, encode: encode, contents: contents)
     }
+
+    /// The same checkpoint, model and tokenizer over the text in `file` (`plan`'s second text).
+    func withText(_ file: String) throws -> ModelText {
+        ModelText(checkpoint: checkpoint, model: model, encode: encode, contents: try ModelTextInput.readText(file))
+    }
 }

@@ -19,6 +19,8 @@ struct PredictionReport: Encodable {
         /// `[low, high]` of ±2 standard errors in perplexity (causal LMs) or embedding cosine (encoders); absent when there is no noise figure.
         let perplexityRange: [Double]?
         let embeddingCosineRange: [Double]?
+        /// Where a calibrated figure was measured (absent for the rule's).
+        let calibration: CalibrationReport?
 
         init(_ quality: PredictedQuality) {
             lossIncrease = quality.lossIncrease
@@ -31,6 +33,7 @@ struct PredictionReport: Encodable {
             lossIncreaseStandardError = quality.increaseStandardError
             perplexityRange = quality.perplexityRange
             embeddingCosineRange = quality.embeddingCosineRange
+            calibration = quality.calibration.map(CalibrationReport.init)
         }
     }
 
@@ -43,10 +46,15 @@ struct PredictionReport: Encodable {
     let crossFitted: Bool
     let plan: Figures
     let uniform: Figures?
+    /// The plan and the uniform plan measured in company over `--calibration-text`, on that text's original.
+    let calibratedPlan: Figures?
+    let calibratedUniform: Figures?
 
     /// The prediction of `model` (read from `profilePath`) for the plan's `choices` and, when
-    /// there is one, the uniform plan's.
-    init(_ model: QualityPrediction, profilePath: String, choices: [String: LayerChoice], uniformChoices: [String: LayerChoice]?) {
+    /// there is one, the uniform plan's; `calibrated` the measurements in company of the plan and
+    /// the uniform plan, when made.
+    init(_ model: QualityPrediction, profilePath: String, choices: [String: LayerChoice], uniformChoices: [String: LayerChoice]?,
+         calibrated: (plan: PredictedQuality?, uniform: PredictedQuality?) = (nil, nil)) {
         let quality = model.predict(choices)
         profile = profilePath
         metric = model.profile.metric.rawValue
@@ -55,5 +63,26 @@ struct PredictionReport: Encodable {
         crossFitted = quality.crossFitted
         plan = Figures(quality)
         uniform = uniformChoices.map { Figures(model.predict($0)) }
+        calibratedPlan = calibrated.plan.map(Figures.init)
+        calibratedUniform = calibrated.uniform.map(Figures.init)
+    }
+}
+
+/// Where a prediction measured in company was measured (`calibration` in `plan --json`'s
+/// `calibrated_plan`, `calibrated_uniform` and `comparison` rows; ``Planning/PredictedQuality/Calibration``).
+struct CalibrationReport: Encodable {
+    /// The calibration text, as named.
+    let text: String
+    /// What the model ran over, e.g. `29 windows of 128 tokens`.
+    let measuredOver: String
+    let tokens: Int
+    /// The rule's loss increase for the same plan (absent without a profile).
+    let ruleLossIncrease: Double?
+
+    init(_ calibration: PredictedQuality.Calibration) {
+        text = calibration.text
+        measuredOver = calibration.workload
+        tokens = calibration.tokens
+        ruleLossIncrease = calibration.ruleIncrease
     }
 }
