@@ -145,19 +145,31 @@ public enum ExplorerView {
         if area.height >= 2 {
             let figures = fittingFigures(model, width: area.width - 1, wide: true, kind: kind, quality: quality)
             buffer.write(figures, at: Position(x: area.x + 1, y: area.y + 1), style: state.styles.title, maxWidth: area.width - 1)
-            var parts: [String] = []
-            if state.statisticsPath != nil { parts.append(kind.label) }
-            if let plan = state.planPath { parts.append("plan " + (plan as NSString).lastPathComponent) }
-            right = parts.joined(separator: "  ")
+            right = titleRight(kind: state.statisticsPath != nil ? kind : nil, plan: state.planPath.map { ($0 as NSString).lastPathComponent },
+                               width: area.width, head: headText(state).count)
         } else {
             right = fittingFigures(model, width: max(0, area.width - min(32, area.width / 3)), wide: false, kind: kind, quality: quality)
         }
         let rightWidth = min(right.count, area.width)
         let x = bar.maxX - rightWidth
         buffer.write(right, at: Position(x: x, y: bar.y), style: barStyle, maxWidth: area.width)
-        let head = "rankscope  " + state.title + (state.hasUnsavedChanges ? " [+]" : "")
-        buffer.write(head, at: Position(x: bar.x, y: bar.y), style: barStyle.bolded,
+        buffer.write(headText(state), at: Position(x: bar.x, y: bar.y), style: barStyle.bolded,
                      maxWidth: max(0, x - bar.x - 2))
+    }
+
+    /// The title bar's left part: program, checkpoint, `[+]` when unsaved.
+    private static func headText(_ state: ExplorerState) -> String {
+        "rankscope  " + state.title + (state.hasUnsavedChanges ? " [+]" : "")
+    }
+
+    /// The title bar's right part on a bar of `width` whose left part is `head` long: the spectrum
+    /// kind (when statistics are loaded) and the plan file, shortened (the kind's short label,
+    /// then without the kind) until the left part keeps at least half the bar, or all it needs.
+    static func titleRight(kind: SpectrumKind?, plan: String?, width: Int, head: Int) -> String {
+        let planPart = plan.map { "plan " + $0 }
+        let choices = [kind?.label, kind?.shortLabel, nil].map { kindPart in [kindPart, planPart].compactMap { $0 }.joined(separator: "  ") }
+        let room = width - min(head, width / 2) - 2
+        return choices.first { $0.count <= room } ?? choices.last!
     }
 
     /// The title bar: the theme's accent as a bar (reverse video).

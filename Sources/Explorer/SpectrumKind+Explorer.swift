@@ -10,6 +10,14 @@ extension SpectrumKind {
         }
     }
 
+    /// `weights` or `data-aware`: the label where the title bar is too narrow for ``label``.
+    public var shortLabel: String {
+        switch self {
+        case .weights: return "weights"
+        case .dataAware: return "data-aware"
+        }
+    }
+
     /// The other kind.
     public var other: SpectrumKind { self == .weights ? .dataAware : .weights }
 }

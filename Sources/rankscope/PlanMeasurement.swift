@@ -59,10 +59,12 @@ struct PlanMeasurement {
                     showsBar: Bool, option: String = "--measure") throws -> PlanMeasurement {
         let measurement = try TextMeasurement(opened, text: text, seqLen: seqLen, tokenLimit: tokenLimit, checkpointPath: checkpoint.path,
                                               display: .init(bar: showsBar, events: false), cancel: cancel)
-        // A plan equal to one before it (the allocator returned the uniform plan) is measured once.
-        let runs = strategies.indices.filter { index in
-            !strategies[..<index].contains { $0.choices == strategies[index].choices && $0.dataAware == strategies[index].dataAware }
-        }.count
+        // A plan equal to one before it (the allocator returned the uniform plan) is measured once:
+        // for each strategy, the first earlier one with the same layers.
+        let earlier = strategies.indices.map { index in
+            strategies[..<index].firstIndex { $0.choices == strategies[index].choices && $0.dataAware == strategies[index].dataAware }
+        }
+        let runs = earlier.filter { $0 == nil }.count
         Termination.printError("rankscope: \(option) runs the model over \(text) \(runs + 1) times: the original, then "
                                + "\(runs) plan\(runs == 1 ? "" : "s"), each compressed in memory first (as `rankscope eval --plan` does).")
         if cancel.isCancelled { throw EvalInterruption.beforeRunning }
@@ -70,14 +72,14 @@ struct PlanMeasurement {
         Termination.printError(String(format: "rankscope: the original took %.0f s over the %d %@; each plan takes about as long after its compression.",
                                       original.seconds, measurement.count, measurement.unit))
         var rows: [Row] = []
-        for strategy in strategies {
+        for (index, strategy) in strategies.enumerated() {
             let name = Self.name(strategy: strategy.strategy, dataAware: statistics != nil ? strategy.dataAware : nil)
             let candidate = ChoicesCandidate(checkpoint: checkpoint, choices: strategy.choices,
                                              singularValues: strategy.dataAware == (statistics != nil) ? singularValues : [:],
                                              statistics: strategy.dataAware ? statistics : nil, jobs: jobs, description: name)
             let measured: TextMeasurement.Measured
-            if let same = zip(strategies, rows).first(where: { $0.0.choices == strategy.choices && $0.0.dataAware == strategy.dataAware }) {
-                measured = same.1.measured  // the allocator returned the uniform plan: the same layers, measured once
+            if let same = earlier[index] {
+                measured = rows[same].measured  // the allocator returned the uniform plan: the same layers, measured once
             } else {
                 let before = rows.isEmpty ? "the original was measured" : "the original and \(rows.count) plan\(rows.count == 1 ? "" : "s") were measured"
                 let start = Date()

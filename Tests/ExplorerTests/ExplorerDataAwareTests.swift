@@ -190,6 +190,31 @@ final class ExplorerDataAwareTests: XCTestCase {
         XCTAssertTrue(lines[1].contains("Layers 2/6  name ↑  data-aware"), "a narrow table names the kind: \(lines[1])")
     }
 
+    /// The title bar's right part (spectrum kind, plan file) gives way before the checkpoint's
+    /// name does: at 80 columns all of it, at 40 the kind's short label, then no kind.
+    func testTheCheckpointNameKeepsItsPlaceBesideTheKindAndThePlan() throws {
+        var state = ExplorerState(catalog: try ExplorerFixture.catalog())
+        state.expectDataAwareSpectra(statisticsPath: "/data/stats.safetensors")
+        state.receive(.planOpened(state.planDocument(file: "/plans/alloc75.json")))
+        let name = (state.title as NSString).lastPathComponent
+        XCTAssertGreaterThan(state.title.count, 40, "a checkpoint path longer than half the bar")
+        func titleBar(width: Int) -> String {
+            var frame = state
+            return ExplorerView.frame(&frame, width: width, height: 24).lines()[0]
+        }
+        let kind = state.spectrumKind
+        let wide = titleBar(width: 160)
+        XCTAssertTrue(wide.contains(name) && wide.contains(kind.label + "  plan alloc75.json"), wide)
+        for width in [160, 80, 60, 40] {
+            let bar = titleBar(width: width)
+            let head = "rankscope  " + state.title
+            XCTAssertTrue(bar.hasPrefix(String(head.prefix(min(head.count, width / 2 - 1)))), "width \(width): \(bar)")
+            XCTAssertTrue(bar.contains("plan alloc75.json"), "width \(width): \(bar)")
+        }
+        XCTAssertTrue(titleBar(width: 60).hasSuffix(kind.shortLabel + "  plan alloc75.json"), titleBar(width: 60))
+        XCTAssertTrue(titleBar(width: 40).hasSuffix("  plan alloc75.json") && !titleBar(width: 40).contains(kind.shortLabel), titleBar(width: 40))
+    }
+
     func testDataAwareSpectraFinishingFirstAreAnnouncedOnceTheWeightsAreIn() throws {
         // Both kinds share the engine's one queue, so the data-aware ones may finish first.
         var state = ExplorerState(catalog: try ExplorerFixture.catalog())
