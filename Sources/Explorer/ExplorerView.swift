@@ -153,23 +153,31 @@ public enum ExplorerView {
         let rightWidth = min(right.count, area.width)
         let x = bar.maxX - rightWidth
         buffer.write(right, at: Position(x: x, y: bar.y), style: barStyle, maxWidth: area.width)
-        buffer.write(headText(state), at: Position(x: bar.x, y: bar.y), style: barStyle.bolded,
+        buffer.write(headText(state, width: max(0, x - bar.x - 2)), at: Position(x: bar.x, y: bar.y), style: barStyle.bolded,
                      maxWidth: max(0, x - bar.x - 2))
     }
 
-    /// The title bar's left part: program, checkpoint, `[+]` when unsaved.
-    private static func headText(_ state: ExplorerState) -> String {
-        "rankscope  " + state.title + (state.hasUnsavedChanges ? " [+]" : "")
+    /// The title bar's left part: program, checkpoint, `[+]` when unsaved; in fewer than its
+    /// length's `width` columns the checkpoint's path loses its start (`…/smollm2/model.gguf`),
+    /// since its end names the model.
+    static func headText(_ state: ExplorerState, width: Int = .max) -> String {
+        let program = "rankscope  ", unsaved = state.hasUnsavedChanges ? " [+]" : ""
+        let room = width - program.count - unsaved.count
+        guard state.title.count > room, room >= 8 else { return program + state.title + unsaved }
+        return program + "…" + state.title.suffix(room - 1) + unsaved
     }
 
     /// The title bar's right part on a bar of `width` whose left part is `head` long: the spectrum
     /// kind (when statistics are loaded) and the plan file, shortened (the kind's short label,
-    /// then without the kind) until the left part keeps at least half the bar, or all it needs.
-    static func titleRight(kind: SpectrumKind?, plan: String?, width: Int, head: Int) -> String {
+    /// then without the kind, then the file name losing its start) until the left part keeps at
+    /// least half the bar, or all it needs.
+    public static func titleRight(kind: SpectrumKind?, plan: String?, width: Int, head: Int) -> String {
         let planPart = plan.map { "plan " + $0 }
         let choices = [kind?.label, kind?.shortLabel, nil].map { kindPart in [kindPart, planPart].compactMap { $0 }.joined(separator: "  ") }
         let room = width - min(head, width / 2) - 2
-        return choices.first { $0.count <= room } ?? choices.last!
+        if let fitting = choices.first(where: { $0.count <= room }) { return fitting }
+        guard let plan, room > 8 else { return "" }
+        return "plan …" + plan.suffix(room - 6)
     }
 
     /// The title bar: the theme's accent as a bar (reverse video).
