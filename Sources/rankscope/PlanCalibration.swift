@@ -15,17 +15,10 @@ enum PlanCalibration {
     /// `--calibration-tokens`' default: a causal LM's calibration text is cut to this many tokens.
     static let defaultTokens = 4_096
 
-    /// Each of `strategies` measured over the calibration text of `opened` (named `text`; windows
-    /// of `seqLen` tokens of its first `tokenLimit`, or an encoder's sentences) as
-    /// ``PlanMeasurement/run(_:opened:text:seqLen:tokenLimit:checkpoint:singularValues:statistics:jobs:cancel:showsBar:option:)``
-    /// measures them, returned as their predictions: the strategies with ``PlanMeasurement/Strategy/calibrated`` set.
-    static func calibrated(_ strategies: [PlanMeasurement.Strategy], opened: ModelText, text: String, seqLen: Int, tokenLimit: Int,
-                           checkpoint: Checkpoint, singularValues: [String: [Double]], statistics: ActivationStatistics?, jobs: Int,
-                           cancel: CancellationFlag, showsBar: Bool) throws -> [PlanMeasurement.Strategy] {
-        let measured = try PlanMeasurement.run(strategies, opened: opened, text: text, seqLen: seqLen, tokenLimit: tokenLimit, checkpoint: checkpoint,
-                                               singularValues: singularValues, statistics: statistics, jobs: jobs, cancel: cancel,
-                                               showsBar: showsBar, option: "--calibration-text")
-        return zip(strategies, measured.rows).map { strategy, row in
+    /// `strategies` with ``PlanMeasurement/Strategy/calibrated`` set from `measured`, their
+    /// measurement over the calibration text (its rows in the strategies' order).
+    static func calibrated(_ strategies: [PlanMeasurement.Strategy], by measured: PlanMeasurement) -> [PlanMeasurement.Strategy] {
+        zip(strategies, measured.rows).map { strategy, row in
             var calibrated = strategy
             calibrated.calibrated = prediction(row.measured, original: measured.original, of: measured.measurement,
                                                ruleIncrease: strategy.predicted?.lossIncrease)

@@ -136,12 +136,18 @@ struct PlanCommand: ParsableCommand {
         if let calibrationTokens, calibrationTokens < 1 {
             throw ValidationError("--calibration-tokens must be a number of tokens, 1 or more, e.g. 4096.")
         }
-        if let calibrationText, calibrationText == text {
+        if let calibrationText, let text, Self.sameFile(calibrationText, text) {
             throw ValidationError("--calibration-text and --text are the same file: a plan calibrated on its evaluation text predicts nothing; give the profile's text (or other text of its kind) to calibrate on.")
         }
         if estimate && sensitivity != nil {
             throw ValidationError("--estimate cannot be combined with --sensitivity: a predicted loss reads every exact singular value.")
         }
+    }
+
+    /// True when the two paths name the same file (after `.`, `..` and symbolic links).
+    private static func sameFile(_ a: String, _ b: String) -> Bool {
+        let resolved = { (path: String) in URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path }
+        return resolved(a) == resolved(b)
     }
 
     func run() throws {
@@ -266,11 +272,11 @@ extension PlanCommand {
                                         bytesAfter: sizes.bytes, predicted: prediction?.predict(uniform.choices)), plan]
     }
 
-    /// `--calibration-text` and `--measure`: the model loaded once, the plans run over the
-    /// calibration text (``PlanCalibration``), then over `--text` (``PlanMeasurement``), each
-    /// compressed in memory for each text; Ctrl-C stops as `eval` does, with one line and exit
-    /// status 130. The strategies come back with their calibrated predictions (empty without
-    /// `--calibration-text`), the measurement nil without `--measure`.
+    /// `--calibration-text` and `--measure`: the model loaded once, each plan compressed in memory
+    /// once and run over the calibration text (``PlanCalibration``) and `--text`
+    /// (``PlanMeasurement``); Ctrl-C stops as `eval` does, with one line and exit status 130. The
+    /// strategies come back with their calibrated predictions (empty without either option), the
+    /// measurement of `--text` nil without `--measure`.
     private func runModel(evaluation: PlanEvaluation, catalog: LayerCatalog, singularValues: [String: [Double]],
                           statistics: ActivationStatistics?, prediction: QualityPrediction?) throws -> ([PlanMeasurement.Strategy], PlanMeasurement?) {
         guard measure || calibrationText != nil else { return ([], nil) }
@@ -278,26 +284,23 @@ extension PlanCommand {
         let cancel = CancellationFlag()
         let interrupt = InterruptHandler { cancel.cancel() }
         defer { interrupt.restore() }
-        let jobs = spectrumThreads.count ?? ProcessInfo.processInfo.activeProcessorCount
-        let showsBar = !json.isOn && isatty(STDERR_FILENO) == 1
         do {
-            var opened: ModelText?
-            if let calibrationText {
-                let calibration = try ModelText.open(checkpoint: catalog.checkpoint.path, text: calibrationText)
-                opened = calibration
-                if cancel.isCancelled { throw EvalInterruption.beforeRunning }
-                strategies = try PlanCalibration.calibrated(strategies, opened: calibration, text: calibrationText, seqLen: window.seqLen,
-                                                            tokenLimit: calibrationTokens ?? PlanCalibration.defaultTokens, checkpoint: catalog.checkpoint,
-                                                            singularValues: singularValues, statistics: statistics, jobs: jobs, cancel: cancel,
-                                                            showsBar: showsBar)
+            let files = [calibrationText, measure ? text : nil].compactMap { $0 }
+            let first = try ModelText.open(checkpoint: catalog.checkpoint.path, text: files[0])
+            let texts = try files.enumerated().map { index, file in
+                PlanMeasurement.Text(opened: index == 0 ? first : try first.withText(file), name: file, seqLen: window.seqLen,
+                                     tokenLimit: index == 0 && calibrationText != nil ? calibrationTokens ?? PlanCalibration.defaultTokens
+                                                                                      : window.maxTokens ?? EvalCommand.textDefaults.maximumTokens)
             }
-            guard measure, let text else { return (strategies, nil) }
-            let evaluationText = try opened.map { try $0.withText(text) } ?? ModelText.open(checkpoint: catalog.checkpoint.path, text: text)
             if cancel.isCancelled { throw EvalInterruption.beforeRunning }
-            return (strategies, try PlanMeasurement.run(strategies, opened: evaluationText, text: text, seqLen: window.seqLen,
-                                                        tokenLimit: window.maxTokens ?? EvalCommand.textDefaults.maximumTokens,
-                                                        checkpoint: catalog.checkpoint, singularValues: singularValues, statistics: statistics,
-                                                        jobs: jobs, cancel: cancel, showsBar: showsBar))
+            let options = [calibrationText.map { _ in "--calibration-text" }, measure ? "--measure" : nil].compactMap { $0 }.joined(separator: " and ")
+            var measured = try PlanMeasurement.run(strategies, over: texts, checkpoint: catalog.checkpoint, singularValues: singularValues,
+                                                   statistics: statistics, jobs: spectrumThreads.count ?? ProcessInfo.processInfo.activeProcessorCount,
+                                                   cancel: cancel, showsBar: !json.isOn && isatty(STDERR_FILENO) == 1, option: options)
+            if calibrationText != nil {
+                strategies = PlanCalibration.calibrated(strategies, by: measured.removeFirst())
+            }
+            return (strategies, measured.first?.calibrated(by: strategies))
         } catch let stop as EvalInterruption {
             Termination.printError("rankscope: " + stop.description)
             throw ExitCode(Termination.interrupted)

@@ -50,49 +50,89 @@ struct PlanMeasurement {
         return strategy == "uniform" ? "the \(truncation)uniform plan" : "the allocated \(truncation)plan"
     }
 
-    /// Runs the original over the text once, then each of `strategies` compressed in memory from
-    /// `checkpoint` (data-aware ones with `statistics`, `jobs` layers at once), in order. Ctrl-C
-    /// stops with an ``EvalInterruption`` naming the plan it stopped in; a line on standard error,
-    /// starting with `option` (the option that asked for the run), says how long the measuring takes.
-    static func run(_ strategies: [Strategy], opened: ModelText, text: String, seqLen: Int, tokenLimit: Int?, checkpoint: Checkpoint,
-                    singularValues: [String: [Double]], statistics: ActivationStatistics?, jobs: Int, cancel: CancellationFlag,
-                    showsBar: Bool, option: String = "--measure") throws -> PlanMeasurement {
-        let measurement = try TextMeasurement(opened, text: text, seqLen: seqLen, tokenLimit: tokenLimit, checkpointPath: checkpoint.path,
-                                              display: .init(bar: showsBar, events: false), cancel: cancel)
+    /// A text the plans run over: the model opened over it, its name in reports, its windows.
+    struct Text {
+        let opened: ModelText
+        let name: String
+        let seqLen: Int
+        let tokenLimit: Int?
+    }
+
+    /// Runs the original over each text once, then each of `strategies` compressed in memory from
+    /// `checkpoint` (data-aware ones with `statistics`, `jobs` layers at once), in order, once for
+    /// all the texts (they share one model). Ctrl-C stops with an ``EvalInterruption`` naming the
+    /// plan it stopped in; lines on standard error, the first starting with `option` (the options
+    /// that asked for the runs), say how long the measuring takes. One measurement per text.
+    static func run(_ strategies: [Strategy], over texts: [Text], checkpoint: Checkpoint, singularValues: [String: [Double]],
+                    statistics: ActivationStatistics?, jobs: Int, cancel: CancellationFlag, showsBar: Bool,
+                    option: String = "--measure") throws -> [PlanMeasurement] {
+        let measurements = try texts.map { text in
+            try TextMeasurement(text.opened, text: text.name, seqLen: text.seqLen, tokenLimit: text.tokenLimit, checkpointPath: checkpoint.path,
+                                display: .init(bar: showsBar, events: false), cancel: cancel)
+        }
         // A plan equal to one before it (the allocator returned the uniform plan) is measured once:
         // for each strategy, the first earlier one with the same layers.
         let earlier = strategies.indices.map { index in
             strategies[..<index].firstIndex { $0.choices == strategies[index].choices && $0.dataAware == strategies[index].dataAware }
         }
         let runs = earlier.filter { $0 == nil }.count
-        Termination.printError("rankscope: \(option) runs the model over \(text) \(runs + 1) times: the original, then "
-                               + "\(runs) plan\(runs == 1 ? "" : "s"), each compressed in memory first (as `rankscope eval --plan` does).")
+        let plans = "\(runs) plan\(runs == 1 ? "" : "s")"
+        if texts.count == 1 {
+            Termination.printError("rankscope: \(option) runs the model over \(texts[0].name) \(runs + 1) times: the original, then "
+                                   + "\(plans), each compressed in memory first (as `rankscope eval --plan` does).")
+        } else {
+            Termination.printError("rankscope: \(option) run the model over " + texts.map(\.name).joined(separator: " and ")
+                                   + ", \(runs + 1) times each: the original, then \(plans), each compressed in memory once (as `rankscope eval --plan` does).")
+        }
         if cancel.isCancelled { throw EvalInterruption.beforeRunning }
-        let original = try measurement.measureOriginal()
-        Termination.printError(String(format: "rankscope: the original took %.0f s over the %d %@; each plan takes about as long after its compression.",
-                                      original.seconds, measurement.count, measurement.unit))
-        var rows: [Row] = []
+        var originals: [EvalReport.Figures] = []
+        for measurement in measurements {
+            let original = try measurement.measureOriginal()
+            originals.append(original)
+            let over = texts.count == 1 ? "" : " of " + measurement.text
+            Termination.printError(String(format: "rankscope: the original took %.0f s over the %d %@%@; each plan takes about as long after its compression.",
+                                          original.seconds, measurement.count, measurement.unit, over))
+        }
+        var measured: [[TextMeasurement.Measured]] = []  // by strategy, then text
         for (index, strategy) in strategies.enumerated() {
+            if let same = earlier[index] {
+                measured.append(measured[same])  // the allocator returned the uniform plan: the same layers, measured once
+                continue
+            }
             let name = Self.name(strategy: strategy.strategy, dataAware: statistics != nil ? strategy.dataAware : nil)
             let candidate = ChoicesCandidate(checkpoint: checkpoint, choices: strategy.choices,
                                              singularValues: strategy.dataAware == (statistics != nil) ? singularValues : [:],
                                              statistics: strategy.dataAware ? statistics : nil, jobs: jobs, description: name)
-            let measured: TextMeasurement.Measured
-            if let same = earlier[index] {
-                measured = rows[same].measured  // the allocator returned the uniform plan: the same layers, measured once
-            } else {
-                let before = rows.isEmpty ? "the original was measured" : "the original and \(rows.count) plan\(rows.count == 1 ? "" : "s") were measured"
-                let start = Date()
-                let decoded = try measurement.decodedLayers(of: candidate, plan: name, measured: before + "; nothing is printed of a comparison cut short")
-                let compression = Date().timeIntervalSince(start)
-                measured = try measurement.measure(decoded, name: name)
-                Termination.printError(String(format: "rankscope: %@: compressed in %.0f s, run in %.0f s.", name, compression, measured.figures.seconds))
+            let done = measured.count
+            let before = done == 0 ? "the original was measured" : "the original and \(done) plan\(done == 1 ? "" : "s") were measured"
+            let start = Date()
+            let decoded = try measurements[0].decodedLayers(of: candidate, plan: name, measured: before + "; nothing is printed of a comparison cut short")
+            let compression = Date().timeIntervalSince(start)
+            let figures = try measurements.map { try $0.measure(decoded, name: name) }
+            let runTimes = zip(figures, measurements).map { figure, measurement in
+                String(format: "%.0f s", figure.figures.seconds) + (texts.count == 1 ? "" : " over " + measurement.text)
             }
-            rows.append(Row(strategy: strategy.strategy, dataAware: strategy.dataAware, parametersAfter: strategy.parametersAfter,
-                            bytesAfter: strategy.bytesAfter, predicted: strategy.predicted?.onMeasuredOriginal(perplexity: original.perplexity),
-                            calibrated: strategy.calibrated?.onMeasuredOriginal(perplexity: original.perplexity), measured: measured))
+            Termination.printError(String(format: "rankscope: %@: compressed in %.0f s, run in %@.", name, compression, runTimes.joined(separator: ", ")))
+            measured.append(figures)
         }
-        return PlanMeasurement(measurement: measurement, original: original, rows: rows)
+        return measurements.indices.map { textIndex in
+            let original = originals[textIndex]
+            let rows = zip(strategies, measured).map { strategy, figures in
+                Row(strategy: strategy.strategy, dataAware: strategy.dataAware, parametersAfter: strategy.parametersAfter,
+                    bytesAfter: strategy.bytesAfter, predicted: strategy.predicted?.onMeasuredOriginal(perplexity: original.perplexity),
+                    calibrated: strategy.calibrated?.onMeasuredOriginal(perplexity: original.perplexity), measured: figures[textIndex])
+            }
+            return PlanMeasurement(measurement: measurements[textIndex], original: original, rows: rows)
+        }
+    }
+
+    /// The same measurement with each row's calibrated figure taken from `strategies` (in the
+    /// rows' order), carried onto the original measured here.
+    func calibrated(by strategies: [Strategy]) -> PlanMeasurement {
+        PlanMeasurement(measurement: measurement, original: original, rows: zip(rows, strategies).map { row, strategy in
+            Row(strategy: row.strategy, dataAware: row.dataAware, parametersAfter: row.parametersAfter, bytesAfter: row.bytesAfter,
+                predicted: row.predicted, calibrated: strategy.calibrated?.onMeasuredOriginal(perplexity: original.perplexity), measured: row.measured)
+        })
     }
 
     /// The measured figure: a perplexity (causal LMs) or the mean embedding cosine to the original (encoders).

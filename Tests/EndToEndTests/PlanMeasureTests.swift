@@ -177,6 +177,9 @@ final class PlanMeasureTests: XCTestCase {
             // With --measure: each row's calibrated figure is its increase over the calibration
             // text on the original measured over the evaluation text.
             let measured = try Harness.rankscope(arguments + ["--measure", "--text", fixture.text, "--max-tokens", "100", "--json"], cacheHome: fixture.cache)
+            XCTAssertTrue(measured.stderr.contains("--calibration-text and --measure run the model over \(calibration) and \(fixture.text), 4 times each"),
+                          measured.stderr)
+            XCTAssertEqual(measured.stderr.components(separatedBy: ": compressed in ").count - 1, 3, "each plan compressed once for both texts: \(measured.stderr)")
             let document = try report(measured)
             let rows = try XCTUnwrap(document["comparison"] as? [[String: Any]])
             let calibratedUniform = try XCTUnwrap((document["prediction"] as? [String: Any])?["calibrated_uniform"] as? [String: Any])
@@ -210,7 +213,7 @@ final class PlanMeasureTests: XCTestCase {
                            + "--target-params, --target-bytes, --target-bits, --max-error or a plan file's \"target\".\n")
             XCTAssertTrue(noTarget.stdout.isEmpty)
             let sameText = try Harness.rankscope(["plan", model, "--target-params", "80%lin", "--measure", "--text", fixture.text,
-                                                  "--calibration-text", fixture.text], cacheHome: fixture.cache)
+                                                  "--calibration-text", fixture.folder + "/./text.txt"], cacheHome: fixture.cache)
             XCTAssertEqual(sameText.status, 2)
             XCTAssertTrue(sameText.stderr.contains("--calibration-text and --text are the same file"), sameText.stderr)
             let tokensAlone = try Harness.rankscope(["plan", model, "--calibration-tokens", "64"], cacheHome: fixture.cache)

@@ -217,7 +217,8 @@ public struct PredictedQuality: Sendable, Equatable {
     /// reads the even half (cross-fitting, ``QualityPrediction``).
     public let crossFitted: Bool
     /// Set when the increase is not the rule's but the whole plan measured in company over a
-    /// calibration text (``measuredInCompany(_:)``); nil for the rule's prediction.
+    /// calibration text (``measuredInCompany(metric:originalLoss:lossIncrease:standardError:calibration:)``);
+    /// nil for the rule's prediction.
     public let calibration: Calibration?
 
     /// A prediction (``QualityPrediction/predict(_:)``).
