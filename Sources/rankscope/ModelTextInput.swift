@@ -48,13 +48,18 @@ enum ModelTextInput {
     }
 
     /// Checks, without loading the weights, that `eval` can run `checkpoint` over the text in
-    /// `file`: its config names an architecture the runtime has, its tokenizer and the text read.
-    /// The explorer's `--text` checks this before taking the screen; its measure key runs `eval`.
-    static func checkEvaluable(_ checkpoint: Checkpoint, text file: String) throws {
+    /// `file`: its config names an architecture the runtime has, its tokenizer and the text read;
+    /// given `window` (a causal LM's window length and token limit), that the text fills at least
+    /// one window. The explorer's `--text` checks this before taking the screen (its measure key
+    /// runs `eval`), `plan` before it plans.
+    static func checkEvaluable(_ checkpoint: Checkpoint, text file: String, window: (length: Int, tokenLimit: Int)? = nil) throws {
         guard let config = checkpoint.config else { throw ModelRuntimeError.missingConfig(folder: folder(of: checkpoint.path)) }
-        _ = try ModelHyperparameters(config: config)
-        _ = try tokenizer(for: checkpoint)
-        _ = try readText(file)
+        let hyperparameters = try ModelHyperparameters(config: config)
+        let encode = try tokenizer(for: checkpoint)
+        let contents = try readText(file)
+        if let window, hyperparameters.family.isCausal {
+            _ = try TokenWindows.perplexityWindows(encode(contents), length: window.length, maximumTokens: window.tokenLimit, file: file)
+        }
     }
 
     /// An encoder's evaluation sentences: one a line of `contents` (blank lines skipped), each

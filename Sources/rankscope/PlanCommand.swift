@@ -165,9 +165,15 @@ struct PlanCommand: ParsableCommand {
             throw PlanOptions.Failure("--measure compares the plan with uniform ranks at the same target, so it needs one: --target-params, --target-bytes, --target-bits, --max-error or a plan file's \"target\"")
         }
         let catalog = try checkpoint.openCatalog()
-        // The text is checked before any spectrum is computed (the model itself is loaded after planning).
-        if measure, let text { try ModelTextInput.checkEvaluable(catalog.checkpoint, text: text) }
-        if let calibrationText { try ModelTextInput.checkEvaluable(catalog.checkpoint, text: calibrationText) }
+        // The texts are checked, windows and all, before any spectrum is computed (the model itself is loaded after planning).
+        if measure, let text {
+            try ModelTextInput.checkEvaluable(catalog.checkpoint, text: text,
+                                              window: (window.seqLen, window.maxTokens ?? EvalCommand.textDefaults.maximumTokens!))
+        }
+        if let calibrationText {
+            try ModelTextInput.checkEvaluable(catalog.checkpoint, text: calibrationText,
+                                              window: (window.seqLen, calibrationTokens ?? PlanCalibration.defaultTokens))
+        }
         // Sizes, counts and sparse formats come from the headers; spectra only where an error or the allocation needs one.
         let bare = catalog.groups.flatMap(\.entries).map { PlannedTensor(entry: $0, spectrum: nil) }
         let profile = try sensitivity.map { try SensitivityOption.profile(path: $0, checkpointPath: catalog.checkpoint.path, shapes: SensitivityOption.shapes(of: catalog)) }

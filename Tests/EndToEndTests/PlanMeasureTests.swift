@@ -221,6 +221,14 @@ final class PlanMeasureTests: XCTestCase {
             XCTAssertTrue(tokensAlone.stderr.contains("--calibration-tokens goes with --calibration-text."), tokensAlone.stderr)
             try fixture.assertOneSentence(["plan", model, "--target-params", "80%lin", "--calibration-text", fixture.folder + "/missing.txt"],
                                           naming: "missing.txt", mentions: "no such file")
+            // A text shorter than one window is refused before planning: no plan file, nothing on standard output.
+            let short = fixture.folder + "/short.txt", planFile = fixture.folder + "/never.json"
+            try "w1 w2 w3".write(toFile: short, atomically: true, encoding: .utf8)
+            for option in ["--calibration-text", "--text"] {
+                try fixture.assertOneSentence(["plan", model, "--target-params", "80%lin", "--out", planFile, option, short, "--seq-len", "16"]
+                                              + (option == "--text" ? ["--measure"] : []), naming: "short.txt", mentions: "fewer than one window of 16")
+                XCTAssertFalse(FileManager.default.fileExists(atPath: planFile), option)
+            }
             try fixture.assertOneSentence(["plan", model, "--target-params", "80%lin", "--measure", "--text", fixture.folder + "/missing.txt"],
                                           naming: "missing.txt", mentions: "no such file")
         }
